@@ -1,0 +1,1 @@
+"""Coordinators' accounts and the audit log of every change."""

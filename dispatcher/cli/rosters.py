@@ -1,0 +1,9 @@
+"""Commands for rosters (filled in as the area is built)."""
+
+from __future__ import annotations
+
+import click
+
+
+def register(main: click.Group) -> None:
+    """Add this area's commands to ``main``."""

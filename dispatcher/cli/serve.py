@@ -1,0 +1,35 @@
+"""``dispatcher run`` (web and engine in one process) and ``dispatcher worker`` (engine)."""
+
+from __future__ import annotations
+
+import click
+
+from dispatcher.cli.common import settings
+
+
+def register(main: click.Group) -> None:
+    """Add the serving commands to ``main``."""
+    main.add_command(run)
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
+def run(host: str, port: int) -> None:
+    """Serve the web app and, unless configured otherwise, run the engine in-process."""
+    from werkzeug.serving import make_server
+
+    from dispatcher.app import create_app
+
+    config = settings()
+    app = create_app(config, start_engine=config.engine_in_process)
+    server = make_server(host, port, app, threaded=True)
+    click.echo(f"dispatcher listening on http://{host}:{port} (sms backend: {config.sms_backend})")
+    if config.simulator:
+        click.echo(f"SMS simulator: http://{host}:{port}/simulator")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()

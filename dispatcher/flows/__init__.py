@@ -1,0 +1,1 @@
+"""The life of a request: intake, paging and escalation, acceptance, relay, closing."""

@@ -1,0 +1,220 @@
+"""Working state of requests (incidents, needs, pages), the outbox and the call log.
+
+Nothing here holds an officer's words in clear: the note and every outbox body are sealed
+(``dispatcher.crypto``). Incidents and their pages are purged some time after close; the
+call log keeps only what DESIGN.md allows.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from dispatcher.db import Base, UTCDateTime
+
+NEED_KINDS = ("advocate", "room", "ride")
+ROSTER_KIND_FOR_NEED = {"advocate": "advocate", "room": "hotel", "ride": "ride"}
+OUTCOMES = ("accepted", "unfilled", "closed_by_officer", "expired")
+
+
+class Incident(Base):
+    """One request from an officer, identified to people only by its reference code."""
+
+    __tablename__ = "incidents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(8), unique=True)
+    agency_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agencies.id", ondelete="SET NULL"), default=None
+    )
+    officer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("officers.id", ondelete="SET NULL"), default=None
+    )
+    channel: Mapped[str] = mapped_column(String(10), default="sms")
+    status: Mapped[str] = mapped_column(String(10), default="open")  # open | closed
+    outcome: Mapped[str | None] = mapped_column(String(20), default=None)
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)  # juvenile, lang:es, ...
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    note: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)  # sealed
+    note_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+    needs: Mapped[list[Need]] = relationship(
+        back_populates="incident", cascade="all, delete-orphan", order_by="Need.id"
+    )
+
+    __table_args__ = (Index("ix_incidents_open", "status", "last_activity_at"),)
+
+
+class Need(Base):
+    """One thing the officer needs (an advocate, a room, a ride), paged from one roster.
+
+    ``policy`` is a snapshot of the roster's escalation policy taken when paging starts, so
+    editing the roster does not disturb a request in progress. ``next_action_at`` is the
+    deadline the engine claims; NULL means nothing is due.
+    """
+
+    __tablename__ = "needs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(10))
+    roster_id: Mapped[int | None] = mapped_column(
+        ForeignKey("rosters.id", ondelete="SET NULL"), default=None
+    )
+    state: Mapped[str] = mapped_column(String(10), default="paging")
+    policy: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    step_index: Mapped[int] = mapped_column(Integer, default=-1)  # -1: nobody paged yet
+    round: Mapped[int] = mapped_column(Integer, default=0)
+    depth: Mapped[int] = mapped_column(Integer, default=0)  # deepest step reached, 1-based
+    next_action_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    first_paged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    accepted_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), default=None
+    )
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+    incident: Mapped[Incident] = relationship(back_populates="needs")
+    pages: Mapped[list[Page]] = relationship(
+        back_populates="need", cascade="all, delete-orphan", order_by="Page.id"
+    )
+
+    __table_args__ = (Index("ix_needs_due", "state", "next_action_at"),)
+
+
+class Page(Base):
+    """One person asked to cover one need, and what became of it."""
+
+    __tablename__ = "pages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    need_id: Mapped[int] = mapped_column(ForeignKey("needs.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    step_index: Mapped[int] = mapped_column(Integer)
+    round: Mapped[int] = mapped_column(Integer, default=0)
+    # open -> accepted | declined | covered | failed | expired
+    state: Mapped[str] = mapped_column(String(10), default="open")
+    paged_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+    need: Mapped[Need] = relationship(back_populates="pages")
+
+    __table_args__ = (Index("ix_pages_person_state", "person_id", "state"),)
+
+
+class OutboxMessage(Base):
+    """An SMS to send, written in the same transaction as the decision that caused it.
+
+    The body is sealed and blanked (set to NULL) once Twilio has the message.
+    """
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    to_number: Mapped[str] = mapped_column(String(20))  # a listed person or officer, E.164
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), default=None
+    )
+    page_id: Mapped[int | None] = mapped_column(
+        ForeignKey("pages.id", ondelete="SET NULL"), default=None
+    )
+    purpose: Mapped[str] = mapped_column(String(12))  # page, notice, relay, accepted, ...
+    body: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)  # sealed
+    # pending -> sending -> sent -> delivered | undelivered | failed
+    state: Mapped[str] = mapped_column(String(12), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    provider_sid: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)
+    provider_status: Mapped[str | None] = mapped_column(String(16), default=None)
+    error_code: Mapped[int | None] = mapped_column(Integer, default=None)
+
+    __table_args__ = (Index("ix_outbox_due", "state", "next_attempt_at"),)
+
+
+class InboundMessage(Base):
+    """A seen MessageSid (or CallSid), to drop Twilio's repeated deliveries. No body."""
+
+    __tablename__ = "inbound_messages"
+
+    sid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class StatusEvent(Base):
+    """A seen (MessageSid, MessageStatus) pair, to drop repeated status callbacks."""
+
+    __tablename__ = "status_events"
+    __table_args__ = (UniqueConstraint("message_sid", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_sid: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class AnonymousCount(Base):
+    """Counts of events that must leave no other trace (texts from unknown numbers)."""
+
+    __tablename__ = "anonymous_counts"
+    __table_args__ = (UniqueConstraint("day", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(30))
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CallLogEntry(Base):
+    """What is kept of a request after it closes; nothing else about the call survives.
+
+    ``needs`` is a list of ``{"kind", "outcome", "depth", "member_id",
+    "seconds_to_accept"}``; times are rounded down to the hour (UTC).
+    """
+
+    __tablename__ = "call_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(8), unique=True)
+    opened_hour: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    accepted_hour: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    closed_hour: Mapped[datetime] = mapped_column(UTCDateTime)
+    seconds_to_first_page: Mapped[int | None] = mapped_column(Integer, default=None)
+    seconds_to_accept: Mapped[int | None] = mapped_column(Integer, default=None)
+    seconds_open: Mapped[int] = mapped_column(Integer)
+    agency_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agencies.id", ondelete="SET NULL"), default=None
+    )
+    channel: Mapped[str] = mapped_column(String(10))
+    needs: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    tags: Mapped[list[str]] = mapped_column(JSON)
+    depth: Mapped[int] = mapped_column(Integer, default=0)
+    accepted_member_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    outcome: Mapped[str] = mapped_column(String(20))
+
+
+class EngineLease(Base):
+    """Who runs the engine (single engine on SQLite) and when it last ticked (readiness)."""
+
+    __tablename__ = "engine_leases"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(80))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_tick_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)

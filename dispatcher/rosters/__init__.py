@@ -1,0 +1,1 @@
+"""People, rosters, rotations, overrides, agencies: who is on call, and when."""

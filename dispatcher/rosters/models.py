@@ -1,0 +1,201 @@
+"""Roster data: people, rosters, rotations, windows, overrides, escalation, agencies.
+
+Local wall times of rotations and windows are stored as written (naive, in the roster's
+zone) because they are rules, not instants; overrides and away-until are instants (UTC).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Time, UniqueConstraint
+from sqlalchemy import DateTime as NaiveDateTime
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from dispatcher.db import Base, UTCDateTime
+
+ROSTER_KINDS = ("advocate", "hotel", "ride")
+ROTATION_TYPES = ("hourly", "daily", "weekly", "monthly")
+OVERRIDE_ACTIONS = ("add", "remove", "replace")
+STEP_TARGETS = ("on-call", "next", "all", "coordinators", "person")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class Person(Base):
+    """Someone who can be paged: an advocate, a hotel or ride partner, a coordinator."""
+
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    phone: Mapped[str] = mapped_column(String(20), unique=True)  # E.164
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    skills: Mapped[list[str]] = mapped_column(JSON, default=list)
+    coordinator: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    away_until: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    opted_out: Mapped[bool] = mapped_column(Boolean, default=False)
+    opted_out_cause: Mapped[str | None] = mapped_column(String(40), default=None)
+    opted_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+    def __repr__(self) -> str:
+        return f"<Person {self.id} {self.name!r}>"
+
+
+class Roster(Base):
+    """A pool of people of one kind with rotations and an escalation policy."""
+
+    __tablename__ = "rosters"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    timezone: Mapped[str] = mapped_column(String(64))
+    escalation_repeat: Mapped[int] = mapped_column(Integer, default=0)
+
+    rotations: Mapped[list[Rotation]] = relationship(
+        back_populates="roster", cascade="all, delete-orphan", order_by="Rotation.position"
+    )
+    overrides: Mapped[list[Override]] = relationship(
+        back_populates="roster", cascade="all, delete-orphan", order_by="Override.starts_at"
+    )
+    steps: Mapped[list[EscalationStep]] = relationship(
+        back_populates="roster", cascade="all, delete-orphan", order_by="EscalationStep.position"
+    )
+
+
+class Rotation(Base):
+    """Participants taking turns on a fixed grid of handoffs from ``start`` (local wall time).
+
+    ``on_now_*`` records a coordinator's "this person is on now": from that instant the
+    order continues from that participant, on the same handoff grid.
+    """
+
+    __tablename__ = "rotations"
+    __table_args__ = (UniqueConstraint("roster_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    roster_id: Mapped[int] = mapped_column(ForeignKey("rosters.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    type: Mapped[str] = mapped_column(String(10))
+    length: Mapped[int] = mapped_column(Integer, default=1)
+    start: Mapped[datetime] = mapped_column(NaiveDateTime)  # local wall time, roster zone
+    on_now_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    on_now_index: Mapped[int | None] = mapped_column(Integer, default=None)
+
+    roster: Mapped[Roster] = relationship(back_populates="rotations")
+    participants: Mapped[list[RotationParticipant]] = relationship(
+        back_populates="rotation",
+        cascade="all, delete-orphan",
+        order_by="RotationParticipant.position",
+    )
+    windows: Mapped[list[RotationWindow]] = relationship(
+        back_populates="rotation", cascade="all, delete-orphan", order_by="RotationWindow.id"
+    )
+
+
+class RotationParticipant(Base):
+    """One place in a rotation's order (a person may hold several places)."""
+
+    __tablename__ = "rotation_participants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rotation_id: Mapped[int] = mapped_column(ForeignKey("rotations.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+
+    rotation: Mapped[Rotation] = relationship(back_populates="participants")
+    person: Mapped[Person] = relationship()
+
+
+class RotationWindow(Base):
+    """When a rotation is on duty: the days a window opens on, from/to local times.
+
+    ``to`` earlier than or equal to ``from`` means the window runs past midnight into the
+    next day (``20:00``-``08:00``).
+    """
+
+    __tablename__ = "rotation_windows"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rotation_id: Mapped[int] = mapped_column(ForeignKey("rotations.id", ondelete="CASCADE"))
+    days: Mapped[list[str]] = mapped_column(JSON)  # subset of WEEKDAYS, in week order
+    starts: Mapped[time] = mapped_column(Time)
+    ends: Mapped[time] = mapped_column(Time)
+
+    rotation: Mapped[Rotation] = relationship(back_populates="windows")
+
+
+class Override(Base):
+    """Add, remove or replace a person on a roster for [starts_at, ends_at)."""
+
+    __tablename__ = "overrides"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    roster_id: Mapped[int] = mapped_column(ForeignKey("rosters.id", ondelete="CASCADE"))
+    action: Mapped[str] = mapped_column(String(10))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    replaces_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), default=None
+    )
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    roster: Mapped[Roster] = relationship(back_populates="overrides")
+    person: Mapped[Person | None] = relationship(foreign_keys=[person_id])
+    replaces: Mapped[Person | None] = relationship(foreign_keys=[replaces_id])
+
+
+class EscalationStep(Base):
+    """One step of a roster's escalation policy: whom to page, then how long to wait."""
+
+    __tablename__ = "escalation_steps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    roster_id: Mapped[int] = mapped_column(ForeignKey("rosters.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    notify: Mapped[str] = mapped_column(String(20))
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), default=None
+    )
+    wait_seconds: Mapped[int] = mapped_column(Integer)
+
+    roster: Mapped[Roster] = relationship(back_populates="steps")
+    person: Mapped[Person | None] = relationship()
+
+
+class Agency(Base):
+    """A requesting agency (police department, ...) whose officers may text the hotline."""
+
+    __tablename__ = "agencies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    kind: Mapped[str] = mapped_column(String(40), default="police")
+    enrollment_code: Mapped[str] = mapped_column(String(40), unique=True)
+
+    officers: Mapped[list[Officer]] = relationship(
+        back_populates="agency", cascade="all, delete-orphan", order_by="Officer.name"
+    )
+
+
+class Officer(Base):
+    """A person allowed to open requests; listed by a coordinator or enrolled by SMS."""
+
+    __tablename__ = "officers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(120))
+    phone: Mapped[str] = mapped_column(String(20), unique=True)  # E.164
+    enrolled_by: Mapped[str] = mapped_column(String(10), default="file")  # file|sms|admin
+    enrolled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+    agency: Mapped[Agency] = relationship(back_populates="officers")
+
+    @property
+    def active(self) -> bool:
+        """True until a coordinator revokes the officer."""
+        return self.revoked_at is None

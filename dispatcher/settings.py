@@ -1,0 +1,192 @@
+"""Typed, frozen settings: ``config/default.toml``, a site file, then the environment.
+
+This is the only module that reads the environment. Everything is validated once, at
+start-up; a bad or missing value raises ConfigError naming the setting.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import phonenumbers
+
+from dispatcher.durations import parse_duration
+from dispatcher.errors import ConfigError, ValidationError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG = PROJECT_ROOT / "config" / "default.toml"
+SMS_BACKENDS = ("simulator", "twilio")
+
+
+def _setting(section: str, key: str, env: str | None = None) -> Any:
+    """Declare where a setting lives in the TOML files and which variable overrides it."""
+    return field(metadata={"section": section, "key": key, "env": env})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every knob of the service. Durations are timedeltas, numbers are E.164."""
+
+    public_base_url: str = _setting("service", "public_base_url", "DISPATCHER_PUBLIC_BASE_URL")
+    hotline_number: str = _setting("service", "hotline_number", "DISPATCHER_HOTLINE_NUMBER")
+    default_region: str = _setting("service", "default_region", "DISPATCHER_DEFAULT_REGION")
+    timezone: str = _setting("service", "timezone", "DISPATCHER_TIMEZONE")
+    instance_dir: str = _setting("service", "instance_dir", "DISPATCHER_INSTANCE_DIR")
+    secret_key: str = _setting("service", "secret_key", "DISPATCHER_SECRET_KEY")
+    fallback_hotline: str = _setting("service", "fallback_hotline")
+    database_url: str = _setting("database", "url", "DISPATCHER_DATABASE_URL")
+    sms_backend: str = _setting("sms", "backend", "DISPATCHER_SMS_BACKEND")
+    twilio_account_sid: str = _setting("sms", "twilio_account_sid", "TWILIO_ACCOUNT_SID")
+    twilio_auth_token: str = _setting("sms", "twilio_auth_token", "TWILIO_AUTH_TOKEN")
+    twilio_api_base_url: str = _setting(
+        "sms", "twilio_api_base_url", "DISPATCHER_TWILIO_API_BASE_URL"
+    )
+    send_timeout: timedelta = _setting("sms", "send_timeout")
+    send_max_attempts: int = _setting("sms", "send_max_attempts")
+    help_replies_per_hour: int = _setting("sms", "help_replies_per_hour")
+    tick_interval: timedelta = _setting("engine", "tick_interval", "DISPATCHER_TICK_INTERVAL")
+    idle_close: timedelta = _setting("engine", "idle_close")
+    note_max_age: timedelta = _setting("engine", "note_max_age")
+    engine_in_process: bool = _setting("engine", "in_process", "DISPATCHER_ENGINE_IN_PROCESS")
+    session_idle: timedelta = _setting("admin", "session_idle")
+    login_attempts: int = _setting("admin", "login_attempts")
+
+    @property
+    def simulator(self) -> bool:
+        """True when outgoing messages go to the built-in simulator."""
+        return self.sms_backend == "simulator"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The coalition's display time zone."""
+        return ZoneInfo(self.timezone)
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | None = None
+) -> Settings:
+    """Read defaults, the site file named by DISPATCHER_CONFIG, the environment, overrides.
+
+    ``overrides`` maps field names to values (tests use it). Raises ConfigError.
+    """
+    environ = os.environ if environ is None else environ
+    raw: dict[str, Any] = {}
+    _merge_file(raw, DEFAULT_CONFIG)
+    site = environ.get("DISPATCHER_CONFIG")
+    if site:
+        _merge_file(raw, Path(site))
+    values: dict[str, Any] = {}
+    for f in fields(Settings):
+        section, key, env = f.metadata["section"], f.metadata["key"], f.metadata["env"]
+        value = raw.get(section, {}).get(key)
+        if env and environ.get(env) not in (None, ""):
+            value = environ[env]
+        if overrides and f.name in overrides:
+            value = overrides[f.name]
+        if value is None:
+            raise ConfigError(f"setting {section}.{key} is missing")
+        values[f.name] = _coerce(f.name, f.type, value, section, key)
+    return _validated(values)
+
+
+def _merge_file(raw: dict[str, Any], path: Path) -> None:
+    """Merge one TOML file, section by section, into ``raw``."""
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(f"config file {path} does not exist") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {path}: {exc}") from None
+    for section, table in data.items():
+        if not isinstance(table, dict):
+            raise ConfigError(f"config file {path}: [{section}] must be a table")
+        raw.setdefault(section, {}).update(table)
+
+
+def _coerce(name: str, kind: Any, value: Any, section: str, key: str) -> Any:
+    """Turn a TOML or environment value into the field's type."""
+    where = f"setting {section}.{key}"
+    try:
+        if kind in ("timedelta", timedelta):
+            return value if isinstance(value, timedelta) else parse_duration(str(value))
+        if kind in ("int", int):
+            return int(value)
+        if kind in ("bool", bool):
+            if isinstance(value, bool):
+                return value
+            lowered = str(value).strip().lower()
+            if lowered not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
+                raise ValueError(value)
+            return lowered in ("1", "true", "yes", "on")
+        return str(value)
+    except (ValueError, ValidationError) as exc:
+        raise ConfigError(f"{where} has an invalid value: {exc}") from None
+
+
+def _validated(values: dict[str, Any]) -> Settings:
+    """Check cross-field rules and fill derived defaults."""
+    backend = values["sms_backend"]
+    if backend not in SMS_BACKENDS:
+        raise ConfigError(f"setting sms.backend must be one of {', '.join(SMS_BACKENDS)}")
+    instance = Path(values["instance_dir"])
+    if not instance.is_absolute():
+        instance = Path.cwd() / instance
+    values["instance_dir"] = str(instance)
+    if not values["database_url"]:
+        values["database_url"] = f"sqlite:///{instance / 'dispatcher.db'}"
+    if backend == "twilio":
+        for name, env in (
+            ("twilio_account_sid", "TWILIO_ACCOUNT_SID"),
+            ("twilio_auth_token", "TWILIO_AUTH_TOKEN"),
+            ("secret_key", "DISPATCHER_SECRET_KEY"),
+        ):
+            if not values[name]:
+                raise ConfigError(f"the twilio backend needs {env} (setting {name})")
+        if not values["public_base_url"].startswith("https://"):
+            raise ConfigError("the twilio backend needs an https DISPATCHER_PUBLIC_BASE_URL")
+    else:
+        values["twilio_account_sid"] = values["twilio_account_sid"] or "AC" + "0" * 32
+        values["twilio_auth_token"] = values["twilio_auth_token"] or "simulator"
+    if not values["secret_key"]:
+        values["secret_key"] = _local_secret_key(instance)
+    values["public_base_url"] = values["public_base_url"].rstrip("/")
+    values["hotline_number"] = _e164(values["hotline_number"], values["default_region"])
+    try:
+        ZoneInfo(values["timezone"])
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"setting service.timezone: unknown zone {values['timezone']!r}"
+        ) from None
+    return Settings(**values)
+
+
+def _e164(number: str, region: str) -> str:
+    """Normalise the hotline number or raise ConfigError."""
+    try:
+        parsed = phonenumbers.parse(number, region)
+    except phonenumbers.NumberParseException:
+        parsed = None
+    if parsed is None or not phonenumbers.is_valid_number(parsed):
+        raise ConfigError("setting service.hotline_number is not a valid phone number")
+    return str(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164))
+
+
+def _local_secret_key(instance: Path) -> str:
+    """Keep a random key in the instance folder for the simulator (never for production)."""
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.touch(mode=0o600)
+    path.write_text(key)
+    return key

@@ -1,0 +1,73 @@
+"""Settings: defaults, site file, environment, and errors that name the setting."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from dispatcher.errors import ConfigError
+from dispatcher.settings import load_settings
+
+
+def test_defaults_give_sqlite_simulator_and_a_kept_local_key(tmp_path: Path) -> None:
+    env = {"DISPATCHER_INSTANCE_DIR": str(tmp_path)}
+    first = load_settings(environ=env)
+    assert first.sms_backend == "simulator"
+    assert first.database_url == f"sqlite:///{tmp_path / 'dispatcher.db'}"
+    assert first.tick_interval == timedelta(seconds=1)
+    assert first.hotline_number.startswith("+1")
+    assert load_settings(environ=env).secret_key == first.secret_key
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_environment_overrides_site_file_which_overrides_defaults(tmp_path: Path) -> None:
+    site = tmp_path / "site.toml"
+    site.write_text('[service]\nhotline_number = "(262) 555-0199"\n[sms]\nsend_timeout = "3s"\n')
+    env = {
+        "DISPATCHER_CONFIG": str(site),
+        "DISPATCHER_INSTANCE_DIR": str(tmp_path),
+        "DISPATCHER_DATABASE_URL": "postgresql+psycopg://u@h/db",
+        "DISPATCHER_SECRET_KEY": "k",
+    }
+    settings = load_settings(environ=env)
+    assert settings.hotline_number == "+12625550199"
+    assert settings.send_timeout == timedelta(seconds=3)
+    assert settings.database_url == "postgresql+psycopg://u@h/db"
+    assert settings.secret_key == "k"
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"DISPATCHER_SMS_BACKEND": "carrier-pigeon"}, "sms.backend"),
+        ({"DISPATCHER_SMS_BACKEND": "twilio"}, "TWILIO_ACCOUNT_SID"),
+        (
+            {
+                "DISPATCHER_SMS_BACKEND": "twilio",
+                "TWILIO_ACCOUNT_SID": "AC1",
+                "TWILIO_AUTH_TOKEN": "t",
+                "DISPATCHER_SECRET_KEY": "k",
+            },
+            "https",
+        ),
+        ({"DISPATCHER_HOTLINE_NUMBER": "12"}, "hotline_number"),
+        ({"DISPATCHER_TICK_INTERVAL": "soon"}, "engine.tick_interval"),
+        ({"DISPATCHER_ENGINE_IN_PROCESS": "maybe"}, "engine.in_process"),
+        ({"DISPATCHER_TIMEZONE": "Mars/Olympus"}, "service.timezone"),
+        ({"DISPATCHER_CONFIG": "/nonexistent/site.toml"}, "/nonexistent/site.toml"),
+    ],
+)
+def test_bad_values_stop_startup_naming_the_setting(
+    tmp_path: Path, env: dict[str, str], named: str
+) -> None:
+    env = {"DISPATCHER_INSTANCE_DIR": str(tmp_path), **env}
+    with pytest.raises(ConfigError, match=named.replace(".", r"\.")):
+        load_settings(environ=env)
+
+
+def test_settings_are_frozen(tmp_path: Path) -> None:
+    settings = load_settings(environ={"DISPATCHER_INSTANCE_DIR": str(tmp_path)})
+    with pytest.raises(AttributeError):
+        settings.sms_backend = "twilio"  # type: ignore[misc]
