@@ -1,0 +1,53 @@
+"""What the flows need from the outside world, as interfaces the channel layer implements.
+
+The core owns these; ``dispatcher.sms.senders`` provides the Twilio and simulator senders.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+# Twilio error codes that mean "this person cannot be reached by SMS now": escalation
+# moves on as if they had not answered. 21610 additionally means they texted STOP.
+UNREACHABLE_ERRORS = frozenset({21610, 30005, 30006, 30007})
+OPTED_OUT_ERROR = 21610
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """What happened to one attempt to hand a message to the provider.
+
+    ``sid`` is set when the provider accepted the message. ``retryable`` says a later
+    attempt may succeed (5xx, 20429, timeouts). ``uncertain`` says the request may have
+    reached the provider (a read timeout): look it up before sending again, never resend
+    blindly. ``status`` is the provider's status when known (``queued``, ``delivered``...).
+    """
+
+    sid: str | None = None
+    status: str | None = None
+    error_code: int | None = None
+    retryable: bool = False
+    uncertain: bool = False
+
+    @property
+    def accepted(self) -> bool:
+        """True when the provider has the message."""
+        return self.sid is not None
+
+
+class Sender(Protocol):
+    """Hands SMS to a provider. One call is one attempt; the outbox owns retries."""
+
+    def send(self, to: str, body: str, outbox_id: int) -> SendResult:
+        """Send ``body`` to ``to`` (E.164) from the hotline number."""
+        ...
+
+    def find_sent(self, to: str, body: str, since: datetime) -> str | None:
+        """The sid of a message with this body sent to ``to`` since ``since``, if any."""
+        ...
+
+    def redact(self, sid: str) -> bool:
+        """Remove the provider's copy of a finished message; True once it is gone."""
+        ...

@@ -1,0 +1,1 @@
+"""The Twilio channel: webhooks, signatures, reply grammar, message text, senders."""
