@@ -1,0 +1,190 @@
+"""The reply grammar: many spellings, carrier keywords kept apart, codes unambiguous."""
+
+from __future__ import annotations
+
+import random
+import secrets
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dispatcher.sms.commands import (
+    CARRIER_WORDS,
+    REFERENCE_ALPHABET,
+    Command,
+    looks_like_reference,
+    new_reference,
+    parse,
+)
+
+SPELLINGS = [
+    ("1", Command("accept")),
+    ("A", Command("accept")),
+    ("a", Command("accept")),
+    ("Accept", Command("accept")),
+    ("ok", Command("accept")),
+    ("OK.", Command("accept")),
+    (" ok! ", Command("accept")),
+    ("1 K7Q4", Command("accept", "K7Q4")),
+    ("1 K7Q2", Command("accept", "K7Q2")),
+    ("accept k7q4", Command("accept", "K7Q4")),
+    ("a  k7q4 ", Command("accept", "K7Q4")),
+    ("A\tk7q4\n", Command("accept", "K7Q4")),
+    ("1k7q4", Command("accept", "K7Q4")),
+    ("ok m3xt.", Command("accept", "M3XT")),
+    ("2", Command("decline")),
+    ("d", Command("decline")),
+    ("Decline", Command("decline")),
+    ("pass", Command("decline")),
+    ("2 K7Q4", Command("decline", "K7Q4")),
+    ("2k7q4", Command("decline", "K7Q4")),
+    ("pass k7q4!", Command("decline", "K7Q4")),
+    ("DONE", Command("done")),
+    ("done.", Command("done")),
+    ("DONE K7Q4", Command("done", "K7Q4")),
+    ("Done k7q4", Command("done", "K7Q4")),
+    ("STATUS", Command("status")),
+    ("status?", Command("status")),
+    ("status k7q4", Command("status", "K7Q4")),
+    ("AWAY", Command("away")),
+    ("away 8h", Command("away", argument="8h")),
+    ("Away 2d 4h", Command("away", argument="2d 4h")),
+    ("BACK", Command("back")),
+    ("back!", Command("back")),
+    ("who", Command("who")),
+    ("WHO?", Command("who")),
+    ("JOIN RPD-7 Jane Smith", Command("join", "RPD-7", "Jane Smith")),
+    ("join rpd-7   Jane   Smith.", Command("join", "rpd-7", "Jane Smith")),
+    ("JOIN", Command("join")),
+    ("JOIN rpd-7", Command("join", "rpd-7")),
+    ("STOP", Command("opt_out")),
+    ("stop", Command("opt_out")),
+    ("Stop.", Command("opt_out")),
+    ("STOPALL", Command("opt_out")),
+    ("unsubscribe", Command("opt_out")),
+    ("cancel", Command("opt_out")),
+    ("END", Command("opt_out")),
+    ("quit", Command("opt_out")),
+    ("START", Command("opt_in")),
+    ("yes", Command("opt_in")),
+    ("Unstop", Command("opt_in")),
+    ("HELP", Command("carrier_help")),
+    ("info", Command("carrier_help")),
+]
+
+FREE_TEXT = [
+    "",
+    "   ",
+    "ok then",
+    "ok thanks, on my way",
+    "2 then",
+    "A kid is at the station, she needs a room",
+    "1 2 3",
+    "accept k7q4 now",
+    "yes k7q4",
+    "y",
+    "Y 1",
+    "stop paging me",
+    "help me",
+    "who is coming?",
+    "back soon",
+    "done with this k7q4",
+    "cancel k7q4",
+    "1 thanks",
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SPELLINGS)
+def test_spellings(text: str, expected: Command) -> None:
+    assert parse(text) == expected
+
+
+@pytest.mark.parametrize("text", FREE_TEXT)
+def test_free_text_is_text_and_carries_the_words(text: str) -> None:
+    command = parse(text)
+    assert command.kind == "text"
+    assert command.code is None
+    assert command.argument == " ".join(text.split()).rstrip(".,;:!?)\"'")
+
+
+def test_repr_never_shows_what_was_written() -> None:
+    command = parse("Jane Doe born 2009-04-01 at 12 Main St")
+    assert command.kind == "text"
+    assert "Jane" not in repr(command)
+    assert "Main" not in repr(parse("JOIN RPD Main Person"))
+
+
+@given(st.text())
+def test_parse_never_raises(text: str) -> None:
+    command = parse(text)
+    assert command.kind in {
+        "accept",
+        "decline",
+        "done",
+        "status",
+        "away",
+        "back",
+        "who",
+        "join",
+        "opt_out",
+        "opt_in",
+        "carrier_help",
+        "text",
+    }
+
+
+@given(
+    st.sampled_from(sorted(CARRIER_WORDS)),
+    st.text(alphabet=" \t\n", max_size=3),
+    st.text(alphabet=".!?", max_size=2),
+    st.text(alphabet=" 0123456789ACDEFKQXYZabcd", max_size=8),
+)
+def test_carrier_keywords_never_accept_or_decline(
+    word: str, space: str, punctuation: str, rest: str
+) -> None:
+    for text in (word, word.lower(), word.title(), space + word + punctuation, f"{word} {rest}"):
+        assert parse(text).kind not in {"accept", "decline", "done", "status"}
+    assert parse(space + word.lower() + punctuation).kind in {
+        "opt_out",
+        "opt_in",
+        "carrier_help",
+    }
+
+
+def test_alphabet_has_no_lookalikes() -> None:
+    assert len(set(REFERENCE_ALPHABET)) == len(REFERENCE_ALPHABET)
+    assert not set("0O1IL2Z5S8B") & set(REFERENCE_ALPHABET)
+
+
+def test_new_reference_draws_valid_codes() -> None:
+    rng = random.Random(7)
+    codes = {new_reference(rng) for _ in range(500)}
+    assert len(codes) > 450
+    assert all(looks_like_reference(code) for code in codes)
+    assert looks_like_reference(new_reference(secrets.SystemRandom()))
+
+
+@pytest.mark.parametrize(
+    ("token", "expected"),
+    [
+        ("K7Q4", True),
+        ("k7q4", True),
+        ("M3XT", True),
+        ("K7Q2", False),
+        ("KQXT", False),
+        ("K7Q", False),
+        ("K7Q44", False),
+        ("O7Q4", False),
+        ("", False),
+    ],
+)
+def test_looks_like_reference(token: str, expected: bool) -> None:
+    assert looks_like_reference(token) is expected
+
+
+@given(st.text(alphabet=REFERENCE_ALPHABET, min_size=4, max_size=4).filter(looks_like_reference))
+def test_every_valid_code_parses_back(code: str) -> None:
+    assert parse(f"1 {code.lower()}") == Command("accept", code)
+    assert parse(f"2{code}") == Command("decline", code)
+    assert parse(f"done {code}.") == Command("done", code)
