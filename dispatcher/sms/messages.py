@@ -1,0 +1,305 @@
+"""Every text the service sends: plain, calm, short, and aware of SMS segments.
+
+``render(template, params)`` turns an outbox row's template name and JSON parameters into
+the body. Pages always fit one GSM-7 segment: the agency name is shortened to fit. Only the
+texts for the accepting person (``accepted``, ``relay_to_person``) carry an officer's words.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Iterable
+from typing import Any
+
+# GSM 03.38 basic set (without the escape) and the extension table (two septets each).
+GSM7_BASIC = frozenset(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+GSM7_EXTENSION = frozenset("^{}\\[~]|€\f")
+GSM7_SINGLE, GSM7_PART = 160, 153
+UCS2_SINGLE, UCS2_PART = 70, 67
+
+_GSM_LOOKALIKES = str.maketrans(
+    {
+        "‘": "'",
+        "’": "'",
+        "‚": "'",
+        "‛": "'",
+        "′": "'",
+        "“": '"',
+        "”": '"',
+        "„": '"',
+        "″": '"',
+        "–": "-",
+        "—": "-",
+        "‐": "-",
+        "‑": "-",
+        "−": "-",
+        "…": "...",
+        "\u00a0": " ",
+        "\u2009": " ",
+        "\u202f": " ",
+        "\t": " ",
+        "•": "-",
+    }
+)
+
+NEED_PHRASES = {"advocate": "an advocate", "room": "a room", "ride": "a ride"}
+ROLE_OF_NEED = {"advocate": "advocate", "room": "hotel", "ride": "driver"}
+LANGUAGES = {
+    "ar": "Arabic",
+    "es": "Spanish",
+    "fr": "French",
+    "hmn": "Hmong",
+    "ht": "Haitian Creole",
+    "ko": "Korean",
+    "pt": "Portuguese",
+    "ru": "Russian",
+    "so": "Somali",
+    "tl": "Tagalog",
+    "uk": "Ukrainian",
+    "vi": "Vietnamese",
+    "zh": "Chinese",
+}
+NEED_STATES = {
+    "paging": "still paging",
+    "accepted": "accepted",
+    "unfilled": "nobody reached",
+    "closed": "closed",
+}
+REFERRAL = (
+    "If you are in danger, call 911. National Human Trafficking Hotline: "
+    "call 1-888-373-7888 or text 233733."
+)
+_MIN_AGENCY = "An agency"
+
+
+def is_gsm7(text: str) -> bool:
+    """True when every character fits the GSM-7 alphabet (basic or extension table)."""
+    return all(c in GSM7_BASIC or c in GSM7_EXTENSION for c in text)
+
+
+def segments(text: str) -> int:
+    """How many SMS segments ``text`` costs (0 for an empty text).
+
+    GSM-7: 160 septets alone, 153 per part, extension characters take two and never
+    straddle parts. Anything else is UCS-2: 70 UTF-16 units alone, 67 per part, and a
+    surrogate pair never straddles parts.
+    """
+    if is_gsm7(text):
+        costs = [2 if c in GSM7_EXTENSION else 1 for c in text]
+        single, part = GSM7_SINGLE, GSM7_PART
+    else:
+        costs = [2 if ord(c) > 0xFFFF else 1 for c in text]
+        single, part = UCS2_SINGLE, UCS2_PART
+    if sum(costs) <= single:
+        return 1 if costs else 0
+    return _parts(costs, part)
+
+
+def _parts(costs: Iterable[int], size: int) -> int:
+    """Pack characters of the given costs into parts of ``size`` units, greedily."""
+    count, used = 1, 0
+    for cost in costs:
+        if used + cost > size:
+            count, used = count + 1, 0
+        used += cost
+    return count
+
+
+def to_gsm7(text: str) -> str:
+    """Replace curly quotes, dashes, ellipses and odd spaces with their GSM-7 equivalents."""
+    return text.translate(_GSM_LOOKALIKES)
+
+
+def plain(text: str) -> str:
+    """``text`` reduced to GSM-7 on one line: accents dropped where needed, the rest removed."""
+    kept = []
+    for char in to_gsm7(" ".join(text.split())):
+        if char in GSM7_BASIC or char in GSM7_EXTENSION:
+            kept.append(char)
+        else:
+            kept.extend(c for c in unicodedata.normalize("NFKD", char) if c in GSM7_BASIC)
+    return " ".join("".join(kept).split())
+
+
+def render(template: str, params: dict[str, Any]) -> str:
+    """The body for ``template`` with ``params``; KeyError for an unknown template."""
+    return to_gsm7(TEMPLATES[template](params))
+
+
+def fit_one_segment(name: str, rest: str, fallback: str = _MIN_AGENCY) -> str:
+    """``name + rest`` in one GSM-7 segment, shortening ``name`` (never ``rest``) to fit."""
+    room = GSM7_SINGLE - _septets(rest)
+    name = _shorten(plain(name) or fallback, room).rstrip(" ,.-&")
+    return (name or fallback[: max(room, 0)]) + rest
+
+
+def _shorten(name: str, room: int) -> str:
+    """``name`` cut to ``room`` septets, at a word boundary when that keeps most of it."""
+    cut = name
+    while cut and _septets(cut) > room:
+        cut = cut[:-1]
+    if cut == name or name[len(cut)] == " ":
+        return cut
+    words = cut.rsplit(" ", 1)[0]
+    return words if len(words) > len(cut) // 2 else cut
+
+
+def _septets(text: str) -> int:
+    """GSM-7 length of a GSM-7 text."""
+    return sum(2 if c in GSM7_EXTENSION else 1 for c in text)
+
+
+def describe_tags(tags: Iterable[str]) -> str:
+    """Tags as words: ``["juvenile", "lang:es"]`` -> ``"juvenile, Spanish"``."""
+    words = []
+    for tag in tags:
+        if tag.startswith("lang:"):
+            code = tag.removeprefix("lang:")
+            words.append(LANGUAGES.get(code.lower(), code.upper()))
+        else:
+            words.append(tag)
+    return plain(", ".join(words))[:40].rstrip(" ,")
+
+
+def need_phrase(need: str) -> str:
+    """``"room"`` -> ``"a room"``; unknown needs are named as they are."""
+    return NEED_PHRASES.get(need, plain(need))
+
+
+def _list(words: Iterable[str]) -> str:
+    """``["an advocate", "a room"]`` -> ``"an advocate and a room"``."""
+    items = list(words)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _page(p: dict[str, Any]) -> str:
+    code = p["code"]
+    details = describe_tags(p.get("tags", []))
+    what = need_phrase(p["need"]) + (f" ({details})" if details else "")
+    rest = f" needs {what}. Ref {code}. Reply 1 {code} to accept, 2 {code} to pass."
+    if int(p.get("open_codes", 1)) > 1:
+        rest += f" {int(p['open_codes'])} pages open."
+    return fit_one_segment(p["agency"], rest)
+
+
+def _accepted(p: dict[str, Any]) -> str:
+    code = p["code"]
+    lines = [
+        f"You accepted {code}: {need_phrase(p['need'])} for {plain(p['agency'])}, "
+        f"officer {plain(p['officer_name'])}. Text this number to reach the officer; "
+        f"DONE {code} when finished."
+    ]
+    lines += [f"Officer: {note}" for note in p.get("notes", [])]
+    return "\n".join(lines)
+
+
+def _officer_accepted(p: dict[str, Any]) -> str:
+    text = f"{plain(p['first_name'])} ({p['role']}) accepted {p['code']}."
+    if p["role"] == "advocate":
+        text += " Your texts to this number now reach them."
+    return text
+
+
+def _officer_status(p: dict[str, Any]) -> str:
+    parts = []
+    for need in p["needs"]:
+        state = NEED_STATES.get(need["state"], need["state"])
+        who = f" by {plain(need['first_name'])}" if need.get("first_name") else ""
+        parts.append(f"{need['kind']}: {state}{who}")
+    return f"{p['code']}: " + "; ".join(parts) + "."
+
+
+def _who(p: dict[str, Any]) -> str:
+    lines = []
+    for roster in p["rosters"]:
+        names = ", ".join(plain(n) for n in roster["names"]) or "nobody"
+        lines.append(f"{plain(roster['roster'])}: {names}")
+    return "On call now:\n" + "\n".join(lines) if lines else "No rosters are set up."
+
+
+def _codes_needed(p: dict[str, Any]) -> str:
+    codes = list(p["codes"])
+    return (
+        f"You have {len(codes)} open pages: {', '.join(codes)}. Add the code, "
+        f"e.g. 1 {codes[0]} to accept or 2 {codes[0]} to pass."
+    )
+
+
+def _away_ack(p: dict[str, Any]) -> str:
+    until = p.get("until")
+    if until:
+        return f"You are away until {until} and will not be paged. Text BACK to return early."
+    return "You are away and will not be paged until you text BACK."
+
+
+TEMPLATES: dict[str, Callable[[dict[str, Any]], str]] = {
+    "page": _page,
+    "covered": lambda p: f"{p['code']} is covered. Thank you.",
+    "already_covered": lambda p: f"{p['code']} was already covered by someone else. Thank you.",
+    "declined": lambda p: f"You passed on {p['code']}. Thank you.",
+    "accept_other_open": lambda p: (
+        f"{p['code']} is still open for you: reply 1 {p['code']} to accept "
+        f"or 2 {p['code']} to pass."
+    ),
+    "accepted": _accepted,
+    "relay_to_person": lambda p: f"[{p['code']}] Officer: {p['text']}",
+    "relay_to_officer": lambda p: f"[{p['code']}] {plain(p['first_name'])}: {p['text']}",
+    "officer_opened": lambda p: (
+        f"Got it. Ref {p['code']}. Paging {_list(need_phrase(n) for n in p['needs'])} now; "
+        "you will get a text when someone accepts. Reply STATUS for progress, DONE to close."
+    ),
+    "officer_accepted": _officer_accepted,
+    "officer_unfilled": lambda p: (
+        f"{p['code']}: we could not reach anyone for {need_phrase(p['need'])}. "
+        f"Please contact the {p['fallback']}. The coordinators have been told."
+    ),
+    "officer_status": _officer_status,
+    "officer_closed": lambda p: f"{p['code']} is closed. Thank you. Text again to start a new one.",
+    "officer_held": lambda p: (
+        f"{p['code']}: nobody has accepted yet. Your message is kept for whoever accepts."
+    ),
+    "officer_already_open": lambda p: (
+        f"{p['code']} is still open. Reply STATUS for progress or DONE to close it; "
+        "other texts go to whoever accepts."
+    ),
+    "coordinator_unfilled": lambda p: (
+        f"Unfilled: nobody accepted {p['code']} ({need_phrase(p['need'])} for "
+        f"{plain(p['agency'])}). The officer was given the national hotline."
+    ),
+    "coordinator_opted_out": lambda p: (
+        f"{plain(p['name'])} opted out of texts ({p['cause']}) and will not be paged by SMS "
+        "until they text START."
+    ),
+    "coordinator_opted_in": lambda p: f"{plain(p['name'])} texted START and can be paged again.",
+    "coordinator_enrolled": lambda p: (
+        f"{plain(p['officer_name'])} enrolled as an officer of {plain(p['agency'])} by text. "
+        "Revoke it in the admin pages if that is wrong."
+    ),
+    "person_closed": lambda p: f"{p['code']} is closed. Thank you.",
+    "away_ack": _away_ack,
+    "back_ack": lambda p: "Welcome back. You can be paged again.",
+    "who": _who,
+    "codes_needed": _codes_needed,
+    "nothing_open": lambda p: "Nothing is open for you right now.",
+    "help_person": lambda p: (
+        "Reply 1 CODE to accept, 2 CODE to pass, DONE CODE when finished. "
+        "AWAY 8h to pause paging, BACK to resume, WHO for who is on call."
+    ),
+    "help_officer": lambda p: (
+        "Text what you need to page an advocate (add room, ride, juvenile, a language). "
+        "STATUS for progress, DONE to close."
+    ),
+    "enrolled": lambda p: (
+        f"Welcome, {plain(p['name'])}. You are enrolled with {plain(p['agency'])}. "
+        "Text this number any time to page an advocate."
+    ),
+    "join_failed": lambda p: (
+        "That enrollment code did not work. Ask your coordinator, then text JOIN CODE Your Name."
+    ),
+    "referral": lambda p: REFERRAL,
+}
