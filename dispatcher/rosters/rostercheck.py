@@ -1,0 +1,125 @@
+"""Checks across a whole roster file, and against the database, before anything is written."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dispatcher.errors import ValidationError
+from dispatcher.rosters.models import Agency, Officer, Person
+from dispatcher.rosters.rosterdata import RosterEntry, RosterFile
+from dispatcher.rosters.rosterfields import Location
+
+
+class RosterFileError(ValidationError):
+    """A roster file that cannot be applied; ``errors`` lists every problem, one per line."""
+
+    def __init__(self, source: str, errors: Iterable[str]) -> None:
+        self.errors = tuple(errors)
+        count = len(self.errors)
+        heading = f"{source}: {count} problem{'s' if count != 1 else ''}, nothing was changed"
+        super().__init__("\n".join([heading, *(f"  {e}" for e in self.errors)]))
+
+
+def validate(data: RosterFile, session: Session | None = None) -> None:
+    """Raise RosterFileError listing every problem of ``data``; return if it can be applied.
+
+    Without a session, every person referred to must be listed in the file; with one, people
+    already in the database count too, and phones or codes held there by others conflict.
+    """
+    errors = [*data.errors, *_duplicates(data), *_references(data, _stored_names(session))]
+    if session is not None:
+        errors.extend(_conflicts_with_database(data, session))
+    if errors:
+        raise RosterFileError(data.source, errors)
+
+
+def _stored_names(session: Session | None) -> set[str]:
+    """The names of the people already in the database."""
+    return set(session.scalars(select(Person.name))) if session is not None else set()
+
+
+def _duplicates(data: RosterFile) -> Iterator[str]:
+    """Names, phones and codes that the file gives twice."""
+    yield from _twice("name", [(p.name, p.at) for p in data.people])
+    yield from _twice("name", [(r.name, r.at) for r in data.rosters])
+    yield from _twice("name", [(a.name, a.at) for a in data.agencies])
+    yield from _twice("enrollment_code", [(a.enrollment_code, a.at) for a in data.agencies])
+    for roster in data.rosters:
+        yield from _twice("name", [(r.name, r.at) for r in roster.rotations])
+    phones = [(p.phone, p.at) for p in data.people]
+    phones += [(o.phone, o.at) for a in data.agencies for o in a.officers]
+    yield from _twice("phone", phones, "another person or officer has the same number")
+
+
+def _twice(key: str, values: list[tuple[str, Location]], why: str = "") -> Iterator[str]:
+    """An error for every repeat of a value (empty values were reported when read)."""
+    counts = Counter(value for value, _ in values if value)
+    for value, at in values:
+        if counts[value] > 1:
+            yield at.error(key, why or f"{value!r} appears {counts[value]} times")
+
+
+def _references(data: RosterFile, stored: set[str]) -> Iterator[str]:
+    """People named by rotations, overrides and steps must exist, in the file or stored."""
+    known = stored | {p.name for p in data.people}
+    for roster in data.rosters:
+        yield from _roster_references(roster, known)
+
+
+def _roster_references(roster: RosterEntry, known: set[str]) -> Iterator[str]:
+    """Unknown people in one roster; an "on now" person must be one of the participants."""
+    for rotation in roster.rotations:
+        for name in dict.fromkeys(rotation.participants):
+            yield from _unknown(rotation.at, "participants", name, known)
+        if rotation.on_now and rotation.on_now.person not in rotation.participants:
+            message = f"{rotation.on_now.person!r} is not a participant of this rotation"
+            yield rotation.at.child("on_now", "on_now").error("person", message)
+    for override in roster.overrides:
+        yield from _unknown(override.at, "person", override.person, known)
+        if override.replaces is not None:
+            yield from _unknown(override.at, "replaces", override.replaces, known)
+            if override.replaces == override.person:
+                yield override.at.error("replaces", "a person cannot replace themselves")
+    for step in roster.steps:
+        if step.person is not None:
+            yield from _unknown(step.at, "notify", step.person, known)
+
+
+def _unknown(at: Location, key: str, name: str, known: set[str]) -> Iterator[str]:
+    """An error if ``name`` is not a known person."""
+    if name and name not in known:
+        yield at.error(key, f"unknown person {name!r} (not in [[people]] nor in the database)")
+
+
+def _conflicts_with_database(data: RosterFile, session: Session) -> Iterator[str]:
+    """Phones and enrollment codes that stored people, officers or agencies already hold."""
+    in_file = {p.name for p in data.people}
+    people = {
+        phone: name
+        for name, phone in session.execute(select(Person.name, Person.phone))
+        if name not in in_file
+    }
+    officers = set(session.scalars(select(Officer.phone)))
+    for person in data.people:
+        if person.phone in people:
+            yield person.at.error("phone", f"{people[person.phone]!r} already has this number")
+        elif person.phone in officers:
+            yield person.at.error("phone", "an officer already has this number")
+    for agency in data.agencies:
+        for officer in agency.officers:
+            if officer.phone in people:
+                yield officer.at.error("phone", f"{people[officer.phone]!r} has this number")
+    agencies = {a.name for a in data.agencies}
+    codes = {
+        code: name
+        for name, code in session.execute(select(Agency.name, Agency.enrollment_code))
+        if name not in agencies
+    }
+    for agency in data.agencies:
+        if agency.enrollment_code in codes:
+            holder = codes[agency.enrollment_code]
+            yield agency.at.error("enrollment_code", f"agency {holder!r} already uses this code")

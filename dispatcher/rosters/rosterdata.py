@@ -1,0 +1,132 @@
+"""The roster file as plain values: what ``load_roster_file`` reads and ``export`` writes.
+
+Each entry keeps its ``Location`` (file, label, line) for error messages; locations take
+no part in equality, so two readings of the same content compare equal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from dispatcher.rosters.rosterfields import Location, zone_or_none
+
+NOWHERE = Location("", "")
+
+
+@dataclass(frozen=True)
+class PersonEntry:
+    """A person; ``phone`` is E.164; ``away_until`` None leaves the stored value alone."""
+
+    name: str
+    phone: str
+    languages: tuple[str, ...] = ()
+    skills: tuple[str, ...] = ()
+    coordinator: bool = False
+    active: bool = True
+    away_until: datetime | None = None
+    at: Location = field(default=NOWHERE, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class WindowEntry:
+    """A duty window: ``days`` in week order, from/to local times (overnight allowed)."""
+
+    days: tuple[str, ...]
+    starts: time
+    ends: time
+
+
+@dataclass(frozen=True)
+class OnNowEntry:
+    """A coordinator's "``person`` is on now since ``since``" for one rotation."""
+
+    person: str
+    since: datetime
+
+
+@dataclass(frozen=True)
+class RotationEntry:
+    """A rotation; ``start`` is a wall time in the roster's zone (or an instant)."""
+
+    name: str
+    type: str
+    length: int
+    start: datetime
+    participants: tuple[str, ...]
+    windows: tuple[WindowEntry, ...] = ()
+    on_now: OnNowEntry | None = None
+    at: Location = field(default=NOWHERE, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class OverrideEntry:
+    """Add, remove or replace ``person`` on the roster for [starts, ends)."""
+
+    action: str
+    person: str
+    replaces: str | None
+    starts: datetime
+    ends: datetime
+    at: Location = field(default=NOWHERE, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class StepEntry:
+    """One escalation step: ``notify`` (on-call, next, all, coordinators, person), ``wait``."""
+
+    notify: str
+    wait: timedelta
+    person: str | None = None
+    at: Location = field(default=NOWHERE, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    """A roster with its rotations, overrides and escalation policy."""
+
+    name: str
+    kind: str
+    timezone: str
+    rotations: tuple[RotationEntry, ...] = ()
+    overrides: tuple[OverrideEntry, ...] = ()
+    steps: tuple[StepEntry, ...] = ()
+    repeat: int = 0
+    at: Location = field(default=NOWHERE, compare=False, repr=False)
+
+    @property
+    def zone(self) -> ZoneInfo | None:
+        """The roster's zone, or None if ``timezone`` is not a known IANA zone."""
+        return zone_or_none(self.timezone)
+
+
+@dataclass(frozen=True)
+class OfficerEntry:
+    """An officer of an agency, known by phone (E.164)."""
+
+    name: str
+    phone: str
+    at: Location = field(default=NOWHERE, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class AgencyEntry:
+    """A requesting agency with its enrollment code and listed officers."""
+
+    name: str
+    kind: str
+    enrollment_code: str
+    officers: tuple[OfficerEntry, ...] = ()
+    at: Location = field(default=NOWHERE, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class RosterFile:
+    """A whole roster file; ``errors`` lists what could not be read (empty when fine)."""
+
+    source: str
+    people: tuple[PersonEntry, ...] = ()
+    rosters: tuple[RosterEntry, ...] = ()
+    agencies: tuple[AgencyEntry, ...] = ()
+    errors: tuple[str, ...] = field(default=(), compare=False)

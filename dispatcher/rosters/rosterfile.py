@@ -1,0 +1,321 @@
+"""Roster as code: the TOML file of people, rosters and agencies, read into plain values.
+
+``load_roster_file`` is pure: it reads every entry and records every problem it finds
+(syntax, unknown or missing fields, bad values) in ``RosterFile.errors`` instead of
+stopping at the first. ``rostercheck.validate`` adds the checks that need the whole file
+or the database, and raises one ValidationError listing everything.
+
+Date-times without an offset are wall times in the roster's zone; with an offset they are
+instants. A person's ``away_until`` is an instant and needs an offset.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from datetime import datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from dispatcher.durations import parse_duration
+from dispatcher.rosters.models import OVERRIDE_ACTIONS, ROSTER_KINDS, ROTATION_TYPES
+from dispatcher.rosters.phones import DEFAULT_REGION, parse_phone
+from dispatcher.rosters.rosterdata import (
+    AgencyEntry,
+    OfficerEntry,
+    OnNowEntry,
+    OverrideEntry,
+    PersonEntry,
+    RosterEntry,
+    RosterFile,
+    RotationEntry,
+    StepEntry,
+    WindowEntry,
+)
+from dispatcher.rosters.rosterfields import (
+    LineIndex,
+    Location,
+    Table,
+    describe,
+    to_clock_time,
+    to_days,
+    to_instant,
+    zone_or_none,
+)
+
+TOP_LEVEL = ("people", "rosters", "agencies")
+PERSON_FIELDS = ("name", "phone", "languages", "skills", "coordinator", "active", "away_until")
+ROSTER_FIELDS = ("name", "kind", "timezone", "rotations", "overrides", "escalation")
+ROTATION_FIELDS = ("name", "type", "length", "start", "participants", "windows", "on_now")
+OVERRIDE_FIELDS = ("action", "person", "replaces", "from", "to")
+AGENCY_FIELDS = ("name", "kind", "enrollment_code", "officers")
+STEP_NOTIFY = ("on-call", "next", "all", "coordinators")
+EVERY_DAY = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# Stands in for a date-time that could not be read; such a file is never applied.
+UNREAD = datetime(2000, 1, 1)  # noqa: DTZ001
+
+
+def load_roster_file(
+    source: Path | str, *, name: str | None = None, region: str = DEFAULT_REGION
+) -> RosterFile:
+    """Read a roster file (a Path) or TOML text (a str); never raises on bad content.
+
+    ``name`` is how messages call the source (the path, or ``<text>``); national phone
+    numbers are read in ``region``. Problems go to ``RosterFile.errors``.
+    """
+    if isinstance(source, Path):
+        name = name or str(source)
+        try:
+            text = source.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            return RosterFile(name, errors=(f"{name}: cannot read the file: {exc}",))
+    else:
+        name, text = name or "<text>", source
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        return RosterFile(name, errors=(_syntax_error(name, exc),))
+    return _read_file(raw, Location(name, "top level", (), LineIndex(text)), region)
+
+
+def _syntax_error(name: str, exc: tomllib.TOMLDecodeError) -> str:
+    """``file:LINE: TOML syntax error: ...`` from the parser's message."""
+    message = str(exc)
+    found = re.search(r"\(at line (\d+), column \d+\)", message)
+    if found:
+        return f"{name}:{found.group(1)}: TOML syntax error: {message}"
+    return f"{name}: TOML syntax error: {message}"
+
+
+def _read_file(raw: dict[str, object], at: Location, region: str) -> RosterFile:
+    """Read the three top-level arrays of tables."""
+    errors: list[str] = []
+    top = Table(raw, at, TOP_LEVEL, errors)
+    people = tuple(
+        _read_person(Table(item, _entry(at, "people", i, item), PERSON_FIELDS, errors), region)
+        for i, item in enumerate(top.tables("people"))
+    )
+    rosters = tuple(
+        _read_roster(Table(item, _entry(at, "rosters", i, item), ROSTER_FIELDS, errors))
+        for i, item in enumerate(top.tables("rosters"))
+    )
+    agencies = tuple(
+        _read_agency(Table(item, _entry(at, "agencies", i, item), AGENCY_FIELDS, errors), region)
+        for i, item in enumerate(top.tables("agencies"))
+    )
+    return RosterFile(at.source, people, rosters, agencies, tuple(errors))
+
+
+def _entry(parent: Location, key: str, index: int, raw: object) -> Location:
+    """The location of item ``index`` of array ``key``, labelled with its name if it has one."""
+    label = f"{key}[{index}]"
+    if isinstance(raw, dict) and isinstance(raw.get("name"), str):
+        label += f' "{raw["name"]}"'
+    if not parent.path:
+        return Location(parent.source, label, (key, index), parent.lines)
+    return parent.child(label, key, index)
+
+
+def _read_person(table: Table, region: str) -> PersonEntry:
+    """A ``[[people]]`` entry."""
+    name = table.text("name")
+    owner = name or table.at.label
+    phone = table.read("phone", lambda v: parse_phone(_string(v), owner, region), "", True)
+    away = table.moment("away_until", required=False)
+    if away is not None and away.tzinfo is None:
+        table.fail("away_until", "needs a UTC offset (2026-03-12T08:00-05:00)")
+    return PersonEntry(
+        name=name,
+        phone=phone,
+        languages=table.words("languages"),
+        skills=table.words("skills"),
+        coordinator=table.flag("coordinator", False),
+        active=table.flag("active", True),
+        away_until=away,
+        at=table.at,
+    )
+
+
+def _read_roster(table: Table) -> RosterEntry:
+    """A ``[[rosters]]`` entry with its rotations, overrides and escalation."""
+    timezone = table.read("timezone", _zone_name, "UTC", True)
+    rotations = tuple(
+        _read_rotation(
+            Table(item, _entry(table.at, "rotations", i, item), ROTATION_FIELDS, table.errors)
+        )
+        for i, item in enumerate(table.tables("rotations"))
+    )
+    overrides = tuple(
+        _read_override(
+            Table(item, _entry(table.at, "overrides", i, item), OVERRIDE_FIELDS, table.errors),
+            zone_or_none(timezone),
+        )
+        for i, item in enumerate(table.tables("overrides"))
+    )
+    steps, repeat = _read_escalation(table)
+    return RosterEntry(
+        name=table.text("name", limit=80),
+        kind=table.choice("kind", ROSTER_KINDS),
+        timezone=timezone,
+        rotations=rotations,
+        overrides=overrides,
+        steps=steps,
+        repeat=repeat,
+        at=table.at,
+    )
+
+
+def _read_rotation(table: Table) -> RotationEntry:
+    """A ``[[rosters.rotations]]`` entry."""
+    windows = tuple(
+        _read_window(
+            Table(
+                item,
+                table.at.child(f"windows[{i}]", "windows", i),
+                ("days", "from", "to"),
+                table.errors,
+            )
+        )
+        for i, item in enumerate(table.tables("windows"))
+    )
+    on_now = None
+    if table.has("on_now"):
+        inner = Table(
+            table.raw["on_now"],
+            table.at.child("on_now", "on_now"),
+            ("person", "since"),
+            table.errors,
+        )
+        on_now = OnNowEntry(inner.text("person"), inner.moment("since") or UNREAD)
+    start = table.moment("start")
+    return RotationEntry(
+        name=table.text("name", limit=80),
+        type=table.choice("type", ROTATION_TYPES),
+        length=table.integer("length", 1, minimum=1),
+        start=start or UNREAD,
+        participants=table.names("participants"),
+        windows=windows,
+        on_now=on_now,
+        at=table.at,
+    )
+
+
+def _read_window(table: Table) -> WindowEntry:
+    """One ``windows`` item: ``{ days = [...], from = "20:00", to = "08:00" }``."""
+    return WindowEntry(
+        days=table.read("days", to_days, EVERY_DAY, False),
+        starts=table.read("from", to_clock_time, time(), True),
+        ends=table.read("to", to_clock_time, time(), True),
+    )
+
+
+def _read_override(table: Table, zone: ZoneInfo | None) -> OverrideEntry:
+    """A ``[[rosters.overrides]]`` entry; ``to`` must come after ``from``."""
+    action = table.choice("action", OVERRIDE_ACTIONS)
+    replaces = table.text("replaces", required=False) or None
+    if action == "replace" and not table.has("replaces"):
+        table.fail("replaces", "is missing: a replace names the person it replaces")
+    if action in ("add", "remove") and table.has("replaces"):
+        table.fail("replaces", f"only a replace names whom it replaces, not an {action}")
+    starts, ends = table.moment("from"), table.moment("to")
+    if starts and ends and zone and to_instant(ends, zone) <= to_instant(starts, zone):
+        table.fail("to", "must be after from")
+    return OverrideEntry(
+        action=action,
+        person=table.text("person"),
+        replaces=replaces,
+        starts=starts or UNREAD,
+        ends=ends or UNREAD,
+        at=table.at,
+    )
+
+
+def _read_escalation(roster: Table) -> tuple[tuple[StepEntry, ...], int]:
+    """``[rosters.escalation]``: its steps and how many times to repeat them (optional)."""
+    if not roster.has("escalation"):
+        return (), 0
+    table = Table(
+        roster.raw["escalation"],
+        roster.at.child("escalation", "escalation"),
+        ("steps", "repeat"),
+        roster.errors,
+    )
+    if not table.has("steps"):
+        table.fail("steps", "is missing")
+    steps = tuple(
+        _read_step(
+            Table(
+                item, table.at.child(f"steps[{i}]", "steps", i), ("notify", "wait"), roster.errors
+            )
+        )
+        for i, item in enumerate(table.tables("steps"))
+    )
+    return steps, table.integer("repeat", 0, minimum=0)
+
+
+def _read_step(table: Table) -> StepEntry:
+    """One step: ``{ notify = "on-call", wait = "5m" }`` or ``notify = "person:NAME"``."""
+    unread: tuple[str, str | None] = ("on-call", None)
+    notify = table.read("notify", _notify_target, unread, True)
+    wait = table.read("wait", lambda v: parse_duration(_string(v)), timedelta(minutes=5), True)
+    return StepEntry(notify=notify[0], wait=wait, person=notify[1], at=table.at)
+
+
+def _notify_target(value: object) -> tuple[str, str | None]:
+    """``on-call``, ``next``, ``all``, ``coordinators`` or ``person:NAME``."""
+    text = _string(value).strip()
+    kind, colon, person = text.partition(":")
+    if kind.strip().lower() == "person" and colon and person.strip():
+        return "person", person.strip()
+    if text.lower() not in STEP_NOTIFY:
+        raise ValueError(f"{text!r} is not one of: {', '.join(STEP_NOTIFY)}, person:NAME")
+    return text.lower(), None
+
+
+def _read_agency(table: Table, region: str) -> AgencyEntry:
+    """An ``[[agencies]]`` entry with its officers."""
+    officers = tuple(
+        _read_officer(
+            Table(item, _entry(table.at, "officers", i, item), ("name", "phone"), table.errors),
+            region,
+        )
+        for i, item in enumerate(table.tables("officers"))
+    )
+    return AgencyEntry(
+        name=table.text("name"),
+        kind=table.text("kind", "police", required=False, limit=40).lower(),
+        enrollment_code=table.read("enrollment_code", _enrollment_code, "", True),
+        officers=officers,
+        at=table.at,
+    )
+
+
+def _read_officer(table: Table, region: str) -> OfficerEntry:
+    """One ``officers`` item: ``{ name = "...", phone = "..." }``."""
+    name = table.text("name")
+    owner = name or table.at.label
+    phone = table.read("phone", lambda v: parse_phone(_string(v), owner, region), "", True)
+    return OfficerEntry(name=name, phone=phone, at=table.at)
+
+
+def _enrollment_code(value: object) -> str:
+    """A code officers text to enroll: one word of letters, digits and dashes."""
+    code = _string(value).strip().upper()
+    if not re.fullmatch(r"[A-Z0-9][A-Z0-9-]{2,39}", code):
+        raise ValueError("must be 3 to 40 letters, digits or dashes, in one word")
+    return code
+
+
+def _zone_name(value: object) -> str:
+    """A known IANA time zone name."""
+    name = _string(value).strip()
+    if zone_or_none(name) is None:
+        raise ValueError(f"{name!r} is not a known IANA time zone (America/Chicago)")
+    return name
+
+
+def _string(value: object) -> str:
+    """``value`` if it is a string; raises ValueError otherwise."""
+    if not isinstance(value, str):
+        raise ValueError(f"must be a string, not {describe(value)}")
+    return value
