@@ -1,0 +1,27 @@
+"""TwiML answers for webhooks: a reply SMS, nothing, or a short spoken message.
+
+Built with the official TwiML builders (``twilio.twiml`` only, never ``twilio.rest``). Voice
+answers speak; they never record or transcribe.
+"""
+
+from __future__ import annotations
+
+from twilio.twiml.messaging_response import MessagingResponse
+from twilio.twiml.voice_response import VoiceResponse
+
+CONTENT_TYPE = "text/xml; charset=utf-8"
+
+
+def message_response(text: str | None) -> str:
+    """A messaging answer replying ``text``, or an empty ``<Response/>`` for None."""
+    response = MessagingResponse()
+    if text is not None:
+        response.message(text)
+    return str(response.to_xml())
+
+
+def voice_response(say: str) -> str:
+    """A voice answer that says ``say`` and hangs up."""
+    response = VoiceResponse()
+    response.say(say)
+    return str(response.to_xml())
