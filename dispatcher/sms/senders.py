@@ -1,0 +1,277 @@
+"""The two senders behind ``dispatcher.flows.ports.Sender``: Twilio, and the in-app simulator.
+
+This is the only module that imports ``twilio.rest``. One call is one attempt; the outbox
+owns retries. Logs name the outbox row, the sid and error codes, never a body or a number.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import uuid
+from collections import deque
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import requests
+from twilio.base.exceptions import TwilioRestException
+from twilio.http.http_client import TwilioHttpClient
+from twilio.http.response import Response
+from twilio.rest import Client
+
+from dispatcher.clock import Clock, SystemClock
+from dispatcher.errors import DispatcherError
+from dispatcher.flows.ports import Sender, SendResult
+from dispatcher.settings import Settings
+
+log = logging.getLogger(__name__)
+# The twilio library logs request bodies at INFO; keep its HTTP client quiet whatever the
+# logging set-up.
+_HTTP_LOG = logging.getLogger("dispatcher.sms.twilio_http")
+_HTTP_LOG.setLevel(logging.WARNING)
+
+RATE_LIMITED = 20429
+NOT_FINISHED = 20009
+NOT_FOUND = 20404
+_TWILIO_HOST = re.compile(r"^https://[A-Za-z0-9.-]*\.?twilio\.com(?=/|$)")
+# How far back to look for a message Twilio may have taken before a read timeout.
+_LOOKUP_SLACK = timedelta(minutes=1)
+_PENDING_STATUSES = frozenset({"accepted", "scheduled", "queued", "sending"})
+
+
+class LookupFailed(DispatcherError):
+    """Twilio could not be asked whether a message was sent; try again later."""
+
+
+class RedirectingHttpClient(TwilioHttpClient):
+    """Twilio's HTTP client with a timeout, optionally sending ``*.twilio.com`` elsewhere."""
+
+    def __init__(self, timeout: float, api_base_url: str | None = None) -> None:
+        super().__init__(timeout=timeout, logger=_HTTP_LOG)
+        self.api_base_url = api_base_url.rstrip("/") if api_base_url else None
+
+    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Response:
+        """Send the request, to ``api_base_url`` instead of Twilio when one is set."""
+        if self.api_base_url:
+            url = _TWILIO_HOST.sub(self.api_base_url, url, count=1)
+        return super().request(method, url, *args, **kwargs)
+
+
+class TwilioSender:
+    """Sends through Twilio's REST API with the official client."""
+
+    def __init__(
+        self,
+        account_sid: str,
+        auth_token: str,
+        from_number: str,
+        status_callback_url: str,
+        timeout_seconds: float,
+        api_base_url: str | None = None,
+    ) -> None:
+        http = RedirectingHttpClient(timeout_seconds, api_base_url)
+        self.client = Client(account_sid, auth_token, http_client=http)
+        self.from_number = from_number
+        self.status_callback_url = status_callback_url
+
+    def send(self, to: str, body: str, outbox_id: int) -> SendResult:
+        """One attempt to hand ``body`` to Twilio; errors become a classified SendResult."""
+        try:
+            message = self.client.messages.create(
+                to=to,
+                from_=self.from_number,
+                body=body,
+                status_callback=self.status_callback_url,
+            )
+        except TwilioRestException as exc:
+            result = rest_error_result(exc)
+        except requests.RequestException as exc:
+            result = network_error_result(exc)
+        else:
+            log.info("sms.sent outbox=%s sid=%s status=%s", outbox_id, message.sid, message.status)
+            return SendResult(sid=message.sid, status=message.status)
+        log.warning(
+            "sms.send_failed outbox=%s code=%s retryable=%s uncertain=%s",
+            outbox_id,
+            result.error_code,
+            result.retryable,
+            result.uncertain,
+        )
+        return result
+
+    def find_sent(self, to: str, body: str, since: datetime) -> str | None:
+        """The sid of a message with this exact body sent to ``to`` since ``since``, if any.
+
+        A message still queued has no DateSent yet, so the newest messages to ``to`` are
+        checked as well; one still pending counts whatever its date. Raises LookupFailed
+        when Twilio cannot be asked: the answer is unknown, so do not send yet.
+        """
+        since = since - _LOOKUP_SLACK  # the two clocks may disagree a little
+        try:
+            sent = self.client.messages.list(
+                to=to, from_=self.from_number, date_sent_after=since, limit=200
+            )
+            recent = self.client.messages.list(to=to, from_=self.from_number, limit=50)
+        except (TwilioRestException, requests.RequestException) as exc:
+            log.warning("sms.lookup_failed error=%s", type(exc).__name__)
+            raise LookupFailed(type(exc).__name__) from exc
+        for message in [*sent, *recent]:
+            if message.body == body and _since(message, since):
+                return str(message.sid)
+        return None
+
+    def redact(self, sid: str) -> bool:
+        """Blank then delete Twilio's copy; False while the message is not finished."""
+        try:
+            self.client.messages(sid).update(body="")
+            self.client.messages(sid).delete()
+        except TwilioRestException as exc:
+            if exc.code == NOT_FOUND or exc.status == 404:
+                return True
+            log.info("sms.redact_later sid=%s code=%s", sid, exc.code)
+            return False
+        except requests.RequestException as exc:
+            log.info("sms.redact_later sid=%s error=%s", sid, type(exc).__name__)
+            return False
+        log.info("sms.redacted sid=%s", sid)
+        return True
+
+
+def _since(message: Any, since: datetime) -> bool:
+    """True when the listed message is still pending or was created or sent since ``since``."""
+    stamps = [s for s in (message.date_created, message.date_sent) if s is not None]
+    return message.status in _PENDING_STATUSES or any(stamp >= since for stamp in stamps)
+
+
+def rest_error_result(exc: TwilioRestException) -> SendResult:
+    """Classify an API error: 5xx and 429/20429 are worth retrying, other 4xx are final."""
+    status = int(exc.status or 0)
+    code = int(exc.code) if exc.code is not None else None
+    retryable = status >= 500 or status == 429 or code == RATE_LIMITED
+    return SendResult(error_code=code, retryable=retryable, uncertain=False)
+
+
+def network_error_result(exc: requests.RequestException) -> SendResult:
+    """Classify a network error: all retryable; uncertain unless it never connected."""
+    return SendResult(retryable=True, uncertain=not never_connected(exc))
+
+
+def never_connected(exc: BaseException) -> bool:
+    """True when the request provably never reached the server (connect failure)."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return True
+    if not isinstance(exc, requests.exceptions.ConnectionError):
+        return False
+    cause: BaseException | None = exc
+    while cause is not None:
+        if type(cause).__name__ in {"NewConnectionError", "ConnectTimeoutError"}:
+            return True
+        cause = _inner(cause)
+    return False
+
+
+def _inner(exc: BaseException) -> BaseException | None:
+    """The error wrapped by ``exc`` (requests and urllib3 nest them in ``args``)."""
+    reason = getattr(exc, "reason", None)
+    if isinstance(reason, BaseException):
+        return reason
+    nested = [a for a in exc.args if isinstance(a, BaseException)]
+    return nested[0] if nested else exc.__cause__
+
+
+@dataclass(frozen=True)
+class PhoneMessage:
+    """One text on a simulated phone: sent by the hotline or by the phone itself."""
+
+    at: datetime
+    sender: str
+    body: str
+    sid: str | None = None
+
+
+class SimulatorPhones:
+    """In-memory phones: each number's conversation with the hotline, bounded, thread-safe.
+
+    Nothing here touches the disk; a restart forgets every conversation.
+    """
+
+    def __init__(self, hotline_number: str, clock: Clock | None = None, keep: int = 200) -> None:
+        self.hotline_number = hotline_number
+        self.clock = clock or SystemClock()
+        self.keep = keep
+        self._lock = threading.Lock()
+        self._inboxes: dict[str, deque[PhoneMessage]] = {}
+
+    def _append(self, number: str, message: PhoneMessage) -> None:
+        """Add one message to a phone's conversation, dropping the oldest beyond ``keep``."""
+        with self._lock:
+            inbox = self._inboxes.setdefault(number, deque(maxlen=self.keep))
+            inbox.append(message)
+
+    def deliver(self, number: str, body: str) -> str:
+        """Put a message from the hotline on ``number``'s phone; return its sid."""
+        sid = "SM" + uuid.uuid4().hex
+        self._append(number, PhoneMessage(self.clock.now(), self.hotline_number, body, sid))
+        return sid
+
+    def record_incoming(self, number: str, text: str) -> None:
+        """Show a text the phone sent to the hotline."""
+        self._append(number, PhoneMessage(self.clock.now(), number, text))
+
+    def record_reply(self, number: str, text: str) -> None:
+        """Show the hotline's immediate (TwiML) answer on the phone."""
+        self._append(number, PhoneMessage(self.clock.now(), self.hotline_number, text))
+
+    def inbox(self, number: str) -> list[PhoneMessage]:
+        """The phone's conversation, oldest first."""
+        with self._lock:
+            return list(self._inboxes.get(number, ()))
+
+    def numbers(self) -> list[str]:
+        """Every phone that has a conversation, sorted."""
+        with self._lock:
+            return sorted(self._inboxes)
+
+    def find(self, number: str, body: str, since: datetime) -> str | None:
+        """The sid of a hotline message with this body on ``number`` since ``since``."""
+        for message in reversed(self.inbox(number)):
+            if message.sid and message.body == body and message.at >= since:
+                return message.sid
+        return None
+
+
+class SimulatorSender:
+    """Delivers to the in-app phones at once; nothing leaves the process."""
+
+    def __init__(self, phones: SimulatorPhones) -> None:
+        self.phones = phones
+
+    def send(self, to: str, body: str, outbox_id: int) -> SendResult:
+        """Put the message on the phone; always delivered."""
+        sid = self.phones.deliver(to, body)
+        log.info("sms.sent outbox=%s sid=%s status=delivered backend=simulator", outbox_id, sid)
+        return SendResult(sid=sid, status="delivered")
+
+    def find_sent(self, to: str, body: str, since: datetime) -> str | None:
+        """The sid of a message already on the phone, if any."""
+        return self.phones.find(to, body, since)
+
+    def redact(self, sid: str) -> bool:
+        """Nothing to do: the simulated phone keeps its own inbox, in memory only."""
+        return True
+
+
+def build_sender(settings: Settings, phones: SimulatorPhones | None = None) -> Sender:
+    """The sender named by ``settings.sms_backend`` (a fresh set of phones if none given)."""
+    if settings.sms_backend == "simulator":
+        return SimulatorSender(phones or SimulatorPhones(settings.hotline_number))
+    return TwilioSender(
+        account_sid=settings.twilio_account_sid,
+        auth_token=settings.twilio_auth_token,
+        from_number=settings.hotline_number,
+        status_callback_url=settings.public_base_url + "/sms/status",
+        timeout_seconds=settings.send_timeout.total_seconds(),
+        api_base_url=settings.twilio_api_base_url or None,
+    )
