@@ -45,15 +45,19 @@ def create_app(
     web.init_app(app, runtime)
     register_blueprints(app)
     if start_engine:
-        raise NotImplementedError("the engine arrives with the night-call issue")
+        from dispatcher import scheduler
+
+        scheduler.start(app)
     return app
 
 
 def register_blueprints(app: Flask) -> None:
     """Mount every area of the service."""
     from dispatcher import health
+    from dispatcher.sms import webhooks
 
     app.register_blueprint(health.blueprint)
+    app.register_blueprint(webhooks.blueprint)
 
 
 def configure_logging() -> None:

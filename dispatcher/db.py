@@ -137,3 +137,8 @@ def upgrade_database(url: str, revision: str = "head") -> None:
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["database_url"] = url
     command.upgrade(config, revision)
+
+
+def rows_changed(result: Any) -> int:
+    """How many rows an UPDATE or DELETE touched (its cursor's rowcount)."""
+    return int(result.rowcount)

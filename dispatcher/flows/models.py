@@ -119,7 +119,8 @@ class Page(Base):
 class OutboxMessage(Base):
     """An SMS to send, written in the same transaction as the decision that caused it.
 
-    The body is sealed and blanked (set to NULL) once Twilio has the message.
+    ``body`` holds the message's parameters, sealed; the text is rendered only when sent,
+    and the body is blanked (set to NULL) once the provider has the message.
     """
 
     __tablename__ = "outbox"
@@ -132,8 +133,11 @@ class OutboxMessage(Base):
     page_id: Mapped[int | None] = mapped_column(
         ForeignKey("pages.id", ondelete="SET NULL"), default=None
     )
-    purpose: Mapped[str] = mapped_column(String(12))  # page, notice, relay, accepted, ...
-    body: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)  # sealed
+    officer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("officers.id", ondelete="SET NULL"), default=None
+    )
+    template: Mapped[str] = mapped_column(String(32))  # which message (see sms.messages)
+    body: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)  # sealed parameters
     # pending -> sending -> sent -> delivered | undelivered | failed
     state: Mapped[str] = mapped_column(String(12), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -155,6 +159,20 @@ class InboundMessage(Base):
 
     sid: Mapped[str] = mapped_column(String(64), primary_key=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class ProviderCopy(Base):
+    """A message the provider still holds (inbound, outbound or a TwiML reply), to delete.
+
+    Only the sid is kept; the engine deletes the provider's copy once the message is final.
+    """
+
+    __tablename__ = "provider_copies"
+
+    sid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    ready_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    redacted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
 
 class StatusEvent(Base):

@@ -12,11 +12,18 @@ from twilio.twiml.voice_response import VoiceResponse
 CONTENT_TYPE = "text/xml; charset=utf-8"
 
 
-def message_response(text: str | None) -> str:
-    """A messaging answer replying ``text``, or an empty ``<Response/>`` for None."""
+def message_response(text: str | None, status_callback: str | None = None) -> str:
+    """A messaging answer replying ``text``, or an empty ``<Response/>`` for None.
+
+    ``status_callback`` becomes the reply's ``action``: Twilio reports the reply's status
+    there, which tells us its sid so its stored copy can be deleted.
+    """
     response = MessagingResponse()
     if text is not None:
-        response.message(text)
+        if status_callback:
+            response.message(text, action=status_callback, method="POST")
+        else:
+            response.message(text)
     return str(response.to_xml())
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-21 04:34:30.195503
+Create Date: 2026-11-21 04:41:43.364335
 """
 
 from __future__ import annotations
@@ -83,6 +83,16 @@ def upgrade() -> None:
     sa.UniqueConstraint('name', name=op.f('uq_people_name')),
     sa.UniqueConstraint('phone', name=op.f('uq_people_phone'))
     )
+    op.create_table('provider_copies',
+    sa.Column('sid', sa.String(length=64), nullable=False),
+    sa.Column('ready_at', dispatcher.db.UTCDateTime(), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('redacted_at', dispatcher.db.UTCDateTime(), nullable=True),
+    sa.PrimaryKeyConstraint('sid', name=op.f('pk_provider_copies'))
+    )
+    with op.batch_alter_table('provider_copies', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_provider_copies_ready_at'), ['ready_at'], unique=False)
+
     op.create_table('rosters',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=80), nullable=False),
@@ -271,7 +281,8 @@ def upgrade() -> None:
     sa.Column('to_number', sa.String(length=20), nullable=False),
     sa.Column('person_id', sa.Integer(), nullable=True),
     sa.Column('page_id', sa.Integer(), nullable=True),
-    sa.Column('purpose', sa.String(length=12), nullable=False),
+    sa.Column('officer_id', sa.Integer(), nullable=True),
+    sa.Column('template', sa.String(length=32), nullable=False),
     sa.Column('body', sa.LargeBinary(), nullable=True),
     sa.Column('state', sa.String(length=12), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
@@ -282,6 +293,7 @@ def upgrade() -> None:
     sa.Column('provider_sid', sa.String(length=64), nullable=True),
     sa.Column('provider_status', sa.String(length=16), nullable=True),
     sa.Column('error_code', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['officer_id'], ['officers.id'], name=op.f('fk_outbox_officer_id_officers'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['page_id'], ['pages.id'], name=op.f('fk_outbox_page_id_pages'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_outbox_person_id_people'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox')),
@@ -327,6 +339,10 @@ def downgrade() -> None:
 
     op.drop_table('status_events')
     op.drop_table('rosters')
+    with op.batch_alter_table('provider_copies', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_provider_copies_ready_at'))
+
+    op.drop_table('provider_copies')
     op.drop_table('people')
     with op.batch_alter_table('inbound_messages', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_inbound_messages_received_at'))

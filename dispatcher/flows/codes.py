@@ -1,0 +1,45 @@
+"""Reference codes: short, unambiguous, never reused while anything still knows them."""
+
+from __future__ import annotations
+
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dispatcher.flows.models import CallLogEntry, Incident
+
+# No 0/O, 1/I/L, 2/Z, 5/S, 8/B: easy to read aloud and to type on a phone at night.
+REFERENCE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
+# Every code holds a digit, so that a word such as "then" in "ok then" is never a code.
+REFERENCE_DIGITS = "34679"
+CODE_LENGTH = 4
+
+
+def random_code() -> str:
+    """A random reference code: CODE_LENGTH characters, at least one of them a digit."""
+    while True:
+        code = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(CODE_LENGTH))
+        if looks_like_code(code):
+            return code
+
+
+def looks_like_code(token: str) -> bool:
+    """True when ``token`` (any case) is shaped like a reference code."""
+    upper = token.upper()
+    return (
+        len(upper) == CODE_LENGTH
+        and all(c in REFERENCE_ALPHABET for c in upper)
+        and any(c in REFERENCE_DIGITS for c in upper)
+    )
+
+
+def new_code(session: Session) -> str:
+    """A code used by no incident and no call log entry."""
+    while True:
+        code = random_code()
+        taken = session.scalar(select(Incident.id).where(Incident.code == code)) or session.scalar(
+            select(CallLogEntry.id).where(CallLogEntry.code == code)
+        )
+        if not taken:
+            return code

@@ -1,0 +1,177 @@
+"""The engine: level-triggered, idempotent, every deadline read from the database.
+
+``tick`` claims due needs (SKIP LOCKED on PostgreSQL), applies the escalation policy,
+closes idle requests, expires notes and purges what may no longer be kept. ``deliver``
+drains the outbox through a sender, with every network call outside a transaction.
+A process can die at any instant: whatever was due happens at the next tick.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from dispatcher.clock import Clock
+from dispatcher.crypto import Sealer
+from dispatcher.db import Database
+from dispatcher.flows import outbox, paging, receipts, requests
+from dispatcher.flows.context import FlowContext
+from dispatcher.flows.models import Incident, Need, OutboxMessage
+from dispatcher.flows.ports import SendResult, Sender
+from dispatcher.settings import Settings
+
+log = logging.getLogger("dispatcher.engine")
+
+Renderer = Callable[[str, dict[str, Any]], str]
+# Closed requests keep their working rows this long (late replies get a sensible answer),
+# then only the call log remains.
+KEEP_CLOSED = timedelta(hours=24)
+BATCH = 100
+
+
+@dataclass
+class TickReport:
+    """What one tick did, for logs and tests."""
+
+    escalated: int = 0
+    closed: int = 0
+    notes_expired: int = 0
+    sent: int = 0
+    failed: int = 0
+    redacted: int = 0
+
+
+@dataclass
+class Engine:
+    """Runs ticks against one database with one sender."""
+
+    database: Database
+    settings: Settings
+    sealer: Sealer
+    clock: Clock
+    sender: Sender
+    render: Renderer
+    kick: Callable[[], None] = field(default=lambda: None)
+
+    def context(self, now: datetime | None = None) -> FlowContext:
+        """A flow context at ``now`` (the clock's now by default)."""
+        return FlowContext(self.settings, self.sealer, now or self.clock.now(), self.kick)
+
+    def tick(self) -> TickReport:
+        """Advance everything that is due, then drain the outbox and redact provider copies."""
+        report = TickReport()
+        with self.database.session_scope() as session:
+            ctx = self.context()
+            report.escalated = escalate_due(session, ctx)
+            report.closed = close_idle(session, ctx)
+            report.notes_expired = expire_notes(session, ctx.now)
+            purge(session, ctx.now)
+        self.deliver(report)
+        report.redacted = receipts.redact_copies(self.database, self.sender, self.clock)
+        return report
+
+    def deliver(self, report: TickReport | None = None) -> TickReport:
+        """Send every due outbox message; a failure that ends a page escalates at once."""
+        report = report or TickReport()
+        while True:
+            with self.database.session_scope() as session:
+                leased = outbox.claim_due(session, self.sealer, self.clock.now())
+            if not leased:
+                return report
+            for message in leased:
+                self._send_one(message, report)
+
+    def _send_one(self, message: outbox.Outgoing, report: TickReport) -> None:
+        """One message: look it up first when an earlier attempt may have gone through."""
+        body = self.render(message.template, message.params)
+        result = None
+        if message.uncertain:
+            sid = self.sender.find_sent(message.to, body, message.created_at - timedelta(minutes=5))
+            if sid:
+                result = SendResult(sid=sid, status="sent")
+        result = result or self.sender.send(message.to, body, message.id)
+        with self.database.session_scope() as session:
+            ctx = self.context()
+            delivery = outbox.record_result(
+                session, message.id, result, ctx.now, self.settings.send_max_attempts
+            )
+            if delivery is not None and delivery.unreachable:
+                receipts.person_unreachable(session, ctx, delivery)
+                report.failed += 1
+            elif result.accepted:
+                receipts.sent_copy(session, message.id, ctx.now)
+                report.sent += 1
+
+
+def escalate_due(session: Session, ctx: FlowContext) -> int:
+    """Apply the next escalation step of every need whose deadline has passed."""
+    query = (
+        select(Need)
+        .where(Need.state == "paging", Need.next_action_at <= ctx.now)
+        .order_by(Need.next_action_at, Need.id)
+        .limit(BATCH)
+        .with_for_update(skip_locked=True)
+    )
+    needs = list(session.scalars(query))
+    for need in needs:
+        paging.escalate(session, ctx, need)
+        if need.state == "unfilled":
+            requests.close_if_settled(session, ctx, need.incident)
+    return len(needs)
+
+
+def close_idle(session: Session, ctx: FlowContext) -> int:
+    """Close open requests with no activity for ``idle_close``."""
+    cutoff = ctx.now - ctx.settings.idle_close
+    query = (
+        select(Incident)
+        .where(Incident.status == "open", Incident.last_activity_at <= cutoff)
+        .limit(BATCH)
+        .with_for_update(skip_locked=True)
+    )
+    incidents = list(session.scalars(query))
+    for incident in incidents:
+        requests.close(session, ctx, incident, by="idle")
+    return len(incidents)
+
+
+def expire_notes(session: Session, now: datetime) -> int:
+    """Wipe officers' words held past their expiry."""
+    query = (
+        select(Incident).where(Incident.note_expires_at <= now).with_for_update(skip_locked=True)
+    )
+    incidents = list(session.scalars(query))
+    for incident in incidents:
+        requests.wipe_note(incident)
+    return len(incidents)
+
+
+def purge(session: Session, now: datetime) -> None:
+    """Delete closed requests' working rows and finished outbox rows after KEEP_CLOSED."""
+    cutoff = now - KEEP_CLOSED
+    session.execute(
+        delete(Incident).where(Incident.status == "closed", Incident.closed_at <= cutoff)
+    )
+    session.execute(
+        delete(OutboxMessage).where(
+            OutboxMessage.state.in_(("sent", "delivered", "undelivered", "failed")),
+            OutboxMessage.created_at <= cutoff,
+        )
+    )
+    receipts.purge_receipts(session, now)
+
+
+def next_deadline(session: Session) -> datetime | None:
+    """The earliest escalation deadline (for the scheduler's sleep)."""
+    return session.scalar(
+        select(Need.next_action_at)
+        .where(Need.state == "paging")
+        .order_by(Need.next_action_at)
+        .limit(1)
+    )

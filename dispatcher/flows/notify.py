@@ -1,0 +1,74 @@
+"""Queueing messages to people, officers and coordinators (through the outbox)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dispatcher.flows import outbox
+from dispatcher.flows.context import FlowContext
+from dispatcher.flows.models import Incident
+from dispatcher.rosters.models import Agency, Officer, Person
+
+
+def to_person(
+    session: Session,
+    ctx: FlowContext,
+    person: Person,
+    template: str,
+    params: dict[str, Any],
+    page_id: int | None = None,
+) -> None:
+    """Queue a message to a roster member, unless they opted out of texts."""
+    if person.opted_out:
+        return
+    outbox.enqueue(
+        session,
+        ctx.sealer,
+        ctx.now,
+        person.phone,
+        template,
+        params,
+        person_id=person.id,
+        page_id=page_id,
+    )
+    ctx.kick()
+
+
+def to_officer(
+    session: Session, ctx: FlowContext, incident: Incident, template: str, params: dict[str, Any]
+) -> None:
+    """Queue a message to the officer who opened ``incident``."""
+    officer = session.get(Officer, incident.officer_id) if incident.officer_id else None
+    if officer is None or officer.revoked_at is not None:
+        return
+    outbox.enqueue(
+        session, ctx.sealer, ctx.now, officer.phone, template, params, officer_id=officer.id
+    )
+    ctx.kick()
+
+
+def to_coordinators(
+    session: Session, ctx: FlowContext, template: str, params: dict[str, Any]
+) -> int:
+    """Queue a message to every active coordinator who can receive texts; return how many."""
+    query = select(Person).where(
+        Person.coordinator.is_(True), Person.active.is_(True), Person.opted_out.is_(False)
+    )
+    coordinators = session.scalars(query.order_by(Person.id)).all()
+    for person in coordinators:
+        to_person(session, ctx, person, template, params)
+    return len(coordinators)
+
+
+def agency_name(session: Session, incident: Incident) -> str:
+    """The requesting agency's name, as pages show it."""
+    agency = session.get(Agency, incident.agency_id) if incident.agency_id else None
+    return agency.name if agency else "An officer"
+
+
+def first_name(person: Person) -> str:
+    """What the officer is told: the first word of the person's name."""
+    return person.name.split()[0] if person.name.strip() else person.name

@@ -1,0 +1,183 @@
+"""Paging and escalation of one need: apply the policy's decision to the database."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dispatcher.flows import notify
+from dispatcher.flows.context import FlowContext
+from dispatcher.flows.models import ROSTER_KIND_FOR_NEED, Incident, Need, Page
+from dispatcher.flows.policy import (
+    DEFAULT_POLICY,
+    Policy,
+    Pool,
+    Position,
+    Step,
+    depth_of,
+    plan_next,
+    traits_of,
+)
+from dispatcher.rosters import service as rosters
+from dispatcher.rosters.models import Person, Roster
+
+log = logging.getLogger("dispatcher.paging")
+
+
+def add_needs(
+    session: Session, ctx: FlowContext, incident: Incident, kinds: tuple[str, ...]
+) -> None:
+    """Create the incident's needs, each due now, with a snapshot of its roster's policy."""
+    for kind in kinds:
+        roster = _roster_for(session, kind)
+        incident.needs.append(
+            Need(
+                kind=kind,
+                roster_id=roster.id if roster else None,
+                state="paging",
+                policy=policy_of(roster).to_json() if roster else {"steps": [], "repeat": 0},
+                step_index=-1,
+                round=0,
+                depth=0,
+                next_action_at=ctx.now,
+            )
+        )
+
+
+def policy_of(roster: Roster) -> Policy:
+    """The roster's escalation policy (the default one when it has no steps)."""
+    if not roster.steps:
+        return DEFAULT_POLICY
+    steps = tuple(Step(s.notify, s.wait_seconds, s.person_id) for s in roster.steps)
+    return Policy(steps=steps, repeat=roster.escalation_repeat)
+
+
+def escalate(session: Session, ctx: FlowContext, need: Need) -> None:
+    """Page the need's next step, or declare it unfilled when the policy is spent."""
+    policy = Policy.from_json(need.policy)
+    position = None if need.step_index < 0 else Position(need.step_index, need.round)
+    roster = session.get(Roster, need.roster_id) if need.roster_id else None
+    pool = build_pool(session, roster, ctx) if roster else Pool()
+    pages = list(need.pages)
+    never = frozenset(p.person_id for p in pages if p.state in ("declined", "failed"))
+    this_round = frozenset(p.person_id for p in pages if p.state == "open")
+    plan = plan_next(policy, position, pool, tuple(need.incident.tags), never, this_round)
+    if plan is None:
+        give_up(session, ctx, need)
+        return
+    if position is not None and plan.position.round != position.round:
+        for page in pages:
+            if page.state == "open":
+                page.state = "expired"
+    need.step_index, need.round = plan.position.step_index, plan.position.round
+    need.depth = max(need.depth, depth_of(policy, plan.position))
+    need.next_action_at = ctx.now + plan.wait
+    need.first_paged_at = need.first_paged_at or ctx.now
+    for person_id in plan.targets:
+        page_person(session, ctx, need, session.get_one(Person, person_id))
+    log.info(
+        "need.escalated incident=%s need=%s step=%s round=%s paged=%s",
+        need.incident.code,
+        need.id,
+        need.step_index,
+        need.round,
+        len(plan.targets),
+    )
+
+
+def page_person(session: Session, ctx: FlowContext, need: Need, person: Person) -> Page:
+    """Record a page and queue its SMS (one segment: agency, need, code, how to answer)."""
+    page = Page(
+        need=need,
+        person_id=person.id,
+        step_index=need.step_index,
+        round=need.round,
+        state="open",
+        paged_at=ctx.now,
+    )
+    session.add(page)
+    session.flush()
+    incident = need.incident
+    params = {
+        "code": incident.code,
+        "agency": notify.agency_name(session, incident),
+        "need": need.kind,
+        "tags": list(incident.tags),
+        "open_codes": open_page_count(session, person.id),
+    }
+    notify.to_person(session, ctx, person, "page", params, page_id=page.id)
+    log.info("page.queued incident=%s member=%s step=%s", incident.code, person.id, need.step_index)
+    return page
+
+
+def build_pool(session: Session, roster: Roster, ctx: FlowContext) -> Pool:
+    """Who could be paged from ``roster`` now, as ids, with the tags each one matches."""
+    found = rosters.escalation_candidates(session, roster, ctx.now)
+    people = {p.id: p for p in (*found.on_call, *found.next, *found.everyone, *found.coordinators)}
+    return Pool(
+        on_call=tuple(p.id for p in found.on_call),
+        next=tuple(p.id for p in found.next),
+        everyone=tuple(p.id for p in found.everyone),
+        coordinators=tuple(p.id for p in found.coordinators),
+        traits={i: traits_of(p.languages or [], p.skills or []) for i, p in people.items()},
+    )
+
+
+def give_up(session: Session, ctx: FlowContext, need: Need) -> None:
+    """Every step and repeat is spent: mark unfilled, tell the officer and the coordinators."""
+    incident = need.incident
+    need.state = "unfilled"
+    need.next_action_at = None
+    need.ended_at = ctx.now
+    for page in need.pages:
+        if page.state == "open":
+            page.state = "expired"
+    notify.to_officer(
+        session,
+        ctx,
+        incident,
+        "officer_unfilled",
+        {"code": incident.code, "need": need.kind, "fallback": ctx.settings.fallback_hotline},
+    )
+    notify.to_coordinators(
+        session,
+        ctx,
+        "coordinator_unfilled",
+        {"code": incident.code, "agency": notify.agency_name(session, incident), "need": need.kind},
+    )
+    log.warning("need.unfilled incident=%s need=%s kind=%s", incident.code, need.id, need.kind)
+
+
+def page_answered(session: Session, ctx: FlowContext, page: Page, state: str) -> None:
+    """A page was declined or could not be delivered: move on at once if nobody is left."""
+    page.state = state
+    page.answered_at = ctx.now
+    need = page.need
+    if need.state != "paging":
+        return
+    waiting = [
+        p
+        for p in need.pages
+        if p.state == "open" and (p.step_index, p.round) == (need.step_index, need.round)
+    ]
+    if not waiting:
+        need.next_action_at = ctx.now
+        ctx.kick()
+
+
+def open_page_count(session: Session, person_id: int) -> int:
+    """How many requests are waiting on this person's answer."""
+    query = (
+        select(Page.id)
+        .join(Need, Page.need_id == Need.id)
+        .where(Page.person_id == person_id, Page.state == "open", Need.state == "paging")
+    )
+    return len(session.scalars(query).all())
+
+
+def _roster_for(session: Session, need_kind: str) -> Roster | None:
+    """The roster that serves a kind of need (the first by name when there are several)."""
+    found = rosters.rosters_of_kind(session, ROSTER_KIND_FOR_NEED[need_kind])
+    return found[0] if found else None

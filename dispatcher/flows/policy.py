@@ -1,0 +1,193 @@
+"""Escalation decisions as pure functions of the policy, the position and who is available.
+
+The engine applies these decisions; nothing here reads the database or the clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+STEP_TARGETS = ("on-call", "next", "all", "coordinators", "person")
+
+
+@dataclass(frozen=True)
+class Step:
+    """Whom to page (``notify``; ``person_id`` for ``person``) and how long to wait after."""
+
+    notify: str
+    wait_seconds: int
+    person_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A roster's escalation policy, snapshotted into each need when paging starts.
+
+    ``repeat`` is how many times the whole list runs again after the first pass.
+    """
+
+    steps: tuple[Step, ...]
+    repeat: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready copy for ``Need.policy``."""
+        return {
+            "steps": [
+                {"notify": s.notify, "wait": s.wait_seconds, "person": s.person_id}
+                for s in self.steps
+            ],
+            "repeat": self.repeat,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Policy:
+        """Read back what ``to_json`` wrote."""
+        steps = tuple(
+            Step(notify=s["notify"], wait_seconds=int(s["wait"]), person_id=s.get("person"))
+            for s in data.get("steps", [])
+        )
+        return cls(steps=steps, repeat=int(data.get("repeat", 0)))
+
+
+# A roster without a policy of its own pages like this.
+DEFAULT_POLICY = Policy(
+    steps=(Step("on-call", 300), Step("next", 300), Step("all", 600), Step("coordinators", 600)),
+    repeat=1,
+)
+
+
+@dataclass(frozen=True)
+class Pool:
+    """The people who could be paged now, all available (active, not away, not opted out).
+
+    ``traits`` maps a person to the tags they match (``juvenile``, ``lang:es``, ...).
+    """
+
+    on_call: tuple[int, ...] = ()
+    next: tuple[int, ...] = ()
+    everyone: tuple[int, ...] = ()
+    coordinators: tuple[int, ...] = ()
+    traits: Mapping[int, frozenset[str]] = field(default_factory=dict)
+
+    @property
+    def available(self) -> frozenset[int]:
+        """Everyone in the pool, whatever their role."""
+        return frozenset(self.on_call + self.next + self.everyone + self.coordinators)
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where a need stands in its policy: step index (0-based) and round (0 = first pass)."""
+
+    step_index: int
+    round: int
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Page ``targets`` now at ``position``, then wait ``wait`` before moving on."""
+
+    position: Position
+    targets: tuple[int, ...]
+    wait: timedelta
+
+
+def following(policy: Policy, position: Position | None) -> Position | None:
+    """The position after ``position`` (None: the start), or None when the policy is spent."""
+    if not policy.steps:
+        return None
+    if position is None:
+        return Position(0, 0)
+    if position.step_index + 1 < len(policy.steps):
+        return Position(position.step_index + 1, position.round)
+    if position.round < policy.repeat:
+        return Position(0, position.round + 1)
+    return None
+
+
+def plan_next(
+    policy: Policy,
+    position: Position | None,
+    pool: Pool,
+    tags: tuple[str, ...],
+    exclude: frozenset[int] = frozenset(),
+    exclude_this_round: frozenset[int] = frozenset(),
+) -> Plan | None:
+    """The next step that has someone to page, or None when every step and repeat is spent.
+
+    ``exclude`` is never paged again (they declined or cannot be reached);
+    ``exclude_this_round`` only until the policy starts its next round (they were paged in
+    this round and have not answered: a new round reminds them). Steps that find nobody
+    are skipped at once.
+    """
+    current_round = position.round if position else 0
+    position = following(policy, position)
+    while position is not None:
+        step = policy.steps[position.step_index]
+        skip = exclude | exclude_this_round if position.round == current_round else exclude
+        chosen = targets(step, pool, tags, skip)
+        if chosen:
+            return Plan(position, chosen, timedelta(seconds=step.wait_seconds))
+        position = following(policy, position)
+    return None
+
+
+def depth_of(policy: Policy, position: Position) -> int:
+    """How many steps deep ``position`` is, counting every round (1 = the first step)."""
+    return position.round * len(policy.steps) + position.step_index + 1
+
+
+def targets(
+    step: Step, pool: Pool, tags: tuple[str, ...], exclude: frozenset[int]
+) -> tuple[int, ...]:
+    """Whom one step pages, people matching the request's tags first."""
+    if step.notify == "on-call":
+        chosen = _with_a_match(pool.on_call, pool, tags)
+    elif step.notify == "next":
+        chosen = pool.next
+    elif step.notify == "all":
+        chosen = pool.everyone
+    elif step.notify == "coordinators":
+        chosen = pool.coordinators
+    elif step.notify == "person":
+        chosen = (step.person_id,) if step.person_id in pool.available else ()
+    else:
+        raise ValueError(f"unknown escalation target {step.notify!r}")
+    unique = tuple(dict.fromkeys(p for p in chosen if p is not None and p not in exclude))
+    return prefer_matching(unique, pool.traits, tags)
+
+
+def prefer_matching(
+    people: tuple[int, ...], traits: Mapping[int, frozenset[str]], tags: tuple[str, ...]
+) -> tuple[int, ...]:
+    """Order people by how many of the request's tags they match (stable otherwise)."""
+    wanted = frozenset(tags)
+    if not wanted:
+        return people
+    return tuple(sorted(people, key=lambda p: -len(wanted & traits.get(p, frozenset()))))
+
+
+def _with_a_match(on_call: tuple[int, ...], pool: Pool, tags: tuple[str, ...]) -> tuple[int, ...]:
+    """On-call people, plus the best-matching available member when none of them matches.
+
+    A Spanish-speaking victim should not wait two steps for the one advocate who speaks
+    Spanish: they are paged alongside whoever is on call.
+    """
+    wanted = frozenset(tags)
+    if not wanted or any(wanted & pool.traits.get(p, frozenset()) for p in on_call):
+        return on_call
+    matching = [
+        p for p in pool.everyone if p not in on_call and wanted & pool.traits.get(p, frozenset())
+    ]
+    if not matching:
+        return on_call
+    best = max(matching, key=lambda p: len(wanted & pool.traits.get(p, frozenset())))
+    return (*on_call, best)
+
+
+def traits_of(languages: list[str], skills: list[str]) -> frozenset[str]:
+    """The tags a person matches, from their languages and skills."""
+    return frozenset([f"lang:{code}" for code in languages] + list(skills))

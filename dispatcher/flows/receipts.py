@@ -1,0 +1,133 @@
+"""What the provider tells us back: inbound deduplication, status callbacks, its copies.
+
+Twilio keeps a copy of every message, inbound and outbound. Once a message is final we
+delete Twilio's copy (``redact_copies``); only its sid was ever stored here.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from dispatcher.clock import Clock
+from dispatcher.db import Database
+from dispatcher.flows import outbox, paging, responses
+from dispatcher.flows.context import FlowContext
+from dispatcher.flows.models import InboundMessage, OutboxMessage, Page, ProviderCopy, StatusEvent
+from dispatcher.flows.ports import Sender
+from dispatcher.rosters.models import Person
+
+log = logging.getLogger("dispatcher.receipts")
+KEEP_RECEIPTS = timedelta(days=7)
+# Delete a copy this long after sending if no final status ever arrives.
+REDACT_WITHOUT_CALLBACK = timedelta(hours=1)
+MAX_REDACT_ATTEMPTS = 20
+
+
+def first_delivery(session: Session, sid: str, now: datetime) -> bool:
+    """Record an inbound sid; False when Twilio already delivered it (drop the repeat)."""
+    if not sid or session.get(InboundMessage, sid) is not None:
+        return not sid
+    try:
+        with session.begin_nested():
+            session.add(InboundMessage(sid=sid, received_at=now))
+    except IntegrityError:
+        return False
+    keep_copy_for_redaction(session, sid, now)
+    return True
+
+
+def keep_copy_for_redaction(session: Session, sid: str, ready_at: datetime) -> None:
+    """Remember to delete the provider's copy of message ``sid`` from ``ready_at`` on."""
+    copy = session.get(ProviderCopy, sid)
+    if copy is None:
+        session.add(ProviderCopy(sid=sid, ready_at=ready_at, attempts=0))
+    elif copy.redacted_at is None:
+        copy.ready_at = min(copy.ready_at, ready_at)
+
+
+def status_callback(
+    session: Session, ctx: FlowContext, sid: str, status: str, error_code: int | None
+) -> None:
+    """Apply a status callback once per (sid, status); statuses never move backwards."""
+    if session.scalars(
+        select(StatusEvent.id).where(StatusEvent.message_sid == sid, StatusEvent.status == status)
+    ).first():
+        return
+    try:
+        with session.begin_nested():
+            session.add(StatusEvent(message_sid=sid, status=status, received_at=ctx.now))
+    except IntegrityError:
+        return
+    message = session.scalars(
+        select(OutboxMessage).where(OutboxMessage.provider_sid == sid)
+    ).first()
+    final = status in outbox.FINAL_STATUSES
+    if final:
+        keep_copy_for_redaction(session, sid, ctx.now)  # our reply or a sent message
+    if message is None:
+        return
+    delivery = outbox.advance_status(message, status, error_code, ctx.now)
+    if delivery is not None:
+        person_unreachable(session, ctx, delivery)
+
+
+def person_unreachable(session: Session, ctx: FlowContext, delivery: outbox.Delivery) -> None:
+    """A message could not reach its person: their page counts as unanswered; 21610 opts out."""
+    message = delivery.message
+    person = session.get(Person, message.person_id) if message.person_id else None
+    if message.page_id is not None:
+        page = session.get(Page, message.page_id)
+        if page is not None and page.state == "open":
+            paging.page_answered(session, ctx, page, "failed")
+    if person is not None and delivery.opted_out:
+        responses.opt_out(session, ctx, person, "carrier opt-out (21610)")
+
+
+def redact_copies(database: Database, sender: Sender, clock: Clock, limit: int = 20) -> int:
+    """Delete provider copies that are due; the network call runs outside any transaction."""
+    now = clock.now()
+    with database.session_scope() as session:
+        query = (
+            select(ProviderCopy.sid)
+            .where(ProviderCopy.redacted_at.is_(None), ProviderCopy.ready_at <= now)
+            .order_by(ProviderCopy.ready_at)
+            .limit(limit)
+        )
+        due = list(session.scalars(query))
+    done = 0
+    for sid in due:
+        gone = sender.redact(sid)
+        with database.session_scope() as session:
+            copy = session.get(ProviderCopy, sid)
+            if copy is None:
+                continue
+            copy.attempts += 1
+            if gone:
+                copy.redacted_at = clock.now()
+                done += 1
+            elif copy.attempts >= MAX_REDACT_ATTEMPTS:
+                copy.redacted_at = clock.now()
+                log.error("provider.redact_gave_up attempts=%s", copy.attempts)
+            else:
+                copy.ready_at = clock.now() + outbox.backoff(copy.attempts + 4)
+    return done
+
+
+def sent_copy(session: Session, message_id: int, now: datetime) -> None:
+    """After a send, plan the deletion of the provider's copy even if no callback comes."""
+    message = session.get(OutboxMessage, message_id)
+    if message is not None and message.provider_sid:
+        keep_copy_for_redaction(session, message.provider_sid, now + REDACT_WITHOUT_CALLBACK)
+
+
+def purge_receipts(session: Session, now: datetime) -> None:
+    """Forget deduplication records and redacted copies after KEEP_RECEIPTS."""
+    cutoff = now - KEEP_RECEIPTS
+    session.execute(delete(InboundMessage).where(InboundMessage.received_at <= cutoff))
+    session.execute(delete(StatusEvent).where(StatusEvent.received_at <= cutoff))
+    session.execute(delete(ProviderCopy).where(ProviderCopy.redacted_at <= cutoff))

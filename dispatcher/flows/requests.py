@@ -1,0 +1,193 @@
+"""The officer's side of a request: open, add words, status, close, enroll.
+
+The officer's words arrive here only to be sealed into the note or relayed; they are never
+stored in clear, logged or put in an exception.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from dispatcher.flows import calllog, codes, notify, paging
+from dispatcher.flows.context import FlowContext, Reply
+from dispatcher.flows.intake import read_request
+from dispatcher.flows.models import Incident, Need
+from dispatcher.rosters.models import Agency, Officer, Person
+
+log = logging.getLogger("dispatcher.requests")
+
+
+def open_incident_of(session: Session, officer: Officer) -> Incident | None:
+    """The officer's open request, if any."""
+    query = select(Incident).where(Incident.officer_id == officer.id, Incident.status == "open")
+    return session.scalars(query.order_by(Incident.id.desc())).first()
+
+
+def open_request(
+    session: Session, ctx: FlowContext, officer: Officer, text: str, channel: str = "sms"
+) -> Reply:
+    """Open a request from an officer's first text; page from now on."""
+    wanted = read_request(text)
+    incident = Incident(
+        code=codes.new_code(session),
+        agency_id=officer.agency_id,
+        officer_id=officer.id,
+        channel=channel,
+        status="open",
+        tags=list(wanted.tags),
+        opened_at=ctx.now,
+        last_activity_at=ctx.now,
+    )
+    session.add(incident)
+    if text.strip():
+        hold_words(ctx, incident, text)
+    paging.add_needs(session, ctx, incident, wanted.needs)
+    session.flush()
+    ctx.kick()
+    log.info(
+        "incident.opened incident=%s agency=%s needs=%s",
+        incident.code,
+        incident.agency_id,
+        ",".join(wanted.needs),
+    )
+    return Reply("officer_opened", {"code": incident.code, "needs": list(wanted.needs)})
+
+
+def officer_wrote(
+    session: Session, ctx: FlowContext, incident: Incident, text: str
+) -> Reply | None:
+    """Relay the officer's words to the accepted advocate, or hold them until someone accepts."""
+    incident.last_activity_at = ctx.now
+    advocate = accepted_advocate(session, incident)
+    if advocate is None:
+        hold_words(ctx, incident, text)
+        return Reply("officer_held", {"code": incident.code})
+    notify.to_person(
+        session, ctx, advocate, "relay_to_person", {"code": incident.code, "text": text}
+    )
+    return None
+
+
+def hold_words(ctx: FlowContext, incident: Incident, text: str) -> None:
+    """Add the officer's words to the sealed note, which expires after the last activity."""
+    held = read_note(ctx, incident)
+    held.append(text)
+    incident.note = ctx.sealer.seal(json.dumps(held))
+    incident.note_expires_at = ctx.now + ctx.settings.note_max_age
+
+
+def read_note(ctx: FlowContext, incident: Incident) -> list[str]:
+    """The officer's held words (empty when there are none or they expired)."""
+    if incident.note is None:
+        return []
+    words: list[str] = json.loads(ctx.sealer.open(incident.note))
+    return words
+
+
+def wipe_note(incident: Incident) -> None:
+    """Forget the officer's words."""
+    incident.note = None
+    incident.note_expires_at = None
+
+
+def status(session: Session, incident: Incident) -> Reply:
+    """Progress of each need, for the officer's STATUS."""
+    needs = []
+    for need in incident.needs:
+        person = session.get(Person, need.accepted_by_id) if need.accepted_by_id else None
+        needs.append(
+            {
+                "kind": need.kind,
+                "state": need.state,
+                "first_name": notify.first_name(person) if person else None,
+            }
+        )
+    return Reply("officer_status", {"code": incident.code, "needs": needs})
+
+
+def close(session: Session, ctx: FlowContext, incident: Incident, by: str) -> None:
+    """Close a request (by ``officer``, ``person`` or ``idle``): wipe the note, log the call."""
+    if incident.status != "open":
+        return
+    accepted = [n for n in incident.needs if n.accepted_by_id]
+    if accepted:
+        incident.outcome = "accepted"
+    elif by == "officer":
+        incident.outcome = "closed_by_officer"
+    elif any(n.state == "unfilled" for n in incident.needs):
+        incident.outcome = "unfilled"
+    else:
+        incident.outcome = "expired"
+    incident.status = "closed"
+    incident.closed_at = ctx.now
+    wipe_note(incident)
+    for need in incident.needs:
+        _end_need(need, ctx)
+    for need in accepted:
+        if by != "person" or need.state != "done":
+            person = session.get(Person, need.accepted_by_id)
+            if person is not None:
+                notify.to_person(session, ctx, person, "person_closed", {"code": incident.code})
+    if by != "officer":
+        notify.to_officer(session, ctx, incident, "officer_closed", {"code": incident.code})
+    calllog.log_closed(session, incident, ctx.now)
+    log.info("incident.closed incident=%s outcome=%s by=%s", incident.code, incident.outcome, by)
+
+
+def _end_need(need: Need, ctx: FlowContext) -> None:
+    """Stop any paging of a need whose request closed."""
+    need.next_action_at = None
+    if need.state == "paging":
+        need.state = "cancelled"
+    need.ended_at = need.ended_at or ctx.now
+    for page in need.pages:
+        if page.state == "open":
+            page.state = "expired"
+
+
+def close_if_settled(session: Session, ctx: FlowContext, incident: Incident) -> None:
+    """Close a request once no need is paging or in progress (all done or unfilled)."""
+    if incident.status == "open" and all(
+        n.state in ("done", "unfilled", "cancelled") for n in incident.needs
+    ):
+        close(
+            session,
+            ctx,
+            incident,
+            by="person" if any(n.state == "done" for n in incident.needs) else "idle",
+        )
+
+
+def accepted_advocate(session: Session, incident: Incident) -> Person | None:
+    """The person who accepted the advocate need, while they are on it."""
+    for need in incident.needs:
+        if need.kind == "advocate" and need.state == "accepted" and need.accepted_by_id:
+            return session.get(Person, need.accepted_by_id)
+    return None
+
+
+def enroll(
+    session: Session, ctx: FlowContext, phone: str, enrollment_code: str, name: str
+) -> Reply:
+    """JOIN <code> <name>: list a new officer under the agency with that code."""
+    agency = session.scalars(
+        select(Agency).where(func.upper(Agency.enrollment_code) == enrollment_code.strip().upper())
+    ).first()
+    name = " ".join(name.split())[:120]
+    known = session.scalar(select(Officer.id).where(Officer.phone == phone))
+    if agency is None or not name or known is not None:
+        return Reply("join_failed")
+    officer = Officer(
+        agency_id=agency.id, name=name, phone=phone, enrolled_by="sms", enrolled_at=ctx.now
+    )
+    session.add(officer)
+    session.flush()
+    notify.to_coordinators(
+        session, ctx, "coordinator_enrolled", {"officer_name": name, "agency": agency.name}
+    )
+    log.info("officer.enrolled officer=%s agency=%s", officer.id, agency.id)
+    return Reply("enrolled", {"agency": agency.name, "name": name})

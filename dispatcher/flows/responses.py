@@ -1,0 +1,235 @@
+"""A roster member's answers: accept, decline, done, relay, away/back, opt out/in.
+
+Acceptance is exactly-once: one conditional UPDATE decides the winner, even with several
+accepts in the same millisecond on several workers.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from dispatcher.db import rows_changed
+from dispatcher.flows import notify, paging, requests
+from dispatcher.flows.context import FlowContext, Reply
+from dispatcher.flows.models import Incident, Need, Page
+from dispatcher.rosters.models import Person
+
+log = logging.getLogger("dispatcher.responses")
+ROLE_OF_NEED = {"advocate": "advocate", "room": "hotel", "ride": "driver"}
+UNTIL_FURTHER_NOTICE = timedelta(days=3650)
+
+
+def pending_pages(session: Session, person: Person, code: str | None) -> list[Page]:
+    """The person's unanswered pages whose need is still paging (optionally for one code)."""
+    query = (
+        select(Page)
+        .join(Need, Page.need_id == Need.id)
+        .join(Incident, Need.incident_id == Incident.id)
+        .where(
+            Page.person_id == person.id, Page.state.in_(("open", "expired")), Need.state == "paging"
+        )
+        .order_by(Page.id)
+    )
+    if code:
+        query = query.where(Incident.code == code.upper())
+    pages = {p.need_id: p for p in session.scalars(query)}  # latest page per need
+    return list(pages.values())
+
+
+def choose_page(session: Session, person: Person, code: str | None) -> Page | Reply:
+    """The one page an answer is about, or the reply that explains why there is none."""
+    pages = pending_pages(session, person, code)
+    if len(pages) == 1:
+        return pages[0]
+    if len(pages) > 1:
+        return Reply("codes_needed", {"codes": sorted({p.need.incident.code for p in pages})})
+    if code and _was_paged_for(session, person, code):
+        return Reply("already_covered", {"code": code.upper()})
+    return Reply("nothing_open")
+
+
+def accept(session: Session, ctx: FlowContext, person: Person, code: str | None) -> Reply | None:
+    """First accept wins; the accepter, the officer and the other paged people are told."""
+    chosen = choose_page(session, person, code)
+    if isinstance(chosen, Reply):
+        return chosen
+    need = chosen.need
+    won = rows_changed(
+        session.execute(
+            update(Need)
+            .where(Need.id == need.id, Need.state == "paging")
+            .values(
+                state="accepted", accepted_by_id=person.id, accepted_at=ctx.now, next_action_at=None
+            )
+            .execution_options(synchronize_session=False)
+        )
+    )
+    if won != 1:
+        return Reply("already_covered", {"code": need.incident.code})
+    session.refresh(need)
+    chosen.state = "accepted"
+    chosen.answered_at = ctx.now
+    _announce_acceptance(session, ctx, need, person)
+    log.info("need.accepted incident=%s need=%s member=%s", need.incident.code, need.id, person.id)
+    return None
+
+
+def _announce_acceptance(session: Session, ctx: FlowContext, need: Need, person: Person) -> None:
+    """Tell the accepter (with the officer's words for the advocate), the officer, the rest."""
+    incident = need.incident
+    incident.last_activity_at = ctx.now
+    officer_name = incident_officer_name(session, incident)
+    notes = requests.read_note(ctx, incident) if need.kind == "advocate" else []
+    params = {
+        "code": incident.code,
+        "need": need.kind,
+        "agency": notify.agency_name(session, incident),
+        "officer_name": officer_name,
+        "notes": notes,
+    }
+    notify.to_person(session, ctx, person, "accepted", params)
+    if need.kind == "advocate":
+        requests.wipe_note(incident)
+    notify.to_officer(
+        session,
+        ctx,
+        incident,
+        "officer_accepted",
+        {
+            "code": incident.code,
+            "first_name": notify.first_name(person),
+            "role": ROLE_OF_NEED[need.kind],
+        },
+    )
+    told = {person.id}
+    for page in need.pages:
+        if page.state in ("open", "expired") and page.person_id not in told:
+            page.state = "covered"
+            told.add(page.person_id)
+            notify.to_person(
+                session,
+                ctx,
+                session.get_one(Person, page.person_id),
+                "covered",
+                {"code": incident.code},
+            )
+
+
+def decline(session: Session, ctx: FlowContext, person: Person, code: str | None) -> Reply:
+    """A decline moves the need to its next target at once when nobody else is waiting."""
+    chosen = choose_page(session, person, code)
+    if isinstance(chosen, Reply):
+        return chosen
+    paging.page_answered(session, ctx, chosen, "declined")
+    log.info("page.declined incident=%s member=%s", chosen.need.incident.code, person.id)
+    return Reply("declined", {"code": chosen.need.incident.code})
+
+
+def done(session: Session, ctx: FlowContext, person: Person, code: str | None) -> Reply | None:
+    """The accepter is finished: their need is done; the request closes when all are."""
+    needs = accepted_needs(session, person, code)
+    if len(needs) > 1:
+        return Reply("codes_needed", {"codes": sorted({n.incident.code for n in needs})})
+    if not needs:
+        return Reply("nothing_open")
+    need = needs[0]
+    need.state = "done"
+    need.ended_at = ctx.now
+    requests.close_if_settled(session, ctx, need.incident)
+    return Reply("person_closed", {"code": need.incident.code})
+
+
+def accepted_needs(session: Session, person: Person, code: str | None = None) -> list[Need]:
+    """Needs this person accepted on requests that are still open."""
+    query = (
+        select(Need)
+        .join(Incident, Need.incident_id == Incident.id)
+        .where(
+            Need.accepted_by_id == person.id, Need.state == "accepted", Incident.status == "open"
+        )
+        .order_by(Need.id)
+    )
+    if code:
+        query = query.where(Incident.code == code.upper())
+    return list(session.scalars(query))
+
+
+def relay_to_officer(
+    session: Session, ctx: FlowContext, person: Person, code: str | None, text: str
+) -> Reply | None:
+    """Pass an accepter's words to the officer of the request they are on."""
+    needs = [n for n in accepted_needs(session, person, code) if n.kind == "advocate"]
+    if len(needs) > 1:
+        return Reply("codes_needed", {"codes": sorted(n.incident.code for n in needs)})
+    if not needs:
+        return Reply("help_person")
+    incident = needs[0].incident
+    incident.last_activity_at = ctx.now
+    notify.to_officer(
+        session,
+        ctx,
+        incident,
+        "relay_to_officer",
+        {"code": incident.code, "first_name": notify.first_name(person), "text": text},
+    )
+    return None
+
+
+def set_away(person: Person, now: datetime, duration: timedelta | None) -> Reply:
+    """AWAY [duration]: skip this person until then (or until BACK)."""
+    person.away_until = now + (duration or UNTIL_FURTHER_NOTICE)
+    shown = person.away_until.isoformat(timespec="minutes") if duration else None
+    return Reply("away_ack", {"until": shown})
+
+
+def set_back(person: Person) -> Reply:
+    """BACK: page this person again."""
+    person.away_until = None
+    return Reply("back_ack")
+
+
+def opt_out(session: Session, ctx: FlowContext, person: Person, cause: str) -> None:
+    """STOP (or error 21610): no more texts to this person; the coordinators are told."""
+    if person.opted_out:
+        return
+    person.opted_out, person.opted_out_cause, person.opted_out_at = True, cause, ctx.now
+    for page in session.scalars(
+        select(Page).where(Page.person_id == person.id, Page.state == "open")
+    ):
+        paging.page_answered(session, ctx, page, "failed")
+    notify.to_coordinators(
+        session, ctx, "coordinator_opted_out", {"name": person.name, "cause": cause}
+    )
+    log.warning("person.opted_out member=%s cause=%s", person.id, cause)
+
+
+def opt_in(session: Session, ctx: FlowContext, person: Person) -> None:
+    """START: the person receives texts again; the coordinators are told."""
+    if not person.opted_out:
+        return
+    person.opted_out, person.opted_out_cause, person.opted_out_at = False, None, None
+    notify.to_coordinators(session, ctx, "coordinator_opted_in", {"name": person.name})
+    log.info("person.opted_in member=%s", person.id)
+
+
+def incident_officer_name(session: Session, incident: Incident) -> str:
+    """The requesting officer's name, for the accepter."""
+    from dispatcher.rosters.models import Officer
+
+    officer = session.get(Officer, incident.officer_id) if incident.officer_id else None
+    return officer.name if officer else "the officer"
+
+
+def _was_paged_for(session: Session, person: Person, code: str) -> bool:
+    """True when this person was ever paged for the request with this code."""
+    query = (
+        select(Page.id)
+        .join(Need, Page.need_id == Need.id)
+        .join(Incident, Need.incident_id == Incident.id)
+        .where(Page.person_id == person.id, Incident.code == code.upper())
+    )
+    return session.scalars(query).first() is not None

@@ -1,0 +1,116 @@
+"""APScheduler wiring: a tick every second, and a kick when a webhook creates work.
+
+APScheduler only triggers ticks; its job store stays in memory because the database rows
+are the truth. On SQLite a second engine refuses to start.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import UTC, datetime
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from flask import Flask
+
+from dispatcher import web
+from dispatcher.flows import lease
+from dispatcher.flows.engine import Engine
+from dispatcher.sms.messages import render
+from dispatcher.sms.senders import SimulatorPhones, build_sender
+
+log = logging.getLogger("dispatcher.scheduler")
+JOB = "tick"
+
+
+class EngineRunner:
+    """Runs ``engine.tick`` on an interval and on demand, never two at once in a process."""
+
+    def __init__(self, engine: Engine, interval_seconds: float) -> None:
+        self.engine = engine
+        self.interval = interval_seconds
+        self.holder = lease.holder_name()
+        self.scheduler = BackgroundScheduler(timezone=UTC)
+        self._running = threading.Lock()
+        self._again = threading.Event()
+
+    def start(self) -> None:
+        """Take the engine lease and start ticking (raises Conflict on a held SQLite lease)."""
+        lease.acquire(self.engine.database, self.holder, self.engine.clock.now())
+        self.engine.kick = self.kick
+        self.scheduler.add_job(
+            self.run_tick,
+            "interval",
+            seconds=self.interval,
+            id=JOB,
+            next_run_time=datetime.now(UTC),
+            max_instances=2,
+            coalesce=True,
+        )
+        self.scheduler.start()
+        log.info("engine.started interval=%s", self.interval)
+
+    def stop(self) -> None:
+        """Stop ticking and give the lease up."""
+        self.scheduler.shutdown(wait=True)
+        lease.release(self.engine.database, self.holder)
+        log.info("engine.stopped")
+
+    def kick(self) -> None:
+        """Tick as soon as possible (new work); never blocks the caller."""
+        self._again.set()
+        if self.scheduler.running:
+            self.scheduler.modify_job(JOB, next_run_time=datetime.now(UTC))
+
+    def run_tick(self) -> None:
+        """Tick until no kick arrived meanwhile; a concurrent call just asks for another round."""
+        if not self._running.acquire(blocking=False):
+            self._again.set()
+            return
+        try:
+            while True:
+                self._again.clear()
+                self._tick_once()
+                if not self._again.is_set():
+                    return
+        finally:
+            self._running.release()
+
+    def _tick_once(self) -> None:
+        """One tick; errors are logged and the next tick tries again."""
+        try:
+            if not lease.renew(self.engine.database, self.holder, self.engine.clock.now()):
+                log.error("engine.lease_lost holder=%s", self.holder)
+                return
+            self.engine.tick()
+        except Exception:
+            log.exception("engine.tick_failed")
+
+
+def build_engine(app: Flask) -> Engine:
+    """The engine for ``app``'s runtime, with the configured sender."""
+    runtime = app.extensions[web.EXTENSION]
+    sender = runtime.extras.get("sender")
+    if sender is None:
+        phones = runtime.extras.setdefault(
+            "phones", SimulatorPhones(runtime.settings.hotline_number, runtime.clock)
+        )
+        sender = runtime.extras["sender"] = build_sender(runtime.settings, phones)
+    return Engine(
+        database=runtime.database,
+        settings=runtime.settings,
+        sealer=runtime.sealer,
+        clock=runtime.clock,
+        sender=sender,
+        render=render,
+    )
+
+
+def start(app: Flask) -> EngineRunner:
+    """Start the engine inside the web process; webhooks kick it through the runtime."""
+    runtime = app.extensions[web.EXTENSION]
+    runner = EngineRunner(build_engine(app), runtime.settings.tick_interval.total_seconds())
+    runner.start()
+    runtime.extras["kick"] = runner.kick
+    runtime.extras["runner"] = runner
+    return runner

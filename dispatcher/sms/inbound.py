@@ -1,0 +1,143 @@
+"""Route one inbound text to the right flow by who sent it: a roster member, an officer,
+or an unknown number. The body is parsed in memory and never stored or logged.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dispatcher.durations import parse_duration
+from dispatcher.errors import ValidationError
+from dispatcher.flows import requests, responses, unknown
+from dispatcher.flows.context import FlowContext, Reply
+from dispatcher.rosters import service as rosters
+from dispatcher.rosters.models import Officer, Person, Roster
+from dispatcher.sms.commands import Command, parse
+from dispatcher.sms.ratelimit import ReplyLimiter
+
+SILENT = ("opt_out", "opt_in", "carrier_help")  # the carrier answers these itself
+
+
+def handle_text(
+    session: Session, ctx: FlowContext, limiter: ReplyLimiter, number: str, body: str
+) -> Reply | None:
+    """Apply one text from ``number``; return the immediate reply, if any."""
+    command = parse(body)
+    person = session.scalars(select(Person).where(Person.phone == number)).first()
+    if person is not None:
+        reply = from_person(session, ctx, person, command)
+    else:
+        officer = session.scalars(
+            select(Officer).where(Officer.phone == number, Officer.revoked_at.is_(None))
+        ).first()
+        if officer is not None:
+            reply = from_officer(session, ctx, officer, command, body)
+        else:
+            reply = from_unknown(session, ctx, number, command)
+    if reply is not None and reply.template in LIMITED and not limiter.allow(number, ctx.now):
+        return None
+    return reply
+
+
+# Replies that answer a text we did not understand: a few per number per hour at most.
+LIMITED = frozenset({"help_person", "help_officer", "referral", "join_failed", "nothing_open"})
+
+
+def from_person(
+    session: Session, ctx: FlowContext, person: Person, command: Command
+) -> Reply | None:
+    """A roster member's reply: accept, decline, done, away, back, who, or words to relay."""
+    kind, code = command.kind, command.code
+    if kind == "opt_out":
+        responses.opt_out(session, ctx, person, "texted STOP")
+        return None
+    if kind == "opt_in":
+        responses.opt_in(session, ctx, person)
+        return None
+    if kind == "carrier_help":
+        return None
+    if kind == "accept":
+        return responses.accept(session, ctx, person, code)
+    if kind == "decline":
+        return responses.decline(session, ctx, person, code)
+    if kind == "done":
+        return responses.done(session, ctx, person, code)
+    if kind == "status":
+        return open_codes(session, person)
+    if kind == "away":
+        return _away(ctx, person, command.argument)
+    if kind == "back":
+        return responses.set_back(person)
+    if kind == "who":
+        return who(session, ctx)
+    return _relay_or_help(session, ctx, person, command.argument)
+
+
+def _relay_or_help(session: Session, ctx: FlowContext, person: Person, text: str) -> Reply | None:
+    """Words from someone on a request go to its officer; otherwise they get help."""
+    first, _, rest = text.partition(" ")
+    code = first.upper() if rest and responses.accepted_needs(session, person, first) else None
+    return responses.relay_to_officer(session, ctx, person, code, rest if code else text)
+
+
+def _away(ctx: FlowContext, person: Person, argument: str) -> Reply:
+    """AWAY, AWAY 8h: a duration, or until BACK."""
+    try:
+        duration = parse_duration(argument) if argument.strip() else None
+    except ValidationError:
+        return Reply("help_person")
+    return responses.set_away(person, ctx.now, duration)
+
+
+def open_codes(session: Session, person: Person) -> Reply:
+    """A member's STATUS: the codes waiting on them and the ones they are on."""
+    waiting = {p.need.incident.code for p in responses.pending_pages(session, person, None)}
+    working = {n.incident.code for n in responses.accepted_needs(session, person)}
+    if not waiting and not working:
+        return Reply("nothing_open")
+    return Reply("codes_needed", {"codes": sorted(waiting | working)})
+
+
+def who(session: Session, ctx: FlowContext) -> Reply:
+    """WHO: who is on call now on every roster."""
+    listing = [
+        {
+            "roster": roster.name,
+            "names": [p.name for p in rosters.who_is_on_call(session, roster, ctx.now)],
+        }
+        for roster in session.scalars(select(Roster).order_by(Roster.name))
+    ]
+    return Reply("who", {"rosters": listing})
+
+
+def from_officer(
+    session: Session, ctx: FlowContext, officer: Officer, command: Command, body: str
+) -> Reply | None:
+    """An officer's text: opens a request, or acts on the open one (STATUS, DONE, words)."""
+    if command.kind in SILENT:
+        return None
+    incident = requests.open_incident_of(session, officer)
+    if incident is None:
+        if command.kind in ("status", "done", "join"):
+            return Reply("help_officer")
+        return requests.open_request(session, ctx, officer, body)
+    if command.kind == "status":
+        return requests.status(session, incident)
+    if command.kind == "done":
+        requests.close(session, ctx, incident, by="officer")
+        return Reply("officer_closed", {"code": incident.code})
+    return requests.officer_wrote(session, ctx, incident, body)
+
+
+def from_unknown(session: Session, ctx: FlowContext, number: str, command: Command) -> Reply | None:
+    """An unknown number: JOIN enrolls an officer; anything else gets the safe referral.
+
+    The number is never stored unless it enrolls; only an anonymous daily count remains.
+    """
+    if command.kind == "join" and command.code:
+        return requests.enroll(session, ctx, number, command.code, command.argument)
+    if command.kind in SILENT:
+        return None
+    unknown.count(session, ctx.now, "unknown_sender")
+    return Reply("referral")

@@ -1,0 +1,100 @@
+"""Twilio's webhooks: inbound SMS, message status callbacks, inbound calls.
+
+Thin and fast: check the signature, write the rows in one transaction, answer TwiML. No
+call to Twilio's API happens here; the engine is kicked to send whatever was queued.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, Response, request
+from flask.typing import ResponseReturnValue
+
+from dispatcher import web
+from dispatcher.flows import receipts
+from dispatcher.flows.context import FlowContext
+from dispatcher.sms import inbound, twiml
+from dispatcher.sms.messages import render
+from dispatcher.sms.ratelimit import ReplyLimiter
+from dispatcher.sms.security import twilio_signature_required
+
+blueprint = Blueprint("sms", __name__)
+log = logging.getLogger("dispatcher.webhooks")
+
+
+def flow_context() -> FlowContext:
+    """The flows' view of the running service at this instant."""
+    runtime = web.runtime()
+    kick = runtime.extras.get("kick") or (lambda: None)
+    return FlowContext(runtime.settings, runtime.sealer, runtime.clock.now(), kick)
+
+
+def limiter() -> ReplyLimiter:
+    """The process's reply limiter (created on first use)."""
+    runtime = web.runtime()
+    found = runtime.extras.get("limiter")
+    if found is None:
+        found = runtime.extras["limiter"] = ReplyLimiter(runtime.settings.help_replies_per_hour)
+    return found  # type: ignore[no-any-return]
+
+
+def xml(body: str) -> Response:
+    """A TwiML response."""
+    return Response(body, content_type=twiml.CONTENT_TYPE)
+
+
+def status_url() -> str:
+    """Where Twilio reports the status of our messages and replies."""
+    return web.runtime().settings.public_base_url + "/sms/status"
+
+
+@blueprint.post("/sms/inbound")
+@twilio_signature_required
+def inbound_sms() -> ResponseReturnValue:
+    """An SMS to the hotline: deduplicate by MessageSid, apply it, reply in TwiML."""
+    sid = request.form.get("MessageSid", "")
+    number = request.form.get("From", "")
+    body = request.form.get("Body", "")
+    session = web.db_session()
+    ctx = flow_context()
+    if not receipts.first_delivery(session, sid, ctx.now):
+        log.info("sms.duplicate_dropped")
+        return xml(twiml.message_response(None))
+    reply = inbound.handle_text(session, ctx, limiter(), number, body)
+    session.commit()
+    ctx.kick()
+    text = render(reply.template, reply.params) if reply else None
+    log.info("sms.inbound reply=%s", reply.template if reply else "none")
+    return xml(twiml.message_response(text, status_url() if text else None))
+
+
+@blueprint.post("/sms/status")
+@twilio_signature_required
+def message_status() -> ResponseReturnValue:
+    """A status callback for one of our messages or replies."""
+    sid = request.form.get("MessageSid", "")
+    status = request.form.get("MessageStatus", "").lower()
+    code = request.form.get("ErrorCode", "")
+    if not sid or not status:
+        return Response(status=400)
+    session = web.db_session()
+    ctx = flow_context()
+    receipts.status_callback(session, ctx, sid, status, int(code) if code.isdigit() else None)
+    session.commit()
+    ctx.kick()
+    return Response(status=204)
+
+
+@blueprint.post("/voice/inbound")
+@twilio_signature_required
+def inbound_call() -> ResponseReturnValue:
+    """A call to the hotline: nothing is recorded; callers are asked to text instead."""
+    settings = web.runtime().settings
+    return xml(
+        twiml.voice_response(
+            "You have reached the on-call line. Officers: please send a text message to "
+            "this number and an advocate will be paged. If you are in danger, hang up and "
+            f"call 9 1 1. {settings.fallback_hotline}."
+        )
+    )
