@@ -102,10 +102,11 @@ def _days(first: date, last: date) -> Iterable[date]:
 
 
 def window_spans(windows: Sequence[Window], zone: ZoneInfo, a: datetime, b: datetime) -> list[Span]:
-    """Return the union of ``windows`` as sorted, disjoint spans overlapping [a, b), whole.
+    """Return the union of ``windows`` as sorted, disjoint spans overlapping [a, b).
 
-    Overlapping or touching windows become one span; a span crossing ``a`` or ``b`` is
-    returned whole (its window's own edges), not cut.
+    Overlapping or touching windows become one span. Spans are not cut at ``a`` or ``b``:
+    each reaches at least the edges of the windows that overlap [a, b) (windows that chain
+    on beyond those are not followed).
     """
     # A window opens at most a day before it closes, and a gap moves an edge by hours,
     # so openings from two local days before ``a`` suffice.
