@@ -1,9 +1,161 @@
-"""Commands for rosters (filled in as the area is built)."""
+"""Roster commands: import and export roster files, who is on call, shifts, the demo data.
+
+Exit status: 0 done, 1 a domain error (bad file, unknown roster) with the message on
+stderr, 2 a usage error, 3 from ``oncall`` when nobody is on call.
+"""
 
 from __future__ import annotations
 
+import importlib
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
 import click
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from dispatcher.cli.common import cli_actor, domain_errors, session_scope, settings
+from dispatcher.clock import SystemClock
+from dispatcher.rosters.models import Person
+from dispatcher.rosters.rosterapply import ApplySummary, Recorder, apply_roster_file
+from dispatcher.rosters.rosterexport import export_roster_file
+from dispatcher.rosters.rosterfields import to_instant, to_moment
+from dispatcher.rosters.rosterfile import load_roster_file
+from dispatcher.rosters.service import get_roster, shifts, who_is_on_call
+from dispatcher.settings import PROJECT_ROOT
+
+DEMO_FILE = PROJECT_ROOT / "config" / "demo.toml"
+NOBODY_ON_CALL = 3
+WHEN_HELP = "ISO 8601; without an offset, local time in the roster's zone"
 
 
 def register(main: click.Group) -> None:
-    """Add this area's commands to ``main``."""
+    """Add the roster commands to ``main``."""
+    main.add_command(roster_group)
+    main.add_command(oncall)
+    main.add_command(shifts_command)
+    main.add_command(demo_group)
+
+
+@click.group("roster")
+def roster_group() -> None:
+    """Roster files: people, rosters, rotations, overrides, escalation, agencies."""
+
+
+@roster_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@domain_errors
+def import_command(file: Path) -> None:
+    """Check FILE whole, then create or update everything it names (nothing on any error)."""
+    click.echo(import_roster_file(file))
+
+
+def import_roster_file(file: Path) -> ApplySummary:
+    """Load, check and apply one roster file in one unit of work."""
+    data = load_roster_file(file, region=settings().default_region)
+    with session_scope() as session:
+        return apply_roster_file(session, data, cli_actor(), audit_recorder())
+
+
+@roster_group.command("export")
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@domain_errors
+def export_command(file: Path | None) -> None:
+    """Write every person, roster and agency as a roster file to FILE (or stdout)."""
+    with session_scope() as session:
+        text = export_roster_file(session)
+        _record_export(session, str(file) if file else "stdout")
+    if file is None:
+        click.echo(text, nl=False)
+    else:
+        file.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {file}", err=True)
+
+
+@click.command("oncall")
+@click.argument("roster")
+@click.option("--at", "when", metavar="WHEN", help=f"The instant to ask about ({WHEN_HELP}).")
+@domain_errors
+def oncall(roster: str, when: str | None) -> None:
+    """Print who is on call on ROSTER now (or at WHEN), one name per line; exit 3 if nobody."""
+    with session_scope() as session:
+        found = get_roster(session, roster)
+        at = parse_when(when, ZoneInfo(found.timezone), "--at") if when else SystemClock().now()
+        names = [person.name for person in who_is_on_call(session, found, at)]
+    if not names:
+        raise click.exceptions.Exit(NOBODY_ON_CALL)
+    click.echo("\n".join(names))
+
+
+@click.command("shifts")
+@click.argument("roster")
+@click.option("--from", "start", metavar="WHEN", required=True, help=WHEN_HELP)
+@click.option("--to", "end", metavar="WHEN", required=True, help=WHEN_HELP)
+@domain_errors
+def shifts_command(roster: str, start: str, end: str) -> None:
+    """Print every on-call period overlapping [--from, --to) as START END NAME lines."""
+    with session_scope() as session:
+        found = get_roster(session, roster)
+        zone = ZoneInfo(found.timezone)
+        a, b = parse_when(start, zone, "--from"), parse_when(end, zone, "--to")
+        if b <= a:
+            raise click.BadParameter("must be after --from", param_hint="--to")
+        for shift, person in shifts(session, found, a, b):
+            click.echo(f"{_stamp(shift.start, zone)} {_stamp(shift.end, zone)} {person.name}")
+
+
+@click.group("demo")
+def demo_group() -> None:
+    """The demo coalition used by ``make run``."""
+
+
+@demo_group.command("load")
+@click.option("--if-empty", is_flag=True, help="Only when the database has no people yet.")
+@domain_errors
+def demo_load(if_empty: bool) -> None:
+    """Import config/demo.toml."""
+    if if_empty:
+        with session_scope() as session:
+            if _has_people(session):
+                click.echo("the database already has people: demo not loaded")
+                return
+    click.echo(import_roster_file(DEMO_FILE))
+
+
+def parse_when(text: str, zone: ZoneInfo, option: str) -> datetime:
+    """An aware UTC instant from ISO 8601 ``text``; naive means wall time in ``zone``."""
+    try:
+        return to_instant(to_moment(text), zone)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint=option) from None
+
+
+def _stamp(instant: datetime, zone: ZoneInfo) -> str:
+    """``2026-03-10T20:00:00-05:00``: the roster's wall time with its UTC offset."""
+    return instant.astimezone(zone).isoformat(timespec="seconds")
+
+
+def _has_people(session: Session) -> bool:
+    """True when at least one person is stored."""
+    return bool(session.scalar(select(func.count()).select_from(Person)))
+
+
+def audit_recorder() -> Recorder | None:
+    """The audit log's ``record`` from ``dispatcher.accounts.service``, when that exists.
+
+    This is the single place roster imports and exports reach the audit log.
+    """
+    try:
+        module = importlib.import_module("dispatcher.accounts.service")
+    except ImportError:
+        return None
+    recorder: Recorder | None = getattr(module, "record", None)
+    return recorder
+
+
+def _record_export(session: Session, target: str) -> None:
+    """Note an export in the audit log (who took a copy of the phone list, and where)."""
+    record = audit_recorder()
+    if record is not None:
+        record(session, cli_actor(), "export", "roster_file", None, None, {"to": target})

@@ -167,6 +167,8 @@ def to_text(value: object, limit: int) -> str:
         raise ValueError("must not be empty")
     if len(cleaned) > limit:
         raise ValueError(f"is longer than {limit} characters")
+    if any(ord(char) < 32 or ord(char) == 127 for char in cleaned):
+        raise ValueError("must not contain control characters (tabs, line breaks)")
     return cleaned
 
 

@@ -1,0 +1,298 @@
+"""Applying a roster file: create or update people, rosters and agencies by name.
+
+Everything is checked first (``rostercheck.validate``); nothing is written when a check
+fails. A roster named in the file gets exactly the file's rotations, overrides and steps;
+people, rosters and agencies the file does not name are left alone, and so are officers
+it does not list (some enrolled themselves by SMS).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dispatcher.rosters.models import (
+    Agency,
+    EscalationStep,
+    Officer,
+    Override,
+    Person,
+    Roster,
+    Rotation,
+    RotationParticipant,
+    RotationWindow,
+)
+from dispatcher.rosters.rostercheck import validate
+from dispatcher.rosters.rosterdata import (
+    AgencyEntry,
+    PersonEntry,
+    RosterEntry,
+    RosterFile,
+    RotationEntry,
+)
+from dispatcher.rosters.rosterexport import Table, agency_table, person_table, roster_table
+from dispatcher.rosters.rosterfields import to_instant
+from dispatcher.rosters.schedule import local_wall
+
+ENTITIES = ("people", "rosters", "agencies", "officers")
+_SINGULAR = {"people": "person", "rosters": "roster", "agencies": "agency", "officers": "officer"}
+
+
+class Recorder(Protocol):
+    """The audit log's ``record`` (owned by accounts; the caller passes it in)."""
+
+    def __call__(
+        self,
+        session: Session,
+        actor: str,
+        action: str,
+        entity: str,
+        entity_id: int | None,
+        old: dict[str, Any] | None,
+        new: dict[str, Any] | None,
+    ) -> object:
+        """Append one change to the audit log."""
+        ...
+
+
+@dataclass
+class ApplySummary:
+    """How many entries of each kind were created, updated or left unchanged."""
+
+    counts: Counter[tuple[str, str]] = field(default_factory=Counter)
+
+    def created(self, entity: str) -> int:
+        """How many ``entity`` (people, rosters, agencies, officers) were created."""
+        return self.counts[(entity, "created")]
+
+    def updated(self, entity: str) -> int:
+        """How many ``entity`` were changed."""
+        return self.counts[(entity, "updated")]
+
+    def unchanged(self, entity: str) -> int:
+        """How many ``entity`` the file names but did not change."""
+        return self.counts[(entity, "unchanged")]
+
+    def __str__(self) -> str:
+        """One line per kind: ``people: 2 created, 1 updated, 3 unchanged``."""
+        return "\n".join(
+            f"{entity}: {self.created(entity)} created, {self.updated(entity)} updated, "
+            f"{self.unchanged(entity)} unchanged"
+            for entity in ENTITIES
+        )
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    """An entity named by the file, as it was before the import (None: it is new)."""
+
+    entity: str
+    item: Person | Roster | Agency | Officer
+    old: Table | None
+
+
+def apply_roster_file(
+    session: Session, data: RosterFile, actor: str, record: Recorder | None = None
+) -> ApplySummary:
+    """Check ``data`` against the database, then create or update everything it names.
+
+    Raises RosterFileError (a ValidationError) listing every problem, before writing
+    anything. Flushes, never commits. Each creation or change is passed to ``record``.
+    """
+    validate(data, session)
+    snapshots: list[_Snapshot] = []
+    people = _apply_people(session, data.people, snapshots)
+    for entry in data.rosters:
+        _apply_roster(session, entry, people, snapshots)
+    _apply_agencies(session, data.agencies, snapshots)
+    session.flush()
+    return _summarise(session, snapshots, actor, record)
+
+
+def _apply_people(
+    session: Session, entries: Sequence[PersonEntry], snapshots: list[_Snapshot]
+) -> dict[str, Person]:
+    """Create or update the file's people; return every stored person by name."""
+    stored = {p.name: p for p in session.scalars(select(Person))}
+    snapshots += [
+        _Snapshot("people", stored[e.name], person_table(stored[e.name]))
+        for e in entries
+        if e.name in stored
+    ]
+    _free_unique_values([(stored.get(e.name), "phone", e.phone) for e in entries], session)
+    for entry in entries:
+        person = stored.get(entry.name)
+        if person is None:
+            person = stored[entry.name] = Person(name=entry.name, phone=entry.phone)
+            session.add(person)
+            snapshots.append(_Snapshot("people", person, None))
+        _copy_person(entry, person)
+    return stored
+
+
+def _copy_person(entry: PersonEntry, person: Person) -> None:
+    """Set the fields the file describes; ``away_until`` only when the file gives it."""
+    person.phone = entry.phone
+    person.languages = list(entry.languages)
+    person.skills = list(entry.skills)
+    person.coordinator = entry.coordinator
+    person.active = entry.active
+    if entry.away_until is not None:
+        person.away_until = entry.away_until
+
+
+def _free_unique_values(moves: Iterable[tuple[Any, str, str]], session: Session) -> None:
+    """Park unique values that change on a placeholder first, so two entries can swap them."""
+    moving = [(item, key) for item, key, value in moves if item and getattr(item, key) != value]
+    for item, key in moving:
+        setattr(item, key, f"~{item.id}")
+    if moving:
+        session.flush()
+
+
+def _apply_roster(
+    session: Session, entry: RosterEntry, people: dict[str, Person], snapshots: list[_Snapshot]
+) -> None:
+    """Create or update one roster; its rotations, overrides and steps become the file's."""
+    roster = session.scalars(select(Roster).where(Roster.name == entry.name)).one_or_none()
+    if roster is None:
+        roster = Roster(name=entry.name)
+        session.add(roster)
+        snapshots.append(_Snapshot("rosters", roster, None))
+    else:
+        snapshots.append(_Snapshot("rosters", roster, roster_table(roster)))
+    zone = ZoneInfo(entry.timezone)
+    roster.kind, roster.timezone, roster.escalation_repeat = (
+        entry.kind,
+        entry.timezone,
+        entry.repeat,
+    )
+    existing = {r.name: r for r in roster.rotations}
+    roster.rotations = [
+        _rotation(existing.get(r.name) or Rotation(name=r.name), position, r, people, zone)
+        for position, r in enumerate(entry.rotations)
+    ]
+    roster.overrides = [
+        Override(
+            action=o.action,
+            person=people[o.person],
+            replaces=people[o.replaces] if o.replaces else None,
+            starts_at=to_instant(o.starts, zone),
+            ends_at=to_instant(o.ends, zone),
+        )
+        for o in entry.overrides
+    ]
+    roster.steps = [
+        EscalationStep(
+            position=position,
+            notify=s.notify,
+            person=people[s.person] if s.person else None,
+            wait_seconds=int(s.wait.total_seconds()),
+        )
+        for position, s in enumerate(entry.steps)
+    ]
+
+
+def _rotation(
+    rotation: Rotation,
+    position: int,
+    entry: RotationEntry,
+    people: dict[str, Person],
+    zone: ZoneInfo,
+) -> Rotation:
+    """Fill ``rotation`` from the file: order, grid, participants, windows, "on now"."""
+    rotation.position, rotation.type, rotation.length = position, entry.type, entry.length
+    rotation.start = _wall_time(entry.start, zone)
+    rotation.participants = [
+        RotationParticipant(position=i, person=people[name])
+        for i, name in enumerate(entry.participants)
+    ]
+    rotation.windows = [
+        RotationWindow(days=list(w.days), starts=w.starts, ends=w.ends) for w in entry.windows
+    ]
+    on_now = entry.on_now
+    rotation.on_now_at = to_instant(on_now.since, zone) if on_now else None
+    rotation.on_now_index = entry.participants.index(on_now.person) if on_now else None
+    return rotation
+
+
+def _wall_time(moment: datetime, zone: ZoneInfo) -> datetime:
+    """A naive wall time in ``zone`` (a moment with an offset is converted)."""
+    return moment if moment.tzinfo is None else local_wall(moment, zone)
+
+
+def _apply_agencies(
+    session: Session, entries: Sequence[AgencyEntry], snapshots: list[_Snapshot]
+) -> None:
+    """Create or update agencies by name and their listed officers by phone."""
+    stored = {a.name: a for a in session.scalars(select(Agency))}
+    officers = {o.phone: o for o in session.scalars(select(Officer))}
+    for entry in entries:
+        if entry.name in stored:
+            snapshots.append(
+                _Snapshot("agencies", stored[entry.name], agency_table(stored[entry.name]))
+            )
+        for o in entry.officers:
+            if o.phone in officers:
+                snapshots.append(
+                    _Snapshot("officers", officers[o.phone], _officer_table(officers[o.phone]))
+                )
+    moves = [(stored.get(e.name), "enrollment_code", e.enrollment_code) for e in entries]
+    _free_unique_values(moves, session)
+    for entry in entries:
+        agency = stored.get(entry.name)
+        if agency is None:
+            agency = stored[entry.name] = Agency(name=entry.name)
+            session.add(agency)
+            snapshots.append(_Snapshot("agencies", agency, None))
+        agency.kind, agency.enrollment_code = entry.kind, entry.enrollment_code
+        for listed in entry.officers:
+            officer = officers.get(listed.phone)
+            if officer is None:
+                officer = officers[listed.phone] = Officer(phone=listed.phone, enrolled_by="file")
+                session.add(officer)
+                snapshots.append(_Snapshot("officers", officer, None))
+            officer.name, officer.agency = listed.name, agency
+
+
+def _officer_table(officer: Officer) -> Table:
+    """An officer as the audit log sees it."""
+    agency = officer.agency.name if officer.agency else None
+    return {"name": officer.name, "phone": officer.phone, "agency": agency}
+
+
+def _snapshot_now(snapshot: _Snapshot) -> Table:
+    """The entity's table after the import."""
+    item = snapshot.item
+    if isinstance(item, Person):
+        return person_table(item)
+    if isinstance(item, Roster):
+        return roster_table(item)
+    if isinstance(item, Agency):
+        return agency_table(item)
+    return _officer_table(item)
+
+
+def _summarise(
+    session: Session, snapshots: list[_Snapshot], actor: str, record: Recorder | None
+) -> ApplySummary:
+    """Count what changed and pass each creation or change to ``record``."""
+    summary = ApplySummary()
+    for snapshot in snapshots:
+        new = _snapshot_now(snapshot)
+        outcome = "created" if snapshot.old is None else "updated"
+        if snapshot.old == new:
+            outcome = "unchanged"
+        summary.counts[(snapshot.entity, outcome)] += 1
+        if record is not None and outcome != "unchanged":
+            action = "create" if outcome == "created" else "update"
+            entity = _SINGULAR[snapshot.entity]
+            record(session, actor, action, entity, snapshot.item.id, snapshot.old, new)
+    return summary

@@ -1,0 +1,185 @@
+"""Writing the stored rosters back as a roster file, in a stable order.
+
+The tables built here are plain TOML-ready values (strings, numbers, booleans, lists,
+dicts). Importing an export and exporting again gives the same bytes, so the tables double
+as snapshots of an entity before and after an import (counts and the audit log).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from dispatcher.durations import format_duration
+from dispatcher.rosters.models import (
+    WEEKDAYS,
+    Agency,
+    Override,
+    Person,
+    Roster,
+    Rotation,
+    RotationWindow,
+)
+from dispatcher.rosters.schedule import local_to_utc, local_wall
+
+Table = dict[str, Any]
+HEADING = "# Roster file exported by dispatcher; load it with: dispatcher roster import FILE\n"
+_SECTIONS = ("rotations", "overrides", "escalation")
+
+
+def export_roster_file(session: Session) -> str:
+    """Every person, roster and agency as roster-file TOML, sorted by name."""
+    people = session.scalars(select(Person).order_by(Person.name))
+    rosters = session.scalars(
+        select(Roster)
+        .options(selectinload(Roster.rotations), selectinload(Roster.overrides))
+        .order_by(Roster.name)
+    )
+    agencies = session.scalars(select(Agency).order_by(Agency.name))
+    lines = [HEADING.rstrip("\n")]
+    for person in people:
+        _write_section(lines, "people", person_table(person))
+    for roster in rosters:
+        _write_section(lines, "rosters", roster_table(roster))
+    for agency in agencies:
+        _write_section(lines, "agencies", agency_table(agency))
+    return "\n".join(lines) + "\n"
+
+
+def person_table(person: Person) -> Table:
+    """A ``[[people]]`` table; fields at their default value are left out."""
+    table: Table = {"name": person.name, "phone": person.phone}
+    if person.languages:
+        table["languages"] = _words(person.languages)
+    if person.skills:
+        table["skills"] = _words(person.skills)
+    if person.coordinator:
+        table["coordinator"] = True
+    if not person.active:
+        table["active"] = False
+    if person.away_until is not None:
+        table["away_until"] = format_moment(person.away_until)
+    return table
+
+
+def roster_table(roster: Roster) -> Table:
+    """A ``[[rosters]]`` table with its rotations, overrides and escalation policy."""
+    zone = ZoneInfo(roster.timezone)
+    table: Table = {"name": roster.name, "kind": roster.kind, "timezone": roster.timezone}
+    table["rotations"] = [rotation_table(r, zone) for r in roster.rotations]
+    overrides = sorted(roster.overrides, key=lambda o: (o.starts_at, o.ends_at, o.id))
+    table["overrides"] = [_override_table(o, zone) for o in overrides]
+    steps = [_step_table(s.notify, s.person, s.wait_seconds) for s in roster.steps]
+    table["escalation"] = {"steps": steps, "repeat": roster.escalation_repeat}
+    return table
+
+
+def rotation_table(rotation: Rotation, zone: ZoneInfo) -> Table:
+    """A ``[[rosters.rotations]]`` table."""
+    names = [p.person.name for p in rotation.participants]
+    table: Table = {
+        "name": rotation.name,
+        "type": rotation.type,
+        "length": rotation.length,
+        "start": format_moment(rotation.start),
+        "participants": names,
+    }
+    if rotation.windows:
+        table["windows"] = [_window_table(w) for w in rotation.windows]
+    if rotation.on_now_at is not None and rotation.on_now_index is not None and names:
+        person = names[rotation.on_now_index % len(names)]
+        table["on_now"] = {"person": person, "since": format_local(rotation.on_now_at, zone)}
+    return table
+
+
+def _window_table(window: RotationWindow) -> Table:
+    """One ``windows`` item."""
+    days = [day for day in WEEKDAYS if day in window.days]
+    return {"days": days, "from": _clock(window.starts), "to": _clock(window.ends)}
+
+
+def _override_table(override: Override, zone: ZoneInfo) -> Table:
+    """A ``[[rosters.overrides]]`` table."""
+    table: Table = {"action": override.action}
+    table["person"] = override.person.name if override.person else ""
+    if override.replaces is not None:
+        table["replaces"] = override.replaces.name
+    table["from"] = format_local(override.starts_at, zone)
+    table["to"] = format_local(override.ends_at, zone)
+    return table
+
+
+def _step_table(notify: str, person: Person | None, wait_seconds: int) -> Table:
+    """One escalation step: ``{ notify = "...", wait = "5m" }``."""
+    target = f"person:{person.name}" if notify == "person" and person else notify
+    return {"notify": target, "wait": format_duration(timedelta(seconds=wait_seconds))}
+
+
+def agency_table(agency: Agency) -> Table:
+    """An ``[[agencies]]`` table with its listed (not revoked) officers."""
+    officers = sorted((o for o in agency.officers if o.active), key=lambda o: (o.name, o.phone))
+    return {
+        "name": agency.name,
+        "kind": agency.kind.lower(),
+        "enrollment_code": agency.enrollment_code.upper(),
+        "officers": [{"name": o.name, "phone": o.phone} for o in officers],
+    }
+
+
+def format_moment(moment: datetime) -> str:
+    """ISO 8601, to the minute unless seconds are set; an aware moment keeps its offset."""
+    exact = moment.second or moment.microsecond
+    return moment.isoformat(timespec="auto" if exact else "minutes")
+
+
+def format_local(instant: datetime, zone: ZoneInfo) -> str:
+    """An instant as wall time in ``zone``; with its offset only if the wall time is ambiguous."""
+    wall = local_wall(instant, zone)
+    if local_to_utc(wall, zone) == instant:
+        return format_moment(wall)
+    return format_moment(instant.astimezone(zone))
+
+
+def _clock(value: time) -> str:
+    """``20:00``, or ``20:00:30`` when seconds are set."""
+    return value.isoformat(timespec="seconds" if value.second else "minutes")
+
+
+def _words(words: list[str]) -> list[str]:
+    """Lowercase, each once, as the importer reads them."""
+    return list(dict.fromkeys(word.strip().lower() for word in words))
+
+
+def _write_section(lines: list[str], path: str, table: Table) -> None:
+    """Append ``[[path]]`` and its keys; rotations, overrides and escalation become sections."""
+    lines += ["", f"[[{path}]]"]
+    lines += [f"{key} = {_value(value)}" for key, value in table.items() if key not in _SECTIONS]
+    for key in _SECTIONS:
+        value = table.get(key)
+        items = value if isinstance(value, list) else [value] if value else []
+        for item in items:
+            header = f"[[{path}.{key}]]" if isinstance(value, list) else f"[{path}.{key}]"
+            lines += ["", header]
+            lines += [f"{k} = {_value(v)}" for k, v in item.items()]
+
+
+def _value(value: Any) -> str:
+    """A TOML value: strings, booleans, integers, arrays (of tables on several lines), tables."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{k} = {_value(v)}" for k, v in value.items()) + " }"
+    if isinstance(value, list) and any(isinstance(item, dict) for item in value):
+        return "[\n" + "".join(f"  {_value(item)},\n" for item in value) + "]"
+    if isinstance(value, list):
+        return "[" + ", ".join(_value(item) for item in value) + "]"
+    raise TypeError(f"cannot write {type(value).__name__} as TOML")
