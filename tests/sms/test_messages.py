@@ -1,0 +1,298 @@
+"""Message texts: segment counting, GSM-7 clean-up, and every template the flows send."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dispatcher.sms.messages import (
+    REFERRAL,
+    TEMPLATES,
+    describe_tags,
+    fit_one_segment,
+    is_gsm7,
+    plain,
+    render,
+    segments,
+    to_gsm7,
+)
+
+FALLBACK = "National Human Trafficking Hotline: call 1-888-373-7888 or text 233733"
+LONG_AGENCIES = [
+    "Racine PD",
+    "Kenosha County Sheriff's Department",
+    "Milwaukee County Sheriff's Office Human Trafficking Task Force",
+    "Wisconsin Department of Justice Division of Criminal Investigation Human "
+    "Trafficking Bureau, Southeastern Region",
+    "Policía Municipal de San José — Unidad contra la Trata de Personas",
+    "Département de police de la Ville de Montréal",
+    "Mount Pleasant Police Department {Village} [Racine County] ^ ~ | €",
+    "警察署",
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", True),
+        ("Plain text 123 @£$¥", True),
+        ("Ñandù y Ü", True),
+        ("braces {} and € count double", True),
+        ("José", True),
+        ("Policía", False),
+        ("curly ’quote’", False),
+        ("emoji 😀", False),
+        ("ç lower cedilla", False),
+    ],
+)
+def test_is_gsm7(text: str, expected: bool) -> None:
+    assert is_gsm7(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", 0),
+        ("a", 1),
+        ("a" * 160, 1),
+        ("a" * 161, 2),
+        ("a" * 306, 2),
+        ("a" * 307, 3),
+        ("€" * 80, 1),
+        ("€" * 81, 2),
+        ("a" * 159 + "[", 2),
+        ("a" * 152 + "€" + "a" * 152, 3),  # the escape pair never straddles two parts
+        ("á" * 70, 1),
+        ("á" * 71, 2),
+        ("á" * 134, 2),
+        ("á" * 135, 3),
+        ("😀" * 35, 1),
+        ("😀" * 36, 2),
+        ("a" * 66 + "😀" + "a" * 66, 3),  # nor does a surrogate pair
+    ],
+)
+def test_segments(text: str, expected: int) -> None:
+    assert segments(text) == expected
+
+
+def test_to_gsm7_replaces_lookalikes() -> None:
+    text = "It’s “fine” – really — wait… ‘ok’"
+    assert to_gsm7(text) == "It's \"fine\" - really - wait... 'ok'"
+    assert is_gsm7(to_gsm7(text))
+
+
+@given(st.text(alphabet=st.sampled_from(list("abc XYZ 019.,!?'\"‘’“”–—…\u00a0"))))
+def test_to_gsm7_makes_typographic_text_gsm(text: str) -> None:
+    assert is_gsm7(to_gsm7(text))
+
+
+@given(st.text())
+def test_plain_is_always_gsm7_on_one_line(text: str) -> None:
+    result = plain(text)
+    assert is_gsm7(result)
+    assert "\n" not in result and "\r" not in result
+
+
+def test_plain_keeps_letters_of_accented_names() -> None:
+    assert plain("Policía  de\nSan José") == "Policia de San José"
+
+
+def test_describe_tags() -> None:
+    assert describe_tags(["juvenile", "lang:es"]) == "juvenile, Spanish"
+    assert describe_tags(["lang:xx"]) == "XX"
+    assert describe_tags([]) == ""
+
+
+def page(agency: str, need: str = "advocate", tags: list[str] | None = None, **extra: Any) -> str:
+    params = {"code": "K7Q4", "agency": agency, "need": need, "open_codes": 1}
+    params["tags"] = ["juvenile", "lang:es"] if tags is None else tags
+    return render("page", {**params, **extra})
+
+
+def test_page_reads_as_designed() -> None:
+    assert page("Racine PD") == (
+        "Racine PD needs an advocate (juvenile, Spanish). Ref K7Q4. "
+        "Reply 1 K7Q4 to accept, 2 K7Q4 to pass."
+    )
+    assert page("Racine PD", need="room", tags=[]) == (
+        "Racine PD needs a room. Ref K7Q4. Reply 1 K7Q4 to accept, 2 K7Q4 to pass."
+    )
+    assert "3 pages open" in page("Racine PD", open_codes=3)
+
+
+@pytest.mark.parametrize("agency", LONG_AGENCIES)
+@pytest.mark.parametrize("need", ["advocate", "room", "ride"])
+def test_pages_are_one_segment_with_long_agency_names(agency: str, need: str) -> None:
+    text = page(agency, need, ["juvenile", "lang:ht", "lang:es"], open_codes=12)
+    assert segments(text) == 1
+    assert is_gsm7(text)
+    assert "Reply 1 K7Q4 to accept, 2 K7Q4 to pass." in text
+
+
+def test_long_agency_names_are_cut_at_a_word() -> None:
+    full = LONG_AGENCIES[3]
+    text = page(full, "advocate", ["juvenile", "lang:ht"], open_codes=12)
+    shown = text.split(" needs an advocate")[0]
+    assert len(shown) > 30
+    assert full.startswith(shown) and full[len(shown)] == " "
+
+
+@given(
+    st.text(max_size=400),
+    st.lists(st.text(max_size=30), max_size=6),
+    st.sampled_from(["advocate", "room", "ride"]),
+    st.integers(min_value=0, max_value=99),
+)
+def test_any_page_is_one_segment(agency: str, tags: list[str], need: str, open_codes: int) -> None:
+    text = page(agency, need, tags, open_codes=open_codes)
+    assert segments(text) == 1
+    assert "K7Q4" in text
+
+
+def test_pages_never_carry_the_officers_words() -> None:
+    text = page("Racine PD", note="Jane Doe 2009-04-01", text="12 Main St")
+    assert "Jane" not in text and "Main" not in text
+
+
+def test_fit_one_segment_keeps_the_rest_whole() -> None:
+    rest = " needs an advocate. Ref K7Q4."
+    text = fit_one_segment("x" * 500, rest)
+    assert text.endswith(rest)
+    assert segments(text) == 1
+    assert fit_one_segment("", rest).startswith("An agency")
+
+
+NOTES = ["She is 16 and speaks Spanish", "We’re at 12 Main St, back door"]
+SAMPLES: dict[str, dict[str, Any]] = {
+    "page": {
+        "code": "K7Q4",
+        "agency": "Racine PD",
+        "need": "advocate",
+        "tags": [],
+        "open_codes": 1,
+    },
+    "covered": {"code": "K7Q4"},
+    "already_covered": {"code": "K7Q4"},
+    "declined": {"code": "K7Q4"},
+    "accept_other_open": {"code": "K7Q4"},
+    "accepted": {
+        "code": "K7Q4",
+        "need": "advocate",
+        "agency": "Racine PD",
+        "officer_name": "Dana Ruiz",
+        "notes": NOTES,
+    },
+    "relay_to_person": {"code": "K7Q4", "text": "She wants her sister called"},
+    "relay_to_officer": {"code": "K7Q4", "first_name": "Ana", "text": "Twenty minutes away"},
+    "officer_opened": {"code": "K7Q4", "needs": ["advocate", "room"]},
+    "officer_accepted": {"code": "K7Q4", "first_name": "Ana", "role": "advocate"},
+    "officer_unfilled": {"code": "K7Q4", "need": "ride", "fallback": FALLBACK},
+    "officer_status": {
+        "code": "K7Q4",
+        "needs": [
+            {"kind": "advocate", "state": "accepted", "first_name": "Ana"},
+            {"kind": "room", "state": "paging", "first_name": None},
+        ],
+    },
+    "officer_closed": {"code": "K7Q4"},
+    "officer_held": {"code": "K7Q4"},
+    "officer_already_open": {"code": "K7Q4"},
+    "coordinator_unfilled": {"code": "K7Q4", "agency": "Racine PD", "need": "room"},
+    "coordinator_opted_out": {"name": "Ana Lopez", "cause": "texted STOP"},
+    "coordinator_opted_in": {"name": "Ana Lopez"},
+    "coordinator_enrolled": {"officer_name": "Dana Ruiz", "agency": "Racine PD"},
+    "person_closed": {"code": "K7Q4"},
+    "away_ack": {"until": "Tue 18:00"},
+    "back_ack": {},
+    "who": {"rosters": [{"roster": "Advocates", "names": ["Ana", "Ben"]}]},
+    "codes_needed": {"codes": ["K7Q4", "M3XT"]},
+    "nothing_open": {},
+    "help_person": {},
+    "help_officer": {},
+    "enrolled": {"agency": "Racine PD", "name": "Dana Ruiz"},
+    "join_failed": {},
+    "referral": {},
+}
+WITH_CODE = {name for name, params in SAMPLES.items() if "code" in params}
+OFFICER_WORDS = ("She is 16", "Main St", "sister")
+
+
+def test_every_template_has_a_sample() -> None:
+    assert set(SAMPLES) == set(TEMPLATES)
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+def test_every_template_renders_plain_text(name: str) -> None:
+    text = render(name, SAMPLES[name])
+    assert text.strip() == text and text
+    if name in WITH_CODE:
+        assert "K7Q4" in text
+    if name not in ("accepted", "relay_to_person"):
+        assert not any(word in text for word in OFFICER_WORDS)
+    if name not in ("accepted", "relay_to_person", "relay_to_officer", "who", "officer_unfilled"):
+        assert segments(text) <= 2
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("covered", "K7Q4 is covered. Thank you."),
+        ("relay_to_person", "[K7Q4] Officer: She wants her sister called"),
+        ("relay_to_officer", "[K7Q4] Ana: Twenty minutes away"),
+        ("officer_status", "K7Q4: advocate: accepted by Ana; room: still paging."),
+        ("back_ack", "Welcome back. You can be paged again."),
+    ],
+)
+def test_exact_texts(name: str, expected: str) -> None:
+    assert render(name, SAMPLES[name]) == expected
+
+
+def test_accepted_gives_agency_officer_relay_and_notes() -> None:
+    text = render("accepted", SAMPLES["accepted"])
+    assert "Racine PD" in text and "Dana Ruiz" in text
+    assert "Text this number to reach the officer; DONE K7Q4 when finished." in text
+    assert "Officer: She is 16 and speaks Spanish" in text
+    assert "We're at 12 Main St" in text  # curly quote made GSM-7
+    assert is_gsm7(text)
+
+
+def test_officer_texts() -> None:
+    assert render("officer_accepted", SAMPLES["officer_accepted"]).startswith(
+        "Ana (advocate) accepted K7Q4."
+    )
+    hotel = {"code": "K7Q4", "first_name": "Motel 9", "role": "hotel"}
+    assert render("officer_accepted", hotel) == "Motel 9 (hotel) accepted K7Q4."
+    opened = render("officer_opened", SAMPLES["officer_opened"])
+    assert "an advocate and a room" in opened and "STATUS" in opened and "DONE" in opened
+    unfilled = render("officer_unfilled", SAMPLES["officer_unfilled"])
+    assert "a ride" in unfilled and "coordinators" in unfilled
+    assert "1-888-373-7888" in unfilled and "233733" in unfilled
+
+
+def test_away_without_an_end() -> None:
+    assert "BACK" in render("away_ack", {"until": None})
+    assert "Tue 18:00" in render("away_ack", SAMPLES["away_ack"])
+
+
+def test_who_and_codes_needed() -> None:
+    who = render("who", {"rosters": [{"roster": "Hotels", "names": []}]})
+    assert "Hotels: nobody" in who
+    codes = render("codes_needed", SAMPLES["codes_needed"])
+    assert "K7Q4, M3XT" in codes and "1 K7Q4" in codes
+
+
+def test_referral_is_one_safe_segment() -> None:
+    text = render("referral", {})
+    assert text == REFERRAL
+    assert segments(text) == 1
+    assert "911" in text and "1-888-373-7888" in text and "233733" in text
+    for word in ("advocate", "dispatch", "coalition", "officer", "police"):
+        assert word not in text.lower()
+
+
+def test_unknown_template() -> None:
+    with pytest.raises(KeyError):
+        render("no_such_template", {})
