@@ -23,7 +23,7 @@ from dispatcher.db import Database
 from dispatcher.flows import outbox, paging, receipts, requests
 from dispatcher.flows.context import FlowContext
 from dispatcher.flows.models import Incident, Need, OutboxMessage
-from dispatcher.flows.ports import SendResult, Sender
+from dispatcher.flows.ports import Sender, SendResult
 from dispatcher.settings import Settings
 
 log = logging.getLogger("dispatcher.engine")

@@ -110,7 +110,11 @@ def status(session: Session, incident: Incident) -> Reply:
 
 
 def close(session: Session, ctx: FlowContext, incident: Incident, by: str) -> None:
-    """Close a request (by ``officer``, ``person`` or ``idle``): wipe the note, log the call."""
+    """Close a request: wipe the note, stop paging, log the call.
+
+    ``by`` is ``officer`` (DONE), ``person`` (the accepters are done), ``idle`` (no activity
+    for ``idle_close``) or ``unfilled`` (nobody could be reached; the officer was told).
+    """
     if incident.status != "open":
         return
     accepted = [n for n in incident.needs if n.accepted_by_id]
@@ -132,7 +136,7 @@ def close(session: Session, ctx: FlowContext, incident: Incident, by: str) -> No
             person = session.get(Person, need.accepted_by_id)
             if person is not None:
                 notify.to_person(session, ctx, person, "person_closed", {"code": incident.code})
-    if by != "officer":
+    if by in ("person", "idle"):
         notify.to_officer(session, ctx, incident, "officer_closed", {"code": incident.code})
     calllog.log_closed(session, incident, ctx.now)
     log.info("incident.closed incident=%s outcome=%s by=%s", incident.code, incident.outcome, by)
@@ -151,15 +155,11 @@ def _end_need(need: Need, ctx: FlowContext) -> None:
 
 def close_if_settled(session: Session, ctx: FlowContext, incident: Incident) -> None:
     """Close a request once no need is paging or in progress (all done or unfilled)."""
-    if incident.status == "open" and all(
-        n.state in ("done", "unfilled", "cancelled") for n in incident.needs
-    ):
-        close(
-            session,
-            ctx,
-            incident,
-            by="person" if any(n.state == "done" for n in incident.needs) else "idle",
-        )
+    settled = ("done", "unfilled", "cancelled")
+    if incident.status != "open" or any(n.state not in settled for n in incident.needs):
+        return
+    by = "person" if any(n.state == "done" for n in incident.needs) else "unfilled"
+    close(session, ctx, incident, by=by)
 
 
 def accepted_advocate(session: Session, incident: Incident) -> Person | None:

@@ -1,0 +1,202 @@
+"""A coalition for tests, and a harness that runs the flows against a real database with
+the in-app simulator phones, on a clock the test moves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+
+from sqlalchemy.orm import Session
+
+from dispatcher.clock import ManualClock
+from dispatcher.crypto import Sealer
+from dispatcher.db import Database
+from dispatcher.flows.context import FlowContext
+from dispatcher.flows.engine import Engine, TickReport
+from dispatcher.rosters.rosterapply import apply_roster_file
+from dispatcher.rosters.rosterfile import load_roster_file
+from dispatcher.settings import Settings
+from dispatcher.sms import inbound
+from dispatcher.sms.messages import render
+from dispatcher.sms.ratelimit import ReplyLimiter
+from dispatcher.sms.senders import SimulatorPhones, SimulatorSender
+
+ANA, BEN, CRUZ, DEE = "+12625550101", "+12625550102", "+12625550103", "+12625550104"
+KIM, LEE = "+12625550109", "+12625550110"  # coordinators
+HARBOR, LAKEVIEW = "+12625550121", "+12625550122"  # hotels
+ROSA, SAM = "+12625550131", "+12625550132"  # drivers
+OFFICER = "+12625550150"
+STRANGER = "+14145550177"
+
+# At the tests' START (2026-03-10 07:00 in Chicago) Ana is on call and Ben is next.
+COALITION = """
+[[people]]
+name = "Ana Ruiz"
+phone = "(262) 555-0101"
+languages = ["en", "es"]
+skills = ["juvenile"]
+
+[[people]]
+name = "Ben Okafor"
+phone = "+12625550102"
+
+[[people]]
+name = "Cruz Lee"
+phone = "+12625550103"
+
+[[people]]
+name = "Dee Park"
+phone = "+12625550104"
+
+[[people]]
+name = "Kim Moss"
+phone = "+12625550109"
+coordinator = true
+
+[[people]]
+name = "Lee Hart"
+phone = "+12625550110"
+coordinator = true
+
+[[people]]
+name = "Harbor Inn"
+phone = "+12625550121"
+
+[[people]]
+name = "Lakeview Motel"
+phone = "+12625550122"
+
+[[people]]
+name = "Rosa Diaz"
+phone = "+12625550131"
+
+[[people]]
+name = "Sam Cole"
+phone = "+12625550132"
+
+[[rosters]]
+name = "advocates"
+kind = "advocate"
+timezone = "America/Chicago"
+
+[[rosters.rotations]]
+name = "daily"
+type = "daily"
+length = 1
+start = "2026-03-03T08:00"
+participants = ["Ana Ruiz", "Ben Okafor", "Cruz Lee"]
+
+[rosters.escalation]
+steps = [
+  { notify = "on-call", wait = "5m" },
+  { notify = "next", wait = "5m" },
+  { notify = "all", wait = "10m" },
+  { notify = "coordinators", wait = "10m" },
+]
+repeat = 1
+
+[[rosters]]
+name = "hotels"
+kind = "hotel"
+timezone = "America/Chicago"
+
+[[rosters.rotations]]
+name = "partners"
+type = "weekly"
+length = 1
+start = "2026-03-02T00:00"
+participants = ["Harbor Inn", "Lakeview Motel"]
+
+[rosters.escalation]
+steps = [{ notify = "all", wait = "10m" }, { notify = "coordinators", wait = "10m" }]
+repeat = 0
+
+[[rosters]]
+name = "rides"
+kind = "ride"
+timezone = "America/Chicago"
+
+[[rosters.rotations]]
+name = "drivers"
+type = "weekly"
+length = 1
+start = "2026-03-02T00:00"
+participants = ["Rosa Diaz", "Sam Cole"]
+
+[rosters.escalation]
+steps = [{ notify = "on-call", wait = "5m" }, { notify = "all", wait = "10m" }]
+repeat = 0
+
+[[agencies]]
+name = "Racine Police Department"
+kind = "police"
+enrollment_code = "RPD-4821"
+officers = [{ name = "Inv. N. Lofy", phone = "+12625550150" }]
+"""
+
+
+def load_coalition(database: Database, text: str = COALITION) -> None:
+    """Import a roster file into ``database`` (raises on a bad file)."""
+    with database.session_scope() as session:
+        apply_roster_file(session, load_roster_file(text), actor="test")
+
+
+class World:
+    """The flows on a real database, with simulated phones and a movable clock."""
+
+    def __init__(self, database: Database, settings: Settings, clock: ManualClock) -> None:
+        self.database = database
+        self.settings = settings
+        self.clock = clock
+        self.sealer = Sealer(settings.secret_key)
+        self.phones = SimulatorPhones(settings.hotline_number, clock)
+        self.engine = self.new_engine()
+        self.limiter = ReplyLimiter(settings.help_replies_per_hour)
+
+    def new_engine(self) -> Engine:
+        """A fresh engine (as after a restart) on the same database and phones."""
+        return Engine(
+            self.database,
+            self.settings,
+            self.sealer,
+            self.clock,
+            SimulatorSender(self.phones),
+            render,
+        )
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A committed unit of work."""
+        with self.database.session_scope() as session:
+            yield session
+
+    def context(self) -> FlowContext:
+        """The flows' context at the clock's now."""
+        return FlowContext(self.settings, self.sealer, self.clock.now())
+
+    def text(self, number: str, body: str) -> str | None:
+        """``number`` texts the hotline; return the immediate reply's text (None: no reply)."""
+        with self.session() as session:
+            reply = inbound.handle_text(session, self.context(), self.limiter, number, body)
+        return render(reply.template, reply.params) if reply else None
+
+    def tick(self) -> TickReport:
+        """One engine tick."""
+        return self.engine.tick()
+
+    def advance(self, minutes: float = 0, seconds: float = 0) -> TickReport:
+        """Move the clock, then tick."""
+        self.clock.advance(timedelta(minutes=minutes, seconds=seconds))
+        return self.tick()
+
+    def inbox(self, number: str) -> list[str]:
+        """Every text the hotline sent to ``number`` (simulated phone), oldest first."""
+        return [m.body for m in self.phones.inbox(number) if m.sender != number]
+
+    def last(self, number: str) -> str:
+        """The latest text the hotline sent to ``number``."""
+        received = self.inbox(number)
+        assert received, f"nothing was sent to {number}"
+        return received[-1]
