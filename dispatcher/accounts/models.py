@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Integer, String
+from sqlalchemy import JSON, Boolean, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dispatcher.db import Base, UTCDateTime
@@ -40,3 +40,21 @@ class AuditEntry(Base):
     entity_id: Mapped[int | None] = mapped_column(Integer, default=None)
     old: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     new: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+
+
+class LoginAttempt(Base):
+    """A failed sign-in: the account tried and the client address, kept for 15 minutes.
+
+    Counted per account and per address to slow password guessing; nothing else is kept.
+    """
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (
+        Index("ix_login_attempts_account_at", "account", "at"),
+        Index("ix_login_attempts_address_at", "address", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    account: Mapped[str] = mapped_column(String(200))  # the email tried, lower case
+    address: Mapped[str] = mapped_column(String(64))

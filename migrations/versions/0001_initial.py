@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-21 04:41:43.364335
+Create Date: 2026-11-21 04:43:40.477724
 """
 
 from __future__ import annotations
@@ -66,6 +66,17 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('inbound_messages', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_inbound_messages_received_at'), ['received_at'], unique=False)
+
+    op.create_table('login_attempts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('at', dispatcher.db.UTCDateTime(), nullable=False),
+    sa.Column('account', sa.String(length=200), nullable=False),
+    sa.Column('address', sa.String(length=64), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_login_attempts'))
+    )
+    with op.batch_alter_table('login_attempts', schema=None) as batch_op:
+        batch_op.create_index('ix_login_attempts_account_at', ['account', 'at'], unique=False)
+        batch_op.create_index('ix_login_attempts_address_at', ['address', 'at'], unique=False)
 
     op.create_table('people',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -344,6 +355,11 @@ def downgrade() -> None:
 
     op.drop_table('provider_copies')
     op.drop_table('people')
+    with op.batch_alter_table('login_attempts', schema=None) as batch_op:
+        batch_op.drop_index('ix_login_attempts_address_at')
+        batch_op.drop_index('ix_login_attempts_account_at')
+
+    op.drop_table('login_attempts')
     with op.batch_alter_table('inbound_messages', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_inbound_messages_received_at'))
 
