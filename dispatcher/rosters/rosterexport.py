@@ -139,7 +139,7 @@ def format_moment(moment: datetime) -> str:
 
 def format_local(instant: datetime, zone: ZoneInfo) -> str:
     """An instant as wall time in ``zone``; with its offset only if the wall time is ambiguous."""
-    wall = local_wall(instant, zone)
+    wall = local_wall(instant, zone).replace(fold=0)  # fold=0: as a file's wall time reads
     if local_to_utc(wall, zone) == instant:
         return format_moment(wall)
     return format_moment(instant.astimezone(zone))

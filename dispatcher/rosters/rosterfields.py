@@ -50,8 +50,9 @@ class LineIndex:
         """The line of ``key`` in the table at ``path``, else of the table, else of its parent."""
         if (path, key) in self._keys:
             return self._keys[(path, key)]
-        if path in self._headers:
-            return self._headers[path]
+        for table in (path, (*path, key), (*path, key, 0)):
+            if table in self._headers:
+                return self._headers[table]
         if len(path) >= 2 and isinstance(path[-1], int):
             return self.find(path[:-2], str(path[-2]))
         return self.find(path[:-1], str(path[-1])) if path else None
