@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 # GSM 03.38 basic set (without the escape) and the extension table (two septets each).
 GSM7_BASIC = frozenset(
@@ -230,10 +232,26 @@ def _codes_needed(p: dict[str, Any]) -> str:
     )
 
 
+def show_time(value: str, zone: str | None = None) -> str:
+    """An ISO-8601 instant as ``Tue 10 Mar 14:00`` in ``zone`` (UTC, named, if none given).
+
+    Text that is not an ISO-8601 instant is shown as it is.
+    """
+    try:
+        instant = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if instant.tzinfo is None:
+        return value
+    shown = instant.astimezone(ZoneInfo(zone)) if zone else instant.astimezone(UTC)
+    return shown.strftime("%a %d %b %H:%M") + ("" if zone else " UTC")
+
+
 def _away_ack(p: dict[str, Any]) -> str:
     until = p.get("until")
     if until:
-        return f"You are away until {until} and will not be paged. Text BACK to return early."
+        when = show_time(str(until), p.get("zone"))
+        return f"You are away until {when} and will not be paged. Text BACK to return early."
     return "You are away and will not be paged until you text BACK."
 
 

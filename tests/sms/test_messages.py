@@ -277,6 +277,21 @@ def test_away_without_an_end() -> None:
     assert "Tue 18:00" in render("away_ack", SAMPLES["away_ack"])
 
 
+@pytest.mark.parametrize(
+    ("params", "shown"),
+    [
+        ({"until": "2026-03-10T20:00+00:00"}, "until Tue 10 Mar 20:00 UTC and"),
+        (
+            {"until": "2026-03-10T20:00+00:00", "zone": "America/Chicago"},
+            "until Tue 10 Mar 15:00 and",
+        ),
+        ({"until": "2026-03-10T20:00"}, "until 2026-03-10T20:00 and"),
+    ],
+)
+def test_away_until_an_instant(params: dict[str, str], shown: str) -> None:
+    assert shown in render("away_ack", params)
+
+
 def test_who_and_codes_needed() -> None:
     who = render("who", {"rosters": [{"roster": "Hotels", "names": []}]})
     assert "Hotels: nobody" in who
