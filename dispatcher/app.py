@@ -57,7 +57,12 @@ def register_blueprints(app: Flask) -> None:
     from dispatcher.sms import webhooks
 
     app.register_blueprint(health.blueprint)
+    web.csrf.exempt(webhooks.blueprint)
     app.register_blueprint(webhooks.blueprint)
+    if web.runtime_of(app).settings.simulator:
+        from dispatcher.sms import simulator
+
+        app.register_blueprint(simulator.blueprint)
 
 
 def configure_logging() -> None:
@@ -70,4 +75,5 @@ def configure_logging() -> None:
         root.addHandler(handler)
     root.setLevel(logging.INFO)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     logging.getLogger("twilio").setLevel(logging.WARNING)  # it logs bodies at INFO

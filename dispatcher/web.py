@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Flask, current_app, g
+from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.orm import Session
 
 from dispatcher.clock import Clock
@@ -17,6 +18,9 @@ from dispatcher.db import Database
 from dispatcher.settings import Settings
 
 EXTENSION = "dispatcher"
+# Every form is CSRF-protected; Twilio's webhooks are exempted where they are mounted
+# (they are signature-checked instead).
+csrf = CSRFProtect()
 
 
 @dataclass
@@ -34,11 +38,17 @@ def init_app(app: Flask, runtime: Runtime) -> None:
     """Attach the runtime to ``app`` and close the request's session at teardown."""
     app.extensions[EXTENSION] = runtime
     app.teardown_appcontext(_close_session)
+    csrf.init_app(app)
 
 
 def runtime() -> Runtime:
     """The runtime of the current application."""
-    value: Runtime = current_app.extensions[EXTENSION]
+    return runtime_of(current_app)
+
+
+def runtime_of(app: Flask) -> Runtime:
+    """The runtime of ``app``."""
+    value: Runtime = app.extensions[EXTENSION]
     return value
 
 

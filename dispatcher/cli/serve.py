@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import signal
+import threading
+from types import FrameType
+
 import click
 
-from dispatcher.cli.common import settings
+from dispatcher.cli.common import domain_errors, settings
 
 
 def register(main: click.Group) -> None:
     """Add the serving commands to ``main``."""
     main.add_command(run)
+    main.add_command(worker)
 
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
+@domain_errors
 def run(host: str, port: int) -> None:
     """Serve the web app and, unless configured otherwise, run the engine in-process."""
     from werkzeug.serving import make_server
@@ -33,3 +39,27 @@ def run(host: str, port: int) -> None:
         pass
     finally:
         server.server_close()
+        runner = app.extensions["dispatcher"].extras.get("runner")
+        if runner is not None:
+            runner.stop()
+
+
+@click.command()
+@domain_errors
+def worker() -> None:
+    """Run the engine alone (beside a web server such as gunicorn) until stopped."""
+    from dispatcher.app import create_app
+    from dispatcher.scheduler import start
+
+    app = create_app(settings())
+    runner = start(app)
+    stopping = threading.Event()
+
+    def stop(_signum: int, _frame: FrameType | None) -> None:
+        stopping.set()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    click.echo("dispatcher engine running; stop with Ctrl-C or SIGTERM")
+    stopping.wait()
+    runner.stop()

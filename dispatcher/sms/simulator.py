@@ -1,0 +1,115 @@
+"""The SMS simulator page: text the hotline as any listed or unknown number and watch every
+phone's inbox. Mounted only when the simulator backend is on; nothing reaches a carrier and
+the conversations live in memory only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import phonenumbers
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from sqlalchemy import select
+
+from dispatcher import web
+from dispatcher.rosters.models import Agency, Officer, Person
+from dispatcher.sms import inbound
+from dispatcher.sms.messages import render
+from dispatcher.sms.senders import SimulatorPhones
+from dispatcher.sms.webhooks import flow_context, limiter
+
+blueprint = Blueprint("simulator", __name__, template_folder="templates")
+
+
+@dataclass(frozen=True)
+class Phone:
+    """A phone on the page: its number, who holds it and their conversation."""
+
+    number: str
+    label: str
+    messages: list[tuple[str, str, str]]  # (time, direction, text)
+
+
+def phones() -> SimulatorPhones:
+    """The in-app phones shared with the simulator sender."""
+    runtime = web.runtime()
+    found = runtime.extras.get("phones")
+    if found is None:
+        found = runtime.extras["phones"] = SimulatorPhones(
+            runtime.settings.hotline_number, runtime.clock
+        )
+    return found  # type: ignore[no-any-return]
+
+
+def directory() -> list[tuple[str, str]]:
+    """(number, label) for every listed person and officer, for the sender picker."""
+    session = web.db_session()
+    people = [
+        (p.phone, f"{p.name} ({'coordinator' if p.coordinator else 'roster'})")
+        for p in session.scalars(select(Person).order_by(Person.name))
+    ]
+    officers = [
+        (o.phone, f"{o.name} ({agency})")
+        for o, agency in session.execute(
+            select(Officer, Agency.name)
+            .join(Agency)
+            .where(Officer.revoked_at.is_(None))
+            .order_by(Officer.name)
+        )
+    ]
+    return officers + people
+
+
+@blueprint.get("/simulator")
+def page() -> ResponseReturnValue:
+    """Every phone's conversation, and a form to text the hotline."""
+    labels = dict(directory())
+    zone = web.runtime().settings.zone
+    shown = []
+    for number in phones().numbers():
+        messages = [
+            (
+                m.at.astimezone(zone).strftime("%H:%M:%S"),
+                "out" if m.sender == number else "in",
+                m.body,
+            )
+            for m in reversed(phones().inbox(number))
+        ]
+        shown.append(Phone(number, labels.get(number, "unknown number"), messages))
+    return render_template(
+        "sms/simulator.html",
+        directory=labels,
+        phones=shown,
+        hotline=web.runtime().settings.hotline_number,
+    )
+
+
+@blueprint.post("/simulator/send")
+def send() -> ResponseReturnValue:
+    """Text the hotline as the chosen number, exactly as a Twilio webhook would."""
+    number = normalise(request.form.get("other") or request.form.get("number", ""))
+    body = request.form.get("body", "").strip()
+    if number is None or not body:
+        flash("Choose a sender (or type a valid number) and write a message.")
+        return redirect(url_for("simulator.page"))
+    session = web.db_session()
+    ctx = flow_context()
+    reply = inbound.handle_text(session, ctx, limiter(), number, body)
+    session.commit()
+    phones().record_incoming(number, body)
+    if reply is not None:
+        phones().record_reply(number, render(reply.template, reply.params))
+    ctx.kick()
+    return redirect(url_for("simulator.page"))
+
+
+def normalise(number: str) -> str | None:
+    """A typed number in E.164 (national formats read in the default region), or None."""
+    try:
+        parsed = phonenumbers.parse(number, web.runtime().settings.default_region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(parsed):
+        return None
+    return str(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164))

@@ -1,0 +1,85 @@
+"""The simulator page, with the engine running in-process as `make run` starts it."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from dispatcher.app import create_app
+from dispatcher.db import Database
+from dispatcher.sms.senders import SimulatorPhones
+from tests.conftest import make_settings
+from tests.night import ANA, BEN, CRUZ, OFFICER, STRANGER, load_coalition
+
+
+@pytest.fixture
+def running(sqlite_database: Database, tmp_path: Path) -> Iterator[Flask]:
+    """The app with the simulator backend and its engine ticking in the background."""
+    load_coalition(sqlite_database)
+    settings = make_settings(tmp_path, sqlite_database.url, public_base_url="http://127.0.0.1:5000")
+    app = create_app(settings, start_engine=True)
+    yield app
+    app.extensions["dispatcher"].extras["runner"].stop()
+
+
+def send(client: FlaskClient, number: str, body: str, other: str = "") -> None:
+    """Use the page's form (with its CSRF token) to text the hotline."""
+    page = client.get("/simulator").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert token is not None
+    answer = client.post(
+        "/simulator/send",
+        data={"csrf_token": token.group(1), "number": number, "other": other, "body": body},
+    )
+    assert answer.status_code == 302
+
+
+def wait_for(phones: SimulatorPhones, numbers: tuple[str, ...], seconds: float = 10) -> list[str]:
+    """Poll the phones' inboxes until the engine has delivered something to one of them."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        received = [m.body for n in numbers for m in phones.inbox(n) if m.sender != n]
+        if received:
+            return received
+        time.sleep(0.02)
+    raise AssertionError(f"nothing reached {numbers} within {seconds} s")
+
+
+def test_an_officer_text_on_the_simulator_pages_the_advocate_through_the_running_engine(
+    running: Flask,
+) -> None:
+    client = running.test_client()
+    send(client, OFFICER, "need an advocate at the station")
+    phones = running.extensions["dispatcher"].extras["phones"]
+    page = wait_for(phones, (ANA, BEN, CRUZ))[0]  # whoever is on call today
+    assert "Racine" in page
+    html = client.get("/simulator").get_data(as_text=True)
+    assert "need an advocate at the station" in html and "Inv. N. Lofy" in html
+
+
+def test_an_unknown_number_typed_in_gets_the_referral(running: Flask) -> None:
+    client = running.test_client()
+    send(client, OFFICER, "hello", other="(414) 555-0177")
+    phones = running.extensions["dispatcher"].extras["phones"]
+    assert any("1-888-373-7888" in m.body for m in phones.inbox(STRANGER))
+
+
+def test_the_form_refuses_a_missing_csrf_token(running: Flask) -> None:
+    answer = running.test_client().post("/simulator/send", data={"number": OFFICER, "body": "x"})
+    assert answer.status_code == 400
+
+
+def test_the_simulator_is_not_mounted_with_the_twilio_backend(
+    app: Flask, sqlite_database: Database, tmp_path: Path
+) -> None:
+    settings = make_settings(
+        tmp_path, sqlite_database.url, sms_backend="twilio", twilio_account_sid="AC1"
+    )
+    twilio_app = create_app(settings)
+    assert twilio_app.test_client().get("/simulator").status_code == 404
