@@ -1,0 +1,102 @@
+"""The engine: one engine on SQLite, several on PostgreSQL without double paging, readiness."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+
+from dispatcher.clock import ManualClock
+from dispatcher.db import Database
+from dispatcher.errors import Conflict
+from dispatcher.flows import lease
+from dispatcher.flows.models import OutboxMessage, Page
+from dispatcher.rosters.models import Agency, Officer
+from tests.conftest import empty_tables, make_settings
+from tests.night import ANA, OFFICER, World, load_coalition
+
+
+def test_a_second_engine_on_sqlite_refuses_to_start(
+    sqlite_database: Database, clock: ManualClock
+) -> None:
+    lease.acquire(sqlite_database, "first", clock.now())
+    with pytest.raises(Conflict, match="only one"):
+        lease.acquire(sqlite_database, "second", clock.now())
+    assert not lease.renew(sqlite_database, "second", clock.now())
+    lease.release(sqlite_database, "first")
+    lease.acquire(sqlite_database, "second", clock.now())
+
+
+def test_a_crashed_engines_lease_expires(sqlite_database: Database, clock: ManualClock) -> None:
+    lease.acquire(sqlite_database, "crashed", clock.now())
+    clock.advance(lease.TERM + timedelta(seconds=1))
+    lease.acquire(sqlite_database, "next", clock.now())
+
+
+@pytest.fixture
+def world_pg(postgres_url: str, tmp_path: Path, clock: ManualClock) -> Iterator[World]:
+    """The coalition on PostgreSQL."""
+    database = Database(postgres_url)
+    empty_tables(database)
+    load_coalition(database)
+    yield World(database, make_settings(tmp_path, postgres_url), clock)
+    database.dispose()
+
+
+@pytest.mark.postgres
+def test_two_engines_on_postgres_never_double_page(postgres_url: str, world_pg: World) -> None:
+    with world_pg.session() as session:
+        agency = session.scalars(sa.select(Agency)).one()
+        for n in range(30):
+            session.add(
+                Officer(agency_id=agency.id, name=f"Officer {n}", phone=f"+1262555{1000 + n:04d}")
+            )
+    for n in range(30):
+        world_pg.text(f"+1262555{1000 + n:04d}", "need an advocate")
+    engines = [world_pg.new_engine(), world_pg.new_engine()]
+    barrier = threading.Barrier(2)
+
+    def run(engine_index: int) -> None:
+        barrier.wait()
+        for _ in range(3):
+            engines[engine_index].tick()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with world_pg.session() as session:
+        assert session.scalar(sa.select(sa.func.count(Page.id))) == 30
+        assert session.scalar(sa.select(sa.func.count(OutboxMessage.id))) == 30
+    assert len(world_pg.inbox(ANA)) == 30
+
+
+def test_readiness_needs_the_database_and_a_recent_tick(
+    app: Flask, database: Database, clock: ManualClock
+) -> None:
+    client = app.test_client()
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/readyz").status_code == 503
+    lease.renew(database, "engine-1", clock.now())
+    assert client.get("/readyz").status_code == 200
+    clock.advance(120)
+    assert client.get("/readyz").status_code == 503
+
+
+def test_help_replies_to_one_number_are_limited(world: World) -> None:
+    replies = [world.text(ANA, "what is this") for _ in range(6)]
+    assert all(r for r in replies[:3]) and not any(replies[3:])
+
+
+def test_an_officer_with_nothing_open_gets_help_for_status_and_done(world: World) -> None:
+    for word in ("STATUS", "done"):
+        reply = world.text(OFFICER, word)
+        assert reply is not None and reply.startswith("Text what you need")
+    with world.session() as session:
+        assert session.scalar(sa.select(sa.func.count(Page.id))) == 0
