@@ -53,7 +53,7 @@ def create_app(
 
 def register_blueprints(app: Flask) -> None:
     """Mount every area of the service."""
-    from dispatcher import health
+    from dispatcher import admin, health
     from dispatcher.sms import webhooks
 
     app.register_blueprint(health.blueprint)
@@ -63,6 +63,7 @@ def register_blueprints(app: Flask) -> None:
         from dispatcher.sms import simulator
 
         app.register_blueprint(simulator.blueprint)
+    admin.init_app(app)  # /admin, with sign-in (Flask-Login) and role checks
 
 
 def configure_logging() -> None:

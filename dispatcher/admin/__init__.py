@@ -1,1 +1,51 @@
-"""The coordinators' admin pages."""
+"""The coordinators' admin pages: one blueprint, one views module per area.
+
+Adding an area is one views module, its templates and one ``AREAS`` entry (the module is
+imported and the entry shown to the roles its view allows).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import import_module
+
+from flask import Blueprint, Flask
+
+blueprint = Blueprint(
+    "admin",
+    __name__,
+    url_prefix="/admin",
+    template_folder="templates",
+    static_folder="static",
+)
+
+
+@dataclass(frozen=True)
+class Area:
+    """A navigation entry: the views module serving it, its page's endpoint, its label."""
+
+    module: str
+    endpoint: str
+    label: str
+
+
+AREAS: tuple[Area, ...] = ()
+# Modules with routes but no navigation entry of their own.
+SUPPORT_MODULES = ("auth", "display")
+
+
+def init_app(app: Flask) -> None:
+    """Mount the admin pages at /admin with sign-in, role checks and their filters."""
+    for name in dict.fromkeys((*SUPPORT_MODULES, *(area.module for area in AREAS))):
+        import_module(f"{__name__}.{name}")
+    from dispatcher.admin import auth
+
+    auth.init_app(app)
+    app.register_blueprint(blueprint)
+
+
+def navigation() -> list[Area]:
+    """The areas the signed-in account may open, in menu order."""
+    from dispatcher.admin.auth import may_open
+
+    return [area for area in AREAS if may_open(area.endpoint)]

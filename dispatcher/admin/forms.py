@@ -1,0 +1,171 @@
+"""The admin pages' forms (Flask-WTF: every form carries and checks a CSRF token).
+
+Forms check shape only (required, lengths, choices); the rules that need the database or
+a time zone live in the views and services, which report through the same fields.
+"""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TimeField,
+)
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from dispatcher.accounts.models import ROLES
+from dispatcher.accounts.passwords import MIN_LENGTH
+from dispatcher.rosters.models import (
+    OVERRIDE_ACTIONS,
+    ROSTER_KINDS,
+    ROTATION_TYPES,
+    STEP_TARGETS,
+    WEEKDAYS,
+)
+
+LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
+NOBODY = 0  # the "no one" choice of optional person selects
+
+
+class MultiCheckboxField(SelectMultipleField):  # type: ignore[misc]
+    """Several choices as a list of checkboxes (screen readers announce each one)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class LoginForm(FlaskForm):  # type: ignore[misc]
+    """Email and password."""
+
+    email = EmailField("Email", validators=[DataRequired(), Length(max=200)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)])
+
+
+class PersonForm(FlaskForm):  # type: ignore[misc]
+    """Someone who can be paged."""
+
+    name = StringField("Name", validators=[DataRequired(), Length(max=120)])
+    phone = StringField("Mobile number", validators=[DataRequired(), Length(max=40)])
+    languages = StringField(
+        "Languages", description="Comma-separated, e.g. en, es", validators=[Length(max=200)]
+    )
+    skills = StringField(
+        "Skills", description="Comma-separated, e.g. juvenile", validators=[Length(max=200)]
+    )
+    coordinator = BooleanField("Coordinator (paged when escalation reaches coordinators)")
+    away_until = DateTimeLocalField(
+        "Away until", format=LOCAL_FORMAT, validators=[Optional()], description="Leave empty"
+    )
+
+
+class RosterForm(FlaskForm):  # type: ignore[misc]
+    """A roster's name, kind and time zone."""
+
+    name = StringField("Name", validators=[DataRequired(), Length(max=80)])
+    kind = SelectField("Kind", choices=[(k, k) for k in ROSTER_KINDS])
+    timezone = StringField(
+        "Time zone", validators=[DataRequired(), Length(max=64)], description="e.g. America/Chicago"
+    )
+
+
+class RotationForm(FlaskForm):  # type: ignore[misc]
+    """A rotation's grid: type, length and first handoff (wall time in the roster's zone)."""
+
+    name = StringField("Name", validators=[DataRequired(), Length(max=80)])
+    type = SelectField("Hands off", choices=[(t, t) for t in ROTATION_TYPES], default="weekly")
+    length = IntegerField(
+        "Every", default=1, validators=[InputRequired(), NumberRange(min=1, max=1000)]
+    )
+    start = DateTimeLocalField("First handoff", format=LOCAL_FORMAT, validators=[DataRequired()])
+
+
+class WindowForm(FlaskForm):  # type: ignore[misc]
+    """When a rotation is on duty; ``to`` at or before ``from`` runs past midnight."""
+
+    days = MultiCheckboxField(
+        "Days", choices=[(d, d.title()) for d in WEEKDAYS], validators=[DataRequired()]
+    )
+    starts = TimeField("From", validators=[InputRequired()])
+    ends = TimeField("To", validators=[InputRequired()])
+
+
+class PersonChoiceForm(FlaskForm):  # type: ignore[misc]
+    """One person picked from a list (add a participant, set who is on now)."""
+
+    person = SelectField("Person", coerce=int, validators=[InputRequired()])
+
+
+class OverrideForm(FlaskForm):  # type: ignore[misc]
+    """Add, remove or replace a person for a period (wall times in the roster's zone)."""
+
+    action = SelectField("Change", choices=[(a, a) for a in OVERRIDE_ACTIONS])
+    person = SelectField("Person", coerce=int, validators=[InputRequired()])
+    replaces = SelectField("Instead of (replace only)", coerce=int, default=NOBODY)
+    starts = DateTimeLocalField("From", format=LOCAL_FORMAT, validators=[DataRequired()])
+    ends = DateTimeLocalField("Until", format=LOCAL_FORMAT, validators=[DataRequired()])
+
+
+class StepForm(FlaskForm):  # type: ignore[misc]
+    """One escalation step: whom to page, then how long to wait."""
+
+    notify = SelectField("Page", choices=[(t, t) for t in STEP_TARGETS])
+    person = SelectField("Person (for person only)", coerce=int, default=NOBODY)
+    wait = StringField(
+        "Then wait", default="5m", validators=[DataRequired(), Length(max=20)], description="5m"
+    )
+
+
+class RepeatForm(FlaskForm):  # type: ignore[misc]
+    """How many times the whole policy runs again after the first pass."""
+
+    repeat = IntegerField("Repeat", validators=[InputRequired(), NumberRange(min=0, max=20)])
+
+
+class AgencyForm(FlaskForm):  # type: ignore[misc]
+    """A requesting agency."""
+
+    name = StringField("Name", validators=[DataRequired(), Length(max=120)])
+    kind = StringField("Kind", default="police", validators=[DataRequired(), Length(max=40)])
+
+
+class OfficerForm(FlaskForm):  # type: ignore[misc]
+    """An officer allowed to open requests."""
+
+    name = StringField("Name", validators=[DataRequired(), Length(max=120)])
+    phone = StringField("Mobile number", validators=[DataRequired(), Length(max=40)])
+
+
+class AccountForm(FlaskForm):  # type: ignore[misc]
+    """A new account for the admin pages."""
+
+    email = EmailField("Email", validators=[DataRequired(), Length(max=200)])
+    role = SelectField("Role", choices=[(r, r) for r in ROLES], default="coordinator")
+    password = PasswordField(
+        "Password",
+        validators=[DataRequired(), Length(min=MIN_LENGTH, max=1024)],
+        description=f"At least {MIN_LENGTH} characters",
+    )
+    confirm = PasswordField(
+        "Password again", validators=[EqualTo("password", message="The passwords differ")]
+    )
+
+
+class RoleForm(FlaskForm):  # type: ignore[misc]
+    """Another role for an account."""
+
+    role = SelectField("Role", choices=[(r, r) for r in ROLES])
+
+
+class RosterFileForm(FlaskForm):  # type: ignore[misc]
+    """A roster file to import."""
+
+    file = FileField("Roster file (TOML)", validators=[FileRequired()])

@@ -1,0 +1,73 @@
+"""What every admin view shares: the clock, loading rows by id, recording changes.
+
+Every change made through the pages goes to the audit log with the signed-in account's
+email, the service clock's time, and only the values that changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, TypeVar
+
+from flask import abort
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dispatcher import web
+from dispatcher.accounts.service import changes, record
+from dispatcher.admin.auth import actor
+from dispatcher.db import Base
+from dispatcher.rosters.models import Person
+
+M = TypeVar("M", bound=Base)
+
+
+def now() -> datetime:
+    """The service clock's current instant (aware UTC)."""
+    return web.runtime().clock.now()
+
+
+def db() -> Session:
+    """The request's database session."""
+    return web.db_session()
+
+
+def get_or_404(model: type[M], row_id: int) -> M:
+    """The row of ``model`` with this id, or a 404 answer."""
+    row = db().get(model, row_id)
+    if row is None:
+        abort(404)
+    return row
+
+
+def record_change(
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    old: Mapping[str, Any] | None,
+    new: Mapping[str, Any] | None,
+) -> None:
+    """Audit one change by the signed-in account; an update keeps only the changed keys.
+
+    An update that changed nothing is not recorded.
+    """
+    if old is not None and new is not None:
+        old, new = changes(old, new)
+        if not old and not new:
+            return
+    record(db(), actor(), action, entity, entity_id, old, new, now())
+
+
+def people_choices(active_only: bool = True) -> list[tuple[int, str]]:
+    """(id, name) of people, by name, for select lists."""
+    query = select(Person.id, Person.name).order_by(Person.name)
+    if active_only:
+        query = query.where(Person.active.is_(True))
+    return [(row.id, row.name) for row in db().execute(query)]
+
+
+def split_words(text: str | None) -> list[str]:
+    """``"en, ES,  fr"`` as ``["en", "es", "fr"]`` (lower case, each once)."""
+    words = (word.strip().lower() for word in (text or "").split(","))
+    return list(dict.fromkeys(word for word in words if word))

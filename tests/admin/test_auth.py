@@ -1,0 +1,184 @@
+"""Signing in and out: passwords, rate limits, idle timeout, CSRF, headers."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from argon2 import PasswordHasher
+from flask import Flask
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from dispatcher.accounts import passwords, service
+from dispatcher.accounts.models import LoginAttempt, User
+from dispatcher.clock import ManualClock
+from tests.admin.conftest import EMAILS, PASSWORD, Visitor
+
+
+def test_signing_in_lands_on_a_page_of_the_role(visitor: Visitor, accounts: dict[str, int]) -> None:
+    response = visitor.sign_in(EMAILS["coordinator"])
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/admin/home"
+    assert visitor.get("/admin/home").status_code in (200, 302)
+
+
+def test_a_wrong_password_is_refused_and_counted(
+    visitor: Visitor, accounts: dict[str, int], db: Session
+) -> None:
+    response = visitor.sign_in(EMAILS["admin"], "not the password at all")
+    assert response.status_code == 401
+    assert "do not match" in response.get_data(as_text=True)
+    attempts = db.scalars(select(LoginAttempt)).all()
+    assert [(a.account, a.address) for a in attempts] == [(EMAILS["admin"], "127.0.0.1")]
+    assert visitor.get("/admin/home").status_code == 302  # still anonymous
+
+
+def test_an_unknown_account_answers_like_a_wrong_password(
+    visitor: Visitor, accounts: dict[str, int]
+) -> None:
+    response = visitor.sign_in("nobody@coalition.test", PASSWORD)
+    assert response.status_code == 401
+
+
+def test_too_many_failures_lock_the_account_for_15_minutes(
+    app: Flask, accounts: dict[str, int], clock: ManualClock
+) -> None:
+    limit = app.extensions["dispatcher"].settings.login_attempts
+    for _ in range(limit):
+        assert (
+            Visitor(app.test_client()).sign_in(EMAILS["admin"], "wrong password!!").status_code
+            == 401
+        )
+    # Even the right password is refused now, from any address.
+    locked = Visitor(app.test_client()).sign_in(EMAILS["admin"])
+    assert locked.status_code == 429
+    assert "Too many failed sign-ins" in locked.get_data(as_text=True)
+    clock.advance(timedelta(minutes=15, seconds=1))
+    assert Visitor(app.test_client()).sign_in(EMAILS["admin"]).status_code == 302
+
+
+def test_too_many_failures_from_one_address_lock_that_address(
+    app: Flask, accounts: dict[str, int], clock: ManualClock
+) -> None:
+    limit = app.extensions["dispatcher"].settings.login_attempts
+    guesser = Visitor(app.test_client())
+    for i in range(limit):
+        assert guesser.sign_in(f"guess{i}@coalition.test", "wrong password!!").status_code == 401
+    assert guesser.sign_in(EMAILS["viewer"]).status_code == 429
+    elsewhere = Visitor(app.test_client())
+    response = elsewhere.client.get("/admin/login", environ_base={"REMOTE_ADDR": "10.0.0.9"})
+    token = response.get_data(as_text=True).split('name="csrf_token" type="hidden" value="')[1]
+    response = elsewhere.client.post(
+        "/admin/login",
+        data={"csrf_token": token.split('"')[0], "email": EMAILS["viewer"], "password": PASSWORD},
+        environ_base={"REMOTE_ADDR": "10.0.0.9"},
+    )
+    assert response.status_code == 302
+
+
+def test_passwords_are_stored_as_argon2id_hashes(accounts: dict[str, int], db: Session) -> None:
+    for user in db.scalars(select(User)):
+        assert user.password_hash.startswith("$argon2id$")
+        assert PASSWORD not in user.password_hash
+
+
+def test_a_hash_with_old_parameters_is_upgraded_at_sign_in(
+    accounts: dict[str, int], db: Session, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = db.get(User, accounts["admin"])
+    assert before is not None
+    old_hash = before.password_hash
+    stronger = PasswordHasher(time_cost=2, memory_cost=16, parallelism=1)
+    monkeypatch.setattr(passwords, "HASHER", stronger)
+    user = service.authenticate(db, EMAILS["admin"], PASSWORD, clock.now())
+    assert user is not None
+    assert user.password_hash != old_hash
+    assert "t=2" in user.password_hash and not stronger.check_needs_rehash(user.password_hash)
+    assert user.last_login_at == clock.now()
+
+
+def signed_in(visitor: Visitor) -> bool:
+    """True unless opening a page sends the visitor to sign in (the visit is activity)."""
+    return not visitor.get("/admin/home").headers.get("Location", "").startswith("/admin/login")
+
+
+def test_an_idle_session_is_signed_out(
+    app: Flask, coordinator: Visitor, clock: ManualClock
+) -> None:
+    idle = app.extensions["dispatcher"].settings.session_idle
+    clock.advance(idle - timedelta(seconds=5))
+    assert signed_in(coordinator)
+    clock.advance(idle - timedelta(seconds=5))  # the visit above restarted the count
+    assert signed_in(coordinator)
+    clock.advance(idle + timedelta(seconds=1))
+    assert not signed_in(coordinator)
+    clock.advance(timedelta(seconds=1))
+    assert not signed_in(coordinator)  # signed out for good, not just for one request
+
+
+def test_a_deactivated_account_loses_its_session(
+    coordinator: Visitor, accounts: dict[str, int], db: Session
+) -> None:
+    user = db.get(User, accounts["coordinator"])
+    assert user is not None
+    user.active = False
+    db.commit()
+    assert coordinator.get("/admin/home").headers["Location"].startswith("/admin/login")
+    assert coordinator.sign_in(EMAILS["coordinator"]).status_code == 401
+
+
+def test_signing_out_needs_the_form_and_ends_the_session(coordinator: Visitor) -> None:
+    assert coordinator.client.post("/admin/logout").status_code == 400  # no CSRF token
+    assert coordinator.post("/admin/logout").status_code == 302
+    assert coordinator.get("/admin/home").headers["Location"].startswith("/admin/login")
+
+
+@pytest.mark.parametrize("token", [None, "forged-token"])
+def test_a_form_without_a_valid_csrf_token_is_refused(
+    visitor: Visitor, accounts: dict[str, int], token: str | None
+) -> None:
+    data = {"email": EMAILS["admin"], "password": PASSWORD}
+    if token:
+        data["csrf_token"] = token
+    visitor.get("/admin/login")
+    response = visitor.client.post("/admin/login", data=data)
+    assert response.status_code == 400
+    assert "Nothing was changed" in response.get_data(as_text=True)
+    assert visitor.get("/admin/home").status_code == 302
+
+
+def test_only_admin_paths_are_followed_after_sign_in(
+    visitor: Visitor, accounts: dict[str, int]
+) -> None:
+    visitor.get("/admin/login")
+    response = visitor.post(
+        "/admin/login?next=https://evil.example/", {"email": EMAILS["admin"], "password": PASSWORD}
+    )
+    assert response.headers["Location"] == "/admin/home"
+
+
+def test_admin_responses_carry_security_headers(visitor: Visitor) -> None:
+    response = visitor.get("/admin/login")
+    assert response.headers["Content-Security-Policy"].startswith("default-src 'self'")
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_the_session_cookie_is_http_only_secure_and_same_site(
+    visitor: Visitor, accounts: dict[str, int]
+) -> None:
+    response = visitor.sign_in(EMAILS["admin"])
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "Secure" in cookie and "SameSite=Lax" in cookie
+
+
+def test_failed_attempts_older_than_the_window_are_forgotten(
+    db: Session, clock: ManualClock
+) -> None:
+    service.note_failed_login(db, "a@b.test", "10.0.0.1", clock.now())
+    clock.advance(timedelta(minutes=16))
+    service.note_failed_login(db, "c@d.test", "10.0.0.2", clock.now())
+    assert db.scalar(select(func.count()).select_from(LoginAttempt)) == 1
