@@ -88,8 +88,9 @@ class Location:
         )
 
     def child(self, label: str, *path: str | int) -> Location:
-        """The location of a table nested in this one."""
-        return Location(self.source, f"{self.label} {label}", (*self.path, *path), self.lines)
+        """The location of a table nested in this one (top-level tables drop "top level")."""
+        full = f"{self.label} {label}" if self.path else label
+        return Location(self.source, full, (*self.path, *path), self.lines)
 
 
 class Table:
@@ -155,8 +156,22 @@ class Table:
         return self.read(key, to_moment, None, required)
 
     def tables(self, key: str) -> list[object]:
-        """An optional array of tables (its items are checked by the caller)."""
+        """An optional array (its items are checked by the caller)."""
         return self.read(key, to_list, [], False)
+
+    def children(self, key: str, allowed: Collection[str]) -> list[Table]:
+        """The tables of the optional array ``key``, labelled ``key[i] "name"``."""
+        found = []
+        for index, item in enumerate(self.tables(key)):
+            label = f"{key}[{index}]"
+            if isinstance(item, dict) and isinstance(item.get("name"), str):
+                label += f' "{item["name"]}"'
+            found.append(Table(item, self.at.child(label, key, index), allowed, self.errors))
+        return found
+
+    def child(self, key: str, allowed: Collection[str]) -> Table:
+        """The table nested at ``key`` (check ``has(key)`` first)."""
+        return Table(self.raw.get(key), self.at.child(key, key), allowed, self.errors)
 
 
 def to_text(value: object, limit: int) -> str:

@@ -89,31 +89,14 @@ def _syntax_error(name: str, exc: tomllib.TOMLDecodeError) -> str:
 
 def _read_file(raw: dict[str, object], at: Location, region: str) -> RosterFile:
     """Read the three top-level arrays of tables."""
-    errors: list[str] = []
-    top = Table(raw, at, TOP_LEVEL, errors)
-    people = tuple(
-        _read_person(Table(item, _entry(at, "people", i, item), PERSON_FIELDS, errors), region)
-        for i, item in enumerate(top.tables("people"))
+    top = Table(raw, at, TOP_LEVEL, [])
+    return RosterFile(
+        source=at.source,
+        people=tuple(_read_person(t, region) for t in top.children("people", PERSON_FIELDS)),
+        rosters=tuple(_read_roster(t) for t in top.children("rosters", ROSTER_FIELDS)),
+        agencies=tuple(_read_agency(t, region) for t in top.children("agencies", AGENCY_FIELDS)),
+        errors=tuple(top.errors),
     )
-    rosters = tuple(
-        _read_roster(Table(item, _entry(at, "rosters", i, item), ROSTER_FIELDS, errors))
-        for i, item in enumerate(top.tables("rosters"))
-    )
-    agencies = tuple(
-        _read_agency(Table(item, _entry(at, "agencies", i, item), AGENCY_FIELDS, errors), region)
-        for i, item in enumerate(top.tables("agencies"))
-    )
-    return RosterFile(at.source, people, rosters, agencies, tuple(errors))
-
-
-def _entry(parent: Location, key: str, index: int, raw: object) -> Location:
-    """The location of item ``index`` of array ``key``, labelled with its name if it has one."""
-    label = f"{key}[{index}]"
-    if isinstance(raw, dict) and isinstance(raw.get("name"), str):
-        label += f' "{raw["name"]}"'
-    if not parent.path:
-        return Location(parent.source, label, (key, index), parent.lines)
-    return parent.child(label, key, index)
 
 
 def _read_person(table: Table, region: str) -> PersonEntry:
@@ -139,26 +122,16 @@ def _read_person(table: Table, region: str) -> PersonEntry:
 def _read_roster(table: Table) -> RosterEntry:
     """A ``[[rosters]]`` entry with its rotations, overrides and escalation."""
     timezone = table.read("timezone", _zone_name, "UTC", True)
-    rotations = tuple(
-        _read_rotation(
-            Table(item, _entry(table.at, "rotations", i, item), ROTATION_FIELDS, table.errors)
-        )
-        for i, item in enumerate(table.tables("rotations"))
-    )
-    overrides = tuple(
-        _read_override(
-            Table(item, _entry(table.at, "overrides", i, item), OVERRIDE_FIELDS, table.errors),
-            zone_or_none(timezone),
-        )
-        for i, item in enumerate(table.tables("overrides"))
-    )
+    zone = zone_or_none(timezone)
     steps, repeat = _read_escalation(table)
     return RosterEntry(
         name=table.text("name", limit=80),
         kind=table.choice("kind", ROSTER_KINDS),
         timezone=timezone,
-        rotations=rotations,
-        overrides=overrides,
+        rotations=tuple(_read_rotation(t) for t in table.children("rotations", ROTATION_FIELDS)),
+        overrides=tuple(
+            _read_override(t, zone) for t in table.children("overrides", OVERRIDE_FIELDS)
+        ),
         steps=steps,
         repeat=repeat,
         at=table.at,
@@ -167,34 +140,17 @@ def _read_roster(table: Table) -> RosterEntry:
 
 def _read_rotation(table: Table) -> RotationEntry:
     """A ``[[rosters.rotations]]`` entry."""
-    windows = tuple(
-        _read_window(
-            Table(
-                item,
-                table.at.child(f"windows[{i}]", "windows", i),
-                ("days", "from", "to"),
-                table.errors,
-            )
-        )
-        for i, item in enumerate(table.tables("windows"))
-    )
     on_now = None
     if table.has("on_now"):
-        inner = Table(
-            table.raw["on_now"],
-            table.at.child("on_now", "on_now"),
-            ("person", "since"),
-            table.errors,
-        )
+        inner = table.child("on_now", ("person", "since"))
         on_now = OnNowEntry(inner.text("person"), inner.moment("since") or UNREAD)
-    start = table.moment("start")
     return RotationEntry(
         name=table.text("name", limit=80),
         type=table.choice("type", ROTATION_TYPES),
         length=table.integer("length", 1, minimum=1),
-        start=start or UNREAD,
+        start=table.moment("start") or UNREAD,
         participants=table.names("participants"),
-        windows=windows,
+        windows=tuple(_read_window(t) for t in table.children("windows", ("days", "from", "to"))),
         on_now=on_now,
         at=table.at,
     )
@@ -234,22 +190,10 @@ def _read_escalation(roster: Table) -> tuple[tuple[StepEntry, ...], int]:
     """``[rosters.escalation]``: its steps and how many times to repeat them (optional)."""
     if not roster.has("escalation"):
         return (), 0
-    table = Table(
-        roster.raw["escalation"],
-        roster.at.child("escalation", "escalation"),
-        ("steps", "repeat"),
-        roster.errors,
-    )
+    table = roster.child("escalation", ("steps", "repeat"))
     if not table.has("steps"):
         table.fail("steps", "is missing")
-    steps = tuple(
-        _read_step(
-            Table(
-                item, table.at.child(f"steps[{i}]", "steps", i), ("notify", "wait"), roster.errors
-            )
-        )
-        for i, item in enumerate(table.tables("steps"))
-    )
+    steps = tuple(_read_step(t) for t in table.children("steps", ("notify", "wait")))
     return steps, table.integer("repeat", 0, minimum=0)
 
 
@@ -275,11 +219,7 @@ def _notify_target(value: object) -> tuple[str, str | None]:
 def _read_agency(table: Table, region: str) -> AgencyEntry:
     """An ``[[agencies]]`` entry with its officers."""
     officers = tuple(
-        _read_officer(
-            Table(item, _entry(table.at, "officers", i, item), ("name", "phone"), table.errors),
-            region,
-        )
-        for i, item in enumerate(table.tables("officers"))
+        _read_officer(t, region) for t in table.children("officers", ("name", "phone"))
     )
     return AgencyEntry(
         name=table.text("name"),
