@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from sqlalchemy import select
 
+from dispatcher.accounts.models import AuditEntry
 from dispatcher.cli import main
-from dispatcher.db import upgrade_database
+from dispatcher.db import Database, upgrade_database
 
 Run = Callable[..., Result]
 
@@ -244,3 +246,16 @@ def test_the_installed_command_exits_with_the_documented_codes(
     bad = dispatcher("roster", "import", str(path))
     assert bad.returncode == 1
     assert "rotations[0] \"nights\": type: 'nightly' is not one of" in bad.stderr
+
+
+def test_imports_and_exports_reach_the_audit_log(loaded: Run, env: dict[str, str]) -> None:
+    loaded("roster", "export")
+    database = Database(env["DISPATCHER_DATABASE_URL"])
+    with database.session_scope() as session:
+        entries = list(session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
+    database.dispose()
+    done = [(e.action, e.entity) for e in entries]
+    assert done.count(("create", "person")) == 5
+    assert ("create", "roster") in done and ("create", "officer") in done
+    assert done[-1] == ("export", "roster_file")
+    assert all(e.actor.startswith("cli") for e in entries)

@@ -6,7 +6,6 @@ stderr, 2 a usage error, 3 from ``oncall`` when nobody is on call.
 
 from __future__ import annotations
 
-import importlib
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -15,10 +14,11 @@ import click
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from dispatcher.accounts.service import record
 from dispatcher.cli.common import cli_actor, domain_errors, session_scope, settings
 from dispatcher.clock import SystemClock
 from dispatcher.rosters.models import Person
-from dispatcher.rosters.rosterapply import ApplySummary, Recorder, apply_roster_file
+from dispatcher.rosters.rosterapply import ApplySummary, apply_roster_file
 from dispatcher.rosters.rosterexport import export_roster_file
 from dispatcher.rosters.rosterfields import to_instant, to_moment
 from dispatcher.rosters.rosterfile import load_roster_file
@@ -55,7 +55,7 @@ def import_roster_file(file: Path) -> ApplySummary:
     """Load, check and apply one roster file in one unit of work."""
     data = load_roster_file(file, region=settings().default_region)
     with session_scope() as session:
-        return apply_roster_file(session, data, cli_actor(), audit_recorder())
+        return apply_roster_file(session, data, cli_actor(), record)
 
 
 @roster_group.command("export")
@@ -141,21 +141,6 @@ def _has_people(session: Session) -> bool:
     return bool(session.scalar(select(func.count()).select_from(Person)))
 
 
-def audit_recorder() -> Recorder | None:
-    """The audit log's ``record`` from ``dispatcher.accounts.service``, when that exists.
-
-    This is the single place roster imports and exports reach the audit log.
-    """
-    try:
-        module = importlib.import_module("dispatcher.accounts.service")
-    except ImportError:
-        return None
-    recorder: Recorder | None = getattr(module, "record", None)
-    return recorder
-
-
 def _record_export(session: Session, target: str) -> None:
     """Note an export in the audit log (who took a copy of the phone list, and where)."""
-    record = audit_recorder()
-    if record is not None:
-        record(session, cli_actor(), "export", "roster_file", None, None, {"to": target})
+    record(session, cli_actor(), "export", "roster_file", None, None, {"to": target})
