@@ -29,7 +29,7 @@ class Area:
     label: str
 
 
-AREAS: tuple[Area, ...] = ()
+AREAS = (Area("views_people", "admin.people", "People"),)
 # Modules with routes but no navigation entry of their own.
 SUPPORT_MODULES = ("auth", "display")
 

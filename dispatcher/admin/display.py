@@ -105,4 +105,5 @@ def _layout() -> dict[str, Any]:
         "may_open": may_open,
         "sees_contacts": sees_contacts(),
         "coalition_zone": web.runtime().settings.timezone,
+        "now": web.runtime().clock.now(),
     }

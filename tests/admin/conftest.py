@@ -6,18 +6,20 @@ CSRF protection stays on: ``Visitor.post`` sends the token a real form would car
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from typing import Any
+from contextlib import AbstractContextManager
+from typing import Any, TypeVar
 
 import pytest
 from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import Select
 from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
 from dispatcher.accounts import passwords, service
 from dispatcher.clock import ManualClock
+from dispatcher.db import Database
 
 PASSWORD = "correct horse battery staple"
 EMAILS = {
@@ -25,6 +27,7 @@ EMAILS = {
     "coordinator": "coord@coalition.test",
     "viewer": "viewer@coalition.test",
 }
+T = TypeVar("T")
 _TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
@@ -36,21 +39,53 @@ def cheap_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     )
 
 
-@pytest.fixture
-def db(app: Flask) -> Iterator[Session]:
-    """A session on the app's database; the test commits what it wants the app to see."""
-    with app.extensions["dispatcher"].database.sessions() as session:
-        yield session
+class Store:
+    """Short units of work on the app's database, so no test transaction blocks the app.
+
+    (On SQLite every transaction takes the write lock at BEGIN.) Rows come back detached,
+    with their columns loaded.
+    """
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    def scope(self) -> AbstractContextManager[Session]:
+        """A session committed at the end of the ``with`` block."""
+        return self.database.session_scope()
+
+    def all(self, query: Select[Any]) -> list[Any]:
+        """Every row ``query`` selects."""
+        with self.scope() as session:
+            return list(session.scalars(query))
+
+    def one(self, query: Select[Any]) -> Any:
+        """The single row ``query`` selects."""
+        with self.scope() as session:
+            return session.scalars(query).one()
+
+    def get(self, model: type[T], row_id: int) -> T:
+        """The row of ``model`` with this id (it must exist)."""
+        with self.scope() as session:
+            row = session.get(model, row_id)
+            assert row is not None
+            return row
 
 
 @pytest.fixture
-def accounts(db: Session, clock: ManualClock) -> dict[str, int]:
+def store(app: Flask) -> Store:
+    """The app's database, one short transaction at a time."""
+    return Store(app.extensions["dispatcher"].database)
+
+
+@pytest.fixture
+def accounts(store: Store, clock: ManualClock) -> dict[str, int]:
     """One active account per role, all with PASSWORD; maps role to user id."""
-    ids = {}
-    for role, email in EMAILS.items():
-        ids[role] = service.create_user(db, email, PASSWORD, role, clock.now()).id
-    db.commit()
-    return ids
+    with store.scope() as session:
+        users = {
+            role: service.create_user(session, email, PASSWORD, role, clock.now())
+            for role, email in EMAILS.items()
+        }
+    return {role: user.id for role, user in users.items()}
 
 
 class Visitor:

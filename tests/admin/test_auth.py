@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from dispatcher.accounts import passwords, service
 from dispatcher.accounts.models import LoginAttempt, User
 from dispatcher.clock import ManualClock
-from tests.admin.conftest import EMAILS, PASSWORD, Visitor
+from tests.admin.conftest import EMAILS, PASSWORD, Store, Visitor
 
 
 def test_signing_in_lands_on_a_page_of_the_role(visitor: Visitor, accounts: dict[str, int]) -> None:
@@ -24,12 +24,12 @@ def test_signing_in_lands_on_a_page_of_the_role(visitor: Visitor, accounts: dict
 
 
 def test_a_wrong_password_is_refused_and_counted(
-    visitor: Visitor, accounts: dict[str, int], db: Session
+    visitor: Visitor, accounts: dict[str, int], store: Store
 ) -> None:
     response = visitor.sign_in(EMAILS["admin"], "not the password at all")
     assert response.status_code == 401
     assert "do not match" in response.get_data(as_text=True)
-    attempts = db.scalars(select(LoginAttempt)).all()
+    attempts = store.all(select(LoginAttempt))
     assert [(a.account, a.address) for a in attempts] == [(EMAILS["admin"], "127.0.0.1")]
     assert visitor.get("/admin/home").status_code == 302  # still anonymous
 
@@ -77,21 +77,20 @@ def test_too_many_failures_from_one_address_lock_that_address(
     assert response.status_code == 302
 
 
-def test_passwords_are_stored_as_argon2id_hashes(accounts: dict[str, int], db: Session) -> None:
-    for user in db.scalars(select(User)):
+def test_passwords_are_stored_as_argon2id_hashes(accounts: dict[str, int], store: Store) -> None:
+    for user in store.all(select(User)):
         assert user.password_hash.startswith("$argon2id$")
         assert PASSWORD not in user.password_hash
 
 
 def test_a_hash_with_old_parameters_is_upgraded_at_sign_in(
-    accounts: dict[str, int], db: Session, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+    accounts: dict[str, int], store: Store, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    before = db.get(User, accounts["admin"])
-    assert before is not None
-    old_hash = before.password_hash
+    old_hash = store.get(User, accounts["admin"]).password_hash
     stronger = PasswordHasher(time_cost=2, memory_cost=16, parallelism=1)
     monkeypatch.setattr(passwords, "HASHER", stronger)
-    user = service.authenticate(db, EMAILS["admin"], PASSWORD, clock.now())
+    with store.scope() as session:
+        user = service.authenticate(session, EMAILS["admin"], PASSWORD, clock.now())
     assert user is not None
     assert user.password_hash != old_hash
     assert "t=2" in user.password_hash and not stronger.check_needs_rehash(user.password_hash)
@@ -118,12 +117,10 @@ def test_an_idle_session_is_signed_out(
 
 
 def test_a_deactivated_account_loses_its_session(
-    coordinator: Visitor, accounts: dict[str, int], db: Session
+    coordinator: Visitor, accounts: dict[str, int], store: Store
 ) -> None:
-    user = db.get(User, accounts["coordinator"])
-    assert user is not None
-    user.active = False
-    db.commit()
+    with store.scope() as session:
+        service.deactivate(session, service.get_user(session, accounts["coordinator"]))
     assert coordinator.get("/admin/home").headers["Location"].startswith("/admin/login")
     assert coordinator.sign_in(EMAILS["coordinator"]).status_code == 401
 
@@ -176,9 +173,9 @@ def test_the_session_cookie_is_http_only_secure_and_same_site(
 
 
 def test_failed_attempts_older_than_the_window_are_forgotten(
-    db: Session, clock: ManualClock
+    session: Session, clock: ManualClock
 ) -> None:
-    service.note_failed_login(db, "a@b.test", "10.0.0.1", clock.now())
+    service.note_failed_login(session, "a@b.test", "10.0.0.1", clock.now())
     clock.advance(timedelta(minutes=16))
-    service.note_failed_login(db, "c@d.test", "10.0.0.2", clock.now())
-    assert db.scalar(select(func.count()).select_from(LoginAttempt)) == 1
+    service.note_failed_login(session, "c@d.test", "10.0.0.2", clock.now())
+    assert session.scalar(select(func.count()).select_from(LoginAttempt)) == 1

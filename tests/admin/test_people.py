@@ -1,0 +1,107 @@
+"""The People pages: add, edit, validate, deactivate, clear an opt-out; audited."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from dispatcher.accounts.models import AuditEntry
+from dispatcher.clock import ManualClock
+from dispatcher.rosters.models import Person
+from tests.admin.conftest import Store, Visitor
+
+ANA = {
+    "name": "Ana Ruiz",
+    "phone": "(262) 555-0101",
+    "languages": "EN, es",
+    "skills": "juvenile",
+    "coordinator": "y",
+    "away_until": "",
+}
+
+
+def add(visitor: Visitor, **changes: str) -> int:
+    response = visitor.post("/admin/people/new", {**ANA, **changes})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response.status_code
+
+
+def test_adding_a_person_stores_e164_and_shows_the_national_format(
+    coordinator: Visitor, store: Store
+) -> None:
+    add(coordinator)
+    person = store.one(select(Person))
+    assert (person.name, person.phone) == ("Ana Ruiz", "+12625550101")
+    assert person.languages == ["en", "es"] and person.skills == ["juvenile"]
+    assert person.coordinator
+    page = coordinator.text("/admin/people")
+    assert "(262) 555-0101" in page and "Ana Ruiz" in page
+
+
+def test_a_bad_phone_is_refused_on_the_form(coordinator: Visitor, store: Store) -> None:
+    response = coordinator.post("/admin/people/new", {**ANA, "phone": "12345"})
+    assert response.status_code == 200
+    assert "Not a valid mobile number." in response.get_data(as_text=True)
+    assert store.all(select(Person)) == []
+
+
+def test_names_and_phones_are_unique(coordinator: Visitor, store: Store) -> None:
+    add(coordinator)
+    response = coordinator.post("/admin/people/new", {**ANA, "phone": "262-555-0199"})
+    assert "Another person has this name." in response.get_data(as_text=True)
+    response = coordinator.post("/admin/people/new", {**ANA, "name": "Ben Ode"})
+    assert "Another person or officer has this number." in response.get_data(as_text=True)
+    assert len(store.all(select(Person))) == 1
+
+
+def test_editing_is_audited_with_old_and_new_values(
+    coordinator: Visitor, store: Store, clock: ManualClock
+) -> None:
+    add(coordinator)
+    person_id = store.one(select(Person.id))
+    form = coordinator.text(f"/admin/people/{person_id}")
+    assert 'value="Ana Ruiz"' in form
+    response = coordinator.post(
+        f"/admin/people/{person_id}",
+        {**ANA, "skills": "juvenile, trauma", "away_until": "2026-03-12T18:30"},
+    )
+    assert response.status_code == 302
+    entries = store.all(select(AuditEntry).order_by(AuditEntry.id))
+    assert [(e.action, e.entity, e.entity_id) for e in entries] == [
+        ("create", "person", person_id),
+        ("update", "person", person_id),
+    ]
+    assert entries[1].actor == "coord@coalition.test"
+    assert entries[1].at == clock.now()
+    assert entries[1].old == {"skills": ["juvenile"], "away_until": None}
+    assert entries[1].new == {
+        "skills": ["juvenile", "trauma"],
+        "away_until": "2026-03-12T23:30+00:00",  # 18:30 in Chicago (CDT)
+    }
+    person = store.get(Person, person_id)
+    assert person.away_until == datetime(2026, 3, 12, 23, 30, tzinfo=UTC)
+
+
+def test_deactivating_and_clearing_an_opt_out(coordinator: Visitor, store: Store) -> None:
+    add(coordinator)
+    with store.scope() as session:
+        person = session.scalars(select(Person)).one()
+        person.opted_out, person.opted_out_cause = True, "STOP"
+        person.opted_out_at = datetime(2026, 3, 9, 3, 0, tzinfo=UTC)
+    page = coordinator.text(f"/admin/people/{person.id}")
+    assert "opted out (STOP)" in page and "Clear opt-out" in page
+    assert coordinator.post(f"/admin/people/{person.id}/opt-in").status_code == 302
+    assert coordinator.post(f"/admin/people/{person.id}/active", {"active": "0"}).status_code == 302
+    person = store.get(Person, person.id)
+    assert (person.opted_out, person.opted_out_cause, person.opted_out_at) == (False, None, None)
+    assert not person.active
+    last = store.all(select(AuditEntry).order_by(AuditEntry.id.desc()))[0]
+    assert last.old == {"active": True} and last.new == {"active": False}
+
+
+def test_markup_in_names_is_shown_escaped(coordinator: Visitor) -> None:
+    add(coordinator, name="<script>alert(1)</script>")
+    page = coordinator.text("/admin/people")
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
