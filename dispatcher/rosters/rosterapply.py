@@ -32,6 +32,7 @@ from dispatcher.rosters.models import (
 from dispatcher.rosters.rostercheck import validate
 from dispatcher.rosters.rosterdata import (
     AgencyEntry,
+    OverrideEntry,
     PersonEntry,
     RosterEntry,
     RosterFile,
@@ -121,11 +122,7 @@ def _apply_people(
 ) -> dict[str, Person]:
     """Create or update the file's people; return every stored person by name."""
     stored = {p.name: p for p in session.scalars(select(Person))}
-    snapshots += [
-        _Snapshot("people", stored[e.name], person_table(stored[e.name]))
-        for e in entries
-        if e.name in stored
-    ]
+    snapshots += [_before("people", stored[e.name]) for e in entries if e.name in stored]
     _free_unique_values([(stored.get(e.name), "phone", e.phone) for e in entries], session)
     for entry in entries:
         person = stored.get(entry.name)
@@ -167,37 +164,36 @@ def _apply_roster(
         session.add(roster)
         snapshots.append(_Snapshot("rosters", roster, None))
     else:
-        snapshots.append(_Snapshot("rosters", roster, roster_table(roster)))
+        snapshots.append(_before("rosters", roster))
     zone = ZoneInfo(entry.timezone)
-    roster.kind, roster.timezone, roster.escalation_repeat = (
-        entry.kind,
-        entry.timezone,
-        entry.repeat,
-    )
+    roster.kind, roster.timezone = entry.kind, entry.timezone
+    roster.escalation_repeat = entry.repeat
     existing = {r.name: r for r in roster.rotations}
     roster.rotations = [
         _rotation(existing.get(r.name) or Rotation(name=r.name), position, r, people, zone)
         for position, r in enumerate(entry.rotations)
     ]
-    roster.overrides = [
-        Override(
-            action=o.action,
-            person=people[o.person],
-            replaces=people[o.replaces] if o.replaces else None,
-            starts_at=to_instant(o.starts, zone),
-            ends_at=to_instant(o.ends, zone),
-        )
-        for o in entry.overrides
-    ]
+    roster.overrides = [_override(o, people, zone) for o in entry.overrides]
     roster.steps = [
         EscalationStep(
             position=position,
-            notify=s.notify,
-            person=people[s.person] if s.person else None,
-            wait_seconds=int(s.wait.total_seconds()),
+            notify=step.notify,
+            person=people[step.person] if step.person else None,
+            wait_seconds=int(step.wait.total_seconds()),
         )
-        for position, s in enumerate(entry.steps)
+        for position, step in enumerate(entry.steps)
     ]
+
+
+def _override(entry: OverrideEntry, people: dict[str, Person], zone: ZoneInfo) -> Override:
+    """A new override from the file; wall times are read in the roster's ``zone``."""
+    return Override(
+        action=entry.action,
+        person=people[entry.person],
+        replaces=people[entry.replaces] if entry.replaces else None,
+        starts_at=to_instant(entry.starts, zone),
+        ends_at=to_instant(entry.ends, zone),
+    )
 
 
 def _rotation(
@@ -234,32 +230,26 @@ def _apply_agencies(
     """Create or update agencies by name and their listed officers by phone."""
     stored = {a.name: a for a in session.scalars(select(Agency))}
     officers = {o.phone: o for o in session.scalars(select(Officer))}
-    for entry in entries:
-        if entry.name in stored:
-            snapshots.append(
-                _Snapshot("agencies", stored[entry.name], agency_table(stored[entry.name]))
-            )
-        for o in entry.officers:
-            if o.phone in officers:
-                snapshots.append(
-                    _Snapshot("officers", officers[o.phone], _officer_table(officers[o.phone]))
-                )
+    snapshots += [_before("agencies", stored[e.name]) for e in entries if e.name in stored]
+    listed = [(entry, o) for entry in entries for o in entry.officers]
+    snapshots += [_before("officers", officers[o.phone]) for _, o in listed if o.phone in officers]
     moves = [(stored.get(e.name), "enrollment_code", e.enrollment_code) for e in entries]
     _free_unique_values(moves, session)
     for entry in entries:
-        agency = stored.get(entry.name)
-        if agency is None:
-            agency = stored[entry.name] = Agency(name=entry.name)
-            session.add(agency)
-            snapshots.append(_Snapshot("agencies", agency, None))
-        agency.kind, agency.enrollment_code = entry.kind, entry.enrollment_code
-        for listed in entry.officers:
-            officer = officers.get(listed.phone)
-            if officer is None:
-                officer = officers[listed.phone] = Officer(phone=listed.phone, enrolled_by="file")
-                session.add(officer)
-                snapshots.append(_Snapshot("officers", officer, None))
-            officer.name, officer.agency = listed.name, agency
+        if entry.name not in stored:
+            stored[entry.name] = Agency(name=entry.name)
+            session.add(stored[entry.name])
+            snapshots.append(_Snapshot("agencies", stored[entry.name], None))
+        stored[entry.name].kind = entry.kind
+        stored[entry.name].enrollment_code = entry.enrollment_code
+    for entry, officer_entry in listed:
+        officer = officers.get(officer_entry.phone)
+        if officer is None:
+            officer = officers[officer_entry.phone] = Officer(phone=officer_entry.phone)
+            officer.enrolled_by = "file"
+            session.add(officer)
+            snapshots.append(_Snapshot("officers", officer, None))
+        officer.name, officer.agency = officer_entry.name, stored[entry.name]
 
 
 def _officer_table(officer: Officer) -> Table:
@@ -268,9 +258,13 @@ def _officer_table(officer: Officer) -> Table:
     return {"name": officer.name, "phone": officer.phone, "agency": agency}
 
 
-def _snapshot_now(snapshot: _Snapshot) -> Table:
-    """The entity's table after the import."""
-    item = snapshot.item
+def _before(entity: str, item: Person | Roster | Agency | Officer) -> _Snapshot:
+    """A stored entity the file names, as it is before the import."""
+    return _Snapshot(entity, item, _table_of(item))
+
+
+def _table_of(item: Person | Roster | Agency | Officer) -> Table:
+    """The entity as a plain table (the roster-file form; officers with their agency)."""
     if isinstance(item, Person):
         return person_table(item)
     if isinstance(item, Roster):
@@ -286,7 +280,7 @@ def _summarise(
     """Count what changed and pass each creation or change to ``record``."""
     summary = ApplySummary()
     for snapshot in snapshots:
-        new = _snapshot_now(snapshot)
+        new = _table_of(snapshot.item)
         outcome = "created" if snapshot.old is None else "updated"
         if snapshot.old == new:
             outcome = "unchanged"
