@@ -1,9 +1,11 @@
-"""Roster as code: the TOML file of people, rosters and agencies, read into plain values.
+"""Roster as code: the TOML file of people, rosters, rotations, overrides and agencies.
 
-``load_roster_file`` is pure: it reads every entry and records every problem it finds
-(syntax, unknown or missing fields, bad values) in ``RosterFile.errors`` instead of
-stopping at the first. ``rostercheck.validate`` adds the checks that need the whole file
-or the database, and raises one ValidationError listing everything.
+This module reads a file and is the public face of the format: ``load_roster_file`` (pure;
+every problem it finds goes to ``RosterFile.errors`` instead of stopping at the first),
+``validate`` (adds the checks that need the whole file or the database and raises one
+ValidationError listing everything), ``apply_roster_file`` and ``export_roster_file``.
+Beside it: ``rosterfields`` reads one table, ``rosterdata`` holds the values,
+``rostercheck`` checks, ``rosterapply`` writes, ``rosterexport`` writes files back.
 
 Date-times without an offset are wall times in the roster's zone; with an offset they are
 instants. A person's ``away_until`` is an instant and needs an offset.
@@ -18,8 +20,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from dispatcher.durations import parse_duration
-from dispatcher.rosters.models import OVERRIDE_ACTIONS, ROSTER_KINDS, ROTATION_TYPES
+from dispatcher.rosters.models import OVERRIDE_ACTIONS, ROSTER_KINDS, ROTATION_TYPES, WEEKDAYS
 from dispatcher.rosters.phones import DEFAULT_REGION, parse_phone
+from dispatcher.rosters.rosterapply import ApplySummary, apply_roster_file
+from dispatcher.rosters.rostercheck import RosterFileError, validate
 from dispatcher.rosters.rosterdata import (
     AgencyEntry,
     OfficerEntry,
@@ -32,6 +36,7 @@ from dispatcher.rosters.rosterdata import (
     StepEntry,
     WindowEntry,
 )
+from dispatcher.rosters.rosterexport import export_roster_file
 from dispatcher.rosters.rosterfields import (
     LineIndex,
     Location,
@@ -43,6 +48,25 @@ from dispatcher.rosters.rosterfields import (
     zone_or_none,
 )
 
+__all__ = [
+    "AgencyEntry",
+    "ApplySummary",
+    "OfficerEntry",
+    "OnNowEntry",
+    "OverrideEntry",
+    "PersonEntry",
+    "RosterEntry",
+    "RosterFile",
+    "RosterFileError",
+    "RotationEntry",
+    "StepEntry",
+    "WindowEntry",
+    "apply_roster_file",
+    "export_roster_file",
+    "load_roster_file",
+    "validate",
+]
+
 TOP_LEVEL = ("people", "rosters", "agencies")
 PERSON_FIELDS = ("name", "phone", "languages", "skills", "coordinator", "active", "away_until")
 ROSTER_FIELDS = ("name", "kind", "timezone", "rotations", "overrides", "escalation")
@@ -50,7 +74,6 @@ ROTATION_FIELDS = ("name", "type", "length", "start", "participants", "windows",
 OVERRIDE_FIELDS = ("action", "person", "replaces", "from", "to")
 AGENCY_FIELDS = ("name", "kind", "enrollment_code", "officers")
 STEP_NOTIFY = ("on-call", "next", "all", "coordinators")
-EVERY_DAY = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # Stands in for a date-time that could not be read; such a file is never applied.
 UNREAD = datetime(2000, 1, 1)  # noqa: DTZ001
 
@@ -159,7 +182,7 @@ def _read_rotation(table: Table) -> RotationEntry:
 def _read_window(table: Table) -> WindowEntry:
     """One ``windows`` item: ``{ days = [...], from = "20:00", to = "08:00" }``."""
     return WindowEntry(
-        days=table.read("days", to_days, EVERY_DAY, False),
+        days=table.read("days", to_days, WEEKDAYS, False),
         starts=table.read("from", to_clock_time, time(), True),
         ends=table.read("to", to_clock_time, time(), True),
     )
