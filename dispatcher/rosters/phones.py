@@ -22,12 +22,3 @@ def parse_phone(text: str, owner: str, region: str = DEFAULT_REGION) -> str:
     if parsed is None or not phonenumbers.is_valid_number(parsed):
         raise ValidationError(f"{text!r} is not a valid phone number for {owner}")
     return str(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164))
-
-
-def is_valid_phone(text: str, region: str = DEFAULT_REGION) -> bool:
-    """True when ``text`` reads as a valid number in ``region``."""
-    try:
-        parse_phone(text, "check", region)
-    except ValidationError:
-        return False
-    return True
