@@ -44,7 +44,8 @@ def measure(label: str, lookup: Callable[[datetime], object], times: list[dateti
         lookup(t)
     elapsed = time.perf_counter() - began
     print(
-        f"{label:<42} {len(times) / elapsed:>10,.0f} lookups/s {elapsed / len(times) * 1e6:>7.1f} us"
+        f"{label:<42} {len(times) / elapsed:>10,.0f} lookups/s "
+        f"{elapsed / len(times) * 1e6:>7.1f} us"
     )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
@@ -21,6 +21,9 @@ from dispatcher.sms.senders import SimulatorPhones, build_sender
 
 log = logging.getLogger("dispatcher.scheduler")
 JOB = "tick"
+DEADLINE = "deadline"
+HOUSEKEEPING = "housekeeping"
+HOUSEKEEPING_SECONDS = 10
 
 
 class EngineRunner:
@@ -45,6 +48,14 @@ class EngineRunner:
             id=JOB,
             next_run_time=datetime.now(UTC),
             max_instances=2,
+            coalesce=True,
+        )
+        self.scheduler.add_job(
+            self.run_housekeeping,
+            "interval",
+            seconds=HOUSEKEEPING_SECONDS,
+            id=HOUSEKEEPING,
+            max_instances=1,
             coalesce=True,
         )
         self.scheduler.start()
@@ -76,6 +87,13 @@ class EngineRunner:
         finally:
             self._running.release()
 
+    def run_housekeeping(self) -> None:
+        """Idle closes, note expiry, purges and deletion of provider copies."""
+        try:
+            self.engine.housekeeping()
+        except Exception:
+            log.exception("engine.housekeeping_failed")
+
     def _tick_once(self) -> None:
         """One tick; errors are logged and the next tick tries again."""
         try:
@@ -83,8 +101,25 @@ class EngineRunner:
                 log.error("engine.lease_lost holder=%s", self.holder)
                 return
             self.engine.tick()
+            self._wake_for_next_deadline()
         except Exception:
             log.exception("engine.tick_failed")
+
+    def _wake_for_next_deadline(self) -> None:
+        """Tick exactly at the next escalation deadline instead of up to a period late."""
+        deadline = self.engine.next_deadline()
+        if deadline is None or not self.scheduler.running:
+            return
+        delay = deadline - self.engine.clock.now()
+        if timedelta(0) < delay < timedelta(seconds=self.interval):
+            self.scheduler.add_job(
+                self.run_tick,
+                "date",
+                run_date=datetime.now(UTC) + delay,
+                id=DEADLINE,
+                replace_existing=True,
+                misfire_grace_time=None,
+            )
 
 
 def build_engine(app: Flask) -> Engine:

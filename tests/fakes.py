@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import json
 import threading
+import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -81,6 +82,7 @@ class ReceivedRequest:
     path: str
     query: dict[str, list[str]]
     form: dict[str, list[str]]
+    received_at: float = 0.0  # time.monotonic() on arrival, for benchmarks
 
 
 @dataclass
@@ -296,6 +298,7 @@ class FakeTwilio:
             path=request.path,
             query={k: request.args.getlist(k) for k in request.args},
             form={k: request.form.getlist(k) for k in request.form},
+            received_at=time.monotonic(),
         )
         problems = self._violations_of(request)
         with self._lock:

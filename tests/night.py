@@ -183,8 +183,9 @@ class World:
         return render(reply.template, reply.params) if reply else None
 
     def tick(self) -> TickReport:
-        """One engine tick."""
-        return self.engine.tick()
+        """One engine tick, then its housekeeping (both run on timers in production)."""
+        self.engine.tick()
+        return self.engine.housekeeping()
 
     def advance(self, minutes: float = 0, seconds: float = 0) -> TickReport:
         """Move the clock, then tick."""

@@ -23,7 +23,7 @@ from dispatcher.db import Database
 from dispatcher.flows import outbox, paging, receipts, requests
 from dispatcher.flows.context import FlowContext
 from dispatcher.flows.models import Incident, Need, OutboxMessage
-from dispatcher.flows.ports import Sender, SendResult
+from dispatcher.flows.ports import LookupFailed, Sender, SendResult
 from dispatcher.settings import Settings
 
 log = logging.getLogger("dispatcher.engine")
@@ -64,11 +64,26 @@ class Engine:
         return FlowContext(self.settings, self.sealer, now or self.clock.now(), self.kick)
 
     def tick(self) -> TickReport:
-        """Advance everything that is due, then drain the outbox and redact provider copies."""
+        """Apply every due escalation step, then drain the outbox (the hot path)."""
+        report = TickReport()
+        with self.database.session_scope() as session:
+            report.escalated = escalate_due(session, self.context())
+        return self.deliver(report)
+
+    def next_deadline(self) -> datetime | None:
+        """The earliest escalation deadline still ahead, so a runner can wake up for it."""
+        with self.database.session_scope() as session:
+            return next_deadline(session)
+
+    def housekeeping(self) -> TickReport:
+        """The slow duties: close idle requests, expire notes, purge, delete provider copies.
+
+        Run less often than ``tick`` so that network calls to delete copies never delay
+        a page.
+        """
         report = TickReport()
         with self.database.session_scope() as session:
             ctx = self.context()
-            report.escalated = escalate_due(session, ctx)
             report.closed = close_idle(session, ctx)
             report.notes_expired = expire_notes(session, ctx.now)
             purge(session, ctx.now)
@@ -92,7 +107,12 @@ class Engine:
         body = self.render(message.template, message.params)
         result = None
         if message.uncertain:
-            sid = self.sender.find_sent(message.to, body, message.created_at - timedelta(minutes=5))
+            try:
+                sid = self.sender.find_sent(
+                    message.to, body, message.created_at - timedelta(minutes=5)
+                )
+            except LookupFailed:
+                sid, result = None, SendResult(retryable=True, uncertain=True)
             if sid:
                 result = SendResult(sid=sid, status="sent")
         result = result or self.sender.send(message.to, body, message.id)

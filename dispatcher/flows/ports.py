@@ -9,10 +9,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from dispatcher.errors import DispatcherError
+
 # Twilio error codes that mean "this person cannot be reached by SMS now": escalation
 # moves on as if they had not answered. 21610 additionally means they texted STOP.
 UNREACHABLE_ERRORS = frozenset({21610, 30005, 30006, 30007})
 OPTED_OUT_ERROR = 21610
+
+
+class LookupFailed(DispatcherError):
+    """The provider could not be asked whether a message was sent; try again later."""
 
 
 @dataclass(frozen=True)
@@ -45,7 +51,11 @@ class Sender(Protocol):
         ...
 
     def find_sent(self, to: str, body: str, since: datetime) -> str | None:
-        """The sid of a message with this body sent to ``to`` since ``since``, if any."""
+        """The sid of a message with this body sent to ``to`` since ``since``, if any.
+
+        Raises LookupFailed when the provider cannot be asked (never guess: a wrong "no"
+        would page twice).
+        """
         ...
 
     def redact(self, sid: str) -> bool:

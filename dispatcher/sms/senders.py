@@ -22,8 +22,7 @@ from twilio.http.response import Response
 from twilio.rest import Client
 
 from dispatcher.clock import Clock, SystemClock
-from dispatcher.errors import DispatcherError
-from dispatcher.flows.ports import Sender, SendResult
+from dispatcher.flows.ports import LookupFailed, Sender, SendResult
 from dispatcher.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -39,10 +38,6 @@ _TWILIO_HOST = re.compile(r"^https://[A-Za-z0-9.-]*\.?twilio\.com(?=/|$)")
 # How far back to look for a message Twilio may have taken before a read timeout.
 _LOOKUP_SLACK = timedelta(minutes=1)
 _PENDING_STATUSES = frozenset({"accepted", "scheduled", "queued", "sending"})
-
-
-class LookupFailed(DispatcherError):
-    """Twilio could not be asked whether a message was sent; try again later."""
 
 
 class RedirectingHttpClient(TwilioHttpClient):

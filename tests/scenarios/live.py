@@ -72,8 +72,9 @@ class LiveNight:
         return reply_text(response.text)
 
     def tick(self) -> TickReport:
-        """One engine tick (pages go to the fake Twilio through the real client)."""
-        return self.engine.tick()
+        """One engine tick and its housekeeping (pages go to the fake through the real client)."""
+        self.engine.tick()
+        return self.engine.housekeeping()
 
     def advance(self, minutes: float = 0, seconds: float = 0) -> TickReport:
         """Move the clock, then tick."""

@@ -13,9 +13,8 @@ import requests
 from urllib3.exceptions import NewConnectionError, ProtocolError
 
 from dispatcher.clock import ManualClock
-from dispatcher.flows.ports import SendResult
+from dispatcher.flows.ports import LookupFailed, SendResult
 from dispatcher.sms.senders import (
-    LookupFailed,
     PhoneMessage,
     RedirectingHttpClient,
     SimulatorPhones,
