@@ -27,6 +27,7 @@ from dispatcher.rosters.models import (
     Roster,
     Rotation,
 )
+from dispatcher.rosters.phones import parse_phone
 from dispatcher.rosters.rosterapply import ENTITIES, ApplySummary, apply_roster_file
 from dispatcher.rosters.rostercheck import RosterFileError, validate
 from dispatcher.rosters.rosterexport import export_roster_file
@@ -614,3 +615,22 @@ def test_generated_files_round_trip(sqlite_database: Database, text: str) -> Non
     summary = apply_text(sqlite_database, first, "exported.toml")
     assert sum(summary.updated(kind) + summary.created(kind) for kind in ENTITIES) == 0
     assert export(sqlite_database) == first
+
+
+@pytest.mark.parametrize(
+    ("text", "region", "expected"),
+    [
+        ("(262) 555-0101", "US", "+12625550101"),
+        ("262.555.0101", "US", "+12625550101"),
+        ("+1 262 555 0101", "GB", "+12625550101"),
+        ("020 7946 0958", "GB", "+442079460958"),
+    ],
+)
+def test_phones_are_stored_as_e164(text: str, region: str, expected: str) -> None:
+    assert parse_phone(text, "Ana Ruiz", region) == expected
+
+
+@pytest.mark.parametrize("text", ["555-0101", "+1 262 555", "call me", "", "020 7946 0958"])
+def test_an_invalid_phone_names_its_owner(text: str) -> None:
+    with pytest.raises(ValidationError, match="is not a valid phone number for Ana Ruiz"):
+        parse_phone(text, "Ana Ruiz", "US")
