@@ -29,7 +29,12 @@ class Area:
     label: str
 
 
-AREAS = (Area("views_people", "admin.people", "People"),)
+AREAS = (
+    Area("views_people", "admin.people", "People"),
+    Area("views_agencies", "admin.agencies", "Agencies"),
+    Area("views_accounts", "admin.accounts", "Accounts"),
+    Area("views_accounts", "admin.audit_log", "Audit log"),
+)
 # Modules with routes but no navigation entry of their own.
 SUPPORT_MODULES = ("auth", "display")
 

@@ -6,6 +6,9 @@ a time zone live in the views and services, which report through the same fields
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -32,8 +35,25 @@ from dispatcher.rosters.models import (
     WEEKDAYS,
 )
 
+try:  # WTForms 3.3 names choices; older versions take (value, label) pairs
+    from wtforms.fields.choices import SelectChoice
+except ImportError:  # pragma: no cover
+    SelectChoice = None
+
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 NOBODY = 0  # the "no one" choice of optional person selects
+
+
+def options(pairs: Iterable[tuple[Any, str]]) -> list[Any]:
+    """Choices for a select field from (value, label) pairs."""
+    if SelectChoice is None:  # pragma: no cover
+        return list(pairs)
+    return [SelectChoice(value=value, label=label) for value, label in pairs]
+
+
+def same(values: Iterable[str]) -> list[Any]:
+    """Choices whose labels are their values."""
+    return options((value, value) for value in values)
 
 
 class MultiCheckboxField(SelectMultipleField):  # type: ignore[misc]
@@ -71,7 +91,7 @@ class RosterForm(FlaskForm):  # type: ignore[misc]
     """A roster's name, kind and time zone."""
 
     name = StringField("Name", validators=[DataRequired(), Length(max=80)])
-    kind = SelectField("Kind", choices=[(k, k) for k in ROSTER_KINDS])
+    kind = SelectField("Kind", choices=same(ROSTER_KINDS))
     timezone = StringField(
         "Time zone", validators=[DataRequired(), Length(max=64)], description="e.g. America/Chicago"
     )
@@ -81,7 +101,7 @@ class RotationForm(FlaskForm):  # type: ignore[misc]
     """A rotation's grid: type, length and first handoff (wall time in the roster's zone)."""
 
     name = StringField("Name", validators=[DataRequired(), Length(max=80)])
-    type = SelectField("Hands off", choices=[(t, t) for t in ROTATION_TYPES], default="weekly")
+    type = SelectField("Hands off", choices=same(ROTATION_TYPES), default="weekly")
     length = IntegerField(
         "Every", default=1, validators=[InputRequired(), NumberRange(min=1, max=1000)]
     )
@@ -92,7 +112,7 @@ class WindowForm(FlaskForm):  # type: ignore[misc]
     """When a rotation is on duty; ``to`` at or before ``from`` runs past midnight."""
 
     days = MultiCheckboxField(
-        "Days", choices=[(d, d.title()) for d in WEEKDAYS], validators=[DataRequired()]
+        "Days", choices=options((d, d.title()) for d in WEEKDAYS), validators=[DataRequired()]
     )
     starts = TimeField("From", validators=[InputRequired()])
     ends = TimeField("To", validators=[InputRequired()])
@@ -107,7 +127,7 @@ class PersonChoiceForm(FlaskForm):  # type: ignore[misc]
 class OverrideForm(FlaskForm):  # type: ignore[misc]
     """Add, remove or replace a person for a period (wall times in the roster's zone)."""
 
-    action = SelectField("Change", choices=[(a, a) for a in OVERRIDE_ACTIONS])
+    action = SelectField("Change", choices=same(OVERRIDE_ACTIONS))
     person = SelectField("Person", coerce=int, validators=[InputRequired()])
     replaces = SelectField("Instead of (replace only)", coerce=int, default=NOBODY)
     starts = DateTimeLocalField("From", format=LOCAL_FORMAT, validators=[DataRequired()])
@@ -117,7 +137,7 @@ class OverrideForm(FlaskForm):  # type: ignore[misc]
 class StepForm(FlaskForm):  # type: ignore[misc]
     """One escalation step: whom to page, then how long to wait."""
 
-    notify = SelectField("Page", choices=[(t, t) for t in STEP_TARGETS])
+    notify = SelectField("Page", choices=same(STEP_TARGETS))
     person = SelectField("Person (for person only)", coerce=int, default=NOBODY)
     wait = StringField(
         "Then wait", default="5m", validators=[DataRequired(), Length(max=20)], description="5m"
@@ -148,7 +168,7 @@ class AccountForm(FlaskForm):  # type: ignore[misc]
     """A new account for the admin pages."""
 
     email = EmailField("Email", validators=[DataRequired(), Length(max=200)])
-    role = SelectField("Role", choices=[(r, r) for r in ROLES], default="coordinator")
+    role = SelectField("Role", choices=same(ROLES), default="coordinator")
     password = PasswordField(
         "Password",
         validators=[DataRequired(), Length(min=MIN_LENGTH, max=1024)],
@@ -162,7 +182,7 @@ class AccountForm(FlaskForm):  # type: ignore[misc]
 class RoleForm(FlaskForm):  # type: ignore[misc]
     """Another role for an account."""
 
-    role = SelectField("Role", choices=[(r, r) for r in ROLES])
+    role = SelectField("Role", choices=same(ROLES))
 
 
 class RosterFileForm(FlaskForm):  # type: ignore[misc]

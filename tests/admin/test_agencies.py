@@ -1,0 +1,76 @@
+"""Agencies and officers: enrollment codes, adding and revoking officers; audited."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from dispatcher.accounts.models import AuditEntry
+from dispatcher.clock import ManualClock
+from dispatcher.flows.codes import REFERENCE_ALPHABET
+from dispatcher.rosters.models import Agency, Officer
+from dispatcher.rosters.rosterexport import export_roster_file
+from dispatcher.rosters.rosterfile import load_roster_file
+from tests.admin.conftest import Store, Visitor
+
+CODE = re.compile(rf"[{REFERENCE_ALPHABET}]{{4}}-[{REFERENCE_ALPHABET}]{{4}}")
+
+
+def add_agency(visitor: Visitor, name: str = "Racine PD") -> Agency:
+    response = visitor.post("/admin/agencies", {"name": name, "kind": "Police"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    store_url = response.headers["Location"]
+    assert store_url.startswith("/admin/agencies/")
+    return store_url
+
+
+def test_a_new_agency_gets_an_unambiguous_code_that_can_be_replaced(
+    coordinator: Visitor, store: Store
+) -> None:
+    url = add_agency(coordinator)
+    agency = store.one(select(Agency))
+    assert CODE.fullmatch(agency.enrollment_code) and agency.kind == "police"
+    assert agency.enrollment_code in coordinator.text(url)
+    assert coordinator.post(f"{url}/code").status_code == 302
+    renewed = store.one(select(Agency))
+    assert CODE.fullmatch(renewed.enrollment_code)
+    assert renewed.enrollment_code != agency.enrollment_code
+    entry = store.all(select(AuditEntry).order_by(AuditEntry.id.desc()))[0]
+    assert entry.old == {"enrollment_code": agency.enrollment_code}
+    assert entry.new == {"enrollment_code": renewed.enrollment_code}
+
+
+def test_codes_made_here_load_back_from_the_roster_file(coordinator: Visitor, store: Store) -> None:
+    add_agency(coordinator)
+    with store.scope() as session:
+        text = export_roster_file(session)
+    assert load_roster_file(text).errors == ()
+
+
+def test_officers_are_added_with_a_valid_phone_and_revoked(
+    coordinator: Visitor, store: Store, clock: ManualClock
+) -> None:
+    url = add_agency(coordinator)
+    bad = coordinator.post(f"{url}/officers", {"officer-name": "Sgt. Cole", "officer-phone": "99"})
+    assert bad.status_code == 400
+    assert "Not a valid mobile number." in bad.get_data(as_text=True)
+    good = coordinator.post(
+        f"{url}/officers", {"officer-name": "Sgt. Cole", "officer-phone": "262 555 0170"}
+    )
+    assert good.status_code == 302
+    officer = store.one(select(Officer))
+    assert (officer.phone, officer.enrolled_by) == ("+12625550170", "admin")
+    assert "(262) 555-0170" in coordinator.text(url)
+    assert coordinator.post(f"/admin/officers/{officer.id}/revoke").status_code == 302
+    assert store.one(select(Officer)).revoked_at == clock.now()
+    assert "revoked" in coordinator.text(url)
+    actions = [(e.action, e.entity) for e in store.all(select(AuditEntry).order_by(AuditEntry.id))]
+    assert actions == [("create", "agency"), ("create", "officer"), ("update", "officer")]
+
+
+def test_agency_names_with_markup_are_escaped(coordinator: Visitor) -> None:
+    url = add_agency(coordinator, name='<img src=x onerror="alert(1)">')
+    for page in (coordinator.text(url), coordinator.text("/admin/agencies")):
+        assert "<img src=x" not in page
+        assert "&lt;img src=x" in page
