@@ -181,3 +181,26 @@ def test_a_restart_mid_escalation_fires_the_overdue_step_at_once(
     finally:
         revived.stop()
     night.server = revived.server  # already stopped; keep the fixture's stop harmless
+
+
+def test_a_call_to_the_hotline_is_answered_by_voice_and_never_recorded(night: LiveNight) -> None:
+    params = {
+        "CallSid": "CA" + "3" * 32,
+        "From": OFFICER,
+        "To": "+12625550100",
+        "CallStatus": "ringing",
+    }
+    answer = night.post("/voice/inbound", params)
+    assert answer.status_code == 200 and "<Say>" in answer.text
+    assert "<Record" not in answer.text and "transcri" not in answer.text.lower()
+    assert night.post("/voice/inbound", params, token="forged").status_code == 403
+
+
+def test_sending_gives_up_after_the_last_attempt_and_escalation_moves_on(night: LiveNight) -> None:
+    night.fake.fail_next(6, status=503)
+    night.text(OFFICER, "need an advocate")
+    night.tick()
+    for seconds in (1, 2, 4, 8, 16, 32):
+        night.advance(seconds=seconds + 1)
+    assert night.inbox(ANA) == []
+    assert code_of(night) in night.last(BEN)
