@@ -30,8 +30,10 @@ MAX_REDACT_ATTEMPTS = 20
 
 def first_delivery(session: Session, sid: str, now: datetime) -> bool:
     """Record an inbound sid; False when Twilio already delivered it (drop the repeat)."""
-    if not sid or session.get(InboundMessage, sid) is not None:
-        return not sid
+    if not sid:
+        return True  # nothing to deduplicate on (Twilio always sends one)
+    if session.get(InboundMessage, sid) is not None:
+        return False
     try:
         with session.begin_nested():
             session.add(InboundMessage(sid=sid, received_at=now))

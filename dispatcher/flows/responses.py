@@ -16,7 +16,7 @@ from dispatcher.db import rows_changed
 from dispatcher.flows import notify, paging, requests
 from dispatcher.flows.context import FlowContext, Reply
 from dispatcher.flows.models import Incident, Need, Page
-from dispatcher.rosters.models import Person
+from dispatcher.rosters.models import Officer, Person
 
 log = logging.getLogger("dispatcher.responses")
 ROLE_OF_NEED = {"advocate": "advocate", "room": "hotel", "ride": "driver"}
@@ -161,8 +161,8 @@ def accepted_needs(session: Session, person: Person, code: str | None = None) ->
 def relay_to_officer(
     session: Session, ctx: FlowContext, person: Person, code: str | None, text: str
 ) -> Reply | None:
-    """Pass an accepter's words to the officer of the request they are on."""
-    needs = [n for n in accepted_needs(session, person, code) if n.kind == "advocate"]
+    """Pass an accepter's words (advocate, hotel or driver) to the officer of their request."""
+    needs = accepted_needs(session, person, code)
     if len(needs) > 1:
         return Reply("codes_needed", {"codes": sorted(n.incident.code for n in needs)})
     if not needs:
@@ -218,8 +218,6 @@ def opt_in(session: Session, ctx: FlowContext, person: Person) -> None:
 
 def incident_officer_name(session: Session, incident: Incident) -> str:
     """The requesting officer's name, for the accepter."""
-    from dispatcher.rosters.models import Officer
-
     officer = session.get(Officer, incident.officer_id) if incident.officer_id else None
     return officer.name if officer else "the officer"
 

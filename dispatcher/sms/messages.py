@@ -68,6 +68,8 @@ NEED_STATES = {
     "paging": "still paging",
     "accepted": "accepted",
     "unfilled": "nobody reached",
+    "done": "finished",
+    "cancelled": "cancelled",
     "closed": "closed",
 }
 REFERRAL = (
@@ -126,9 +128,15 @@ def plain(text: str) -> str:
     return " ".join("".join(kept).split())
 
 
+# Texts that carry someone's own words: delivered as written (accents, names), even if that
+# costs UCS-2 segments; every other text is kept to GSM-7.
+VERBATIM = frozenset({"accepted", "relay_to_person", "relay_to_officer"})
+
+
 def render(template: str, params: dict[str, Any]) -> str:
     """The body for ``template`` with ``params``; KeyError for an unknown template."""
-    return to_gsm7(TEMPLATES[template](params))
+    text = TEMPLATES[template](params)
+    return text if template in VERBATIM else to_gsm7(text)
 
 
 def fit_one_segment(name: str, rest: str, fallback: str = _MIN_AGENCY) -> str:

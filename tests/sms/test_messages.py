@@ -255,8 +255,7 @@ def test_accepted_gives_agency_officer_relay_and_notes() -> None:
     assert "Racine PD" in text and "Dana Ruiz" in text
     assert "Text this number to reach the officer; DONE K7Q4 when finished." in text
     assert "Officer: She is 16 and speaks Spanish" in text
-    assert "We're at 12 Main St" in text  # curly quote made GSM-7
-    assert is_gsm7(text)
+    assert "We’re at 12 Main St" in text  # the officer's words, exactly as written
 
 
 def test_officer_texts() -> None:
@@ -311,3 +310,19 @@ def test_referral_is_one_safe_segment() -> None:
 def test_unknown_template() -> None:
     with pytest.raises(KeyError):
         render("no_such_template", {})
+
+
+def test_relayed_words_are_delivered_as_written() -> None:
+    words = "Se llama Iñés, tiene 15 años 🙏"
+    assert words in render("relay_to_person", {"code": "K7Q4", "text": words})
+    assert words in render(
+        "accepted",
+        {
+            "code": "K7Q4",
+            "need": "advocate",
+            "agency": "RPD",
+            "officer_name": "Lofy",
+            "notes": [words],
+        },
+    )
+    assert "años" not in render("officer_held", {"code": "K7Q4"})
