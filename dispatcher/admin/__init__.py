@@ -31,12 +31,19 @@ class Area:
 
 AREAS = (
     Area("views_people", "admin.people", "People"),
+    Area("views_rosters", "admin.rosters", "Rosters"),
     Area("views_agencies", "admin.agencies", "Agencies"),
     Area("views_accounts", "admin.accounts", "Accounts"),
     Area("views_accounts", "admin.audit_log", "Audit log"),
 )
 # Modules with routes but no navigation entry of their own.
-SUPPORT_MODULES = ("auth", "display")
+SUPPORT_MODULES = (
+    "auth",
+    "display",
+    "views_rotations",
+    "views_overrides",
+    "views_policy",
+)
 
 
 def init_app(app: Flask) -> None:

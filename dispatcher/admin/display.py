@@ -79,6 +79,12 @@ def when_filter(instant: datetime | None, zone: str | None = None) -> str:
     return format_when(instant, _zone(zone))
 
 
+@blueprint.app_template_filter("clock")
+def clock_filter(instant: datetime, zone: str | None = None) -> str:
+    """The wall-clock time (``20:00``) of an instant in the roster's or coalition's zone."""
+    return instant.astimezone(_zone(zone)).strftime("%H:%M")
+
+
 @blueprint.app_template_filter("since")
 def since_filter(instant: datetime) -> str:
     """How long ago ``instant`` was, by the service's clock."""

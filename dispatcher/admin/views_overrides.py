@@ -1,0 +1,47 @@
+"""Overrides: add, remove or replace a person on a roster for a period (e.g. a swap)."""
+
+from __future__ import annotations
+
+from functools import partial
+from zoneinfo import ZoneInfo
+
+from flask import redirect, url_for
+from flask.typing import ResponseReturnValue
+
+from dispatcher.admin import blueprint
+from dispatcher.admin.auth import roles_required
+from dispatcher.admin.forms import NOBODY, OverrideForm, options
+from dispatcher.admin.pages import db, get_or_404, people_choices
+from dispatcher.admin.rosterchanges import add_override, remove_override
+from dispatcher.admin.views_rosters import EDITORS, edit_roster, load_roster, render_roster
+from dispatcher.rosters.models import Override, Person
+from dispatcher.rosters.rotation import local_to_utc
+
+
+@blueprint.post("/rosters/<int:roster_id>/overrides")
+@roles_required(*EDITORS)
+def override_add(roster_id: int) -> ResponseReturnValue:
+    """Add an override; its times are wall times in the roster's zone."""
+    roster = load_roster(roster_id)
+    form = OverrideForm(prefix="override")
+    form.person.choices = options(people_choices())
+    form.replaces.choices = options([(NOBODY, "(no one)"), *people_choices()])
+    if form.validate_on_submit():
+        zone = ZoneInfo(roster.timezone)
+        period = (local_to_utc(form.starts.data, zone), local_to_utc(form.ends.data, zone))
+        person = get_or_404(Person, form.person.data)
+        replaced = db().get(Person, form.replaces.data) if form.replaces.data else None
+        edit = partial(add_override, db(), roster, form.action.data, (person, replaced), period)
+        if edit_roster(roster, edit, "Added the override.", form):
+            return redirect(url_for("admin.roster", roster_id=roster_id, _anchor="overrides"))
+    return render_roster(load_roster(roster_id), status=400, override_form=form)
+
+
+@blueprint.post("/overrides/<int:override_id>/delete")
+@roles_required(*EDITORS)
+def override_delete(override_id: int) -> ResponseReturnValue:
+    """Remove one override."""
+    roster = load_roster(get_or_404(Override, override_id).roster_id)
+    override = next(o for o in roster.overrides if o.id == override_id)
+    edit_roster(roster, partial(remove_override, db(), roster, override), "Removed the override.")
+    return redirect(url_for("admin.roster", roster_id=roster.id, _anchor="overrides"))

@@ -1,0 +1,79 @@
+"""A roster's escalation policy: steps (whom to page, then how long to wait) and repeats."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from flask import redirect, request, url_for
+from flask.typing import ResponseReturnValue
+
+from dispatcher.admin import blueprint
+from dispatcher.admin.auth import roles_required
+from dispatcher.admin.forms import NOBODY, RepeatForm, StepForm, options
+from dispatcher.admin.pages import db, get_or_404, people_choices
+from dispatcher.admin.rosterchanges import add_step, move_step, remove_step, set_repeat
+from dispatcher.admin.views_rosters import EDITORS, edit_roster, load_roster, render_roster
+from dispatcher.durations import parse_duration
+from dispatcher.errors import ValidationError
+from dispatcher.rosters.models import EscalationStep, Person, Roster
+
+MOVES = {"up": -1, "down": 1}
+
+
+def _back(roster: Roster) -> ResponseReturnValue:
+    """Back to the policy on the roster's page."""
+    return redirect(url_for("admin.roster", roster_id=roster.id, _anchor="policy"))
+
+
+@blueprint.post("/rosters/<int:roster_id>/steps")
+@roles_required(*EDITORS)
+def step_add(roster_id: int) -> ResponseReturnValue:
+    """Append a step to the policy."""
+    roster = load_roster(roster_id)
+    form = StepForm(prefix="step")
+    form.person.choices = options([(NOBODY, "(no one)"), *people_choices()])
+    if form.validate_on_submit():
+        try:
+            wait = int(parse_duration(form.wait.data).total_seconds())
+        except ValidationError as exc:
+            form.wait.errors.append(str(exc))
+        else:
+            person = db().get(Person, form.person.data) if form.person.data else None
+            edit = partial(add_step, db(), roster, form.notify.data, person, wait)
+            if edit_roster(roster, edit, "Added the step.", form):
+                return _back(roster)
+    return render_roster(load_roster(roster_id), status=400, step_form=form)
+
+
+@blueprint.post("/steps/<int:step_id>/move")
+@roles_required(*EDITORS)
+def step_move(step_id: int) -> ResponseReturnValue:
+    """Move a step up or down (form ``direction``)."""
+    roster = load_roster(get_or_404(EscalationStep, step_id).roster_id)
+    step = next(s for s in roster.steps if s.id == step_id)
+    offset = MOVES.get(request.form.get("direction", ""), 0)
+    edit_roster(roster, partial(move_step, db(), roster, step, offset), "Moved the step.")
+    return _back(roster)
+
+
+@blueprint.post("/steps/<int:step_id>/delete")
+@roles_required(*EDITORS)
+def step_delete(step_id: int) -> ResponseReturnValue:
+    """Remove a step."""
+    roster = load_roster(get_or_404(EscalationStep, step_id).roster_id)
+    step = next(s for s in roster.steps if s.id == step_id)
+    edit_roster(roster, partial(remove_step, db(), roster, step), "Removed the step.")
+    return _back(roster)
+
+
+@blueprint.post("/rosters/<int:roster_id>/repeat")
+@roles_required(*EDITORS)
+def policy_repeat(roster_id: int) -> ResponseReturnValue:
+    """Set how many times the policy runs again after the first pass."""
+    roster = load_roster(roster_id)
+    form = RepeatForm(prefix="policy")
+    if form.validate_on_submit():
+        edit = partial(set_repeat, db(), roster, form.repeat.data)
+        if edit_roster(roster, edit, "Saved the number of repeats.", form):
+            return _back(roster)
+    return render_roster(load_roster(roster_id), status=400, repeat_form=form)

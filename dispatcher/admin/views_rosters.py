@@ -1,0 +1,229 @@
+"""Rosters: the list, creating and editing one, and its page with a two-week timeline.
+
+Every edit of a roster (its rotations, overrides and policy too) is audited as an update
+of the roster, with the parts of its roster-file table that changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from dispatcher import web
+from dispatcher.admin import blueprint
+from dispatcher.admin.auth import roles_required
+from dispatcher.admin.forms import (
+    NOBODY,
+    OverrideForm,
+    RepeatForm,
+    RosterForm,
+    RotationForm,
+    StepForm,
+    options,
+)
+from dispatcher.admin.pages import db, now, people_choices, record_change
+from dispatcher.admin.rosterchanges import save_roster
+from dispatcher.admin.timeline import Day, build_days, day_bounds, uncovered
+from dispatcher.errors import Conflict, ValidationError
+from dispatcher.rosters.models import (
+    EscalationStep,
+    Override,
+    Roster,
+    Rotation,
+    RotationParticipant,
+)
+from dispatcher.rosters.rosterexport import roster_table
+from dispatcher.rosters.service import shifts, who_is_on_call
+
+EDITORS = ("coordinator",)
+TIMELINE_DAYS = 14
+
+
+def load_roster(roster_id: int) -> Roster:
+    """The roster with everything its page shows, loaded in a few queries; 404 if none."""
+    rotations = selectinload(Roster.rotations)
+    roster = db().scalar(
+        select(Roster)
+        .where(Roster.id == roster_id)
+        .options(
+            rotations.selectinload(Rotation.participants).selectinload(RotationParticipant.person),
+            rotations.selectinload(Rotation.windows),
+            selectinload(Roster.overrides).selectinload(Override.person),
+            selectinload(Roster.overrides).selectinload(Override.replaces),
+            selectinload(Roster.steps).selectinload(EscalationStep.person),
+        )
+    )
+    if roster is None:
+        abort(404)
+    return roster
+
+
+def edit_roster(
+    roster: Roster, edit: Callable[[], object], done: str, form: FlaskForm | None = None
+) -> bool:
+    """Apply ``edit``, audit the roster's change and commit; False if it was refused.
+
+    A refusal is attached to ``form`` (which the caller shows again) or flashed.
+    """
+    old = roster_table(roster)
+    try:
+        edit()
+    except (ValidationError, Conflict) as exc:
+        db().rollback()
+        if form is None:
+            flash(str(exc).capitalize() + ".", "error")
+        else:
+            form.form_errors.append(str(exc).capitalize() + ".")
+        return False
+    record_change("update", "roster", roster.id, old, roster_table(roster))
+    db().commit()
+    flash(done, "success")
+    return True
+
+
+@blueprint.route("/rosters", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def rosters() -> ResponseReturnValue:
+    """Every roster, and a form to create one."""
+    form = RosterForm(data={"timezone": web.runtime().settings.timezone})
+    if form.validate_on_submit():
+        try:
+            roster = save_roster(db(), None, form.name.data, form.kind.data, form.timezone.data)
+        except (ValidationError, Conflict) as exc:
+            db().rollback()
+            form.form_errors.append(str(exc).capitalize() + ".")
+        else:
+            record_change("create", "roster", roster.id, None, roster_table(roster))
+            db().commit()
+            flash(f"Created roster {roster.name}. Add a rotation next.", "success")
+            return redirect(url_for("admin.roster", roster_id=roster.id))
+    found = (
+        db()
+        .scalars(select(Roster).options(selectinload(Roster.rotations)).order_by(Roster.name))
+        .all()
+    )
+    return render_template("admin/rosters.html", rosters=found, form=form, title="Rosters")
+
+
+@blueprint.get("/rosters/<int:roster_id>")
+@roles_required(*EDITORS)
+def roster(roster_id: int) -> ResponseReturnValue:
+    """One roster: who is on call, rotations, overrides, policy, the timeline."""
+    return render_roster(load_roster(roster_id))
+
+
+@blueprint.post("/rosters/<int:roster_id>")
+@roles_required(*EDITORS)
+def roster_update(roster_id: int) -> ResponseReturnValue:
+    """Rename a roster, or change its kind or time zone."""
+    found = load_roster(roster_id)
+    form = RosterForm(prefix="roster")
+    if form.validate_on_submit() and edit_roster(
+        found,
+        lambda: save_roster(db(), found, form.name.data, form.kind.data, form.timezone.data),
+        "Saved the roster.",
+        form,
+    ):
+        return redirect(url_for("admin.roster", roster_id=roster_id))
+    return render_roster(load_roster(roster_id), status=400, roster_form=form)
+
+
+@blueprint.post("/rosters/<int:roster_id>/delete")
+@roles_required(*EDITORS)
+def roster_delete(roster_id: int) -> ResponseReturnValue:
+    """Delete a roster with its rotations, overrides and policy (audited whole).
+
+    The form must carry ``confirm=yes`` (a checkbox), so one stray tap deletes nothing.
+    """
+    found = load_roster(roster_id)
+    if request.form.get("confirm") != "yes":
+        flash("Tick the box to confirm the deletion.", "error")
+        return redirect(url_for("admin.roster", roster_id=roster_id, _anchor="settings"))
+    old = roster_table(found)
+    db().delete(found)
+    record_change("delete", "roster", roster_id, old, None)
+    db().commit()
+    flash(f"Deleted roster {old['name']}.", "success")
+    return redirect(url_for("admin.rosters"))
+
+
+def render_roster(found: Roster, status: int = 200, **forms: Any) -> ResponseReturnValue:
+    """The roster page; ``forms`` replace the blank forms (to show their errors)."""
+    zone = ZoneInfo(found.timezone)
+    first = _first_day(zone)
+    days = roster_timeline(found, zone, first)
+    context = {
+        "roster": found,
+        "zone": zone,
+        "on_call": who_is_on_call(db(), found, now()),
+        "days": days.days,
+        "names": days.names,
+        "colours": days.colours,
+        "uncovered": uncovered(days.days),
+        "first": first,
+        "earlier": first - timedelta(days=TIMELINE_DAYS),
+        "later": first + timedelta(days=TIMELINE_DAYS),
+        "title": found.name,
+        **_blank_forms(found, zone),
+        **forms,
+    }
+    return render_template("admin/roster.html", **context), status
+
+
+@dataclass(frozen=True)
+class RosterTimeline:
+    """The timeline's days, and the names and colour numbers (0-7) of the people in it."""
+
+    days: list[Day]
+    names: dict[int, str]
+    colours: dict[int, int]
+
+
+def roster_timeline(found: Roster, zone: ZoneInfo, first: date) -> RosterTimeline:
+    """Who is on call when, TIMELINE_DAYS local days from ``first``."""
+    start = day_bounds(first, zone)[0]
+    end = day_bounds(first + timedelta(days=TIMELINE_DAYS), zone)[0]
+    periods = shifts(db(), found, start, end)
+    days = build_days([shift for shift, _ in periods], zone, first, TIMELINE_DAYS)
+    names = {person.id: person.name for _, person in periods}
+    order = sorted(names, key=lambda pid: (names[pid], pid))
+    return RosterTimeline(days, names, {pid: i % 8 for i, pid in enumerate(order)})
+
+
+def _first_day(zone: ZoneInfo) -> date:
+    """The first day of the timeline: ``?from=YYYY-MM-DD`` or today in ``zone``."""
+    asked = request.args.get("from", "")
+    try:
+        return date.fromisoformat(asked)
+    except ValueError:
+        return now().astimezone(zone).date()
+
+
+def _blank_forms(found: Roster, zone: ZoneInfo) -> dict[str, FlaskForm]:
+    """Empty forms for the page, with the people to choose from."""
+    people = options(people_choices())
+    hour = now().astimezone(zone).replace(minute=0, second=0, microsecond=0, tzinfo=None)
+    period = {"starts": hour, "ends": hour + timedelta(days=1)}
+    override = OverrideForm(prefix="override", formdata=None, data=period)
+    override.person.choices = people
+    override.replaces.choices = options([(NOBODY, "(no one)"), *people_choices()])
+    step = StepForm(prefix="step", formdata=None)
+    step.person.choices = options([(NOBODY, "(no one)"), *people_choices()])
+    return {
+        "roster_form": RosterForm(prefix="roster", formdata=None, obj=found),
+        "rotation_form": RotationForm(prefix="rotation", formdata=None),
+        "override_form": override,
+        "step_form": step,
+        "repeat_form": RepeatForm(
+            prefix="policy", formdata=None, data={"repeat": found.escalation_repeat}
+        ),
+    }

@@ -1,0 +1,205 @@
+"""Rotations: their grid, duty windows, participants in order, and who is on now."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+
+from dispatcher.admin import blueprint
+from dispatcher.admin.auth import roles_required
+from dispatcher.admin.forms import PersonChoiceForm, RotationForm, WindowForm, options
+from dispatcher.admin.pages import db, get_or_404, now, people_choices
+from dispatcher.admin.rosterchanges import (
+    add_participant,
+    add_window,
+    move_participant,
+    remove_participant,
+    remove_rotation,
+    remove_window,
+    save_rotation,
+)
+from dispatcher.admin.views_rosters import EDITORS, edit_roster, load_roster, render_roster
+from dispatcher.rosters.models import (
+    Person,
+    Roster,
+    Rotation,
+    RotationParticipant,
+    RotationWindow,
+)
+from dispatcher.rosters.rotation import shift_at
+from dispatcher.rosters.service import roster_specs, set_on_now
+
+MOVES = {"up": -1, "down": 1}
+
+
+def _rotation(rotation_id: int) -> tuple[Roster, Rotation]:
+    """The rotation and its fully loaded roster; 404 if none."""
+    roster_id = get_or_404(Rotation, rotation_id).roster_id
+    roster = load_roster(roster_id)
+    return roster, next(r for r in roster.rotations if r.id == rotation_id)
+
+
+def _back(rotation: Rotation) -> ResponseReturnValue:
+    """Back to the rotation's page."""
+    return redirect(url_for("admin.rotation", rotation_id=rotation.id))
+
+
+def _fields(form: RotationForm) -> tuple[str, str, int, Any]:
+    """The form's name, type, length and start."""
+    return form.name.data, form.type.data, form.length.data, form.start.data
+
+
+@blueprint.post("/rosters/<int:roster_id>/rotations")
+@roles_required(*EDITORS)
+def rotation_add(roster_id: int) -> ResponseReturnValue:
+    """Add a rotation to a roster, then go to its page to add participants."""
+    roster = load_roster(roster_id)
+    form = RotationForm(prefix="rotation")
+    added: list[Rotation] = []
+
+    def add() -> None:
+        added.append(save_rotation(db(), roster, None, _fields(form)))
+
+    if form.validate_on_submit() and edit_roster(roster, add, "Added the rotation.", form):
+        return _back(added[0])
+    return render_roster(load_roster(roster_id), status=400, rotation_form=form)
+
+
+@blueprint.route("/rotations/<int:rotation_id>", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def rotation(rotation_id: int) -> ResponseReturnValue:
+    """A rotation's page; POST changes its name, type, length or first handoff."""
+    roster, found = _rotation(rotation_id)
+    form = RotationForm(prefix="rotation", obj=found)
+    if request.method == "GET":
+        return render_rotation(roster, found)
+    if form.validate_on_submit():
+        edit = partial(save_rotation, db(), roster, found, _fields(form))
+        if edit_roster(roster, edit, "Saved the rotation.", form):
+            return _back(found)
+        roster, found = _rotation(rotation_id)
+    return render_rotation(roster, found, 400, rotation_form=form)
+
+
+@blueprint.post("/rotations/<int:rotation_id>/delete")
+@roles_required(*EDITORS)
+def rotation_delete(rotation_id: int) -> ResponseReturnValue:
+    """Delete a rotation (the form must carry ``confirm=yes``)."""
+    roster, found = _rotation(rotation_id)
+    if request.form.get("confirm") != "yes":
+        flash("Tick the box to confirm the deletion.", "error")
+        return _back(found)
+    edit_roster(roster, partial(remove_rotation, db(), roster, found), "Deleted the rotation.")
+    return redirect(url_for("admin.roster", roster_id=roster.id))
+
+
+@blueprint.post("/rotations/<int:rotation_id>/windows")
+@roles_required(*EDITORS)
+def window_add(rotation_id: int) -> ResponseReturnValue:
+    """Restrict the rotation to a duty window."""
+    roster, found = _rotation(rotation_id)
+    form = WindowForm(prefix="window")
+    if form.validate_on_submit():
+        edit = partial(add_window, db(), found, form.days.data, form.starts.data, form.ends.data)
+        if edit_roster(roster, edit, "Added the window.", form):
+            return _back(found)
+        roster, found = _rotation(rotation_id)
+    return render_rotation(roster, found, 400, window_form=form)
+
+
+@blueprint.post("/windows/<int:window_id>/delete")
+@roles_required(*EDITORS)
+def window_delete(window_id: int) -> ResponseReturnValue:
+    """Lift one duty window."""
+    roster, found = _rotation(get_or_404(RotationWindow, window_id).rotation_id)
+    window = next(w for w in found.windows if w.id == window_id)
+    edit_roster(roster, partial(remove_window, db(), found, window), "Removed the window.")
+    return _back(found)
+
+
+@blueprint.post("/rotations/<int:rotation_id>/participants")
+@roles_required(*EDITORS)
+def participant_add(rotation_id: int) -> ResponseReturnValue:
+    """Put a person at the end of the rotation's order."""
+    roster, found = _rotation(rotation_id)
+    form = PersonChoiceForm(prefix="participant")
+    form.person.choices = options(people_choices())
+    if form.validate_on_submit():
+        person = get_or_404(Person, form.person.data)
+        edit = partial(add_participant, db(), found, person)
+        edit_roster(roster, edit, f"Added {person.name} to the rotation.")
+        return _back(found)
+    return render_rotation(roster, found, 400, participant_form=form)
+
+
+@blueprint.post("/participants/<int:place_id>/move")
+@roles_required(*EDITORS)
+def participant_move(place_id: int) -> ResponseReturnValue:
+    """Move a participant up or down the order (form ``direction``)."""
+    roster, found = _rotation(get_or_404(RotationParticipant, place_id).rotation_id)
+    place = next(p for p in found.participants if p.id == place_id)
+    step = MOVES.get(request.form.get("direction", ""), 0)
+    edit = partial(move_participant, db(), found, place, step)
+    edit_roster(roster, edit, f"Moved {place.person.name} {request.form.get('direction')}.")
+    return _back(found)
+
+
+@blueprint.post("/participants/<int:place_id>/remove")
+@roles_required(*EDITORS)
+def participant_remove(place_id: int) -> ResponseReturnValue:
+    """Take a participant out of the order."""
+    roster, found = _rotation(get_or_404(RotationParticipant, place_id).rotation_id)
+    place = next(p for p in found.participants if p.id == place_id)
+    name = place.person.name
+    edit_roster(roster, partial(remove_participant, db(), found, place), f"Removed {name}.")
+    return _back(found)
+
+
+@blueprint.post("/rotations/<int:rotation_id>/on-now")
+@roles_required(*EDITORS)
+def rotation_on_now(rotation_id: int) -> ResponseReturnValue:
+    """Make a participant on now; the order continues from them on the same grid."""
+    roster, found = _rotation(rotation_id)
+    form = PersonChoiceForm(prefix="onnow")
+    form.person.choices = options(_participant_choices(found))
+    if form.validate_on_submit():
+        person = get_or_404(Person, form.person.data)
+        edit = partial(set_on_now, db(), found, person, now())
+        edit_roster(roster, edit, f"{person.name} is on now for {found.name}.")
+        return _back(found)
+    return render_rotation(roster, found, 400, on_now_form=form)
+
+
+def render_rotation(
+    roster: Roster, found: Rotation, status: int = 200, **forms: Any
+) -> ResponseReturnValue:
+    """The rotation page; ``forms`` replace the blank forms (to show their errors)."""
+    specs, _ = roster_specs(db(), roster)
+    spec = specs[roster.rotations.index(found)]
+    participant = PersonChoiceForm(prefix="participant", formdata=None)
+    participant.person.choices = options(people_choices())
+    on_now = PersonChoiceForm(prefix="onnow", formdata=None)
+    on_now.person.choices = options(_participant_choices(found))
+    context = {
+        "roster": roster,
+        "rotation": found,
+        "zone": ZoneInfo(roster.timezone),
+        "shift": shift_at(spec, now()) if found.participants else None,
+        "names": {p.person_id: p.person.name for p in found.participants},
+        "rotation_form": RotationForm(prefix="rotation", formdata=None, obj=found),
+        "window_form": WindowForm(prefix="window", formdata=None),
+        "participant_form": participant,
+        "on_now_form": on_now,
+        "title": f"{roster.name}: {found.name}",
+        **forms,
+    }
+    return render_template("admin/rotation.html", **context), status
+
+
+def _participant_choices(found: Rotation) -> list[tuple[int, str]]:
+    """(id, name) of each participant once, in rotation order."""
+    return list({p.person_id: p.person.name for p in found.participants}.items())

@@ -1,0 +1,250 @@
+"""The roster pages: rotations, participants, on now, windows, overrides, policy, timeline."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from dispatcher.accounts.models import AuditEntry
+from dispatcher.rosters.models import EscalationStep, Person, Roster, Rotation
+from tests.admin.conftest import Store, Visitor
+
+# The clock stands at Tue 10 Mar 2026 12:00 UTC = 07:00 in Chicago (CDT).
+
+
+@pytest.fixture
+def people(store: Store) -> dict[str, int]:
+    """Ana, Ben and Cy, by name."""
+    with store.scope() as session:
+        found = {
+            name: Person(name=name, phone=f"+1262555010{i}", languages=[], skills=[])
+            for i, name in enumerate(("Ana", "Ben", "Cy"))
+        }
+        session.add_all(found.values())
+    return {name: person.id for name, person in found.items()}
+
+
+@pytest.fixture
+def roster_url(coordinator: Visitor, people: dict[str, int]) -> str:
+    """A daily advocate roster handing off at 08:00, with Ana then Ben."""
+    created = coordinator.post(
+        "/admin/rosters", {"name": "Advocates", "kind": "advocate", "timezone": "America/Chicago"}
+    )
+    assert created.status_code == 302, created.get_data(as_text=True)
+    url = created.headers["Location"]
+    added = coordinator.post(
+        f"{url}/rotations",
+        {
+            "rotation-name": "nights",
+            "rotation-type": "daily",
+            "rotation-length": "1",
+            "rotation-start": "2026-03-09T08:00",
+        },
+    )
+    assert added.status_code == 302, added.get_data(as_text=True)
+    rotation_url = added.headers["Location"]
+    for name in ("Ana", "Ben"):
+        response = coordinator.post(
+            f"{rotation_url}/participants", {"participant-person": people[name]}
+        )
+        assert response.status_code == 302
+    return url
+
+
+def on_call_now(page: str) -> str:
+    return re.search(r"<strong>On call now:</strong>\s*(.*?)</p>", page, re.S).group(1).strip()
+
+
+def rotation_of(store: Store) -> Rotation:
+    return store.one(select(Rotation))
+
+
+def test_the_rotation_puts_its_first_participant_on_call(
+    coordinator: Visitor, roster_url: str
+) -> None:
+    page = coordinator.text(roster_url)
+    assert on_call_now(page) == "Ana"
+    assert "07:00" not in on_call_now(page)
+    assert "08:00–24:00" in page and "Ben" in page  # the timeline of today
+
+
+def test_setting_who_is_on_now_changes_the_order_from_now(
+    coordinator: Visitor, roster_url: str, people: dict[str, int], store: Store
+) -> None:
+    rotation = rotation_of(store)
+    response = coordinator.post(
+        f"/admin/rotations/{rotation.id}/on-now", {"onnow-person": people["Ben"]}
+    )
+    assert response.status_code == 302
+    assert on_call_now(coordinator.text(roster_url)) == "Ben"
+    entry = store.all(select(AuditEntry).order_by(AuditEntry.id.desc()))[0]
+    assert entry.entity == "roster" and entry.action == "update"
+    assert entry.new["rotations"][0]["on_now"]["person"] == "Ben"
+    assert "on_now" not in entry.old["rotations"][0]
+
+
+def test_moving_participants_keeps_whoever_is_on_now(
+    coordinator: Visitor, roster_url: str, people: dict[str, int], store: Store
+) -> None:
+    rotation = rotation_of(store)
+    coordinator.post(
+        f"/admin/rotations/{rotation.id}/participants", {"participant-person": people["Cy"]}
+    )
+    coordinator.post(f"/admin/rotations/{rotation.id}/on-now", {"onnow-person": people["Ben"]})
+    with store.scope() as session:
+        places = session.scalars(select(Rotation)).one().participants
+        cy = places[2].id
+    assert (
+        coordinator.post(f"/admin/participants/{cy}/move", {"direction": "up"}).status_code == 302
+    )
+    with store.scope() as session:
+        rotation = session.scalars(select(Rotation)).one()
+        assert [p.person.name for p in rotation.participants] == ["Ana", "Cy", "Ben"]
+        assert rotation.participants[rotation.on_now_index].person.name == "Ben"
+    assert on_call_now(coordinator.text(roster_url)) == "Ben"
+
+
+def test_removing_the_participant_on_now_hands_over_to_the_next(
+    coordinator: Visitor, roster_url: str, people: dict[str, int], store: Store
+) -> None:
+    rotation = rotation_of(store)
+    coordinator.post(
+        f"/admin/rotations/{rotation.id}/participants", {"participant-person": people["Cy"]}
+    )
+    coordinator.post(f"/admin/rotations/{rotation.id}/on-now", {"onnow-person": people["Ben"]})
+    with store.scope() as session:
+        ben = session.scalars(select(Rotation)).one().participants[1].id
+    coordinator.post(f"/admin/participants/{ben}/remove")
+    assert on_call_now(coordinator.text(roster_url)) == "Cy"
+
+
+def test_a_window_leaves_the_other_hours_uncovered(
+    coordinator: Visitor, roster_url: str, store: Store
+) -> None:
+    rotation = rotation_of(store)
+    response = coordinator.post(
+        f"/admin/rotations/{rotation.id}/windows",
+        {
+            "window-days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+            "window-starts": "20:00",
+            "window-ends": "08:00",
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    page = coordinator.text(roster_url)
+    assert on_call_now(page) == "Ana"  # 07:00 is inside the window opened at 20:00
+    assert "08:00–20:00" in page and "no one on call" in page
+    assert "Uncovered: 168.0 h" in page  # 12 h a day for 14 days
+
+
+def test_a_replace_override_swaps_who_is_on_call_on_the_timeline(
+    coordinator: Visitor, roster_url: str, people: dict[str, int], store: Store
+) -> None:
+    response = coordinator.post(
+        f"{roster_url}/overrides",
+        {
+            "override-action": "replace",
+            "override-person": people["Cy"],
+            "override-replaces": people["Ana"],
+            "override-starts": "2026-03-10T06:00",
+            "override-ends": "2026-03-10T08:00",
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    page = coordinator.text(roster_url)
+    assert on_call_now(page) == "Cy"
+    assert "06:00–08:00\n      Cy" in page
+    roster = store.one(select(Roster))
+    entry = store.all(select(AuditEntry).order_by(AuditEntry.id.desc()))[0]
+    assert entry.entity_id == roster.id and entry.old == {"overrides": []}
+    assert entry.new == {
+        "overrides": [
+            {
+                "action": "replace",
+                "person": "Cy",
+                "replaces": "Ana",
+                "from": "2026-03-10T06:00",
+                "to": "2026-03-10T08:00",
+            }
+        ]
+    }
+
+
+def test_an_override_that_ends_before_it_starts_is_refused(
+    coordinator: Visitor, roster_url: str, people: dict[str, int], store: Store
+) -> None:
+    response = coordinator.post(
+        f"{roster_url}/overrides",
+        {
+            "override-action": "add",
+            "override-person": people["Cy"],
+            "override-starts": "2026-03-10T08:00",
+            "override-ends": "2026-03-10T06:00",
+        },
+    )
+    assert response.status_code == 400
+    assert "An override must end after it starts." in response.get_data(as_text=True)
+    assert store.one(select(Roster)).id  # unchanged
+    assert (
+        store.all(select(AuditEntry).where(AuditEntry.entity == "roster"))[-1].new.get("overrides")
+        is None
+    )
+
+
+def test_the_escalation_policy_steps_and_repeats(
+    coordinator: Visitor, roster_url: str, people: dict[str, int], store: Store
+) -> None:
+    assert (
+        coordinator.post(
+            f"{roster_url}/steps", {"step-notify": "on-call", "step-wait": "5m"}
+        ).status_code
+        == 302
+    )
+    refused = coordinator.post(f"{roster_url}/steps", {"step-notify": "person", "step-wait": "5m"})
+    assert refused.status_code == 400 and "Pick a person" in refused.get_data(as_text=True)
+    bad_wait = coordinator.post(f"{roster_url}/steps", {"step-notify": "all", "step-wait": "soon"})
+    assert bad_wait.status_code == 400 and "is not a duration" in bad_wait.get_data(as_text=True)
+    coordinator.post(
+        f"{roster_url}/steps",
+        {"step-notify": "person", "step-person": people["Cy"], "step-wait": "10m"},
+    )
+    last = store.all(select(EscalationStep).order_by(EscalationStep.position))[-1]
+    coordinator.post(f"/admin/steps/{last.id}/move", {"direction": "up"})
+    coordinator.post(f"{roster_url}/repeat", {"policy-repeat": "2"})
+    steps = store.all(select(EscalationStep).order_by(EscalationStep.position))
+    assert [(s.notify, s.wait_seconds) for s in steps] == [("person", 600), ("on-call", 300)]
+    assert store.one(select(Roster)).escalation_repeat == 2
+    page = coordinator.text(roster_url)
+    assert "Page <strong>Cy</strong>, then wait 10m." in page
+
+
+def test_deleting_a_roster_needs_the_confirmation(
+    coordinator: Visitor, roster_url: str, store: Store
+) -> None:
+    coordinator.post(f"{roster_url}/delete")
+    assert len(store.all(select(Roster))) == 1
+    assert coordinator.post(f"{roster_url}/delete", {"confirm": "yes"}).status_code == 302
+    assert store.all(select(Roster)) == []
+    entry = store.all(select(AuditEntry).order_by(AuditEntry.id.desc()))[0]
+    assert entry.action == "delete" and entry.old["name"] == "Advocates" and entry.new is None
+
+
+def test_roster_and_people_names_with_markup_are_escaped(
+    coordinator: Visitor, store: Store, people: dict[str, int], roster_url: str
+) -> None:
+    with store.scope() as session:
+        session.get(Person, people["Ana"]).name = "<script>alert('ana')</script>"
+        session.scalars(select(Roster)).one().name = "<b>Advocates</b>"
+    rotation = rotation_of(store)
+    for url in (roster_url, "/admin/rosters", f"/admin/rotations/{rotation.id}"):
+        page = coordinator.text(url)
+        assert "<script>alert" not in page and "<b>Advocates" not in page
+        assert "&lt;script&gt;" in page or "&lt;b&gt;Advocates" in page
+
+
+def test_unknown_rosters_and_rotations_are_not_found(coordinator: Visitor) -> None:
+    assert coordinator.get("/admin/rosters/999").status_code == 404
+    assert coordinator.get("/admin/rotations/999").status_code == 404
+    assert coordinator.post("/admin/participants/999/remove").status_code == 404
