@@ -30,6 +30,7 @@ class Area:
 
 
 AREAS = (
+    Area("views_now", "admin.now_page", "Now"),
     Area("views_people", "admin.people", "People"),
     Area("views_rosters", "admin.rosters", "Rosters"),
     Area("views_agencies", "admin.agencies", "Agencies"),

@@ -1,0 +1,107 @@
+"""The Now board: on call per roster, next handoffs, open requests; refreshed in place."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from flask import Flask
+
+from dispatcher.clock import ManualClock
+from dispatcher.flows.models import Incident, Need, Page
+from dispatcher.rosters.models import Agency, Person, Roster, Rotation, RotationParticipant
+from tests.admin.conftest import Store, Visitor
+
+# The clock stands at Tue 10 Mar 2026 12:00 UTC = 07:00 in Chicago (CDT).
+
+
+@pytest.fixture
+def night(store: Store, clock: ManualClock) -> None:
+    """A daily roster (Ana, then Ben at 08:00) and one open request paging Ana then Ben."""
+    with store.scope() as session:
+        ana = Person(name="Ana", phone="+12625550101", languages=[], skills=[])
+        ben = Person(name="Ben", phone="+12625550102", languages=[], skills=[])
+        roster = Roster(name="Advocates", kind="advocate", timezone="America/Chicago")
+        rotation = Rotation(name="days", type="daily", length=1, start=datetime(2026, 3, 9, 8))
+        rotation.participants = [
+            RotationParticipant(person=ana, position=0),
+            RotationParticipant(person=ben, position=1),
+        ]
+        roster.rotations.append(rotation)
+        agency = Agency(name="Racine PD", kind="police", enrollment_code="RPD-1")
+        session.add_all([ana, ben, roster, agency])
+        session.flush()
+        opened = clock.now() - timedelta(minutes=12)
+        incident = Incident(
+            code="K7Q4",
+            agency_id=agency.id,
+            opened_at=opened,
+            last_activity_at=opened,
+            tags=["lang:es"],
+        )
+        need = Need(
+            kind="advocate",
+            roster_id=roster.id,
+            state="paging",
+            policy={"steps": [{"notify": "on-call", "wait": 300, "person": None}] * 3, "repeat": 1},
+            step_index=1,
+            depth=2,
+        )
+        need.pages = [
+            Page(person_id=ana.id, step_index=0, state="declined", paged_at=opened),
+            Page(
+                person_id=ben.id, step_index=1, state="open", paged_at=opened + timedelta(minutes=5)
+            ),
+        ]
+        incident.needs.append(need)
+        session.add(incident)
+
+
+def test_the_board_shows_who_is_on_call_and_the_next_handoff(
+    coordinator: Visitor, night: None
+) -> None:
+    page = coordinator.text("/admin/")
+    assert "Now: <strong>Ana</strong>" in page
+    assert "Tue 10 Mar 2026, 08:00 CDT: Ben" in page
+    assert "Wed 11 Mar 2026, 08:00" not in page  # beyond the next 24 hours
+
+
+def test_the_board_shows_open_requests_with_their_escalation(
+    coordinator: Visitor, night: None
+) -> None:
+    page = coordinator.text("/admin/")
+    assert "K7Q4" in page and "Racine PD" in page and "Spanish" in page
+    assert "12 min ago" in page
+    assert "Step 2 of 3, round 1; deepest step reached 2." in page
+    assert 'Ana <span class="muted">(declined, 12 min ago)</span>' in page
+    assert 'Ben <span class="muted">(open, 7 min ago)</span>' in page
+    assert "+1262555" not in page and "555-01" not in page  # the board shows no numbers
+
+
+def test_the_fragment_is_the_board_alone_and_the_page_loads_the_script(
+    coordinator: Visitor, night: None
+) -> None:
+    page = coordinator.text("/admin/")
+    assert 'data-refresh-url="/admin/now/board"' in page
+    assert 'src="/admin/static/admin/refresh.js"' in page
+    assert '<meta http-equiv="refresh"' in page  # inside <noscript>
+    fragment = coordinator.text("/admin/now/board")
+    assert "<html" not in fragment and "K7Q4" in fragment
+
+
+def test_refreshing_the_board_does_not_keep_a_session_alive(
+    app: Flask, coordinator: Visitor, clock: ManualClock
+) -> None:
+    idle = app.extensions["dispatcher"].settings.session_idle
+    for _ in range(4):
+        clock.advance(idle / 3)
+        coordinator.get("/admin/now/board")
+        coordinator.get("/admin/?auto=1")
+    response = coordinator.get("/admin/now/board")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/admin/login")
+
+
+def test_with_no_rosters_and_no_requests_the_board_says_so(coordinator: Visitor) -> None:
+    page = coordinator.text("/admin/")
+    assert "No open requests." in page and "No rosters yet." in page
