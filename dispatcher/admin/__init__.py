@@ -34,6 +34,7 @@ AREAS = (
     Area("views_people", "admin.people", "People"),
     Area("views_rosters", "admin.rosters", "Rosters"),
     Area("views_agencies", "admin.agencies", "Agencies"),
+    Area("views_rosterfile", "admin.roster_file", "Roster file"),
     Area("views_accounts", "admin.accounts", "Accounts"),
     Area("views_accounts", "admin.audit_log", "Audit log"),
 )

@@ -192,6 +192,20 @@ def _csrf_failed(error: CSRFError) -> ResponseReturnValue:
     return render_template("admin/error.html", title="Form refused", message=message), 400
 
 
+@blueprint.errorhandler(403)
+def _forbidden(_error: Exception) -> ResponseReturnValue:
+    """The account's role may not open this page."""
+    message = "Your account's role does not allow this page. Ask an admin if you need it."
+    return render_template("admin/error.html", title="Not allowed", message=message), 403
+
+
+@blueprint.errorhandler(404)
+def _not_found(_error: Exception) -> ResponseReturnValue:
+    """Nothing here (a deleted roster, a mistyped address)."""
+    message = "There is nothing at this address; it may have been deleted."
+    return render_template("admin/error.html", title="Not found", message=message), 404
+
+
 @blueprint.route("/login", methods=["GET", "POST"])
 def login() -> ResponseReturnValue:
     """Sign in with email and password; too many failures lock the account and address."""
