@@ -23,7 +23,9 @@ from dispatcher.rosters.schedule import (
     Shift,
     Window,
     apply_overrides,
+    cut_by_spans,
     in_windows,
+    join_runs,
     local_to_utc,
     local_wall,
     on_call_within,
@@ -31,6 +33,7 @@ from dispatcher.rosters.schedule import (
 )
 
 __all__ = [
+    "ON_CALL_HORIZON",
     "OVERRIDE_ACTIONS",
     "ROTATION_TYPES",
     "WEEKDAYS",
@@ -54,10 +57,16 @@ ROTATION_TYPES = ("hourly", "daily", "weekly", "monthly")
 
 _DAYS_PER_UNIT = {"daily": 1, "weekly": 7}
 _TICK = timedelta(microseconds=1)
-# on_call_periods widens its view by this much around [a, b), doubling while a period
-# touches the edge of the view, up to the cap (beyond it a period is cut at the view).
-_FIRST_MARGIN = timedelta(days=8)
-_MAX_MARGIN = timedelta(days=8 * 2**7)
+# How far beyond [a, b) on_call_periods follows a period before cutting it (one person
+# always on call has a single endless period). It looks one shift and a day out first,
+# then doubles the view on each side where a period reaches its edge.
+ON_CALL_HORIZON = timedelta(days=1024)
+_LONGEST_UNIT = {
+    "hourly": timedelta(hours=1),
+    "daily": timedelta(days=1),
+    "weekly": timedelta(weeks=1),
+    "monthly": timedelta(days=31),
+}
 
 
 @dataclass(frozen=True)
@@ -66,7 +75,8 @@ class RotationSpec:
 
     ``start`` is the naive local wall time of handoff 0 in ``zone``. ``on_now_at`` (aware)
     and ``on_now_index`` record a coordinator's "participants[on_now_index] is on now": the
-    order continues from that participant on the same grid (an index past the end wraps).
+    order continues from that participant on the same grid (an index past the end wraps;
+    set before handoff 0, that participant takes the first shift).
     Raises ValueError on an unknown type, a length below 1, an aware ``start``, a naive
     ``on_now_at`` or only one of the two ``on_now`` fields.
     """
@@ -112,8 +122,8 @@ def _split_index(spec: RotationSpec, split_at: datetime | None) -> int | None:
 def handoff_at(spec: RotationSpec, k: int) -> datetime:
     """Return the aware UTC instant of handoff ``k`` (k >= 0; handoff 0 is ``start``).
 
-    hourly: real elapsed hours from handoff 0 (an hour is an hour, as in GoAlert, so the
-    local hour of the handoffs moves by the DST shift when the clocks change); daily and
+    hourly: real elapsed hours from handoff 0 (an hour is an hour: every shift lasts
+    ``length`` hours, and the local hour of the handoffs moves when the clocks do); daily and
     weekly: the wall time of ``start`` on the local date k*length days or weeks later;
     monthly: that wall time on the same day of the month k*length months later, clamped to
     the month's last day (31 Jan, 28 Feb, 31 Mar). Raises ValueError if k < 0.
@@ -219,22 +229,30 @@ def duty_periods(spec: RotationSpec, a: datetime, b: datetime) -> list[Shift]:
     periods are the shifts. Periods are not cut at ``a`` or ``b``.
     """
     a, b = as_utc(a), as_utc(b)
-    shifts = rotation_shifts(spec, a, b)
+    return _within_windows(spec, rotation_shifts(spec, a, b), a, b)
+
+
+def _within_windows(
+    spec: RotationSpec, shifts: list[Shift], a: datetime, b: datetime
+) -> list[Shift]:
+    """Cut sorted, disjoint ``shifts`` by the windows; keep the pieces overlapping [a, b)."""
     if not spec.windows or not shifts:
         return shifts
     spans = window_spans(spec.windows, spec.zone, shifts[0].start, shifts[-1].end)
-    periods: list[Shift] = []
-    first = 0
-    for shift in shifts:
-        while first < len(spans) and spans[first][1] <= shift.start:
-            first += 1
-        for opens, closes in spans[first:]:
-            if opens >= shift.end:
-                break
-            start, end = max(opens, shift.start), min(closes, shift.end)
-            if end > a and start < b:
-                periods.append(Shift(start, end, shift.person_id))
-    return periods
+    return cut_by_spans(shifts, spans, a, b)
+
+
+def _duty_in_view(spec: RotationSpec, lo: datetime, hi: datetime) -> list[Shift]:
+    """Return the duty within [lo, hi) with one person's back-to-back shifts joined.
+
+    A rotation whose places all belong to one person is one endless run, built in O(1)
+    however far the view reaches.
+    """
+    people = set(spec.participants)
+    if len(people) == 1 and spec._first < hi:
+        endless = Shift(max(spec._first, lo), hi, people.pop())
+        return _within_windows(spec, [endless], lo, hi)
+    return _within_windows(spec, join_runs(rotation_shifts(spec, lo, hi)), lo, hi)
 
 
 def on_duty_at(spec: RotationSpec, t: datetime) -> int | None:
@@ -276,22 +294,36 @@ def on_call_periods(
     """Return every period someone is on call overlapping [a, b), sorted by (start, person).
 
     Duty periods of all rotations with overrides applied, merged per person (overlapping or
-    touching periods become one). Periods are whole, not cut at ``a`` or ``b``, unless one
-    runs on for more than about three years beyond them (then it is cut there).
+    touching periods become one). Periods are whole, not cut at ``a`` or ``b``, except that
+    one running on for more than ON_CALL_HORIZON beyond them (about 2.8 years) is cut there.
     """
     a, b = as_utc(a), as_utc(b)
-    if b <= a:
-        return []
-    margin = _FIRST_MARGIN
-    while True:
-        view = (a - margin, b + margin)
-        duty = [p for spec in rotations for p in duty_periods(spec, *view)]
+    margin = timedelta(days=1) + max(
+        (_LONGEST_UNIT[spec.type] * spec.length for spec in rotations), default=timedelta(0)
+    )
+    view: tuple[datetime, datetime] | None = (a - margin, b + margin)
+    periods: list[Shift] = []
+    while view is not None and b > a:
+        duty = [p for spec in rotations for p in _duty_in_view(spec, *view)]
         periods = [p for p in on_call_within(duty, overrides, *view) if p.end > a and p.start < b]
-        if margin >= _MAX_MARGIN or not any(
-            p.start == view[0] or p.end == view[1] for p in periods
-        ):
-            return periods
-        margin *= 2
+        view = _widened(view, a, b, periods)
+    return periods
+
+
+def _widened(
+    view: tuple[datetime, datetime], a: datetime, b: datetime, periods: list[Shift]
+) -> tuple[datetime, datetime] | None:
+    """Return the view doubled on each side a period reaches, or None if none needs it."""
+    lo, hi = view
+    earlier = a - lo < ON_CALL_HORIZON and any(p.start == lo for p in periods)
+    later = hi - b < ON_CALL_HORIZON and any(p.end == hi for p in periods)
+    if not (earlier or later):
+        return None
+    if earlier:
+        lo = a - min(2 * (a - lo), ON_CALL_HORIZON)
+    if later:
+        hi = b + min(2 * (hi - b), ON_CALL_HORIZON)
+    return lo, hi
 
 
 def next_handoffs(

@@ -184,6 +184,38 @@ class OverrideSpec:
         return self.start <= t < self.end
 
 
+def join_runs(shifts: Iterable[Shift]) -> list[Shift]:
+    """Join each run of sorted shifts in which one person hands over to themself."""
+    runs: list[Shift] = []
+    for shift in shifts:
+        if runs and runs[-1].person_id == shift.person_id and runs[-1].end == shift.start:
+            runs[-1] = Shift(runs[-1].start, shift.end, shift.person_id)
+        else:
+            runs.append(shift)
+    return runs
+
+
+def cut_by_spans(
+    shifts: Sequence[Shift], spans: Sequence[Span], a: datetime, b: datetime
+) -> list[Shift]:
+    """Return the pieces of sorted, disjoint ``shifts`` inside sorted, disjoint ``spans``.
+
+    Only the pieces overlapping [a, b) are kept, whole.
+    """
+    pieces: list[Shift] = []
+    first = 0
+    for shift in shifts:
+        while first < len(spans) and spans[first][1] <= shift.start:
+            first += 1
+        for opens, closes in spans[first:]:
+            if opens >= shift.end:
+                break
+            start, end = max(opens, shift.start), min(closes, shift.end)
+            if end > a and start < b:
+                pieces.append(Shift(start, end, shift.person_id))
+    return pieces
+
+
 def apply_overrides(rotation: set[int], active: Sequence[OverrideSpec]) -> set[int]:
     """Return the on-call set: ``rotation`` with replaces, then removes, then adds applied."""
     replacing = [o for o in active if o.action == "replace" and o.replaces_id in rotation]
