@@ -369,7 +369,6 @@ def test_replace_and_remove_act_on_the_rotation_then_add() -> None:
         ("add", None, None, "2026-03-08 00:00", "person_id"),
         ("replace", 1, None, "2026-03-08 00:00", "replaces_id"),
         ("add", 1, 2, "2026-03-08 00:00", "replaces_id"),
-        ("add", 1, None, "2026-03-07 00:00", "end after"),
     ],
 )
 def test_an_override_that_cannot_apply_is_refused(
@@ -378,3 +377,15 @@ def test_an_override_that_cannot_apply_is_refused(
     """Bad overrides fail when built, saying why."""
     with pytest.raises(ValueError, match=message):
         OverrideSpec(action, person, replaces, utc("2026-03-07 00:00"), utc(end))
+
+
+def test_an_override_ending_before_it_starts_never_applies() -> None:
+    """A stored override with end <= start changes nothing rather than failing the lookup."""
+    backwards = [override("remove", 2, "2026-03-07 19:00", "2026-03-07 15:00")]
+    at = utc("2026-03-07 16:00")
+    assert on_call_at(BOTH, backwards, at) == {2}
+    assert on_call_periods(BOTH, backwards, at, at + TICK) == on_call_periods(
+        BOTH, (), at, at + TICK
+    )
+    with pytest.raises(ValueError, match="naive"):
+        OverrideSpec("add", 1, None, datetime(2026, 3, 7), utc("2026-03-08 00:00"))
