@@ -52,6 +52,7 @@ class _DummyHash:
     """A hash of a random password, made on first use with the current hasher."""
 
     def __init__(self) -> None:
+        """Nothing is hashed until first use."""
         self._value: tuple[PasswordHasher, str] | None = None
 
     def get(self) -> str:

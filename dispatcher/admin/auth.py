@@ -60,6 +60,7 @@ class Account:
     is_anonymous = False
 
     def __init__(self, user: User) -> None:
+        """Copy what the pages need of ``user`` (never its password hash)."""
         self.id = user.id
         self.email = user.email
         self.role = user.role
@@ -106,8 +107,11 @@ def roles_required(*roles: str) -> Callable[[F], F]:
     allowed = frozenset({*roles, "admin"})
 
     def decorate(view: F) -> F:
+        """Wrap ``view`` in the check."""
+
         @wraps(view)
         def guarded(*args: Any, **kwargs: Any) -> Any:
+            """Run the view for an allowed account only."""
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
             if current_user.role not in allowed:

@@ -61,8 +61,10 @@ def save_rotation(
     rotation: Rotation | None,
     fields: tuple[str, str, int, datetime],
 ) -> Rotation:
-    """Create a rotation (``rotation`` None) or change it; ``fields`` are name, type,
-    length and start (naive wall time in the roster's zone)."""
+    """Create a rotation (``rotation`` None) or change it.
+
+    ``fields`` are the name, type, length and start (naive wall time in the roster's zone).
+    """
     name, kind, length, start = fields
     name = name.strip()
     if not name or kind not in ROTATION_TYPES or length < 1 or start.tzinfo is not None:

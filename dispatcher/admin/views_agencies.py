@@ -53,20 +53,9 @@ def agencies() -> ResponseReturnValue:
     """Every agency with its code and officer count; add an agency."""
     form = AgencyForm()
     if form.validate_on_submit():
-        name = form.name.data.strip()
-        if db().scalar(select(Agency.id).where(Agency.name == name)) is not None:
-            form.name.errors.append("An agency has this name already.")
-        else:
-            kind = form.kind.data.strip().lower()
-            agency = Agency(name=name, kind=kind, enrollment_code=new_enrollment_code(db()))
-            db().add(agency)
-            db().flush()
-            record_change("create", "agency", agency.id, None, agency_table(agency))
-            db().commit()
-            flash(
-                f"Added {agency.name}; its enrollment code is {agency.enrollment_code}.", "success"
-            )
-            return redirect(url_for("admin.agency", agency_id=agency.id))
+        created = _create_agency(form)
+        if created is not None:
+            return redirect(url_for("admin.agency", agency_id=created.id))
     active = (
         select(Officer.agency_id, func.count())
         .where(Officer.revoked_at.is_(None))
@@ -77,6 +66,22 @@ def agencies() -> ResponseReturnValue:
     return render_template(
         "admin/agencies.html", agencies=found, counts=counts, form=form, title="Agencies"
     )
+
+
+def _create_agency(form: AgencyForm) -> Agency | None:
+    """Add the agency the form describes, with a new code; None (name taken) if refused."""
+    name = form.name.data.strip()
+    if db().scalar(select(Agency.id).where(Agency.name == name)) is not None:
+        form.name.errors.append("An agency has this name already.")
+        return None
+    kind = form.kind.data.strip().lower()
+    agency = Agency(name=name, kind=kind, enrollment_code=new_enrollment_code(db()))
+    db().add(agency)
+    db().flush()
+    record_change("create", "agency", agency.id, None, agency_table(agency))
+    db().commit()
+    flash(f"Added {agency.name}; its enrollment code is {agency.enrollment_code}.", "success")
+    return agency
 
 
 @blueprint.route("/agencies/<int:agency_id>", methods=["GET", "POST"])

@@ -95,6 +95,7 @@ def _apply(text: str, name: str) -> ApplySummary:
         old: dict[str, object] | None,
         new: dict[str, object] | None,
     ) -> object:
+        """Record one change at the upload's instant."""
         return record(session, actor, action, entity, entity_id, old, new, at)
 
     return apply_roster_file(db(), data, who, audit)

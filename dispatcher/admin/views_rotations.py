@@ -62,6 +62,7 @@ def rotation_add(roster_id: int) -> ResponseReturnValue:
     added: list[Rotation] = []
 
     def add() -> None:
+        """Add the rotation and keep it, to go to its page."""
         added.append(save_rotation(db(), roster, None, _fields(form)))
 
     if form.validate_on_submit() and edit_roster(roster, add, "Added the rotation.", form):
