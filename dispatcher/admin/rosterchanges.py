@@ -174,25 +174,20 @@ def add_override(
     starts_at, ends_at = period
     if action != "replace":
         replaced = None
+    elif replaced is None or replaced.id == person.id:
+        raise ValidationError("a replace needs the person replaced, who is someone else")
+    if ends_at <= starts_at:
+        raise ValidationError("an override must end after it starts")
     try:
         OverrideSpec(action, person.id, replaced.id if replaced else None, starts_at, ends_at)
     except ValueError as exc:
-        raise ValidationError(_override_problem(action, starts_at, ends_at, exc)) from None
+        raise ValidationError(str(exc)) from None
     override = Override(
         action=action, person=person, replaces=replaced, starts_at=starts_at, ends_at=ends_at
     )
     roster.overrides.append(override)
     session.flush()
     return override
-
-
-def _override_problem(action: str, starts_at: datetime, ends_at: datetime, exc: Exception) -> str:
-    """A plain sentence for a refused override."""
-    if ends_at <= starts_at:
-        return "an override must end after it starts"
-    if action == "replace":
-        return "a replace needs the person replaced, who is not the same person"
-    return str(exc)
 
 
 def remove_override(session: Session, roster: Roster, override: Override) -> None:

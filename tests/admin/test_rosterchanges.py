@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy.orm import Session
@@ -101,3 +101,30 @@ def test_steps_move_and_renumber(session: Session, rotation: Rotation) -> None:
     assert [(s.notify, s.position) for s in roster.steps] == [("all", 0), ("next", 1)]
     with pytest.raises(ValidationError):
         changes.add_step(session, roster, "person", None, 300)
+
+
+@pytest.mark.parametrize(
+    ("action", "replaced", "hours", "message"),
+    [
+        ("replace", None, 2, "a replace needs the person replaced"),
+        ("replace", "A", 2, "a replace needs the person replaced"),
+        ("add", None, 0, "an override must end after it starts"),
+        ("remove", None, -1, "an override must end after it starts"),
+    ],
+)
+def test_overrides_that_cannot_apply_are_refused(
+    session: Session,
+    rotation: Rotation,
+    clock: ManualClock,
+    action: str,
+    replaced: str | None,
+    hours: int,
+    message: str,
+) -> None:
+    people = {p.person.name: p.person for p in rotation.participants}
+    period = (clock.now(), clock.now() + timedelta(hours=hours))
+    with pytest.raises(ValidationError, match=message):
+        changes.add_override(
+            session, rotation.roster, action, (people["A"], people.get(replaced or "")), period
+        )
+    assert rotation.roster.overrides == []
