@@ -34,6 +34,8 @@ AREAS = (
     Area("views_people", "admin.people", "People"),
     Area("views_rosters", "admin.rosters", "Rosters"),
     Area("views_agencies", "admin.agencies", "Agencies"),
+    Area("views_calllog", "admin.call_log", "Call log"),
+    Area("views_stats", "admin.statistics", "Statistics"),
     Area("views_rosterfile", "admin.roster_file", "Roster file"),
     Area("views_accounts", "admin.accounts", "Accounts"),
     Area("views_accounts", "admin.audit_log", "Audit log"),

@@ -1,0 +1,154 @@
+"""Statistics per month or quarter: charts and a table, and the funder export (CSV).
+
+Viewers may open these pages (and nothing with phone numbers). The numbers come from the
+call log, the rosters' schedules and the anonymous counts; see ``flows.stats``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime, timedelta
+
+from flask import Response, flash, render_template, request
+from flask.typing import ResponseReturnValue
+from sqlalchemy import func, select
+
+from dispatcher import web
+from dispatcher.admin import blueprint
+from dispatcher.admin.auth import roles_required
+from dispatcher.admin.charts import coverage_chart, needs_chart, services_chart, stylesheet
+from dispatcher.admin.pages import db, now, record_change
+from dispatcher.admin.stats import FunderCell, exact_text, funder_cells, measures
+from dispatcher.flows.models import AnonymousCount, CallLogEntry
+from dispatcher.flows.stats import (
+    PERIOD_KINDS,
+    Coverage,
+    Figures,
+    Period,
+    covered_time,
+    figures,
+    parse_month,
+    period_of,
+)
+from dispatcher.rosters.models import Roster
+from dispatcher.rosters.rotation import on_call_periods
+from dispatcher.rosters.service import roster_specs
+
+READERS = ("viewer", "coordinator")
+FUNDER_COLUMNS = ("period", "measure", "value", "unit", "note")
+# The small layout rules of the reports (the filter row) beside the charts' styling.
+REPORT_CSS = """
+form.filters { display: flex; flex-wrap: wrap; gap: 0 1rem; align-items: end; }
+ul.plain { list-style: none; margin: 0; padding: 0; }
+.charts { display: grid; gap: 1rem; grid-template-columns: repeat(auto-fit, minmax(20rem, 1fr)); }
+.charts figure { margin: 0; }
+td.number { text-align: right; font-variant-numeric: tabular-nums; }
+"""
+
+
+@blueprint.get("/statistics")
+@roles_required(*READERS)
+def statistics() -> ResponseReturnValue:
+    """The chosen period's charts and table."""
+    period = _chosen_period()
+    found = period_figures(period)
+    charts = {
+        "needs": needs_chart(found),
+        "services": services_chart(found),
+        "coverage": coverage_chart(found) if found.coverage else None,
+    }
+    return render_template(
+        "admin/stats.html",
+        period=period,
+        figures=found,
+        rows=[(m.name, exact_text(m)) for m in measures(found)],
+        charts=charts,
+        kinds=PERIOD_KINDS,
+        partial=period.bounds(web.runtime().settings.zone)[1] > now(),
+        title=f"Statistics, {period.label}",
+    )
+
+
+@blueprint.get("/statistics/funder.csv")
+@roles_required(*READERS)
+def statistics_funder_export() -> ResponseReturnValue:
+    """The period's table for funders: small counts suppressed (the export is audited)."""
+    period = _chosen_period()
+    cells = funder_cells(measures(period_figures(period)))
+    record_change("export", "statistics", None, None, {"period": period.key, "funder": True})
+    db().commit()
+    return Response(
+        funder_csv(period, cells),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="statistics-{period.key}.csv"'},
+    )
+
+
+@blueprint.get("/reports.css")
+@roles_required(*READERS)
+def reports_stylesheet() -> ResponseReturnValue:
+    """The charts' styling and the reports' layout, served from here (no inline styles)."""
+    return Response(stylesheet() + REPORT_CSS, mimetype="text/css")
+
+
+def funder_csv(period: Period, cells: list[FunderCell]) -> str:
+    """The funder export: one row per measure, with the period, unit and a note."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(FUNDER_COLUMNS)
+    writer.writerows([period.label, c.measure, c.value, c.unit, c.note] for c in cells)
+    return out.getvalue()
+
+
+def period_figures(period: Period) -> Figures:
+    """The numbers of ``period``: requests opened in it, roster hours up to now, texts."""
+    zone = web.runtime().settings.zone
+    start, end = period.bounds(zone)
+    rows = db().scalars(
+        select(CallLogEntry).where(
+            CallLogEntry.opened_hour >= start, CallLogEntry.opened_hour < end
+        )
+    )
+    return figures(rows, zone, _coverage(start, min(end, now())), _unknown_texts(period))
+
+
+def _coverage(start: datetime, end: datetime) -> list[Coverage]:
+    """Each roster's covered and uncovered time in [start, end) (zero when it is empty)."""
+    span = max(end - start, timedelta())
+    found = []
+    for roster in db().scalars(select(Roster).order_by(Roster.name)):
+        covered = timedelta()
+        if span:
+            rotations, overrides = roster_specs(db(), roster)
+            periods = on_call_periods(rotations, overrides, start, end)
+            covered = covered_time(((p.start, p.end) for p in periods), start, end)
+        found.append(Coverage(roster.name, covered, span - covered))
+    return found
+
+
+def _unknown_texts(period: Period) -> int:
+    """Texts from unknown numbers counted on the period's days (days are UTC dates)."""
+    total = db().scalar(
+        select(func.coalesce(func.sum(AnonymousCount.count), 0)).where(
+            AnonymousCount.kind == "unknown_sender",
+            AnonymousCount.day >= period.first,
+            AnonymousCount.day < period.after,
+        )
+    )
+    return int(total or 0)
+
+
+def _chosen_period() -> Period:
+    """The period in the query string (``by`` month or quarter, ``month`` YYYY-MM).
+
+    Without one, the current month in the display zone; a bad one falls back to it, said so.
+    """
+    today = now().astimezone(web.runtime().settings.zone).date()
+    kind = request.args.get("by", "month")
+    text = request.args.get("month", "").strip()
+    try:
+        return period_of(kind, parse_month(text) if text else today)
+    except ValueError:
+        flash("That is not a period this page knows; showing this month.", "error")
+        return period_of("month", today)

@@ -1,0 +1,230 @@
+"""Statistics over the call log for a month or a quarter: pure functions of rows and a zone.
+
+Rows are call-log entries (anything with their fields). Instants are aware UTC; a period is
+a calendar month or quarter of local dates in the display zone. Nothing here reads the
+database or the clock.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from dispatcher.clock import as_utc
+from dispatcher.rosters.schedule import local_to_utc
+
+NEED_KINDS = ("advocate", "room", "ride")
+PERIOD_KINDS = ("month", "quarter")
+# Night is 22:00 (inclusive) to 06:00 (exclusive), local wall time of the opening hour.
+NIGHT_FROM, NIGHT_UNTIL = time(22), time(6)
+
+
+class LoggedRequest(Protocol):
+    """The fields of a call-log entry that the statistics read."""
+
+    opened_hour: datetime
+    seconds_to_accept: int | None
+    needs: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Period:
+    """A calendar month or quarter: the local dates from ``first`` up to ``after``."""
+
+    kind: str
+    first: date
+
+    @property
+    def after(self) -> date:
+        """The first local date after the period."""
+        return _add_months(self.first, 1 if self.kind == "month" else 3)
+
+    @property
+    def key(self) -> str:
+        """``2026-03`` for a month, ``2026-Q1`` for a quarter."""
+        if self.kind == "month":
+            return f"{self.first:%Y-%m}"
+        return f"{self.first.year}-Q{(self.first.month - 1) // 3 + 1}"
+
+    @property
+    def label(self) -> str:
+        """``March 2026`` or ``Q1 2026 (January to March)``."""
+        if self.kind == "month":
+            return f"{self.first:%B %Y}"
+        last = _add_months(self.first, 2)
+        return (
+            f"Q{(self.first.month - 1) // 3 + 1} {self.first.year} ({self.first:%B} to {last:%B})"
+        )
+
+    def bounds(self, zone: ZoneInfo) -> tuple[datetime, datetime]:
+        """The period as UTC instants [start, end): local midnights in ``zone``."""
+        start = datetime.combine(self.first, time())
+        end = datetime.combine(self.after, time())
+        return local_to_utc(start, zone), local_to_utc(end, zone)
+
+    def previous(self) -> Period:
+        """The period of the same kind just before this one."""
+        return Period(self.kind, _add_months(self.first, -1 if self.kind == "month" else -3))
+
+    def following(self) -> Period:
+        """The period of the same kind just after this one."""
+        return Period(self.kind, self.after)
+
+
+def period_of(kind: str, day: date) -> Period:
+    """The month or quarter (``kind``) holding local date ``day``; ValueError on a bad kind."""
+    if kind not in PERIOD_KINDS:
+        raise ValueError(f"a period is a month or a quarter, not {kind!r}")
+    month = day.month if kind == "month" else (day.month - 1) // 3 * 3 + 1
+    return Period(kind, date(day.year, month, 1))
+
+
+def parse_month(text: str) -> date:
+    """The first day of month ``YYYY-MM``; ValueError for anything else."""
+    year, sep, month = text.strip().partition("-")
+    if not (sep and len(year) == 4 and year.isdigit() and month.isdigit() and len(month) == 2):
+        raise ValueError(f"not a month (YYYY-MM): {text!r}")
+    return date(int(year), int(month), 1)
+
+
+def _add_months(day: date, months: int) -> date:
+    """The first of the month ``months`` after (or before) ``day``'s month."""
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def median(values: Sequence[float]) -> float | None:
+    """The median (the mean of the two middle values for an even count); None when empty."""
+    return percentile(values, 50)
+
+
+def percentile(values: Sequence[float], q: float) -> float | None:
+    """The ``q``-th percentile, linear between closest ranks (as spreadsheets' PERCENTILE).
+
+    None when ``values`` is empty; ValueError when ``q`` is outside 0..100.
+    """
+    if not 0 <= q <= 100:
+        raise ValueError("a percentile lies between 0 and 100")
+    ordered = sorted(values)
+    if not ordered:
+        return None
+    rank = (len(ordered) - 1) * q / 100
+    low, high = math.floor(rank), math.ceil(rank)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def is_night(instant: datetime, zone: ZoneInfo) -> bool:
+    """True when ``instant`` falls between 22:00 and 06:00 local wall time in ``zone``."""
+    wall = as_utc(instant).astimezone(zone).time()
+    return wall >= NIGHT_FROM or wall < NIGHT_UNTIL
+
+
+def covered_time(
+    periods: Iterable[tuple[datetime, datetime]], start: datetime, end: datetime
+) -> timedelta:
+    """How much of [start, end) lies in at least one of ``periods`` (each [from, to))."""
+    clipped = sorted(
+        (max(as_utc(a), start), min(as_utc(b), end)) for a, b in periods if a < end and b > start
+    )
+    total, reach = timedelta(), start
+    for a, b in clipped:
+        if b > reach:
+            total += b - max(a, reach)
+            reach = b
+    return total
+
+
+@dataclass(frozen=True)
+class NeedCounts:
+    """Needs of one kind in a period: filled (accepted) and unfilled (everything else)."""
+
+    kind: str
+    filled: int
+    unfilled: int
+
+    @property
+    def total(self) -> int:
+        """Every need of this kind."""
+        return self.filled + self.unfilled
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """A roster's hours in a period with someone on call (covered) and with no one."""
+
+    roster: str
+    covered: timedelta
+    uncovered: timedelta
+
+
+@dataclass(frozen=True)
+class Figures:
+    """A period's numbers. Times to accept are seconds over the requests accepted."""
+
+    requests: int
+    night: int
+    needs: tuple[NeedCounts, ...]
+    accept_times: tuple[int, ...]
+    active_advocates: int
+    coverage: tuple[Coverage, ...] = ()
+    unknown_texts: int = 0
+
+    def need(self, kind: str) -> NeedCounts:
+        """The counts of need ``kind`` (zeros when none was asked for)."""
+        return next((n for n in self.needs if n.kind == kind), NeedCounts(kind, 0, 0))
+
+    @property
+    def accepted(self) -> int:
+        """Requests someone accepted (those with a time to accept)."""
+        return len(self.accept_times)
+
+    @property
+    def median_accept(self) -> float | None:
+        """The median time to accept, seconds (None without accepted requests)."""
+        return median(self.accept_times)
+
+    @property
+    def p90_accept(self) -> float | None:
+        """The 90th percentile time to accept, seconds (None without accepted requests)."""
+        return percentile(self.accept_times, 90)
+
+    @property
+    def night_share(self) -> float | None:
+        """The share (0..1) of requests opened at night; None without requests."""
+        return self.night / self.requests if self.requests else None
+
+
+def figures(
+    rows: Iterable[LoggedRequest],
+    zone: ZoneInfo,
+    coverage: Sequence[Coverage] = (),
+    unknown_texts: int = 0,
+) -> Figures:
+    """The numbers of a period from its call-log rows (already chosen by opening hour)."""
+    rows = list(rows)
+    needs = [need for row in rows for need in row.needs]
+    advocates = {
+        n.get("member_id")
+        for n in needs
+        if n.get("kind") == "advocate" and n.get("outcome") == "accepted"
+    }
+    return Figures(
+        requests=len(rows),
+        night=sum(1 for row in rows if is_night(row.opened_hour, zone)),
+        needs=tuple(_need_counts(needs, kind) for kind in NEED_KINDS),
+        accept_times=tuple(r.seconds_to_accept for r in rows if r.seconds_to_accept is not None),
+        active_advocates=len(advocates - {None}),
+        coverage=tuple(coverage),
+        unknown_texts=unknown_texts,
+    )
+
+
+def _need_counts(needs: Sequence[dict[str, Any]], kind: str) -> NeedCounts:
+    """Filled and unfilled needs of ``kind``; cancelled needs count as unfilled."""
+    outcomes = [n.get("outcome") for n in needs if n.get("kind") == kind]
+    filled = outcomes.count("accepted")
+    return NeedCounts(kind, filled, len(outcomes) - filled)
