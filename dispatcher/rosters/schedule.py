@@ -34,6 +34,7 @@ def local_to_utc(local: datetime, zone: ZoneInfo) -> datetime:
     """
     if local.tzinfo is not None:
         raise ValueError("local wall time must be naive")
+    local = local.replace(fold=0)  # a wall time read back from an instant may carry fold=1
     instant = local.replace(tzinfo=zone).astimezone(UTC)
     if instant.astimezone(zone).replace(tzinfo=None) == local:
         return instant

@@ -389,3 +389,15 @@ def test_an_override_ending_before_it_starts_never_applies() -> None:
     )
     with pytest.raises(ValueError, match="naive"):
         OverrideSpec("add", 1, None, datetime(2026, 3, 7), utc("2026-03-08 00:00"))
+
+
+def test_a_repeated_wall_time_read_back_from_its_second_occurrence_still_means_the_first() -> None:
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from dispatcher.rosters.schedule import local_to_utc, local_wall
+
+    chicago = ZoneInfo("America/Chicago")
+    second = datetime(2026, 11, 1, 7, 30, tzinfo=UTC)  # 01:30 CST, the second 01:30
+    wall = local_wall(second, chicago)
+    assert local_to_utc(wall, chicago) == datetime(2026, 11, 1, 6, 30, tzinfo=UTC)
