@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import secrets
 
 from sqlalchemy import select
@@ -14,12 +15,17 @@ REFERENCE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 # Every code holds a digit, so that a word such as "then" in "ok then" is never a code.
 REFERENCE_DIGITS = "34679"
 CODE_LENGTH = 4
+_SECURE = secrets.SystemRandom()
 
 
-def random_code() -> str:
-    """A random reference code: CODE_LENGTH characters, at least one of them a digit."""
+def random_code(rng: random.Random | None = None) -> str:
+    """A random reference code: CODE_LENGTH characters, at least one of them a digit.
+
+    Drawn from the system's secure source unless ``rng`` is given (tests).
+    """
+    source = rng or _SECURE
     while True:
-        code = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(CODE_LENGTH))
+        code = "".join(source.choice(REFERENCE_ALPHABET) for _ in range(CODE_LENGTH))
         if looks_like_code(code):
             return code
 

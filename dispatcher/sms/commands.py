@@ -10,12 +10,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Protocol
 
-# No 0/O, 1/I/L, 2/Z, 5/S, 8/B: a code read aloud or typed on a phone cannot be mistaken.
-REFERENCE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
-REFERENCE_DIGITS = "34679"
-REFERENCE_LENGTH = 4
+from dispatcher.flows.codes import CODE_LENGTH as REFERENCE_LENGTH
 
 OPT_OUT_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"})
 OPT_IN_WORDS = frozenset({"START", "YES", "UNSTOP"})
@@ -72,14 +68,6 @@ class Command:
     argument: str = field(default="", repr=False)
 
 
-class RandomChoice(Protocol):
-    """The part of ``secrets`` (or ``random.Random``) used to draw codes."""
-
-    def choice(self, seq: str) -> str:
-        """Return one element of ``seq``."""
-        ...
-
-
 def parse(text: str) -> Command:
     """Read one SMS body as a command; never raises, anything unknown is ``text``."""
     cleaned = _clean(text)
@@ -132,25 +120,3 @@ def _coded(kind: str, rest: list[str]) -> Command | None:
     if len(rest) == 1 and _CODE_SHAPE.match(rest[0].upper()):
         return Command(kind, code=rest[0].upper())
     return None
-
-
-def looks_like_reference(token: str) -> bool:
-    """True when ``token`` (any case) is shaped like a reference code.
-
-    A code holds at least one digit, so a word such as "then" in "ok then" is never read
-    as one.
-    """
-    upper = token.upper()
-    return (
-        len(upper) == REFERENCE_LENGTH
-        and all(c in REFERENCE_ALPHABET for c in upper)
-        and any(c in REFERENCE_DIGITS for c in upper)
-    )
-
-
-def new_reference(random: RandomChoice) -> str:
-    """Draw a fresh code, uniform over valid codes; uniqueness is the database's concern."""
-    while True:
-        code = "".join(random.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
-        if looks_like_reference(code):
-            return code
