@@ -35,11 +35,12 @@ STYLE = Style(
     foreground_strong="#1a1a1a",
     foreground_subtle="#4a4a4a",
     font_family="system-ui, sans-serif",
-    title_font_size=20,
-    label_font_size=16,
-    major_label_font_size=16,
-    legend_font_size=16,
-    value_font_size=16,
+    # Large for a chart shown at phone width: the SVG scales down with the screen.
+    title_font_size=26,
+    label_font_size=22,
+    major_label_font_size=22,
+    legend_font_size=22,
+    value_font_size=22,
     colors=COLOURS,
     value_colors=("#ffffff",) * len(COLOURS),
     transition="0ms",
@@ -49,8 +50,11 @@ CONFIG: dict[str, Any] = {
     "js": [],  # the default loads a script from a CDN
     "disable_xml_declaration": True,
     "classes": ["pygal-chart", CHART_CLASS],
-    "width": 800,
+    "width": 640,
     "height": 420,
+    "truncate_label": -1,
+    "truncate_legend": -1,
+    "legend_box_size": 18,
     "legend_at_bottom": True,
     "print_values": True,
     "print_zeroes": False,
@@ -71,7 +75,7 @@ def needs_chart(f: Figures) -> Markup:
 
 def services_chart(f: Figures) -> Markup:
     """Services given: advocate responses, hotel room-nights, rides."""
-    chart = pygal.Bar(title="Services by type", show_legend=False, **CONFIG)
+    chart = pygal.HorizontalBar(title="Services by type", show_legend=False, **CONFIG)
     chart.x_labels = [SERVICE_LABELS[n.kind] for n in f.needs]
     chart.add("Services", [n.filled for n in f.needs])
     return svg(chart)

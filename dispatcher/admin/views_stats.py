@@ -41,7 +41,8 @@ FUNDER_COLUMNS = ("period", "measure", "value", "unit", "note")
 REPORT_CSS = """
 form.filters { display: flex; flex-wrap: wrap; gap: 0 1rem; align-items: end; }
 ul.plain { list-style: none; margin: 0; padding: 0; }
-.charts { display: grid; gap: 1rem; grid-template-columns: repeat(auto-fit, minmax(20rem, 1fr)); }
+.charts { display: grid; gap: 1rem;
+  grid-template-columns: repeat(auto-fit, minmax(min(24rem, 100%), 1fr)); }
 .charts figure { margin: 0; }
 td.number { text-align: right; font-variant-numeric: tabular-nums; }
 """

@@ -67,7 +67,7 @@ def test_export_the_filtered_call_log_as_csv(
     expect(table.get_by_role("cell", name="M4NA", exact=True)).to_have_count(0)
 
     with tab.expect_download() as download:
-        tab.get_by_role("link", name="Export these 1 rows as CSV").click()
+        tab.get_by_role("link", name="Export 1 row as CSV").click()
     assert download.value.suggested_filename == "call-log-2026-03.csv"
     saved = tmp_path / download.value.suggested_filename
     download.value.save_as(saved)
