@@ -59,13 +59,25 @@ class FunderCell:
 
 def measures(f: Figures) -> list[Measure]:
     """Every number of the period, in the order the table and the export show them."""
+    return [
+        *_request_measures(f),
+        *_need_measures(f),
+        Measure("Active advocates", f.active_advocates, "people"),
+        *_roster_measures(f),
+        Measure("Texts from unknown numbers", f.unknown_texts, "texts"),
+    ]
+
+
+def _request_measures(f: Figures) -> list[Measure]:
+    """Requests, those at night and their share, and the times to accept."""
     day = f.requests - f.night
-    found = [
+    share = None if f.night_share is None else round(100 * f.night_share, 1)
+    return [
         Measure("Requests", f.requests, "requests"),
         Measure("Requests at night (22:00-06:00)", f.night, "requests", (day,)),
         Measure(
             "Share of requests at night",
-            None if f.night_share is None else round(100 * f.night_share, 1),
+            share,
             "percent",
             (f.night, day),
             "requests at night or in the day",
@@ -73,6 +85,11 @@ def measures(f: Figures) -> list[Measure]:
         _minutes("Median time to accept", f.median_accept, f.accepted),
         _minutes("90th percentile time to accept", f.p90_accept, f.accepted),
     ]
+
+
+def _need_measures(f: Figures) -> list[Measure]:
+    """Needs of each kind (all, filled, unfilled), then the services given of each kind."""
+    found = []
     for n in f.needs:
         label = NEED_LABELS.get(n.kind, n.kind)
         found += [
@@ -80,18 +97,20 @@ def measures(f: Figures) -> list[Measure]:
             Measure(f"{label} needs filled", n.filled, "needs", (n.unfilled,)),
             Measure(f"{label} needs unfilled", n.unfilled, "needs", (n.filled,)),
         ]
-    found += [
+    # A service is a filled need: it hides behind the same count as the filled need.
+    return found + [
         Measure(SERVICE_LABELS.get(n.kind, n.kind), n.filled, "services", (n.unfilled,))
         for n in f.needs
     ]
-    found.append(Measure("Active advocates", f.active_advocates, "people"))
-    for c in f.coverage:
-        found += [
-            Measure(f"{c.roster}: hours covered", _hours(c.covered.total_seconds()), "hours"),
-            Measure(f"{c.roster}: hours uncovered", _hours(c.uncovered.total_seconds()), "hours"),
-        ]
-    found.append(Measure("Texts from unknown numbers", f.unknown_texts, "texts"))
-    return found
+
+
+def _roster_measures(f: Figures) -> list[Measure]:
+    """Each roster's covered and uncovered hours."""
+    return [
+        Measure(f"{c.roster}: hours {word}", _hours(span.total_seconds()), "hours")
+        for c in f.coverage
+        for word, span in (("covered", c.covered), ("uncovered", c.uncovered))
+    ]
 
 
 def _minutes(name: str, seconds: float | None, accepted: int) -> Measure:

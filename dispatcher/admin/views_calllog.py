@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import Response, flash, render_template, request
 from flask.typing import ResponseReturnValue
@@ -93,9 +94,9 @@ class LogLine:
         seconds = self.entry.seconds_to_accept
         return "" if seconds is None else format_age(timedelta(seconds=seconds))
 
-    def csv_row(self) -> list[str]:
-        """The row in CSV_COLUMNS order; times are ISO 8601 in the display zone."""
-        e, zone = self.entry, web.runtime().settings.zone
+    def csv_row(self, zone: ZoneInfo) -> list[str]:
+        """The row in CSV_COLUMNS order; times are ISO 8601 with ``zone``'s offset."""
+        e = self.entry
         return [
             e.code,
             e.opened_hour.astimezone(zone).isoformat(),
@@ -112,12 +113,12 @@ class LogLine:
 @roles_required(*READERS)
 def call_log() -> ResponseReturnValue:
     """The month's requests (newest first) matching the filter."""
-    chosen = _chosen_filter()
+    chosen, agencies = _chosen_filter(), _agencies()
     return render_template(
         "admin/calllog.html",
         chosen=chosen,
-        lines=_lines(chosen),
-        agencies=_agencies(),
+        lines=_lines(chosen, dict(agencies)),
+        agencies=agencies,
         need_kinds=NEED_KINDS,
         outcomes=OUTCOMES,
         title=f"Call log, {chosen.month.label}",
@@ -129,23 +130,23 @@ def call_log() -> ResponseReturnValue:
 def call_log_export() -> ResponseReturnValue:
     """The filtered rows as CSV; the audit log records who exported which filter."""
     chosen = _chosen_filter()
-    lines = _lines(chosen)
+    lines = _lines(chosen, dict(_agencies()))
     record_change("export", "call_log", None, None, {**chosen.audit(), "rows": len(lines)})
     db().commit()
     name = f"call-log-{chosen.month.key}.csv"
     return Response(
-        csv_text(lines),
+        csv_text(lines, web.runtime().settings.zone),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
 
-def csv_text(lines: Sequence[LogLine]) -> str:
+def csv_text(lines: Sequence[LogLine], zone: ZoneInfo) -> str:
     """The CSV file: a header, then one row per line; no cell can start a formula."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
-    writer.writerows([[_inert(cell) for cell in line.csv_row()] for line in lines])
+    writer.writerows([[_inert(cell) for cell in line.csv_row(zone)] for line in lines])
     return out.getvalue()
 
 
@@ -189,9 +190,8 @@ def _query(chosen: LogFilter) -> Select[Any]:
     return query.order_by(CallLogEntry.opened_hour.desc(), CallLogEntry.code)
 
 
-def _lines(chosen: LogFilter) -> list[LogLine]:
-    """The lines matching ``chosen`` (the need kind is read from each entry's needs)."""
-    names = dict(_agencies())
+def _lines(chosen: LogFilter, names: dict[int, str]) -> list[LogLine]:
+    """The lines matching ``chosen``; ``names`` are the agencies' names by id."""
     entries = db().scalars(_query(chosen))
     return [
         LogLine(entry, names.get(entry.agency_id, "") if entry.agency_id else "")
