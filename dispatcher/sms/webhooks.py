@@ -1,12 +1,14 @@
 """Twilio's webhooks: inbound SMS, message status callbacks, inbound calls.
 
 Thin and fast: check the signature, write the rows in one transaction, answer TwiML. No
-call to Twilio's API happens here; the engine is kicked to send whatever was queued.
+call to Twilio's API happens here; once the transaction is committed the engine is kicked
+to send whatever the flows queued (and left alone when they queued nothing).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from flask import Blueprint, Response, request
 from flask.typing import ResponseReturnValue
@@ -23,11 +25,37 @@ blueprint = Blueprint("sms", __name__)
 log = logging.getLogger("dispatcher.webhooks")
 
 
-def flow_context() -> FlowContext:
-    """The flows' view of the running service at this instant."""
+def flow_context(kick: Callable[[], None] | None = None) -> FlowContext:
+    """The flows' view of the running service at this instant (``kick`` wakes the engine)."""
     runtime = web.runtime()
-    kick = runtime.extras.get("kick") or (lambda: None)
-    return FlowContext(runtime.settings, runtime.sealer, runtime.clock.now(), kick)
+    wake = engine_kick() if kick is None else kick
+    return FlowContext(runtime.settings, runtime.sealer, runtime.clock.now(), wake)
+
+
+def engine_kick() -> Callable[[], None]:
+    """What wakes the in-process engine (nothing when the engine runs elsewhere)."""
+    kick: Callable[[], None] = web.runtime().extras.get("kick") or (lambda: None)
+    return kick
+
+
+class KickAfterCommit:
+    """Holds the flows' engine kicks until the transaction is committed, then kicks once.
+
+    A kick costs an engine tick (and the SQLite write lock); texts that queue nothing, such
+    as WHO or a referral, need none: the periodic tick covers anything else.
+    """
+
+    def __init__(self) -> None:
+        self.wanted = False
+
+    def __call__(self) -> None:
+        """A flow queued work for the engine."""
+        self.wanted = True
+
+    def committed(self) -> None:
+        """Kick the engine once if any flow asked for it."""
+        if self.wanted:
+            engine_kick()()
 
 
 def limiter() -> ReplyLimiter:
@@ -57,13 +85,14 @@ def inbound_sms() -> ResponseReturnValue:
     number = request.form.get("From", "")
     body = request.form.get("Body", "")
     session = web.db_session()
-    ctx = flow_context()
+    kick = KickAfterCommit()
+    ctx = flow_context(kick)
     if not receipts.first_delivery(session, sid, ctx.now):
         log.info("sms.duplicate_dropped")
         return xml(twiml.message_response(None))
     reply = inbound.handle_text(session, ctx, limiter(), number, body)
     session.commit()
-    ctx.kick()
+    kick.committed()
     text = render(reply.template, reply.params) if reply else None
     log.info("sms.inbound reply=%s", reply.template if reply else "none")
     return xml(twiml.message_response(text, status_url() if text else None))
@@ -79,10 +108,11 @@ def message_status() -> ResponseReturnValue:
     if not sid or not status:
         return Response(status=400)
     session = web.db_session()
-    ctx = flow_context()
+    kick = KickAfterCommit()
+    ctx = flow_context(kick)
     receipts.status_callback(session, ctx, sid, status, int(code) if code.isdigit() else None)
     session.commit()
-    ctx.kick()
+    kick.committed()
     return Response(status=204)
 
 
