@@ -1,10 +1,13 @@
 """What a request needs from the running service: settings, database session, clock, sealer.
 
 One SQLAlchemy session per request, closed (and rolled back if uncommitted) at teardown.
+On SQLite, requests take turns for the database (see ``db_session``).
 """
 
 from __future__ import annotations
 
+import logging
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +21,10 @@ from dispatcher.db import Database
 from dispatcher.settings import Settings
 
 EXTENSION = "dispatcher"
+# How long a request waits for its turn on SQLite before going ahead anyway (SQLite's own
+# busy timeout then decides, as it would without turns).
+TURN_TIMEOUT = 30.0
+log = logging.getLogger(__name__)
 # Every form is CSRF-protected; Twilio's webhooks are exempted where they are mounted
 # (they are signature-checked instead).
 csrf = CSRFProtect()
@@ -32,6 +39,7 @@ class Runtime:
     clock: Clock
     sealer: Sealer
     extras: dict[str, Any] = field(default_factory=dict)
+    turn: threading.Lock = field(default_factory=threading.Lock)
 
 
 def init_app(app: Flask, runtime: Runtime) -> None:
@@ -53,16 +61,31 @@ def runtime_of(app: Flask) -> Runtime:
 
 
 def db_session() -> Session:
-    """The current request's session, opened on first use."""
+    """The current request's session, opened on first use (on SQLite, once it is our turn).
+
+    Every SQLite transaction takes the database's one write lock (BEGIN IMMEDIATE), and a
+    thread that finds it taken polls with growing sleeps: under load some requests waited
+    seconds while later ones went first. Requests queue on a lock of the process instead,
+    held until teardown, so they get the database in turn.
+    """
     if "db_session" not in g:
-        g.db_session = runtime().database.sessions()
+        found = runtime()
+        if found.database.sqlite:
+            g.db_turn = found.turn.acquire(timeout=TURN_TIMEOUT)
+            if not g.db_turn:
+                log.warning("db.turn_timeout seconds=%s", TURN_TIMEOUT)
+        g.db_session = found.database.sessions()
     session: Session = g.db_session
     return session
 
 
 def _close_session(_exc: BaseException | None) -> None:
-    """Roll back whatever the request did not commit, then close."""
+    """Roll back whatever the request did not commit, close, and give the turn up."""
     session: Session | None = g.pop("db_session", None)
-    if session is not None:
-        session.rollback()
-        session.close()
+    try:
+        if session is not None:
+            session.rollback()
+            session.close()
+    finally:
+        if g.pop("db_turn", False):
+            runtime().turn.release()
