@@ -58,7 +58,12 @@ def is_sqlite(url_or_engine: str | Engine) -> bool:
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """Create an engine; SQLite gets WAL, foreign keys and a busy timeout on every connection."""
+    """Create an engine; SQLite gets WAL, foreign keys and a busy timeout on every connection.
+
+    Statement parameters are never put into error messages or logs: they can hold phone
+    numbers (and sealed texts) that must not reach a log line.
+    """
+    kwargs.setdefault("hide_parameters", True)
     if is_sqlite(url):
         path = url.split("sqlite:///", 1)[-1]
         if path and path != ":memory:":

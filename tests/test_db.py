@@ -48,3 +48,19 @@ def test_unique_constraints_hold(database: Database) -> None:
         session.add(AnonymousCount(day=day, kind="unknown_sender", count=1))
     with pytest.raises(sa.exc.IntegrityError), database.session_scope() as session:
         session.add(AnonymousCount(day=day, kind="unknown_sender", count=1))
+
+
+def test_database_errors_never_show_the_values_involved(database: Database) -> None:
+    with database.session_scope() as session:
+        session.add(
+            EngineLease(
+                name="lease", holder="+14145550177", expires_at=datetime(2026, 1, 1, tzinfo=UTC)
+            )
+        )
+    with pytest.raises(sa.exc.IntegrityError) as failure, database.session_scope() as session:
+        session.add(
+            EngineLease(
+                name="lease", holder="+14145550177", expires_at=datetime(2026, 1, 1, tzinfo=UTC)
+            )
+        )
+    assert "4145550177" not in str(failure.value)
