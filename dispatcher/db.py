@@ -141,6 +141,22 @@ def upgrade_database(url: str, revision: str = "head") -> None:
     command.upgrade(config, revision)
 
 
+def upsert(session: Session, model: type[Base]) -> Any:
+    """An INSERT for ``model`` that offers ``on_conflict_do_nothing/do_update`` (SQLite, PG)."""
+    if session.get_bind().dialect.name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return sqlite_insert(model)
+    from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+    return postgresql_insert(model)
+
+
+def insert_ignoring_duplicates(session: Session, model: type[Base]) -> Any:
+    """``INSERT ... ON CONFLICT DO NOTHING`` for ``model`` on this session's database."""
+    return upsert(session, model).on_conflict_do_nothing()
+
+
 def rows_changed(result: Any) -> int:
     """How many rows an UPDATE or DELETE touched (its cursor's rowcount)."""
     return int(result.rowcount)

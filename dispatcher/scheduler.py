@@ -119,6 +119,7 @@ class EngineRunner:
                 id=DEADLINE,
                 replace_existing=True,
                 misfire_grace_time=None,
+                max_instances=2,  # run_tick itself makes a second call a re-tick, not a skip
             )
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from dispatcher.clock import Clock
-from dispatcher.db import Database
+from dispatcher.db import Database, insert_ignoring_duplicates, rows_changed
 from dispatcher.flows import outbox, paging, responses
 from dispatcher.flows.context import FlowContext
 from dispatcher.flows.models import InboundMessage, OutboxMessage, Page, ProviderCopy, StatusEvent
@@ -29,17 +29,16 @@ MAX_REDACT_ATTEMPTS = 20
 
 
 def first_delivery(session: Session, sid: str, now: datetime) -> bool:
-    """Record an inbound sid; False when Twilio already delivered it (drop the repeat)."""
+    """Record an inbound sid; False when Twilio already delivered it (drop the repeat).
+
+    One ``INSERT ... ON CONFLICT DO NOTHING``: concurrent repeats cannot both pass.
+    """
     if not sid:
         return True  # nothing to deduplicate on (Twilio always sends one)
-    if session.get(InboundMessage, sid) is not None:
+    statement = insert_ignoring_duplicates(session, InboundMessage).values(sid=sid, received_at=now)
+    if not rows_changed(session.execute(statement)):
         return False
-    try:
-        with session.begin_nested():
-            session.add(InboundMessage(sid=sid, received_at=now))
-    except IntegrityError:
-        return False
-    keep_copy_for_redaction(session, sid, now)
+    session.add(ProviderCopy(sid=sid, ready_at=now, attempts=0))
     return True
 
 

@@ -4,32 +4,21 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dispatcher.db import rows_changed
+from dispatcher.db import upsert
 from dispatcher.flows.models import AnonymousCount
 
 
 def count(session: Session, now: datetime, kind: str) -> None:
-    """Add one to today's (UTC) count of ``kind``."""
-    day = now.date()
-    bumped = rows_changed(
-        session.execute(
-            update(AnonymousCount)
-            .where(AnonymousCount.day == day, AnonymousCount.kind == kind)
-            .values(count=AnonymousCount.count + 1)
-            .execution_options(synchronize_session=False)
+    """Add one to today's (UTC) count of ``kind`` (one upsert; safe under concurrency)."""
+    statement = upsert(session, AnonymousCount).values(day=now.date(), kind=kind, count=1)
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["day", "kind"], set_={"count": AnonymousCount.count + 1}
         )
     )
-    if bumped:
-        return
-    try:
-        with session.begin_nested():
-            session.add(AnonymousCount(day=day, kind=kind, count=1))
-    except IntegrityError:
-        count(session, now, kind)
 
 
 def counted(session: Session, kind: str) -> int:

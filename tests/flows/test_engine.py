@@ -100,3 +100,18 @@ def test_an_officer_with_nothing_open_gets_help_for_status_and_done(world: World
         assert reply is not None and reply.startswith("Text what you need")
     with world.session() as session:
         assert session.scalar(sa.select(sa.func.count(Page.id))) == 0
+
+
+def test_unknown_senders_are_counted_per_day_without_their_numbers(world: World) -> None:
+    from dispatcher.flows.unknown import counted
+
+    for n in range(3):
+        world.text(f"+1414555{n:04d}", "hello")
+    world.clock.advance(timedelta(days=1))
+    world.text("+14145550009", "hello")
+    with world.session() as session:
+        assert counted(session, "unknown_sender") == 4
+        rows = session.execute(
+            sa.text("SELECT day, count FROM anonymous_counts ORDER BY day")
+        ).all()
+        assert [r[1] for r in rows] == [3, 1]
