@@ -28,17 +28,22 @@ REDACT_WITHOUT_CALLBACK = timedelta(hours=1)
 MAX_REDACT_ATTEMPTS = 20
 
 
-def first_delivery(session: Session, sid: str, now: datetime) -> bool:
+def first_delivery(
+    session: Session, sid: str, now: datetime, *, provider_copy: bool = True
+) -> bool:
     """Record an inbound sid; False when Twilio already delivered it (drop the repeat).
 
-    One ``INSERT ... ON CONFLICT DO NOTHING``: concurrent repeats cannot both pass.
+    One ``INSERT ... ON CONFLICT DO NOTHING``: concurrent repeats cannot both pass. With
+    ``provider_copy`` (messages; calls have no stored body) the provider's copy of the
+    message is deleted later.
     """
     if not sid:
         return True  # nothing to deduplicate on (Twilio always sends one)
     statement = insert_ignoring_duplicates(session, InboundMessage).values(sid=sid, received_at=now)
     if not rows_changed(session.execute(statement)):
         return False
-    session.add(ProviderCopy(sid=sid, ready_at=now, attempts=0))
+    if provider_copy:
+        session.add(ProviderCopy(sid=sid, ready_at=now, attempts=0))
     return True
 
 

@@ -141,3 +141,24 @@ def from_unknown(session: Session, ctx: FlowContext, number: str, command: Comma
         return None
     unknown.count(session, ctx.now, "unknown_sender")
     return Reply("referral")
+
+
+def handle_call(session: Session, ctx: FlowContext, number: str) -> Reply:
+    """A call to the hotline: an officer's call opens a request (nothing is recorded).
+
+    The call carries no words, so the request pages an advocate with no note; the officer
+    can text details, which are held for whoever accepts.
+    """
+    if session.scalars(select(Person.id).where(Person.phone == number)).first() is not None:
+        return Reply("call_person")
+    officer = session.scalars(
+        select(Officer).where(Officer.phone == number, Officer.revoked_at.is_(None))
+    ).first()
+    if officer is None:
+        unknown.count(session, ctx.now, "unknown_caller")
+        return Reply("call_referral")
+    incident = requests.open_incident_of(session, officer)
+    if incident is not None:
+        return Reply("call_open_already", {"code": incident.code})
+    opened = requests.open_request(session, ctx, officer, "", channel="voice")
+    return Reply("call_opened", opened.params)

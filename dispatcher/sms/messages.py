@@ -187,6 +187,11 @@ def _list(words: Iterable[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def spoken(code: str) -> str:
+    """A reference code as a voice reads it: one character at a time."""
+    return ", ".join(code)
+
+
 def _page(p: dict[str, Any]) -> str:
     code = p["code"]
     details = describe_tags(p.get("tags", []))
@@ -328,4 +333,21 @@ TEMPLATES: dict[str, Callable[[dict[str, Any]], str]] = {
         "That enrollment code did not work. Ask your coordinator, then text JOIN CODE Your Name."
     ),
     "referral": lambda p: REFERRAL,
+    # Spoken on a call to the hotline (TwiML <Say>); codes are read out letter by letter.
+    "call_opened": lambda p: (
+        f"Your request is open. Reference {spoken(p['code'])}. An advocate is being paged now, "
+        "and you will get a text message when someone accepts. Text this number with details."
+    ),
+    "call_open_already": lambda p: (
+        f"Your request {spoken(p['code'])} is still open. Text STATUS to this number for "
+        "progress, or text the details you want passed on."
+    ),
+    "call_person": lambda p: (
+        "This line is for officers. To answer a page, text 1 and the reference code to accept, "
+        "or 2 and the code to pass."
+    ),
+    "call_referral": lambda p: (
+        "If you are in danger, hang up and call 9 1 1. The National Human Trafficking Hotline "
+        "is 1 8 8 8, 3 7 3, 7 8 8 8, or text 2 3 3 7 3 3."
+    ),
 }

@@ -119,12 +119,19 @@ def message_status() -> ResponseReturnValue:
 @blueprint.post("/voice/inbound")
 @twilio_signature_required
 def inbound_call() -> ResponseReturnValue:
-    """A call to the hotline: nothing is recorded; callers are asked to text instead."""
-    settings = web.runtime().settings
-    return xml(
-        twiml.voice_response(
-            "You have reached the on-call line. Officers: please send a text message to "
-            "this number and an advocate will be paged. If you are in danger, hang up and "
-            f"call 9 1 1. {settings.fallback_hotline}."
-        )
-    )
+    """A call to the hotline: deduplicate by CallSid, apply it, answer by voice.
+
+    Nothing is recorded or transcribed.
+    """
+    sid = request.form.get("CallSid", "")
+    session = web.db_session()
+    kick = KickAfterCommit()
+    ctx = flow_context(kick)
+    if not receipts.first_delivery(session, sid, ctx.now, provider_copy=False):
+        log.info("voice.duplicate_dropped")
+        return xml(twiml.voice_response("Thank you."))
+    reply = inbound.handle_call(session, ctx, request.form.get("From", ""))
+    session.commit()
+    kick.committed()
+    log.info("voice.inbound reply=%s", reply.template)
+    return xml(twiml.voice_response(render(reply.template, reply.params)))

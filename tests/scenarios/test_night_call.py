@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import threading
+import uuid
 
+import requests
 import sqlalchemy as sa
 
 from dispatcher.db import Database
 from dispatcher.flows.models import Incident, Need, OutboxMessage, ProviderCopy
 from dispatcher.rosters.models import Officer, Person
-from tests.fakes import inbound_params
+from tests.fakes import Posted, inbound_params
 from tests.night import ANA, BEN, CRUZ, KIM, OFFICER, STRANGER
-from tests.scenarios.live import LiveNight
+from tests.scenarios.live import ACCOUNT, LiveNight
 
 
 def code_of(night: LiveNight) -> str:
@@ -51,9 +53,7 @@ def test_happy_path_page_accept_tell_the_officer_and_delete_twilios_copies(
 
 def test_unsigned_and_forged_webhooks_are_refused_and_change_nothing(night: LiveNight) -> None:
     params = inbound_params(OFFICER, "help")
-    unsigned = night.fake and __import__("requests").post(
-        night.base_url + "/sms/inbound", data=params, timeout=5
-    )
+    unsigned = requests.post(night.base_url + "/sms/inbound", data=params, timeout=5)
     assert unsigned.status_code == 403
     forged = night.post("/sms/inbound", params, token="not-the-token")
     assert forged.status_code == 403
@@ -183,17 +183,41 @@ def test_a_restart_mid_escalation_fires_the_overdue_step_at_once(
     night.server = revived.server  # already stopped; keep the fixture's stop harmless
 
 
-def test_a_call_to_the_hotline_is_answered_by_voice_and_never_recorded(night: LiveNight) -> None:
+def call(night: LiveNight, number: str, token: str | None = None) -> Posted:
+    """``number`` calls the hotline (a fresh CallSid)."""
     params = {
-        "CallSid": "CA" + "3" * 32,
-        "From": OFFICER,
+        "CallSid": "CA" + uuid.uuid4().hex,
+        "AccountSid": ACCOUNT,
+        "From": number,
         "To": "+12625550100",
         "CallStatus": "ringing",
+        "Direction": "inbound",
     }
-    answer = night.post("/voice/inbound", params)
+    return night.post("/voice/inbound", params, token=token)
+
+
+def test_an_officers_call_opens_a_request_by_voice_and_nothing_is_recorded(
+    night: LiveNight,
+) -> None:
+    answer = call(night, OFFICER)
     assert answer.status_code == 200 and "<Say>" in answer.text
     assert "<Record" not in answer.text and "transcri" not in answer.text.lower()
-    assert night.post("/voice/inbound", params, token="forged").status_code == 403
+    code = code_of(night)
+    assert ", ".join(code) in answer.text
+    night.tick()
+    assert code in night.last(ANA)
+    again = call(night, OFFICER)
+    assert "still open" in again.text
+    with night.database.session_scope() as session:
+        assert session.scalars(sa.select(Incident.channel)).one() == "voice"
+
+
+def test_other_callers_hear_a_referral_or_how_to_answer(night: LiveNight) -> None:
+    assert "9 1 1" in call(night, STRANGER).text
+    assert "To answer a page" in call(night, ANA).text
+    assert call(night, OFFICER, token="forged").status_code == 403
+    with night.database.session_scope() as session:
+        assert session.scalars(sa.select(Incident)).all() == []
 
 
 def test_sending_gives_up_after_the_last_attempt_and_escalation_moves_on(night: LiveNight) -> None:

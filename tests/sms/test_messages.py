@@ -215,6 +215,10 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "enrolled": {"agency": "Racine PD", "name": "Dana Ruiz"},
     "join_failed": {},
     "referral": {},
+    "call_opened": {"code": "K7Q4"},
+    "call_open_already": {"code": "K7Q4"},
+    "call_person": {},
+    "call_referral": {},
 }
 WITH_CODE = {name for name, params in SAMPLES.items() if "code" in params}
 OFFICER_WORDS = ("She is 16", "Main St", "sister")
@@ -228,12 +232,18 @@ def test_every_template_has_a_sample() -> None:
 def test_every_template_renders_plain_text(name: str) -> None:
     text = render(name, SAMPLES[name])
     assert text.strip() == text and text
-    if name in WITH_CODE:
+    if name in WITH_CODE and not name.startswith("call_"):
         assert "K7Q4" in text
     if name not in ("accepted", "relay_to_person"):
         assert not any(word in text for word in OFFICER_WORDS)
-    if name not in ("accepted", "relay_to_person", "relay_to_officer", "who", "officer_unfilled"):
+    spoken_or_long = ("accepted", "relay_to_person", "relay_to_officer", "who", "officer_unfilled")
+    if name not in spoken_or_long and not name.startswith("call_"):
         assert segments(text) <= 2
+
+
+def test_calls_read_the_code_out_one_character_at_a_time() -> None:
+    assert "K, 7, Q, 4" in render("call_opened", {"code": "K7Q4"})
+    assert "K, 7, Q, 4" in render("call_open_already", {"code": "K7Q4"})
 
 
 @pytest.mark.parametrize(
