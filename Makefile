@@ -46,6 +46,7 @@ bench: $(STAMP_TEST)
 	$(BIN)/python bench/oncall.py
 	$(BIN)/python bench/dispatch_latency.py
 	$(BIN)/python bench/webhook_throughput.py
+	$(BIN)/python bench/admin_pages.py
 
 ## Regenerate the initial migration from the models (before the first release only).
 migration: $(STAMP_TEST)
