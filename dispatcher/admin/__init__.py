@@ -39,6 +39,7 @@ AREAS = (
     Area("views_rosterfile", "admin.roster_file", "Roster file"),
     Area("views_accounts", "admin.accounts", "Accounts"),
     Area("views_accounts", "admin.audit_log", "Audit log"),
+    Area("views_settings", "admin.settings_page", "Settings"),
 )
 # Modules with routes but no navigation entry of their own.
 SUPPORT_MODULES = (
