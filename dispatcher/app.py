@@ -53,9 +53,10 @@ def create_app(
 
 def register_blueprints(app: Flask) -> None:
     """Mount every area of the service."""
-    from dispatcher import admin, health
+    from dispatcher import admin, health, home
     from dispatcher.sms import webhooks
 
+    app.register_blueprint(home.blueprint)
     app.register_blueprint(health.blueprint)
     web.csrf.exempt(webhooks.blueprint)
     app.register_blueprint(webhooks.blueprint)
@@ -67,7 +68,7 @@ def register_blueprints(app: Flask) -> None:
 
 
 def configure_logging() -> None:
-    """key=value event logs on stderr; never bodies or phone numbers (see DESIGN.md)."""
+    """key=value event logs on stderr; never message bodies or phone numbers."""
     root = logging.getLogger()
     if not any(getattr(h, "_dispatcher", False) for h in root.handlers):
         handler = logging.StreamHandler()
