@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from dispatcher import web
 from dispatcher.clock import Clock, SystemClock
@@ -43,6 +44,12 @@ def create_app(
         extras=dict(extras),
     )
     web.init_app(app, runtime)
+    if settings.proxy_hops:
+        # Client addresses (sign-in limits) come from X-Forwarded-For, trusted for exactly
+        # this many proxies. Twilio signatures never depend on it: they use the public URL.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops
+        )
     register_blueprints(app)
     if start_engine:
         from dispatcher import scheduler

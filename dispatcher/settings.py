@@ -41,6 +41,7 @@ class Settings:
     timezone: str = _setting("service", "timezone", "DISPATCHER_TIMEZONE")
     instance_dir: str = _setting("service", "instance_dir", "DISPATCHER_INSTANCE_DIR")
     secret_key: str = _setting("service", "secret_key", "DISPATCHER_SECRET_KEY")
+    proxy_hops: int = _setting("service", "proxy_hops", "DISPATCHER_PROXY_HOPS")
     fallback_hotline: str = _setting("service", "fallback_hotline")
     database_url: str = _setting("database", "url", "DISPATCHER_DATABASE_URL")
     sms_backend: str = _setting("sms", "backend", "DISPATCHER_SMS_BACKEND")
@@ -135,6 +136,8 @@ def _coerce(name: str, kind: Any, value: Any, section: str, key: str) -> Any:
 def _validated(values: dict[str, Any]) -> Settings:
     """Check cross-field rules and fill derived defaults."""
     backend = values["sms_backend"]
+    if not 0 <= values["proxy_hops"] <= 5:
+        raise ConfigError("setting service.proxy_hops must be between 0 and 5")
     if backend not in SMS_BACKENDS:
         raise ConfigError(f"setting sms.backend must be one of {', '.join(SMS_BACKENDS)}")
     instance = Path(values["instance_dir"])

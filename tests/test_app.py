@@ -15,3 +15,15 @@ def test_the_front_door_leads_to_the_simulator_or_the_admin_pages(tmp_path: Path
     twilio = make_settings(tmp_path, url, sms_backend="twilio", twilio_account_sid="AC1")
     admin = create_app(twilio).test_client().get("/")
     assert admin.status_code == 302 and admin.location.endswith("/admin/")
+
+
+def test_client_addresses_come_from_the_proxy_only_when_one_is_configured(tmp_path: Path) -> None:
+    from flask import request
+
+    url = f"sqlite:///{tmp_path / 'proxy.db'}"
+    seen: list[str | None] = []
+    for hops in (0, 1):
+        app = create_app(make_settings(tmp_path, url, proxy_hops=hops))
+        app.add_url_rule("/whoami", "whoami", lambda: seen.append(request.remote_addr) or "")
+        app.test_client().get("/whoami", headers={"X-Forwarded-For": "203.0.113.9"})
+    assert seen == ["127.0.0.1", "203.0.113.9"]
