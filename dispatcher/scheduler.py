@@ -16,8 +16,9 @@ from flask import Flask
 from dispatcher import web
 from dispatcher.flows import lease
 from dispatcher.flows.engine import Engine
+from dispatcher.sms import simulator
 from dispatcher.sms.messages import render
-from dispatcher.sms.senders import SimulatorPhones, build_sender
+from dispatcher.sms.senders import build_sender
 
 log = logging.getLogger("dispatcher.scheduler")
 JOB = "tick"
@@ -128,9 +129,7 @@ def build_engine(app: Flask) -> Engine:
     runtime = app.extensions[web.EXTENSION]
     sender = runtime.extras.get("sender")
     if sender is None:
-        phones = runtime.extras.setdefault(
-            "phones", SimulatorPhones(runtime.settings.hotline_number, runtime.clock)
-        )
+        phones = simulator.phones_of(runtime)
         sender = runtime.extras["sender"] = build_sender(runtime.settings, phones)
     return Engine(
         database=runtime.database,

@@ -23,8 +23,8 @@ from dispatcher.admin import blueprint
 from dispatcher.admin.auth import roles_required
 from dispatcher.admin.display import format_age
 from dispatcher.admin.pages import db, now, record_change
-from dispatcher.flows.models import CallLogEntry
-from dispatcher.flows.stats import NEED_KINDS, Period, parse_month, period_of
+from dispatcher.flows.models import NEED_KINDS, CallLogEntry
+from dispatcher.flows.stats import Period, parse_month, period_of
 from dispatcher.rosters.models import Agency
 
 READERS = ("coordinator",)

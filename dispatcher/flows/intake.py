@@ -41,6 +41,8 @@ LANGUAGE_NAMES = {
     "ko": "Korean",
     "tl": "Tagalog",
     "asl": "ASL",
+    "ht": "Haitian Creole",
+    "uk": "Ukrainian",
 }
 
 
@@ -65,8 +67,8 @@ def read_request(text: str) -> Request:
 def describe_tag(tag: str) -> str:
     """A tag as people read it: ``lang:es`` -> ``Spanish``."""
     if tag.startswith("lang:"):
-        code = tag.removeprefix("lang:")
-        return LANGUAGE_NAMES.get(code, code)
+        code = tag.removeprefix("lang:").lower()
+        return LANGUAGE_NAMES.get(code, code.upper())
     return tag
 
 

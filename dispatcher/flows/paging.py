@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dispatcher.flows import notify
@@ -170,11 +170,11 @@ def page_answered(session: Session, ctx: FlowContext, page: Page, state: str) ->
 def open_page_count(session: Session, person_id: int) -> int:
     """How many requests are waiting on this person's answer."""
     query = (
-        select(Page.id)
+        select(func.count(Page.id))
         .join(Need, Page.need_id == Need.id)
         .where(Page.person_id == person_id, Page.state == "open", Need.state == "paging")
     )
-    return len(session.scalars(query).all())
+    return session.scalar(query) or 0
 
 
 def _roster_for(session: Session, need_kind: str) -> Roster | None:

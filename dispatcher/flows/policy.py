@@ -10,8 +10,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-STEP_TARGETS = ("on-call", "next", "all", "coordinators", "person")
-
 
 @dataclass(frozen=True)
 class Step:

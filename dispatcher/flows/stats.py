@@ -15,9 +15,9 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from dispatcher.clock import as_utc
+from dispatcher.flows.models import NEED_KINDS
 from dispatcher.rosters.schedule import local_to_utc
 
-NEED_KINDS = ("advocate", "room", "ride")
 PERIOD_KINDS = ("month", "quarter")
 # Night is 22:00 (inclusive) to 06:00 (exclusive), local wall time of the opening hour.
 NIGHT_FROM, NIGHT_UNTIL = time(22), time(6)

@@ -24,20 +24,25 @@ def handle_text(
 ) -> Reply | None:
     """Apply one text from ``number``; return the immediate reply, if any."""
     command = parse(body)
-    person = session.scalars(select(Person).where(Person.phone == number)).first()
-    if person is not None:
-        reply = from_person(session, ctx, person, command)
+    sender = find_sender(session, number)
+    if isinstance(sender, Person):
+        reply = from_person(session, ctx, sender, command)
+    elif isinstance(sender, Officer):
+        reply = from_officer(session, ctx, sender, command, body)
     else:
-        officer = session.scalars(
-            select(Officer).where(Officer.phone == number, Officer.revoked_at.is_(None))
-        ).first()
-        if officer is not None:
-            reply = from_officer(session, ctx, officer, command, body)
-        else:
-            reply = from_unknown(session, ctx, number, command)
+        reply = from_unknown(session, ctx, number, command)
     if reply is not None and reply.template in LIMITED and not limiter.allow(number, ctx.now):
         return None
     return reply
+
+
+def find_sender(session: Session, number: str) -> Person | Officer | None:
+    """Who holds ``number``: a roster member first, then an officer who was not revoked."""
+    person = session.scalars(select(Person).where(Person.phone == number)).first()
+    if person is not None:
+        return person
+    query = select(Officer).where(Officer.phone == number, Officer.revoked_at.is_(None))
+    return session.scalars(query).first()
 
 
 # Replies that answer a text we did not understand: a few per number per hour at most.
@@ -149,11 +154,9 @@ def handle_call(session: Session, ctx: FlowContext, number: str) -> Reply:
     The call carries no words, so the request pages an advocate with no note; the officer
     can text details, which are held for whoever accepts.
     """
-    if session.scalars(select(Person.id).where(Person.phone == number)).first() is not None:
+    officer = find_sender(session, number)
+    if isinstance(officer, Person):
         return Reply("call_person")
-    officer = session.scalars(
-        select(Officer).where(Officer.phone == number, Officer.revoked_at.is_(None))
-    ).first()
     if officer is None:
         unknown.count(session, ctx.now, "unknown_caller")
         return Reply("call_referral")

@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from dispatcher.flows.intake import describe_tag
+
 # GSM 03.38 basic set (without the escape) and the extension table (two septets each).
 GSM7_BASIC = frozenset(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
@@ -49,21 +51,6 @@ _GSM_LOOKALIKES = str.maketrans(
 
 NEED_PHRASES = {"advocate": "an advocate", "room": "a room", "ride": "a ride"}
 ROLE_OF_NEED = {"advocate": "advocate", "room": "hotel", "ride": "driver"}
-LANGUAGES = {
-    "ar": "Arabic",
-    "es": "Spanish",
-    "fr": "French",
-    "hmn": "Hmong",
-    "ht": "Haitian Creole",
-    "ko": "Korean",
-    "pt": "Portuguese",
-    "ru": "Russian",
-    "so": "Somali",
-    "tl": "Tagalog",
-    "uk": "Ukrainian",
-    "vi": "Vietnamese",
-    "zh": "Chinese",
-}
 NEED_STATES = {
     "paging": "still paging",
     "accepted": "accepted",
@@ -164,13 +151,7 @@ def _septets(text: str) -> int:
 
 def describe_tags(tags: Iterable[str]) -> str:
     """Tags as words: ``["juvenile", "lang:es"]`` -> ``"juvenile, Spanish"``."""
-    words = []
-    for tag in tags:
-        if tag.startswith("lang:"):
-            code = tag.removeprefix("lang:")
-            words.append(LANGUAGES.get(code.lower(), code.upper()))
-        else:
-            words.append(tag)
+    words = [describe_tag(tag) for tag in tags]
     return plain(", ".join(words))[:40].rstrip(" ,")
 
 

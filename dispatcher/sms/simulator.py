@@ -33,7 +33,11 @@ class Phone:
 
 def phones() -> SimulatorPhones:
     """The in-app phones shared with the simulator sender."""
-    runtime = web.runtime()
+    return phones_of(web.runtime())
+
+
+def phones_of(runtime: web.Runtime) -> SimulatorPhones:
+    """The runtime's in-app phones, created on first use (memory only)."""
     found = runtime.extras.get("phones")
     if found is None:
         found = runtime.extras["phones"] = SimulatorPhones(
