@@ -143,7 +143,34 @@ def load_coalition(database: Database, text: str = COALITION) -> None:
         apply_roster_file(session, load_roster_file(text), actor="test")
 
 
-class World:
+class Night:
+    """What every harness does with its engine and clock; ``inbox`` says where texts land."""
+
+    engine: Engine
+    clock: ManualClock
+
+    def tick(self) -> TickReport:
+        """One engine tick, then its housekeeping (both run on timers in production)."""
+        self.engine.tick()
+        return self.engine.housekeeping()
+
+    def advance(self, minutes: float = 0, seconds: float = 0) -> TickReport:
+        """Move the clock, then tick."""
+        self.clock.advance(timedelta(minutes=minutes, seconds=seconds))
+        return self.tick()
+
+    def inbox(self, number: str) -> list[str]:
+        """Every text the hotline sent to ``number``, oldest first."""
+        raise NotImplementedError
+
+    def last(self, number: str) -> str:
+        """The latest text the hotline sent to ``number``."""
+        received = self.inbox(number)
+        assert received, f"nothing was sent to {number}"
+        return received[-1]
+
+
+class World(Night):
     """The flows on a real database, with simulated phones and a movable clock."""
 
     def __init__(self, database: Database, settings: Settings, clock: ManualClock) -> None:
@@ -182,22 +209,6 @@ class World:
             reply = inbound.handle_text(session, self.context(), self.limiter, number, body)
         return render(reply.template, reply.params) if reply else None
 
-    def tick(self) -> TickReport:
-        """One engine tick, then its housekeeping (both run on timers in production)."""
-        self.engine.tick()
-        return self.engine.housekeeping()
-
-    def advance(self, minutes: float = 0, seconds: float = 0) -> TickReport:
-        """Move the clock, then tick."""
-        self.clock.advance(timedelta(minutes=minutes, seconds=seconds))
-        return self.tick()
-
     def inbox(self, number: str) -> list[str]:
         """Every text the hotline sent to ``number`` (simulated phone), oldest first."""
         return [m.body for m in self.phones.inbox(number) if m.sender != number]
-
-    def last(self, number: str) -> str:
-        """The latest text the hotline sent to ``number``."""
-        received = self.inbox(number)
-        assert received, f"nothing was sent to {number}"
-        return received[-1]

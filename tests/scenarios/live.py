@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import threading
 import xml.etree.ElementTree as ET
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,16 +15,17 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from dispatcher.app import create_app
 from dispatcher.clock import ManualClock
 from dispatcher.db import Database
-from dispatcher.flows.engine import Engine, TickReport
+from dispatcher.flows.engine import Engine
 from dispatcher.scheduler import build_engine
 from tests.conftest import make_settings
 from tests.fakes import FakeTwilio, Posted, inbound_params, signed_post
+from tests.night import Night
 
 PUBLIC = "https://dispatch.test"
 ACCOUNT = "AC" + "1" * 32
 
 
-class LiveNight:
+class LiveNight(Night):
     """One running service: web server thread, engine (ticked by the test), fake Twilio."""
 
     def __init__(
@@ -71,16 +71,6 @@ class LiveNight:
         assert response.status_code == 200, response.status_code
         return reply_text(response.text)
 
-    def tick(self) -> TickReport:
-        """One engine tick and its housekeeping (pages go to the fake through the real client)."""
-        self.engine.tick()
-        return self.engine.housekeeping()
-
-    def advance(self, minutes: float = 0, seconds: float = 0) -> TickReport:
-        """Move the clock, then tick."""
-        self.clock.advance(timedelta(minutes=minutes, seconds=seconds))
-        return self.tick()
-
     def deliver_all(self, status: str = "delivered") -> None:
         """The fake reports every queued message as ``status`` through signed callbacks."""
         for message in self.fake.messages:
@@ -91,12 +81,6 @@ class LiveNight:
     def inbox(self, number: str) -> list[str]:
         """Bodies the fake Twilio was asked to send to ``number``."""
         return self.fake.messages_to(number)
-
-    def last(self, number: str) -> str:
-        """The latest body sent to ``number``."""
-        received = self.inbox(number)
-        assert received, f"nothing was sent to {number}"
-        return received[-1]
 
 
 def reply_text(twiml: str) -> str | None:
