@@ -102,6 +102,7 @@ class _State:
     requests: list[ReceivedRequest] = field(default_factory=list)
     violations: list[str] = field(default_factory=list)
     injections: list[_Injection] = field(default_factory=list)
+    deleted_calls: list[str] = field(default_factory=list)
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -154,6 +155,7 @@ class FakeTwilio:
             [
                 Rule(f"{API}/Messages.json", endpoint="messages", methods=["GET", "POST"]),
                 Rule(f"{API}/Messages/<sid>.json", endpoint="message"),
+                Rule(f"{API}/Calls/<sid>.json", endpoint="call", methods=["DELETE"]),
             ]
         )
 
@@ -245,6 +247,12 @@ class FakeTwilio:
         with self._lock:
             return list(self._state.messages.values())
 
+    @property
+    def deleted_calls(self) -> list[str]:
+        """The sids of the call records deleted, oldest first."""
+        with self._lock:
+            return list(self._state.deleted_calls)
+
     def message(self, sid: str) -> FakeMessage:
         """The message with this sid (KeyError if none)."""
         with self._lock:
@@ -327,6 +335,10 @@ class FakeTwilio:
         account = args["account"]
         if not self._authorised(request, account):
             return _error(401, 20003)
+        if endpoint == "call":
+            with self._lock:
+                self._state.deleted_calls.append(args["sid"])
+            return Response(status=204)
         if endpoint == "messages":
             if request.method == "POST":
                 return self._create(request, account)

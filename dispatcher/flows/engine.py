@@ -88,7 +88,9 @@ class Engine:
             report.notes_expired = expire_notes(session, ctx.now)
             purge(session, ctx.now)
         self.deliver(report)
-        report.redacted = receipts.redact_copies(self.database, self.sender, self.clock)
+        report.redacted = receipts.redact_copies(
+            self.database, self.sender, self.clock, ctx=self.context()
+        )
         return report
 
     def deliver(self, report: TickReport | None = None) -> TickReport:

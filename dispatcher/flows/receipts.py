@@ -1,7 +1,9 @@
 """What the provider tells us back: inbound deduplication, status callbacks, its copies.
 
-Twilio keeps a copy of every message, inbound and outbound. Once a message is final we
-delete Twilio's copy (``redact_copies``); only its sid was ever stored here.
+Twilio keeps a copy of every message, inbound and outbound, and a record of every call
+(the caller's number among it). Once a message is final, or a call is over, we delete
+Twilio's copy (``redact_copies``); only its sid was ever stored here. Copies that cannot be
+deleted after every retry are reported to the coordinators (a count, no content).
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from dispatcher.clock import Clock
-from dispatcher.db import Database, insert_ignoring_duplicates, rows_changed
-from dispatcher.flows import outbox, paging, responses
+from dispatcher.db import Database, insert_ignoring_duplicates
+from dispatcher.flows import alerts, outbox, paging, responses
 from dispatcher.flows.context import FlowContext
 from dispatcher.flows.models import InboundMessage, OutboxMessage, Page, ProviderCopy, StatusEvent
 from dispatcher.flows.ports import Sender
@@ -29,21 +31,25 @@ MAX_REDACT_ATTEMPTS = 20
 
 
 def first_delivery(
-    session: Session, sid: str, now: datetime, *, provider_copy: bool = True
+    session: Session, sid: str, now: datetime, *, copy_after: timedelta = timedelta(0)
 ) -> bool:
     """Record an inbound sid; False when Twilio already delivered it (drop the repeat).
 
-    One ``INSERT ... ON CONFLICT DO NOTHING``: concurrent repeats cannot both pass. With
-    ``provider_copy`` (messages; calls have no stored body) the provider's copy of the
-    message is deleted later.
+    One ``INSERT ... ON CONFLICT DO NOTHING ... RETURNING``: concurrent repeats cannot both
+    pass. The provider's copy (a message, or a call's record with the caller's number) is
+    deleted from ``now + copy_after`` on (calls: once they are over).
     """
     if not sid:
         return True  # nothing to deduplicate on (Twilio always sends one)
-    statement = insert_ignoring_duplicates(session, InboundMessage).values(sid=sid, received_at=now)
-    if not rows_changed(session.execute(statement)):
+    statement = (
+        insert_ignoring_duplicates(session, InboundMessage)
+        .values(sid=sid, received_at=now)
+        .returning(InboundMessage.sid)
+    )
+    # RETURNING, not the row count: psycopg reports -1 for ON CONFLICT DO NOTHING.
+    if session.execute(statement).first() is None:
         return False
-    if provider_copy:
-        session.add(ProviderCopy(sid=sid, ready_at=now, attempts=0))
+    keep_copy_for_redaction(session, sid, now + copy_after)
     return True
 
 
@@ -94,8 +100,18 @@ def person_unreachable(session: Session, ctx: FlowContext, delivery: outbox.Deli
         responses.opt_out(session, ctx, person, "carrier opt-out (21610)")
 
 
-def redact_copies(database: Database, sender: Sender, clock: Clock, limit: int = 20) -> int:
-    """Delete provider copies that are due; the network call runs outside any transaction."""
+def redact_copies(
+    database: Database,
+    sender: Sender,
+    clock: Clock,
+    limit: int = 20,
+    ctx: FlowContext | None = None,
+) -> int:
+    """Delete provider copies that are due; the network call runs outside any transaction.
+
+    A copy still there after MAX_REDACT_ATTEMPTS is given up on, and (with ``ctx``) the
+    coordinators are told how many copies could not be deleted. Returns how many were deleted.
+    """
     now = clock.now()
     with database.session_scope() as session:
         query = (
@@ -105,23 +121,34 @@ def redact_copies(database: Database, sender: Sender, clock: Clock, limit: int =
             .limit(limit)
         )
         due = list(session.scalars(query))
-    done = 0
-    for sid in due:
-        gone = sender.redact(sid)
+    outcomes = [_redact_one(database, sender, clock, sid) for sid in due]
+    given_up = outcomes.count(GAVE_UP)
+    if given_up and ctx is not None:
         with database.session_scope() as session:
-            copy = session.get(ProviderCopy, sid)
-            if copy is None:
-                continue
-            copy.attempts += 1
-            if gone:
-                copy.redacted_at = clock.now()
-                done += 1
-            elif copy.attempts >= MAX_REDACT_ATTEMPTS:
-                copy.redacted_at = clock.now()
-                log.error("provider.redact_gave_up attempts=%s", copy.attempts)
-            else:
-                copy.ready_at = clock.now() + outbox.backoff(copy.attempts + 4)
-    return done
+            alerts.raise_alert(session, ctx, "redaction_failed", given_up)
+    return outcomes.count(DELETED)
+
+
+DELETED, LATER, GAVE_UP = "deleted", "later", "gave_up"
+
+
+def _redact_one(database: Database, sender: Sender, clock: Clock, sid: str) -> str:
+    """One deletion attempt for ``sid``: DELETED, LATER (backed off) or GAVE_UP."""
+    gone = sender.redact(sid)
+    with database.session_scope() as session:
+        copy = session.get(ProviderCopy, sid)
+        if copy is None:
+            return LATER
+        copy.attempts += 1
+        if gone:
+            copy.redacted_at = clock.now()
+            return DELETED
+        if copy.attempts >= MAX_REDACT_ATTEMPTS:
+            copy.redacted_at = clock.now()
+            log.error("provider.redact_gave_up attempts=%s", copy.attempts)
+            return GAVE_UP
+        copy.ready_at = clock.now() + outbox.backoff(copy.attempts + 4)
+        return LATER
 
 
 def sent_copy(session: Session, message_id: int, now: datetime) -> None:

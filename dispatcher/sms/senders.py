@@ -118,10 +118,16 @@ class TwilioSender:
         return None
 
     def redact(self, sid: str) -> bool:
-        """Blank then delete Twilio's copy; False while the message is not finished."""
+        """Blank then delete Twilio's copy of a message (a call's record for a ``CA`` sid).
+
+        False while the message or call is not finished (try again later).
+        """
         try:
-            self.client.messages(sid).update(body="")
-            self.client.messages(sid).delete()
+            if sid.startswith("CA"):
+                self.client.calls(sid).delete()
+            else:
+                self.client.messages(sid).update(body="")
+                self.client.messages(sid).delete()
         except TwilioRestException as exc:
             if exc.code == NOT_FOUND or exc.status == 404:
                 return True

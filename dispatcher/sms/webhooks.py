@@ -3,18 +3,25 @@
 Thin and fast: check the signature, write the rows in one transaction, answer TwiML. No
 call to Twilio's API happens here; once the transaction is committed the engine is kicked
 to send whatever the flows queued (and left alone when they queued nothing).
+
+A malformed form (a NUL byte anywhere, a sid or status longer than we store) answers 400.
+A webhook that raises still answers valid TwiML: its transaction is rolled back, the sender
+is told to call 911 if anyone is in danger, and the coordinators hear (without content)
+that a text could not be processed.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import timedelta
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, abort, request
 from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import HTTPException
 
 from dispatcher import web
-from dispatcher.flows import receipts
+from dispatcher.flows import alerts, receipts
 from dispatcher.flows.context import FlowContext
 from dispatcher.sms import inbound, twiml
 from dispatcher.sms.messages import render
@@ -23,6 +30,13 @@ from dispatcher.sms.security import twilio_signature_required
 
 blueprint = Blueprint("sms", __name__)
 log = logging.getLogger("dispatcher.webhooks")
+# What anyone hears when their text or call could not be processed.
+UNREADABLE = "We could not read that. If anyone is in danger, call 911."
+# Longest sid and status we store (the columns' lengths).
+MAX_SID, MAX_STATUS = 64, 16
+# A call's record (with the caller's number) is deleted once the call is over: our answers
+# speak a sentence and hang up, so this is long after; deletion retries if it is not.
+CALL_RECORD_AFTER = timedelta(minutes=5)
 
 
 def flow_context(kick: Callable[[], None] | None = None) -> FlowContext:
@@ -77,10 +91,52 @@ def status_url() -> str:
     return web.runtime().settings.public_base_url + "/sms/status"
 
 
+def check_form() -> None:
+    """Abort with 400 unless every field is free of NUL and sids and statuses fit their columns.
+
+    A Body may be of any length: it is never stored.
+    """
+    for name, value in request.form.items(multi=True):
+        if "\x00" in name or "\x00" in value:
+            abort(400)
+        if name.endswith("Sid") and len(value) > MAX_SID:
+            abort(400)
+        if name.endswith("Status") and len(value) > MAX_STATUS:
+            abort(400)
+
+
+@blueprint.errorhandler(Exception)
+def webhook_failed(exc: Exception) -> ResponseReturnValue:
+    """Any error in a webhook: HTTP errors pass; anything else answers safely and is reported."""
+    if isinstance(exc, HTTPException):
+        return exc
+    log.error("webhook.failed endpoint=%s error=%s", request.endpoint, type(exc).__name__)
+    report_unprocessed()
+    if request.endpoint == "sms.message_status":
+        return Response(status=204)
+    if request.endpoint == "sms.inbound_call":
+        return xml(twiml.voice_response(UNREADABLE))
+    return xml(twiml.message_response(UNREADABLE))
+
+
+def report_unprocessed() -> None:
+    """Roll the failed transaction back; in a new one, alert the coordinators (no content)."""
+    try:
+        session = web.db_session()
+        session.rollback()
+        kick = KickAfterCommit()
+        alerts.raise_alert(session, flow_context(kick), "text_unprocessed")
+        session.commit()
+        kick.committed()
+    except Exception as exc:  # the database itself may be what failed
+        log.error("webhook.alert_failed error=%s", type(exc).__name__)
+
+
 @blueprint.post("/sms/inbound")
 @twilio_signature_required
 def inbound_sms() -> ResponseReturnValue:
     """An SMS to the hotline: deduplicate by MessageSid, apply it, reply in TwiML."""
+    check_form()
     sid = request.form.get("MessageSid", "")
     number = request.form.get("From", "")
     body = request.form.get("Body", "")
@@ -102,6 +158,7 @@ def inbound_sms() -> ResponseReturnValue:
 @twilio_signature_required
 def message_status() -> ResponseReturnValue:
     """A status callback for one of our messages or replies."""
+    check_form()
     sid = request.form.get("MessageSid", "")
     status = request.form.get("MessageStatus", "").lower()
     code = request.form.get("ErrorCode", "")
@@ -123,11 +180,12 @@ def inbound_call() -> ResponseReturnValue:
 
     Nothing is recorded or transcribed.
     """
+    check_form()
     sid = request.form.get("CallSid", "")
     session = web.db_session()
     kick = KickAfterCommit()
     ctx = flow_context(kick)
-    if not receipts.first_delivery(session, sid, ctx.now, provider_copy=False):
+    if not receipts.first_delivery(session, sid, ctx.now, copy_after=CALL_RECORD_AFTER):
         log.info("voice.duplicate_dropped")
         return xml(twiml.voice_response("Thank you."))
     reply = inbound.handle_call(session, ctx, request.form.get("From", ""))
