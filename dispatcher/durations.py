@@ -12,14 +12,18 @@ _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 def parse_duration(text: str) -> timedelta:
-    """Parse ``"5m"``, ``"1h30m"``, ``"90s"``; raise ValidationError on anything else or zero."""
+    """Parse ``"5m"``, ``"1h30m"``, ``"90s"``; raise ValidationError on anything else, on
+    zero and on more than a timedelta holds. Callers cap what they accept."""
     cleaned = text.strip().lower().replace(" ", "")
     if not cleaned or _PART.sub("", cleaned):
         raise ValidationError(f"{text!r} is not a duration (use e.g. 30s, 5m, 1h, 1h30m)")
     seconds = sum(int(n) * _UNITS[unit] for n, unit in _PART.findall(cleaned))
     if seconds <= 0:
         raise ValidationError(f"{text!r}: a duration must be longer than zero")
-    return timedelta(seconds=seconds)
+    try:
+        return timedelta(seconds=seconds)
+    except OverflowError:
+        raise ValidationError(f"{text!r}: that duration is too long") from None
 
 
 def format_duration(value: timedelta) -> str:

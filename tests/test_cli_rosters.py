@@ -259,3 +259,21 @@ def test_imports_and_exports_reach_the_audit_log(loaded: Run, env: dict[str, str
     assert ("create", "roster") in done and ("create", "officer") in done
     assert done[-1] == ("export", "roster_file")
     assert all(e.actor.startswith("cli") for e in entries)
+
+
+def test_a_file_nested_500_deep_exits_1_without_a_traceback(run: Run, tmp_path: Path) -> None:
+    path = tmp_path / "deep.toml"
+    path.write_text("x = " + "[" * 500 + "]" * 500)
+    result = run("roster", "import", str(path))
+    assert result.exit_code == 1
+    assert f"{path}: tables or arrays are nested too deeply" in result.stderr
+    assert "Traceback" not in result.output
+    assert isinstance(result.exception, SystemExit)
+
+
+def test_the_hotlines_own_number_is_refused_in_a_roster_file(run: Run, tmp_path: Path) -> None:
+    path = tmp_path / "hotline.toml"
+    path.write_text(ROSTER.replace('"(262) 555-0104"', '"(262) 555-0100"'))
+    result = run("roster", "import", str(path))
+    assert result.exit_code == 1
+    assert "is the hotline's own number" in result.stderr

@@ -175,11 +175,14 @@ def officer_reinstate(officer_id: int) -> ResponseReturnValue:
 
 def _new_officer(form: OfficerForm, agency: Agency) -> Officer | None:
     """The officer the form describes, added; None (with field errors) if refused."""
-    name = form.name.data.strip()
+    name, config = form.name.data.strip(), web.runtime().settings
     try:
-        phone = parse_phone(form.phone.data, name, web.runtime().settings.default_region)
+        phone = parse_phone(form.phone.data, name, config.default_region)
     except ValidationError:
         form.phone.errors.append("Not a valid mobile number.")
+        return None
+    if phone == config.hotline_number:
+        form.phone.errors.append("This is the hotline's own number.")
         return None
     taken = db().scalar(select(Officer.id).where(Officer.phone == phone)) or db().scalar(
         select(Person.id).where(Person.phone == phone)

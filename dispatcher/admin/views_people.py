@@ -126,6 +126,9 @@ def _copy_form(form: PersonForm, person: Person) -> bool:
     except ValidationError:
         form.phone.errors.append("Not a valid mobile number.")
         return False
+    if phone == settings.hotline_number:
+        form.phone.errors.append("This is the hotline's own number.")
+        return False
     if not _unique(form, person, name, phone):
         return False
     person.name, person.phone = name, phone

@@ -83,7 +83,10 @@ def roster_file_upload() -> ResponseReturnValue:
 
 def _apply(text: str, name: str) -> ApplySummary:
     """Load, check and apply ``text``; every change is audited by the signed-in account."""
-    data = load_roster_file(text, name=name, region=web.runtime().settings.default_region)
+    config = web.runtime().settings
+    data = load_roster_file(
+        text, name=name, region=config.default_region, hotline=config.hotline_number
+    )
     at, who = now(), actor()
 
     def audit(

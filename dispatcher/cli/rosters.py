@@ -53,7 +53,8 @@ def import_command(file: Path) -> None:
 
 def import_roster_file(file: Path) -> ApplySummary:
     """Load, check and apply one roster file in one unit of work."""
-    data = load_roster_file(file, region=settings().default_region)
+    config = settings()
+    data = load_roster_file(file, region=config.default_region, hotline=config.hotline_number)
     with session_scope() as session:
         return apply_roster_file(session, data, cli_actor(), record)
 

@@ -79,12 +79,17 @@ UNREAD = datetime(2000, 1, 1)  # noqa: DTZ001
 
 
 def load_roster_file(
-    source: Path | str, *, name: str | None = None, region: str = DEFAULT_REGION
+    source: Path | str,
+    *,
+    name: str | None = None,
+    region: str = DEFAULT_REGION,
+    hotline: str = "",
 ) -> RosterFile:
     """Read a roster file (a Path) or TOML text (a str); never raises on bad content.
 
     ``name`` is how messages call the source (the path, or ``<text>``); national phone
-    numbers are read in ``region``. Problems go to ``RosterFile.errors``.
+    numbers are read in ``region``; ``hotline`` (the service's own number) is refused as
+    anyone's phone. Problems go to ``RosterFile.errors``.
     """
     if isinstance(source, Path):
         name = name or str(source)
@@ -96,9 +101,11 @@ def load_roster_file(
         name, text = name or "<text>", source
     try:
         raw = tomllib.loads(text)
+        return _read_file(raw, Location(name, "top level", (), LineIndex(text)), region, hotline)
     except tomllib.TOMLDecodeError as exc:
         return RosterFile(name, errors=(_syntax_error(name, exc),))
-    return _read_file(raw, Location(name, "top level", (), LineIndex(text)), region)
+    except RecursionError:
+        return RosterFile(name, errors=(f"{name}: tables or arrays are nested too deeply",))
 
 
 def _syntax_error(name: str, exc: tomllib.TOMLDecodeError) -> str:
@@ -110,23 +117,25 @@ def _syntax_error(name: str, exc: tomllib.TOMLDecodeError) -> str:
     return f"{name}: TOML syntax error: {message}"
 
 
-def _read_file(raw: dict[str, object], at: Location, region: str) -> RosterFile:
+def _read_file(raw: dict[str, object], at: Location, region: str, hotline: str) -> RosterFile:
     """Read the three top-level arrays of tables."""
     top = Table(raw, at, TOP_LEVEL, [])
+    people = top.children("people", PERSON_FIELDS)
+    agencies = top.children("agencies", AGENCY_FIELDS)
     return RosterFile(
         source=at.source,
-        people=tuple(_read_person(t, region) for t in top.children("people", PERSON_FIELDS)),
+        people=tuple(_read_person(t, region, hotline) for t in people),
         rosters=tuple(_read_roster(t) for t in top.children("rosters", ROSTER_FIELDS)),
-        agencies=tuple(_read_agency(t, region) for t in top.children("agencies", AGENCY_FIELDS)),
+        agencies=tuple(_read_agency(t, region, hotline) for t in agencies),
         errors=tuple(top.errors),
     )
 
 
-def _read_person(table: Table, region: str) -> PersonEntry:
+def _read_person(table: Table, region: str, hotline: str) -> PersonEntry:
     """A ``[[people]]`` entry."""
     name = table.text("name")
     owner = name or table.at.label
-    phone = table.read("phone", lambda v: parse_phone(_string(v), owner, region), "", True)
+    phone = table.read("phone", lambda v: parse_phone(_string(v), owner, region, hotline), "", True)
     away = table.moment("away_until", required=False)
     if away is not None and away.tzinfo is None:
         table.fail("away_until", "needs a UTC offset (2026-03-12T08:00-05:00)")
@@ -239,10 +248,10 @@ def _notify_target(value: object) -> tuple[str, str | None]:
     return text.lower(), None
 
 
-def _read_agency(table: Table, region: str) -> AgencyEntry:
+def _read_agency(table: Table, region: str, hotline: str) -> AgencyEntry:
     """An ``[[agencies]]`` entry with its officers."""
     officers = tuple(
-        _read_officer(t, region) for t in table.children("officers", ("name", "phone"))
+        _read_officer(t, region, hotline) for t in table.children("officers", ("name", "phone"))
     )
     return AgencyEntry(
         name=table.text("name"),
@@ -253,11 +262,11 @@ def _read_agency(table: Table, region: str) -> AgencyEntry:
     )
 
 
-def _read_officer(table: Table, region: str) -> OfficerEntry:
+def _read_officer(table: Table, region: str, hotline: str) -> OfficerEntry:
     """One ``officers`` item: ``{ name = "...", phone = "..." }``."""
     name = table.text("name")
     owner = name or table.at.label
-    phone = table.read("phone", lambda v: parse_phone(_string(v), owner, region), "", True)
+    phone = table.read("phone", lambda v: parse_phone(_string(v), owner, region, hotline), "", True)
     return OfficerEntry(name=name, phone=phone, at=table.at)
 
 

@@ -4,6 +4,8 @@ or an unknown number. The body is parsed in memory and never stored or logged.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -13,16 +15,25 @@ from dispatcher.flows import requests, responses, unknown
 from dispatcher.flows.context import FlowContext, Reply
 from dispatcher.rosters import service as rosters
 from dispatcher.rosters.models import Officer, Person, Roster
+from dispatcher.rosters.phones import is_e164
 from dispatcher.sms.commands import Command, parse
 from dispatcher.sms.ratelimit import ReplyLimiter
 
 SILENT = ("opt_out", "opt_in", "carrier_help")  # the carrier answers these itself
+# The longest AWAY with a duration (AWAY alone lasts until BACK).
+AWAY_LONGEST = timedelta(days=30)
 
 
 def handle_text(
     session: Session, ctx: FlowContext, limiter: ReplyLimiter, number: str, body: str
 ) -> Reply | None:
-    """Apply one text from ``number``; return the immediate reply, if any."""
+    """Apply one text from ``number``; return the immediate reply, if any.
+
+    A sender that is not an E.164 number (``alice``, ``whatsapp:+1...``) is neither looked
+    up nor stored nor counted: it gets the referral (rate-limited) and nothing else.
+    """
+    if not is_e164(number):
+        return Reply("referral") if limiter.allow(number, ctx.now) else None
     command = parse(body)
     sender = find_sender(session, number)
     if isinstance(sender, Person):
@@ -87,11 +98,13 @@ def _relay_or_help(session: Session, ctx: FlowContext, person: Person, text: str
 
 
 def _away(ctx: FlowContext, person: Person, argument: str) -> Reply:
-    """AWAY, AWAY 8h: a duration, or until BACK."""
+    """AWAY, AWAY 8h: a duration of at most AWAY_LONGEST, or until BACK."""
     try:
         duration = parse_duration(argument) if argument.strip() else None
     except ValidationError:
         return Reply("help_person")
+    if duration is not None and duration > AWAY_LONGEST:
+        return Reply("away_too_long", {"days": AWAY_LONGEST.days})
     return responses.set_away(person, ctx.now, duration)
 
 
@@ -152,8 +165,11 @@ def handle_call(session: Session, ctx: FlowContext, number: str) -> Reply:
     """A call to the hotline: an officer's call opens a request (nothing is recorded).
 
     The call carries no words, so the request pages an advocate with no note; the officer
-    can text details, which are held for whoever accepts.
+    can text details, which are held for whoever accepts. A caller that is not an E.164
+    number is neither looked up nor counted.
     """
+    if not is_e164(number):
+        return Reply("call_referral")
     officer = find_sender(session, number)
     if isinstance(officer, Person):
         return Reply("call_person")

@@ -312,6 +312,10 @@ TEMPLATES: dict[str, Callable[[dict[str, Any]], str]] = {
     "alert": _alert,
     "person_closed": lambda p: f"{p['code']} is closed. Thank you.",
     "away_ack": _away_ack,
+    "away_too_long": lambda p: (
+        f"AWAY takes up to {p['days']}d, e.g. AWAY 8h or AWAY 3d. "
+        "Text AWAY alone to pause until you text BACK."
+    ),
     "back_ack": lambda p: "Welcome back. You can be paged again.",
     "who": _who,
     "codes_needed": _codes_needed,

@@ -74,3 +74,14 @@ def test_agency_names_with_markup_are_escaped(coordinator: Visitor) -> None:
     for page in (coordinator.text(url), coordinator.text("/admin/agencies")):
         assert "<img src=x" not in page
         assert "&lt;img src=x" in page
+
+
+def test_the_hotlines_own_number_is_refused_for_an_officer(
+    coordinator: Visitor, store: Store
+) -> None:
+    url = add_agency(coordinator)
+    form = {"officer-name": "Sgt. Cole", "officer-phone": "262 555 0100"}
+    refused = coordinator.post(f"{url}/officers", form)
+    assert refused.status_code == 400
+    assert "This is the hotline&#39;s own number." in refused.get_data(as_text=True)
+    assert store.all(select(Officer)) == []

@@ -105,3 +105,10 @@ def test_markup_in_names_is_shown_escaped(coordinator: Visitor) -> None:
     page = coordinator.text("/admin/people")
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_the_hotlines_own_number_is_refused_on_the_form(coordinator: Visitor, store: Store) -> None:
+    response = coordinator.post("/admin/people/new", {**ANA, "phone": "(262) 555-0100"})
+    assert response.status_code == 200
+    assert "This is the hotline&#39;s own number." in response.get_data(as_text=True)
+    assert store.all(select(Person)) == []

@@ -89,3 +89,9 @@ def test_downloading_gives_back_what_was_uploaded_and_is_audited(
     before = len(store.all(select(AuditEntry)))
     assert upload(coordinator, text.encode(), "again.toml").status_code == 302
     assert len(store.all(select(AuditEntry))) == before  # nothing changed, nothing recorded
+
+
+def test_a_file_nested_500_deep_is_refused_clearly(coordinator: Visitor, store: Store) -> None:
+    response = upload(coordinator, b"x = " + b"[" * 500 + b"]" * 500, "deep.toml")
+    assert response.status_code == 400
+    assert "deep.toml: tables or arrays are nested too deeply" in response.get_data(as_text=True)
