@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Index, Integer, String
+from sqlalchemy import JSON, Boolean, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dispatcher.db import Base, UTCDateTime
@@ -25,6 +25,8 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # Bumped on sign-out, password change and deactivation: older session cookies stop working.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class AuditEntry(Base):
@@ -42,19 +44,16 @@ class AuditEntry(Base):
     new: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
 
 
-class LoginAttempt(Base):
-    """A failed sign-in: the account tried and the client address, kept for 15 minutes.
-
-    Counted per account and per address to slow password guessing; nothing else is kept.
+class LoginThrottle(Base):
+    """Failed sign-ins for one account (``account:<email>``) or one client address
+    (``address:<ip>``). Counted by conditional UPDATEs, so parallel guesses cannot pass
+    unseen; beyond the limit each attempt waits longer (``blocked_until``). Forgotten once
+    idle for the sign-in window; nothing else is kept.
     """
 
-    __tablename__ = "login_attempts"
-    __table_args__ = (
-        Index("ix_login_attempts_account_at", "account", "at"),
-        Index("ix_login_attempts_address_at", "address", "at"),
-    )
+    __tablename__ = "login_throttles"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime)
-    account: Mapped[str] = mapped_column(String(200))  # the email tried, lower case
-    address: Mapped[str] = mapped_column(String(64))
+    key: Mapped[str] = mapped_column(String(280), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)

@@ -7,35 +7,31 @@ re-exported here for callers outside the package.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from dispatcher.accounts import passwords
 from dispatcher.accounts.audit import changes, record
-from dispatcher.accounts.models import ROLES, LoginAttempt, User
+from dispatcher.accounts.models import ROLES, User
 from dispatcher.errors import Conflict, NotFound, ValidationError
 
 __all__ = [
-    "LOGIN_WINDOW",
     "authenticate",
     "change_password",
     "changes",
     "create_user",
     "deactivate",
+    "end_sessions",
     "get_user",
     "list_users",
-    "login_blocked",
-    "note_failed_login",
     "reactivate",
     "record",
     "set_role",
     "user_table",
 ]
 
-# Failed sign-ins count against an account and an address for this long.
-LOGIN_WINDOW = timedelta(minutes=15)
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
@@ -116,11 +112,11 @@ def set_role(session: Session, user: User, role: str) -> None:
 
 
 def deactivate(session: Session, user: User) -> None:
-    """Stop ``user`` from signing in; raises Conflict for the last active admin."""
+    """Stop ``user`` from signing in and end its sessions; Conflict for the last active admin."""
     if user.role == "admin" and user.active:
         _keep_an_admin(session, user)
     user.active = False
-    session.flush()
+    end_sessions(session, user)
 
 
 def reactivate(session: Session, user: User) -> None:
@@ -130,26 +126,22 @@ def reactivate(session: Session, user: User) -> None:
 
 
 def change_password(session: Session, user: User, password: str) -> None:
-    """Replace the password of ``user``; raises ValidationError for a weak one."""
+    """Replace the password of ``user`` and end its sessions; ValidationError for a weak one."""
     passwords.check_strength(password)
     user.password_hash = passwords.hash_password(password)
+    end_sessions(session, user)
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """Make every session cookie issued to ``user`` so far invalid (sign-out everywhere)."""
     session.flush()
-
-
-def login_blocked(session: Session, email: str, address: str, now: datetime, limit: int) -> bool:
-    """True when the account or the address had ``limit`` failed sign-ins in 15 minutes."""
-    since = now - LOGIN_WINDOW
-    recent = select(func.count()).select_from(LoginAttempt).where(LoginAttempt.at > since)
-    by_account = session.scalar(recent.where(LoginAttempt.account == normalise_email(email)))
-    by_address = session.scalar(recent.where(LoginAttempt.address == address[:64]))
-    return (by_account or 0) >= limit or (by_address or 0) >= limit
-
-
-def note_failed_login(session: Session, email: str, address: str, now: datetime) -> None:
-    """Count one failed sign-in and forget the ones older than the window."""
-    session.execute(delete(LoginAttempt).where(LoginAttempt.at <= now - LOGIN_WINDOW))
-    session.add(LoginAttempt(at=now, account=normalise_email(email)[:200], address=address[:64]))
-    session.flush()
+    session.execute(
+        update(User)
+        .where(User.id == user.id)
+        .values(session_generation=User.session_generation + 1)
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(user, ["session_generation"])
 
 
 def _check_role(role: str) -> None:

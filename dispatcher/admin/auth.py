@@ -27,7 +27,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.wrappers import Response
 
 from dispatcher import web
-from dispatcher.accounts import service
+from dispatcher.accounts import service, throttle
 from dispatcher.accounts.models import User
 from dispatcher.admin import blueprint, navigation
 from dispatcher.admin.forms import LoginForm
@@ -38,6 +38,8 @@ login_manager = LoginManager()
 
 # Endpoints anyone may open; every other admin endpoint names its roles.
 PUBLIC_ENDPOINTS = frozenset({"admin.login", "admin.logout", "admin.static"})
+# The session key holding the account's session generation at sign-in.
+GENERATION = "generation"
 # Requests the page makes by itself (the board's refresh): they do not count as activity.
 PASSIVE_ENDPOINTS = frozenset({"admin.now_board"})
 SECURITY_HEADERS = {
@@ -85,11 +87,14 @@ def init_app(app: Flask) -> None:
 
 
 def _load_account(user_id: str) -> Account | None:
-    """The account behind a session, if it still exists and is active."""
+    """The account behind a session, if it still exists, is active and the session was
+    issued since its last sign-out, password change or deactivation (its generation)."""
     if not user_id.isdigit():
         return None
     user = web.db_session().get(User, int(user_id))
-    return Account(user) if user is not None and user.active else None
+    if user is None or not user.active or session.get(GENERATION) != user.session_generation:
+        return None
+    return Account(user)
 
 
 def _ask_to_sign_in() -> Response:
@@ -212,33 +217,41 @@ def _not_found(_error: Exception) -> ResponseReturnValue:
 
 @blueprint.route("/login", methods=["GET", "POST"])
 def login() -> ResponseReturnValue:
-    """Sign in with email and password; too many failures lock the account and address."""
+    """Sign in with email and password; repeated failures make further attempts wait."""
     form = LoginForm()
     if not form.validate_on_submit():
         return render_template("admin/login.html", form=form)
     runtime, db = web.runtime(), web.db_session()
     now, address = runtime.clock.now(), request.remote_addr or "unknown"
     email, password = form.email.data or "", form.password.data or ""
-    if service.login_blocked(db, email, address, now, runtime.settings.login_attempts):
-        flash("Too many failed sign-ins. Wait 15 minutes and try again.", "error")
+    limit = runtime.settings.login_attempts
+    allowed = throttle.claim(db, email, address, now, limit)
+    db.commit()  # the attempt is counted before its password is checked
+    if not allowed:
+        flash("Too many failed sign-ins. Wait a little and try again.", "error")
         return render_template("admin/login.html", form=form), 429
     user = service.authenticate(db, email, password, now)
     if user is None:
-        service.note_failed_login(db, email, address, now)
         db.commit()
         flash("That email and password do not match an active account.", "error")
         return render_template("admin/login.html", form=form), 401
+    throttle.succeeded(db, email, address, limit)
     db.commit()
     session.clear()  # a fresh session: no fixation across sign-in
     login_user(Account(user))
     session.permanent = True
     session["seen_at"] = now.timestamp()
+    session[GENERATION] = user.session_generation
     return redirect(_safe_next(request.args.get("next")))
 
 
 @blueprint.post("/logout")
 def logout() -> ResponseReturnValue:
-    """Sign out and forget the session."""
+    """Sign out: every session of this account ends (its cookies stop working)."""
+    if current_user.is_authenticated:
+        db = web.db_session()
+        service.end_sessions(db, service.get_user(db, int(current_user.id)))
+        db.commit()
     logout_user()
     session.clear()
     flash("You are signed out.", "info")

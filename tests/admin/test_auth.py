@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
+import requests
 from argon2 import PasswordHasher
 from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from werkzeug.serving import make_server
 
-from dispatcher.accounts import passwords, service
-from dispatcher.accounts.models import LoginAttempt, User
+from dispatcher.accounts import passwords, service, throttle
+from dispatcher.accounts.models import LoginThrottle, User
 from dispatcher.clock import ManualClock
+from dispatcher.db import Database
 from tests.admin.conftest import EMAILS, PASSWORD, Store, Visitor
 
 
@@ -29,8 +34,8 @@ def test_a_wrong_password_is_refused_and_counted(
     response = visitor.sign_in(EMAILS["admin"], "not the password at all")
     assert response.status_code == 401
     assert "do not match" in response.get_data(as_text=True)
-    attempts = store.all(select(LoginAttempt))
-    assert [(a.account, a.address) for a in attempts] == [(EMAILS["admin"], "127.0.0.1")]
+    counted = {(t.key, t.failures) for t in store.all(select(LoginThrottle))}
+    assert counted == {(f"account:{EMAILS['admin']}", 1), ("address:127.0.0.1", 1)}
     assert visitor.get("/admin/home").status_code == 302  # still anonymous
 
 
@@ -41,21 +46,28 @@ def test_an_unknown_account_answers_like_a_wrong_password(
     assert response.status_code == 401
 
 
-def test_too_many_failures_lock_the_account_for_15_minutes(
-    app: Flask, accounts: dict[str, int], clock: ManualClock
+def test_too_many_failures_make_each_further_attempt_wait_twice_as_long(
+    app: Flask, accounts: dict[str, int], clock: ManualClock, store: Store
 ) -> None:
     limit = app.extensions["dispatcher"].settings.login_attempts
-    for _ in range(limit):
-        assert (
-            Visitor(app.test_client()).sign_in(EMAILS["admin"], "wrong password!!").status_code
-            == 401
-        )
-    # Even the right password is refused now, from any address.
+
+    def attempt(password: str = "wrong password!!") -> int:
+        return Visitor(app.test_client()).sign_in(EMAILS["admin"], password).status_code
+
+    assert [attempt() for _ in range(limit)] == [401] * limit
+    # Even the right password is refused for a second, from any address.
     locked = Visitor(app.test_client()).sign_in(EMAILS["admin"])
     assert locked.status_code == 429
     assert "Too many failed sign-ins" in locked.get_data(as_text=True)
-    clock.advance(timedelta(minutes=15, seconds=1))
-    assert Visitor(app.test_client()).sign_in(EMAILS["admin"]).status_code == 302
+    clock.advance(timedelta(seconds=1))
+    assert attempt() == 401  # one more guess, then two seconds of waiting
+    clock.advance(timedelta(seconds=1))
+    assert attempt(PASSWORD) == 429
+    clock.advance(timedelta(seconds=1))
+    assert attempt(PASSWORD) == 302  # the owner is in after seconds, not 15 minutes
+    counted = {t.key: t.failures for t in store.all(select(LoginThrottle))}
+    assert counted[f"account:{EMAILS['admin']}"] == 0  # the success cleared the account's count
+    assert counted["address:127.0.0.1"] == limit + 1  # the address's guesses still count
 
 
 def test_too_many_failures_from_one_address_lock_that_address(
@@ -175,7 +187,98 @@ def test_the_session_cookie_is_http_only_secure_and_same_site(
 def test_failed_attempts_older_than_the_window_are_forgotten(
     session: Session, clock: ManualClock
 ) -> None:
-    service.note_failed_login(session, "a@b.test", "10.0.0.1", clock.now())
+    assert throttle.claim(session, "a@b.test", "10.0.0.1", clock.now(), 5)
     clock.advance(timedelta(minutes=16))
-    service.note_failed_login(session, "c@d.test", "10.0.0.2", clock.now())
-    assert session.scalar(select(func.count()).select_from(LoginAttempt)) == 1
+    assert throttle.claim(session, "c@d.test", "10.0.0.2", clock.now(), 5)
+    assert session.scalar(select(func.count()).select_from(LoginThrottle)) == 2
+
+
+@pytest.mark.parametrize(
+    ("failures", "limit", "wait"),
+    [(0, 5, None), (4, 5, None), (5, 5, 1), (6, 5, 2), (9, 5, 16), (15, 5, 900), (99, 5, 900)],
+)
+def test_the_wait_doubles_beyond_the_limit_up_to_15_minutes(
+    failures: int, limit: int, wait: int | None
+) -> None:
+    expected = None if wait is None else timedelta(seconds=wait)
+    assert throttle.wait_after(failures, limit) == expected
+
+
+def test_an_old_cookie_is_refused_after_sign_out(
+    app: Flask, coordinator: Visitor, accounts: dict[str, int]
+) -> None:
+    stolen = cookie_of(coordinator)
+    assert coordinator.post("/admin/logout").status_code == 302
+    assert not signed_in(with_cookie(app, stolen))
+
+
+def test_an_old_cookie_is_refused_after_a_password_change(
+    app: Flask, coordinator: Visitor, accounts: dict[str, int], store: Store
+) -> None:
+    stolen = cookie_of(coordinator)
+    assert signed_in(with_cookie(app, stolen))  # a copy works while the session lives
+    with store.scope() as session:
+        user = service.get_user(session, accounts["coordinator"])
+        service.change_password(session, user, "another long passphrase")
+    assert not signed_in(with_cookie(app, stolen))
+    assert not signed_in(coordinator)
+
+
+def test_an_old_cookie_is_refused_after_deactivation_and_reactivation(
+    app: Flask, coordinator: Visitor, accounts: dict[str, int], store: Store
+) -> None:
+    stolen = cookie_of(coordinator)
+    with store.scope() as session:
+        user = service.get_user(session, accounts["coordinator"])
+        service.deactivate(session, user)
+        service.reactivate(session, user)
+    assert not signed_in(with_cookie(app, stolen))
+    assert coordinator.sign_in(EMAILS["coordinator"]).status_code == 302
+    assert signed_in(coordinator)
+
+
+def cookie_of(visitor: Visitor) -> str:
+    """The visitor's session cookie (as someone who copied it would hold it)."""
+    cookie = visitor.client.get_cookie("session")
+    assert cookie is not None
+    return cookie.value
+
+
+def with_cookie(app: Flask, value: str) -> Visitor:
+    """A fresh client presenting a copied session cookie."""
+    client = app.test_client()
+    client.set_cookie("session", value)
+    return Visitor(client)
+
+
+def test_parallel_guesses_are_counted_atomically(
+    app: Flask, accounts: dict[str, int], database: Database
+) -> None:
+    limit = app.extensions["dispatcher"].settings.login_attempts
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    start = threading.Barrier(30)
+
+    def guess(i: int) -> int:
+        with requests.Session() as web_client:
+            web_client.trust_env = False
+            page = web_client.get(f"{base}/admin/login", timeout=30)
+            token = page.text.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+            # The cookie is Secure (the public URL is https): present it over plain HTTP.
+            cookie = {"Cookie": f"session={page.cookies['session']}"}
+            start.wait(timeout=30)
+            form = {"csrf_token": token, "email": EMAILS["admin"], "password": f"guess {i}!!"}
+            answer = web_client.post(
+                f"{base}/admin/login", data=form, headers=cookie, timeout=60, allow_redirects=False
+            )
+            return answer.status_code
+
+    try:
+        with ThreadPoolExecutor(max_workers=30) as pool:
+            answers = list(pool.map(guess, range(30)))
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert answers.count(401) == limit  # evaluated
+    assert answers.count(429) == 30 - limit  # refused unseen
