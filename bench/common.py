@@ -41,7 +41,7 @@ def bench_settings(url: str, folder: Path, **overrides: Any) -> Settings:
     values: dict[str, Any] = {
         "instance_dir": str(folder),
         "database_url": url,
-        "secret_key": "bench-secret",
+        "secret_key": "bench-secret-key-at-least-32-characters-long",
         "public_base_url": PUBLIC,
     }
     values.update(overrides)

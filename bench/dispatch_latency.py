@@ -117,7 +117,7 @@ def start_worker(url: str, folder: Path, api_base_url: str) -> subprocess.Popen[
         **os.environ,
         "DISPATCHER_DATABASE_URL": url,
         "DISPATCHER_INSTANCE_DIR": str(folder),
-        "DISPATCHER_SECRET_KEY": "bench-secret",
+        "DISPATCHER_SECRET_KEY": "bench-secret-key-at-least-32-characters-long",
         "DISPATCHER_PUBLIC_BASE_URL": PUBLIC,
         "DISPATCHER_SMS_BACKEND": "twilio",
         "TWILIO_ACCOUNT_SID": "AC" + "2" * 32,

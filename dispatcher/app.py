@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -13,6 +14,12 @@ from dispatcher.clock import Clock, SystemClock
 from dispatcher.crypto import Sealer
 from dispatcher.db import Database
 from dispatcher.settings import Settings, load_settings
+
+log = logging.getLogger("dispatcher.app")
+# Third-party loggers that would write phone numbers or bodies at DEBUG or INFO (urllib3
+# logs request URLs with numbers in look-ups; twilio logs request bodies): WARNING at least,
+# whatever the root level.
+QUIET_LOGGERS = ("urllib3", "twilio", "requests", "werkzeug", "apscheduler", "sqlalchemy")
 
 
 def create_app(
@@ -27,6 +34,11 @@ def create_app(
     """
     settings = settings or load_settings()
     configure_logging()
+    if settings.secret_key_local:
+        log.warning(
+            "config.secret_key_generated_locally path=%s",
+            Path(settings.instance_dir) / "secret_key",
+        )
     app = Flask(__name__, instance_path=settings.instance_dir)
     app.config.update(
         SECRET_KEY=settings.secret_key,
@@ -83,6 +95,5 @@ def configure_logging() -> None:
         handler._dispatcher = True  # type: ignore[attr-defined]
         root.addHandler(handler)
     root.setLevel(logging.INFO)
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    logging.getLogger("twilio").setLevel(logging.WARNING)  # it logs bodies at INFO
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)

@@ -24,6 +24,8 @@ from dispatcher.errors import ConfigError, ValidationError
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = PROJECT_ROOT / "config" / "default.toml"
 SMS_BACKENDS = ("simulator", "twilio")
+# A configured secret key shorter than this is refused (it seals officers' words).
+MIN_SECRET_KEY = 32
 
 
 def _setting(section: str, key: str, env: str | None = None) -> Any:
@@ -59,6 +61,8 @@ class Settings:
     engine_in_process: bool = _setting("engine", "in_process", "DISPATCHER_ENGINE_IN_PROCESS")
     session_idle: timedelta = _setting("admin", "session_idle")
     login_attempts: int = _setting("admin", "login_attempts")
+    # Derived, not configured: True when the secret key was generated and kept locally.
+    secret_key_local: bool = field(default=False, metadata={"derived": True})
 
     @property
     def simulator(self) -> bool:
@@ -86,6 +90,8 @@ def load_settings(
         _merge_file(raw, Path(site))
     values: dict[str, Any] = {}
     for f in fields(Settings):
+        if f.metadata.get("derived"):
+            continue
         section, key, env = f.metadata["section"], f.metadata["key"], f.metadata["env"]
         value = raw.get(section, {}).get(key)
         if env and environ.get(env) not in (None, ""):
@@ -161,6 +167,12 @@ def _validated(values: dict[str, Any]) -> Settings:
         values["twilio_auth_token"] = values["twilio_auth_token"] or "simulator"
     if not values["secret_key"]:
         values["secret_key"] = _local_secret_key(instance)
+        values["secret_key_local"] = True
+    elif len(values["secret_key"]) < MIN_SECRET_KEY:
+        raise ConfigError(
+            f"DISPATCHER_SECRET_KEY (setting service.secret_key) must be at least "
+            f"{MIN_SECRET_KEY} characters long"
+        )
     values["public_base_url"] = values["public_base_url"].rstrip("/")
     values["hotline_number"] = _e164(values["hotline_number"], values["default_region"])
     try:
@@ -184,12 +196,24 @@ def _e164(number: str, region: str) -> str:
 
 
 def _local_secret_key(instance: Path) -> str:
-    """Keep a random key in the instance folder for the simulator (never for production)."""
+    """Keep a random key in the instance folder for the simulator (never for production).
+
+    The folder is made private to the owner (0700) and the key file readable by the owner
+    only (0600), created that way rather than narrowed afterwards.
+    """
     path = instance / "secret_key"
     if path.exists():
         return path.read_text().strip()
-    instance.mkdir(parents=True, exist_ok=True)
+    private_folder(instance)
     key = secrets.token_urlsafe(48)
-    path.touch(mode=0o600)
-    path.write_text(key)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(key)
     return key
+
+
+def private_folder(folder: Path) -> None:
+    """Create ``folder`` (and its parents) if needed; a folder created here is 0700."""
+    if not folder.exists():
+        folder.mkdir(parents=True, mode=0o700)
+        folder.chmod(0o700)  # mkdir's mode is narrowed by the umask only, never widened

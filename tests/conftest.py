@@ -119,7 +119,7 @@ def make_settings(tmp_path: Path, database_url: str, **overrides: Any) -> Settin
     values: dict[str, Any] = {
         "instance_dir": str(tmp_path / "instance"),
         "database_url": database_url,
-        "secret_key": "test-secret-key",
+        "secret_key": "test-secret-key-at-least-32-characters-long",
         "public_base_url": "https://dispatch.test",
         "twilio_auth_token": "test-auth-token",
     }

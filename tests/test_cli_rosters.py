@@ -77,7 +77,7 @@ def env(tmp_path: Path) -> dict[str, str]:
     return {
         "DISPATCHER_DATABASE_URL": url,
         "DISPATCHER_INSTANCE_DIR": str(tmp_path / "instance"),
-        "DISPATCHER_SECRET_KEY": "test-secret-key",
+        "DISPATCHER_SECRET_KEY": "test-secret-key-at-least-32-characters-long",
         "DISPATCHER_CONFIG": "",
     }
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import stat
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
+from dispatcher.db import Database, upgrade_database
 from dispatcher.errors import ConfigError
 from dispatcher.settings import load_settings
 
@@ -19,7 +22,21 @@ def test_defaults_give_sqlite_simulator_and_a_kept_local_key(tmp_path: Path) -> 
     assert first.tick_interval == timedelta(seconds=1)
     assert first.hotline_number.startswith("+1")
     assert load_settings(environ=env).secret_key == first.secret_key
-    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+    assert first.secret_key_local
+
+
+def test_the_local_key_and_sqlite_files_are_private_to_the_owner(tmp_path: Path) -> None:
+    instance = tmp_path / "instance"
+    settings = load_settings(environ={"DISPATCHER_INSTANCE_DIR": str(instance)})
+    upgrade_database(settings.database_url)
+    assert stat.S_IMODE(instance.stat().st_mode) == 0o700
+    assert stat.S_IMODE((instance / "secret_key").stat().st_mode) == 0o600
+    files = [instance / "dispatcher.db", instance / "dispatcher.db-wal"]
+    database = Database(settings.database_url)
+    with database.session_scope() as session:
+        session.execute(sa.text("SELECT 1"))
+        assert [stat.S_IMODE(f.stat().st_mode) for f in files] == [0o600, 0o600]
+    database.dispose()
 
 
 def test_environment_overrides_site_file_which_overrides_defaults(tmp_path: Path) -> None:
@@ -29,13 +46,14 @@ def test_environment_overrides_site_file_which_overrides_defaults(tmp_path: Path
         "DISPATCHER_CONFIG": str(site),
         "DISPATCHER_INSTANCE_DIR": str(tmp_path),
         "DISPATCHER_DATABASE_URL": "postgresql+psycopg://u@h/db",
-        "DISPATCHER_SECRET_KEY": "k",
+        "DISPATCHER_SECRET_KEY": "k" * 32,
     }
     settings = load_settings(environ=env)
     assert settings.hotline_number == "+12625550199"
     assert settings.send_timeout == timedelta(seconds=3)
     assert settings.database_url == "postgresql+psycopg://u@h/db"
-    assert settings.secret_key == "k"
+    assert settings.secret_key == "k" * 32
+    assert not settings.secret_key_local
 
 
 @pytest.mark.parametrize(
@@ -48,11 +66,12 @@ def test_environment_overrides_site_file_which_overrides_defaults(tmp_path: Path
                 "DISPATCHER_SMS_BACKEND": "twilio",
                 "TWILIO_ACCOUNT_SID": "AC1",
                 "TWILIO_AUTH_TOKEN": "t",
-                "DISPATCHER_SECRET_KEY": "k",
+                "DISPATCHER_SECRET_KEY": "k" * 32,
             },
             "https",
         ),
         ({"DISPATCHER_HOTLINE_NUMBER": "12"}, "hotline_number"),
+        ({"DISPATCHER_SECRET_KEY": "k" * 31}, "at least 32 characters"),
         ({"DISPATCHER_TICK_INTERVAL": "soon"}, "engine.tick_interval"),
         ({"DISPATCHER_ENGINE_IN_PROCESS": "maybe"}, "engine.in_process"),
         ({"DISPATCHER_TIMEZONE": "Mars/Olympus"}, "service.timezone"),

@@ -28,9 +28,14 @@ def run(host: str, port: int) -> None:
     from dispatcher.app import create_app
 
     config = settings()
-    app = create_app(config, start_engine=config.engine_in_process)
+    app = create_app(config, start_engine=config.engine_in_process, bind_host=host)
     server = make_server(host, port, app, threaded=True)
     click.echo(f"dispatcher listening on http://{host}:{port} (sms backend: {config.sms_backend})")
+    if config.secret_key_local:
+        click.echo(
+            "secret key: generated locally and kept in the instance folder "
+            "(set DISPATCHER_SECRET_KEY in production)"
+        )
     if config.simulator:
         click.echo(f"SMS simulator: http://{host}:{port}/simulator")
     try:

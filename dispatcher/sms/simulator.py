@@ -1,15 +1,22 @@
 """The SMS simulator page: text the hotline as any listed or unknown number and watch every
 phone's inbox. Mounted only when the simulator backend is on; nothing reaches a carrier and
 the conversations live in memory only.
+
+It shows every conversation, so it is open to anyone only while the service is reachable
+on loopback alone: the public base URL's host is loopback and, under ``dispatcher run``,
+so is the address it listens on. Otherwise only a signed-in admin may open it.
 """
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import phonenumbers
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_login import current_user
 from sqlalchemy import select
 
 from dispatcher import web
@@ -63,6 +70,37 @@ def directory() -> list[tuple[str, str]]:
         )
     ]
     return officers + people
+
+
+def is_loopback(host: str | None) -> bool:
+    """True for ``localhost`` and loopback addresses (127.0.0.0/8, ::1)."""
+    if not host:
+        return False
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def open_to_all(runtime: web.Runtime) -> bool:
+    """True when the service is reachable on loopback only (public URL and bind address)."""
+    bind = runtime.extras.get("bind_host")
+    public = urlsplit(runtime.settings.public_base_url).hostname
+    return is_loopback(public) and (bind is None or is_loopback(str(bind)))
+
+
+@blueprint.before_request
+def _guard() -> ResponseReturnValue | None:
+    """Beyond loopback, only a signed-in admin may see the conversations."""
+    if open_to_all(web.runtime()):
+        return None
+    if not current_user.is_authenticated:
+        return redirect(url_for("admin.login", next="/admin/home"))
+    if current_user.role != "admin":
+        abort(403)
+    return None
 
 
 @blueprint.get("/simulator")

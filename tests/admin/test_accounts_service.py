@@ -96,7 +96,7 @@ def test_the_cli_creates_an_account_and_audits_it(
 ) -> None:
     monkeypatch.setenv("DISPATCHER_DATABASE_URL", database.url)
     monkeypatch.setenv("DISPATCHER_INSTANCE_DIR", str(tmp_path))
-    monkeypatch.setenv("DISPATCHER_SECRET_KEY", "cli-test-key")
+    monkeypatch.setenv("DISPATCHER_SECRET_KEY", "cli-test-key-at-least-32-characters-long")
     runner = CliRunner()
     result = runner.invoke(
         main,

@@ -12,6 +12,7 @@ import pytest
 import requests
 from urllib3.exceptions import NewConnectionError, ProtocolError
 
+from dispatcher.app import configure_logging
 from dispatcher.clock import ManualClock
 from dispatcher.flows.ports import LookupFailed, SendResult
 from dispatcher.sms.senders import (
@@ -162,6 +163,21 @@ def test_logs_carry_neither_bodies_nor_numbers(
     assert sid is not None
     sender.redact(sid)
     assert "outbox=7" in caplog.text and "code=21610" in caplog.text
+    assert "K7Q4" not in caplog.text
+    assert "2625550111" not in caplog.text and "2625550100" not in caplog.text
+
+
+def test_at_debug_third_party_loggers_write_neither_bodies_nor_numbers(
+    fake: FakeTwilio, caplog: pytest.LogCaptureFixture
+) -> None:
+    configure_logging()
+    caplog.set_level(logging.DEBUG)  # the root at DEBUG, as someone debugging would set it
+    sender = twilio_sender(fake)
+    sid = sender.send(ANA, BODY, 7).sid
+    sender.find_sent(ANA, BODY, START)  # a look-up: urllib3 would log ?To=+1262... at DEBUG
+    assert sid is not None
+    sender.redact(sid)
+    assert caplog.records, "nothing was logged at all"
     assert "K7Q4" not in caplog.text
     assert "2625550111" not in caplog.text and "2625550100" not in caplog.text
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections.abc import Iterator
@@ -11,10 +12,13 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from dispatcher.accounts import service
 from dispatcher.app import create_app
 from dispatcher.db import Database
+from dispatcher.settings import load_settings
 from dispatcher.sms.senders import SimulatorPhones
-from tests.conftest import make_settings
+from tests.admin.conftest import PASSWORD, Visitor
+from tests.conftest import START, make_settings
 from tests.night import ANA, BEN, CRUZ, OFFICER, STRANGER, load_coalition
 
 
@@ -83,3 +87,58 @@ def test_the_simulator_is_not_mounted_with_the_twilio_backend(
     )
     twilio_app = create_app(settings)
     assert twilio_app.test_client().get("/simulator").status_code == 404
+
+
+def simulator_app(database: Database, tmp_path: Path, public: str, **extras: str) -> Flask:
+    """The app with the simulator backend (engine not started)."""
+    settings = make_settings(tmp_path, database.url, public_base_url=public)
+    return create_app(settings, **extras)
+
+
+@pytest.mark.parametrize(
+    ("public", "bind", "open_to_all"),
+    [
+        ("http://127.0.0.1:5000", None, True),
+        ("http://localhost:5000", "127.0.0.1", True),
+        ("http://[::1]:5000", "::1", True),
+        ("http://127.0.0.1:5000", "0.0.0.0", False),
+        ("https://dispatch.example.org", None, False),
+        ("https://dispatch.example.org", "127.0.0.1", False),
+        ("http://10.0.0.5:5000", None, False),
+    ],
+)
+def test_the_simulator_is_open_only_on_loopback(
+    sqlite_database: Database, tmp_path: Path, public: str, bind: str | None, open_to_all: bool
+) -> None:
+    extras = {"bind_host": bind} if bind else {}
+    client = simulator_app(sqlite_database, tmp_path, public, **extras).test_client()
+    answer = client.get("/simulator")
+    if open_to_all:
+        assert answer.status_code == 200
+    else:
+        assert answer.status_code == 302 and "/admin/login" in answer.location
+        assert client.post("/simulator/send", data={"number": OFFICER}).status_code in (302, 400)
+
+
+def test_beyond_loopback_only_a_signed_in_admin_opens_the_simulator(
+    sqlite_database: Database, tmp_path: Path
+) -> None:
+    app = simulator_app(sqlite_database, tmp_path, "https://dispatch.example.org")
+    with app.extensions["dispatcher"].database.session_scope() as session:
+        for role in ("admin", "coordinator"):
+            service.create_user(session, f"{role}@coalition.test", PASSWORD, role, START)
+    for role, expected in (("coordinator", 403), ("admin", 200)):
+        visitor = Visitor(app.test_client())
+        assert visitor.sign_in(f"{role}@coalition.test").status_code == 302
+        assert visitor.get("/simulator").status_code == expected
+
+
+def test_a_locally_generated_secret_key_is_announced_but_never_shown(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    instance = tmp_path / "instance"
+    settings = load_settings(environ={"DISPATCHER_INSTANCE_DIR": str(instance)})
+    create_app(settings)
+    assert "config.secret_key_generated_locally" in caplog.text
+    assert settings.secret_key not in caplog.text
