@@ -206,6 +206,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "coordinator_enrolled": {"officer_name": "Dana Ruiz", "agency": "Racine PD"},
     "person_closed": {"code": "K7Q4"},
     "away_ack": {"until": "Tue 18:00"},
+    "away_too_long": {"days": 30},
     "back_ack": {},
     "who": {"rosters": [{"roster": "Advocates", "names": ["Ana", "Ben"]}]},
     "codes_needed": {"codes": ["K7Q4", "M3XT"]},
