@@ -207,6 +207,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "person_closed": {"code": "K7Q4"},
     "away_ack": {"until": "Tue 18:00"},
     "away_too_long": {"days": 30},
+    "alert": {"kind": "text_unprocessed", "count": 2},
     "back_ack": {},
     "who": {"rosters": [{"roster": "Advocates", "names": ["Ana", "Ben"]}]},
     "codes_needed": {"codes": ["K7Q4", "M3XT"]},
