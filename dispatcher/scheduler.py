@@ -1,7 +1,8 @@
 """APScheduler wiring: a tick every second, and a kick when a webhook creates work.
 
 APScheduler only triggers ticks; its job store stays in memory because the database rows
-are the truth. On SQLite a second engine refuses to start.
+are the truth. On SQLite one engine runs at a time: a second one waits for the engine lock
+(an OS file lock the kernel frees when its holder dies) while its process goes on serving.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ JOB = "tick"
 DEADLINE = "deadline"
 HOUSEKEEPING = "housekeeping"
 HOUSEKEEPING_SECONDS = 10
+# How often an engine waiting for the lock tries again.
+LOCK_RETRY_SECONDS = 0.2
 
 
 class EngineRunner:
@@ -37,11 +40,35 @@ class EngineRunner:
         self.scheduler = BackgroundScheduler(timezone=UTC)
         self._running = threading.Lock()
         self._again = threading.Event()
+        self.lock = lease.EngineLock(engine.database)
+        self._stopping = threading.Event()
+        self._waiter: threading.Thread | None = None
 
     def start(self) -> None:
-        """Take the engine lease and start ticking (raises Conflict on a held SQLite lease)."""
-        lease.acquire(self.engine.database, self.holder, self.engine.clock.now())
+        """Start ticking as soon as this process holds the engine lock; never blocks.
+
+        While another engine holds it (SQLite), a thread retries every LOCK_RETRY_SECONDS
+        and the caller goes on (a web process serves webhooks meanwhile).
+        """
         self.engine.kick = self.kick
+        if self.lock.try_acquire():
+            self._begin()
+            return
+        log.warning("engine.waiting_for_lock")
+        self._waiter = threading.Thread(target=self._wait_for_lock, name="engine-lock", daemon=True)
+        self._waiter.start()
+
+    def _wait_for_lock(self) -> None:
+        """Retry the lock until it is ours (then start ticking) or the runner stops."""
+        while not self._stopping.wait(LOCK_RETRY_SECONDS):
+            if self.lock.try_acquire():
+                log.info("engine.lock_taken")
+                self._begin()
+                return
+
+    def _begin(self) -> None:
+        """Record this engine in the lease row and schedule the ticks (the lock is held)."""
+        lease.acquire(self.engine.database, self.holder, self.engine.clock.now())
         self.scheduler.add_job(
             self.run_tick,
             "interval",
@@ -62,10 +89,20 @@ class EngineRunner:
         self.scheduler.start()
         log.info("engine.started interval=%s", self.interval)
 
+    @property
+    def ticking(self) -> bool:
+        """True once this runner holds the lock and its scheduler runs."""
+        return bool(self.scheduler.running)
+
     def stop(self) -> None:
-        """Stop ticking and give the lease up."""
-        self.scheduler.shutdown(wait=True)
-        lease.release(self.engine.database, self.holder)
+        """Stop ticking (or waiting), then give the lease and the lock up."""
+        self._stopping.set()
+        if self._waiter is not None:
+            self._waiter.join(timeout=10)
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=True)
+            lease.release(self.engine.database, self.holder)
+        self.lock.release()
         log.info("engine.stopped")
 
     def kick(self) -> None:
@@ -142,7 +179,7 @@ def build_engine(app: Flask) -> Engine:
 
 
 def start(app: Flask) -> EngineRunner:
-    """Start the engine inside the web process; webhooks kick it through the runtime."""
+    """Start the engine for ``app`` (at once, or once the lock is free); webhooks kick it."""
     runtime = app.extensions[web.EXTENSION]
     runner = EngineRunner(build_engine(app), runtime.settings.tick_interval.total_seconds())
     runner.start()

@@ -1,14 +1,23 @@
-"""``dispatcher run`` (web and engine in one process) and ``dispatcher worker`` (engine)."""
+"""``dispatcher run`` (web and engine in one process) and ``dispatcher worker`` (engine).
+
+Both stop cleanly on SIGTERM and SIGINT: the engine stops ticking and gives its lock up.
+``run`` serves at once, even while its engine waits for another engine's lock (SQLite).
+"""
 
 from __future__ import annotations
 
 import signal
 import threading
+from collections.abc import Callable
 from types import FrameType
 
 import click
 
 from dispatcher.cli.common import domain_errors, settings
+from dispatcher.settings import Settings
+
+# How often the web server checks whether it was asked to stop (SIGTERM to exit).
+STOP_POLL_SECONDS = 0.05
 
 
 def register(main: click.Group) -> None:
@@ -30,23 +39,27 @@ def run(host: str, port: int) -> None:
     config = settings()
     app = create_app(config, start_engine=config.engine_in_process, bind_host=host)
     server = make_server(host, port, app, threaded=True)
-    click.echo(f"dispatcher listening on http://{host}:{port} (sms backend: {config.sms_backend})")
+    announce(config, f"http://{host}:{port}")
+    stop_on_signals(lambda: threading.Thread(target=server.shutdown, daemon=True).start())
+    try:
+        server.serve_forever(poll_interval=STOP_POLL_SECONDS)
+    finally:
+        server.server_close()
+        runner = app.extensions["dispatcher"].extras.get("runner")
+        if runner is not None:
+            runner.stop()
+
+
+def announce(config: Settings, url: str) -> None:
+    """Say where the service listens, and that a secret key was made here (never the key)."""
+    click.echo(f"dispatcher listening on {url} (sms backend: {config.sms_backend})")
     if config.secret_key_local:
         click.echo(
             "secret key: generated locally and kept in the instance folder "
             "(set DISPATCHER_SECRET_KEY in production)"
         )
     if config.simulator:
-        click.echo(f"SMS simulator: http://{host}:{port}/simulator")
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
-        runner = app.extensions["dispatcher"].extras.get("runner")
-        if runner is not None:
-            runner.stop()
+        click.echo(f"SMS simulator: {url}/simulator")
 
 
 @click.command()
@@ -59,12 +72,17 @@ def worker() -> None:
     app = create_app(settings())
     runner = start(app)
     stopping = threading.Event()
-
-    def stop(_signum: int, _frame: FrameType | None) -> None:
-        stopping.set()
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    click.echo("dispatcher engine running; stop with Ctrl-C or SIGTERM")
+    stop_on_signals(stopping.set)
+    click.echo("dispatcher engine started; stop with Ctrl-C or SIGTERM")
     stopping.wait()
     runner.stop()
+
+
+def stop_on_signals(stop: Callable[[], None]) -> None:
+    """Call ``stop`` (which must not block) on SIGTERM or SIGINT."""
+
+    def handler(_signum: int, _frame: FrameType | None) -> None:
+        stop()
+
+    signal.signal(signal.SIGTERM, handler)
+    signal.signal(signal.SIGINT, handler)

@@ -1,68 +1,108 @@
-"""Who runs the engine. On SQLite exactly one engine may run; on PostgreSQL many may
-(they share work through row locks) and the lease row only records the last tick.
+"""Who runs the engine. On SQLite exactly one engine may run; on PostgreSQL many may (they
+share work through row locks).
+
+The single-engine guard on SQLite is an OS file lock (``flock``) on a file next to the
+database: the kernel frees it the instant its process dies, by a crash, ``kill -9`` or a
+clean stop, so a restarted engine never waits for a lease to run out. The ``engine_leases``
+row only records who ticked last and when (readiness).
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import socket
 import uuid
 from datetime import datetime, timedelta
+from pathlib import Path
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import update
 
-from dispatcher.db import Database
-from dispatcher.errors import Conflict
+from dispatcher.db import Database, insert_ignoring_duplicates
 from dispatcher.flows.models import EngineLease
 
 NAME = "engine"
 TERM = timedelta(seconds=15)
+LOCK_SUFFIX = ".engine-lock"
 
 
 def holder_name() -> str:
-    """A name unique to this engine instance."""
+    """A name unique to this engine instance: ``host:pid:random``."""
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
+def lock_path(database: Database) -> Path | None:
+    """The lock file of a SQLite database file (None on PostgreSQL or in memory)."""
+    if not database.sqlite:
+        return None
+    path = database.url.split("sqlite:///", 1)[-1].split("?", 1)[0]
+    if not path or path == ":memory:":
+        return None
+    return Path(path + LOCK_SUFFIX)
+
+
+class EngineLock:
+    """The right to run the engine on this database, held until ``release`` or death.
+
+    Always granted on PostgreSQL. On SQLite an exclusive ``flock`` on ``lock_path``: two
+    holders (in two processes, or two instances in one) cannot hold it at once.
+    """
+
+    def __init__(self, database: Database) -> None:
+        self.path = lock_path(database)
+        self._fd: int | None = None
+
+    @property
+    def held(self) -> bool:
+        """True while this instance holds the lock (always on PostgreSQL)."""
+        return self.path is None or self._fd is not None
+
+    def try_acquire(self) -> bool:
+        """Take the lock if it is free; never waits. True when held afterwards."""
+        if self.held or self.path is None:
+            return True
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            return False
+        self._fd = fd
+        return True
+
+    def release(self) -> None:
+        """Give the lock up (the kernel does the same when the process dies)."""
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+
+
 def acquire(database: Database, holder: str, now: datetime) -> None:
-    """Take the engine lease; on SQLite raise Conflict while another engine holds it."""
-    with database.session_scope() as session:
-        lease = session.scalars(
-            select(EngineLease).where(EngineLease.name == NAME).with_for_update()
-        ).first()
-        if lease is None:
-            session.add(EngineLease(name=NAME, holder=holder, expires_at=now + TERM))
-            try:
-                session.flush()
-            except IntegrityError:
-                raise Conflict("another engine started at the same moment") from None
-            return
-        if database.sqlite and lease.holder != holder and lease.expires_at > now:
-            raise Conflict(
-                f"another engine ({lease.holder}) is running on this SQLite database; "
-                "only one may run (use PostgreSQL for several workers)"
-            )
-        lease.holder, lease.expires_at = holder, now + TERM
+    """Record ``holder`` as the engine (call it holding the EngineLock on SQLite)."""
+    _record(database, holder, now, tick=False)
 
 
 def renew(database: Database, holder: str, now: datetime) -> bool:
-    """Extend the lease and record a tick; False when (on SQLite) it was lost to another."""
+    """Record a tick by ``holder`` (readiness reads it). Always True: the lock guards."""
+    _record(database, holder, now, tick=True)
+    return True
+
+
+def _record(database: Database, holder: str, now: datetime, *, tick: bool) -> None:
+    """Write the lease row: the holder, a nominal expiry and (with ``tick``) the last tick."""
+    values: dict[str, object] = {"holder": holder, "expires_at": now + TERM}
+    if tick:
+        values["last_tick_at"] = now
     with database.session_scope() as session:
-        lease = session.get(EngineLease, NAME)
-        if lease is None:
-            session.add(
-                EngineLease(name=NAME, holder=holder, expires_at=now + TERM, last_tick_at=now)
-            )
-            return True
-        if database.sqlite and lease.holder != holder and lease.expires_at > now:
-            return False
-        lease.holder, lease.expires_at, lease.last_tick_at = holder, now + TERM, now
-        return True
+        session.execute(
+            insert_ignoring_duplicates(session, EngineLease).values(name=NAME, **values)
+        )
+        session.execute(update(EngineLease).where(EngineLease.name == NAME).values(**values))
 
 
 def release(database: Database, holder: str) -> None:
-    """Give the lease up on a clean stop, so the next engine starts at once."""
+    """Mark the lease given up on a clean stop (its expiry moves into the past)."""
     with database.session_scope() as session:
         lease = session.get(EngineLease, NAME)
         if lease is not None and lease.holder == holder:

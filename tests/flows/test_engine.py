@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -11,31 +12,57 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
+from dispatcher.app import create_app
 from dispatcher.clock import ManualClock
 from dispatcher.db import Database
-from dispatcher.errors import Conflict
 from dispatcher.flows import lease
-from dispatcher.flows.models import OutboxMessage, Page
+from dispatcher.flows.models import EngineLease, OutboxMessage, Page
 from dispatcher.rosters.models import Agency, Officer
 from tests.conftest import empty_tables, make_settings
 from tests.night import ANA, OFFICER, World, load_coalition
 
 
-def test_a_second_engine_on_sqlite_refuses_to_start(
-    sqlite_database: Database, clock: ManualClock
+def test_on_sqlite_one_engine_lock_is_held_at_a_time(sqlite_database: Database) -> None:
+    first, second = lease.EngineLock(sqlite_database), lease.EngineLock(sqlite_database)
+    assert first.try_acquire() and first.held
+    assert not second.try_acquire() and not second.held
+    first.release()
+    assert second.try_acquire()
+    assert not first.try_acquire()
+    second.release()
+
+
+def test_on_postgres_every_engine_may_run(database: Database) -> None:
+    locks = [lease.EngineLock(database) for _ in range(2)]
+    assert [lock.try_acquire() for lock in locks] == [True, not database.sqlite]
+    for lock in locks:
+        lock.release()
+
+
+def test_a_second_runner_waits_for_the_lock_then_takes_over(
+    sqlite_database: Database, tmp_path: Path, clock: ManualClock, caplog: pytest.LogCaptureFixture
 ) -> None:
-    lease.acquire(sqlite_database, "first", clock.now())
-    with pytest.raises(Conflict, match="only one"):
-        lease.acquire(sqlite_database, "second", clock.now())
-    assert not lease.renew(sqlite_database, "second", clock.now())
-    lease.release(sqlite_database, "first")
-    lease.acquire(sqlite_database, "second", clock.now())
-
-
-def test_a_crashed_engines_lease_expires(sqlite_database: Database, clock: ManualClock) -> None:
-    lease.acquire(sqlite_database, "crashed", clock.now())
-    clock.advance(lease.TERM + timedelta(seconds=1))
-    lease.acquire(sqlite_database, "next", clock.now())
+    settings = make_settings(tmp_path, sqlite_database.url)
+    first, second = (
+        create_app(settings, clock=clock, start_engine=True)
+        .extensions["dispatcher"]
+        .extras["runner"]
+        for _ in range(2)
+    )
+    try:
+        assert first.ticking and not second.ticking
+        assert "engine.waiting_for_lock" in caplog.text
+        first.stop()
+        deadline = time.monotonic() + 10
+        while not second.ticking and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert second.ticking
+        with sqlite_database.session_scope() as session:
+            row = session.get(EngineLease, lease.NAME)
+            assert row is not None and row.holder == second.holder
+    finally:
+        first.stop()
+        second.stop()
 
 
 @pytest.fixture
