@@ -4,7 +4,9 @@ Run: .venv/bin/python bench/restart.py [rounds]. On one SQLite file, a `dispatch
 process runs the engine; it is stopped (kill -9, or SIGTERM and waited for), and a new one
 is started at once. Printed per way of stopping (the target is under 2 s): from the stop
 to the new process answering /healthz (serving webhooks), and to its engine holding the
-lock and recording itself (the engine ticking).
+lock and recording itself (the engine ticking); and the CPU time the new process used to
+get to serving, which does not depend on how busy the machine is (start-up is CPU-bound:
+on a loaded machine the wall-clock figures grow with the load).
 """
 
 from __future__ import annotations
@@ -77,6 +79,12 @@ def until(condition: object, limit: float = 30.0) -> float:
     raise SystemExit("the service did not come back within 30 s")
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def one_round(folder: Path, database: Database, how: str) -> dict[str, float]:
     """Stop a running engine ``how`` and start another at once; the phases in seconds."""
     old = start(folder, database.url)
@@ -90,6 +98,7 @@ def one_round(folder: Path, database: Database, how: str) -> dict[str, float]:
     started = time.monotonic()
     new = start(folder, database.url)
     served = until(lambda: serving(new))
+    cpu = cpu_seconds(new.pid)
     engine = until(lambda: engine_of(database, new))
     old.wait(timeout=30)
     new.send_signal(signal.SIGTERM)
@@ -97,6 +106,7 @@ def one_round(folder: Path, database: Database, how: str) -> dict[str, float]:
     return {
         "old process gone": started - stopped,
         "start -> serving": served - started,
+        "CPU to serving": cpu,
         "stop -> serving": served - stopped,
         "stop -> engine": engine - stopped,
     }

@@ -98,7 +98,12 @@ def _record(database: Database, holder: str, now: datetime, *, tick: bool) -> No
         session.execute(
             insert_ignoring_duplicates(session, EngineLease).values(name=NAME, **values)
         )
-        session.execute(update(EngineLease).where(EngineLease.name == NAME).values(**values))
+        session.execute(
+            update(EngineLease)
+            .where(EngineLease.name == NAME)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def release(database: Database, holder: str) -> None:
