@@ -26,11 +26,13 @@ def create_app(
     settings: Settings | None = None,
     clock: Clock | None = None,
     start_engine: bool = False,
+    bind_host: str | None = None,
     **extras: Any,
 ) -> Flask:
     """Build the app. Nothing starts at import; the engine starts only when asked.
 
-    ``extras`` reach ``web.Runtime.extras`` (tests pass fakes there).
+    ``bind_host`` is the address a built-in server listens on (the simulator's access
+    depends on it); ``extras`` reach ``web.Runtime.extras`` (tests pass fakes there).
     """
     settings = settings or load_settings()
     configure_logging()
@@ -54,6 +56,7 @@ def create_app(
         clock=clock or SystemClock(),
         sealer=Sealer(settings.secret_key),
         extras=dict(extras),
+        bind_host=bind_host,
     )
     web.init_app(app, runtime)
     if settings.proxy_hops:

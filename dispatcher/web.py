@@ -40,6 +40,8 @@ class Runtime:
     sealer: Sealer
     extras: dict[str, Any] = field(default_factory=dict)
     turn: threading.Lock = field(default_factory=threading.Lock)
+    # The address ``dispatcher run`` listens on (None when another server runs the app).
+    bind_host: str | None = None
 
 
 def init_app(app: Flask, runtime: Runtime) -> None:

@@ -27,6 +27,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from dispatcher.accounts.models import ROLES
 from dispatcher.accounts.passwords import MIN_LENGTH
+from dispatcher.errors import ValidationError
 from dispatcher.rosters.models import (
     OVERRIDE_ACTIONS,
     ROSTER_KINDS,
@@ -34,6 +35,7 @@ from dispatcher.rosters.models import (
     STEP_TARGETS,
     WEEKDAYS,
 )
+from dispatcher.rosters.phones import HotlineNumber
 
 try:  # WTForms 3.3 names choices; older versions take (value, label) pairs
     from wtforms.fields.choices import SelectChoice
@@ -189,3 +191,10 @@ class RosterFileForm(FlaskForm):  # type: ignore[misc]
     """A roster file to import."""
 
     file = FileField("Roster file (TOML)", validators=[FileRequired()])
+
+
+def phone_problem(error: ValidationError) -> str:
+    """What a form says about a refused phone number (the hotline's own, or not valid)."""
+    if isinstance(error, HotlineNumber):
+        return "This is the hotline's own number."
+    return "Not a valid mobile number."

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from dispatcher import web
 from dispatcher.admin import blueprint
 from dispatcher.admin.auth import roles_required
-from dispatcher.admin.forms import AgencyForm, OfficerForm
+from dispatcher.admin.forms import AgencyForm, OfficerForm, phone_problem
 from dispatcher.admin.pages import db, get_or_404, now, record_change
 from dispatcher.errors import ValidationError
 from dispatcher.flows.codes import REFERENCE_ALPHABET
@@ -177,12 +177,9 @@ def _new_officer(form: OfficerForm, agency: Agency) -> Officer | None:
     """The officer the form describes, added; None (with field errors) if refused."""
     name, config = form.name.data.strip(), web.runtime().settings
     try:
-        phone = parse_phone(form.phone.data, name, config.default_region)
-    except ValidationError:
-        form.phone.errors.append("Not a valid mobile number.")
-        return None
-    if phone == config.hotline_number:
-        form.phone.errors.append("This is the hotline's own number.")
+        phone = parse_phone(form.phone.data, name, config.default_region, config.hotline_number)
+    except ValidationError as error:
+        form.phone.errors.append(phone_problem(error))
         return None
     taken = db().scalar(select(Officer.id).where(Officer.phone == phone)) or db().scalar(
         select(Person.id).where(Person.phone == phone)

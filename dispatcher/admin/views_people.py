@@ -11,7 +11,7 @@ from sqlalchemy import select
 from dispatcher import web
 from dispatcher.admin import blueprint
 from dispatcher.admin.auth import roles_required
-from dispatcher.admin.forms import PersonForm
+from dispatcher.admin.forms import PersonForm, phone_problem
 from dispatcher.admin.pages import db, get_or_404, record_change, split_words
 from dispatcher.errors import ValidationError
 from dispatcher.rosters.models import Officer, Person
@@ -122,12 +122,11 @@ def _copy_form(form: PersonForm, person: Person) -> bool:
     settings = web.runtime().settings
     name = form.name.data.strip()
     try:
-        phone = parse_phone(form.phone.data, name or "this person", settings.default_region)
-    except ValidationError:
-        form.phone.errors.append("Not a valid mobile number.")
-        return False
-    if phone == settings.hotline_number:
-        form.phone.errors.append("This is the hotline's own number.")
+        phone = parse_phone(
+            form.phone.data, name or "this person", settings.default_region, settings.hotline_number
+        )
+    except ValidationError as error:
+        form.phone.errors.append(phone_problem(error))
         return False
     if not _unique(form, person, name, phone):
         return False

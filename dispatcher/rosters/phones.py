@@ -12,6 +12,10 @@ DEFAULT_REGION = "US"
 E164 = re.compile(r"\+[1-9][0-9]{6,14}")
 
 
+class HotlineNumber(ValidationError):
+    """A person's or officer's phone given as the hotline's own number."""
+
+
 def parse_phone(text: str, owner: str, region: str = DEFAULT_REGION, hotline: str = "") -> str:
     """Return ``text`` as E.164; national formats are read in ``region``.
 
@@ -27,7 +31,7 @@ def parse_phone(text: str, owner: str, region: str = DEFAULT_REGION, hotline: st
         raise ValidationError(f"{text!r} is not a valid phone number for {owner}")
     e164 = str(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164))
     if hotline and e164 == hotline:
-        raise ValidationError(f"{text!r} is the hotline's own number, not a phone of {owner}")
+        raise HotlineNumber(f"{text!r} is the hotline's own number, not a phone of {owner}")
     return e164
 
 

@@ -86,9 +86,9 @@ def is_loopback(host: str | None) -> bool:
 
 def open_to_all(runtime: web.Runtime) -> bool:
     """True when the service is reachable on loopback only (public URL and bind address)."""
-    bind = runtime.extras.get("bind_host")
     public = urlsplit(runtime.settings.public_base_url).hostname
-    return is_loopback(public) and (bind is None or is_loopback(str(bind)))
+    bind = runtime.bind_host
+    return is_loopback(public) and (bind is None or is_loopback(bind))
 
 
 @blueprint.before_request

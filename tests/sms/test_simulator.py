@@ -89,10 +89,12 @@ def test_the_simulator_is_not_mounted_with_the_twilio_backend(
     assert twilio_app.test_client().get("/simulator").status_code == 404
 
 
-def simulator_app(database: Database, tmp_path: Path, public: str, **extras: str) -> Flask:
-    """The app with the simulator backend (engine not started)."""
+def simulator_app(
+    database: Database, tmp_path: Path, public: str, bind: str | None = None
+) -> Flask:
+    """The app with the simulator backend (engine not started), served on ``bind``."""
     settings = make_settings(tmp_path, database.url, public_base_url=public)
-    return create_app(settings, **extras)
+    return create_app(settings, bind_host=bind)
 
 
 @pytest.mark.parametrize(
@@ -110,8 +112,7 @@ def simulator_app(database: Database, tmp_path: Path, public: str, **extras: str
 def test_the_simulator_is_open_only_on_loopback(
     sqlite_database: Database, tmp_path: Path, public: str, bind: str | None, open_to_all: bool
 ) -> None:
-    extras = {"bind_host": bind} if bind else {}
-    client = simulator_app(sqlite_database, tmp_path, public, **extras).test_client()
+    client = simulator_app(sqlite_database, tmp_path, public, bind).test_client()
     answer = client.get("/simulator")
     if open_to_all:
         assert answer.status_code == 200
