@@ -13,11 +13,15 @@ import sys
 import threading
 from collections.abc import Callable
 from types import FrameType
+from typing import TYPE_CHECKING
 
 import click
 
 from dispatcher.cli.common import domain_errors, settings
 from dispatcher.settings import Settings
+
+if TYPE_CHECKING:
+    from werkzeug.serving import BaseWSGIServer
 
 # How often the web server checks whether it was asked to stop (SIGTERM to exit).
 STOP_POLL_SECONDS = 0.05
@@ -43,6 +47,16 @@ def run(host: str, port: int) -> None:
     app = create_app(config, start_engine=config.engine_in_process, bind_host=host)
     server = make_server(host, port, app, threaded=True)
     announce(config, f"http://{host}:{port}")
+    signalled = serve_until_stopped(server)
+    runner = app.extensions["dispatcher"].extras.get("runner")
+    if runner is not None:
+        runner.stop()
+    if signalled:
+        exit_now()
+
+
+def serve_until_stopped(server: BaseWSGIServer) -> bool:
+    """Serve until SIGTERM or SIGINT (or an error); True when a signal stopped it."""
     signalled = threading.Event()
 
     def stop() -> None:
@@ -54,11 +68,7 @@ def run(host: str, port: int) -> None:
         server.serve_forever(poll_interval=STOP_POLL_SECONDS)
     finally:
         server.server_close()
-        runner = app.extensions["dispatcher"].extras.get("runner")
-        if runner is not None:
-            runner.stop()
-    if signalled.is_set():
-        exit_now()
+    return signalled.is_set()
 
 
 def announce(config: Settings, url: str) -> None:
