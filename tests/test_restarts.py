@@ -31,7 +31,7 @@ BOUND = 30.0  # seconds any single wait may take before the test fails
 class Service:
     """One ``dispatcher run`` process on its own port, its output in a file."""
 
-    def __init__(self, folder: Path, url: str, name: str) -> None:
+    def __init__(self, folder: Path, url: str, name: str, command: str = "run") -> None:
         self.port = free_port()
         self.log = folder / f"{name}.log"
         env = {
@@ -43,7 +43,9 @@ class Service:
         }
         with self.log.open("w") as output:
             self.process = subprocess.Popen(
-                [str(COMMAND), "run", "--port", str(self.port)],
+                [str(COMMAND), "run", "--port", str(self.port)]
+                if command == "run"
+                else [str(COMMAND), command],
                 env=env,
                 stdout=output,
                 stderr=subprocess.STDOUT,
@@ -153,3 +155,24 @@ def test_sigterm_stops_cleanly_and_frees_the_engine_at_once(
             assert again.process.wait(timeout=BOUND) == 0
     finally:
         first.stop()
+
+
+def test_a_worker_stops_cleanly_on_sigterm_and_another_takes_over(
+    place: tuple[Path, Database],
+) -> None:
+    folder, database = place
+    first = Service(folder, database.url, "worker-1", command="worker")
+    second = Service(folder, database.url, "worker-2", command="worker")
+    try:
+        wait_until(lambda: engine_pid(database) is not None, "one worker runs the engine")
+        running, waiting = (first, second)
+        if engine_pid(database) == second.process.pid:
+            running, waiting = second, first
+        wait_until(lambda: "engine.waiting_for_lock" in waiting.output(), "the other waits")
+        running.process.send_signal(signal.SIGTERM)
+        assert running.process.wait(timeout=BOUND) == 0
+        assert "engine.stopped" in running.output()
+        wait_until(lambda: engine_pid(database) == waiting.process.pid, "the other takes over")
+    finally:
+        first.stop()
+        second.stop()
