@@ -53,6 +53,6 @@ def test_only_unreachable_errors_move_escalation_on(code: int | None, unreachabl
         assert delivery.opted_out == (code == 21610)
 
 
-def test_backoff_doubles_and_is_capped() -> None:
-    assert [backoff(n).total_seconds() for n in (1, 2, 3, 4)] == [1, 2, 4, 8]
-    assert backoff(20) == timedelta(minutes=1)
+def test_backoff_doubles_and_is_capped_at_30_seconds() -> None:
+    assert [backoff(n).total_seconds() for n in (1, 2, 3, 4, 5, 6)] == [1, 2, 4, 8, 16, 30]
+    assert backoff(20) == backoff(100_000) == timedelta(seconds=30)

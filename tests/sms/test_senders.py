@@ -57,7 +57,7 @@ def test_send_hands_the_message_to_twilio(fake: FakeTwilio) -> None:
         "To": [ANA],
         "From": [HOTLINE],
         "Body": [BODY],
-        "StatusCallback": [CALLBACK],
+        "StatusCallback": [CALLBACK + "?o=1"],
     }
     assert fake.messages_to(ANA) == [BODY]
 
@@ -260,5 +260,5 @@ def test_build_sender_twilio_talks_to_the_configured_api(tmp_path: Path, fake: F
     assert isinstance(sender, TwilioSender)
     assert sender.send(ANA, BODY, 1).accepted
     (message,) = fake.messages
-    assert message.status_callback == "https://dispatch.test/sms/status"
+    assert message.status_callback == "https://dispatch.test/sms/status?o=1"
     assert message.from_ == settings.hotline_number
