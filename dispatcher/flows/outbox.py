@@ -230,9 +230,14 @@ def record_part(session: Session, message_id: int, parts_sent: int, sid: str) ->
 
 
 def record_result(
-    session: Session, message_id: int, result: SendResult, now: datetime, window: timedelta
+    session: Session,
+    message_id: int,
+    result: SendResult,
+    now: datetime,
+    window: timedelta,
+    parts: int = 1,
 ) -> Delivery | None:
-    """Write the outcome of one attempt: sent (body blanked), retry later, or failed.
+    """Write the outcome of one attempt: sent (all ``parts``; body blanked), retry, or failed.
 
     A retryable failure is retried with backoff while the page's need is paging (the
     claim drops it after) or, for any other message, for ``window`` after it was queued.
@@ -242,6 +247,7 @@ def record_result(
         return None
     message.lease_until = None
     if result.accepted:
+        message.parts_sent = parts
         return _sent(message, result, now)
     if result.retryable and (message.page_id is not None or now - message.created_at < window):
         message.state = "pending"

@@ -186,7 +186,9 @@ class Courier:
         with self.database.session_scope() as session:
             ctx = self.context()
             window = self.settings.send_retry_window
-            delivery = outbox.record_result(session, message.id, result, ctx.now, window)
+            delivery = outbox.record_result(
+                session, message.id, result, ctx.now, window, len(message.parts)
+            )
             if delivery is None:
                 return
             if delivery.unreachable:
