@@ -40,8 +40,8 @@ def _chunks(text: str, size: int) -> list[str]:
         space = rest.rfind(" ", 0, cut)
         if space > cut * 3 // 4:
             cut = space
-        pieces.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip()
+        pieces.append(rest[:cut].rstrip(" "))
+        rest = rest[cut:].lstrip(" ")
     if rest:
         pieces.append(rest)
     return pieces

@@ -208,3 +208,41 @@ def test_the_lease_of_a_message_in_flight_is_kept(world: World) -> None:
         sender.release.set()
         engine.close()
     assert len(world.inbox(ANA)) == 1
+
+
+class SecondPartFailsOnce(SimulatorSender):
+    """Refuses the first attempt at part 2 (a 500), as an outage starting mid-message."""
+
+    def __init__(self, world: World) -> None:
+        super().__init__(world.phones)
+        self.refused = False
+
+    def send(self, to: str, body: str, outbox_id: int, part: int = 1) -> SendResult:
+        """Fail part 2 once, deliver everything else."""
+        if part == 2 and not self.refused:
+            self.refused = True
+            return SendResult(error_code=20500, retryable=True)
+        return super().send(to, body, outbox_id, part)
+
+
+def test_a_long_message_resumes_after_the_parts_already_sent(world: World) -> None:
+    world.text(OFFICER, "need an advocate")
+    world.tick()
+    for marker in ("FIRST", "SECOND", "THIRD"):
+        world.text(OFFICER, f"{marker} " + "she is waiting by the side door of the motel " * 15)
+    engine = engine_with(world, sender=SecondPartFailsOnce(world))
+    world.text(ANA, "1")
+    engine.tick()
+    (first,) = world.inbox(ANA)[1:]
+    assert first.startswith("(1/")
+    with world.session() as session:
+        query = sa.select(OutboxMessage).where(OutboxMessage.template == "accepted")
+        words = session.scalars(query).one()
+        assert (words.state, words.parts_sent) == ("pending", 1)
+        assert words.body is not None  # the officer's words are kept until every part is out
+    world.clock.advance(timedelta(seconds=2))
+    engine.tick()
+    parts = world.inbox(ANA)[1:]
+    assert [p[:5] for p in parts] == [f"({k}/{len(parts)})"[:5] for k in range(1, len(parts) + 1)]
+    assert len(parts) == len(set(parts)) >= 2  # part 1 was not sent again
+    assert row(world, words.id).body is None
