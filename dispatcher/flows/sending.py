@@ -60,6 +60,7 @@ class Courier:
         self.failed = 0
         self._lock = threading.Lock()
         self._in_flight: dict[int, str] = {}  # outbox id -> number
+        self.background = False
 
     def deliver(self, wait_for_sends: bool = True) -> None:
         """Claim due messages and start sending them.
@@ -67,12 +68,17 @@ class Courier:
         With ``wait_for_sends``, return only once nothing is due any more (tests, CLI);
         without, return at once and let the threads record results and wake the engine.
         """
+        self.background = not wait_for_sends
         while True:
             self.heartbeat()
-            futures = [self.pool.submit(self._send_group, g) for g in self._claim()]
+            futures = self._start()
             if not futures or not wait_for_sends:
                 return
             self._wait(futures)
+
+    def _start(self) -> list[Future[None]]:
+        """Claim what the free threads can take and hand it to them."""
+        return [self.pool.submit(self._send_group, g) for g in self._claim()]
 
     def heartbeat(self) -> None:
         """Extend the leases of this process's messages still in flight."""
@@ -138,7 +144,16 @@ class Courier:
             finally:
                 with self._lock:
                     self._in_flight.pop(message.id, None)
-        self.wake()
+        if self.background:
+            self._refill()
+
+    def _refill(self) -> None:
+        """A thread is free: take the next due messages at once rather than at a tick."""
+        try:
+            self._start()
+        except Exception:
+            log.exception("outbox.refill_failed")
+            self.wake()
 
     def _send_parts(self, message: outbox.Outgoing) -> SendResult:
         """Send the parts the provider does not have yet, in order; the last result.
