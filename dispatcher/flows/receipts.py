@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, aliased
 
 from dispatcher.clock import Clock
 from dispatcher.db import Database, insert_ignoring_duplicates, rows_changed
-from dispatcher.flows import outbox, paging, responses
+from dispatcher.flows import outbox, paging, responses, statuses
 from dispatcher.flows.context import FlowContext
 from dispatcher.flows.models import InboundMessage, OutboxMessage, Page, ProviderCopy, StatusEvent
 from dispatcher.flows.ports import Sender
@@ -90,13 +90,13 @@ def status_callback(
     ).first()
     if message is None and outbox_id is not None:
         message = session.get(OutboxMessage, outbox_id)
-        if message is not None and outbox.settle_uncertain(message, part, sid, ctx.now):
+        if message is not None and statuses.settle_uncertain(message, part, sid, ctx.now):
             ctx.kick()
-    if status in outbox.FINAL_STATUSES:
+    if status in statuses.FINAL_STATUSES:
         keep_copy_for_redaction(session, sid, ctx.now, outbox_id)  # a reply or a message
     if message is None or message.provider_sid != sid:
         return
-    delivery = outbox.advance_status(message, status, error_code, ctx.now)
+    delivery = statuses.advance_status(message, status, error_code, ctx.now)
     if delivery is not None:
         person_unreachable(session, ctx, delivery)
 

@@ -59,8 +59,10 @@ class Courier:
         self.sent = 0
         self.failed = 0
         self._lock = threading.Lock()
+        self._claiming = threading.Lock()  # one claim at a time: numbers stay in order
         self._in_flight: dict[int, str] = {}  # outbox id -> number
         self.background = False
+        self.closed = False
 
     def deliver(self, wait_for_sends: bool = True) -> None:
         """Claim due messages and start sending them.
@@ -77,7 +79,9 @@ class Courier:
             self._wait(futures)
 
     def _start(self) -> list[Future[None]]:
-        """Claim what the free threads can take and hand it to them."""
+        """Claim what the free threads can take and hand it to them (nothing once closed)."""
+        if self.closed:
+            return []
         return [self.pool.submit(self._send_group, g) for g in self._claim()]
 
     def heartbeat(self) -> None:
@@ -90,6 +94,7 @@ class Courier:
 
     def close(self) -> None:
         """Let the sends in flight finish (each bounded by the send timeout), then stop."""
+        self.closed = True
         self.pool.shutdown(wait=True)
 
     def context(self) -> FlowContext:
@@ -106,6 +111,11 @@ class Courier:
 
     def _claim(self) -> list[list[outbox.Outgoing]]:
         """Lease as many due messages as there are free threads, grouped by number."""
+        with self._claiming:
+            return self._claim_free()
+
+    def _claim_free(self) -> list[list[outbox.Outgoing]]:
+        """``_claim`` under the claim lock."""
         with self._lock:
             free = self.capacity - len(self._in_flight)
             busy = set(self._in_flight.values())

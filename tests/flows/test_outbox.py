@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from dispatcher.flows.models import OutboxMessage
-from dispatcher.flows.outbox import advance_status, backoff, record_result, settle_uncertain
+from dispatcher.flows.outbox import backoff, record_result
 from dispatcher.flows.ports import SendResult
+from dispatcher.flows.statuses import advance_status, settle_uncertain
 
 NOW = datetime(2026, 3, 10, 12, tzinfo=UTC)
 
