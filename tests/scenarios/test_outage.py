@@ -150,3 +150,16 @@ def test_a_long_accepted_message_goes_out_in_parts_twilio_accepts(night: LiveNig
     accepted = outbox_rows(night)[-2:]
     assert all(r.body is None for r in outbox_rows(night))
     assert any(r.parts_sent == len(parts) for r in accepted)
+
+
+def test_a_status_callback_with_an_odd_outbox_reference_is_applied_by_its_sid(
+    night: LiveNight,
+) -> None:
+    night.text(OFFICER, "need an advocate")
+    night.tick()
+    (page,) = night.fake.messages
+    for query in ("o=abc&p=1", "o=1&p=-2", "o=99999999999999&p=1"):
+        params = {"MessageSid": page.sid, "MessageStatus": "sent", "AccountSid": page.account_sid}
+        assert night.post(f"/sms/status?{query}", params).status_code == 204
+    (page_row,) = outbox_rows(night)
+    assert (page_row.state, page_row.provider_status) == ("sent", "sent")
