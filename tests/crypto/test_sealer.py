@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
 from datetime import timedelta
@@ -142,6 +144,25 @@ def test_racing_creators_end_with_one_key(tmp_path: Path, clock: ManualClock) ->
     assert {t[1:HEADER_SIZE] for t in tokens} == {tokens[0][1:HEADER_SIZE]}
     assert all(s.open(t) == "race" for s in sealers for t in tokens)
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+SEAL_IN_A_PROCESS = """
+import sys
+from datetime import datetime
+from dispatcher.clock import ManualClock
+from dispatcher.crypto import Sealer
+clock = ManualClock(datetime.fromisoformat(sys.argv[2]))
+sys.stdout.write(Sealer(sys.argv[3], clock, sys.argv[1]).seal("from another process").hex())
+"""
+
+
+def test_processes_sharing_the_directory_agree(tmp_path: Path, clock: ManualClock) -> None:
+    here = sealer(tmp_path, clock)
+    mine = here.seal("from this process")
+    command = [sys.executable, "-c", SEAL_IN_A_PROCESS, str(tmp_path), START.isoformat(), SECRET]
+    theirs = bytes.fromhex(subprocess.run(command, check=True, capture_output=True).stdout.decode())
+    assert here.open(theirs) == "from another process"
+    assert theirs[:HEADER_SIZE] == mine[:HEADER_SIZE] and len(key_files(tmp_path)) == 1
 
 
 def test_previous_secret_keys_keep_the_last_hours_readable(
