@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from dispatcher.crypto import Sealer
+from dispatcher.app import sealer_for
 from dispatcher.flows import outbox
 from dispatcher.flows.engine import Engine, escalate_due
 from dispatcher.flows.models import Need, OutboxMessage, Page
@@ -102,7 +102,8 @@ def test_a_changed_secret_key_fails_the_message_alone_and_its_page_moves_on(
     world.text(OFFICER, "need an advocate")
     with world.session() as session:
         escalate_due(session, world.context())  # Ana's page, sealed with the old key
-    restarted = engine_with(world, sealer=Sealer("a-different-secret-key"))
+    changed = dataclasses.replace(world.settings, secret_key="a-different-secret-key-" + "x" * 20)
+    restarted = engine_with(world, sealer=sealer_for(changed, world.clock))
     restarted.tick()
     assert world.inbox(ANA) == []
     assert page_rows(world) == [(ANA, "unsent")]  # not held against Ana: not "failed"
