@@ -189,7 +189,8 @@ def test_a_hanging_send_does_not_hold_up_escalation(world: World) -> None:
     finally:
         sender.release.set()
         engine.close()
-    assert len(world.inbox(ANA)) == 1
+    received = world.inbox(ANA)  # her page, and maybe the second request's once she was free
+    assert 1 <= len(received) == len(set(received))
 
 
 def test_the_lease_of_a_message_in_flight_is_kept(world: World) -> None:
