@@ -51,6 +51,7 @@ class EngineRunner:
         and the caller goes on (a web process serves webhooks meanwhile).
         """
         self.engine.kick = self.kick
+        self.engine.background = True  # ticks never wait for the provider
         if self.lock.try_acquire():
             self._begin()
             return
@@ -95,12 +96,13 @@ class EngineRunner:
         return bool(self.scheduler.running)
 
     def stop(self) -> None:
-        """Stop ticking (or waiting), then give the lease and the lock up."""
+        """Stop ticking (or waiting) and sending, then give the lease and the lock up."""
         self._stopping.set()
         if self._waiter is not None:
             self._waiter.join(timeout=10)
         if self.scheduler.running:
             self.scheduler.shutdown(wait=True)
+            self.engine.close()
             lease.release(self.engine.database, self.holder)
         self.lock.release()
         log.info("engine.stopped")

@@ -167,6 +167,7 @@ def test_fit_one_segment_keeps_the_rest_whole() -> None:
 
 NOTES = ["She is 16 and speaks Spanish", "We’re at 12 Main St, back door"]
 SAMPLES: dict[str, dict[str, Any]] = {
+    "alert": {"kind": "message_failed", "count": 2},
     "page": {
         "code": "K7Q4",
         "agency": "Racine PD",
@@ -207,7 +208,6 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "person_closed": {"code": "K7Q4"},
     "away_ack": {"until": "Tue 18:00"},
     "away_too_long": {"days": 30},
-    "alert": {"kind": "text_unprocessed", "count": 2},
     "back_ack": {},
     "who": {"rosters": [{"roster": "Advocates", "names": ["Ana", "Ben"]}]},
     "codes_needed": {"codes": ["K7Q4", "M3XT"]},
