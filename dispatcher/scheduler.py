@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
 
-from dispatcher import web
+from dispatcher import web, wakeups
 from dispatcher.flows import lease
 from dispatcher.flows.engine import Engine
 from dispatcher.sms import simulator
@@ -37,6 +37,7 @@ class EngineRunner:
         self.scheduler = BackgroundScheduler(timezone=UTC)
         self._running = threading.Lock()
         self._again = threading.Event()
+        self.listener: wakeups.Listener | None = None
 
     def start(self) -> None:
         """Take the engine lease and start ticking (raises Conflict on a held SQLite lease)."""
@@ -64,6 +65,8 @@ class EngineRunner:
 
     def stop(self) -> None:
         """Stop ticking and give the lease up."""
+        if self.listener is not None:
+            self.listener.stop()
         self.scheduler.shutdown(wait=True)
         lease.release(self.engine.database, self.holder)
         log.info("engine.stopped")
@@ -147,5 +150,9 @@ def start(app: Flask) -> EngineRunner:
     runner = EngineRunner(build_engine(app), runtime.settings.tick_interval.total_seconds())
     runner.start()
     runtime.extras["kick"] = runner.kick
+    if not runtime.database.sqlite:
+        # Webhooks served by other processes (gunicorn) wake this engine with NOTIFY.
+        runner.listener = wakeups.Listener(runtime.database.url, runner.kick)
+        runner.listener.start()
     runtime.extras["runner"] = runner
     return runner
