@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from dispatcher import web, wakeups
+from dispatcher import wakeups, web
 from dispatcher.clock import Clock, SystemClock
 from dispatcher.crypto import Sealer
 from dispatcher.db import Database

@@ -16,7 +16,9 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from dispatcher import metrics
 from dispatcher.crypto import Sealer
+from dispatcher.flows import measures
 from dispatcher.flows.models import OutboxMessage
 from dispatcher.flows.ports import UNREACHABLE_ERRORS, SendResult
 
@@ -140,6 +142,8 @@ def record_result(
         message.provider_status = result.status or "queued"
         message.sent_at = now
         message.body = None  # the provider has it; we keep nothing
+        if message.page_id is not None:
+            measures.page_sent(session, message, now)
         log.info(
             "outbox.sent id=%s template=%s attempt=%s",
             message.id,
@@ -168,6 +172,8 @@ def fail(message: OutboxMessage, error_code: int | None, now: datetime) -> Deliv
     message.error_code = error_code
     message.body = None
     message.lease_until = None
+    if message.page_id is not None:
+        metrics.page_failed()
     log.warning("outbox.failed id=%s template=%s code=%s", message.id, message.template, error_code)
     return Delivery(message, unreachable=True, opted_out=error_code == 21610)
 
