@@ -11,6 +11,7 @@ time first page -> second step: lateness is anything past 2 s. Prints figures on
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import socket
@@ -73,8 +74,17 @@ TITLES = {
 
 
 def main() -> None:
-    """Measure each topology: engine in the web process, a separate worker, production."""
-    for mode, where in TITLES.items():
+    """Measure each topology (or those named): in-process, a separate worker, production."""
+    global RATE
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("modes", nargs="*", help=f"some of {', '.join(TITLES)} (default: all)")
+    parser.add_argument("--rate", type=float, default=RATE, help="officer texts per second")
+    args = parser.parse_args()
+    if unknown := set(args.modes) - set(TITLES):
+        parser.error(f"unknown mode(s): {', '.join(sorted(unknown))}")
+    RATE = args.rate
+    for mode in args.modes or TITLES:
+        where = TITLES[mode]
         first, late = run(mode)
         report(f"webhook -> first page at the Twilio API ({where})", first)
         report(f"escalation lateness past the 2 s wait ({where})", late)
