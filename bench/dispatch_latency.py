@@ -75,11 +75,13 @@ TITLES = {
 
 def main() -> None:
     """Measure each topology (or those named): in-process, a separate worker, production."""
-    global RATE
+    global RATE, TEXTS
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("modes", nargs="*", help=f"some of {', '.join(TITLES)} (default: all)")
     parser.add_argument("--rate", type=float, default=RATE, help="officer texts per second")
+    parser.add_argument("--texts", type=int, default=TEXTS, help=f"at most {TEXTS}")
     args = parser.parse_args()
+    TEXTS = min(args.texts, TEXTS)  # the roster lists TEXTS officers
     if unknown := set(args.modes) - set(TITLES):
         parser.error(f"unknown mode(s): {', '.join(sorted(unknown))}")
     RATE = args.rate
