@@ -24,3 +24,6 @@ preload_app = False
 accesslog = None
 errorlog = "-"
 loglevel = "info"
+# gunicorn's control socket has one default path per user; two services (or test runs) on a
+# host would fight over it, and nothing here uses it.
+control_socket_disable = True
