@@ -5,18 +5,21 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
 
-.PHONY: run test lint types contracts pytest bench migration clean
+LOCK := requirements.lock
+
+.PHONY: run test lint types contracts pytest bench migration lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP_RUN): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+# The deployed dependency set is pinned in $(LOCK); both installs are held to it.
+$(STAMP_RUN): pyproject.toml $(LOCK) | $(BIN)/python
+	$(BIN)/pip install --quiet -c $(LOCK) -e '.[server]'
 	touch $@
 
-$(STAMP_TEST): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test]'
+$(STAMP_TEST): pyproject.toml $(LOCK) | $(BIN)/python
+	$(BIN)/pip install --quiet -c $(LOCK) -e '.[test]'
 	touch $(STAMP_RUN) $@
 
 ## Start the service on http://127.0.0.1:5000 with SQLite, the SMS simulator and the demo rosters.
@@ -29,8 +32,8 @@ run: $(STAMP_RUN)
 test: $(STAMP_TEST) lint types contracts pytest
 
 lint: $(STAMP_TEST)
-	$(BIN)/ruff check dispatcher tests bench migrations wsgi.py
-	$(BIN)/ruff format --check dispatcher tests bench wsgi.py
+	$(BIN)/ruff check dispatcher tests bench wsgi.py gunicorn.conf.py
+	$(BIN)/ruff format --check dispatcher tests bench wsgi.py gunicorn.conf.py
 
 types: $(STAMP_TEST)
 	$(BIN)/mypy
@@ -52,7 +55,13 @@ bench: $(STAMP_TEST)
 
 ## Regenerate the initial migration from the models (before the first release only).
 migration: $(STAMP_TEST)
-	$(BIN)/python migrations/regenerate.py
+	$(BIN)/python dispatcher/migrations/regenerate.py
+
+## Re-pin the deployed dependency set after changing [project.dependencies] or the server extra.
+lock: $(STAMP_TEST)
+	$(BIN)/pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --strip-extras --extra server --no-emit-index-url \
+		--no-emit-find-links -o $(LOCK) pyproject.toml
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import statistics
 import sys
 import tempfile
 import threading
+import uuid
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import sqlalchemy as sa  # noqa: E402
 from flask import Flask  # noqa: E402
 from werkzeug.serving import BaseWSGIServer, make_server  # noqa: E402
 
@@ -21,6 +24,9 @@ from dispatcher.rosters.rosterfile import load_roster_file  # noqa: E402
 from dispatcher.settings import Settings, load_settings  # noqa: E402
 
 PUBLIC = "https://bench.test"
+POSTGRES_URL = os.environ.get(
+    "DISPATCHER_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
 NO_SPEC = Path("/nonexistent")  # the fake's OpenAPI check is for tests, not for timing
 
 
@@ -34,6 +40,26 @@ def fresh_database(roster_toml: str) -> tuple[str, Path]:
         apply_roster_file(session, load_roster_file(roster_toml), actor="bench")
     database.dispose()
     return url, folder
+
+
+def fresh_postgres_database(roster_toml: str) -> tuple[str, Path]:
+    """A new, migrated PostgreSQL database beside POSTGRES_URL's, loaded with ``roster_toml``.
+
+    Left in place after the run (its name starts with ``dispatcher_bench_``).
+    """
+    admin_url = sa.make_url(POSTGRES_URL)
+    name = f"dispatcher_bench_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    url = admin_url.set(database=name).render_as_string(hide_password=False)
+    upgrade_database(url)
+    database = Database(url)
+    with database.session_scope() as session:
+        apply_roster_file(session, load_roster_file(roster_toml), actor="bench")
+    database.dispose()
+    return url, Path(tempfile.mkdtemp(prefix="dispatcher-bench-"))
 
 
 def bench_settings(url: str, folder: Path, **overrides: Any) -> Settings:

@@ -1,35 +1,41 @@
 """Officer text -> first page at the Twilio API, and escalation lateness.
 
-The app runs as a real server (SQLite), sending through the real twilio client to a fake
-Twilio: first with the engine in the web process (``dispatcher run``), then with the
-engine in a separate ``dispatcher worker`` process, which learns of new work by polling
-each second. 200 officer texts arrive at a steady rate; for each we time from the
-webhook's request to the page's request reaching the fake. With 2-second waits we then
+The app runs as a real server, sending through the real twilio client to a fake Twilio,
+in three topologies: the engine in the web process (``dispatcher run``, SQLite); the engine
+in one separate ``dispatcher worker`` (SQLite: it learns of new work by polling each
+second); production (gunicorn -w 2 and two workers on PostgreSQL, woken by NOTIFY).
+200 officer texts arrive at a steady rate; for each we time from the webhook's request to
+the page's request reaching the fake. With 2-second waits we then
 time first page -> second step: lateness is anything past 2 s. Prints figures only.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
+import socket
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from common import (
     NO_SPEC,
     PUBLIC,
     ROOT,
-    bench_settings,
     fresh_database,
+    fresh_postgres_database,
     officers_toml,
     percentiles,
     serve,
 )
 
 from dispatcher.app import create_app
+from dispatcher.settings import load_settings
 from tests.fakes import FakeTwilio, inbound_params, signed_post
 
+BIN = ROOT / ".venv" / "bin"
 TEXTS = 200
 RATE = 20.0  # texts per second
 WAIT = 2.0
@@ -60,40 +66,116 @@ repeat = 0
 """ + officers_toml(TEXTS)
 
 
+TITLES = {
+    "in-process": "engine in-process, SQLite",
+    "worker": "separate `dispatcher worker`, SQLite",
+    "production": "gunicorn -w 2 and two workers, PostgreSQL",
+}
+
+
 def main() -> None:
-    """Measure with the engine in the web process, then with a separate worker process."""
-    for separate_worker in (False, True):
-        first, late = run(separate_worker)
-        where = "separate `dispatcher worker`" if separate_worker else "engine in-process"
+    """Measure each topology (or those named): in-process, a separate worker, production."""
+    global RATE, TEXTS
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("modes", nargs="*", help=f"some of {', '.join(TITLES)} (default: all)")
+    parser.add_argument("--rate", type=float, default=RATE, help="officer texts per second")
+    parser.add_argument("--texts", type=int, default=TEXTS, help=f"at most {TEXTS}")
+    args = parser.parse_args()
+    TEXTS = min(args.texts, TEXTS)  # the roster lists TEXTS officers
+    if unknown := set(args.modes) - set(TITLES):
+        parser.error(f"unknown mode(s): {', '.join(sorted(unknown))}")
+    RATE = args.rate
+    for mode in args.modes or TITLES:
+        where = TITLES[mode]
+        first, late = run(mode)
         report(f"webhook -> first page at the Twilio API ({where})", first)
         report(f"escalation lateness past the 2 s wait ({where})", late)
 
 
-def run(separate_worker: bool) -> tuple[list[float], list[float]]:
+def run(mode: str) -> tuple[list[float], list[float]]:
     """Send the texts; return first-page latencies and escalation lateness, in seconds."""
-    url, folder = fresh_database(ROSTER)
+    production = mode == "production"
+    url, folder = fresh_postgres_database(ROSTER) if production else fresh_database(ROSTER)
     with FakeTwilio(auth_token="bench-token", spec_path=NO_SPEC) as fake:
-        twilio = {
-            "sms_backend": "twilio",
-            "twilio_account_sid": "AC" + "2" * 32,
-            "twilio_auth_token": "bench-token",
-            "twilio_api_base_url": fake.base_url,
-        }
-        settings = bench_settings(url, folder, **twilio)
-        worker = start_worker(url, folder, fake.base_url) if separate_worker else None
-        app = create_app(settings, start_engine=not separate_worker)
-        server, base = serve(app)
+        env = service_env(url, folder, fake.base_url)
+        base, stop = start_production(env) if production else start_single(mode, env)
         sent_at = send_texts(base)
         pages = wait_for_pages(fake, set(sent_at), per_code=2, timeout=30)
-        server.shutdown()
-        if worker is not None:
-            worker.terminate()
-            worker.wait(timeout=10)
-        else:
-            app.extensions["dispatcher"].extras["runner"].stop()
+        stop()
     first = [pages[c][0] - sent_at[c] for c in sent_at if pages.get(c)]
     late = [pages[c][1] - pages[c][0] - WAIT for c in sent_at if len(pages.get(c, [])) > 1]
     return first, late
+
+
+def start_single(mode: str, env: dict[str, str]) -> tuple[str, Callable[[], None]]:
+    """The web in this process (werkzeug), with the engine in it or in one worker process."""
+    settings = load_settings(environ=env)
+    worker = None if mode == "in-process" else start_processes([["worker"]], env)
+    app = create_app(settings, start_engine=worker is None)
+    server, base = serve(app)
+
+    def stop() -> None:
+        server.shutdown()
+        if worker is None:
+            app.extensions["dispatcher"].extras["runner"].stop()
+        else:
+            stop_processes(worker)
+
+    return base, stop
+
+
+def start_production(env: dict[str, str]) -> tuple[str, Callable[[], None]]:
+    """gunicorn -w 2 with the repository's gunicorn.conf.py, and two workers."""
+    port = free_port()
+    web = [str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py")]
+    web += ["--bind", f"127.0.0.1:{port}", "--workers", "2"]
+    processes = start_processes([web, ["worker"], ["worker"]], env)
+    return f"http://127.0.0.1:{port}", lambda: stop_processes(processes)
+
+
+def service_env(url: str, folder: Path, api_base_url: str) -> dict[str, str]:
+    """The environment every process of the service is configured by."""
+    return {
+        **os.environ,
+        "DISPATCHER_DATABASE_URL": url,
+        "DISPATCHER_INSTANCE_DIR": str(folder),
+        "DISPATCHER_SECRET_KEY": "bench-secret-key-at-least-32-characters-long",
+        "DISPATCHER_PUBLIC_BASE_URL": PUBLIC,
+        "DISPATCHER_SMS_BACKEND": "twilio",
+        "DISPATCHER_ENGINE_IN_PROCESS": "false",
+        "TWILIO_ACCOUNT_SID": "AC" + "2" * 32,
+        "TWILIO_AUTH_TOKEN": "bench-token",
+        "DISPATCHER_TWILIO_API_BASE_URL": api_base_url,
+    }
+
+
+def start_processes(
+    commands: list[list[str]], env: dict[str, str]
+) -> list[subprocess.Popen[bytes]]:
+    """Start each command (``["worker"]`` is ``dispatcher worker``); wait for them to settle."""
+    processes = []
+    for command in commands:
+        argv = [str(BIN / "dispatcher"), *command] if command == ["worker"] else command
+        processes.append(
+            subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        )
+    time.sleep(4)  # let them start, take the lease and LISTEN
+    return processes
+
+
+def stop_processes(processes: list[subprocess.Popen[bytes]]) -> None:
+    """SIGTERM each process and wait for it."""
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.wait(timeout=30)
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def send_texts(base: str) -> dict[str, float]:
@@ -109,27 +191,6 @@ def send_texts(base: str) -> dict[str, float]:
         if found:
             sent_at[found.group(1)] = began
     return sent_at
-
-
-def start_worker(url: str, folder: Path, api_base_url: str) -> subprocess.Popen[bytes]:
-    """``dispatcher worker`` in its own process, configured through the environment."""
-    env = {
-        **os.environ,
-        "DISPATCHER_DATABASE_URL": url,
-        "DISPATCHER_INSTANCE_DIR": str(folder),
-        "DISPATCHER_SECRET_KEY": "bench-secret-key-at-least-32-characters-long",
-        "DISPATCHER_PUBLIC_BASE_URL": PUBLIC,
-        "DISPATCHER_SMS_BACKEND": "twilio",
-        "TWILIO_ACCOUNT_SID": "AC" + "2" * 32,
-        "TWILIO_AUTH_TOKEN": "bench-token",
-        "DISPATCHER_TWILIO_API_BASE_URL": api_base_url,
-    }
-    command = [str(ROOT / ".venv" / "bin" / "dispatcher"), "worker"]
-    worker = subprocess.Popen(
-        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    time.sleep(3)  # let it start and take the engine lease
-    return worker
 
 
 def wait_for_pages(

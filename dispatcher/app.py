@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from dispatcher import web
+from dispatcher import wakeups, web
 from dispatcher.clock import Clock, SystemClock
 from dispatcher.crypto import Sealer, key_lifetime
 from dispatcher.db import Database
@@ -60,6 +60,9 @@ def create_app(
         bind_host=bind_host,
     )
     web.init_app(app, runtime)
+    if not start_engine:
+        # The engine runs in other processes: webhooks wake them (NOTIFY on PostgreSQL).
+        runtime.extras.setdefault("kick", wakeups.notifier(runtime.database))
     if settings.proxy_hops:
         # Client addresses (sign-in limits) come from X-Forwarded-For, trusted for exactly
         # this many proxies. Twilio signatures never depend on it: they use the public URL.

@@ -153,7 +153,8 @@ class Database:
         self.engine.dispose()
 
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+# Inside the package, so an installed wheel can migrate its database.
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
 def upgrade_database(url: str, revision: str = "head") -> None:

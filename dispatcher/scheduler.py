@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
 
-from dispatcher import web
-from dispatcher.flows import lease
+from dispatcher import metrics, wakeups, web
+from dispatcher.flows import alerts, backlog, lease
 from dispatcher.flows.engine import Engine
 from dispatcher.sms import simulator
 from dispatcher.sms.messages import render
@@ -28,6 +29,44 @@ HOUSEKEEPING = "housekeeping"
 HOUSEKEEPING_SECONDS = 10
 # How often an engine waiting for the lock tries again.
 LOCK_RETRY_SECONDS = 0.2
+# This many failed ticks in a row is an incident the coordinators hear about.
+FAILING_AFTER = 5
+
+
+class Watchdog:
+    """Tells the coordinators, once per incident, that ticks keep failing or paging is stuck.
+
+    An incident ends when a tick succeeds again (failures) or nothing is late any more
+    (stuck); ``alerts.raise_alert`` also limits each kind to one text an hour across every
+    engine process.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.failures = 0
+        self.stuck = False
+
+    def tick_ended(self, failed: bool) -> None:
+        """Count a tick; the FAILING_AFTER-th failure in a row raises ``engine_failing``."""
+        self.failures = self.failures + 1 if failed else 0
+        if self.failures == FAILING_AFTER:
+            self._alert("engine_failing", FAILING_AFTER)
+
+    def check_backlog(self) -> None:
+        """Raise ``message_stuck`` when a due message or step has become over 60 s late."""
+        with self.engine.database.session_scope() as session:
+            stuck = backlog.measure(session, self.engine.clock.now()).stuck
+        if stuck and not self.stuck:
+            self._alert("message_stuck", 1)
+        self.stuck = stuck
+
+    def _alert(self, kind: str, count: int) -> None:
+        """Raise an alert in a transaction of its own; a failure to do so is only logged."""
+        try:
+            with self.engine.database.session_scope() as session:
+                alerts.raise_alert(session, self.engine.context(), kind, count)
+        except Exception:
+            log.exception("engine.alert_failed kind=%s", kind)
 
 
 class EngineRunner:
@@ -43,6 +82,8 @@ class EngineRunner:
         self.lock = lease.EngineLock(engine.database)
         self._stopping = threading.Event()
         self._waiter: threading.Thread | None = None
+        self.listener: wakeups.Listener | None = None
+        self.watchdog = Watchdog(engine)
 
     def start(self) -> None:
         """Start ticking as soon as this process holds the engine lock; never blocks.
@@ -96,8 +137,10 @@ class EngineRunner:
         return bool(self.scheduler.running)
 
     def stop(self) -> None:
-        """Stop ticking (or waiting) and sending, then give the lease and the lock up."""
+        """Stop listening, ticking (or waiting) and sending; give the lease and the lock up."""
         self._stopping.set()
+        if self.listener is not None:
+            self.listener.stop()
         if self._waiter is not None:
             self._waiter.join(timeout=10)
         if self.scheduler.running:
@@ -133,17 +176,30 @@ class EngineRunner:
             self.engine.housekeeping()
         except Exception:
             log.exception("engine.housekeeping_failed")
+        try:
+            self.watchdog.check_backlog()
+        except Exception:
+            log.exception("engine.watchdog_failed")
 
     def _tick_once(self) -> None:
-        """One tick; errors are logged and the next tick tries again."""
+        """One tick, timed for /metrics; failures in a row alert the coordinators."""
+        started = time.monotonic()
+        failed = not self._tick_guarded()
+        metrics.tick_finished(time.monotonic() - started, failed)
+        self.watchdog.tick_ended(failed)
+
+    def _tick_guarded(self) -> bool:
+        """One tick; errors are logged (False) and the next tick tries again."""
         try:
             if not lease.renew(self.engine.database, self.holder, self.engine.clock.now()):
                 log.error("engine.lease_lost holder=%s", self.holder)
-                return
+                return True
             self.engine.tick()
             self._wake_for_next_deadline()
         except Exception:
             log.exception("engine.tick_failed")
+            return False
+        return True
 
     def _wake_for_next_deadline(self) -> None:
         """Tick exactly at the next escalation deadline instead of up to a period late."""
@@ -186,5 +242,9 @@ def start(app: Flask) -> EngineRunner:
     runner = EngineRunner(build_engine(app), runtime.settings.tick_interval.total_seconds())
     runner.start()
     runtime.extras["kick"] = runner.kick
+    if not runtime.database.sqlite:
+        # Webhooks served by other processes (gunicorn) wake this engine with NOTIFY.
+        runner.listener = wakeups.Listener(runtime.database.url, runner.kick)
+        runner.listener.start()
     runtime.extras["runner"] = runner
     return runner

@@ -1,4 +1,4 @@
-"""Typed, frozen settings: ``config/default.toml``, a site file, then the environment.
+"""Typed, frozen settings: the packaged ``config/default.toml``, a site file, the environment.
 
 This is the only module that reads the environment. Everything is validated once, at
 start-up; a bad or missing value raises ConfigError naming the setting.
@@ -21,8 +21,9 @@ import phonenumbers
 from dispatcher.durations import parse_duration
 from dispatcher.errors import ConfigError, ValidationError
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CONFIG = PROJECT_ROOT / "config" / "default.toml"
+# The shipped configuration files live inside the package, so a wheel carries them.
+CONFIG_DIR = Path(__file__).resolve().parent / "config"
+DEFAULT_CONFIG = CONFIG_DIR / "default.toml"
 SMS_BACKENDS = ("simulator", "twilio")
 # A configured secret key shorter than this is refused (it seals officers' words).
 MIN_SECRET_KEY = 32

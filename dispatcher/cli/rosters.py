@@ -23,9 +23,9 @@ from dispatcher.rosters.rosterexport import export_roster_file
 from dispatcher.rosters.rosterfields import to_instant, to_moment
 from dispatcher.rosters.rosterfile import load_roster_file
 from dispatcher.rosters.service import get_roster, shifts, who_is_on_call
-from dispatcher.settings import PROJECT_ROOT
+from dispatcher.settings import CONFIG_DIR
 
-DEMO_FILE = PROJECT_ROOT / "config" / "demo.toml"
+DEMO_FILE = CONFIG_DIR / "demo.toml"
 NOBODY_ON_CALL = 3
 WHEN_HELP = "ISO 8601; without an offset, local time in the roster's zone"
 
@@ -115,7 +115,7 @@ def demo_group() -> None:
 @click.option("--if-empty", is_flag=True, help="Only when the database has no people yet.")
 @domain_errors
 def demo_load(if_empty: bool) -> None:
-    """Import config/demo.toml."""
+    """Import the demo coalition (dispatcher/config/demo.toml)."""
     if if_empty:
         with session_scope() as session:
             if _has_people(session):

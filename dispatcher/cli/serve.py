@@ -84,12 +84,22 @@ def announce(config: Settings, url: str) -> None:
 
 
 @click.command()
+@click.option(
+    "--metrics-port",
+    type=int,
+    default=None,
+    help="Serve this engine's Prometheus counters (ticks, pages) on this port.",
+)
 @domain_errors
-def worker() -> None:
+def worker(metrics_port: int | None) -> None:
     """Run the engine alone (beside a web server such as gunicorn) until stopped."""
     from dispatcher.app import create_app
     from dispatcher.scheduler import start
 
+    if metrics_port is not None:
+        from prometheus_client import start_http_server
+
+        start_http_server(metrics_port)
     app = create_app(settings())
     runner = start(app)
     stopping = threading.Event()

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Select, or_, select, update
 from sqlalchemy.orm import Session
 
+from dispatcher import metrics
 from dispatcher.crypto import Sealer
 from dispatcher.flows.models import OutboxMessage, Page
 from dispatcher.flows.parts import split_parts
@@ -277,6 +278,8 @@ def fail(message: OutboxMessage, error_code: int | None, reason: str) -> Deliver
     message.error_code = error_code
     message.body = None
     message.lease_until = None
+    if message.page_id is not None:
+        metrics.page_failed()
     log.warning(
         "outbox.failed id=%s template=%s reason=%s code=%s",
         message.id,

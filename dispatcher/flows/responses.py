@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from dispatcher.db import rows_changed
-from dispatcher.flows import notify, paging, requests
+from dispatcher.flows import measures, notify, paging, requests
 from dispatcher.flows.context import FlowContext, Reply
 from dispatcher.flows.models import Incident, Need, Page
 from dispatcher.rosters.models import Officer, Person
@@ -74,6 +74,7 @@ def accept(session: Session, ctx: FlowContext, person: Person, code: str | None)
     chosen.state = "accepted"
     chosen.answered_at = ctx.now
     _announce_acceptance(session, ctx, need, person)
+    measures.need_accepted(need, ctx.now)
     log.info("need.accepted incident=%s need=%s member=%s", need.incident.code, need.id, person.id)
     return None
 

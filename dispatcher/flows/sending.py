@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from dispatcher.clock import Clock
 from dispatcher.crypto import Sealer
 from dispatcher.db import Database
-from dispatcher.flows import alerts, outbox, receipts
+from dispatcher.flows import alerts, measures, outbox, receipts
 from dispatcher.flows.context import FlowContext
 from dispatcher.flows.models import OutboxMessage
 from dispatcher.flows.ports import LookupFailed, Sender, SendResult
@@ -223,6 +223,8 @@ class Courier:
                 alerts.raise_alert(session, ctx, "message_failed")
             else:
                 receipts.sent_copy(session, message.id, result.sid, ctx.now)
+                if delivery.message.page_id is not None:
+                    measures.page_sent(session, delivery.message, ctx.now)
         with self._lock:
             if delivery.unreachable or delivery.unsent:
                 self.failed += 1

@@ -8,10 +8,10 @@ from sqlalchemy import func, select
 
 from dispatcher.accounts.models import AuditEntry
 from dispatcher.rosters.models import Agency, Person, Roster
-from dispatcher.settings import PROJECT_ROOT
+from dispatcher.settings import CONFIG_DIR
 from tests.admin.conftest import EMAILS, Store, Visitor
 
-DEMO = (PROJECT_ROOT / "config" / "demo.toml").read_bytes()
+DEMO = (CONFIG_DIR / "demo.toml").read_bytes()
 BROKEN = b"""
 [[people]]
 name = "Ana"

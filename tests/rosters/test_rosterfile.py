@@ -32,7 +32,7 @@ from dispatcher.rosters.rosterapply import ENTITIES, ApplySummary, apply_roster_
 from dispatcher.rosters.rostercheck import RosterFileError, validate
 from dispatcher.rosters.rosterexport import export_roster_file
 from dispatcher.rosters.rosterfile import load_roster_file
-from dispatcher.settings import PROJECT_ROOT
+from dispatcher.settings import CONFIG_DIR
 
 # The example from the foundation issue, verbatim.
 EXAMPLE = """\
@@ -490,7 +490,7 @@ def test_changes_are_passed_to_the_audit_recorder(database: Database) -> None:
 
 
 def test_the_demo_file_imports_cleanly(database: Database) -> None:
-    summary = apply_text(database, (PROJECT_ROOT / "config" / "demo.toml").read_text())
+    summary = apply_text(database, (CONFIG_DIR / "demo.toml").read_text())
     assert summary.created("rosters") == 3
     assert summary.created("agencies") == 2
     with database.session_scope() as session:

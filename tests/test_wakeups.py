@@ -1,0 +1,42 @@
+"""Waking engines in other processes: NOTIFY reaches a LISTENing worker on PostgreSQL."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from dispatcher.db import Database
+from dispatcher.wakeups import Listener, libpq_url, notifier
+
+
+def test_libpq_url_drops_the_sqlalchemy_driver() -> None:
+    url = "postgresql+psycopg://postgres:secret@127.0.0.1:5432/test"
+    assert libpq_url(url) == "postgresql://postgres:secret@127.0.0.1:5432/test"
+
+
+def test_a_notification_wakes_the_listener_and_never_raises(database: Database) -> None:
+    notify = notifier(database)
+    if database.sqlite:
+        notify()  # SQLite has one engine in the web process: nothing to wake, no error
+        return
+    woken = threading.Event()
+    listener = Listener(database.url, woken.set)
+    listener.start()
+    try:
+        assert listener.listening.wait(10)
+        notify()
+        assert woken.wait(10)
+    finally:
+        listener.stop()
+
+
+@pytest.mark.postgres
+def test_a_notification_to_an_unreachable_database_is_only_logged(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    unreachable = Database(
+        "postgresql+psycopg://nobody@127.0.0.1:1/none", connect_args={"connect_timeout": 1}
+    )
+    notifier(unreachable)()
+    assert "wakeup.notify_failed" in caplog.text
