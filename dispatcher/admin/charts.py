@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
@@ -64,20 +65,30 @@ CONFIG: dict[str, Any] = {
 }
 
 
-def needs_chart(f: Figures) -> Markup:
-    """Needs filled and unfilled, one stacked bar per kind of need."""
+# A number shown in a table, by measure name (None: hidden or not a number).
+Shown = Mapping[str, float | None]
+
+
+def needs_chart(f: Figures, shown: Shown) -> Markup:
+    """Needs filled and unfilled, one stacked bar per kind of need.
+
+    The bars show the numbers of the table the reader sees (``shown``), so a viewer's
+    chart is rounded as their table is; a hidden number draws no bar.
+    """
     chart = pygal.StackedBar(title="Needs filled and unfilled", **CONFIG)
-    chart.x_labels = [NEED_LABELS[n.kind] for n in f.needs]
-    chart.add("Filled", [n.filled for n in f.needs])
-    chart.add("Unfilled", [n.unfilled for n in f.needs])
+    labels = [NEED_LABELS[n.kind] for n in f.needs]
+    chart.x_labels = labels
+    chart.add("Filled", [shown.get(f"{label} needs filled") for label in labels])
+    chart.add("Unfilled", [shown.get(f"{label} needs unfilled") for label in labels])
     return svg(chart)
 
 
-def services_chart(f: Figures) -> Markup:
-    """Services given: advocate responses, hotel room-nights, rides."""
+def services_chart(f: Figures, shown: Shown) -> Markup:
+    """Services given: advocate responses, hotel room-nights, rides (as the table shows)."""
     chart = pygal.HorizontalBar(title="Services by type", show_legend=False, **CONFIG)
-    chart.x_labels = [SERVICE_LABELS[n.kind] for n in f.needs]
-    chart.add("Services", [n.filled for n in f.needs])
+    labels = [SERVICE_LABELS[n.kind] for n in f.needs]
+    chart.x_labels = labels
+    chart.add("Services", [shown.get(label) for label in labels])
     return svg(chart)
 
 
