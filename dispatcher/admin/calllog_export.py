@@ -83,7 +83,10 @@ def export_row(
 def released(rows: Sequence[ExportRow]) -> list[ExportRow | None]:
     """Each row with its cell generalised as k-anonymity needs, or None when suppressed."""
     cells = k_anonymise([row.cell for row in rows])
-    return [None if cell is None else replace(row, cell=cell) for row, cell in zip(rows, cells)]
+    return [
+        None if cell is None else replace(row, cell=cell)
+        for row, cell in zip(rows, cells, strict=True)
+    ]
 
 
 def csv_text(rows: Sequence[ExportRow]) -> str:

@@ -203,7 +203,11 @@ def _export_rows(chosen: LogFilter) -> tuple[list[ExportRow], int]:
         )
         for row in db().execute(query)
     ]
-    wanted = [(row, out) for row, out in zip(drafts, released(drafts)) if _wanted(chosen, row)]
+    wanted = [
+        (row, out)
+        for row, out in zip(drafts, released(drafts), strict=True)
+        if _wanted(chosen, row)
+    ]
     kept = [out for _, out in wanted if out is not None]
     return kept, len(wanted) - len(kept)
 
