@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from dispatcher.accounts.models import AuditEntry
-from dispatcher.flows.models import CallLogEntry
 from dispatcher.admin.calllog_export import CSV_COLUMNS
 from dispatcher.admin.views_calllog import PAGE_SIZE
+from dispatcher.flows.models import CallLogEntry
 from dispatcher.rosters.models import Agency, Person
 from tests.admin.calllog_rows import MARCH, Seeded, alike, seed_call_log, utc
 from tests.admin.conftest import EMAILS, Store, Visitor
@@ -258,7 +258,11 @@ def test_the_log_is_shown_a_page_at_a_time_newest_first(
     assert CODES.findall(last)[-2:] == ["P0", "M1AN"]
     assert len(CODES.findall(last)) == total - 2 * PAGE_SIZE
     assert 'rel="next"' not in last and "page=2" in last
-    seen = [*CODES.findall(first), *codes(coordinator, "/admin/call-log?page=2"), *CODES.findall(last)]
+    seen = [
+        *CODES.findall(first),
+        *codes(coordinator, "/admin/call-log?page=2"),
+        *CODES.findall(last),
+    ]
     assert len(seen) == len(set(seen)) == total
     assert codes(coordinator, f"/admin/call-log?agency={seeded.kenosha}&page=2") == []
     assert len(codes(coordinator, "/admin/call-log?page=abc")) == PAGE_SIZE
