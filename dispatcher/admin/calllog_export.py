@@ -37,7 +37,9 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 class ExportRow:
     """One request as the export shows it; ``outcomes`` are the needs' outcomes by kind.
 
-    ``agency_id`` is kept only to filter on; it is not exported.
+    ``agency_id`` is kept only to filter on; it is not exported. ``count`` is how many
+    requests the row stands for (the export is counted in SQL, each row written ``count``
+    times).
     """
 
     cell: Cell
@@ -47,6 +49,7 @@ class ExportRow:
     time_to_accept: str | None
     time_open: str
     agency_id: int | None = None
+    count: int = 1
 
     def csv_row(self) -> list[str]:
         """The row in CSV_COLUMNS order."""
@@ -69,20 +72,22 @@ def export_row(
     tags: Sequence[str],
     outcome: str,
     buckets: tuple[str | None, str | None, str],
+    count: int = 1,
 ) -> ExportRow:
-    """A request's export row before anonymity: ``outcomes`` by need kind (None: not asked).
+    """``count`` alike requests' export row before anonymity.
 
-    ``agency`` is (id, name); ``buckets`` are (first page, accept, open) keys.
+    ``outcomes`` are by need kind (None: not asked); ``agency`` is (id, name); ``buckets``
+    are (first page, accept, open) keys.
     """
     asked = tuple((kind, str(outcomes[kind])) for kind in NEED_KINDS if outcomes.get(kind))
     cell = cell_of(period, agency[1], [kind for kind, _ in asked], tags)
     first_page, accept, open_for = buckets
-    return ExportRow(cell, asked, outcome, first_page, accept, open_for, agency[0])
+    return ExportRow(cell, asked, outcome, first_page, accept, open_for, agency[0], count)
 
 
 def released(rows: Sequence[ExportRow]) -> list[ExportRow | None]:
     """Each row with its cell generalised as k-anonymity needs, or None when suppressed."""
-    cells = k_anonymise([row.cell for row in rows])
+    cells = k_anonymise([row.cell for row in rows], weights=[row.count for row in rows])
     return [
         None if cell is None else replace(row, cell=cell)
         for row, cell in zip(rows, cells, strict=True)
@@ -94,8 +99,8 @@ def csv_text(rows: Sequence[ExportRow]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
-    lines = sorted(row.csv_row() for row in rows)
-    writer.writerows([[_inert(cell) for cell in line] for line in lines])
+    lines = sorted(([_inert(cell) for cell in row.csv_row()], row.count) for row in rows)
+    writer.writerows(line for line, count in lines for _ in range(count))
     return out.getvalue()
 
 

@@ -8,12 +8,13 @@ months in the display zone.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
 from flask import Response, flash, render_template, request
 from flask.typing import ResponseReturnValue
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, String, cast, func, select
 
 from dispatcher import web
 from dispatcher.admin import blueprint
@@ -114,7 +115,7 @@ def call_log_export() -> ResponseReturnValue:
     """The filtered requests as k-anonymous CSV; the audit log records who exported what."""
     chosen = _chosen_filter()
     rows, withheld = _export_rows(chosen)
-    audit = {**chosen.audit(), "rows": len(rows), "withheld": withheld}
+    audit = {**chosen.audit(), "rows": sum(row.count for row in rows), "withheld": withheld}
     record_change("export", "call_log", None, None, audit)
     db().commit()
     name = f"call-log-{chosen.month.key}.csv"
@@ -185,31 +186,39 @@ def _page(chosen: LogFilter, names: dict[int, str]) -> LogPage:
 
 
 def _export_rows(chosen: LogFilter) -> tuple[list[ExportRow], int]:
-    """The month made k-anonymous as a whole, then filtered; and how many were withheld."""
+    """The month made k-anonymous as a whole, then filtered; and how many were withheld.
+
+    Alike requests are counted together in SQL (tags compared as their stored JSON text).
+    """
     names = dict(_agencies())
-    e = CallLogEntry
-    query = select(
-        e.agency_id, e.tags, e.outcome, e.time_to_first_page, e.time_to_accept, e.time_open,
-        *(getattr(e, kind) for kind in NEED_KINDS),
-    ).where(*_in_month(chosen))  # fmt: skip
     drafts = [
         export_row(
             chosen.month.key,
             (row.agency_id, names.get(row.agency_id, "") if row.agency_id else ""),
             {kind: getattr(row, kind) for kind in NEED_KINDS},
-            row.tags or [],
+            json.loads(row.tags or "[]"),
             row.outcome,
             (row.time_to_first_page, row.time_to_accept, row.time_open),
+            int(row.alike),
         )
-        for row in db().execute(query)
+        for row in db().execute(_export_query(chosen))
     ]
-    wanted = [
-        (row, out)
-        for row, out in zip(drafts, released(drafts), strict=True)
-        if _wanted(chosen, row)
-    ]
+    wanted = [(row, out) for row, out in zip(drafts, released(drafts), strict=True)]
+    wanted = [(row, out) for row, out in wanted if _wanted(chosen, row)]
     kept = [out for _, out in wanted if out is not None]
-    return kept, len(wanted) - len(kept)
+    return kept, sum(row.count for row, out in wanted if out is None)
+
+
+def _export_query(chosen: LogFilter) -> Select[Any]:
+    """The month's requests grouped by everything the export shows, with their counts."""
+    e = CallLogEntry
+    columns: list[Any] = [
+        e.agency_id, e.outcome, e.time_to_first_page, e.time_to_accept, e.time_open,
+        *(getattr(e, kind) for kind in NEED_KINDS), cast(e.tags, String).label("tags"),
+    ]  # fmt: skip
+    return (
+        select(*columns, func.count().label("alike")).where(*_in_month(chosen)).group_by(*columns)
+    )
 
 
 def _wanted(chosen: LogFilter, row: ExportRow) -> bool:

@@ -39,17 +39,28 @@ def generalised(cell: Cell) -> Cell:
     return cell_of(cell.period, cell.agency, cell.needs, tags)
 
 
-def k_anonymise(cells: Sequence[Cell], k: int = K) -> list[Cell | None]:
+def k_anonymise(
+    cells: Sequence[Cell], k: int = K, weights: Sequence[int] | None = None
+) -> list[Cell | None]:
     """Each cell as it may be released, or None when it must be suppressed.
 
+    ``weights`` say how many requests each entry stands for (1 each without them).
     Cells shared by at least ``k`` requests are kept; the others are generalised, and
     those still shared by fewer than ``k`` are suppressed. Every released cell is then
     shared by at least ``k`` released requests.
     """
-    counts = Counter(cells)
+    counts = _weighted(cells, weights)
     widened = [cell if counts[cell] >= k else generalised(cell) for cell in cells]
-    counts = Counter(widened)
+    counts = _weighted(widened, weights)
     return [cell if counts[cell] >= k else None for cell in widened]
+
+
+def _weighted(cells: Sequence[Cell], weights: Sequence[int] | None) -> Counter[Cell]:
+    """How many requests share each cell, each entry counting its weight."""
+    counts: Counter[Cell] = Counter()
+    for cell, weight in zip(cells, weights or [1] * len(cells), strict=True):
+        counts[cell] += weight
+    return counts
 
 
 def round_count(count: int) -> int | None:

@@ -26,6 +26,14 @@ BUCKETS = (("0-5", 300), ("5-15", 900), ("15-30", 1800), ("30-60", 3600), ("60+"
 LOWER_BOUNDS = {"0-5": 0, "5-15": 300, "15-30": 900, "30-60": 1800, "60+": 3600}
 NEED_KINDS = ("advocate", "room", "ride")
 OLD_COLUMNS = ("seconds_to_first_page", "seconds_to_accept", "seconds_open")
+COUNTS_INDEX = (
+    "opened_hour",
+    "advocate",
+    "room",
+    "ride",
+    "time_to_accept",
+    "accepted_member_id",
+)
 
 
 def bucket(seconds: int | None) -> str | None:
@@ -53,6 +61,7 @@ def upgrade() -> None:
         batch.alter_column("time_open", existing_type=sa.String(8), nullable=False)
         for name in (*OLD_COLUMNS, "accepted_hour", "closed_hour"):
             batch.drop_column(name)
+        batch.create_index("ix_call_log_counts", list(COUNTS_INDEX))
 
 
 def convert_rows() -> None:
@@ -91,6 +100,7 @@ def outcome_of(needs: list[dict[str, Any]], kind: str) -> str | None:
 def downgrade() -> None:
     """Back to seconds and hours: each bucket's lower bound, the opening hour for both hours."""
     with op.batch_alter_table("call_log") as batch:
+        batch.drop_index("ix_call_log_counts")
         batch.add_column(sa.Column("accepted_hour", sa.DateTime(), nullable=True))
         batch.add_column(sa.Column("closed_hour", sa.DateTime(), nullable=True))
         for name in OLD_COLUMNS:
