@@ -155,6 +155,11 @@ def test_a_viewer_sees_counts_rounded_to_5_and_small_ones_hidden(
     assert "(5 requests)" not in page
 
 
+def test_a_coordinators_charts_show_the_exact_counts(coordinator: Visitor, seeded: Seeded) -> None:
+    needs_chart = SVG.findall(coordinator.text("/admin/statistics"))[0]
+    assert sorted(VALUE.findall(needs_chart)) == ["1", "1", "2", "3"]  # zeroes are not printed
+
+
 def test_a_quarter_counts_its_three_local_months(
     coordinator: Visitor, viewer: Visitor, seeded: Seeded
 ) -> None:
