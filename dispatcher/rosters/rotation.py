@@ -55,7 +55,8 @@ __all__ = [
 
 ROTATION_TYPES = ("hourly", "daily", "weekly", "monthly")
 
-_DAYS_PER_UNIT = {"daily": 1, "weekly": 7}
+# The wall-clock step of one unit of each type but monthly (months differ in length).
+_WALL_UNIT = {"hourly": timedelta(hours=1), "daily": timedelta(days=1), "weekly": timedelta(weeks=1)}
 _TICK = timedelta(microseconds=1)
 # How far beyond [a, b) on_call_periods follows a period before cutting it (one person
 # always on call has a single endless period). It looks one shift and a day out first,
@@ -122,11 +123,14 @@ def _split_index(spec: RotationSpec, split_at: datetime | None) -> int | None:
 def handoff_at(spec: RotationSpec, k: int) -> datetime:
     """Return the aware UTC instant of handoff ``k`` (k >= 0; handoff 0 is ``start``).
 
-    hourly: real elapsed hours from handoff 0 (an hour is an hour: every shift lasts
-    ``length`` hours, and the local hour of the handoffs moves when the clocks do); daily and
-    weekly: the wall time of ``start`` on the local date k*length days or weeks later;
-    monthly: that wall time on the same day of the month k*length months later, clamped to
-    the month's last day (31 Jan, 28 Feb, 31 Mar). Raises ValueError if k < 0.
+    Every type keeps the local wall clock: hourly, daily and weekly hand off at ``start``
+    plus k*length hours, days or weeks of wall time; monthly at the wall time of ``start``
+    on the same day of the month k*length months later, clamped to the month's last day
+    (31 Jan, 28 Feb, 31 Mar). A handoff whose wall time a spring-forward gap skips happens
+    at the first instant after the gap; one at a repeated wall time at its first occurrence.
+    So a 12-hour shift across a change lasts 11 or 13 hours, and an hourly shift that lies
+    wholly inside a gap (02:00-03:00 on the night Chicago springs forward) is empty: its
+    participant's turn passes. Raises ValueError if k < 0.
     """
     if k < 0:
         raise ValueError("handoffs are counted from 0")
@@ -135,31 +139,43 @@ def handoff_at(spec: RotationSpec, k: int) -> datetime:
 
 def _handoff(spec: RotationSpec, k: int) -> datetime:
     """Return handoff ``k`` (any integer) as an aware UTC instant."""
-    if spec.type == "hourly":
-        return spec._first + timedelta(hours=k * spec.length)
     return local_to_utc(_local_handoff(spec, k), spec.zone)
 
 
 def _local_handoff(spec: RotationSpec, k: int) -> datetime:
-    """Return the naive local wall time of handoff ``k`` of a daily/weekly/monthly rotation."""
+    """Return the naive local wall time of handoff ``k``."""
     start = spec.start
     if spec.type == "monthly":
         months = start.month - 1 + k * spec.length
         year, month = start.year + months // 12, months % 12 + 1
         day = min(start.day, monthrange(year, month)[1])
         return start.replace(year=year, month=month, day=day)
-    return start + timedelta(days=k * spec.length * _DAYS_PER_UNIT[spec.type])
+    return start + k * spec.length * _WALL_UNIT[spec.type]
+
+
+def _handoff_after(spec: RotationSpec, k: int, handoff: datetime) -> datetime:
+    """Return handoff ``k + 1`` given ``handoff`` k: the same instant as ``_handoff``.
+
+    Walking a long view, the next handoff is usually the last one plus the wall-clock
+    step in real time; reading that instant back checks it (a change in between, or a
+    handoff moved by a gap, fails the check and the wall time is converted in full).
+    """
+    wall = _local_handoff(spec, k + 1)
+    if spec.type != "monthly":
+        guess = handoff + spec.length * _WALL_UNIT[spec.type]
+        shown = guess.astimezone(spec.zone)
+        if not shown.fold and shown.replace(tzinfo=None) == wall:
+            return guess
+    return local_to_utc(wall, spec.zone)
 
 
 def _estimate(spec: RotationSpec, t: datetime) -> int:
     """Guess the index of the shift containing ``t``; right or off by one or two."""
-    if spec.type == "hourly":
-        return (t - spec._first) // timedelta(hours=spec.length)
     wall = local_wall(t, spec.zone)
     if spec.type == "monthly":
         months = (wall.year - spec.start.year) * 12 + wall.month - spec.start.month
         return months // spec.length
-    return (wall - spec.start) // timedelta(days=spec.length * _DAYS_PER_UNIT[spec.type])
+    return (wall - spec.start) // (spec.length * _WALL_UNIT[spec.type])
 
 
 def _grid_shift(spec: RotationSpec, t: datetime) -> tuple[int, datetime, datetime] | None:
@@ -187,7 +203,9 @@ def _person(spec: RotationSpec, k: int) -> int:
 
 
 def _parts(spec: RotationSpec, k: int, start: datetime, end: datetime) -> list[Shift]:
-    """Return grid shift ``k`` as one shift, or two when ``on_now`` splits it."""
+    """Return grid shift ``k`` as one shift, two when ``on_now`` splits it, none if empty."""
+    if end <= start:
+        return []  # wholly inside a gap: two handoffs fell on the gap's end
     split_at = spec._split_at
     if k == spec._split_index and split_at is not None and start < split_at:
         before = spec.participants[k % len(spec.participants)]
@@ -216,7 +234,7 @@ def rotation_shifts(spec: RotationSpec, a: datetime, b: datetime) -> list[Shift]
     k, start = (found[0], found[1]) if found else (0, spec._first)
     shifts: list[Shift] = []
     while start < b:
-        end = _handoff(spec, k + 1)
+        end = _handoff_after(spec, k, start)
         shifts.extend(p for p in _parts(spec, k, start, end) if p.end > a and p.start < b)
         k, start = k + 1, end
     return shifts
@@ -306,23 +324,33 @@ def on_call_periods(
     while view is not None and b > a:
         duty = [p for spec in rotations for p in _duty_in_view(spec, *view)]
         periods = [p for p in on_call_within(duty, overrides, *view) if p.end > a and p.start < b]
-        view = _widened(view, a, b, periods)
+        view = _widened(view, a, b, periods, overrides)
     return periods
 
 
 def _widened(
-    view: tuple[datetime, datetime], a: datetime, b: datetime, periods: list[Shift]
+    view: tuple[datetime, datetime],
+    a: datetime,
+    b: datetime,
+    periods: list[Shift],
+    overrides: Sequence[OverrideSpec],
 ) -> tuple[datetime, datetime] | None:
-    """Return the view doubled on each side a period reaches, or None if none needs it."""
+    """Return the view widened on each side a period reaches, or None if none needs it.
+
+    A side at least doubles, and reaches past any override that runs on beyond it (a long
+    override would otherwise cost a doubling per power of two); never past the horizon.
+    """
     lo, hi = view
     earlier = a - lo < ON_CALL_HORIZON and any(p.start == lo for p in periods)
     later = hi - b < ON_CALL_HORIZON and any(p.end == hi for p in periods)
     if not (earlier or later):
         return None
     if earlier:
-        lo = a - min(2 * (a - lo), ON_CALL_HORIZON)
+        reach = min((as_utc(o.start) for o in overrides if o.start < lo < o.end), default=lo)
+        lo = a - min(max(2 * (a - lo), (a - reach) + (a - lo)), ON_CALL_HORIZON)
     if later:
-        hi = b + min(2 * (hi - b), ON_CALL_HORIZON)
+        reach = max((as_utc(o.end) for o in overrides if o.start < hi < o.end), default=hi)
+        hi = b + min(max(2 * (hi - b), (reach - b) + (hi - b)), ON_CALL_HORIZON)
     return lo, hi
 
 
