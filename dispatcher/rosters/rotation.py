@@ -42,6 +42,7 @@ __all__ = [
     "Shift",
     "Window",
     "duty_periods",
+    "following_in_order",
     "handoff_at",
     "local_to_utc",
     "next_handoffs",
@@ -56,7 +57,11 @@ __all__ = [
 ROTATION_TYPES = ("hourly", "daily", "weekly", "monthly")
 
 # The wall-clock step of one unit of each type but monthly (months differ in length).
-_WALL_UNIT = {"hourly": timedelta(hours=1), "daily": timedelta(days=1), "weekly": timedelta(weeks=1)}
+_WALL_UNIT = {
+    "hourly": timedelta(hours=1),
+    "daily": timedelta(days=1),
+    "weekly": timedelta(weeks=1),
+}
 _TICK = timedelta(microseconds=1)
 # How far beyond [a, b) on_call_periods follows a period before cutting it (one person
 # always on call has a single endless period). It looks one shift and a day out first,
@@ -292,6 +297,27 @@ def next_in_order(spec: RotationSpec, t: datetime) -> int | None:
     current = shift_at(spec, t)
     following = shift_at(spec, current.end if current else spec._first)
     return None if following is None else following.person_id
+
+
+def following_in_order(spec: RotationSpec, t: datetime) -> tuple[int, ...]:
+    """Return who follows the holder of the shift containing ``t``, in rotation order.
+
+    The holders of the next grid shifts, each once, without the holder at ``t``: the
+    backup first, then the one after, and so on round the rotation. Windows are not
+    applied. Before the first handoff the order starts with whoever takes shift 0; inside
+    a shift that ``on_now`` splits, before the split, with the on-now participant.
+    """
+    t = as_utc(t)
+    if not spec.participants:
+        return ()
+    found = _grid_shift(spec, t)
+    k = found[0] if found else -1
+    current = shift_at(spec, t)
+    order = [_person(spec, k + j) for j in range(1, len(spec.participants) + 1)]
+    if k >= 0 and k == spec._split_index and spec._split_at and t < spec._split_at:
+        order.insert(0, _person(spec, k))
+    holder = current.person_id if current else None
+    return tuple(p for p in dict.fromkeys(order) if p != holder)
 
 
 def on_call_at(

@@ -10,6 +10,7 @@ forward on Sun 2026-10-04 at 02:00 (+10:30, 15:30 UTC on the 3rd) to 02:30 (+11)
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -237,7 +238,7 @@ def test_hourly_handoffs_keep_the_wall_clock(
     spec = rotation("hourly", length, start, zone)
     h = [handoff_at(spec, k) for k in range(5)]
     assert h == [utc(text) for text in handoffs]
-    assert [(b - a) / HOUR for a, b in zip(h, h[1:], strict=False)] == hours
+    assert [(b - a) / HOUR for a, b in pairwise(h)] == hours
 
 
 @pytest.mark.parametrize(
