@@ -13,6 +13,7 @@ from calendar import monthrange
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import chain
 from zoneinfo import ZoneInfo
 
 from dispatcher.clock import as_utc
@@ -302,10 +303,10 @@ def next_in_order(spec: RotationSpec, t: datetime) -> int | None:
 def following_in_order(spec: RotationSpec, t: datetime) -> tuple[int, ...]:
     """Return who follows the holder of the shift containing ``t``, in rotation order.
 
-    The holders of the next grid shifts, each once, without the holder at ``t``: the
-    backup first, then the one after, and so on round the rotation. Windows are not
-    applied. Before the first handoff the order starts with whoever takes shift 0; inside
-    a shift that ``on_now`` splits, before the split, with the on-now participant.
+    The holders of the shifts after it in the order they come, each once, without the
+    holder at ``t``: the backup first, then the one after, and so on round the rotation
+    (an ``on_now`` split counts both its holders). Windows are not applied. Before the
+    first handoff the order starts with whoever takes shift 0.
     """
     t = as_utc(t)
     if not spec.participants:
@@ -313,11 +314,20 @@ def following_in_order(spec: RotationSpec, t: datetime) -> tuple[int, ...]:
     found = _grid_shift(spec, t)
     k = found[0] if found else -1
     current = shift_at(spec, t)
-    order = [_person(spec, k + j) for j in range(1, len(spec.participants) + 1)]
-    if k >= 0 and k == spec._split_index and spec._split_at and t < spec._split_at:
-        order.insert(0, _person(spec, k))
     holder = current.person_id if current else None
-    return tuple(p for p in dict.fromkeys(order) if p != holder)
+    first: list[int] = []
+    if spec._split_at is not None and k == spec._split_index and t < spec._split_at:
+        first = [_person(spec, k)]  # the on-now participant takes over within this shift
+    later = (p for j in range(1, 2 * len(spec.participants) + 1) for p in _holders(spec, k + j))
+    return tuple(p for p in dict.fromkeys(chain(first, later)) if p != holder)
+
+
+def _holders(spec: RotationSpec, k: int) -> tuple[int, ...]:
+    """Return who holds grid shift ``k`` (k >= 0), in order: two when ``on_now`` splits it."""
+    split_at = spec._split_at
+    if k == spec._split_index and split_at is not None and split_at > _handoff(spec, k):
+        return (spec.participants[k % len(spec.participants)], _person(spec, k))
+    return (_person(spec, k),)
 
 
 def on_call_at(

@@ -18,6 +18,7 @@ import pytest
 from dispatcher.rosters.rotation import (
     RotationSpec,
     Shift,
+    following_in_order,
     handoff_at,
     next_in_order,
     rotation_shifts,
@@ -448,3 +449,40 @@ def test_next_in_order_with_one_participant_is_the_same_person() -> None:
     """With one participant the backup is the person on now (the caller dedupes)."""
     spec = rotation("weekly", 1, ON_NOW_START, participants=(7,))
     assert next_in_order(spec, utc("2026-03-05 00:00")) == 7
+
+
+@pytest.mark.parametrize(
+    ("at", "order"),
+    [
+        ("2026-02-01 00:00", (10, 20, 30, 40)),  # before the first handoff: from shift 0 on
+        ("2026-03-01 15:00", (20, 30, 40)),  # 10 holds shift 0
+        ("2026-03-02 16:00", (30, 10, 40)),  # 30 until on_now, then 10, 20 (holder), ...
+        ("2026-03-03 16:00", (10, 20, 40)),  # 30 holds the split shift until on_now: 10 next
+        ("2026-03-03 18:00", (20, 30, 40)),  # 10 on now; the order continues from them
+        ("2026-03-04 16:00", (30, 40, 10)),
+    ],
+)
+def test_following_in_order_goes_round_the_rotation_from_the_holder(
+    at: str, order: tuple[int, ...]
+) -> None:
+    """Who follows the holder at t: the backup first, each participant once, not the holder."""
+    spec = rotation("daily", 1, ON_NOW_START, on_now_at=utc("2026-03-03 18:00"), on_now_index=0)
+    assert following_in_order(spec, utc(at)) == order
+
+
+def test_following_in_order_names_each_person_once() -> None:
+    """A person with several places follows once; a lone participant has nobody after."""
+    spec = rotation("daily", 1, "2026-03-01 09:00", participants=(1, 2, 1, 3))
+    assert following_in_order(spec, utc("2026-03-01 16:00")) == (2, 3)
+    assert (
+        following_in_order(
+            rotation("daily", 1, "2026-03-01 09:00", participants=(7,)), utc("2026-03-05 00:00")
+        )
+        == ()
+    )
+    assert (
+        following_in_order(
+            rotation("daily", 1, "2026-03-01 09:00", participants=()), utc("2026-03-05 00:00")
+        )
+        == ()
+    )

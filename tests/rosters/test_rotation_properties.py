@@ -18,6 +18,7 @@ from dispatcher.rosters.rotation import (
     Shift,
     Window,
     duty_periods,
+    following_in_order,
     handoff_at,
     local_to_utc,
     next_handoffs,
@@ -264,6 +265,23 @@ def test_on_now_changes_who_never_when(data: st.DataObject, spec: RotationSpec) 
         and following.person_id == skipped
     )
     assert shift_at(plain, following.start).start == following.start  # type: ignore[union-attr]
+
+
+@PROPERTY
+@given(st.data(), rotations())
+def test_following_in_order_lists_everyone_else_starting_with_the_next_holder(
+    data: st.DataObject, spec: RotationSpec
+) -> None:
+    """Every other participant once; first whoever holds the next shift with someone new."""
+    t = instant_near(data.draw, spec)
+    order = following_in_order(spec, t)
+    current = shift_at(spec, t)
+    holder = current.person_id if current else None
+    assert sorted(order) == sorted(set(spec.participants) - {holder})
+    later = shift_at(spec, current.end if current else handoff_at(spec, 0))
+    while order and later is not None and later.person_id == holder:
+        later = shift_at(spec, later.end)
+    assert not order or (later is not None and later.person_id == order[0])
 
 
 @st.composite
