@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from dispatcher.flows.models import Incident, Page
 from dispatcher.flows.ports import UNREACHABLE_ERRORS
-from tests.night import ANA, BEN, OFFICER
+from tests.night import BEN, OFFICER
 from tests.scenarios.live import LiveNight
 
 
