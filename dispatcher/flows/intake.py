@@ -67,8 +67,12 @@ LANGUAGE_NAMES = {
 }
 
 NEGATORS = frozenset({"no", "not", "never", "nor", "sin", "dont", "doesnt", "didnt", "isnt"})
-# "has no ride", "does not have a car", "no tiene transporte": lacking, so needing.
-HAVE_WORDS = frozenset({"has", "have", "had", "having", "got", "tiene", "tienen", "tengo"})
+# "has no ride", "does not have a car", "can't get a ride", "no tiene transporte": lacking,
+# so needing; so is "no rooms available" or "no beds left".
+HAVE_WORDS = frozenset(
+    {"has", "have", "had", "having", "got", "get", "find", "afford", "tiene", "tienen", "tengo"}
+)
+AVAILABLE_WORDS = frozenset({"available", "left", "open", "free", "disponible", "disponibles"})
 # Words that say the need is wanted after all, or that the negation is over.
 AFFIRMING = frozenset({"need", "needs", "needed", "necesita", "necesitan", "quiere", "wants"})
 CONTRAST = frozenset({"but", "pero", "just", "only", "solo", "solamente", "yes", "si", "also"})
@@ -162,7 +166,8 @@ def _lacks(clause: tuple[str, ...], negator: int) -> bool:
     """True when the negator at ``negator`` says someone lacks something ("has no car")."""
     after = clause[negator + 1] if negator + 1 < len(clause) else ""
     before = clause[negator - 1] if negator > 0 else ""
-    return after in HAVE_WORDS or before in HAVE_WORDS or after == "one"
+    scarce = AVAILABLE_WORDS.intersection(clause[negator + 1 : negator + 6])
+    return after in HAVE_WORDS or before in HAVE_WORDS or after == "one" or bool(scarce)
 
 
 def _negated_after(clause: tuple[str, ...], end: int) -> bool:
