@@ -233,7 +233,10 @@ def following_in_order(spec: RotationSpec, t: datetime) -> tuple[int, ...]:
 
 
 def _holders(spec: RotationSpec, k: int) -> tuple[int, ...]:
-    """Return who holds grid shift ``k`` (k >= 0), in order: two when ``on_now`` splits it."""
+    """Return who holds grid shift ``k`` (k >= 0), in order: two when ``on_now`` splits it,
+    nobody when it is empty (an hourly shift wholly inside a gap)."""
+    if spec.type == "hourly" and _handoff(spec, k) == _handoff(spec, k + 1):
+        return ()
     split_at = spec._split_at
     if k == spec._split_index and split_at is not None and split_at > _handoff(spec, k):
         return (spec.participants[k % len(spec.participants)], _person(spec, k))

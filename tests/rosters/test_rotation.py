@@ -486,3 +486,9 @@ def test_following_in_order_names_each_person_once() -> None:
         )
         == ()
     )
+
+
+def test_following_in_order_passes_over_a_turn_lost_in_the_gap() -> None:
+    """At 01:30 on the night Chicago springs forward, 30's 02:00 hour never happens: 40 is next."""
+    spec = rotation("hourly", 1, "2026-03-08 00:00")
+    assert following_in_order(spec, utc("2026-03-08 07:30")) == (40, 10, 30)
