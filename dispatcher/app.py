@@ -10,7 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from dispatcher import web
 from dispatcher.clock import Clock, SystemClock
-from dispatcher.crypto import Sealer
+from dispatcher.crypto import Sealer, key_lifetime
 from dispatcher.db import Database
 from dispatcher.settings import Settings, load_settings
 
@@ -36,11 +36,12 @@ def create_app(
         PERMANENT_SESSION_LIFETIME=settings.session_idle,
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
     )
+    clock = clock or SystemClock()
     runtime = web.Runtime(
         settings=settings,
         database=Database(settings.database_url),
-        clock=clock or SystemClock(),
-        sealer=Sealer(settings.secret_key),
+        clock=clock,
+        sealer=sealer_for(settings, clock),
         extras=dict(extras),
     )
     web.init_app(app, runtime)
@@ -56,6 +57,17 @@ def create_app(
 
         scheduler.start(app)
     return app
+
+
+def sealer_for(settings: Settings, clock: Clock) -> Sealer:
+    """The sealer for officers' words: hourly keys in ``keys_dir``, erased on time."""
+    return Sealer(
+        settings.secret_key,
+        clock,
+        settings.keys_dir,
+        previous_secret_keys=settings.previous_secret_keys,
+        keep=key_lifetime(settings.note_max_age, settings.key_grace),
+    )
 
 
 def register_blueprints(app: Flask) -> None:

@@ -17,6 +17,8 @@ from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+# After a checkpoint SQLite truncates the WAL to this size (bytes) instead of keeping it.
+JOURNAL_SIZE_LIMIT = 1024 * 1024
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -78,7 +80,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    """WAL for concurrent readers, enforced foreign keys, wait instead of failing on locks."""
+    """WAL for concurrent readers, enforced foreign keys, wait instead of failing on locks;
+    freed pages zeroed and the WAL cut back to ``JOURNAL_SIZE_LIMIT`` after checkpoints."""
     dbapi_connection.isolation_level = None  # we issue BEGIN ourselves (see below)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -86,6 +89,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA secure_delete=ON")
+    cursor.execute(f"PRAGMA journal_size_limit={JOURNAL_SIZE_LIMIT}")
     cursor.close()
 
 
@@ -119,6 +123,17 @@ class Database:
             raise
         finally:
             session.close()
+
+    def checkpoint(self) -> None:
+        """SQLite: copy the WAL into the database and truncate it to zero bytes, so that
+        wiped rows do not linger there. Nothing on PostgreSQL. Call outside a transaction."""
+        if not self.sqlite:
+            return
+        connection = self.engine.raw_connection()
+        try:
+            connection.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)").close()
+        finally:
+            connection.close()
 
     def dispose(self) -> None:
         """Close every pooled connection."""

@@ -41,6 +41,10 @@ class Settings:
     timezone: str = _setting("service", "timezone", "DISPATCHER_TIMEZONE")
     instance_dir: str = _setting("service", "instance_dir", "DISPATCHER_INSTANCE_DIR")
     secret_key: str = _setting("service", "secret_key", "DISPATCHER_SECRET_KEY")
+    previous_secret_keys: tuple[str, ...] = _setting(
+        "service", "previous_secret_keys", "DISPATCHER_PREVIOUS_SECRET_KEYS"
+    )
+    keys_dir: str = _setting("service", "keys_dir", "DISPATCHER_KEYS_DIR")
     proxy_hops: int = _setting("service", "proxy_hops", "DISPATCHER_PROXY_HOPS")
     fallback_hotline: str = _setting("service", "fallback_hotline")
     database_url: str = _setting("database", "url", "DISPATCHER_DATABASE_URL")
@@ -56,6 +60,7 @@ class Settings:
     tick_interval: timedelta = _setting("engine", "tick_interval", "DISPATCHER_TICK_INTERVAL")
     idle_close: timedelta = _setting("engine", "idle_close")
     note_max_age: timedelta = _setting("engine", "note_max_age")
+    key_grace: timedelta = _setting("engine", "key_grace")
     engine_in_process: bool = _setting("engine", "in_process", "DISPATCHER_ENGINE_IN_PROCESS")
     session_idle: timedelta = _setting("admin", "session_idle")
     login_attempts: int = _setting("admin", "login_attempts")
@@ -119,6 +124,8 @@ def _coerce(name: str, kind: Any, value: Any, section: str, key: str) -> Any:
     try:
         if kind in ("timedelta", timedelta):
             return value if isinstance(value, timedelta) else parse_duration(str(value))
+        if kind == "tuple[str, ...]":
+            return _string_tuple(value)
         if kind in ("int", int):
             return int(value)
         if kind in ("bool", bool):
@@ -133,6 +140,14 @@ def _coerce(name: str, kind: Any, value: Any, section: str, key: str) -> Any:
         raise ConfigError(f"{where} has an invalid value: {exc}") from None
 
 
+def _string_tuple(value: Any) -> tuple[str, ...]:
+    """A TOML list of strings, or a comma-separated string, as a tuple without blanks."""
+    items = value.split(",") if isinstance(value, str) else value
+    if not isinstance(items, list | tuple) or not all(isinstance(i, str) for i in items):
+        raise ValueError("expected a list of strings")
+    return tuple(i.strip() for i in items if i.strip())
+
+
 def _validated(values: dict[str, Any]) -> Settings:
     """Check cross-field rules and fill derived defaults."""
     backend = values["sms_backend"]
@@ -144,6 +159,8 @@ def _validated(values: dict[str, Any]) -> Settings:
     if not instance.is_absolute():
         instance = Path.cwd() / instance
     values["instance_dir"] = str(instance)
+    keys = Path(values["keys_dir"]) if values["keys_dir"] else instance / "keys"
+    values["keys_dir"] = str(keys if keys.is_absolute() else Path.cwd() / keys)
     if not values["database_url"]:
         values["database_url"] = f"sqlite:///{instance / 'dispatcher.db'}"
     if backend == "twilio":

@@ -10,8 +10,8 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
+from dispatcher.app import sealer_for
 from dispatcher.clock import ManualClock
-from dispatcher.crypto import Sealer
 from dispatcher.db import Database
 from dispatcher.flows.context import FlowContext
 from dispatcher.flows.engine import Engine, TickReport
@@ -177,7 +177,7 @@ class World(Night):
         self.database = database
         self.settings = settings
         self.clock = clock
-        self.sealer = Sealer(settings.secret_key)
+        self.sealer = sealer_for(settings, clock)
         self.phones = SimulatorPhones(settings.hotline_number, clock)
         self.engine = self.new_engine()
         self.limiter = ReplyLimiter(settings.help_replies_per_hour)

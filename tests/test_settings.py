@@ -71,3 +71,27 @@ def test_settings_are_frozen(tmp_path: Path) -> None:
     settings = load_settings(environ={"DISPATCHER_INSTANCE_DIR": str(tmp_path)})
     with pytest.raises(AttributeError):
         settings.sms_backend = "twilio"  # type: ignore[misc]
+
+
+def test_key_settings_default_to_the_instance_folder_and_read_a_list(tmp_path: Path) -> None:
+    env = {"DISPATCHER_INSTANCE_DIR": str(tmp_path)}
+    default = load_settings(environ=env)
+    assert default.keys_dir == str(tmp_path / "keys")
+    assert default.previous_secret_keys == ()
+    assert default.key_grace == timedelta(hours=2)
+    rotated = load_settings(
+        environ={
+            **env,
+            "DISPATCHER_KEYS_DIR": "/srv/dispatcher-keys",
+            "DISPATCHER_PREVIOUS_SECRET_KEYS": "first-old-key, second-old-key,",
+        }
+    )
+    assert rotated.keys_dir == "/srv/dispatcher-keys"
+    assert rotated.previous_secret_keys == ("first-old-key", "second-old-key")
+    site = tmp_path / "site.toml"
+    site.write_text('[service]\nprevious_secret_keys = ["from-a-file"]\n')
+    from_file = load_settings(environ={**env, "DISPATCHER_CONFIG": str(site)})
+    assert from_file.previous_secret_keys == ("from-a-file",)
+    site.write_text("[service]\nprevious_secret_keys = 3\n")
+    with pytest.raises(ConfigError, match=r"service\.previous_secret_keys"):
+        load_settings(environ={**env, "DISPATCHER_CONFIG": str(site)})

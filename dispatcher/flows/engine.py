@@ -76,12 +76,14 @@ class Engine:
             return next_deadline(session)
 
     def housekeeping(self) -> TickReport:
-        """The slow duties: close idle requests, expire notes, purge, delete provider copies.
+        """The slow duties: erase expired keys, close idle requests, expire notes, purge,
+        delete provider copies, then checkpoint SQLite's WAL.
 
         Run less often than ``tick`` so that network calls to delete copies never delay
         a page.
         """
         report = TickReport()
+        self.sealer.erase_expired(self.clock.now())
         with self.database.session_scope() as session:
             ctx = self.context()
             report.closed = close_idle(session, ctx)
@@ -89,6 +91,7 @@ class Engine:
             purge(session, ctx.now)
         self.deliver(report)
         report.redacted = receipts.redact_copies(self.database, self.sender, self.clock)
+        self.database.checkpoint()  # SQLite: wiped rows leave the WAL
         return report
 
     def deliver(self, report: TickReport | None = None) -> TickReport:

@@ -227,6 +227,20 @@ class CallLogEntry(Base):
     outcome: Mapped[str] = mapped_column(String(20))
 
 
+class Alert(Base):
+    """A kind of operational trouble, counted; the coordinators are texted about it at most
+    once an hour (``dispatcher.flows.alerts``). Never holds content."""
+
+    __tablename__ = "alerts"
+
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    unreported: Mapped[int] = mapped_column(Integer, default=0)
+    first_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+
 class EngineLease(Base):
     """Who runs the engine (single engine on SQLite) and when it last ticked (readiness)."""
 

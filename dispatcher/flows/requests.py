@@ -12,6 +12,7 @@ import logging
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from dispatcher.crypto import Unreadable
 from dispatcher.flows import calllog, codes, notify, paging
 from dispatcher.flows.context import FlowContext, Reply
 from dispatcher.flows.intake import read_request
@@ -81,10 +82,19 @@ def hold_words(ctx: FlowContext, incident: Incident, text: str) -> None:
 
 
 def read_note(ctx: FlowContext, incident: Incident) -> list[str]:
-    """The officer's held words (empty when there are none or they expired)."""
+    """The officer's held words (empty when there are none or they expired).
+
+    A note that cannot be opened (its key was erased, or the secret key changed) counts
+    as expired: it is wiped and nothing is raised.
+    """
     if incident.note is None:
         return []
-    words: list[str] = json.loads(ctx.sealer.open(incident.note))
+    try:
+        words: list[str] = json.loads(ctx.sealer.open(incident.note))
+    except Unreadable:
+        log.warning("note.unreadable incident=%s", incident.code)
+        wipe_note(incident)
+        return []
     return words
 
 

@@ -241,6 +241,23 @@ def show_time(value: str, zone: str | None = None) -> str:
     return shown.strftime("%a %d %b %H:%M") + ("" if zone else " UTC")
 
 
+ALERTS = {
+    "message_failed": "{n} message(s) could not be sent and were dropped; paging moved on",
+    "text_unprocessed": "{n} text(s) to the hotline could not be processed; the senders were "
+    "told to call 911 if anyone is in danger",
+    "engine_failing": "the paging engine failed {n} time(s); pages may be late",
+    "message_stuck": "messages or escalation steps are running late ({n})",
+    "redaction_failed": "{n} copies of messages could not be deleted from Twilio; delete them "
+    "in the Twilio console",
+}
+
+
+def _alert(p: dict[str, Any]) -> str:
+    """An operational alert for the coordinators: what kind of trouble, how often; no content."""
+    what = ALERTS[p["kind"]].format(n=p["count"])
+    return f"Dispatcher alert: {what}. Check the service log."
+
+
 def _away_ack(p: dict[str, Any]) -> str:
     until = p.get("until")
     if until:
@@ -292,6 +309,7 @@ TEMPLATES: dict[str, Callable[[dict[str, Any]], str]] = {
         f"{plain(p['officer_name'])} enrolled as an officer of {plain(p['agency'])} by text. "
         "Revoke it in the admin pages if that is wrong."
     ),
+    "alert": _alert,
     "person_closed": lambda p: f"{p['code']} is closed. Thank you.",
     "away_ack": _away_ack,
     "back_ack": lambda p: "Welcome back. You can be paged again.",
