@@ -13,13 +13,14 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+import sqlalchemy as sa
 
 from dispatcher.cli.rosters import DEMO_FILE
 from dispatcher.clock import ManualClock
 from dispatcher.db import Database
+from dispatcher.flows.models import Incident
 from dispatcher.settings import Settings
-from tests.flows.test_night import open_request
-from tests.night import ANA, BEN, CRUZ, DEE, World, load_coalition
+from tests.night import ANA, BEN, CRUZ, DEE, OFFICER, World, load_coalition
 
 ELI, FAY = "+12625550105", "+12625550106"
 CHICAGO = ZoneInfo("America/Chicago")
@@ -30,6 +31,14 @@ def demo_at(database: Database, settings: Settings, clock: ManualClock, when: st
     load_coalition(database, DEMO_FILE.read_text())
     clock.set(datetime.fromisoformat(when).replace(tzinfo=CHICAGO))
     return World(database, settings, clock)
+
+
+def open_request(world: World) -> str:
+    """The officer texts for an advocate; the engine pages; return the request's code."""
+    world.text(OFFICER, "Need an advocate at the station")
+    world.tick()
+    with world.session() as session:
+        return session.scalars(sa.select(Incident.code)).one()
 
 
 def test_at_two_in_the_morning_next_pages_the_next_night_advocate_not_a_day_one(
