@@ -45,6 +45,7 @@ pytest: $(STAMP_TEST)
 bench: $(STAMP_TEST)
 	$(BIN)/python bench/oncall.py
 	$(BIN)/python bench/dispatch_latency.py
+	$(BIN)/python bench/broadcast.py
 	$(BIN)/python bench/webhook_throughput.py
 	$(BIN)/python bench/admin_pages.py
 

@@ -42,6 +42,7 @@ class EngineRunner:
         """Take the engine lease and start ticking (raises Conflict on a held SQLite lease)."""
         lease.acquire(self.engine.database, self.holder, self.engine.clock.now())
         self.engine.kick = self.kick
+        self.engine.background = True  # ticks never wait for the provider
         self.scheduler.add_job(
             self.run_tick,
             "interval",
@@ -65,6 +66,7 @@ class EngineRunner:
     def stop(self) -> None:
         """Stop ticking and give the lease up."""
         self.scheduler.shutdown(wait=True)
+        self.engine.close()
         lease.release(self.engine.database, self.holder)
         log.info("engine.stopped")
 

@@ -55,7 +55,8 @@ class Settings:
         "sms", "twilio_api_base_url", "DISPATCHER_TWILIO_API_BASE_URL"
     )
     send_timeout: timedelta = _setting("sms", "send_timeout")
-    send_max_attempts: int = _setting("sms", "send_max_attempts")
+    send_retry_window: timedelta = _setting("sms", "send_retry_window")
+    send_concurrency: int = _setting("sms", "send_concurrency", "DISPATCHER_SEND_CONCURRENCY")
     help_replies_per_hour: int = _setting("sms", "help_replies_per_hour")
     tick_interval: timedelta = _setting("engine", "tick_interval", "DISPATCHER_TICK_INTERVAL")
     idle_close: timedelta = _setting("engine", "idle_close")
@@ -153,6 +154,8 @@ def _validated(values: dict[str, Any]) -> Settings:
     backend = values["sms_backend"]
     if not 0 <= values["proxy_hops"] <= 5:
         raise ConfigError("setting service.proxy_hops must be between 0 and 5")
+    if not 1 <= values["send_concurrency"] <= 64:
+        raise ConfigError("setting sms.send_concurrency must be between 1 and 64")
     if backend not in SMS_BACKENDS:
         raise ConfigError(f"setting sms.backend must be one of {', '.join(SMS_BACKENDS)}")
     instance = Path(values["instance_dir"])

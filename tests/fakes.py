@@ -42,6 +42,7 @@ ERROR_MESSAGES = {
     20429: "Too Many Requests",
     20500: "An internal server error has occurred",
     21211: "Invalid 'To' Phone Number",
+    21617: "The concatenated message body exceeds the 1600 character limit",
     21610: "Attempt to send to unsubscribed recipient",
 }
 
@@ -96,6 +97,19 @@ class _Injection:
     delay: float = 0.0
 
 
+@dataclass(frozen=True)
+class Outage:
+    """The API is down: every Messages request answers ``status`` or hangs ``hang`` seconds.
+
+    A hung creation keeps the message when ``keep`` (Twilio took it, the client timed out).
+    """
+
+    status: int = 500
+    code: int = 20500
+    hang: float = 0.0
+    keep: bool = True
+
+
 @dataclass
 class _State:
     messages: dict[str, FakeMessage] = field(default_factory=dict)
@@ -145,6 +159,8 @@ class FakeTwilio:
         # Where status callbacks are posted (a Flask test client or a live base URL); by
         # default the message's own StatusCallback URL.
         self.callback_target: Any = None
+        # While set, the API is down (see Outage); ``outage = None`` brings it back.
+        self.outage: Outage | None = None
         self._state = _State()
         self._lock = threading.Lock()
         self._stopping = threading.Event()
@@ -327,6 +343,9 @@ class FakeTwilio:
         account = args["account"]
         if not self._authorised(request, account):
             return _error(401, 20003)
+        outage = self.outage
+        if outage is not None and endpoint == "messages":
+            return self._down(request, account, outage)
         if endpoint == "messages":
             if request.method == "POST":
                 return self._create(request, account)
@@ -343,25 +362,41 @@ class FakeTwilio:
         expected = base64.b64encode(f"{account}:{self.auth_token}".encode()).decode()
         return header == f"Basic {expected}"
 
-    def _create(self, request: Request, account: str) -> Response:
-        to, body = request.form.get("To", ""), request.form.get("Body", "")
-        injection = self._take_injection(to)
-        if injection is not None and not injection.delay:
-            return _error(injection.status, injection.code)
+    def _down(self, request: Request, account: str, outage: Outage) -> Response:
+        """Answer as an API that is down: an error at once, or after hanging."""
+        if not outage.hang:
+            return _error(outage.status, outage.code)
+        if request.method == "POST" and outage.keep:
+            self._keep(request, account)
+        self._stopping.wait(outage.hang)
+        return _error(503, 20500)
+
+    def _keep(self, request: Request, account: str) -> FakeMessage:
+        """Store the message a creation asks for (queued), as Twilio would."""
         now = self.clock.now()
         message = FakeMessage(
             sid="SM" + uuid.uuid4().hex,
             account_sid=account,
-            to=to,
+            to=request.form.get("To", ""),
             from_=request.form.get("From", ""),
-            sent_body=body,
-            body=body,
+            sent_body=request.form.get("Body", ""),
+            body=request.form.get("Body", ""),
             status_callback=request.form.get("StatusCallback"),
             date_created=now,
             date_updated=now,
         )
         with self._lock:
             self._state.messages[message.sid] = message
+        return message
+
+    def _create(self, request: Request, account: str) -> Response:
+        to, body = request.form.get("To", ""), request.form.get("Body", "")
+        if len(body.encode("utf-16-le")) // 2 > 1600:
+            return _error(400, 21617)
+        injection = self._take_injection(to)
+        if injection is not None and not injection.delay:
+            return _error(injection.status, injection.code)
+        message = self._keep(request, account)
         if injection is not None:
             self._stopping.wait(injection.delay)
         return _json(201, _resource(message))

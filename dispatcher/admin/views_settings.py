@@ -60,7 +60,12 @@ def shown_settings(settings: Settings) -> list[Shown]:
             "[engine] note_max_age",
         ),
         Shown("Send timeout", format_duration(settings.send_timeout), "[sms] send_timeout"),
-        Shown("Send attempts", str(settings.send_max_attempts), "[sms] send_max_attempts"),
+        Shown(
+            "Send retries for",
+            format_duration(settings.send_retry_window),
+            "[sms] send_retry_window",
+        ),
+        Shown("Sends at once", str(settings.send_concurrency), "[sms] send_concurrency"),
         Shown(
             "Help replies per number per hour",
             str(settings.help_replies_per_hour),

@@ -2,7 +2,8 @@
 
 ``tick`` claims due needs (SKIP LOCKED on PostgreSQL), applies the escalation policy,
 closes idle requests, expires notes and purges what may no longer be kept. ``deliver``
-drains the outbox through a sender, with every network call outside a transaction.
+drains the outbox through the sending threads (``flows.sending``), with every network
+call outside a transaction.
 A process can die at any instant: whatever was due happens at the next tick.
 """
 
@@ -12,7 +13,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -23,12 +23,13 @@ from dispatcher.db import Database
 from dispatcher.flows import outbox, paging, receipts, requests
 from dispatcher.flows.context import FlowContext
 from dispatcher.flows.models import Incident, Need, OutboxMessage
-from dispatcher.flows.ports import LookupFailed, Sender, SendResult
+from dispatcher.flows.ports import Sender
+from dispatcher.flows.sending import Courier
 from dispatcher.settings import Settings
 
 log = logging.getLogger("dispatcher.engine")
 
-Renderer = Callable[[str, dict[str, Any]], str]
+Renderer = outbox.Renderer
 # Closed requests keep their working rows this long (late replies get a sensible answer),
 # then only the call log remains.
 KEEP_CLOSED = timedelta(hours=24)
@@ -49,7 +50,12 @@ class TickReport:
 
 @dataclass
 class Engine:
-    """Runs ticks against one database with one sender."""
+    """Runs ticks against one database with one sender.
+
+    ``background`` (set by the scheduler) makes ticks hand messages to the sending threads
+    and return at once, so escalation never waits for the provider; without it, a tick
+    returns once everything due was sent (tests, the CLI).
+    """
 
     database: Database
     settings: Settings
@@ -58,6 +64,19 @@ class Engine:
     sender: Sender
     render: Renderer
     kick: Callable[[], None] = field(default=lambda: None)
+    background: bool = False
+    courier: Courier = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.courier = Courier(
+            self.database,
+            self.settings,
+            self.sealer,
+            self.clock,
+            self.sender,
+            self.render,
+            lambda: self.kick(),
+        )
 
     def context(self, now: datetime | None = None) -> FlowContext:
         """A flow context at ``now`` (the clock's now by default)."""
@@ -95,41 +114,21 @@ class Engine:
         return report
 
     def deliver(self, report: TickReport | None = None) -> TickReport:
-        """Send every due outbox message; a failure that ends a page escalates at once."""
-        report = report or TickReport()
-        while True:
-            with self.database.session_scope() as session:
-                leased = outbox.claim_due(session, self.sealer, self.clock.now())
-            if not leased:
-                return report
-            for message in leased:
-                self._send_one(message, report)
+        """Send every due outbox message (see ``background``); failures move pages on.
 
-    def _send_one(self, message: outbox.Outgoing, report: TickReport) -> None:
-        """One message: look it up first when an earlier attempt may have gone through."""
-        body = self.render(message.template, message.params)
-        result = None
-        if message.uncertain:
-            try:
-                sid = self.sender.find_sent(
-                    message.to, body, message.created_at - timedelta(minutes=5)
-                )
-            except LookupFailed:
-                sid, result = None, SendResult(retryable=True, uncertain=True)
-            if sid:
-                result = SendResult(sid=sid, status="sent")
-        result = result or self.sender.send(message.to, body, message.id)
-        with self.database.session_scope() as session:
-            ctx = self.context()
-            delivery = outbox.record_result(
-                session, message.id, result, ctx.now, self.settings.send_max_attempts
-            )
-            if delivery is not None and delivery.unreachable:
-                receipts.person_unreachable(session, ctx, delivery)
-                report.failed += 1
-            elif result.accepted:
-                receipts.sent_copy(session, message.id, ctx.now)
-                report.sent += 1
+        ``sent`` and ``failed`` count what was recorded meanwhile (all of this tick's
+        messages unless in the background).
+        """
+        report = report or TickReport()
+        sent, failed = self.courier.sent, self.courier.failed
+        self.courier.deliver(wait_for_sends=not self.background)
+        report.sent = self.courier.sent - sent
+        report.failed = self.courier.failed - failed
+        return report
+
+    def close(self) -> None:
+        """Stop sending once the sends in flight are done."""
+        self.courier.close()
 
 
 def escalate_due(session: Session, ctx: FlowContext) -> int:
@@ -183,7 +182,7 @@ def purge(session: Session, now: datetime) -> None:
     )
     session.execute(
         delete(OutboxMessage).where(
-            OutboxMessage.state.in_(("sent", "delivered", "undelivered", "failed")),
+            OutboxMessage.state.in_(("sent", "delivered", "undelivered", "failed", "dropped")),
             OutboxMessage.created_at <= cutoff,
         )
     )

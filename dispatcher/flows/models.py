@@ -106,7 +106,9 @@ class Page(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
     step_index: Mapped[int] = mapped_column(Integer)
     round: Mapped[int] = mapped_column(Integer, default=0)
-    # open -> accepted | declined | covered | failed | expired
+    # open -> accepted | declined | covered | failed | expired | unsent
+    # (failed: the person could not be reached; unsent: the service or the provider could
+    # not send the page, which never counts against the person)
     state: Mapped[str] = mapped_column(String(10), default="open")
     paged_at: Mapped[datetime] = mapped_column(UTCDateTime)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
@@ -120,7 +122,7 @@ class OutboxMessage(Base):
     """An SMS to send, written in the same transaction as the decision that caused it.
 
     ``body`` holds the message's parameters, sealed; the text is rendered only when sent,
-    and the body is blanked (set to NULL) once the provider has the message.
+    and the body is blanked (set to NULL) once the provider has every part of the message.
     """
 
     __tablename__ = "outbox"
@@ -138,9 +140,13 @@ class OutboxMessage(Base):
     )
     template: Mapped[str] = mapped_column(String(32))  # which message (see sms.messages)
     body: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)  # sealed parameters
-    # pending -> sending -> sent -> delivered | undelivered | failed
+    # pending -> sending -> sent -> delivered | undelivered; or failed | dropped
     state: Mapped[str] = mapped_column(String(12), default="pending")
+    # why a message failed or was dropped: see outbox.FAILURES
+    failure: Mapped[str | None] = mapped_column(String(32), default=None)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # parts of a long message the provider already accepted (a retry resumes after them)
+    parts_sent: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -171,6 +177,8 @@ class ProviderCopy(Base):
 
     sid: Mapped[str] = mapped_column(String(64), primary_key=True)
     ready_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # the outbox row this copy was sent for, when its status callback named one
+    outbox_id: Mapped[int | None] = mapped_column(Integer, default=None)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     redacted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 

@@ -1,53 +1,69 @@
 """The durable outbox: every outgoing SMS is a row written with the decision behind it.
 
 ``enqueue`` seals the message's parameters; ``claim_due`` leases rows to a sender in a short
-transaction; the network call happens outside any transaction; ``record_result`` writes
-what happened. Nothing here talks to the network itself.
+transaction, opening and rendering each row on its own (a row that cannot be opened or
+rendered fails alone); the network call happens outside any transaction; ``record_result``
+writes what happened. Nothing here talks to the network itself.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select, update
 from sqlalchemy.orm import Session
 
 from dispatcher.crypto import Sealer
-from dispatcher.flows.models import OutboxMessage
+from dispatcher.flows.models import OutboxMessage, Page
+from dispatcher.flows.parts import split_parts
 from dispatcher.flows.ports import UNREACHABLE_ERRORS, SendResult
 
 log = logging.getLogger("dispatcher.outbox")
 
-LEASE = timedelta(seconds=60)
-MAX_BACKOFF = timedelta(seconds=60)
-# Provider statuses in the order a message moves through them; never move backwards.
-STATUS_ORDER = {
-    "accepted": 0,
-    "queued": 1,
-    "sending": 2,
-    "sent": 3,
-    "delivered": 4,
-    "undelivered": 4,
-    "failed": 4,
-    "canceled": 4,
-}
-FINAL_STATUSES = frozenset({"delivered", "undelivered", "failed", "canceled"})
+Renderer = Callable[[str, dict[str, Any]], str]
+# A short lease, extended while the send is in flight (``extend_leases``): a sender that
+# died gives its rows back quickly.
+LEASE = timedelta(seconds=30)
+MAX_BACKOFF = timedelta(seconds=30)
+# Why a message failed (``failure``): the service's fault (unreadable, unrenderable), the
+# provider's (rejected, expired: retried for the whole window), the person's (unreachable).
+# A dropped page (not_paging) was no longer wanted when its turn came.
+FAILURES = ("unreadable", "unrenderable", "rejected", "expired", "unreachable", "not_paging")
 
 
 @dataclass(frozen=True)
 class Outgoing:
-    """A leased message, opened for sending: ``text`` exists only in memory."""
+    """A leased message, opened and rendered: its parts exist only in memory."""
 
     id: int
     to: str
-    template: str
-    params: dict[str, Any]
+    parts: tuple[str, ...]
+    parts_sent: int  # parts the provider already has: send the rest
     created_at: datetime
     uncertain: bool  # an earlier attempt may have reached the provider
+    last_sid: str | None = None  # the provider's sid of the latest part it accepted
+
+
+@dataclass
+class Claim:
+    """What one ``claim_due`` did: rows leased, rows failed without sending, rows dropped."""
+
+    leased: list[Outgoing] = field(default_factory=list)
+    failed: list[OutboxMessage] = field(default_factory=list)
+    dropped: int = 0
+
+
+class Unsendable(Exception):
+    """A message that can never be sent as it stands; ``reason`` is one of FAILURES."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 def enqueue(
@@ -72,6 +88,7 @@ def enqueue(
         body=sealer.seal(json.dumps(params, sort_keys=True)),
         state="pending",
         attempts=0,
+        parts_sent=0,
         next_attempt_at=now,
         created_at=now,
     )
@@ -79,42 +96,105 @@ def enqueue(
     return message
 
 
-def claim_due(session: Session, sealer: Sealer, now: datetime, limit: int = 20) -> list[Outgoing]:
-    """Lease due messages (pending, or sending with an expired lease) to this sender.
+def claim_due(
+    session: Session,
+    sealer: Sealer,
+    render: Renderer,
+    now: datetime,
+    limit: int = 8,
+    busy: Collection[str] = (),
+) -> Claim:
+    """Lease up to ``limit`` due messages (pending, or sending with an expired lease).
 
-    The caller commits right after, before any network call. Uses SKIP LOCKED on
-    PostgreSQL so several workers share the work without sending twice.
+    Each row is opened and rendered on its own: one that cannot be is failed (``failed``),
+    a page whose need stopped paging is dropped, and neither stops the others. Numbers in
+    ``busy`` (messages in flight in this process) are skipped so one number's messages
+    keep their order. The caller commits right after, before any network call. Uses SKIP
+    LOCKED on PostgreSQL so several workers share the work without sending twice.
     """
-    query = (
-        select(OutboxMessage)
-        .where(
-            or_(
-                (OutboxMessage.state == "pending") & (OutboxMessage.next_attempt_at <= now),
-                (OutboxMessage.state == "sending") & (OutboxMessage.lease_until <= now),
-            )
-        )
-        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
-    leased = []
-    for message in session.scalars(query):
-        uncertain = message.state == "sending" or message.provider_status == "uncertain"
+    claim = Claim()
+    for message in session.scalars(_due(now, limit, busy)):
+        if not still_wanted(session, message):
+            drop(message)
+            claim.dropped += 1
+            continue
+        try:
+            outgoing = _open(message, sealer, render)
+        except Unsendable as exc:
+            fail(message, None, exc.reason)
+            claim.failed.append(message)
+            continue
         message.state = "sending"
         message.lease_until = now + LEASE
         message.attempts += 1
-        params = json.loads(sealer.open(message.body)) if message.body else {}
-        leased.append(
-            Outgoing(
-                message.id,
-                message.to_number,
-                message.template,
-                params,
-                message.created_at,
-                uncertain,
-            )
+        claim.leased.append(outgoing)
+    return claim
+
+
+def _due(now: datetime, limit: int, busy: Collection[str]) -> Select[OutboxMessage]:
+    """The query for due messages, oldest deadline first, locked and skipped when locked."""
+    query = select(OutboxMessage).where(
+        or_(
+            (OutboxMessage.state == "pending") & (OutboxMessage.next_attempt_at <= now),
+            (OutboxMessage.state == "sending") & (OutboxMessage.lease_until <= now),
         )
-    return leased
+    )
+    if busy:
+        query = query.where(OutboxMessage.to_number.not_in(list(busy)))
+    return (
+        query.order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+
+
+def _open(message: OutboxMessage, sealer: Sealer, render: Renderer) -> Outgoing:
+    """Open and render one row; raise Unsendable (unreadable, unrenderable) when it cannot."""
+    try:
+        params = json.loads(sealer.open(message.body)) if message.body else {}
+    except (ValueError, TypeError):  # damaged, or a key that cannot open it (Unreadable)
+        raise Unsendable("unreadable") from None
+    try:
+        text = render(message.template, params)
+    except Exception:  # an unknown template or a missing or odd parameter
+        raise Unsendable("unrenderable") from None
+    return Outgoing(
+        message.id,
+        message.to_number,
+        tuple(split_parts(text)),
+        message.parts_sent,
+        message.created_at,
+        uncertain=message.state == "sending" or message.provider_status == "uncertain",
+        last_sid=message.provider_sid,
+    )
+
+
+def still_wanted(session: Session, message: OutboxMessage) -> bool:
+    """False for a page whose page is no longer open or whose need stopped paging."""
+    if message.page_id is None:
+        return True
+    page = session.get(Page, message.page_id)
+    return page is not None and page.state == "open" and page.need.state == "paging"
+
+
+def drop(message: OutboxMessage) -> None:
+    """Never send this page: its need was covered, closed or moved on before its turn."""
+    message.state = "dropped"
+    message.failure = "not_paging"
+    message.body = None
+    message.lease_until = None
+    log.info("outbox.dropped id=%s template=%s", message.id, message.template)
+
+
+def extend_leases(session: Session, ids: Collection[int], now: datetime) -> None:
+    """Heartbeat: keep the lease of messages still in flight in this process."""
+    if ids:
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(list(ids)), OutboxMessage.state == "sending")
+            .values(lease_until=now + LEASE)
+            .execution_options(synchronize_session=False)
+        )
 
 
 @dataclass(frozen=True)
@@ -124,30 +204,39 @@ class Delivery:
     message: OutboxMessage
     unreachable: bool  # the person cannot be reached by SMS: escalation moves on
     opted_out: bool  # provider error 21610: they texted STOP
+    unsent: bool = False  # the service or the provider failed: moves on, not the person's
+
+
+def record_part(session: Session, message_id: int, parts_sent: int, sid: str) -> None:
+    """The provider accepted part ``parts_sent`` of a long message: a retry resumes after it."""
+    message = session.get(OutboxMessage, message_id)
+    if message is not None and message.state == "sending":
+        message.parts_sent = max(message.parts_sent, parts_sent)
+        message.provider_sid = sid
+        message.provider_status = "queued"
 
 
 def record_result(
-    session: Session, message_id: int, result: SendResult, now: datetime, max_attempts: int
+    session: Session,
+    message_id: int,
+    result: SendResult,
+    now: datetime,
+    window: timedelta,
+    parts: int = 1,
 ) -> Delivery | None:
-    """Write the outcome of one attempt: sent (body blanked), retry later, or failed."""
+    """Write the outcome of one attempt: sent (all ``parts``; body blanked), retry, or failed.
+
+    A retryable failure is retried with backoff while the page's need is paging (the
+    claim drops it after) or, for any other message, for ``window`` after it was queued.
+    """
     message = session.get(OutboxMessage, message_id)
     if message is None or message.state != "sending":
         return None
     message.lease_until = None
     if result.accepted:
-        message.state = "sent"
-        message.provider_sid = result.sid
-        message.provider_status = result.status or "queued"
-        message.sent_at = now
-        message.body = None  # the provider has it; we keep nothing
-        log.info(
-            "outbox.sent id=%s template=%s attempt=%s",
-            message.id,
-            message.template,
-            message.attempts,
-        )
-        return Delivery(message, unreachable=False, opted_out=False)
-    if result.retryable and message.attempts < max_attempts:
+        message.parts_sent = parts
+        return _sent(message, result, now)
+    if result.retryable and (message.page_id is not None or now - message.created_at < window):
         message.state = "pending"
         message.provider_status = "uncertain" if result.uncertain else None
         message.next_attempt_at = now + backoff(message.attempts)
@@ -159,41 +248,48 @@ def record_result(
             result.uncertain,
         )
         return None
-    return fail(message, result.error_code, now)
+    if result.error_code in UNREACHABLE_ERRORS:
+        return fail(message, result.error_code, "unreachable")
+    return fail(message, result.error_code, "expired" if result.retryable else "rejected")
 
 
-def fail(message: OutboxMessage, error_code: int | None, now: datetime) -> Delivery:
-    """Give up on a message: blank it and say whether its person is unreachable."""
+def _sent(message: OutboxMessage, result: SendResult, now: datetime) -> Delivery:
+    """Every part is with the provider: keep its sid, blank the body."""
+    message.state = "sent"
+    message.provider_sid = result.sid
+    message.provider_status = result.status or "queued"
+    message.sent_at = now
+    message.body = None  # the provider has it; we keep nothing
+    log.info(
+        "outbox.sent id=%s template=%s attempt=%s", message.id, message.template, message.attempts
+    )
+    return Delivery(message, unreachable=False, opted_out=False)
+
+
+def fail(message: OutboxMessage, error_code: int | None, reason: str) -> Delivery:
+    """Give up on a message: blank it, keep why, and say whose fault it was.
+
+    Only ``unreachable`` (a provider code about the person's phone) counts against the
+    person; every other reason is the service's or the provider's.
+    """
     message.state = "failed"
+    message.failure = reason
     message.error_code = error_code
     message.body = None
     message.lease_until = None
-    log.warning("outbox.failed id=%s template=%s code=%s", message.id, message.template, error_code)
-    return Delivery(message, unreachable=True, opted_out=error_code == 21610)
+    log.warning(
+        "outbox.failed id=%s template=%s reason=%s code=%s",
+        message.id,
+        message.template,
+        reason,
+        error_code,
+    )
+    unreachable = reason == "unreachable"
+    return Delivery(
+        message, unreachable=unreachable, opted_out=error_code == 21610, unsent=not unreachable
+    )
 
 
 def backoff(attempts: int) -> timedelta:
-    """Exponential backoff: 1 s, 2 s, 4 s ... capped at a minute."""
-    return min(timedelta(seconds=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
-
-
-def advance_status(
-    message: OutboxMessage, status: str, error_code: int | None, now: datetime
-) -> Delivery | None:
-    """Apply a provider status callback; statuses never move backwards.
-
-    Returns a Delivery when the message ended undelivered for a reason that makes the
-    person unreachable.
-    """
-    current = STATUS_ORDER.get(message.provider_status or "", -1)
-    if STATUS_ORDER.get(status, -1) <= current and message.provider_status in FINAL_STATUSES:
-        return None
-    if STATUS_ORDER.get(status, -1) < current:
-        return None
-    message.provider_status = status
-    if status in FINAL_STATUSES:
-        message.state = "delivered" if status == "delivered" else "undelivered"
-        message.error_code = error_code
-        if status != "delivered" and error_code in UNREACHABLE_ERRORS:
-            return Delivery(message, unreachable=True, opted_out=error_code == 21610)
-    return None
+    """Exponential backoff: 1 s, 2 s, 4 s ... capped at MAX_BACKOFF (30 s)."""
+    return min(timedelta(seconds=2 ** min(max(attempts - 1, 0), 16)), MAX_BACKOFF)

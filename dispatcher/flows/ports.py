@@ -48,15 +48,19 @@ class SendResult:
 class Sender(Protocol):
     """Hands SMS to a provider. One call is one attempt; the outbox owns retries."""
 
-    def send(self, to: str, body: str, outbox_id: int) -> SendResult:
-        """Send ``body`` to ``to`` (E.164) from the hotline number."""
+    def send(self, to: str, body: str, outbox_id: int, part: int = 1) -> SendResult:
+        """Send ``body`` to ``to`` (E.164) from the hotline number.
+
+        ``outbox_id`` and ``part`` (of a long message sent in parts) go into the status
+        callback URL, so a late callback can settle a send that timed out.
+        """
         ...
 
     def find_sent(self, to: str, body: str, since: datetime) -> str | None:
         """The sid of a message with this body sent to ``to`` since ``since``, if any.
 
-        Raises LookupFailed when the provider cannot be asked (never guess: a wrong "no"
-        would page twice).
+        Raises LookupFailed when the provider cannot be asked, whatever the error (never
+        guess: a wrong "no" would page twice).
         """
         ...
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import Select, delete, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from dispatcher.clock import Clock
 from dispatcher.db import Database, insert_ignoring_duplicates, rows_changed
-from dispatcher.flows import outbox, paging, responses
+from dispatcher.flows import outbox, paging, responses, statuses
 from dispatcher.flows.context import FlowContext
 from dispatcher.flows.models import InboundMessage, OutboxMessage, Page, ProviderCopy, StatusEvent
 from dispatcher.flows.ports import Sender
@@ -47,19 +47,35 @@ def first_delivery(
     return True
 
 
-def keep_copy_for_redaction(session: Session, sid: str, ready_at: datetime) -> None:
-    """Remember to delete the provider's copy of message ``sid`` from ``ready_at`` on."""
+def keep_copy_for_redaction(
+    session: Session, sid: str, ready_at: datetime, outbox_id: int | None = None
+) -> None:
+    """Remember to delete the provider's copy of message ``sid`` from ``ready_at`` on.
+
+    ``outbox_id`` ties the copy to the outbox row it was sent for (see ``redact_copies``).
+    """
     copy = session.get(ProviderCopy, sid)
     if copy is None:
-        session.add(ProviderCopy(sid=sid, ready_at=ready_at, attempts=0))
+        session.add(ProviderCopy(sid=sid, ready_at=ready_at, attempts=0, outbox_id=outbox_id))
     elif copy.redacted_at is None:
         copy.ready_at = min(copy.ready_at, ready_at)
+        copy.outbox_id = copy.outbox_id or outbox_id
 
 
 def status_callback(
-    session: Session, ctx: FlowContext, sid: str, status: str, error_code: int | None
+    session: Session,
+    ctx: FlowContext,
+    sid: str,
+    status: str,
+    error_code: int | None,
+    outbox_id: int | None = None,
+    part: int = 1,
 ) -> None:
-    """Apply a status callback once per (sid, status); statuses never move backwards."""
+    """Apply a status callback once per (sid, status); statuses never move backwards.
+
+    ``outbox_id`` and ``part`` come from the callback URL of messages sent through the
+    API: a late callback for a send that timed out settles it, so it is never sent again.
+    """
     if session.scalars(
         select(StatusEvent.id).where(StatusEvent.message_sid == sid, StatusEvent.status == status)
     ).first():
@@ -72,14 +88,26 @@ def status_callback(
     message = session.scalars(
         select(OutboxMessage).where(OutboxMessage.provider_sid == sid)
     ).first()
-    final = status in outbox.FINAL_STATUSES
-    if final:
-        keep_copy_for_redaction(session, sid, ctx.now)  # our reply or a sent message
-    if message is None:
+    if message is None and outbox_id is not None:
+        message = session.get(OutboxMessage, outbox_id)
+        if message is not None and statuses.settle_uncertain(message, part, sid, ctx.now):
+            ctx.kick()
+    if status in statuses.FINAL_STATUSES:
+        keep_copy_for_redaction(session, sid, ctx.now, outbox_id)  # a reply or a message
+    if message is None or message.provider_sid != sid:
         return
-    delivery = outbox.advance_status(message, status, error_code, ctx.now)
+    delivery = statuses.advance_status(message, status, error_code, ctx.now)
     if delivery is not None:
         person_unreachable(session, ctx, delivery)
+
+
+def page_unsent(session: Session, ctx: FlowContext, message: OutboxMessage) -> None:
+    """A page could not be sent (the service's or the provider's fault): escalation moves
+    on, and the person is not held to it (they may be paged again)."""
+    if message.page_id is not None:
+        page = session.get(Page, message.page_id)
+        if page is not None and page.state == "open":
+            paging.page_answered(session, ctx, page, "unsent")
 
 
 def person_unreachable(session: Session, ctx: FlowContext, delivery: outbox.Delivery) -> None:
@@ -95,16 +123,15 @@ def person_unreachable(session: Session, ctx: FlowContext, delivery: outbox.Deli
 
 
 def redact_copies(database: Database, sender: Sender, clock: Clock, limit: int = 20) -> int:
-    """Delete provider copies that are due; the network call runs outside any transaction."""
+    """Delete provider copies that are due; the network call runs outside any transaction.
+
+    A copy sent to a number with a send still in flight or uncertain waits: the look-up
+    that settles that send reads the provider's copies, and deleting one could make it
+    send twice.
+    """
     now = clock.now()
     with database.session_scope() as session:
-        query = (
-            select(ProviderCopy.sid)
-            .where(ProviderCopy.redacted_at.is_(None), ProviderCopy.ready_at <= now)
-            .order_by(ProviderCopy.ready_at)
-            .limit(limit)
-        )
-        due = list(session.scalars(query))
+        due = list(session.scalars(_due_copies(now, limit)))
     done = 0
     for sid in due:
         gone = sender.redact(sid)
@@ -124,11 +151,30 @@ def redact_copies(database: Database, sender: Sender, clock: Clock, limit: int =
     return done
 
 
-def sent_copy(session: Session, message_id: int, now: datetime) -> None:
+def _due_copies(now: datetime, limit: int) -> Select[str]:
+    """Sids of copies due for deletion, except those to a number with an unsettled send."""
+    unsettled = select(OutboxMessage.to_number).where(
+        (OutboxMessage.state == "sending")
+        | ((OutboxMessage.state == "pending") & (OutboxMessage.provider_status == "uncertain"))
+    )
+    sent_for = aliased(OutboxMessage)
+    return (
+        select(ProviderCopy.sid)
+        .outerjoin(sent_for, sent_for.id == ProviderCopy.outbox_id)
+        .where(
+            ProviderCopy.redacted_at.is_(None),
+            ProviderCopy.ready_at <= now,
+            (sent_for.id.is_(None)) | sent_for.to_number.not_in(unsettled),
+        )
+        .order_by(ProviderCopy.ready_at)
+        .limit(limit)
+    )
+
+
+def sent_copy(session: Session, message_id: int, sid: str | None, now: datetime) -> None:
     """After a send, plan the deletion of the provider's copy even if no callback comes."""
-    message = session.get(OutboxMessage, message_id)
-    if message is not None and message.provider_sid:
-        keep_copy_for_redaction(session, message.provider_sid, now + REDACT_WITHOUT_CALLBACK)
+    if sid:
+        keep_copy_for_redaction(session, sid, now + REDACT_WITHOUT_CALLBACK, message_id)
 
 
 def purge_receipts(session: Session, now: datetime) -> None:

@@ -71,14 +71,14 @@ class TwilioSender:
         self.from_number = from_number
         self.status_callback_url = status_callback_url
 
-    def send(self, to: str, body: str, outbox_id: int) -> SendResult:
+    def send(self, to: str, body: str, outbox_id: int, part: int = 1) -> SendResult:
         """One attempt to hand ``body`` to Twilio; errors become a classified SendResult."""
         try:
             message = self.client.messages.create(
                 to=to,
                 from_=self.from_number,
                 body=body,
-                status_callback=self.status_callback_url,
+                status_callback=callback_url(self.status_callback_url, outbox_id, part),
             )
         except TwilioRestException as exc:
             result = rest_error_result(exc)
@@ -109,7 +109,7 @@ class TwilioSender:
                 to=to, from_=self.from_number, date_sent_after=since, limit=200
             )
             recent = self.client.messages.list(to=to, from_=self.from_number, limit=50)
-        except (TwilioRestException, requests.RequestException) as exc:
+        except Exception as exc:  # whatever went wrong, the answer is unknown
             log.warning("sms.lookup_failed error=%s", type(exc).__name__)
             raise LookupFailed(type(exc).__name__) from exc
         for message in [*sent, *recent]:
@@ -132,6 +132,12 @@ class TwilioSender:
             return False
         log.info("sms.redacted sid=%s", sid)
         return True
+
+
+def callback_url(base: str, outbox_id: int, part: int = 1) -> str:
+    """The status callback URL naming the outbox row (and the part, after the first)."""
+    query = f"o={outbox_id}" + (f"&p={part}" if part > 1 else "")
+    return f"{base}?{query}"
 
 
 def _since(message: Any, since: datetime) -> bool:
@@ -243,7 +249,7 @@ class SimulatorSender:
     def __init__(self, phones: SimulatorPhones) -> None:
         self.phones = phones
 
-    def send(self, to: str, body: str, outbox_id: int) -> SendResult:
+    def send(self, to: str, body: str, outbox_id: int, part: int = 1) -> SendResult:
         """Put the message on the phone; always delivered."""
         sid = self.phones.deliver(to, body)
         log.info("sms.sent outbox=%s sid=%s status=delivered backend=simulator", outbox_id, sid)

@@ -77,6 +77,13 @@ def status_url() -> str:
     return web.runtime().settings.public_base_url + "/sms/status"
 
 
+def sent_for() -> tuple[int | None, int]:
+    """The outbox row and part named by a status callback's URL (``?o=<id>&p=<part>``)."""
+    row, part = request.args.get("o", ""), request.args.get("p", "1")
+    valid = row.isdigit() and len(row) < 12 and part.isdigit() and len(part) < 4
+    return (int(row), max(int(part), 1)) if valid else (None, 1)
+
+
 @blueprint.post("/sms/inbound")
 @twilio_signature_required
 def inbound_sms() -> ResponseReturnValue:
@@ -110,7 +117,9 @@ def message_status() -> ResponseReturnValue:
     session = web.db_session()
     kick = KickAfterCommit()
     ctx = flow_context(kick)
-    receipts.status_callback(session, ctx, sid, status, int(code) if code.isdigit() else None)
+    receipts.status_callback(
+        session, ctx, sid, status, int(code) if code.isdigit() else None, *sent_for()
+    )
     session.commit()
     kick.committed()
     return Response(status=204)

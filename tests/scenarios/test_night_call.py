@@ -218,13 +218,3 @@ def test_other_callers_hear_a_referral_or_how_to_answer(night: LiveNight) -> Non
     assert call(night, OFFICER, token="forged").status_code == 403
     with night.database.session_scope() as session:
         assert session.scalars(sa.select(Incident)).all() == []
-
-
-def test_sending_gives_up_after_the_last_attempt_and_escalation_moves_on(night: LiveNight) -> None:
-    night.fake.fail_next(6, status=503)
-    night.text(OFFICER, "need an advocate")
-    night.tick()
-    for seconds in (1, 2, 4, 8, 16, 32):
-        night.advance(seconds=seconds + 1)
-    assert night.inbox(ANA) == []
-    assert code_of(night) in night.last(BEN)

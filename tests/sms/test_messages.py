@@ -167,6 +167,7 @@ def test_fit_one_segment_keeps_the_rest_whole() -> None:
 
 NOTES = ["She is 16 and speaks Spanish", "We’re at 12 Main St, back door"]
 SAMPLES: dict[str, dict[str, Any]] = {
+    "alert": {"kind": "message_failed", "count": 2},
     "page": {
         "code": "K7Q4",
         "agency": "Racine PD",

@@ -24,7 +24,7 @@ from dispatcher.sms.senders import (
     never_connected,
 )
 from tests.conftest import START, make_settings
-from tests.fakes import FakeTwilio
+from tests.fakes import FakeTwilio, Outage
 
 ACCOUNT = "AC" + "1" * 32
 TOKEN = "test-auth-token"
@@ -57,7 +57,7 @@ def test_send_hands_the_message_to_twilio(fake: FakeTwilio) -> None:
         "To": [ANA],
         "From": [HOTLINE],
         "Body": [BODY],
-        "StatusCallback": [CALLBACK],
+        "StatusCallback": [CALLBACK + "?o=1"],
     }
     assert fake.messages_to(ANA) == [BODY]
 
@@ -260,5 +260,23 @@ def test_build_sender_twilio_talks_to_the_configured_api(tmp_path: Path, fake: F
     assert isinstance(sender, TwilioSender)
     assert sender.send(ANA, BODY, 1).accepted
     (message,) = fake.messages
-    assert message.status_callback == "https://dispatch.test/sms/status"
+    assert message.status_callback == "https://dispatch.test/sms/status?o=1"
     assert message.from_ == settings.hotline_number
+
+
+def test_find_sent_turns_any_client_error_into_lookup_failed(fake: FakeTwilio) -> None:
+    fake.outage = Outage(status=200, code=0)  # an answer that is no list of messages
+    with pytest.raises(LookupFailed):
+        twilio_sender(fake).find_sent(ANA, BODY, START)
+
+
+@pytest.mark.parametrize(
+    ("outbox_id", "part", "url"),
+    [(7, 1, CALLBACK + "?o=7"), (7, 3, CALLBACK + "?o=7&p=3")],
+)
+def test_the_status_callback_names_the_outbox_row_and_part(
+    fake: FakeTwilio, outbox_id: int, part: int, url: str
+) -> None:
+    twilio_sender(fake).send(ANA, BODY, outbox_id, part)
+    (message,) = fake.messages
+    assert message.status_callback == url
