@@ -220,7 +220,6 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "call_open_already": {"code": "K7Q4"},
     "call_person": {},
     "call_referral": {},
-    "alert": {"kind": "message_failed", "count": 3},
 }
 WITH_CODE = {name for name, params in SAMPLES.items() if "code" in params}
 OFFICER_WORDS = ("She is 16", "Main St", "sister")
