@@ -1,26 +1,33 @@
-"""How long each admin page takes to render on the demo coalition.
+"""How long each admin page takes to render on the demo coalition, or at statewide size.
 
-The demo rosters, a year of call-log entries (600 requests) and a few open requests are
-loaded into a fresh SQLite file; a signed-in coordinator-admin requests every page through
+The demo rosters, a year of call-log entries (600 requests by default) and a few open
+requests are loaded into a fresh SQLite file; a signed-in admin requests every page through
 the real app (Flask's test client, so HTTP parsing is left out). Prints the median and the
 95th percentile per page; figures only.
+
+    python bench/admin_pages.py                           # the demo coalition
+    python bench/admin_pages.py --calls 60000 --people 500  # statewide: a year of 60,000
 """
 
 from __future__ import annotations
 
+import argparse
 import random
 import statistics
 import time
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from common import ROOT, bench_settings, fresh_database
 from flask import Flask
+from sqlalchemy import insert
 
 from dispatcher import web
 from dispatcher.accounts.service import create_user
 from dispatcher.app import create_app
 from dispatcher.db import Database
-from dispatcher.flows.models import CallLogEntry
+from dispatcher.flows.calllog import BUCKET_KEYS
+from dispatcher.flows.models import NEED_KINDS, CallLogEntry
 from dispatcher.rosters.models import Agency, Officer, Person, Roster, Rotation
 from dispatcher.sms import inbound
 from dispatcher.sms.ratelimit import ReplyLimiter
@@ -30,44 +37,59 @@ ROUNDS = 30
 PASSWORD = "bench password 1234"
 
 
-def seed(database: Database, now: datetime) -> None:
-    """A year of call-log entries and an admin account."""
+LANGUAGES = ["lang:es"] * 8 + ["lang:hmn", "lang:so", "lang:vi", "lang:ar"]
+
+
+def seed(database: Database, now: datetime, calls: int, people: int) -> None:
+    """A year of ``calls`` call-log entries, at least ``people`` people, an admin account."""
     rng = random.Random(7)
     with database.session_scope() as session:
         agencies = [a.id for a in session.query(Agency)]
         members = [p.id for p in session.query(Person)]
-        for n in range(600):
-            opened = (now - timedelta(hours=rng.randrange(24 * 365))).replace(
-                minute=0, second=0, microsecond=0
-            )
-            accepted = rng.random() < 0.85
-            wait = rng.randrange(30, 1800) if accepted else None
-            entry = CallLogEntry(
-                code=f"B{n:03d}",
-                opened_hour=opened,
-                closed_hour=opened + timedelta(hours=2),
-                accepted_hour=opened if accepted else None,
-                seconds_to_first_page=1,
-                seconds_to_accept=wait,
-                seconds_open=7200,
-                agency_id=rng.choice(agencies),
-                channel="sms",
-                tags=["juvenile"] if rng.random() < 0.3 else [],
-                needs=[
-                    {
-                        "kind": "advocate",
-                        "outcome": "accepted" if accepted else "unfilled",
-                        "depth": rng.randrange(1, 5),
-                        "member_id": rng.choice(members) if accepted else None,
-                        "seconds_to_accept": wait,
-                    }
-                ],
-                depth=rng.randrange(1, 5),
-                accepted_member_id=rng.choice(members) if accepted else None,
-                outcome="accepted" if accepted else "unfilled",
-            )
-            session.add(entry)
+        for n in range(len(members), people):
+            person = Person(name=f"Bench person {n}", phone=f"+1414{n:07d}")
+            session.add(person)
+            session.flush()
+            members.append(person.id)
+        rows = [call(rng, n, now, agencies, members) for n in range(calls)]
+        for start in range(0, len(rows), 5000):
+            session.execute(insert(CallLogEntry), rows[start : start + 5000])
         create_user(session, "bench@example.org", PASSWORD, "admin", now)
+
+
+def call(
+    rng: random.Random, n: int, now: datetime, agencies: list[int], members: list[int]
+) -> dict[str, Any]:
+    """One closed request of the last year, as the call log keeps it."""
+    opened = (now - timedelta(hours=rng.randrange(24 * 365))).replace(
+        minute=0, second=0, microsecond=0
+    )
+    kinds = ["advocate", *(k for k in NEED_KINDS[1:] if rng.random() < 0.25)]
+    outcomes = {k: "accepted" if rng.random() < 0.85 else "unfilled" for k in kinds}
+    accepted = outcomes["advocate"] == "accepted"
+    bucket = rng.choice(BUCKET_KEYS[:4]) if accepted else None
+    member = rng.choice(members) if accepted else None
+    tags = (["juvenile"] if rng.random() < 0.3 else []) + (
+        [rng.choice(LANGUAGES)] if rng.random() < 0.15 else []
+    )
+    return {
+        "code": f"B{n:05d}",
+        "opened_hour": opened,
+        "time_to_first_page": "0-5",
+        "time_to_accept": bucket,
+        "time_open": "60+",
+        "agency_id": rng.choice(agencies),
+        "channel": "sms",
+        "tags": tags,
+        "needs": [
+            {"kind": k, "outcome": o, "depth": 1, "member_id": member, "time_to_accept": bucket}
+            for k, o in outcomes.items()
+        ],
+        **{kind: outcomes.get(kind) for kind in NEED_KINDS},
+        "depth": rng.randrange(1, 5),
+        "accepted_member_id": member,
+        "outcome": "accepted" if accepted else "unfilled",
+    }
 
 
 def open_requests(app: Flask, count: int) -> None:
@@ -84,10 +106,14 @@ def open_requests(app: Flask, count: int) -> None:
 
 def main() -> None:
     """Time every page."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--calls", type=int, default=600, help="call-log entries in a year")
+    parser.add_argument("--people", type=int, default=0, help="people (demo's if fewer)")
+    args = parser.parse_args()
     url, folder = fresh_database((ROOT / "config" / "demo.toml").read_text())
     now = datetime.now(UTC)
     database = Database(url)
-    seed(database, now)
+    seed(database, now, args.calls, args.people)
     app = create_app(bench_settings(url, folder), start_engine=False)
     app.config.update(WTF_CSRF_ENABLED=False)
     open_requests(app, 3)
@@ -117,13 +143,20 @@ def main() -> None:
         "/admin/accounts",
         "/admin/audit",
         f"/admin/call-log?month={month}",
+        f"/admin/call-log?month={month}&page=3",
         f"/admin/statistics?by=month&month={month}",
         f"/admin/statistics?by=quarter&month={month}",
         "/admin/roster-file",
         "/admin/roster-file/download",
+        "/admin/settings",
         f"/admin/call-log/export.csv?month={month}",
     ]
-    print(f"admin pages on the demo coalition, 600 call-log entries, {ROUNDS} renders each")
+    with database.session_scope() as session:
+        people = session.query(Person).count()
+    print(
+        f"admin pages on the demo coalition, {args.calls} call-log entries, {people} people,"
+        f" {ROUNDS} renders each"
+    )
     for page in pages:
         times = []
         for _ in range(ROUNDS):

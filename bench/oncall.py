@@ -2,8 +2,9 @@
 
 Run: .venv/bin/python bench/oncall.py. Prints lookups per second and microseconds per
 lookup, one line per rotation type and function (the target is under 50 us per lookup),
-then the cost of one on_call_periods call over the next 24 hours. Each figure is the best
-of three passes.
+then the cost of one on_call_periods call over the next 24 hours, also beside a 600-day
+add override (whose period is followed to its ends). Each figure is the best of three
+passes.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from datetime import time as clock_time
 from zoneinfo import ZoneInfo
 
 from dispatcher.rosters.rotation import (
+    OverrideSpec,
     RotationSpec,
     Window,
     on_call_at,
@@ -24,6 +26,7 @@ from dispatcher.rosters.rotation import (
 )
 
 ZONE = ZoneInfo("America/Chicago")
+DAY = timedelta(days=1)
 PEOPLE = (1, 2, 3, 4, 5)
 LOOKUPS = 10_000
 VIEWS = 300
@@ -90,6 +93,14 @@ def main() -> None:
             times[:VIEWS],
             unit="calls",
         )
+    long_add = OverrideSpec("add", 9, None, now - timedelta(days=300), now + timedelta(days=300))
+    hourly = rotation("hourly", now)
+    measure(
+        "on_call_periods 24 h, hourly, 600-day add",
+        lambda t: on_call_periods([hourly], [long_add], t, t + DAY),
+        times[:5],
+        unit="calls",
+    )
 
 
 if __name__ == "__main__":

@@ -277,3 +277,45 @@ def test_the_hotlines_own_number_is_refused_in_a_roster_file(run: Run, tmp_path:
     result = run("roster", "import", str(path))
     assert result.exit_code == 1
     assert "is the hotline's own number" in result.stderr
+
+
+TWELVES = """\
+[[people]]
+name = "Ana Ruiz"
+phone = "(262) 555-0101"
+
+[[people]]
+name = "Ben Okafor"
+phone = "(262) 555-0102"
+
+[[rosters]]
+name = "twelves"
+kind = "advocate"
+timezone = "America/Chicago"
+
+[[rosters.rotations]]
+name = "day and night"
+type = "hourly"
+length = 12
+start = "2026-03-01T08:00"
+participants = ["Ana Ruiz", "Ben Okafor"]
+"""
+
+
+def test_twelve_hour_shifts_keep_eight_and_eight_across_the_change(
+    run: Run, tmp_path: Path
+) -> None:
+    """The reported rotation: after the March change it still hands off at 08:00 and 20:00."""
+    path = tmp_path / "twelves.toml"
+    path.write_text(TWELVES)
+    assert run("roster", "import", str(path)).exit_code == 0
+    spring = run("shifts", "twelves", "--from", "2026-03-07T21:00", "--to", "2026-03-08T09:00")
+    assert spring.stdout == (
+        "2026-03-07T20:00:00-06:00 2026-03-08T08:00:00-05:00 Ben Okafor\n"
+        "2026-03-08T08:00:00-05:00 2026-03-08T20:00:00-05:00 Ana Ruiz\n"
+    )
+    summer = run("shifts", "twelves", "--from", "2026-07-15T09:00", "--to", "2026-07-15T21:00")
+    assert summer.stdout == (
+        "2026-07-15T08:00:00-05:00 2026-07-15T20:00:00-05:00 Ana Ruiz\n"
+        "2026-07-15T20:00:00-05:00 2026-07-16T08:00:00-05:00 Ben Okafor\n"
+    )

@@ -146,6 +146,14 @@ def sees_contacts() -> bool:
     return bool(current_user.is_authenticated and current_user.role in ("admin", "coordinator"))
 
 
+def sees_exact_counts() -> bool:
+    """True when the current account sees exact statistics (coordinators and admins).
+
+    Viewers see counts rounded to 5 and small ones as "fewer than 5", as funders do.
+    """
+    return bool(current_user.is_authenticated and current_user.role in ("admin", "coordinator"))
+
+
 def actor() -> str:
     """The audit log's name for the signed-in account."""
     return str(current_user.email)

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import html
 import re
-from functools import cache
+from collections.abc import Mapping
+from functools import cache, lru_cache
 from typing import Any
 
 import pygal
@@ -64,29 +65,56 @@ CONFIG: dict[str, Any] = {
 }
 
 
-def needs_chart(f: Figures) -> Markup:
-    """Needs filled and unfilled, one stacked bar per kind of need."""
-    chart = pygal.StackedBar(title="Needs filled and unfilled", **CONFIG)
-    chart.x_labels = [NEED_LABELS[n.kind] for n in f.needs]
-    chart.add("Filled", [n.filled for n in f.needs])
-    chart.add("Unfilled", [n.unfilled for n in f.needs])
-    return svg(chart)
+# A number shown in a table, by measure name (None: hidden or not a number).
+Shown = Mapping[str, float | None]
 
 
-def services_chart(f: Figures) -> Markup:
-    """Services given: advocate responses, hotel room-nights, rides."""
-    chart = pygal.HorizontalBar(title="Services by type", show_legend=False, **CONFIG)
-    chart.x_labels = [SERVICE_LABELS[n.kind] for n in f.needs]
-    chart.add("Services", [n.filled for n in f.needs])
-    return svg(chart)
+# The series of a chart: (name, values) pairs, hashable so a drawn chart can be reused.
+Series = tuple[tuple[str, tuple[float | None, ...]], ...]
+
+
+def needs_chart(f: Figures, shown: Shown) -> Markup:
+    """Needs filled and unfilled, one stacked bar per kind of need.
+
+    The bars show the numbers of the table the reader sees (``shown``), so a viewer's
+    chart is rounded as their table is; a hidden number draws no bar.
+    """
+    labels = tuple(NEED_LABELS[n.kind] for n in f.needs)
+    series = tuple(
+        (word, tuple(shown.get(f"{label} needs {word.lower()}") for label in labels))
+        for word in ("Filled", "Unfilled")
+    )
+    return drawn("StackedBar", "Needs filled and unfilled", labels, series, True)
+
+
+def services_chart(f: Figures, shown: Shown) -> Markup:
+    """Services given: advocate responses, hotel room-nights, rides (as the table shows)."""
+    labels = tuple(SERVICE_LABELS[n.kind] for n in f.needs)
+    series = (("Services", tuple(shown.get(label) for label in labels)),)
+    return drawn("HorizontalBar", "Services by type", labels, series, False)
 
 
 def coverage_chart(f: Figures) -> Markup:
     """Each roster's hours with someone on call and with no one, as stacked bars."""
-    chart = pygal.HorizontalStackedBar(title="Roster hours covered and uncovered", **CONFIG)
-    chart.x_labels = [c.roster for c in f.coverage]
-    chart.add("Covered", [round(c.covered.total_seconds() / 3600, 1) for c in f.coverage])
-    chart.add("Uncovered", [round(c.uncovered.total_seconds() / 3600, 1) for c in f.coverage])
+    labels = tuple(c.roster for c in f.coverage)
+    series = (
+        ("Covered", tuple(round(c.covered.total_seconds() / 3600, 1) for c in f.coverage)),
+        ("Uncovered", tuple(round(c.uncovered.total_seconds() / 3600, 1) for c in f.coverage)),
+    )
+    return drawn("HorizontalStackedBar", "Roster hours covered and uncovered", labels, series, True)
+
+
+@lru_cache(maxsize=64)
+def drawn(kind: str, title: str, labels: tuple[str, ...], series: Series, legend: bool) -> Markup:
+    """A pygal chart of class ``kind`` as inline SVG (see ``svg``).
+
+    Cached: drawing takes pygal tens of milliseconds, and the same period's charts are
+    asked for again and again. The arguments are the whole of what is drawn.
+    """
+    chart = getattr(pygal, kind)(title=title, show_legend=legend, **CONFIG)
+    chart.x_labels = list(labels)
+    for name, values in series:
+        chart.add(name, list(values))
     return svg(chart)
 
 

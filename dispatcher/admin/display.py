@@ -7,6 +7,7 @@ Times are stored in UTC and shown in a zone (the coalition's unless a roster's i
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,8 +21,12 @@ from dispatcher.durations import format_duration
 HIDDEN = "hidden"
 
 
+@lru_cache(maxsize=4096)
 def format_phone(e164: str | None, region: str) -> str:
-    """A stored E.164 number written the way people in ``region`` write it."""
+    """A stored E.164 number written the way people in ``region`` write it.
+
+    Cached: parsing costs about half a millisecond, and the people page shows hundreds.
+    """
     if not e164:
         return ""
     try:

@@ -11,6 +11,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
+from markupsafe import Markup, escape
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -23,7 +24,7 @@ from wtforms import (
     TimeField,
 )
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, ListWidget, Select
 
 from dispatcher.accounts.models import ROLES
 from dispatcher.accounts.passwords import MIN_LENGTH
@@ -56,6 +57,29 @@ def options(pairs: Iterable[tuple[Any, str]]) -> list[Any]:
 def same(values: Iterable[str]) -> list[Any]:
     """Choices whose labels are their values."""
     return options((value, value) for value in values)
+
+
+class PersonSelect(Select):  # type: ignore[misc]
+    """WTForms' select with a quicker option writer: a person picker lists hundreds.
+
+    The options are written as WTForms writes them (``<option selected value="3">``).
+    """
+
+    @classmethod
+    def render_option(cls, choice: Any, **kwargs: Any) -> Markup:
+        """One ``<option>``; WTForms' own writer when it has extra attributes."""
+        if choice.render_kw or kwargs:
+            written: Markup = Select.render_option(choice, **kwargs)
+            return written
+        selected = " selected" if choice.selected else ""
+        value, label = escape(str(choice.value)), escape(choice.label or choice.value)
+        # Safe to mark: the value and the label are escaped just above.
+        return Markup(f'<option{selected} value="{value}">{label}</option>')  # noqa: S704
+
+
+def person_field(label: str, **kwargs: Any) -> Any:
+    """A select of people by id (choices are set by the view)."""
+    return SelectField(label, coerce=int, widget=PersonSelect(), **kwargs)
 
 
 class MultiCheckboxField(SelectMultipleField):  # type: ignore[misc]
@@ -123,15 +147,15 @@ class WindowForm(FlaskForm):  # type: ignore[misc]
 class PersonChoiceForm(FlaskForm):  # type: ignore[misc]
     """One person picked from a list (add a participant, set who is on now)."""
 
-    person = SelectField("Person", coerce=int, validators=[InputRequired()])
+    person = person_field("Person", validators=[InputRequired()])
 
 
 class OverrideForm(FlaskForm):  # type: ignore[misc]
     """Add, remove or replace a person for a period (wall times in the roster's zone)."""
 
     action = SelectField("Change", choices=same(OVERRIDE_ACTIONS))
-    person = SelectField("Person", coerce=int, validators=[InputRequired()])
-    replaces = SelectField("Instead of (replace only)", coerce=int, default=NOBODY)
+    person = person_field("Person", validators=[InputRequired()])
+    replaces = person_field("Instead of (replace only)", default=NOBODY)
     starts = DateTimeLocalField("From", format=LOCAL_FORMAT, validators=[DataRequired()])
     ends = DateTimeLocalField("Until", format=LOCAL_FORMAT, validators=[DataRequired()])
 
@@ -140,7 +164,7 @@ class StepForm(FlaskForm):  # type: ignore[misc]
     """One escalation step: whom to page, then how long to wait."""
 
     notify = SelectField("Page", choices=same(STEP_TARGETS))
-    person = SelectField("Person (for person only)", coerce=int, default=NOBODY)
+    person = person_field("Person (for person only)", default=NOBODY)
     wait = StringField(
         "Then wait", default="5m", validators=[DataRequired(), Length(max=20)], description="5m"
     )

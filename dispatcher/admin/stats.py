@@ -1,10 +1,12 @@
-"""A period's statistics as rows of a table, exact for the page and suppressed for funders.
+"""A period's statistics as rows of a table: exact for coordinators, rounded for the rest.
 
-Pure: no Flask, no database. In the funder export any count under 5 reads "fewer than 5".
-A count whose group (filled + unfilled = needs of a kind; night + day = requests) would
-let a suppressed count of 1 to 4 be worked out by subtraction reads "suppressed" too, and
-a percentage or time derived from fewer than 5 requests is suppressed; the note column
-says why. Roster hours describe the schedule, not people, and are never suppressed.
+Pure: no Flask, no database. In the funder export and on a viewer's page every count is
+rounded to the nearest 5, and any count under 5 reads "fewer than 5", so no request can be
+singled out and a month's figures cannot be subtracted from a quarter's. A count whose
+group (filled + unfilled = needs of a kind; night + day = requests) would let a count of
+1 to 4 be worked out reads "suppressed" too; a share is computed from the rounded counts,
+and a share or time derived from fewer than 5 requests is suppressed; the note column says
+why. Roster hours describe the schedule, not people, and are never rounded.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from dispatcher.flows.anonymity import round_count
+from dispatcher.flows.calllog import BUCKET_LABELS
 from dispatcher.flows.stats import Figures
 
 SMALL = 5
@@ -30,13 +34,14 @@ SERVICE_LABELS = {
 class Measure:
     """One number of a period.
 
-    ``value`` is None when it is undefined (a median of nothing). ``guards`` are the counts
-    it must be hidden behind: for a count, the other parts of its group; for a derived
-    value (percent, minutes), the counts it is computed from. ``basis`` names those counts.
+    ``value`` is None when it is undefined (a median of nothing); a time is a bucket's
+    label. ``guards`` are the counts it must be hidden behind: for a count, the other
+    parts of its group; for a derived value (percent, time), the counts it is computed
+    from. ``basis`` names those counts.
     """
 
     name: str
-    value: float | None
+    value: float | str | None
     unit: str
     guards: tuple[int, ...] = ()
     basis: str = ""
@@ -57,10 +62,13 @@ class FunderCell:
     note: str
 
 
-def measures(f: Figures) -> list[Measure]:
-    """Every number of the period, in the order the table and the export show them."""
+def measures(f: Figures, rounded: bool = False) -> list[Measure]:
+    """Every number of the period, in the order the table and the export show them.
+
+    With ``rounded`` the share at night is computed from the rounded counts.
+    """
     return [
-        *_request_measures(f),
+        *_request_measures(f, rounded),
         *_need_measures(f),
         Measure("Active advocates", f.active_advocates, "people"),
         *_roster_measures(f),
@@ -68,10 +76,10 @@ def measures(f: Figures) -> list[Measure]:
     ]
 
 
-def _request_measures(f: Figures) -> list[Measure]:
+def _request_measures(f: Figures, rounded: bool) -> list[Measure]:
     """Requests, those at night and their share, and the times to accept."""
     day = f.requests - f.night
-    share = None if f.night_share is None else round(100 * f.night_share, 1)
+    share = _share(f.night, f.requests, rounded)
     return [
         Measure("Requests", f.requests, "requests"),
         Measure("Requests at night (22:00-06:00)", f.night, "requests", (day,)),
@@ -82,9 +90,19 @@ def _request_measures(f: Figures) -> list[Measure]:
             (f.night, day),
             "requests at night or in the day",
         ),
-        _minutes("Median time to accept", f.median_accept, f.accepted),
-        _minutes("90th percentile time to accept", f.p90_accept, f.accepted),
+        _time("Median time to accept", f.median_accept, f.accepted),
+        _time("90th percentile time to accept", f.p90_accept, f.accepted),
     ]
+
+
+def _share(part: int, whole: int, rounded: bool) -> float | None:
+    """``part`` of ``whole`` in percent to a tenth; from rounded counts when ``rounded``.
+
+    None when the whole is zero (or, rounded, under 5).
+    """
+    if rounded:
+        part, whole = round_count(part) or 0, round_count(whole) or 0
+    return round(100 * part / whole, 1) if whole else None
 
 
 def _need_measures(f: Figures) -> list[Measure]:
@@ -113,10 +131,10 @@ def _roster_measures(f: Figures) -> list[Measure]:
     ]
 
 
-def _minutes(name: str, seconds: float | None, accepted: int) -> Measure:
-    """A time to accept in minutes, derived from ``accepted`` requests."""
-    value = None if seconds is None else round(seconds / 60, 1)
-    return Measure(name, value, "minutes", (accepted,), "accepted requests")
+def _time(name: str, bucket: str | None, accepted: int) -> Measure:
+    """A time to accept as its bucket's label, derived from ``accepted`` requests."""
+    value = None if bucket is None else BUCKET_LABELS[bucket]
+    return Measure(name, value, "time", (accepted,), "accepted requests")
 
 
 def _hours(seconds: float) -> float:
@@ -130,25 +148,65 @@ def funder_cells(items: Sequence[Measure]) -> list[FunderCell]:
 
 
 def _funder_cell(m: Measure) -> FunderCell:
-    """One measure as the funder export shows it."""
-    if m.is_count and m.value is not None and m.value < SMALL:
-        return FunderCell(m.name, FEWER, m.unit, "count under 5")
-    if m.is_count and any(0 < guard < SMALL for guard in m.guards):
-        note = "suppressed so that a count under 5 in its group cannot be worked out"
-        return FunderCell(m.name, SUPPRESSED, m.unit, note)
-    if not m.is_count and any(guard < SMALL for guard in m.guards):
+    """One measure as the funder export shows it: counts rounded to 5, small ones hidden."""
+    if m.is_count and isinstance(m.value, (int, float)):
+        return _funder_count(m, int(m.value))
+    if any(guard < SMALL for guard in m.guards):
         return FunderCell(m.name, SUPPRESSED, m.unit, f"based on fewer than 5 {m.basis}")
     if m.value is None:
         return FunderCell(m.name, "", m.unit, "no data")
-    return FunderCell(m.name, format_number(m.value), m.unit, "")
+    return FunderCell(m.name, _plain(m.value), m.unit, "")
+
+
+def _funder_count(m: Measure, count: int) -> FunderCell:
+    """A count as funders see it: "fewer than 5", "suppressed" or rounded to 5."""
+    shown = round_count(count)
+    if shown is None:
+        return FunderCell(m.name, FEWER, m.unit, "count under 5")
+    if any(0 < guard < SMALL for guard in m.guards):
+        note = "suppressed so that a count under 5 in its group cannot be worked out"
+        return FunderCell(m.name, SUPPRESSED, m.unit, note)
+    return FunderCell(m.name, str(shown), m.unit, "rounded to 5")
 
 
 def exact_text(m: Measure) -> str:
-    """The measure as the page shows it: ``12``, ``37.5%``, ``4.5 min``, ``712 h``, or —."""
-    if m.value is None:
-        return "—"
-    suffix = {"percent": "%", "minutes": " min", "hours": " h"}.get(m.unit, "")
-    return format_number(m.value) + suffix
+    """The measure as a coordinator's page shows it: ``12``, ``37.5%``, ``712 h``, or —."""
+    return "—" if m.value is None else _with_unit(_plain(m.value), m.unit)
+
+
+def rounded_text(c: FunderCell) -> str:
+    """A funder cell as a viewer's page shows it: ``15``, ``fewer than 5``, ``40%``, or —."""
+    if c.value in (FEWER, SUPPRESSED):
+        return c.value
+    return _with_unit(c.value, c.unit) if c.value else "—"
+
+
+def shown_numbers(cells: Sequence[FunderCell]) -> dict[str, float | None]:
+    """The number each cell shows (None for "fewer than 5", "suppressed" or no data)."""
+    return {c.measure: _number(c.value) for c in cells}
+
+
+def exact_numbers(items: Sequence[Measure]) -> dict[str, float | None]:
+    """The number of each measure (None when it is not a number)."""
+    return {m.name: m.value if isinstance(m.value, (int, float)) else None for m in items}
+
+
+def _number(text: str) -> float | None:
+    """``text`` as a number, or None when it is not one."""
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def _with_unit(text: str, unit: str) -> str:
+    """``text`` followed by the unit's suffix (``%``, `` h``), if it has one."""
+    return text + {"percent": "%", "hours": " h"}.get(unit, "")
+
+
+def _plain(value: float | str) -> str:
+    """A value as text: numbers as ``format_number`` writes them, labels as they are."""
+    return value if isinstance(value, str) else format_number(value)
 
 
 def format_number(value: float) -> str:

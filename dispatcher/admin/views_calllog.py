@@ -1,33 +1,33 @@
-"""The call log: closed requests by month, filtered, and exported as CSV (audited).
+"""The call log: closed requests by month, filtered, paginated, exported as CSV (audited).
 
-The log holds no phone numbers and nothing about the victim: reference codes, hours,
-agencies, needs, outcomes, durations. Months are calendar months in the display zone.
+Coordinators and admins see each request in detail here (code while it is kept, hour,
+agency, needs, tags, outcome, time to accept as a bucket). The export is for people
+outside: k-anonymous, with no code and no hour (``calllog_export``). Months are calendar
+months in the display zone.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Sequence
+import json
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Response, flash, render_template, request
 from flask.typing import ResponseReturnValue
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, String, cast, func, select
 
 from dispatcher import web
 from dispatcher.admin import blueprint
 from dispatcher.admin.auth import roles_required
-from dispatcher.admin.display import format_age
+from dispatcher.admin.calllog_export import ExportRow, csv_text, export_row, released
 from dispatcher.admin.pages import db, now, record_change
+from dispatcher.flows.calllog import BUCKET_LABELS
 from dispatcher.flows.models import NEED_KINDS, CallLogEntry
 from dispatcher.flows.stats import Period, parse_month, period_of
 from dispatcher.rosters.models import Agency
 
 READERS = ("coordinator",)
+PAGE_SIZE = 50
 OUTCOMES = {
     "accepted": "Accepted",
     "unfilled": "Unfilled",
@@ -35,39 +35,29 @@ OUTCOMES = {
     "expired": "Expired",
 }
 NO_AGENCY = "none"
-CSV_COLUMNS = (
-    "code",
-    "opened_hour",
-    "agency",
-    "needs",
-    "tags",
-    "outcome",
-    "seconds_to_accept",
-    "depth",
-)
-# A spreadsheet runs a cell starting with one of these as a formula.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
 class LogFilter:
-    """What the coordinator asked for: a month and optional agency, need kind, outcome.
+    """What the coordinator asked for: a month, optional agency, need kind, outcome; a page.
 
     ``agency`` is an agency id as text, ``"none"`` for requests without an agency, or "".
+    ``page`` counts from 1.
     """
 
     month: Period
     agency: str = ""
     need: str = ""
     outcome: str = ""
+    page: int = 1
 
     def query(self, **changes: str) -> dict[str, str]:
-        """The filter as query-string arguments (empty ones left out), with ``changes``."""
-        values = {**self.audit(), **changes}
+        """The filter as query-string arguments (empty ones and page 1 left out)."""
+        values = {**self.audit(), "page": str(self.page) if self.page > 1 else "", **changes}
         return {key: value for key, value in values.items() if value}
 
     def audit(self) -> dict[str, str]:
-        """The filter as the audit log keeps it."""
+        """The filter as the audit log keeps it (the page is not part of it)."""
         return {
             "month": self.month.key,
             "agency": self.agency,
@@ -78,7 +68,7 @@ class LogFilter:
 
 @dataclass(frozen=True)
 class LogLine:
-    """One request of the log as the page and the export show it."""
+    """One request of the log as the page shows it."""
 
     entry: CallLogEntry
     agency: str
@@ -90,34 +80,28 @@ class LogLine:
 
     @property
     def time_to_accept(self) -> str:
-        """``4 min``, or "" when no one accepted."""
-        seconds = self.entry.seconds_to_accept
-        return "" if seconds is None else format_age(timedelta(seconds=seconds))
+        """``5-15 min``, or "" when no one accepted."""
+        return BUCKET_LABELS.get(self.entry.time_to_accept or "", "")
 
-    def csv_row(self, zone: ZoneInfo) -> list[str]:
-        """The row in CSV_COLUMNS order; times are ISO 8601 with ``zone``'s offset."""
-        e = self.entry
-        return [
-            e.code,
-            e.opened_hour.astimezone(zone).isoformat(),
-            self.agency,
-            "; ".join(f"{kind}:{outcome}" for kind, outcome in self.needs),
-            "; ".join(e.tags),
-            e.outcome,
-            "" if e.seconds_to_accept is None else str(e.seconds_to_accept),
-            str(e.depth),
-        ]
+
+@dataclass(frozen=True)
+class LogPage:
+    """One page of the filtered log: its lines, every matching request, the page count."""
+
+    lines: list[LogLine]
+    total: int
+    pages: int
 
 
 @blueprint.get("/call-log")
 @roles_required(*READERS)
 def call_log() -> ResponseReturnValue:
-    """The month's requests (newest first) matching the filter."""
+    """One page of the month's requests (newest first) matching the filter."""
     chosen, agencies = _chosen_filter(), _agencies()
     return render_template(
         "admin/calllog.html",
         chosen=chosen,
-        lines=_lines(chosen, dict(agencies)),
+        log=_page(chosen, dict(agencies)),
         agencies=agencies,
         need_kinds=NEED_KINDS,
         outcomes=OUTCOMES,
@@ -128,31 +112,18 @@ def call_log() -> ResponseReturnValue:
 @blueprint.get("/call-log/export.csv")
 @roles_required(*READERS)
 def call_log_export() -> ResponseReturnValue:
-    """The filtered rows as CSV; the audit log records who exported which filter."""
+    """The filtered requests as k-anonymous CSV; the audit log records who exported what."""
     chosen = _chosen_filter()
-    lines = _lines(chosen, dict(_agencies()))
-    record_change("export", "call_log", None, None, {**chosen.audit(), "rows": len(lines)})
+    rows, withheld = _export_rows(chosen)
+    audit = {**chosen.audit(), "rows": sum(row.count for row in rows), "withheld": withheld}
+    record_change("export", "call_log", None, None, audit)
     db().commit()
     name = f"call-log-{chosen.month.key}.csv"
     return Response(
-        csv_text(lines, web.runtime().settings.zone),
+        csv_text(rows),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
-
-
-def csv_text(lines: Sequence[LogLine], zone: ZoneInfo) -> str:
-    """The CSV file: a header, then one row per line; no cell can start a formula."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    writer.writerows([[_inert(cell) for cell in line.csv_row(zone)] for line in lines])
-    return out.getvalue()
-
-
-def _inert(cell: str) -> str:
-    """``cell``, quoted with a leading apostrophe if a spreadsheet would run it."""
-    return f"'{cell}" if cell.startswith(_FORMULA_STARTS) else cell
 
 
 def _chosen_filter() -> LogFilter:
@@ -167,37 +138,98 @@ def _chosen_filter() -> LogFilter:
     need = request.args.get("need", "")
     outcome = request.args.get("outcome", "")
     agency = request.args.get("agency", "")
+    page = request.args.get("page", "")
     return LogFilter(
         month=month,
         agency=agency if agency == NO_AGENCY or agency.isdigit() else "",
         need=need if need in NEED_KINDS else "",
         outcome=outcome if outcome in OUTCOMES else "",
+        page=max(int(page), 1) if page.isdigit() and len(page) < 7 else 1,
     )
 
 
-def _query(chosen: LogFilter) -> Select[Any]:
-    """The month's entries with the chosen agency and outcome, newest first."""
+def _in_month(chosen: LogFilter) -> tuple[ColumnElement[bool], ...]:
+    """The condition: opened in the chosen month."""
     start, end = chosen.month.bounds(web.runtime().settings.zone)
-    query = select(CallLogEntry).where(
-        CallLogEntry.opened_hour >= start, CallLogEntry.opened_hour < end
-    )
+    return (CallLogEntry.opened_hour >= start, CallLogEntry.opened_hour < end)
+
+
+def _matching(chosen: LogFilter) -> tuple[ColumnElement[bool], ...]:
+    """The conditions of the whole filter: month, agency, need and outcome."""
+    found = list(_in_month(chosen))
     if chosen.agency == NO_AGENCY:
-        query = query.where(CallLogEntry.agency_id.is_(None))
+        found.append(CallLogEntry.agency_id.is_(None))
     elif chosen.agency:
-        query = query.where(CallLogEntry.agency_id == int(chosen.agency))
+        found.append(CallLogEntry.agency_id == int(chosen.agency))
+    if chosen.need:
+        found.append(getattr(CallLogEntry, chosen.need).is_not(None))
     if chosen.outcome:
-        query = query.where(CallLogEntry.outcome == chosen.outcome)
-    return query.order_by(CallLogEntry.opened_hour.desc(), CallLogEntry.code)
+        found.append(CallLogEntry.outcome == chosen.outcome)
+    return tuple(found)
 
 
-def _lines(chosen: LogFilter, names: dict[int, str]) -> list[LogLine]:
-    """The lines matching ``chosen``; ``names`` are the agencies' names by id."""
-    entries = db().scalars(_query(chosen))
-    return [
+def _page(chosen: LogFilter, names: dict[int, str]) -> LogPage:
+    """The chosen page of matching entries, newest first; ``names`` are agencies by id."""
+    total = int(db().scalar(select(func.count()).where(*_matching(chosen))) or 0)
+    query: Select[Any] = (
+        select(CallLogEntry)
+        .where(*_matching(chosen))
+        .order_by(CallLogEntry.opened_hour.desc(), CallLogEntry.id.desc())
+        .limit(PAGE_SIZE)
+        .offset((chosen.page - 1) * PAGE_SIZE)
+    )
+    lines = [
         LogLine(entry, names.get(entry.agency_id, "") if entry.agency_id else "")
-        for entry in entries
-        if not chosen.need or any(n.get("kind") == chosen.need for n in entry.needs)
+        for entry in db().scalars(query)
     ]
+    return LogPage(lines, total, max(1, -(-total // PAGE_SIZE)))
+
+
+def _export_rows(chosen: LogFilter) -> tuple[list[ExportRow], int]:
+    """The month made k-anonymous as a whole, then filtered; and how many were withheld.
+
+    Alike requests are counted together in SQL (tags compared as their stored JSON text).
+    """
+    names = dict(_agencies())
+    drafts = [
+        export_row(
+            chosen.month.key,
+            (row.agency_id, names.get(row.agency_id, "") if row.agency_id else ""),
+            {kind: getattr(row, kind) for kind in NEED_KINDS},
+            json.loads(row.tags or "[]"),
+            row.outcome,
+            (row.time_to_first_page, row.time_to_accept, row.time_open),
+            int(row.alike),
+        )
+        for row in db().execute(_export_query(chosen))
+    ]
+    wanted = [(row, out) for row, out in zip(drafts, released(drafts), strict=True)]
+    wanted = [(row, out) for row, out in wanted if _wanted(chosen, row)]
+    kept = [out for _, out in wanted if out is not None]
+    return kept, sum(row.count for row, out in wanted if out is None)
+
+
+def _export_query(chosen: LogFilter) -> Select[Any]:
+    """The month's requests grouped by everything the export shows, with their counts."""
+    e = CallLogEntry
+    columns: list[Any] = [
+        e.agency_id, e.outcome, e.time_to_first_page, e.time_to_accept, e.time_open,
+        *(getattr(e, kind) for kind in NEED_KINDS), cast(e.tags, String).label("tags"),
+    ]  # fmt: skip
+    return (
+        select(*columns, func.count().label("alike")).where(*_in_month(chosen)).group_by(*columns)
+    )
+
+
+def _wanted(chosen: LogFilter, row: ExportRow) -> bool:
+    """True when ``row`` (before anonymity) matches the chosen agency, need and outcome."""
+    if chosen.agency == NO_AGENCY and row.agency_id is not None:
+        return False
+    if chosen.agency.isdigit() and row.agency_id != int(chosen.agency):
+        return False
+    if chosen.need and chosen.need not in row.cell.needs:
+        return False
+    return not chosen.outcome or row.outcome == chosen.outcome
 
 
 def _agencies() -> list[tuple[int, str]]:

@@ -1,7 +1,9 @@
 """Statistics per month or quarter: charts and a table, and the funder export (CSV).
 
 Viewers may open these pages (and nothing with phone numbers). The numbers come from the
-call log, the rosters' schedules and the anonymous counts; see ``flows.stats``.
+call log (counted in SQL, ``flows.tallies``), the rosters' schedules and the anonymous
+counts; see ``flows.stats``. Coordinators and admins see exact numbers; viewers see them
+as funders do, rounded to 5 with small counts hidden (``admin.stats``).
 """
 
 from __future__ import annotations
@@ -16,11 +18,19 @@ from sqlalchemy import func, select
 
 from dispatcher import web
 from dispatcher.admin import blueprint
-from dispatcher.admin.auth import roles_required
+from dispatcher.admin.auth import roles_required, sees_exact_counts
 from dispatcher.admin.charts import coverage_chart, needs_chart, services_chart, stylesheet
 from dispatcher.admin.pages import db, now, record_change
-from dispatcher.admin.stats import FunderCell, exact_text, funder_cells, measures
-from dispatcher.flows.models import AnonymousCount, CallLogEntry
+from dispatcher.admin.stats import (
+    FunderCell,
+    exact_numbers,
+    exact_text,
+    funder_cells,
+    measures,
+    rounded_text,
+    shown_numbers,
+)
+from dispatcher.flows.models import AnonymousCount
 from dispatcher.flows.stats import (
     PERIOD_KINDS,
     Coverage,
@@ -31,6 +41,7 @@ from dispatcher.flows.stats import (
     parse_month,
     period_of,
 )
+from dispatcher.flows.tallies import tally_period
 from dispatcher.rosters.models import Roster
 from dispatcher.rosters.rotation import on_call_periods
 from dispatcher.rosters.service import roster_specs
@@ -54,16 +65,18 @@ def statistics() -> ResponseReturnValue:
     """The chosen period's charts and table."""
     period = _chosen_period()
     found = period_figures(period)
+    rows, shown = _table(found, exact=sees_exact_counts())
     charts = {
-        "needs": needs_chart(found),
-        "services": services_chart(found),
+        "needs": needs_chart(found, shown),
+        "services": services_chart(found, shown),
         "coverage": coverage_chart(found) if found.coverage else None,
     }
     return render_template(
         "admin/stats.html",
         period=period,
         figures=found,
-        rows=[(m.name, exact_text(m)) for m in measures(found)],
+        exact=sees_exact_counts(),
+        rows=rows,
         charts=charts,
         kinds=PERIOD_KINDS,
         partial=period.bounds(web.runtime().settings.zone)[1] > now(),
@@ -76,7 +89,7 @@ def statistics() -> ResponseReturnValue:
 def statistics_funder_export() -> ResponseReturnValue:
     """The period's table for funders: small counts suppressed (the export is audited)."""
     period = _chosen_period()
-    cells = funder_cells(measures(period_figures(period)))
+    cells = funder_cells(measures(period_figures(period), rounded=True))
     record_change("export", "statistics", None, None, {"period": period.key, "funder": True})
     db().commit()
     return Response(
@@ -93,6 +106,18 @@ def reports_stylesheet() -> ResponseReturnValue:
     return Response(stylesheet() + REPORT_CSS, mimetype="text/css")
 
 
+def _table(found: Figures, exact: bool) -> tuple[list[tuple[str, str]], dict[str, float | None]]:
+    """The table's (measure, text) rows and the numbers the charts draw.
+
+    Exact for coordinators and admins; rounded as in the funder export otherwise.
+    """
+    if exact:
+        items = measures(found)
+        return [(m.name, exact_text(m)) for m in items], exact_numbers(items)
+    cells = funder_cells(measures(found, rounded=True))
+    return [(c.measure, rounded_text(c)) for c in cells], shown_numbers(cells)
+
+
 def funder_csv(period: Period, cells: list[FunderCell]) -> str:
     """The funder export: one row per measure, with the period, unit and a note."""
     out = io.StringIO()
@@ -106,12 +131,8 @@ def period_figures(period: Period) -> Figures:
     """The numbers of ``period``: requests opened in it, roster hours up to now, texts."""
     zone = web.runtime().settings.zone
     start, end = period.bounds(zone)
-    rows = db().scalars(
-        select(CallLogEntry).where(
-            CallLogEntry.opened_hour >= start, CallLogEntry.opened_hour < end
-        )
-    )
-    return figures(rows, zone, _coverage(start, min(end, now())), _unknown_texts(period))
+    tallies = tally_period(db(), start, end)
+    return figures(tallies, zone, _coverage(start, min(end, now())), _unknown_texts(period))
 
 
 def _coverage(start: datetime, end: datetime) -> list[Coverage]:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from dispatcher.clock import Clock
 from dispatcher.crypto import Sealer
 from dispatcher.db import Database
-from dispatcher.flows import outbox, paging, receipts, requests
+from dispatcher.flows import calllog, outbox, paging, receipts, requests
 from dispatcher.flows.context import FlowContext
 from dispatcher.flows.models import Incident, Need, OutboxMessage
 from dispatcher.flows.ports import Sender
@@ -177,7 +177,10 @@ def expire_notes(session: Session, now: datetime) -> int:
 
 
 def purge(session: Session, now: datetime) -> None:
-    """Delete closed requests' working rows and finished outbox rows after KEEP_CLOSED."""
+    """Delete closed requests' working rows and finished outbox rows after KEEP_CLOSED.
+
+    Also forgets call-log reference codes older than ``calllog.CODE_KEPT``.
+    """
     cutoff = now - KEEP_CLOSED
     session.execute(
         delete(Incident).where(Incident.status == "closed", Incident.closed_at <= cutoff)
@@ -189,6 +192,7 @@ def purge(session: Session, now: datetime) -> None:
         )
     )
     receipts.purge_receipts(session, now)
+    calllog.forget_codes(session, now)
 
 
 def next_deadline(session: Session) -> datetime | None:

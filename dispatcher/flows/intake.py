@@ -1,21 +1,42 @@
 """Reading what an officer needs from the words of a text, in memory only.
 
 The text itself is never stored or logged; only the needs and tags derived here are.
+Words are matched whole, without case or accents (``habitación`` is ``habitacion``), in
+English and Spanish, with the abbreviations and misspellings officers send. A mention
+that is negated adds nothing: "no room needed", "room not needed", "doesn't need a ride",
+"sin hotel", "not a minor". Lacking something is not negating it: "has no ride", "no
+tiene transporte" and "no place to stay" still ask for one.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-# Words that add a need. An advocate is always needed.
+# Words that add a need (an advocate is always needed), as people type them.
 NEED_WORDS = {
-    "room": ("room", "rooms", "hotel", "motel", "lodging", "shelter", "bed", "place to stay"),
-    "ride": ("ride", "rides", "transport", "transportation", "drive", "driver", "car", "lift"),
-}
-JUVENILE_WORDS = ("juvenile", "minor", "child", "kid", "teen", "teenager", "underage", "youth")
+    "room": (
+        "room", "rooms", "hotel", "hotels", "motel", "lodging", "shelter", "bed", "housing",
+        "hsg", "htl", "hotle", "hotal", "motle", "shleter", "sheltr", "place to stay",
+        "place to sleep", "somewhere to stay", "nowhere to stay", "no place to stay",
+        "habitacion", "habitaciones", "cuarto", "refugio", "albergue", "alojamiento",
+        "hospedaje", "donde quedarse", "sin donde quedarse",
+    ),
+    "ride": (
+        "ride", "rides", "transport", "transportation", "transpo", "tranport", "drive",
+        "driver", "car", "lift", "transporte", "aventon", "llevar", "llevarla", "llevarlo",
+        "raite",
+    ),
+}  # fmt: skip
+JUVENILE_WORDS = (
+    "juvenile", "juveniles", "juv", "juvi", "juvie", "juvinile", "juvenille", "juvenil",
+    "minor", "minors", "child", "kid", "teen", "teenager", "underage", "under age", "youth",
+    "menor", "menores", "menor de edad", "adolescente", "adolescentes", "nina", "nino",
+)  # fmt: skip
 LANGUAGE_WORDS = {
-    "es": ("spanish", "español", "espanol"),
+    "es": ("spanish", "espanol", "spansih", "spanich", "spainsh"),
     "fr": ("french",),
     "vi": ("vietnamese",),
     "hmn": ("hmong",),
@@ -45,6 +66,28 @@ LANGUAGE_NAMES = {
     "uk": "Ukrainian",
 }
 
+NEGATORS = frozenset({"no", "not", "never", "nor", "sin", "dont", "doesnt", "didnt", "isnt"})
+# "has no ride", "does not have a car", "can't get a ride", "no tiene transporte": lacking,
+# so needing; so is "no rooms available" or "no beds left".
+HAVE_WORDS = frozenset(
+    {"has", "have", "had", "having", "got", "get", "find", "afford", "tiene", "tienen", "tengo"}
+)
+AVAILABLE_WORDS = frozenset({"available", "left", "open", "free", "disponible", "disponibles"})
+# Words that say the need is wanted after all, or that the negation is over.
+AFFIRMING = frozenset({"need", "needs", "needed", "necesita", "necesitan", "quiere", "wants"})
+CONTRAST = frozenset({"but", "pero", "just", "only", "solo", "solamente", "yes", "si", "also"})
+# "room not needed", "hotel no es necesario", "ride no longer needed", "room: no".
+NOT_WANTED = frozenset({"needed", "necessary", "required", "wanted", "necesario", "necesaria"})
+FILLER = frozenset({"is", "es", "was", "are", "really", "actually"})
+_REACH_BEFORE = {"need": 4, "tag": 2}
+_AGE = re.compile(
+    r"\b(?:(\d{1,2}) ?(?:yo|y o|yrs? old|years? old|year old)"
+    r"|(?:age|aged|edad) (\d{1,2})|(?:tiene|de) (\d{1,2}) anos)\b"
+)
+_CLAUSES = re.compile(r"[.;!?,\n]+|\bbut\b|\bpero\b")
+
+Vocabulary = Mapping[str, Iterable[str]]
+
 
 @dataclass(frozen=True)
 class Request:
@@ -55,12 +98,13 @@ class Request:
 
 
 def read_request(text: str) -> Request:
-    """Derive needs and tags from an officer's text (case-insensitive, whole words)."""
-    words = _normalised(text)
-    needs = ["advocate"]
-    needs += [kind for kind, vocabulary in NEED_WORDS.items() if _mentions(words, vocabulary)]
-    tags = ["juvenile"] if _mentions(words, JUVENILE_WORDS) else []
-    tags += [f"lang:{code}" for code, names in LANGUAGE_WORDS.items() if _mentions(words, names)]
+    """Derive needs and tags from an officer's text (case, accents and negation aware)."""
+    plain = normalised(text)
+    clauses = [tuple(re.findall(r"\w+", part)) for part in _CLAUSES.split(plain)]
+    needs = ["advocate", *wanted(clauses, NEED_WORDS, "need")]
+    juvenile = wanted(clauses, {"juvenile": JUVENILE_WORDS}, "tag") or _under_18(plain)
+    tags = ["juvenile"] if juvenile else []
+    tags += [f"lang:{code}" for code in wanted(clauses, LANGUAGE_WORDS, "tag")]
     return Request(needs=tuple(needs), tags=tuple(tags))
 
 
@@ -72,11 +116,75 @@ def describe_tag(tag: str) -> str:
     return tag
 
 
-def _normalised(text: str) -> str:
-    """Lower-case, punctuation to spaces, padded so whole-word checks are simple."""
-    return " " + re.sub(r"[^\w]+", " ", text.lower()) + " "
+def normalised(text: str) -> str:
+    """Lower case without accents, with "n't" spelled out as " not"."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"n['\u2019]t\b", " not", plain)
 
 
-def _mentions(words: str, vocabulary: tuple[str, ...]) -> bool:
-    """True when any entry of ``vocabulary`` appears as whole words in ``words``."""
-    return any(f" {entry} " in words for entry in vocabulary)
+def wanted(clauses: list[tuple[str, ...]], vocabulary: Vocabulary, kind: str) -> list[str]:
+    """The keys of ``vocabulary`` mentioned, and not negated, in at least one clause."""
+    entries = {key: [tuple(entry.split()) for entry in words] for key, words in vocabulary.items()}
+    return [
+        key
+        for key, phrases in entries.items()
+        if any(_wanted_in(clause, phrases, kind) for clause in clauses)
+    ]
+
+
+def _wanted_in(clause: tuple[str, ...], phrases: list[tuple[str, ...]], kind: str) -> bool:
+    """True when one of ``phrases`` occurs in ``clause`` and is not negated there."""
+    return any(
+        not _negated_before(clause, start, _REACH_BEFORE[kind])
+        and not _negated_after(clause, start + len(phrase))
+        for phrase in phrases
+        for start in _starts(clause, phrase)
+    )
+
+
+def _starts(clause: tuple[str, ...], phrase: tuple[str, ...]) -> Iterable[int]:
+    """Each index at which ``phrase`` occurs as whole words in ``clause``."""
+    size = len(phrase)
+    return (i for i in range(len(clause) - size + 1) if clause[i : i + size] == phrase)
+
+
+def _negated_before(clause: tuple[str, ...], start: int, reach: int) -> bool:
+    """True when a negator shortly before ``start`` denies the mention (not a lack)."""
+    for j in range(start - 1, max(start - reach, 0) - 1, -1):
+        word = clause[j]
+        if word in CONTRAST:
+            return False
+        if word in AFFIRMING and (j == 0 or clause[j - 1] not in NEGATORS):
+            return False
+        if word in NEGATORS:
+            return not _lacks(clause, j)
+    return False
+
+
+def _lacks(clause: tuple[str, ...], negator: int) -> bool:
+    """True when the negator at ``negator`` says someone lacks something ("has no car")."""
+    after = clause[negator + 1] if negator + 1 < len(clause) else ""
+    before = clause[negator - 1] if negator > 0 else ""
+    scarce = AVAILABLE_WORDS.intersection(clause[negator + 1 : negator + 6])
+    return after in HAVE_WORDS or before in HAVE_WORDS or after == "one" or bool(scarce)
+
+
+def _negated_after(clause: tuple[str, ...], end: int) -> bool:
+    """True when the words right after a mention deny it: "not needed", a final "no"."""
+    j = end
+    while j < len(clause) and clause[j] in FILLER:
+        j += 1
+    if j >= len(clause) or clause[j] not in ("no", "not"):
+        return False
+    rest = [word for word in clause[j + 1 : j + 3] if word not in FILLER]
+    return not rest or rest[0] in NOT_WANTED or rest[0] == "longer"
+
+
+def _under_18(plain: str) -> bool:
+    """True when the text gives an age under 18 ("16yo", "15 y/o", "tiene 14 años")."""
+    for match in _AGE.finditer(" ".join(re.findall(r"\w+", plain))):
+        age = int(next(group for group in match.groups() if group))
+        if age < 18:
+            return True
+    return False

@@ -210,25 +210,41 @@ class AnonymousCount(Base):
 class CallLogEntry(Base):
     """What is kept of a request after it closes; nothing else about the call survives.
 
-    ``needs`` is a list of ``{"kind", "outcome", "depth", "member_id",
-    "seconds_to_accept"}``; times are rounded down to the hour (UTC).
+    ``needs`` is a list of ``{"kind", "outcome", "depth", "member_id", "time_to_accept"}``;
+    ``advocate``, ``room`` and ``ride`` repeat each need's outcome (None when not asked) so
+    statistics can be counted in SQL. The opening time is rounded down to the hour (UTC);
+    durations are kept only as buckets (``calllog.DURATION_BUCKETS``), never in seconds.
+    ``code`` is forgotten (None) once ``calllog.CODE_KEPT`` has passed.
     """
 
     __tablename__ = "call_log"
+    # Covers every count of the statistics (``flows.tallies``): no table row is read.
+    __table_args__ = (
+        Index(
+            "ix_call_log_counts",
+            "opened_hour",
+            "advocate",
+            "room",
+            "ride",
+            "time_to_accept",
+            "accepted_member_id",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(8), unique=True)
+    code: Mapped[str | None] = mapped_column(String(8), unique=True, default=None)
     opened_hour: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    accepted_hour: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
-    closed_hour: Mapped[datetime] = mapped_column(UTCDateTime)
-    seconds_to_first_page: Mapped[int | None] = mapped_column(Integer, default=None)
-    seconds_to_accept: Mapped[int | None] = mapped_column(Integer, default=None)
-    seconds_open: Mapped[int] = mapped_column(Integer)
+    time_to_first_page: Mapped[str | None] = mapped_column(String(8), default=None)
+    time_to_accept: Mapped[str | None] = mapped_column(String(8), default=None)
+    time_open: Mapped[str] = mapped_column(String(8))
     agency_id: Mapped[int | None] = mapped_column(
         ForeignKey("agencies.id", ondelete="SET NULL"), default=None
     )
     channel: Mapped[str] = mapped_column(String(10))
     needs: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    advocate: Mapped[str | None] = mapped_column(String(12), default=None)
+    room: Mapped[str | None] = mapped_column(String(12), default=None)
+    ride: Mapped[str | None] = mapped_column(String(12), default=None)
     tags: Mapped[list[str]] = mapped_column(JSON)
     depth: Mapped[int] = mapped_column(Integer, default=0)
     accepted_member_id: Mapped[int | None] = mapped_column(Integer, default=None)

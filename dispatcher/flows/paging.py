@@ -17,6 +17,7 @@ from dispatcher.flows.policy import (
     Position,
     Step,
     depth_of,
+    passed_over,
     plan_next,
     traits_of,
 )
@@ -63,7 +64,10 @@ def escalate(session: Session, ctx: FlowContext, need: Need) -> None:
     pages = list(need.pages)
     never = frozenset(p.person_id for p in pages if p.state in ("declined", "failed"))
     this_round = frozenset(p.person_id for p in pages if p.state == "open")
-    plan = plan_next(policy, position, pool, tuple(need.incident.tags), never, this_round)
+    paged = frozenset(p.person_id for p in pages)
+    tags = tuple(need.incident.tags)
+    plan = plan_next(policy, position, pool, tags, never, this_round, paged)
+    log_skipped(need, policy, passed_over(policy, position, plan.position if plan else None))
     if plan is None:
         give_up(session, ctx, need)
         return
@@ -85,6 +89,19 @@ def escalate(session: Session, ctx: FlowContext, need: Need) -> None:
         need.round,
         len(plan.targets),
     )
+
+
+def log_skipped(need: Need, policy: Policy, skipped: tuple[Position, ...]) -> None:
+    """Log each step that found nobody to page (``next`` with no rotation on duty, ...)."""
+    for position in skipped:
+        log.info(
+            "need.step_skipped incident=%s need=%s step=%s round=%s notify=%s reason=nobody",
+            need.incident.code,
+            need.id,
+            position.step_index,
+            position.round,
+            policy.steps[position.step_index].notify,
+        )
 
 
 def page_person(session: Session, ctx: FlowContext, need: Need, person: Person) -> Page:
@@ -115,10 +132,11 @@ def page_person(session: Session, ctx: FlowContext, need: Need, person: Person) 
 def build_pool(session: Session, roster: Roster, ctx: FlowContext) -> Pool:
     """Who could be paged from ``roster`` now, as ids, with the tags each one matches."""
     found = rosters.escalation_candidates(session, roster, ctx.now)
-    people = {p.id: p for p in (*found.on_call, *found.next, *found.everyone, *found.coordinators)}
+    following = [p for line in found.next for p in line]
+    people = {p.id: p for p in (*found.on_call, *following, *found.everyone, *found.coordinators)}
     return Pool(
         on_call=tuple(p.id for p in found.on_call),
-        next=tuple(p.id for p in found.next),
+        next=tuple(tuple(p.id for p in line) for line in found.next),
         everyone=tuple(p.id for p in found.everyone),
         coordinators=tuple(p.id for p in found.coordinators),
         traits={i: traits_of(p.languages or [], p.skills or []) for i, p in people.items()},

@@ -61,11 +61,14 @@ DEFAULT_POLICY = Policy(
 class Pool:
     """The people who could be paged now, all available (active, not away, not opted out).
 
-    ``traits`` maps a person to the tags they match (``juvenile``, ``lang:es``, ...).
+    ``on_call``: on duty now. ``next``: one line per rotation on duty now, the participants
+    who follow the one on duty, in rotation order. ``everyone``: every member of the
+    roster, on duty or not. ``traits`` maps a person to the tags they match (``juvenile``,
+    ``lang:es``, ...).
     """
 
     on_call: tuple[int, ...] = ()
-    next: tuple[int, ...] = ()
+    next: tuple[tuple[int, ...], ...] = ()
     everyone: tuple[int, ...] = ()
     coordinators: tuple[int, ...] = ()
     traits: Mapping[int, frozenset[str]] = field(default_factory=dict)
@@ -73,7 +76,8 @@ class Pool:
     @property
     def available(self) -> frozenset[int]:
         """Everyone in the pool, whatever their role."""
-        return frozenset(self.on_call + self.next + self.everyone + self.coordinators)
+        following = tuple(p for line in self.next for p in line)
+        return frozenset(self.on_call + following + self.everyone + self.coordinators)
 
 
 @dataclass(frozen=True)
@@ -113,24 +117,41 @@ def plan_next(
     tags: tuple[str, ...],
     exclude: frozenset[int] = frozenset(),
     exclude_this_round: frozenset[int] = frozenset(),
+    paged: frozenset[int] = frozenset(),
 ) -> Plan | None:
     """The next step that has someone to page, or None when every step and repeat is spent.
 
     ``exclude`` is never paged again (they declined or cannot be reached);
     ``exclude_this_round`` only until the policy starts its next round (they were paged in
-    this round and have not answered: a new round reminds them). Steps that find nobody
-    are skipped at once.
+    this round and have not answered: a new round reminds them). ``paged`` is everyone
+    paged for this need so far, in any round: a ``next`` step passes over them to the
+    participant after. Steps that find nobody are skipped at once (``passed_over``).
     """
     current_round = position.round if position else 0
     position = following(policy, position)
     while position is not None:
         step = policy.steps[position.step_index]
         skip = exclude | exclude_this_round if position.round == current_round else exclude
-        chosen = targets(step, pool, tags, skip)
+        chosen = targets(step, pool, tags, skip, paged)
         if chosen:
             return Plan(position, chosen, timedelta(seconds=step.wait_seconds))
         position = following(policy, position)
     return None
+
+
+def passed_over(
+    policy: Policy, position: Position | None, reached: Position | None
+) -> tuple[Position, ...]:
+    """The steps after ``position`` and before ``reached`` (None: to the end), in order.
+
+    These are the steps ``plan_next`` skipped because they found nobody.
+    """
+    skipped: list[Position] = []
+    current = following(policy, position)
+    while current is not None and current != reached:
+        skipped.append(current)
+        current = following(policy, current)
+    return tuple(skipped)
 
 
 def depth_of(policy: Policy, position: Position) -> int:
@@ -139,13 +160,23 @@ def depth_of(policy: Policy, position: Position) -> int:
 
 
 def targets(
-    step: Step, pool: Pool, tags: tuple[str, ...], exclude: frozenset[int]
+    step: Step,
+    pool: Pool,
+    tags: tuple[str, ...],
+    exclude: frozenset[int],
+    paged: frozenset[int] = frozenset(),
 ) -> tuple[int, ...]:
-    """Whom one step pages, people matching the request's tags first."""
+    """Whom one step pages, people matching the request's tags first.
+
+    ``on-call``: who is on duty now. ``next``: from each rotation on duty now, the first
+    participant after the one on duty who is neither excluded nor in ``paged``; with no
+    rotation on duty, nobody. ``all``: every available member. ``coordinators``,
+    ``person``: as named. Raises ValueError on an unknown target.
+    """
     if step.notify == "on-call":
         chosen = _with_a_match(pool.on_call, pool, tags)
     elif step.notify == "next":
-        chosen = pool.next
+        chosen = _first_of_each(pool.next, exclude | paged)
     elif step.notify == "all":
         chosen = pool.everyone
     elif step.notify == "coordinators":
@@ -166,6 +197,12 @@ def prefer_matching(
     if not wanted:
         return people
     return tuple(sorted(people, key=lambda p: -len(wanted & traits.get(p, frozenset()))))
+
+
+def _first_of_each(lines: tuple[tuple[int, ...], ...], passed: frozenset[int]) -> tuple[int, ...]:
+    """The first person of each line who is not in ``passed`` (lines with nobody give none)."""
+    firsts = (next((p for p in line if p not in passed), None) for line in lines)
+    return tuple(p for p in firsts if p is not None)
 
 
 def _with_a_match(on_call: tuple[int, ...], pool: Pool, tags: tuple[str, ...]) -> tuple[int, ...]:

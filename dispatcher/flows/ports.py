@@ -12,8 +12,10 @@ from typing import Protocol
 from dispatcher.errors import DispatcherError
 
 # Twilio error codes that mean "this person cannot be reached by SMS now": escalation
-# moves on as if they had not answered. 21610 additionally means they texted STOP.
-UNREACHABLE_ERRORS = frozenset({21610, 30005, 30006, 30007})
+# moves on at once as if they had declined: 30003 handset unreachable or off, 30005 unknown
+# or inactive number, 30006 landline or unreachable carrier, 30007 carrier filtering,
+# 21610 they texted STOP (which also opts them out).
+UNREACHABLE_ERRORS = frozenset({21610, 30003, 30005, 30006, 30007})
 OPTED_OUT_ERROR = 21610
 
 

@@ -1,8 +1,9 @@
-"""Statistics over the call log for a month or a quarter: pure functions of rows and a zone.
+"""Statistics over the call log for a month or a quarter: pure functions of tallies and a zone.
 
-Rows are call-log entries (anything with their fields). Instants are aware UTC; a period is
-a calendar month or quarter of local dates in the display zone. Nothing here reads the
-database or the clock.
+Tallies are the call log's counts grouped in SQL (``flows.tallies``). Instants are aware
+UTC; a period is a calendar month or quarter of local dates in the display zone. Nothing
+here reads the database or the clock. Times to accept exist only as buckets, so their
+median and 90th percentile are buckets too.
 """
 
 from __future__ import annotations
@@ -11,24 +12,16 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from dispatcher.clock import as_utc
+from dispatcher.flows.calllog import BUCKET_KEYS
 from dispatcher.flows.models import NEED_KINDS
 from dispatcher.rosters.schedule import local_to_utc
 
 PERIOD_KINDS = ("month", "quarter")
 # Night is 22:00 (inclusive) to 06:00 (exclusive), local wall time of the opening hour.
 NIGHT_FROM, NIGHT_UNTIL = time(22), time(6)
-
-
-class LoggedRequest(Protocol):
-    """The fields of a call-log entry that the statistics read."""
-
-    opened_hour: datetime
-    seconds_to_accept: int | None
-    needs: list[dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -97,26 +90,6 @@ def _add_months(day: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def median(values: Sequence[float]) -> float | None:
-    """The median (the mean of the two middle values for an even count); None when empty."""
-    return percentile(values, 50)
-
-
-def percentile(values: Sequence[float], q: float) -> float | None:
-    """The ``q``-th percentile, linear between closest ranks (as spreadsheets' PERCENTILE).
-
-    None when ``values`` is empty; ValueError when ``q`` is outside 0..100.
-    """
-    if not 0 <= q <= 100:
-        raise ValueError("a percentile lies between 0 and 100")
-    ordered = sorted(values)
-    if not ordered:
-        return None
-    rank = (len(ordered) - 1) * q / 100
-    low, high = math.floor(rank), math.ceil(rank)
-    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
-
-
 def is_night(instant: datetime, zone: ZoneInfo) -> bool:
     """True when ``instant`` falls between 22:00 and 06:00 local wall time in ``zone``."""
     wall = as_utc(instant).astimezone(zone).time()
@@ -136,6 +109,26 @@ def covered_time(
             total += b - max(a, reach)
             reach = b
     return total
+
+
+def bucket_percentile(counts: Sequence[int], q: float) -> str | None:
+    """The bucket holding the ``q``-th percentile of a distribution over BUCKET_KEYS.
+
+    ``counts`` are how many values fall in each bucket, in BUCKET_KEYS order. Nearest rank:
+    the bucket of the ceil(q/100 * n)-th smallest value (the lower middle one for a median
+    of an even count). None when there are no values; ValueError when ``q`` is outside 0..100.
+    """
+    if not 0 <= q <= 100:
+        raise ValueError("a percentile lies between 0 and 100")
+    total = sum(counts)
+    if total == 0:
+        return None
+    rank, seen = max(1, math.ceil(total * q / 100)), 0
+    for key, count in zip(BUCKET_KEYS, counts, strict=True):
+        seen += count
+        if seen >= rank:
+            return key
+    raise AssertionError("the ranks add up to the total")
 
 
 @dataclass(frozen=True)
@@ -162,13 +155,28 @@ class Coverage:
 
 
 @dataclass(frozen=True)
+class Tallies:
+    """A period's call log counted in SQL.
+
+    ``by_hour``: (opening hour, requests) pairs; ``outcomes``: (kind, outcome, needs)
+    triples; ``accept_buckets``: requests accepted in each bucket, in BUCKET_KEYS order;
+    ``active_advocates``: distinct advocates who accepted.
+    """
+
+    by_hour: tuple[tuple[datetime, int], ...] = ()
+    outcomes: tuple[tuple[str, str, int], ...] = ()
+    accept_buckets: tuple[int, ...] = (0,) * len(BUCKET_KEYS)
+    active_advocates: int = 0
+
+
+@dataclass(frozen=True)
 class Figures:
-    """A period's numbers. Times to accept are seconds over the requests accepted."""
+    """A period's numbers. Times to accept are counts per bucket over accepted requests."""
 
     requests: int
     night: int
     needs: tuple[NeedCounts, ...]
-    accept_times: tuple[int, ...]
+    accept_buckets: tuple[int, ...]
     active_advocates: int
     coverage: tuple[Coverage, ...] = ()
     unknown_texts: int = 0
@@ -180,17 +188,17 @@ class Figures:
     @property
     def accepted(self) -> int:
         """Requests someone accepted (those with a time to accept)."""
-        return len(self.accept_times)
+        return sum(self.accept_buckets)
 
     @property
-    def median_accept(self) -> float | None:
-        """The median time to accept, seconds (None without accepted requests)."""
-        return median(self.accept_times)
+    def median_accept(self) -> str | None:
+        """The bucket of the median time to accept (None without accepted requests)."""
+        return bucket_percentile(self.accept_buckets, 50)
 
     @property
-    def p90_accept(self) -> float | None:
-        """The 90th percentile time to accept, seconds (None without accepted requests)."""
-        return percentile(self.accept_times, 90)
+    def p90_accept(self) -> str | None:
+        """The bucket of the 90th percentile time to accept (None without accepted ones)."""
+        return bucket_percentile(self.accept_buckets, 90)
 
     @property
     def night_share(self) -> float | None:
@@ -199,32 +207,25 @@ class Figures:
 
 
 def figures(
-    rows: Iterable[LoggedRequest],
+    tallies: Tallies,
     zone: ZoneInfo,
     coverage: Sequence[Coverage] = (),
     unknown_texts: int = 0,
 ) -> Figures:
-    """The numbers of a period from its call-log rows (already chosen by opening hour)."""
-    rows = list(rows)
-    needs = [need for row in rows for need in row.needs]
-    advocates = {
-        n.get("member_id")
-        for n in needs
-        if n.get("kind") == "advocate" and n.get("outcome") == "accepted"
-    }
+    """The numbers of a period from its tallies (already chosen by opening hour)."""
     return Figures(
-        requests=len(rows),
-        night=sum(1 for row in rows if is_night(row.opened_hour, zone)),
-        needs=tuple(_need_counts(needs, kind) for kind in NEED_KINDS),
-        accept_times=tuple(r.seconds_to_accept for r in rows if r.seconds_to_accept is not None),
-        active_advocates=len(advocates - {None}),
+        requests=sum(count for _, count in tallies.by_hour),
+        night=sum(count for hour, count in tallies.by_hour if is_night(hour, zone)),
+        needs=tuple(_need_counts(tallies.outcomes, kind) for kind in NEED_KINDS),
+        accept_buckets=tuple(tallies.accept_buckets),
+        active_advocates=tallies.active_advocates,
         coverage=tuple(coverage),
         unknown_texts=unknown_texts,
     )
 
 
-def _need_counts(needs: Sequence[dict[str, Any]], kind: str) -> NeedCounts:
+def _need_counts(outcomes: Iterable[tuple[str, str, int]], kind: str) -> NeedCounts:
     """Filled and unfilled needs of ``kind``; cancelled needs count as unfilled."""
-    outcomes = [n.get("outcome") for n in needs if n.get("kind") == kind]
-    filled = outcomes.count("accepted")
-    return NeedCounts(kind, filled, len(outcomes) - filled)
+    counts = [(outcome, n) for k, outcome, n in outcomes if k == kind]
+    filled = sum(n for outcome, n in counts if outcome == "accepted")
+    return NeedCounts(kind, filled, sum(n for _, n in counts) - filled)

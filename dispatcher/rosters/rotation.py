@@ -2,20 +2,26 @@
 
 Every instant in and out is aware UTC (an aware instant in another zone is accepted and
 converted; a naive one raises ValueError). Local wall time lives only in a rotation's
-``start`` and windows, in its zone; see ``schedule`` for the gap and fold rules. Lookups are
-O(1): the shift containing t is found by arithmetic from the first handoff, never by walking
-over past shifts.
+``start`` and windows, in its zone; see ``schedule`` for the gap and fold rules and
+``grid`` for the handoffs of one rotation. Lookups are O(1): the shift containing t is
+found by arithmetic from the first handoff, never by walking over past shifts.
 """
 
 from __future__ import annotations
 
-from calendar import monthrange
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from dispatcher.clock import as_utc
+from dispatcher.rosters.grid import (
+    ROTATION_TYPES,
+    RotationSpec,
+    following_in_order,
+    handoff_at,
+    next_in_order,
+    rotation_shifts,
+    shift_at,
+)
 from dispatcher.rosters.schedule import (
     OVERRIDE_ACTIONS,
     WEEKDAYS,
@@ -27,7 +33,6 @@ from dispatcher.rosters.schedule import (
     in_windows,
     join_runs,
     local_to_utc,
-    local_wall,
     on_call_within,
     window_spans,
 )
@@ -42,6 +47,7 @@ __all__ = [
     "Shift",
     "Window",
     "duty_periods",
+    "following_in_order",
     "handoff_at",
     "local_to_utc",
     "next_handoffs",
@@ -53,173 +59,18 @@ __all__ = [
     "shift_at",
 ]
 
-ROTATION_TYPES = ("hourly", "daily", "weekly", "monthly")
-
-_DAYS_PER_UNIT = {"daily": 1, "weekly": 7}
 _TICK = timedelta(microseconds=1)
 # How far beyond [a, b) on_call_periods follows a period before cutting it (one person
 # always on call has a single endless period). It looks one shift and a day out first,
-# then doubles the view on each side where a period reaches its edge.
+# then widens the view on each side where a period reaches its edge.
 ON_CALL_HORIZON = timedelta(days=1024)
+# The longest real time one unit of each type can last (an hour across a change: two).
 _LONGEST_UNIT = {
-    "hourly": timedelta(hours=1),
+    "hourly": timedelta(hours=2),
     "daily": timedelta(days=1),
     "weekly": timedelta(weeks=1),
     "monthly": timedelta(days=31),
 }
-
-
-@dataclass(frozen=True)
-class RotationSpec:
-    """A rotation: ``participants`` take turns on a grid of handoffs from ``start``.
-
-    ``start`` is the naive local wall time of handoff 0 in ``zone``. ``on_now_at`` (aware)
-    and ``on_now_index`` record a coordinator's "participants[on_now_index] is on now": the
-    order continues from that participant on the same grid (an index past the end wraps;
-    set before handoff 0, that participant takes the first shift).
-    Raises ValueError on an unknown type, a length below 1, an aware ``start``, a naive
-    ``on_now_at`` or only one of the two ``on_now`` fields.
-    """
-
-    type: str
-    length: int
-    start: datetime
-    zone: ZoneInfo
-    participants: tuple[int, ...]
-    windows: tuple[Window, ...] = ()
-    on_now_at: datetime | None = None
-    on_now_index: int | None = None
-    _first: datetime = field(init=False, repr=False, compare=False)
-    _split_at: datetime | None = field(init=False, repr=False, compare=False)
-    _split_index: int | None = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        """Validate, then precompute handoff 0 and the shift split by ``on_now``."""
-        if self.type not in ROTATION_TYPES:
-            raise ValueError(f"rotation type must be one of {ROTATION_TYPES}, not {self.type!r}")
-        if self.length < 1:
-            raise ValueError(f"rotation length must be at least 1, not {self.length}")
-        if self.start.tzinfo is not None:
-            raise ValueError("rotation start is a naive local wall time")
-        if (self.on_now_at is None) != (self.on_now_index is None):
-            raise ValueError("on_now_at and on_now_index go together")
-        if self.on_now_index is not None and self.on_now_index < 0:
-            raise ValueError("on_now_index must not be negative")
-        object.__setattr__(self, "_first", local_to_utc(self.start, self.zone))
-        split_at = None if self.on_now_at is None else as_utc(self.on_now_at)
-        object.__setattr__(self, "_split_at", split_at)
-        object.__setattr__(self, "_split_index", _split_index(self, split_at))
-
-
-def _split_index(spec: RotationSpec, split_at: datetime | None) -> int | None:
-    """Return the index of the shift containing ``split_at`` (0 if before handoff 0)."""
-    if split_at is None:
-        return None
-    found = _grid_shift(spec, split_at)
-    return 0 if found is None else found[0]
-
-
-def handoff_at(spec: RotationSpec, k: int) -> datetime:
-    """Return the aware UTC instant of handoff ``k`` (k >= 0; handoff 0 is ``start``).
-
-    hourly: real elapsed hours from handoff 0 (an hour is an hour: every shift lasts
-    ``length`` hours, and the local hour of the handoffs moves when the clocks do); daily and
-    weekly: the wall time of ``start`` on the local date k*length days or weeks later;
-    monthly: that wall time on the same day of the month k*length months later, clamped to
-    the month's last day (31 Jan, 28 Feb, 31 Mar). Raises ValueError if k < 0.
-    """
-    if k < 0:
-        raise ValueError("handoffs are counted from 0")
-    return _handoff(spec, k)
-
-
-def _handoff(spec: RotationSpec, k: int) -> datetime:
-    """Return handoff ``k`` (any integer) as an aware UTC instant."""
-    if spec.type == "hourly":
-        return spec._first + timedelta(hours=k * spec.length)
-    return local_to_utc(_local_handoff(spec, k), spec.zone)
-
-
-def _local_handoff(spec: RotationSpec, k: int) -> datetime:
-    """Return the naive local wall time of handoff ``k`` of a daily/weekly/monthly rotation."""
-    start = spec.start
-    if spec.type == "monthly":
-        months = start.month - 1 + k * spec.length
-        year, month = start.year + months // 12, months % 12 + 1
-        day = min(start.day, monthrange(year, month)[1])
-        return start.replace(year=year, month=month, day=day)
-    return start + timedelta(days=k * spec.length * _DAYS_PER_UNIT[spec.type])
-
-
-def _estimate(spec: RotationSpec, t: datetime) -> int:
-    """Guess the index of the shift containing ``t``; right or off by one or two."""
-    if spec.type == "hourly":
-        return (t - spec._first) // timedelta(hours=spec.length)
-    wall = local_wall(t, spec.zone)
-    if spec.type == "monthly":
-        months = (wall.year - spec.start.year) * 12 + wall.month - spec.start.month
-        return months // spec.length
-    return (wall - spec.start) // timedelta(days=spec.length * _DAYS_PER_UNIT[spec.type])
-
-
-def _grid_shift(spec: RotationSpec, t: datetime) -> tuple[int, datetime, datetime] | None:
-    """Return (k, start, end) of the grid shift containing ``t``, None before handoff 0."""
-    if t < spec._first:
-        return None
-    k = max(_estimate(spec, t), 0)
-    start = _handoff(spec, k)
-    while start > t:
-        k -= 1
-        start = _handoff(spec, k)
-    end = _handoff(spec, k + 1)
-    while end <= t:
-        k, start = k + 1, end
-        end = _handoff(spec, k + 1)
-    return k, start, end
-
-
-def _person(spec: RotationSpec, k: int) -> int:
-    """Return who holds grid shift ``k`` (from its ``on_now`` split on, for the split one)."""
-    n = len(spec.participants)
-    if spec._split_index is None or spec.on_now_index is None or k < spec._split_index:
-        return spec.participants[k % n]
-    return spec.participants[(spec.on_now_index + k - spec._split_index) % n]
-
-
-def _parts(spec: RotationSpec, k: int, start: datetime, end: datetime) -> list[Shift]:
-    """Return grid shift ``k`` as one shift, or two when ``on_now`` splits it."""
-    split_at = spec._split_at
-    if k == spec._split_index and split_at is not None and start < split_at:
-        before = spec.participants[k % len(spec.participants)]
-        return [Shift(start, split_at, before), Shift(split_at, end, _person(spec, k))]
-    return [Shift(start, end, _person(spec, k))]
-
-
-def shift_at(spec: RotationSpec, t: datetime) -> Shift | None:
-    """Return the rotation shift containing ``t`` (windows not applied).
-
-    None before the first handoff or without participants. The shift's end is after ``t``.
-    """
-    t = as_utc(t)
-    found = _grid_shift(spec, t) if spec.participants else None
-    if found is None:
-        return None
-    return next(part for part in _parts(spec, *found) if t < part.end)
-
-
-def rotation_shifts(spec: RotationSpec, a: datetime, b: datetime) -> list[Shift]:
-    """Return the rotation shifts overlapping [a, b), whole, in order (windows not applied)."""
-    a, b = as_utc(a), as_utc(b)
-    if not spec.participants or b <= a:
-        return []
-    found = _grid_shift(spec, a)
-    k, start = (found[0], found[1]) if found else (0, spec._first)
-    shifts: list[Shift] = []
-    while start < b:
-        end = _handoff(spec, k + 1)
-        shifts.extend(p for p in _parts(spec, k, start, end) if p.end > a and p.start < b)
-        k, start = k + 1, end
-    return shifts
 
 
 def duty_periods(spec: RotationSpec, a: datetime, b: datetime) -> list[Shift]:
@@ -264,18 +115,6 @@ def on_duty_at(spec: RotationSpec, t: datetime) -> int | None:
     return shift.person_id
 
 
-def next_in_order(spec: RotationSpec, t: datetime) -> int | None:
-    """Return who takes over at the next handoff after ``t`` (the backup), or None.
-
-    Windows are not applied; with one participant this is the person on now. Before the
-    first handoff it is whoever takes the first shift.
-    """
-    t = as_utc(t)
-    current = shift_at(spec, t)
-    following = shift_at(spec, current.end if current else spec._first)
-    return None if following is None else following.person_id
-
-
 def on_call_at(
     rotations: Sequence[RotationSpec], overrides: Sequence[OverrideSpec], t: datetime
 ) -> set[int]:
@@ -306,23 +145,33 @@ def on_call_periods(
     while view is not None and b > a:
         duty = [p for spec in rotations for p in _duty_in_view(spec, *view)]
         periods = [p for p in on_call_within(duty, overrides, *view) if p.end > a and p.start < b]
-        view = _widened(view, a, b, periods)
+        view = _widened(view, a, b, periods, overrides)
     return periods
 
 
 def _widened(
-    view: tuple[datetime, datetime], a: datetime, b: datetime, periods: list[Shift]
+    view: tuple[datetime, datetime],
+    a: datetime,
+    b: datetime,
+    periods: list[Shift],
+    overrides: Sequence[OverrideSpec],
 ) -> tuple[datetime, datetime] | None:
-    """Return the view doubled on each side a period reaches, or None if none needs it."""
+    """Return the view widened on each side a period reaches, or None if none needs it.
+
+    A side at least doubles, and reaches past any override that runs on beyond it (a long
+    override would otherwise cost a doubling per power of two); never past the horizon.
+    """
     lo, hi = view
     earlier = a - lo < ON_CALL_HORIZON and any(p.start == lo for p in periods)
     later = hi - b < ON_CALL_HORIZON and any(p.end == hi for p in periods)
     if not (earlier or later):
         return None
     if earlier:
-        lo = a - min(2 * (a - lo), ON_CALL_HORIZON)
+        reach = min((as_utc(o.start) for o in overrides if o.start < lo < o.end), default=lo)
+        lo = a - min(max(2 * (a - lo), (a - reach) + (a - lo)), ON_CALL_HORIZON)
     if later:
-        hi = b + min(2 * (hi - b), ON_CALL_HORIZON)
+        reach = max((as_utc(o.end) for o in overrides if o.start < hi < o.end), default=hi)
+        hi = b + min(max(2 * (hi - b), (reach - b) + (hi - b)), ON_CALL_HORIZON)
     return lo, hi
 
 

@@ -34,9 +34,13 @@ def local_to_utc(local: datetime, zone: ZoneInfo) -> datetime:
     """
     if local.tzinfo is not None:
         raise ValueError("local wall time must be naive")
-    local = local.replace(fold=0)  # a wall time read back from an instant may carry fold=1
-    instant = local.replace(tzinfo=zone).astimezone(UTC)
-    if instant.astimezone(zone).replace(tzinfo=None) == local:
+    if local.fold:
+        local = local.replace(fold=0)  # a wall time read back from an instant may carry fold=1
+    aware = local.replace(tzinfo=zone)
+    instant = aware.astimezone(UTC)
+    # A wall time that exists shows the offset it was read with; one in a gap, read with
+    # the offset before the jump, lands after it and shows the later offset.
+    if instant.astimezone(zone).utcoffset() == aware.utcoffset():
         return instant
     return _end_of_gap(local, zone)
 

@@ -22,9 +22,10 @@ from dispatcher.rosters.rotation import (
     RotationSpec,
     Shift,
     Window,
-    next_in_order,
+    following_in_order,
     on_call_at,
     on_call_periods,
+    on_duty_at,
 )
 
 
@@ -32,13 +33,14 @@ from dispatcher.rosters.rotation import (
 class Candidates:
     """Whom an escalation may page at one instant; every list holds available people only.
 
-    ``on_call``: on call now (by name). ``next``: whoever takes over at each rotation's next
-    handoff, not already on call. ``everyone``: all the roster's participants and override
-    people, in rotation order. ``coordinators``: every coordinator (by name).
+    ``on_call``: on call now (by name). ``next``: for each rotation on duty now (windows
+    applied), the participants who follow the one on duty, in rotation order; a rotation
+    off duty has no line. ``everyone``: all the roster's participants and override
+    people, in rotation order, on duty or not. ``coordinators``: every coordinator (by name).
     """
 
     on_call: list[Person]
-    next: list[Person]
+    next: list[list[Person]]
     everyone: list[Person]
     coordinators: list[Person]
 
@@ -121,18 +123,21 @@ def shifts(
 
 
 def escalation_candidates(session: Session, roster: Roster, at: datetime) -> Candidates:
-    """Whom to page at ``at``: on call, next in order, everyone, coordinators (available)."""
+    """Whom to page at ``at``: on call, next in order, everyone, coordinators (available).
+
+    Away, opted-out and inactive people are left out of every list.
+    """
     rotations, overrides = roster_specs(session, roster)
     scheduled = on_call_at(rotations, overrides, at)
-    following = [next_in_order(spec, at) for spec in rotations]
+    following = [following_in_order(s, at) for s in rotations if on_duty_at(s, at) is not None]
     pool = [pid for spec in rotations for pid in spec.participants]
     pool += [o.person_id for o in overrides if o.action != "remove" and o.person_id is not None]
-    wanted = scheduled | {pid for pid in following if pid is not None} | set(pool)
+    wanted = scheduled | {pid for line in following for pid in line} | set(pool)
     people = {p.id: p for p in _people(session, wanted) if is_available(p, at)}
     coordinators = session.scalars(select(Person).where(Person.coordinator.is_(True)))
     return Candidates(
         on_call=_by_name(people[pid] for pid in scheduled if pid in people),
-        next=_pick(people, (pid for pid in following if pid not in scheduled)),
+        next=[_pick(people, line) for line in following],
         everyone=_pick(people, pool),
         coordinators=_by_name(p for p in coordinators if is_available(p, at)),
     )

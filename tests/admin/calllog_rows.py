@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from dispatcher.flows.models import CallLogEntry
+from dispatcher.flows.calllog import bucket_of_seconds
+from dispatcher.flows.models import NEED_KINDS, CallLogEntry
 from dispatcher.rosters.models import Agency
 from tests.admin.conftest import Store
 
@@ -36,7 +37,7 @@ def need(kind: str, outcome: str, member: int | None = None, seconds: int | None
         "outcome": outcome,
         "depth": 1,
         "member_id": member,
-        "seconds_to_accept": seconds,
+        "time_to_accept": None if seconds is None else bucket_of_seconds(seconds),
     }
 
 
@@ -50,15 +51,15 @@ def logged(
     tags: list[str] | None = None,
     depth: int = 0,
 ) -> CallLogEntry:
-    """A call-log entry as the engine writes it when a request closes."""
+    """A call-log entry as the engine writes it when a request closes (2 hours open)."""
+    outcomes = {n["kind"]: n["outcome"] for n in needs}
     return CallLogEntry(
         code=code,
         opened_hour=opened,
-        accepted_hour=opened if seconds_to_accept is not None else None,
-        closed_hour=opened + timedelta(hours=2),
-        seconds_to_first_page=2,
-        seconds_to_accept=seconds_to_accept,
-        seconds_open=7200,
+        time_to_first_page="0-5",
+        time_to_accept=None if seconds_to_accept is None else bucket_of_seconds(seconds_to_accept),
+        time_open="60+",
+        **{kind: outcomes.get(kind) for kind in NEED_KINDS},
         agency_id=agency_id,
         channel="sms",
         needs=needs,
@@ -151,3 +152,28 @@ def seed_call_log(store: Store) -> Seeded:
             ]
         )
     return Seeded(racine=r, kenosha=k)
+
+
+def alike(
+    prefix: str,
+    count: int,
+    opened: datetime,
+    agency_id: int | None,
+    kinds: tuple[str, ...] = ("advocate",),
+    tags: list[str] | None = None,
+    outcome: str = "accepted",
+) -> list[CallLogEntry]:
+    """``count`` requests alike in month, agency, needs and tags, an hour apart."""
+    filled = outcome == "accepted"
+    return [
+        logged(
+            f"{prefix}{n}",
+            opened + timedelta(hours=n),
+            agency_id,
+            [need(k, "accepted", 11, 600) if filled else need(k, "unfilled") for k in kinds],
+            outcome,
+            600 if filled else None,
+            list(tags or []),
+        )
+        for n in range(count)
+    ]

@@ -1,4 +1,4 @@
-"""The call log: coordinators only, by local month, filtered, exported as audited CSV."""
+"""The call log: coordinators only, by local month, filtered, paginated, exported k-anonymous."""
 
 from __future__ import annotations
 
@@ -10,9 +10,11 @@ import pytest
 from sqlalchemy import select
 
 from dispatcher.accounts.models import AuditEntry
-from dispatcher.admin.views_calllog import CSV_COLUMNS
+from dispatcher.admin.calllog_export import CSV_COLUMNS
+from dispatcher.admin.views_calllog import PAGE_SIZE
+from dispatcher.flows.models import CallLogEntry
 from dispatcher.rosters.models import Agency, Person
-from tests.admin.calllog_rows import MARCH, Seeded, seed_call_log
+from tests.admin.calllog_rows import MARCH, Seeded, alike, seed_call_log, utc
 from tests.admin.conftest import EMAILS, Store, Visitor
 
 CODES = re.compile(r'<td data-label="Code" class="code">(\w+)</td>')
@@ -78,10 +80,10 @@ def test_a_row_shows_code_local_hour_agency_needs_outcome_time_to_accept_and_dep
     assert 'room: <span class="state-accepted">accepted</span>' in row
     assert '<span class="tag">juvenile</span>' in row and "lang:es" in row
     assert ">Accepted<" in row
-    assert ">4 min<" in row
+    assert ">under 5 min<" in row  # 240 seconds, kept only as its bucket
     assert 'data-label="Escalation depth">1<' in row
     other = page[page.index(">M4NA<") : page.index("</tr>", page.index(">M4NA<"))]
-    assert "Mon 09 Mar 2026, 15:00 CDT" in other and ">25 min<" in other
+    assert "Mon 09 Mar 2026, 15:00 CDT" in other and ">15-30 min<" in other
     assert 'data-label="Agency">—<' in other
 
 
@@ -124,30 +126,75 @@ def test_unknown_filter_values_are_ignored_and_a_bad_month_is_said(
     assert CODES.findall(page) == list(reversed(MARCH))
 
 
-def test_the_export_is_csv_of_the_filtered_rows_with_iso_local_times(
-    coordinator: Visitor, seeded: Seeded
+@pytest.fixture
+def crowd(store: Store) -> Seeded:
+    """March: six more Racine requests alike, five Kenosha ones in rare languages, two odd."""
+    found = seed_call_log(store)
+    with store.scope() as session:
+        session.add_all(alike("RA", 6, utc(2026, 3, 3, 15), found.racine))
+        session.add_all(
+            [
+                *alike("KE", 3, utc(2026, 3, 4, 15), found.kenosha, tags=["lang:so"]),
+                *alike("KF", 2, utc(2026, 3, 4, 20), found.kenosha, tags=["lang:hmn"]),
+                *alike("RB", 2, utc(2026, 3, 6, 15), found.racine, tags=["juvenile"]),
+            ]
+        )
+    return found
+
+
+def test_the_export_has_no_code_no_hour_and_durations_only_as_buckets(
+    coordinator: Visitor, crowd: Seeded
 ) -> None:
-    response = coordinator.get(f"/admin/call-log/export.csv?month=2026-03&agency={seeded.racine}")
+    response = coordinator.get("/admin/call-log/export.csv?month=2026-03")
     assert response.status_code == 200
-    assert response.mimetype == "text/csv"
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert response.headers["Content-Disposition"] == 'attachment; filename="call-log-2026-03.csv"'
     text = response.get_data(as_text=True)
     assert text.splitlines()[0] == ",".join(CSV_COLUMNS)
-    rows = rows_of(text)
-    assert [row["code"] for row in rows] == ["M5EX", "M3CL", "M1AN"]
-    assert rows[2] == {
-        "code": "M1AN",
-        "opened_hour": "2026-03-01T22:00:00-06:00",
+    racine = [row for row in rows_of(text) if row["agency"] == "Racine PD"]
+    assert len(racine) == 7  # the six alike and M5EX: the same needs, no tags
+    assert racine[0] == {
+        "month": "2026-03",
         "agency": "Racine PD",
-        "needs": "advocate:accepted; room:accepted",
-        "tags": "juvenile; lang:es",
+        "needs": "advocate:accepted",
+        "tags": "",
         "outcome": "accepted",
-        "seconds_to_accept": "240",
-        "depth": "1",
+        "time_to_first_page": "under 5 min",
+        "time_to_accept": "5-15 min",
+        "time_open": "over 60 min",
     }
-    assert rows[0]["opened_hour"] == "2026-03-10T04:00:00-05:00"
-    assert rows[0]["seconds_to_accept"] == ""
+    for code in ("RA0", "M1AN", "KE0"):
+        assert code not in text
+    assert "2026-03-0" not in text and "T15:" not in text
+
+
+def test_rare_languages_are_generalised_and_rare_cells_withheld(
+    coordinator: Visitor, crowd: Seeded, store: Store
+) -> None:
+    rows = rows_of(coordinator.get("/admin/call-log/export.csv?month=2026-03").get_data(True))
+    cells: dict[tuple[str, str, str], int] = {}
+    for row in rows:
+        key = (row["agency"], row["needs"].split(":")[0])
+        cells[(*key, row["tags"])] = cells.get((*key, row["tags"]), 0) + 1
+    # Somali (3) and Hmong (2) alone are too rare; together they are 5 in another language.
+    assert cells == {
+        ("Racine PD", "advocate", ""): 7,
+        ("Kenosha Sheriff", "advocate", "another language"): 5,
+    }
+    assert "lang:so" not in str(rows) and "juvenile" not in str(rows)
+    [audit] = exports(store)
+    assert audit.new["rows"] == 12 and audit.new["withheld"] == 6  # 2 juvenile, 4 seeded
+
+
+def test_a_filtered_export_is_a_part_of_the_whole_months(
+    coordinator: Visitor, crowd: Seeded
+) -> None:
+    base = "/admin/call-log/export.csv?month=2026-03"
+    whole = rows_of(coordinator.get(base).get_data(as_text=True))
+    part = rows_of(coordinator.get(f"{base}&agency={crowd.kenosha}").get_data(as_text=True))
+    assert part == [row for row in whole if row["agency"] == "Kenosha Sheriff"]
+    assert len(part) == 5
+    assert rows_of(coordinator.get(f"{base}&need=room").get_data(as_text=True)) == []
 
 
 def test_the_export_is_audited_with_the_filter_and_no_row_data(
@@ -166,36 +213,69 @@ def test_the_export_is_audited_with_the_filter_and_no_row_data(
         "agency": "",
         "need": "advocate",
         "outcome": "accepted",
-        "rows": 2,
+        "rows": 0,
+        "withheld": 2,
     }
 
 
-def test_an_admin_may_export_too(admin: Visitor, seeded: Seeded, store: Store) -> None:
+def test_an_admin_may_export_too(admin: Visitor, crowd: Seeded, store: Store) -> None:
     response = admin.get("/admin/call-log/export.csv")
-    assert [row["code"] for row in rows_of(response.get_data(as_text=True))] == list(
-        reversed(MARCH)
-    )
+    assert len(rows_of(response.get_data(as_text=True))) == 12
     assert [e.actor for e in exports(store)] == [EMAILS["admin"]]
 
 
 def test_agency_names_are_escaped_on_the_page_and_inert_in_the_csv(
-    coordinator: Visitor, seeded: Seeded, store: Store
+    coordinator: Visitor, crowd: Seeded, store: Store
 ) -> None:
     with store.scope() as session:
-        session.get(Agency, seeded.racine).name = '=HYPERLINK("x")<b>'
+        session.get(Agency, crowd.racine).name = '=HYPERLINK("x")<b>'
     page = coordinator.text("/admin/call-log")
     assert "<b>" not in page and "&lt;b&gt;" in page
     rows = rows_of(coordinator.get("/admin/call-log/export.csv").get_data(as_text=True))
-    assert rows[-1]["agency"] == '\'=HYPERLINK("x")<b>'
+    assert {row["agency"] for row in rows} == {'\'=HYPERLINK("x")<b>', "Kenosha Sheriff"}
 
 
 def test_no_phone_numbers_appear_in_the_log_or_the_export(
-    coordinator: Visitor, seeded: Seeded, store: Store
+    coordinator: Visitor, crowd: Seeded, store: Store
 ) -> None:
     with store.scope() as session:
         session.add(Person(name="Ana", phone="+12625550101", languages=[], skills=[]))
     assert not PHONE.search(coordinator.text("/admin/call-log"))
     assert not PHONE.search(coordinator.get("/admin/call-log/export.csv").get_data(as_text=True))
+
+
+def test_the_log_is_shown_a_page_at_a_time_newest_first(
+    coordinator: Visitor, seeded: Seeded, store: Store
+) -> None:
+    with store.scope() as session:
+        session.add_all(alike("P", 2 * PAGE_SIZE + 10, utc(2026, 3, 2, 5), seeded.racine))
+    total = 2 * PAGE_SIZE + 10 + len(MARCH)
+    first = coordinator.text("/admin/call-log")
+    assert CODES.findall(first)[:2] == ["M5EX", "M4NA"] and len(CODES.findall(first)) == PAGE_SIZE
+    assert f"{total} requests, page 1 of 3" in first
+    assert 'href="/admin/call-log?month=2026-03&amp;page=2" rel="next"' in first
+    last = coordinator.text("/admin/call-log?month=2026-03&page=3")
+    assert CODES.findall(last)[-2:] == ["P0", "M1AN"]
+    assert len(CODES.findall(last)) == total - 2 * PAGE_SIZE
+    assert 'rel="next"' not in last and "page=2" in last
+    seen = [
+        *CODES.findall(first),
+        *codes(coordinator, "/admin/call-log?page=2"),
+        *CODES.findall(last),
+    ]
+    assert len(seen) == len(set(seen)) == total
+    assert codes(coordinator, f"/admin/call-log?agency={seeded.kenosha}&page=2") == []
+    assert len(codes(coordinator, "/admin/call-log?page=abc")) == PAGE_SIZE
+
+
+def test_a_forgotten_code_reads_as_a_dash(
+    coordinator: Visitor, seeded: Seeded, store: Store
+) -> None:
+    with store.scope() as session:
+        for entry in session.scalars(select(CallLogEntry).where(CallLogEntry.code == "M1AN")):
+            entry.code = None
+    assert codes(coordinator, "/admin/call-log") == ["M5EX", "M4NA", "M3CL", "M2KS"]
+    assert '<td data-label="Code" class="code">—</td>' in coordinator.text("/admin/call-log")
 
 
 def test_the_pages_work_on_an_empty_database(coordinator: Visitor, store: Store) -> None:

@@ -1,4 +1,4 @@
-"""Statistics: viewers may read them; charts are inline SVG; funders see no small counts."""
+"""Statistics: viewers read them rounded; charts are inline SVG; funders see no small counts."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from dispatcher.admin.stats import (
     measures,
 )
 from dispatcher.admin.views_stats import FUNDER_COLUMNS, funder_csv
+from dispatcher.flows.calllog import BUCKET_KEYS
 from dispatcher.flows.models import AnonymousCount
 from dispatcher.flows.stats import NEED_KINDS, Coverage, Figures, NeedCounts, Period
 from dispatcher.rosters.models import (
@@ -37,6 +38,7 @@ from tests.admin.conftest import EMAILS, Store, Visitor
 
 TABLE_ROW = re.compile(r'<tr><th scope="row">(.*?)</th><td class="number">(.*?)</td></tr>')
 SVG = re.compile(r"<svg\b.*?</svg>", re.DOTALL)
+VALUE = re.compile(r'<text[^>]*class="value[^"]*"[^>]*>([^<]*)</text>')
 PHONE = re.compile(r"\(\d{3}\) \d{3}-\d{4}|\+1\d{10}")
 MARCH = Period("month", date(2026, 3, 1))
 
@@ -90,7 +92,7 @@ def test_every_role_may_read_statistics(
     visitor: Visitor = request.getfixturevalue(role)
     page = visitor.text("/admin/statistics")
     assert ">Statistics</a>" in page
-    assert table(page)["Requests"] == "5"
+    assert table(page)["Requests"] == "5"  # 5 exactly, and 5 rounded
     assert not PHONE.search(page)
     assert visitor.get("/admin/statistics/funder.csv").status_code == 200
 
@@ -100,14 +102,16 @@ def test_a_viewer_lands_on_statistics(viewer: Visitor) -> None:
     assert response.headers["Location"] == "/admin/statistics"
 
 
-def test_the_month_table_has_every_number(viewer: Visitor, seeded: Seeded) -> None:
-    numbers = table(viewer.text("/admin/statistics"))
+def test_a_coordinator_sees_every_number_exactly(coordinator: Visitor, seeded: Seeded) -> None:
+    page = coordinator.text("/admin/statistics")
+    assert "You see exact counts" in page
+    numbers = table(page)
     assert numbers == {
         "Requests": "5",
         "Requests at night (22:00-06:00)": "2",  # 22:00 CST on 1 Mar, 04:00 CDT on 10 Mar
         "Share of requests at night": "40%",
-        "Median time to accept": "14.5 min",  # 240 s and 1500 s
-        "90th percentile time to accept": "22.9 min",
+        "Median time to accept": "under 5 min",  # 240 s and 1500 s, kept as buckets
+        "90th percentile time to accept": "15-30 min",
         "Advocate needs": "5",
         "Advocate needs filled": "2",
         "Advocate needs unfilled": "3",
@@ -131,14 +135,45 @@ def test_the_month_table_has_every_number(viewer: Visitor, seeded: Seeded) -> No
     }
 
 
-def test_a_quarter_counts_its_three_local_months(viewer: Visitor, seeded: Seeded) -> None:
-    page = viewer.text("/admin/statistics?by=quarter&month=2026-02")
+def test_a_viewer_sees_counts_rounded_to_5_and_small_ones_hidden(
+    viewer: Visitor, seeded: Seeded
+) -> None:
+    page = viewer.text("/admin/statistics")
+    assert "Counts are rounded to the nearest 5" in page and "exact counts" not in page
+    numbers = table(page)
+    assert numbers["Requests"] == "5"
+    assert numbers["Requests at night (22:00-06:00)"] == FEWER
+    assert numbers["Share of requests at night"] == SUPPRESSED
+    assert numbers["Median time to accept"] == SUPPRESSED
+    assert numbers["Advocate needs"] == "5"
+    assert numbers["Advocate needs filled"] == FEWER
+    assert numbers["Active advocates"] == FEWER
+    assert numbers["Texts from unknown numbers"] == "5"  # 6, rounded
+    assert numbers["Advocates: hours covered"] == "114 h"  # the schedule, not people
+    needs_chart = SVG.findall(page)[0]
+    assert VALUE.findall(needs_chart) == []  # every bar would show fewer than 5
+    assert "(5 requests)" not in page
+
+
+def test_a_coordinators_charts_show_the_exact_counts(coordinator: Visitor, seeded: Seeded) -> None:
+    needs_chart = SVG.findall(coordinator.text("/admin/statistics"))[0]
+    assert sorted(VALUE.findall(needs_chart)) == ["1", "1", "2", "3"]  # zeroes are not printed
+
+
+def test_a_quarter_counts_its_three_local_months(
+    coordinator: Visitor, viewer: Visitor, seeded: Seeded
+) -> None:
+    page = coordinator.text("/admin/statistics?by=quarter&month=2026-02")
     assert "Q1 2026 (January to March)" in page
     numbers = table(page)
     assert numbers["Requests"] == "8"  # not APR1, opened at midnight on 1 April
     assert numbers["Active advocates"] == "3"
     assert numbers["Texts from unknown numbers"] == "13"
     assert "Q4 2025 (October to December)" in page and "Q2 2026 (April to June)" in page
+    rounded = table(viewer.text("/admin/statistics?by=quarter&month=2026-02"))
+    assert rounded["Requests"] == "10"
+    assert rounded["Active advocates"] == FEWER
+    assert rounded["Texts from unknown numbers"] == "15"
 
 
 def test_an_unknown_period_is_said_and_this_month_shown(viewer: Visitor, seeded: Seeded) -> None:
@@ -181,6 +216,7 @@ def test_the_funder_export_suppresses_small_counts_and_what_derives_from_them(
     assert text.splitlines()[0] == ",".join(FUNDER_COLUMNS)
     rows = funder_rows(text)
     assert rows["Requests"]["value"] == "5"
+    assert rows["Requests"]["note"] == "rounded to 5"
     assert rows["Requests"]["period"] == "March 2026"
     assert rows["Requests at night (22:00-06:00)"]["value"] == FEWER
     assert rows["Share of requests at night"]["value"] == SUPPRESSED
@@ -191,19 +227,20 @@ def test_the_funder_export_suppresses_small_counts_and_what_derives_from_them(
     assert rows["Advocate needs filled"]["value"] == FEWER
     assert rows["Advocate needs filled"]["note"] == "count under 5"
     assert rows["Active advocates"]["value"] == FEWER
-    assert rows["Texts from unknown numbers"]["value"] == "6"
+    assert rows["Texts from unknown numbers"]["value"] == "5"  # 6, rounded
     assert rows["Advocates: hours covered"]["value"] == "114"
     [audit] = store.all(select(AuditEntry).where(AuditEntry.entity == "statistics"))
     assert (audit.actor, audit.action) == (EMAILS["viewer"], "export")
     assert audit.new == {"period": "2026-03", "funder": True}
 
 
-def test_the_pages_render_on_an_empty_database(viewer: Visitor) -> None:
-    page = viewer.text("/admin/statistics")
+def test_the_pages_render_on_an_empty_database(coordinator: Visitor, viewer: Visitor) -> None:
+    page = coordinator.text("/admin/statistics")
     assert "No rosters yet" in page
     assert table(page)["Requests"] == "0"
     assert table(page)["Median time to accept"] == "—"
     assert len(SVG.findall(page)) == 2
+    assert table(viewer.text("/admin/statistics"))["Requests"] == FEWER
     rows = funder_rows(viewer.get("/admin/statistics/funder.csv").get_data(as_text=True))
     assert rows["Requests"]["value"] == FEWER
     assert rows["Median time to accept"]["value"] == SUPPRESSED
@@ -219,7 +256,7 @@ BIG = Figures(
         NeedCounts("room", 9, 6),
         NeedCounts("ride", 0, 0),
     ),
-    accept_times=(60, 120, 180, 240, 300, 360),
+    accept_buckets=(4, 2, 0, 0, 0),
     active_advocates=7,
     coverage=(Coverage("Advocates", timedelta(hours=700), timedelta(hours=44, minutes=30)),),
     unknown_texts=3,
@@ -227,21 +264,21 @@ BIG = Figures(
 
 
 def test_funder_cells_of_a_busy_month() -> None:
-    shown = {c.measure: (c.value, c.note) for c in funder_cells(measures(BIG))}
-    assert shown["Requests"] == ("40", "")
-    assert shown["Requests at night (22:00-06:00)"] == ("12", "")
-    assert shown["Share of requests at night"] == ("30", "")
-    assert shown["Median time to accept"] == ("3.5", "")
-    assert shown["90th percentile time to accept"] == ("5.5", "")
+    shown = {c.measure: (c.value, c.note) for c in funder_cells(measures(BIG, rounded=True))}
+    assert shown["Requests"] == ("40", "rounded to 5")
+    assert shown["Requests at night (22:00-06:00)"] == ("10", "rounded to 5")  # 12
+    assert shown["Share of requests at night"] == ("25", "")  # 10 of 40, not 12 of 40
+    assert shown["Median time to accept"] == ("under 5 min", "")
+    assert shown["90th percentile time to accept"] == ("5-15 min", "")
     # 3 unfilled: shown as fewer than 5, and the 37 filled too, else 40 - 37 gives it away.
-    assert shown["Advocate needs"] == ("40", "")
+    assert shown["Advocate needs"] == ("40", "rounded to 5")
     assert shown["Advocate needs unfilled"] == (FEWER, "count under 5")
     assert shown["Advocate needs filled"][0] == SUPPRESSED
     assert shown["Advocate responses"][0] == SUPPRESSED
-    assert shown["Hotel room needs filled"] == ("9", "")
-    assert shown["Hotel room-nights"] == ("9", "")
+    assert shown["Hotel room needs filled"] == ("10", "rounded to 5")  # 9
+    assert shown["Hotel room-nights"] == ("10", "rounded to 5")
     assert shown["Ride needs"] == (FEWER, "count under 5")
-    assert shown["Active advocates"] == ("7", "")
+    assert shown["Active advocates"] == ("5", "rounded to 5")  # 7
     assert shown["Advocates: hours uncovered"] == ("44.5", "")
     assert shown["Texts from unknown numbers"] == (FEWER, "count under 5")
 
@@ -251,9 +288,9 @@ def test_funder_cells_of_a_busy_month() -> None:
     [
         (Measure("x", 12, "requests"), "12"),
         (Measure("x", 37.5, "percent"), "37.5%"),
-        (Measure("x", 4.0, "minutes"), "4 min"),
+        (Measure("x", "5-15 min", "time"), "5-15 min"),
         (Measure("x", 712.0, "hours"), "712 h"),
-        (Measure("x", None, "minutes"), "—"),
+        (Measure("x", None, "time"), "—"),
     ],
 )
 def test_the_page_shows_exact_numbers_with_units(measure: Measure, text: str) -> None:
@@ -269,7 +306,7 @@ def any_figures(draw: st.DrawFn) -> Figures:
         requests=requests,
         night=draw(st.integers(0, requests)),
         needs=tuple(NeedCounts(kind, draw(small), draw(small)) for kind in NEED_KINDS),
-        accept_times=tuple(draw(st.lists(st.integers(0, 7200), max_size=requests))),
+        accept_buckets=tuple(draw(st.integers(0, 8)) for _ in BUCKET_KEYS),
         active_advocates=draw(small),
         coverage=(Coverage("A", timedelta(hours=draw(small)), timedelta(hours=draw(small))),),
         unknown_texts=draw(small),
@@ -283,12 +320,18 @@ def shown(value: str) -> int | None:
 
 @given(any_figures())
 def test_the_funder_export_never_shows_or_gives_away_a_count_under_5(f: Figures) -> None:
-    rows = list(csv.DictReader(io.StringIO(funder_csv(MARCH, funder_cells(measures(f))))))
-    cells = {row["measure"]: shown(row["value"]) for row in rows}
+    funder = funder_cells(measures(f, rounded=True))
+    rows = list(csv.DictReader(io.StringIO(funder_csv(MARCH, funder))))
+    cells = {row["measure"]: shown(row["value"]) for row in rows if row["unit"] in COUNT_UNITS}
+    cells.update(
+        (row["measure"], None if row["value"] in (FEWER, SUPPRESSED, "") else 1)
+        for row in rows
+        if row["unit"] not in COUNT_UNITS
+    )
     for row in rows:
         if row["unit"] in COUNT_UNITS:
             value = cells[row["measure"]]
-            assert value is None or value >= 5, row
+            assert value is None or (value >= 5 and value % 5 == 0), row
     # Derived values appear only when every count they come from is 5 or more.
     if cells["Share of requests at night"] is not None:
         assert f.night >= 5 and f.requests - f.night >= 5

@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import select
 
 from dispatcher.accounts.models import AuditEntry
-from dispatcher.admin.views_calllog import CSV_COLUMNS
-from tests.admin.calllog_rows import MARCH, Seeded, seed_call_log
+from dispatcher.admin.calllog_export import CSV_COLUMNS
+from tests.admin.calllog_rows import MARCH, Seeded, alike, seed_call_log, utc
 from tests.admin.conftest import Store
 from tests.browser.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, REQUIRE_BROWSER, Server
 
@@ -29,8 +29,12 @@ except ImportError:
 
 @pytest.fixture(scope="module")
 def seeded(server: Server) -> Seeded:
-    """Closed requests from January to April in the served app's database."""
-    return seed_call_log(Store(server.database))
+    """Closed requests from January to April, and five alike in March, in the served app."""
+    store = Store(server.database)
+    found = seed_call_log(store)
+    with store.scope() as session:
+        session.add_all(alike("RA", 5, utc(2026, 3, 3, 15), found.racine))
+    return found
 
 
 @pytest.fixture
@@ -67,21 +71,23 @@ def test_export_the_filtered_call_log_as_csv(
     expect(table.get_by_role("cell", name="M4NA", exact=True)).to_have_count(0)
 
     with tab.expect_download() as download:
-        tab.get_by_role("link", name="Export 1 row as CSV").click()
+        tab.get_by_role("link", name="Export as CSV").click()
     assert download.value.suggested_filename == "call-log-2026-03.csv"
     saved = tmp_path / download.value.suggested_filename
     download.value.save_as(saved)
     with saved.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.reader(handle))
     assert rows[0] == list(CSV_COLUMNS)
-    assert rows[1][:4] == ["M1AN", "2026-03-01T22:00:00-06:00", "Racine PD", rows[1][3]]
-    assert rows[1][3] == "advocate:accepted; room:accepted"
-    assert len(rows) == 2
+    # The five alike only: M1AN (a room, juvenile, Spanish) stands out, so it is withheld.
+    alike_row = ["2026-03", "Racine PD", "advocate:accepted", "", "accepted"]
+    assert rows[1:] == [[*alike_row, "under 5 min", "5-15 min", "over 60 min"]] * 5
+    assert "M1AN" not in saved.read_text(encoding="utf-8")
 
     with server.database.session_scope() as session:
         audit = session.scalars(select(AuditEntry).where(AuditEntry.entity == "call_log")).one()
         assert (audit.actor, audit.action) == (ADMIN_EMAIL, "export")
         assert audit.new["agency"] == str(seeded.racine) and audit.new["outcome"] == "accepted"
+        assert (audit.new["rows"], audit.new["withheld"]) == (5, 1)
     assert errors == []
 
 
@@ -95,5 +101,5 @@ def test_the_statistics_charts_are_styled_without_breaking_the_page_policy(
     expect(charts).to_have_count(2)  # needs and services; no rosters in this database
     filled = charts.first.locator(".color-0 rect").first
     assert filled.evaluate("e => getComputedStyle(e).fill") == "rgb(27, 94, 32)"
-    expect(tab.get_by_role("row", name="Requests 5")).to_be_visible()
+    expect(tab.get_by_role("row", name="Requests 10")).to_be_visible()  # exact for an admin
     assert errors == []  # a refused inline style or script would be logged here

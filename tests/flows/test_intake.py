@@ -1,6 +1,11 @@
-"""Reading needs and tags from an officer's words (table tests)."""
+"""Reading needs and tags from an officer's words: a table of real-looking texts, kept as
+data in tests/data/intake_cases.toml, and properties."""
 
 from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -8,32 +13,22 @@ from hypothesis import strategies as st
 
 from dispatcher.flows.intake import describe_tag, read_request
 
+CASES: list[dict[str, Any]] = tomllib.loads(
+    (Path(__file__).parent.parent / "data" / "intake_cases.toml").read_text(encoding="utf-8")
+)["case"]
 
-@pytest.mark.parametrize(
-    ("text", "needs", "tags"),
-    [
-        ("need help at the station", ("advocate",), ()),
-        ("", ("advocate",), ()),
-        ("Juvenile female, needs a HOTEL room tonight", ("advocate", "room"), ("juvenile",)),
-        (
-            "minor, spanish speaking, needs a ride to the shelter",
-            ("advocate", "room", "ride"),
-            ("juvenile", "lang:es"),
-        ),
-        ("español solamente", ("advocate",), ("lang:es",)),
-        ("transport needed; speaks Vietnamese", ("advocate", "ride"), ("lang:vi",)),
-        ("adult, motel please", ("advocate", "room"), ()),
-        ("the kid's mother drove off", ("advocate",), ("juvenile",)),
-        ("carpet stroll", ("advocate",), ()),  # no whole-word match for car/room
-        ("bedroom", ("advocate",), ()),
-    ],
-)
-def test_needs_and_tags_come_from_whole_words(
-    text: str, needs: tuple[str, ...], tags: tuple[str, ...]
-) -> None:
-    request = read_request(text)
-    assert request.needs == needs
-    assert request.tags == tags
+
+def test_the_table_is_large_and_each_text_appears_once() -> None:
+    texts = [case["text"] for case in CASES]
+    assert len(texts) >= 60
+    assert len(set(texts)) == len(texts)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case["text"][:40] or "(empty)" for case in CASES])
+def test_an_officer_text_gives_its_needs_and_tags(case: dict[str, Any]) -> None:
+    request = read_request(case["text"])
+    assert request.needs == ("advocate", *case["needs"])
+    assert request.tags == tuple(case["tags"])
 
 
 @given(st.text())
@@ -41,6 +36,15 @@ def test_any_text_needs_an_advocate_first(text: str) -> None:
     request = read_request(text)
     assert request.needs[0] == "advocate"
     assert len(set(request.needs)) == len(request.needs)
+    assert len(set(request.tags)) == len(request.tags)
+
+
+@given(st.sampled_from(["room", "hotel", "ride", "transporte", "cuarto"]), st.text())
+def test_a_plain_request_is_heard_whatever_follows_in_another_sentence(
+    word: str, tail: str
+) -> None:
+    kind = "ride" if word in ("ride", "transporte") else "room"
+    assert kind in read_request(f"needs a {word}. {tail}").needs
 
 
 def test_tags_read_as_people_say_them() -> None:

@@ -136,7 +136,13 @@ def test_done_from_the_officer_closes_and_logs_the_call(world: World) -> None:
     with world.session() as session:
         entry = session.scalars(sa.select(CallLogEntry)).one()
         assert entry.outcome == "accepted"
-        assert entry.opened_hour.minute == 0 and entry.seconds_to_accept == 0
+        assert entry.opened_hour.minute == 0
+        # Durations are kept only as buckets: accepted at once, closed 20 minutes later.
+        assert (entry.time_to_first_page, entry.time_to_accept) == ("0-5", "0-5")
+        assert entry.time_open == "15-30"
+        assert (entry.advocate, entry.room, entry.ride) == ("accepted", None, None)
+        assert entry.needs[0]["time_to_accept"] == "0-5"
+        assert "seconds_to_accept" not in entry.needs[0]
         assert entry.needs[0]["member_id"] is not None
         assert session.scalars(sa.select(Incident.status)).one() == "closed"
 

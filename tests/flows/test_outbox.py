@@ -46,7 +46,15 @@ def test_statuses_never_move_backwards(current: str | None, incoming: str, after
 
 @pytest.mark.parametrize(
     ("code", "unreachable"),
-    [(30005, True), (30006, True), (30007, True), (21610, True), (30003, False), (None, False)],
+    [
+        (30003, True),
+        (30005, True),
+        (30006, True),
+        (30007, True),
+        (21610, True),
+        (30008, False),
+        (None, False),
+    ],
 )
 def test_only_unreachable_errors_move_escalation_on(code: int | None, unreachable: bool) -> None:
     delivery = advance_status(message("sent"), "undelivered", code, NOW)

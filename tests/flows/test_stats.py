@@ -1,4 +1,4 @@
-"""The call log's statistics as pure functions: percentiles, night, periods, coverage."""
+"""The call log's statistics as pure functions: bucket percentiles, night, periods, coverage."""
 
 from __future__ import annotations
 
@@ -9,17 +9,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dispatcher.flows.models import CallLogEntry
+from dispatcher.flows.calllog import BUCKET_KEYS, bucket_of_seconds
 from dispatcher.flows.stats import (
-    NEED_KINDS,
     NeedCounts,
     Period,
+    Tallies,
+    bucket_percentile,
     covered_time,
     figures,
     is_night,
-    median,
     parse_month,
-    percentile,
     period_of,
 )
 
@@ -31,48 +30,49 @@ def utc(*args: int) -> datetime:
     return datetime(*args, tzinfo=UTC)
 
 
-def entry(opened: datetime, needs=(), seconds_to_accept=None, code="K7Q4") -> CallLogEntry:
-    """A call-log row as the engine writes it (not saved anywhere)."""
-    return CallLogEntry(
-        code=code,
-        opened_hour=opened,
-        closed_hour=opened + timedelta(hours=1),
-        seconds_open=3600,
-        channel="sms",
-        needs=[
-            {"kind": kind, "outcome": outcome, "depth": 0, "member_id": member}
-            for kind, outcome, member in needs
-        ],
-        tags=[],
-        seconds_to_accept=seconds_to_accept,
-        outcome="accepted" if seconds_to_accept is not None else "unfilled",
-    )
+@pytest.mark.parametrize(
+    ("seconds", "bucket"),
+    [
+        (-3, "0-5"),
+        (0, "0-5"),
+        (299, "0-5"),
+        (300, "5-15"),
+        (899, "5-15"),
+        (900, "15-30"),
+        (1799, "15-30"),
+        (1800, "30-60"),
+        (3599, "30-60"),
+        (3600, "60+"),
+        (86400 * 3, "60+"),
+    ],
+)
+def test_durations_fall_in_five_buckets(seconds: int, bucket: str) -> None:
+    assert bucket_of_seconds(seconds) == bucket
 
 
 @pytest.mark.parametrize(
-    ("values", "expected_median", "expected_p90"),
+    ("counts", "expected_median", "expected_p90"),
     [
-        ([], None, None),
-        ([300], 300, 300),
-        ([60, 120], 90, 114),
-        ([1, 2, 3], 2, 2.8),
-        ([4, 1, 3, 2], 2.5, 3.7),
-        ([10, 1, 7, 3], 5, 9.1),
-        (list(range(1, 11)), 5.5, 9.1),
-        ([5] * 7, 5, 5),
+        ((0, 0, 0, 0, 0), None, None),
+        ((1, 0, 0, 0, 0), "0-5", "0-5"),
+        ((1, 1, 0, 0, 0), "0-5", "5-15"),  # the lower middle for an even count
+        ((1, 1, 1, 0, 0), "5-15", "15-30"),
+        ((0, 0, 9, 0, 1), "15-30", "15-30"),  # the 9th of 10 is the 90th percentile
+        ((0, 0, 8, 0, 2), "15-30", "60+"),
+        ((5, 0, 0, 0, 5), "0-5", "60+"),
     ],
 )
-def test_median_and_90th_percentile_with_odd_even_and_no_values(
-    values: list[int], expected_median: float | None, expected_p90: float | None
+def test_median_and_90th_percentile_are_buckets(
+    counts: tuple[int, ...], expected_median: str | None, expected_p90: str | None
 ) -> None:
-    assert median(values) == pytest.approx(expected_median)
-    assert percentile(values, 90) == pytest.approx(expected_p90)
+    assert bucket_percentile(counts, 50) == expected_median
+    assert bucket_percentile(counts, 90) == expected_p90
 
 
 @pytest.mark.parametrize("q", [-1, 100.5])
 def test_a_percentile_outside_0_to_100_is_refused(q: float) -> None:
     with pytest.raises(ValueError, match="between 0 and 100"):
-        percentile([1, 2], q)
+        bucket_percentile((1, 2, 0, 0, 0), q)
 
 
 @pytest.mark.parametrize(
@@ -180,28 +180,34 @@ def test_covered_time_counts_each_hour_once(
 
 
 def test_figures_of_a_month() -> None:
-    rows = [
-        entry(utc(2026, 3, 10, 4), [("advocate", "accepted", 1), ("room", "accepted", 9)], 240),
-        entry(utc(2026, 3, 11, 15), [("advocate", "accepted", 1)], 600),
-        entry(utc(2026, 3, 12, 16), [("advocate", "accepted", 2), ("ride", "cancelled", None)], 60),
-        entry(utc(2026, 3, 13, 9), [("advocate", "unfilled", None), ("room", "unfilled", None)]),
-    ]
-    found = figures(rows, CHICAGO, unknown_texts=3)
+    tallies = Tallies(
+        by_hour=((utc(2026, 3, 10, 4), 1), (utc(2026, 3, 11, 15), 1), (utc(2026, 3, 13, 9), 2)),
+        outcomes=(
+            ("advocate", "accepted", 3),
+            ("advocate", "unfilled", 1),
+            ("room", "accepted", 1),
+            ("room", "unfilled", 1),
+            ("ride", "cancelled", 1),
+        ),
+        accept_buckets=(2, 1, 0, 0, 0),
+        active_advocates=2,
+    )
+    found = figures(tallies, CHICAGO, unknown_texts=3)
     assert found.requests == 4
-    assert found.night == 2  # 23:00 and 04:00 CDT
+    assert found.night == 3  # 23:00 CDT, and two at 04:00 CDT
     assert found.need("advocate") == NeedCounts("advocate", 3, 1)
     assert found.need("room") == NeedCounts("room", 1, 1)
     assert found.need("ride") == NeedCounts("ride", 0, 1)  # cancelled counts as unfilled
     assert found.accepted == 3
-    assert found.median_accept == 240
-    assert found.p90_accept == pytest.approx(528)
-    assert found.active_advocates == 2  # member 1 twice, member 2; the hotel's 9 is no advocate
-    assert found.night_share == 0.5
+    assert found.median_accept == "0-5"
+    assert found.p90_accept == "5-15"
+    assert found.active_advocates == 2
+    assert found.night_share == 0.75
     assert found.unknown_texts == 3
 
 
 def test_figures_of_an_empty_period() -> None:
-    found = figures([], CHICAGO)
+    found = figures(Tallies(), CHICAGO)
     assert (found.requests, found.night, found.accepted, found.active_advocates) == (0, 0, 0, 0)
     assert found.median_accept is None and found.p90_accept is None
     assert found.night_share is None
@@ -209,32 +215,12 @@ def test_figures_of_an_empty_period() -> None:
     assert found.need("helicopter") == NeedCounts("helicopter", 0, 0)
 
 
-needs_strategy = st.lists(
-    st.tuples(
-        st.sampled_from(NEED_KINDS),
-        st.sampled_from(["accepted", "unfilled", "cancelled"]),
-        st.one_of(st.none(), st.integers(1, 6)),
-    ),
-    max_size=4,
-)
-rows_strategy = st.lists(
-    st.tuples(st.integers(0, 24 * 90), needs_strategy, st.one_of(st.none(), st.integers(0, 7200))),
-    max_size=40,
-)
-
-
-@given(rows_strategy)
-def test_filled_plus_unfilled_is_every_need_of_each_kind(
-    drawn: list[tuple[int, list[tuple[str, str, int | None]], int | None]],
-) -> None:
-    start = utc(2026, 1, 1, 6)
-    rows = [entry(start + timedelta(hours=h), needs, s) for h, needs, s in drawn]
-    found = figures(rows, CHICAGO)
-    for kind in NEED_KINDS:
-        asked = [n for _, needs, _ in drawn for n in needs if n[0] == kind]
-        counts = found.need(kind)
-        assert counts.filled + counts.unfilled == counts.total == len(asked)
-        assert counts.filled == sum(1 for n in asked if n[1] == "accepted")
-    assert found.requests == len(drawn)
-    assert 0 <= found.night <= found.requests
-    assert found.accepted == sum(1 for _, _, s in drawn if s is not None)
+@given(st.lists(st.integers(0, 50), min_size=len(BUCKET_KEYS), max_size=len(BUCKET_KEYS)))
+def test_the_median_bucket_never_lies_above_the_90th_percentile(counts: list[int]) -> None:
+    median, p90 = bucket_percentile(counts, 50), bucket_percentile(counts, 90)
+    if sum(counts) == 0:
+        assert median is None and p90 is None
+    else:
+        assert median is not None and p90 is not None
+        assert BUCKET_KEYS.index(median) <= BUCKET_KEYS.index(p90)
+        assert counts[BUCKET_KEYS.index(median)] > 0 and counts[BUCKET_KEYS.index(p90)] > 0

@@ -10,6 +10,7 @@ forward on Sun 2026-10-04 at 02:00 (+10:30, 15:30 UTC on the 3rd) to 02:30 (+11)
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,6 +18,7 @@ import pytest
 from dispatcher.rosters.rotation import (
     RotationSpec,
     Shift,
+    following_in_order,
     handoff_at,
     next_in_order,
     rotation_shifts,
@@ -100,14 +102,12 @@ HANDOFFS = [
      ["2026-02-08 08:30", "2026-03-08 08:00", "2026-04-08 07:30", "2026-05-08 07:30"]),
     ("monthly at the ambiguous hour", CHICAGO, "monthly", 1, "2026-10-01 01:30",
      ["2026-10-01 06:30", "2026-11-01 06:30", "2026-12-01 07:30", "2027-01-01 07:30"]),
-    ("hourly across spring", CHICAGO, "hourly", 1, "2026-03-08 00:00",
-     ["2026-03-08 06:00", "2026-03-08 07:00", "2026-03-08 08:00", "2026-03-08 09:00"]),
     ("every 8 hours across spring", CHICAGO, "hourly", 8, "2026-03-07 18:00",
-     ["2026-03-08 00:00", "2026-03-08 08:00", "2026-03-08 16:00", "2026-03-09 00:00"]),
+     ["2026-03-08 00:00", "2026-03-08 08:00", "2026-03-08 15:00", "2026-03-08 23:00"]),
     ("hourly from the gap", CHICAGO, "hourly", 1, "2026-03-08 02:30",
-     ["2026-03-08 08:00", "2026-03-08 09:00", "2026-03-08 10:00", "2026-03-08 11:00"]),
+     ["2026-03-08 08:00", "2026-03-08 08:30", "2026-03-08 09:30", "2026-03-08 10:30"]),
     ("hourly from the ambiguous hour", CHICAGO, "hourly", 1, "2026-11-01 01:30",
-     ["2026-11-01 06:30", "2026-11-01 07:30", "2026-11-01 08:30", "2026-11-01 09:30"]),
+     ["2026-11-01 06:30", "2026-11-01 08:30", "2026-11-01 09:30", "2026-11-01 10:30"]),
     ("Lord Howe daily, April", LORD_HOWE, "daily", 1, "2026-04-03 09:00",
      ["2026-04-02 22:00", "2026-04-03 22:00", "2026-04-04 22:30", "2026-04-05 22:30"]),
     ("Lord Howe daily, October", LORD_HOWE, "daily", 1, "2026-10-02 09:00",
@@ -122,8 +122,6 @@ HANDOFFS = [
      ["2026-09-26 22:30", "2026-10-03 22:00", "2026-10-10 22:00", "2026-10-17 22:00"]),
     ("Lord Howe monthly", LORD_HOWE, "monthly", 1, "2026-03-05 09:00",
      ["2026-03-04 22:00", "2026-04-04 22:30", "2026-05-04 22:30", "2026-06-04 22:30"]),
-    ("Lord Howe hourly", LORD_HOWE, "hourly", 1, "2026-04-05 00:00",
-     ["2026-04-04 13:00", "2026-04-04 14:00", "2026-04-04 15:00", "2026-04-04 16:00"]),
 ]  # fmt: skip
 HANDOFF_IDS = [case[0] for case in HANDOFFS]
 
@@ -134,7 +132,7 @@ HANDOFF_IDS = [case[0] for case in HANDOFFS]
 def test_handoff_instants(
     case: str, zone: ZoneInfo, kind: str, length: int, start: str, expected: list[str]
 ) -> None:
-    """Handoffs follow the wall clock (hourly: real hours), with the gap and fold rules."""
+    """Handoffs follow the wall clock, with the gap and fold rules."""
     spec = rotation(kind, length, start, zone)
     assert [handoff_at(spec, k) for k in range(4)] == [utc(text) for text in expected]
 
@@ -170,11 +168,11 @@ def test_lookups_at_and_around_handoffs(
         ("monthly", "2026-02-28 09:00", 0, 28 * 24 - 1),
         ("monthly", "2026-10-15 09:00", 0, 31 * 24 + 1),
         ("hourly", "2026-03-08 01:00", 0, 1),
-        ("hourly", "2026-11-01 01:00", 0, 1),
+        ("hourly", "2026-11-01 01:00", 0, 2),
     ],
 )
 def test_shift_lengths_in_chicago(kind: str, start: str, k: int, hours: int) -> None:
-    """A shift lasts the real hours between two wall-clock handoffs: 23/25, 167/169."""
+    """A shift lasts the real hours between two wall-clock handoffs: 23/25, 167/169, 2."""
     spec = rotation(kind, 1, start)
     assert handoff_at(spec, k + 1) - handoff_at(spec, k) == timedelta(hours=hours)
 
@@ -192,6 +190,83 @@ def test_shift_lengths_in_lord_howe(kind: str, start: str, hours: float) -> None
     """Lord Howe's half-hour change makes days of 24.5 and 23.5 hours."""
     spec = rotation(kind, 1, start, LORD_HOWE)
     assert handoff_at(spec, 1) - handoff_at(spec, 0) == timedelta(hours=hours)
+
+
+# Hourly rotations keep the wall clock. (case, zone, length, local start, UTC instants of
+# handoffs 0..4, real hours of shifts 0..3): a shift across a change lasts length +- 1 h
+# (Lord Howe: +- 30 min); an hourly shift wholly inside the gap lasts 0 h.
+HOURLY = [
+    ("1 h across spring", CHICAGO, 1, "2026-03-08 00:00",
+     ["2026-03-08 06:00", "2026-03-08 07:00", "2026-03-08 08:00", "2026-03-08 08:00",
+      "2026-03-08 09:00"], [1, 1, 0, 1]),
+    ("1 h across fall", CHICAGO, 1, "2026-11-01 00:00",
+     ["2026-11-01 05:00", "2026-11-01 06:00", "2026-11-01 08:00", "2026-11-01 09:00",
+      "2026-11-01 10:00"], [1, 2, 1, 1]),
+    ("3 h across spring", CHICAGO, 3, "2026-03-07 21:00",
+     ["2026-03-08 03:00", "2026-03-08 06:00", "2026-03-08 08:00", "2026-03-08 11:00",
+      "2026-03-08 14:00"], [3, 2, 3, 3]),
+    ("3 h, a handoff in the gap", CHICAGO, 3, "2026-03-07 23:00",
+     ["2026-03-08 05:00", "2026-03-08 08:00", "2026-03-08 10:00", "2026-03-08 13:00",
+      "2026-03-08 16:00"], [3, 2, 3, 3]),
+    ("3 h across fall", CHICAGO, 3, "2026-10-31 21:00",
+     ["2026-11-01 02:00", "2026-11-01 05:00", "2026-11-01 09:00", "2026-11-01 12:00",
+      "2026-11-01 15:00"], [3, 4, 3, 3]),
+    ("3 h, a handoff at the repeated hour", CHICAGO, 3, "2026-10-31 22:00",
+     ["2026-11-01 03:00", "2026-11-01 06:00", "2026-11-01 10:00", "2026-11-01 13:00",
+      "2026-11-01 16:00"], [3, 4, 3, 3]),
+    ("12 h day/night across spring", CHICAGO, 12, "2026-03-07 06:00",
+     ["2026-03-07 12:00", "2026-03-08 00:00", "2026-03-08 11:00", "2026-03-08 23:00",
+      "2026-03-09 11:00"], [12, 11, 12, 12]),
+    ("12 h day/night across fall", CHICAGO, 12, "2026-10-31 06:00",
+     ["2026-10-31 11:00", "2026-10-31 23:00", "2026-11-01 12:00", "2026-11-02 00:00",
+      "2026-11-02 12:00"], [12, 13, 12, 12]),
+    ("Lord Howe 1 h, April", LORD_HOWE, 1, "2026-04-05 00:00",
+     ["2026-04-04 13:00", "2026-04-04 14:00", "2026-04-04 15:30", "2026-04-04 16:30",
+      "2026-04-04 17:30"], [1, 1.5, 1, 1]),
+    ("Lord Howe 1 h, October", LORD_HOWE, 1, "2026-10-04 00:00",
+     ["2026-10-03 13:30", "2026-10-03 14:30", "2026-10-03 15:30", "2026-10-03 16:00",
+      "2026-10-03 17:00"], [1, 1, 0.5, 1]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("case", "zone", "length", "start", "handoffs", "hours"), HOURLY, ids=[c[0] for c in HOURLY]
+)
+def test_hourly_handoffs_keep_the_wall_clock(
+    case: str, zone: ZoneInfo, length: int, start: str, handoffs: list[str], hours: list[float]
+) -> None:
+    """Handoff k is at start + k*length wall-clock hours, with the gap and fold rules."""
+    spec = rotation("hourly", length, start, zone)
+    h = [handoff_at(spec, k) for k in range(5)]
+    assert h == [utc(text) for text in handoffs]
+    assert [(b - a) / HOUR for a, b in pairwise(h)] == hours
+
+
+@pytest.mark.parametrize(
+    ("case", "zone", "length", "start", "handoffs", "hours"), HOURLY, ids=[c[0] for c in HOURLY]
+)
+def test_hourly_shifts_skip_only_empty_turns(
+    case: str, zone: ZoneInfo, length: int, start: str, handoffs: list[str], hours: list[float]
+) -> None:
+    """Shifts are the non-empty grid shifts in order; an empty one's participant is skipped."""
+    spec = rotation("hourly", length, start, zone)
+    h = [utc(text) for text in handoffs]
+    expected = [Shift(h[k], h[k + 1], PEOPLE[k]) for k in range(4) if hours[k]]
+    assert rotation_shifts(spec, h[0], h[4]) == expected
+    for shift in expected:
+        assert shift_at(spec, shift.start) == shift == shift_at(spec, shift.end - TICK)
+
+
+def test_twelve_hour_shifts_hand_off_at_six_all_summer() -> None:
+    """The reported case: 06:00 and 18:00 day/night shifts stay at 06:00 and 18:00 local."""
+    spec = rotation("hourly", 12, "2026-03-01 06:00", participants=(1, 2))
+    for day in ("2026-03-02", "2026-03-09", "2026-07-15", "2026-11-02", "2027-01-20"):
+        for clock, person in (("06:00", 1), ("18:00", 2)):
+            wall = local(f"{day} {clock}").replace(tzinfo=CHICAGO)
+            shift = shift_at(spec, wall.astimezone(UTC))
+            assert shift is not None and shift.person_id == person
+            assert shift.start == wall.astimezone(UTC)
+            assert shift.end.astimezone(CHICAGO).hour == (18 if person == 1 else 6)
 
 
 def test_monthly_from_jan_31_clamps_each_month_from_the_anchor() -> None:
@@ -374,3 +449,46 @@ def test_next_in_order_with_one_participant_is_the_same_person() -> None:
     """With one participant the backup is the person on now (the caller dedupes)."""
     spec = rotation("weekly", 1, ON_NOW_START, participants=(7,))
     assert next_in_order(spec, utc("2026-03-05 00:00")) == 7
+
+
+@pytest.mark.parametrize(
+    ("at", "order"),
+    [
+        ("2026-02-01 00:00", (10, 20, 30, 40)),  # before the first handoff: from shift 0 on
+        ("2026-03-01 15:00", (20, 30, 40)),  # 10 holds shift 0
+        ("2026-03-02 16:00", (30, 10, 40)),  # 30 until on_now, then 10, 20 (holder), ...
+        ("2026-03-03 16:00", (10, 20, 40)),  # 30 holds the split shift until on_now: 10 next
+        ("2026-03-03 18:00", (20, 30, 40)),  # 10 on now; the order continues from them
+        ("2026-03-04 16:00", (30, 40, 10)),
+    ],
+)
+def test_following_in_order_goes_round_the_rotation_from_the_holder(
+    at: str, order: tuple[int, ...]
+) -> None:
+    """Who follows the holder at t: the backup first, each participant once, not the holder."""
+    spec = rotation("daily", 1, ON_NOW_START, on_now_at=utc("2026-03-03 18:00"), on_now_index=0)
+    assert following_in_order(spec, utc(at)) == order
+
+
+def test_following_in_order_names_each_person_once() -> None:
+    """A person with several places follows once; a lone participant has nobody after."""
+    spec = rotation("daily", 1, "2026-03-01 09:00", participants=(1, 2, 1, 3))
+    assert following_in_order(spec, utc("2026-03-01 16:00")) == (2, 3)
+    assert (
+        following_in_order(
+            rotation("daily", 1, "2026-03-01 09:00", participants=(7,)), utc("2026-03-05 00:00")
+        )
+        == ()
+    )
+    assert (
+        following_in_order(
+            rotation("daily", 1, "2026-03-01 09:00", participants=()), utc("2026-03-05 00:00")
+        )
+        == ()
+    )
+
+
+def test_following_in_order_passes_over_a_turn_lost_in_the_gap() -> None:
+    """At 01:30 on the night Chicago springs forward, 30's 02:00 hour never happens: 40 is next."""
+    spec = rotation("hourly", 1, "2026-03-08 00:00")
+    assert following_in_order(spec, utc("2026-03-08 07:30")) == (40, 10, 30)

@@ -18,6 +18,7 @@ from dispatcher.rosters.rotation import (
     Shift,
     Window,
     duty_periods,
+    following_in_order,
     handoff_at,
     local_to_utc,
     next_handoffs,
@@ -175,29 +176,31 @@ def test_shift_at_agrees_with_rotation_shifts(
 
 
 def calendar_wall(spec: RotationSpec, k: int) -> datetime:
-    """The local wall time of handoff k of a daily/weekly/monthly rotation, by the calendar."""
+    """The local wall time of handoff k, by the clock and the calendar."""
     start = spec.start
     if spec.type == "monthly":
         months = start.month - 1 + k * spec.length
         year, month = start.year + months // 12, months % 12 + 1
         return start.replace(year=year, month=month, day=min(start.day, monthrange(year, month)[1]))
+    if spec.type == "hourly":
+        return start + timedelta(hours=k * spec.length)
     return start + timedelta(days=k * spec.length * (7 if spec.type == "weekly" else 1))
 
 
 @PROPERTY
 @given(rotations(near_change=True))
 def test_handoffs_keep_the_wall_clock(spec: RotationSpec) -> None:
-    """Hourly handoffs are length real hours apart; others show the calendar's wall time.
+    """Every type's handoffs show the clock's and calendar's wall time.
 
     At its first occurrence if the wall time happens twice; if it never happens (a gap),
-    the handoff is the jump over it.
+    the handoff is the jump over it. Hourly shifts last length hours give or take the
+    size of a change (so at most one hour either way in these zones).
     """
-    first = handoff_at(spec, 0)
     for k in range(40):
         h = handoff_at(spec, k)
         if spec.type == "hourly":
-            assert h - first == timedelta(hours=k * spec.length)
-            continue
+            lasts = handoff_at(spec, k + 1) - h
+            assert abs(lasts - timedelta(hours=spec.length)) <= timedelta(hours=1)
         wanted, shown = calendar_wall(spec, k), h.astimezone(spec.zone)
         if shown.replace(tzinfo=None) == wanted:
             assert shown.fold == 0
@@ -251,8 +254,34 @@ def test_on_now_changes_who_never_when(data: st.DataObject, spec: RotationSpec) 
     on_now = shift_at(spec, max(split, handoff_at(spec, 0)))
     assert on_now is not None and on_now.person_id == named
     following = shift_at(spec, on_now.end)
-    assert following is not None and following.person_id == then
+    assert following is not None
+    # An hourly grid shift wholly inside a gap is empty and its turn passes; that needs
+    # the clock to jump by at least the shift's length where the on-now shift ends.
+    jump = local_wall(on_now.end, spec.zone) - local_wall(on_now.end - TICK, spec.zone) - TICK
+    skipped = people[(spec.on_now_index + 2) % len(people)]
+    assert following.person_id == then or (
+        spec.type == "hourly"
+        and jump >= timedelta(hours=spec.length)
+        and following.person_id == skipped
+    )
     assert shift_at(plain, following.start).start == following.start  # type: ignore[union-attr]
+
+
+@PROPERTY
+@given(st.data(), rotations())
+def test_following_in_order_lists_everyone_else_starting_with_the_next_holder(
+    data: st.DataObject, spec: RotationSpec
+) -> None:
+    """Every other participant once; first whoever holds the next shift with someone new."""
+    t = instant_near(data.draw, spec)
+    order = following_in_order(spec, t)
+    current = shift_at(spec, t)
+    holder = current.person_id if current else None
+    assert sorted(order) == sorted(set(spec.participants) - {holder})
+    later = shift_at(spec, current.end if current else handoff_at(spec, 0))
+    while order and later is not None and later.person_id == holder:
+        later = shift_at(spec, later.end)
+    assert not order or (later is not None and later.person_id == order[0])
 
 
 @st.composite

@@ -297,6 +297,15 @@ def test_add_puts_someone_on_as_well() -> None:
     )
 
 
+def test_a_long_override_reaching_far_beyond_the_view_comes_whole() -> None:
+    """A 600-day add beside an hourly rotation is one period, from its start to its end."""
+    hourly = RotationSpec("hourly", 1, datetime(2026, 1, 5, 8), CHICAGO, (1, 2, 3))
+    add = [override("add", 9, "2025-05-05 00:00", "2026-12-26 00:00")]
+    periods = on_call_periods([hourly], add, utc("2026-03-01 00:00"), utc("2026-03-02 00:00"))
+    assert Shift(utc("2025-05-05 00:00"), utc("2026-12-26 00:00"), 9) in periods
+    assert {p.person_id for p in periods} == {1, 2, 3, 9}
+
+
 def test_adding_someone_already_on_merges_their_periods() -> None:
     """An add touching the person's own duty makes one period."""
     add = [override("add", 2, "2026-03-07 12:00", "2026-03-07 16:00")]

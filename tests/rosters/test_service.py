@@ -195,17 +195,30 @@ def test_escalation_candidates_are_available_people_only(roster_session: Session
     person(session, "Lou Baptiste").away_until = at("2026-03-11T00:00")
     found = escalation_candidates(session, get_roster(session, "advocates"), at("2026-03-10T13:00"))
     assert names(found.on_call) == ["Fay Moreno"]
-    assert names(found.next) == ["Eli Hart"]  # Ben takes the night, but he is inactive
+    assert [names(line) for line in found.next] == [["Eli Hart"]]  # after Dee, on days
     assert names(found.everyone) == ["Ana Ruiz", "Eli Hart", "Gus Tran", "Fay Moreno"]
     assert names(found.coordinators) == ["Kim Moss"]
+    night = escalation_candidates(session, get_roster(session, "advocates"), at("2026-03-10T21:00"))
+    assert names(night.on_call) == []  # Ben's night, but he is inactive
+    assert [names(line) for line in night.next] == [["Ana Ruiz"]]  # Cruz opted out
 
 
-def test_next_leaves_out_whoever_is_already_on_call(roster_session: Session) -> None:
-    found = escalation_candidates(
-        roster_session, get_roster(roster_session, "advocates"), at("2026-03-10T21:00")
-    )
-    assert names(found.on_call) == ["Ben Okafor"]
-    assert names(found.next) == ["Cruz Lee", "Eli Hart"]
+@pytest.mark.parametrize(
+    ("when", "on_call", "following"),
+    [
+        ("2026-03-10T21:00", ["Ben Okafor"], [["Cruz Lee", "Ana Ruiz"]]),  # days are off duty
+        ("2026-03-10T13:00", ["Dee Park", "Fay Moreno"], [["Eli Hart"]]),  # nights are off
+        ("2026-03-09T23:00", ["Gus Tran"], [["Ben Okafor", "Cruz Lee"]]),  # Gus stands in
+        ("2026-03-10T07:59", ["Ana Ruiz"], [["Ben Okafor", "Cruz Lee"]]),
+    ],
+)
+def test_next_follows_only_the_rotations_on_duty(
+    roster_session: Session, when: str, on_call: list[str], following: list[list[str]]
+) -> None:
+    """Each rotation on duty gives the participants after its holder, in order."""
+    found = escalation_candidates(roster_session, get_roster(roster_session, "advocates"), at(when))
+    assert names(found.on_call) == on_call
+    assert [names(line) for line in found.next] == following
     assert names(found.everyone)[:5] == [
         "Ana Ruiz",
         "Ben Okafor",

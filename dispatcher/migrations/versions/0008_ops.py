@@ -1,7 +1,7 @@
 """sessions that end and sign-in throttles counted atomically
 
 Revision ID: 0008_ops
-Revises: 0003_engine
+Revises: 0005_calllog
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from alembic import op
 import dispatcher.db
 
 revision = "0008_ops"
-down_revision = "0003_engine"
+down_revision = "0005_calllog"
 branch_labels = None
 depends_on = None
 
