@@ -159,12 +159,14 @@ def accepted_needs(session: Session, person: Person, code: str | None = None) ->
 
 
 def relay_to_officer(
-    session: Session, ctx: FlowContext, person: Person, code: str | None, text: str
+    session: Session, ctx: FlowContext, person: Person, code: str, text: str
 ) -> Reply | None:
-    """Pass an accepter's words (advocate, hotel or driver) to the officer of their request."""
+    """Pass an accepter's words to the officer of request ``code``, which they are on.
+
+    The caller decides that the words are meant for that request (``sms.routing``); here
+    they go nowhere unless the person accepted a need of it that is still open.
+    """
     needs = accepted_needs(session, person, code)
-    if len(needs) > 1:
-        return Reply("codes_needed", {"codes": sorted(n.incident.code for n in needs)})
     if not needs:
         return Reply("help_person")
     incident = needs[0].incident

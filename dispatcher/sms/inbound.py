@@ -15,6 +15,7 @@ from dispatcher.rosters import service as rosters
 from dispatcher.rosters.models import Officer, Person, Roster
 from dispatcher.sms.commands import Command, parse
 from dispatcher.sms.ratelimit import ReplyLimiter
+from dispatcher.sms.routing import route_words
 
 SILENT = ("opt_out", "opt_in", "carrier_help")  # the carrier answers these itself
 
@@ -76,14 +77,23 @@ def from_person(
         return responses.set_back(person)
     if kind == "who":
         return who(session, ctx)
-    return _relay_or_help(session, ctx, person, command.argument)
+    return _words(session, ctx, person, command)
 
 
-def _relay_or_help(session: Session, ctx: FlowContext, person: Person, text: str) -> Reply | None:
-    """Words from someone on a request go to its officer; otherwise they get help."""
-    first, _, rest = text.partition(" ")
-    code = first.upper() if rest and responses.accepted_needs(session, person, first) else None
-    return responses.relay_to_officer(session, ctx, person, code, rest if code else text)
+def _words(session: Session, ctx: FlowContext, person: Person, command: Command) -> Reply | None:
+    """Words, an accept phrase or an unclear command: routed by what the person is on."""
+    accepted = [n.incident.code for n in responses.accepted_needs(session, person)]
+    waiting = [p.need.incident.code for p in responses.pending_pages(session, person, None)]
+    route = route_words(command, accepted, waiting)
+    if route.action == "relay" and route.code:
+        return responses.relay_to_officer(session, ctx, person, route.code, route.words)
+    if route.action == "accept":
+        return responses.accept(session, ctx, person, route.code)
+    if route.action == "choose":
+        return Reply("codes_needed", {"codes": list(route.codes)})
+    if route.action == "not_sent":
+        return Reply("not_sent", {"codes": list(route.codes), "waiting": sorted(set(waiting))})
+    return Reply("help_person")
 
 
 def _away(ctx: FlowContext, person: Person, argument: str) -> Reply:

@@ -226,6 +226,17 @@ def _codes_needed(p: dict[str, Any]) -> str:
     )
 
 
+def _not_sent(p: dict[str, Any]) -> str:
+    codes, waiting = list(p.get("codes", [])), list(p.get("waiting", []))
+    if codes:
+        return (
+            f"Not sent. To write to the officer, start with the code: {codes[0]} your words. "
+            f"You are on {', '.join(codes)}."
+        )
+    example = waiting[0] if waiting else "CODE"
+    return f"Not sent to anyone. Reply 1 {example} to accept or 2 {example} to pass."
+
+
 def show_time(value: str, zone: str | None = None) -> str:
     """An ISO-8601 instant as ``Tue 10 Mar 14:00`` in ``zone`` (UTC, named, if none given).
 
@@ -297,6 +308,7 @@ TEMPLATES: dict[str, Callable[[dict[str, Any]], str]] = {
     "back_ack": lambda p: "Welcome back. You can be paged again.",
     "who": _who,
     "codes_needed": _codes_needed,
+    "not_sent": _not_sent,
     "nothing_open": lambda p: "Nothing is open for you right now.",
     "help_person": lambda p: (
         "Reply 1 CODE to accept, 2 CODE to pass, DONE CODE when finished. "

@@ -210,6 +210,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "who": {"rosters": [{"roster": "Advocates", "names": ["Ana", "Ben"]}]},
     "codes_needed": {"codes": ["K7Q4", "M3XT"]},
     "nothing_open": {},
+    "not_sent": {"codes": ["K7Q4"], "waiting": ["M3XT"]},
     "help_person": {},
     "help_officer": {},
     "enrolled": {"agency": "Racine PD", "name": "Dana Ruiz"},
@@ -254,6 +255,11 @@ def test_calls_read_the_code_out_one_character_at_a_time() -> None:
         ("relay_to_officer", "[K7Q4] Ana: Twenty minutes away"),
         ("officer_status", "K7Q4: advocate: accepted by Ana; room: still paging."),
         ("back_ack", "Welcome back. You can be paged again."),
+        (
+            "not_sent",
+            "Not sent. To write to the officer, start with the code: K7Q4 your words. "
+            "You are on K7Q4.",
+        ),
     ],
 )
 def test_exact_texts(name: str, expected: str) -> None:

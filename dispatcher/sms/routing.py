@@ -1,0 +1,71 @@
+"""Where a roster member's words may go: a pure decision, from what they are on.
+
+Words reach an officer only when the sender accepted a need of that officer's request and
+the text names it: by starting with its code, or, when the sender is on exactly one request,
+by starting with no command word. Words that name another request's code are never relayed. Everything else is answered, not
+relayed. ``accepted`` and ``waiting`` are upper-case reference codes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, field
+
+from dispatcher.sms.commands import Command, codes_mentioned
+
+# relay: send ``words`` to the officer of ``code``; accept: accept ``code``; choose: several
+# pages could be meant, list them; not_sent: say nothing was relayed and how to write to an
+# officer (``codes``: the requests the sender is on); help: the sender is on nothing.
+ROUTE_ACTIONS = ("relay", "accept", "choose", "not_sent", "help")
+
+
+@dataclass(frozen=True)
+class Route:
+    """What to do with a member's text; ``words`` (not shown by repr) are what to relay."""
+
+    action: str
+    code: str | None = None
+    codes: tuple[str, ...] = ()
+    words: str = field(default="", repr=False)
+
+
+def route_words(
+    command: Command, accepted: Collection[str], waiting: Collection[str]
+) -> Route:
+    """Decide what a ``text``, ``soft_accept``, ``new`` or ``unclear`` command does.
+
+    Any other kind of command is never words to relay: it gets ``not_sent``.
+    """
+    on = tuple(sorted(set(accepted)))
+    if command.kind == "soft_accept" and waiting:
+        return _soft_accept(on, tuple(sorted(set(waiting))))
+    if command.kind == "soft_accept":
+        return _unnamed(on, command.text)
+    if command.kind != "text":
+        return Route("not_sent", codes=on)
+    if command.code is not None:
+        return _coded(on, command.code, command.argument)
+    return _unnamed(on, command.argument)
+
+
+def _soft_accept(on: tuple[str, ...], waiting: tuple[str, ...]) -> Route:
+    """"On my way": accepts the one waiting page when the sender is on nothing else."""
+    if len(waiting) == 1 and not on:
+        return Route("accept", code=waiting[0])
+    return Route("choose", codes=tuple(sorted(set(waiting) | set(on))))
+
+
+def _coded(on: tuple[str, ...], code: str, words: str) -> Route:
+    """``K7Q4 words``: relayed only to a request the sender is on, naming no other."""
+    if code in on and words.strip() and not codes_mentioned(words) - {code}:
+        return Route("relay", code=code, words=words)
+    return Route("not_sent", codes=on)
+
+
+def _unnamed(on: tuple[str, ...], words: str) -> Route:
+    """Words without a code: only with exactly one request, and no other code named."""
+    if not on:
+        return Route("help")
+    if len(on) > 1 or not words.strip() or codes_mentioned(words) - {on[0]}:
+        return Route("not_sent", codes=on)
+    return Route("relay", code=on[0], words=words)
