@@ -2,8 +2,9 @@
 
 Words reach an officer only when the sender accepted a need of that officer's request and
 the text names it: by starting with its code, or, when the sender is on exactly one request,
-by starting with no command word. Words that name another request's code are never relayed. Everything else is answered, not
-relayed. ``accepted`` and ``waiting`` are upper-case reference codes.
+by starting with no command word. Words that name another request's code are never
+relayed. Everything else is answered, not relayed. ``accepted`` and ``waiting`` are
+upper-case reference codes.
 """
 
 from __future__ import annotations
@@ -29,9 +30,7 @@ class Route:
     words: str = field(default="", repr=False)
 
 
-def route_words(
-    command: Command, accepted: Collection[str], waiting: Collection[str]
-) -> Route:
+def route_words(command: Command, accepted: Collection[str], waiting: Collection[str]) -> Route:
     """Decide what a ``text``, ``soft_accept``, ``new`` or ``unclear`` command does.
 
     Any other kind of command is never words to relay: it gets ``not_sent``.
@@ -49,7 +48,7 @@ def route_words(
 
 
 def _soft_accept(on: tuple[str, ...], waiting: tuple[str, ...]) -> Route:
-    """"On my way": accepts the one waiting page when the sender is on nothing else."""
+    """ "On my way": accepts the one waiting page when the sender is on nothing else."""
     if len(waiting) == 1 and not on:
         return Route("accept", code=waiting[0])
     return Route("choose", codes=tuple(sorted(set(waiting) | set(on))))

@@ -39,7 +39,7 @@ def everything_sent(world: World) -> str:
 
 
 def test_a_decline_with_a_reason_is_a_decline_and_the_reason_goes_nowhere(world: World) -> None:
-    first, second = cruz_on_one_and_paged_for_another(world)
+    _, second = cruz_on_one_and_paged_for_another(world)
     reply = world.text(CRUZ, f"2 {second} conflict: I know her family")
     assert reply is not None and second in reply and "passed" in reply
     world.tick()
@@ -48,7 +48,7 @@ def test_a_decline_with_a_reason_is_a_decline_and_the_reason_goes_nowhere(world:
 
 
 def test_an_accept_with_a_question_accepts_and_the_question_goes_nowhere(world: World) -> None:
-    first, second = cruz_on_one_and_paged_for_another(world)
+    _, second = cruz_on_one_and_paged_for_another(world)
     assert world.text(CRUZ, f"1 {second} is this the girl from last week") is None
     world.tick()
     assert "the girl" not in everything_sent(world)
