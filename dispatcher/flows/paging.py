@@ -126,9 +126,15 @@ def build_pool(session: Session, roster: Roster, ctx: FlowContext) -> Pool:
 
 
 def give_up(session: Session, ctx: FlowContext, need: Need) -> None:
-    """Every step and repeat is spent: mark unfilled, tell the officer and the coordinators."""
+    """Every step and repeat is spent: mark unfilled, tell the officer and the coordinators.
+
+    When no advocate is being paged any more, the officer's held words are wiped: nobody
+    would ever receive them.
+    """
     incident = need.incident
     need.state = "unfilled"
+    if not any(n.kind == "advocate" and n.state == "paging" for n in incident.needs):
+        incident.note, incident.note_expires_at = None, None
     need.next_action_at = None
     need.ended_at = ctx.now
     for page in need.pages:

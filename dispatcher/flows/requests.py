@@ -60,24 +60,39 @@ def open_request(
 def officer_wrote(
     session: Session, ctx: FlowContext, incident: Incident, text: str
 ) -> Reply | None:
-    """Relay the officer's words to the accepted advocate, or hold them until someone accepts."""
+    """Relay the officer's words to the accepted advocate, or hold them until someone accepts.
+
+    Words are held only while an advocate is being paged; otherwise nobody would ever
+    receive them, and the officer is told so (nothing is kept).
+    """
     incident.last_activity_at = ctx.now
     advocate = accepted_advocate(session, incident)
-    if advocate is None:
-        hold_words(ctx, incident, text)
-        return Reply("officer_held", {"code": incident.code})
-    notify.to_person(
-        session, ctx, advocate, "relay_to_person", {"code": incident.code, "text": text}
-    )
-    return None
+    if advocate is not None:
+        notify.to_person(
+            session, ctx, advocate, "relay_to_person", {"code": incident.code, "text": text}
+        )
+        return None
+    if not any(n.kind == "advocate" and n.state == "paging" for n in incident.needs):
+        return Reply("officer_not_kept", {"code": incident.code})
+    hold_words(ctx, incident, text)
+    return Reply("officer_held", {"code": incident.code})
 
 
 def hold_words(ctx: FlowContext, incident: Incident, text: str) -> None:
-    """Add the officer's words to the sealed note, which expires after the last activity."""
-    held = read_note(ctx, incident)
+    """Add the officer's words to the sealed note.
+
+    The note expires ``note_max_age`` after its first words and the expiry never moves:
+    later words are kept no longer than the first ones. Words past their expiry that the
+    engine has not purged yet are dropped here.
+    """
+    expires = incident.note_expires_at
+    if expires is None or expires <= ctx.now:
+        held, expires = [], ctx.now + ctx.settings.note_max_age
+    else:
+        held = read_note(ctx, incident)
     held.append(text)
     incident.note = ctx.sealer.seal(json.dumps(held))
-    incident.note_expires_at = ctx.now + ctx.settings.note_max_age
+    incident.note_expires_at = expires
 
 
 def read_note(ctx: FlowContext, incident: Incident) -> list[str]:

@@ -286,6 +286,10 @@ TEMPLATES: dict[str, Callable[[dict[str, Any]], str]] = {
     "officer_held": lambda p: (
         f"{p['code']}: nobody has accepted yet. Your message is kept for whoever accepts."
     ),
+    "officer_not_kept": lambda p: (
+        f"{p['code']}: nobody is being paged for an advocate now, so your message was not "
+        f"kept and nobody will receive it. Text ADVOCATE {p['code']} to page again."
+    ),
     "officer_already_open": lambda p: (
         f"{p['code']} is still open. Reply STATUS for progress or DONE to close it; "
         "other texts go to whoever accepts."

@@ -10,7 +10,7 @@ from dispatcher.flows.models import Incident, Need, OutboxMessage
 from dispatcher.rosters.models import Officer, Person
 from dispatcher.sms.commands import codes_mentioned
 from tests.flows.test_night import code_in
-from tests.night import ANA, BEN, CRUZ, OFFICER, World
+from tests.night import ANA, BEN, CRUZ, HARBOR, OFFICER, World
 
 SERGEANT = "+12625550151"
 
@@ -121,3 +121,44 @@ def test_words_reach_only_an_officer_of_a_request_the_sender_accepted(
             if "] Cruz: " in text:
                 code, words = text[1:].split("] Cruz: ", 1)
                 assert codes_mentioned(words) <= {code}
+
+
+def held_note(world: World) -> tuple[bytes | None, object]:
+    """The only request's sealed note and its expiry."""
+    with world.session() as session:
+        incident = session.scalars(sa.select(Incident)).one()
+        return incident.note, incident.note_expires_at
+
+
+def test_the_note_expires_a_fixed_time_after_the_first_held_words(world: World) -> None:
+    code = code_in(world.text(OFFICER, "Girl at the truck stop, about 16"))
+    first_expiry = held_note(world)[1]
+    assert first_expiry == world.clock.now() + world.settings.note_max_age
+    world.advance(minutes=9)
+    assert code in (world.text(OFFICER, "She says her name is Dana") or "")
+    note, expiry = held_note(world)
+    assert note is not None and expiry == first_expiry
+
+
+def test_words_after_the_advocate_need_went_unfilled_are_not_kept(world: World) -> None:
+    code = code_in(world.text(OFFICER, "Need an advocate and a hotel room"))
+    world.tick()
+    world.text(HARBOR, "1")
+    for minutes in (0, 5, 5, 10, 10, 5, 5, 10, 10):
+        world.advance(minutes=minutes)
+    assert "1-888-373-7888" in world.last(OFFICER)
+    reply = world.text(OFFICER, "Her name is Dana, born 2009")
+    assert reply is not None and code in reply and "nobody will receive it" in reply
+    assert held_note(world) == (None, None)
+
+
+def test_words_after_the_advocate_is_done_are_not_kept(world: World) -> None:
+    code = code_in(world.text(OFFICER, "Juvenile needs an advocate and a hotel room"))
+    world.tick()
+    world.text(ANA, f"1 {code}")
+    assert world.text(ANA, f"DONE {code}") is not None
+    reply = world.text(OFFICER, "Her name is Dana")
+    assert reply is not None and "nobody will receive it" in reply
+    world.tick()
+    assert not any("Dana" in text for text in world.inbox(ANA))
+    assert held_note(world) == (None, None)

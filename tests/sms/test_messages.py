@@ -200,6 +200,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "officer_closed": {"code": "K7Q4"},
     "officer_held": {"code": "K7Q4"},
     "officer_already_open": {"code": "K7Q4"},
+    "officer_not_kept": {"code": "K7Q4"},
     "coordinator_unfilled": {"code": "K7Q4", "agency": "Racine PD", "need": "room"},
     "coordinator_opted_out": {"name": "Ana Lopez", "cause": "texted STOP"},
     "coordinator_opted_in": {"name": "Ana Lopez"},
