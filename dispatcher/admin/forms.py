@@ -22,7 +22,15 @@ from wtforms import (
     StringField,
     TimeField,
 )
-from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    EqualTo,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from dispatcher.accounts.models import ROLES
@@ -34,6 +42,7 @@ from dispatcher.rosters.models import (
     STEP_TARGETS,
     WEEKDAYS,
 )
+from dispatcher.rosters.officernames import EXPECTED_FORM, to_officer_name
 
 try:  # WTForms 3.3 names choices; older versions take (value, label) pairs
     from wtforms.fields.choices import SelectChoice
@@ -157,10 +166,20 @@ class AgencyForm(FlaskForm):  # type: ignore[misc]
     kind = StringField("Kind", default="police", validators=[DataRequired(), Length(max=40)])
 
 
+def _officer_name(form: FlaskForm, field: StringField) -> None:
+    """An officer's name must be a rank and a name (``rosters.officernames``)."""
+    try:
+        field.data = to_officer_name(field.data or "")
+    except ValueError as exc:
+        raise ValidationError(f"Must be {EXPECTED_FORM}.") from exc
+
+
 class OfficerForm(FlaskForm):  # type: ignore[misc]
     """An officer allowed to open requests."""
 
-    name = StringField("Name", validators=[DataRequired(), Length(max=120)])
+    name = StringField(
+        "Rank and name", validators=[DataRequired(), _officer_name], description=EXPECTED_FORM
+    )
     phone = StringField("Mobile number", validators=[DataRequired(), Length(max=40)])
 
 

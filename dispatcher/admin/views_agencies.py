@@ -1,4 +1,4 @@
-"""Agencies and their officers: enrollment codes (regenerate), add and revoke officers."""
+"""Agencies and their officers: enrollment codes (regenerate), add, revoke, delete officers."""
 
 from __future__ import annotations
 
@@ -18,8 +18,9 @@ from dispatcher.admin.pages import db, get_or_404, now, record_change
 from dispatcher.errors import ValidationError
 from dispatcher.flows.codes import REFERENCE_ALPHABET
 from dispatcher.rosters.models import Agency, Officer, Person
+from dispatcher.rosters.officernames import name_for_the_record
 from dispatcher.rosters.phones import parse_phone
-from dispatcher.rosters.rosterexport import agency_table
+from dispatcher.rosters.rosterexport import agency_record
 
 EDITORS = ("coordinator",)
 CODE_GROUPS = 2  # XXXX-XXXX from the unambiguous alphabet: about 10^11 codes
@@ -38,9 +39,9 @@ def new_enrollment_code(session: Session) -> str:
 
 
 def officer_snapshot(officer: Officer) -> dict[str, Any]:
-    """What the audit log keeps of an officer."""
+    """What the audit log keeps of an officer (a name that is not one is not copied)."""
     return {
-        "name": officer.name,
+        "name": name_for_the_record(officer.name),
         "phone": officer.phone,
         "agency_id": officer.agency_id,
         "revoked_at": officer.revoked_at,
@@ -78,7 +79,7 @@ def _create_agency(form: AgencyForm) -> Agency | None:
     agency = Agency(name=name, kind=kind, enrollment_code=new_enrollment_code(db()))
     db().add(agency)
     db().flush()
-    record_change("create", "agency", agency.id, None, agency_table(agency))
+    record_change("create", "agency", agency.id, None, agency_record(agency))
     db().commit()
     flash(f"Added {agency.name}; its enrollment code is {agency.enrollment_code}.", "success")
     return agency
@@ -98,9 +99,9 @@ def agency(agency_id: int) -> ResponseReturnValue:
         if db().scalar(taken) is not None:
             form.name.errors.append("An agency has this name already.")
         else:
-            old = agency_table(found)
+            old = agency_record(found)
             found.name, found.kind = name, form.kind.data.strip().lower()
-            record_change("update", "agency", found.id, old, agency_table(found))
+            record_change("update", "agency", found.id, old, agency_record(found))
             db().commit()
             flash("Saved.", "success")
             return redirect(url_for("admin.agency", agency_id=found.id))
@@ -157,6 +158,19 @@ def officer_revoke(officer_id: int) -> ResponseReturnValue:
         db().commit()
         flash(f"{officer.name} can no longer open requests.", "success")
     return redirect(url_for("admin.agency", agency_id=officer.agency_id))
+
+
+@blueprint.post("/officers/<int:officer_id>/delete")
+@roles_required(*EDITORS)
+def officer_delete(officer_id: int) -> ResponseReturnValue:
+    """Delete an officer for good (their requests and call log keep no link to them)."""
+    officer = get_or_404(Officer, officer_id)
+    agency_id = officer.agency_id
+    record_change("delete", "officer", officer.id, officer_snapshot(officer), None)
+    db().delete(officer)
+    db().commit()
+    flash("The officer was deleted.", "success")
+    return redirect(url_for("admin.agency", agency_id=agency_id))
 
 
 @blueprint.post("/officers/<int:officer_id>/reinstate")

@@ -17,6 +17,7 @@ from dispatcher.flows.context import FlowContext, Reply
 from dispatcher.flows.intake import read_request
 from dispatcher.flows.models import Incident, Need
 from dispatcher.rosters.models import Agency, Officer, Person
+from dispatcher.rosters.officernames import EXPECTED_FORM, officer_name
 
 log = logging.getLogger("dispatcher.requests")
 
@@ -186,16 +187,22 @@ def accepted_advocate(session: Session, incident: Incident) -> Person | None:
 
 
 def enroll(
-    session: Session, ctx: FlowContext, phone: str, enrollment_code: str, name: str
+    session: Session, ctx: FlowContext, phone: str, enrollment_code: str, text: str
 ) -> Reply:
-    """JOIN <code> <name>: list a new officer under the agency with that code."""
+    """JOIN <code> <rank and name>: list a new officer under the agency with that code.
+
+    A name that is not a rank and a name (``officernames``) is refused and nothing is
+    stored; no reply repeats what was typed.
+    """
     agency = session.scalars(
         select(Agency).where(func.upper(Agency.enrollment_code) == enrollment_code.strip().upper())
     ).first()
-    name = " ".join(name.split())[:120]
     known = session.scalar(select(Officer.id).where(Officer.phone == phone))
-    if agency is None or not name or known is not None:
+    if agency is None or known is not None:
         return Reply("join_failed")
+    name = officer_name(text)
+    if name is None:
+        return Reply("join_name_refused", {"form": EXPECTED_FORM})
     officer = Officer(
         agency_id=agency.id, name=name, phone=phone, enrolled_by="sms", enrolled_at=ctx.now
     )
@@ -205,4 +212,4 @@ def enroll(
         session, ctx, "coordinator_enrolled", {"officer_name": name, "agency": agency.name}
     )
     log.info("officer.enrolled officer=%s agency=%s", officer.id, agency.id)
-    return Reply("enrolled", {"agency": agency.name, "name": name})
+    return Reply("enrolled", {"agency": agency.name})

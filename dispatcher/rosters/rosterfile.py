@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from dispatcher.durations import parse_duration
 from dispatcher.rosters.models import OVERRIDE_ACTIONS, ROSTER_KINDS, ROTATION_TYPES, WEEKDAYS
+from dispatcher.rosters.officernames import to_officer_name
 from dispatcher.rosters.phones import DEFAULT_REGION, parse_phone
 from dispatcher.rosters.rosterapply import ApplySummary, apply_roster_file
 from dispatcher.rosters.rostercheck import RosterFileError, validate
@@ -254,8 +255,8 @@ def _read_agency(table: Table, region: str) -> AgencyEntry:
 
 
 def _read_officer(table: Table, region: str) -> OfficerEntry:
-    """One ``officers`` item: ``{ name = "...", phone = "..." }``."""
-    name = table.text("name")
+    """One ``officers`` item: ``{ name = "...", phone = "..." }``; the name a rank and a name."""
+    name = table.read("name", to_officer_name, "", True)
     owner = name or table.at.label
     phone = table.read("phone", lambda v: parse_phone(_string(v), owner, region), "", True)
     return OfficerEntry(name=name, phone=phone, at=table.at)

@@ -47,7 +47,9 @@ def find_sender(session: Session, number: str) -> Person | Officer | None:
 
 
 # Replies that answer a text we did not understand: a few per number per hour at most.
-LIMITED = frozenset({"help_person", "help_officer", "referral", "join_failed", "nothing_open"})
+LIMITED = frozenset(
+    {"help_person", "help_officer", "referral", "join_failed", "join_name_refused", "nothing_open"}
+)
 
 
 def from_person(

@@ -115,9 +115,10 @@ def plain(text: str) -> str:
     return " ".join("".join(kept).split())
 
 
-# Texts that carry someone's own words: delivered as written (accents, names), even if that
-# costs UCS-2 segments; every other text is kept to GSM-7.
-VERBATIM = frozenset({"accepted", "relay_to_person", "relay_to_officer"})
+# Texts that carry someone's own words, or an officer's validated name in any alphabet:
+# delivered as written (accents, Cyrillic), even if that costs UCS-2 segments; every other
+# text is kept to GSM-7.
+VERBATIM = frozenset({"accepted", "relay_to_person", "relay_to_officer", "coordinator_enrolled"})
 
 
 def render(template: str, params: dict[str, Any]) -> str:
@@ -304,7 +305,7 @@ TEMPLATES: dict[str, Callable[[dict[str, Any]], str]] = {
     ),
     "coordinator_opted_in": lambda p: f"{plain(p['name'])} texted START and can be paged again.",
     "coordinator_enrolled": lambda p: (
-        f"{plain(p['officer_name'])} enrolled as an officer of {plain(p['agency'])} by text. "
+        f"{p['officer_name']} enrolled as an officer of {plain(p['agency'])} by text. "
         "Revoke it in the admin pages if that is wrong."
     ),
     "person_closed": lambda p: f"{p['code']} is closed. Thank you.",
@@ -323,8 +324,13 @@ TEMPLATES: dict[str, Callable[[dict[str, Any]], str]] = {
         "STATUS for progress, DONE to close."
     ),
     "enrolled": lambda p: (
-        f"Welcome, {plain(p['name'])}. You are enrolled with {plain(p['agency'])}. "
+        f"Welcome. You are enrolled with {plain(p['agency'])}. "
         "Text this number any time to page an advocate."
+    ),
+    "join_name_refused": lambda p: (
+        "Not enrolled, nothing was kept. Text JOIN, the enrollment code and your rank and "
+        "name, e.g. JOIN CODE Sgt. Ada Byrne (letters, spaces, periods, hyphens, "
+        "apostrophes; at most 40 characters)."
     ),
     "join_failed": lambda p: (
         "That enrollment code did not work. Ask your coordinator, then text JOIN CODE Your Name."

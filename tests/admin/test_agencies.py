@@ -74,3 +74,30 @@ def test_agency_names_with_markup_are_escaped(coordinator: Visitor) -> None:
     for page in (coordinator.text(url), coordinator.text("/admin/agencies")):
         assert "<img src=x" not in page
         assert "&lt;img src=x" in page
+
+
+def test_officer_names_must_be_a_rank_and_a_name(coordinator: Visitor, store: Store) -> None:
+    url = add_agency(coordinator)
+    bad = coordinator.post(
+        f"{url}/officers",
+        {"officer-name": "Sgt. Cole (girl 16 at Motel 6)", "officer-phone": "262 555 0170"},
+    )
+    assert bad.status_code == 400
+    assert "Must be a rank and a name" in bad.get_data(as_text=True)
+    assert store.all(select(Officer)) == []
+
+
+def test_coordinators_delete_an_officer_and_the_log_keeps_no_free_text(
+    coordinator: Visitor, store: Store
+) -> None:
+    add_agency(coordinator)
+    with store.scope() as session:
+        agency = session.scalars(select(Agency)).one()
+        session.add(Officer(agency_id=agency.id, name="Sgt. X girl is 16", phone="+12625550171"))
+    officer = store.one(select(Officer))
+    assert coordinator.post(f"/admin/officers/{officer.id}/delete").status_code == 302
+    assert store.all(select(Officer)) == []
+    entry = store.all(select(AuditEntry).order_by(AuditEntry.id.desc()))[0]
+    assert (entry.action, entry.entity, entry.new) == ("delete", "officer", None)
+    assert entry.old is not None and "girl" not in str(entry.old)
+    assert entry.old["phone"] == "+12625550171"

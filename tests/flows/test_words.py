@@ -10,7 +10,7 @@ from dispatcher.flows.models import Incident, Need, OutboxMessage
 from dispatcher.rosters.models import Officer, Person
 from dispatcher.sms.commands import codes_mentioned
 from tests.flows.test_night import code_in
-from tests.night import ANA, BEN, CRUZ, HARBOR, OFFICER, World
+from tests.night import ANA, BEN, CRUZ, HARBOR, KIM, OFFICER, World
 
 SERGEANT = "+12625550151"
 
@@ -162,3 +162,20 @@ def test_words_after_the_advocate_is_done_are_not_kept(world: World) -> None:
     world.tick()
     assert not any("Dana" in text for text in world.inbox(ANA))
     assert held_note(world) == (None, None)
+
+
+def test_join_with_more_than_a_name_is_refused_and_nothing_is_kept(world: World) -> None:
+    reply = world.text(SERGEANT, "JOIN RPD-4821 Cpl. Reyes re girl Dana Ruiz 2009")
+    assert reply is not None and "Not enrolled" in reply and "JOIN" in reply
+    assert "Dana" not in reply and "Reyes" not in reply
+    world.tick()
+    assert world.inbox(KIM) == []
+    with world.session() as session:
+        assert session.scalars(sa.select(Officer).where(Officer.phone == SERGEANT)).all() == []
+
+
+def test_join_with_a_rank_and_name_enrolls_and_the_reply_does_not_echo_it(world: World) -> None:
+    reply = world.text(SERGEANT, "JOIN rpd-4821 Лейт. Иван Петров")
+    assert reply is not None and "Racine" in reply and "Иван" not in reply
+    world.tick()
+    assert "Иван Петров" in world.last(KIM)

@@ -259,6 +259,11 @@ BAD_FILES: dict[str, tuple[str, str, str]] = {
         "steps[1]: notify: unknown person 'Zed'",
     ),
     "negative repeat": ("repeat = 1", "repeat = -1", "escalation: repeat: must be at least 0"),
+    "officer name with more than a name": (
+        '"Inv. N. Lofy"',
+        '"Inv. N. Lofy re girl 16"',
+        "name: must be a rank and a name",
+    ),
     "bad enrollment code": ('"RPD-4821"', '"R P D"', "enrollment_code: must be 3 to 40"),
     "away without offset": (
         "coordinator = true",
@@ -596,7 +601,7 @@ def roster_files(draw: st.DrawFn) -> str:
     text += (
         "\n[rosters.escalation]\n" + f"steps = {toml(steps)}\nrepeat = {draw(st.integers(0, 3))}\n"
     )
-    officers = [{"name": "Officer", "phone": f"262-555-0{numbers[-1]}"}]
+    officers = [{"name": "Sgt. Officer", "phone": f"262-555-0{numbers[-1]}"}]
     return text + section(
         "[[agencies]]", {"name": "PD", "enrollment_code": "PD-1", "officers": officers}
     )
