@@ -1,4 +1,4 @@
-"""The officer's side of a request: open, add words, status, close, enroll.
+"""The officer's side of a request: open, add words, status, close.
 
 The officer's words arrive here only to be sealed into the note or relayed; they are never
 stored in clear, logged or put in an exception.
@@ -8,24 +8,30 @@ from __future__ import annotations
 
 import json
 import logging
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dispatcher.flows import calllog, codes, notify, paging
 from dispatcher.flows.context import FlowContext, Reply
 from dispatcher.flows.intake import read_request
 from dispatcher.flows.models import Incident, Need
-from dispatcher.rosters.models import Agency, Officer, Person
-from dispatcher.rosters.officernames import EXPECTED_FORM, officer_name
+from dispatcher.rosters.models import Officer, Person
 
 log = logging.getLogger("dispatcher.requests")
 
 
 def open_incident_of(session: Session, officer: Officer) -> Incident | None:
-    """The officer's open request, if any."""
+    """The officer's latest open request, if any."""
+    found = open_incidents_of(session, officer)
+    return found[-1] if found else None
+
+
+def open_incidents_of(session: Session, officer: Officer) -> list[Incident]:
+    """The officer's open requests, oldest first."""
     query = select(Incident).where(Incident.officer_id == officer.id, Incident.status == "open")
-    return session.scalars(query.order_by(Incident.id.desc())).first()
+    return list(session.scalars(query.order_by(Incident.id)))
 
 
 def open_request(
@@ -110,8 +116,16 @@ def wipe_note(incident: Incident) -> None:
     incident.note_expires_at = None
 
 
-def status(session: Session, incident: Incident) -> Reply:
-    """Progress of each need, for the officer's STATUS."""
+def status(session: Session, incidents: list[Incident]) -> Reply:
+    """Progress of each need of each request, for the officer's STATUS."""
+    listed = [_progress(session, incident) for incident in incidents]
+    if len(listed) == 1:
+        return Reply("officer_status", listed[0])
+    return Reply("officer_status_list", {"requests": listed})
+
+
+def _progress(session: Session, incident: Incident) -> dict[str, Any]:
+    """One request's code and the state of each of its needs (with the accepter's name)."""
     needs = []
     for need in incident.needs:
         person = session.get(Person, need.accepted_by_id) if need.accepted_by_id else None
@@ -122,7 +136,7 @@ def status(session: Session, incident: Incident) -> Reply:
                 "first_name": notify.first_name(person) if person else None,
             }
         )
-    return Reply("officer_status", {"code": incident.code, "needs": needs})
+    return {"code": incident.code, "needs": needs}
 
 
 def close(session: Session, ctx: FlowContext, incident: Incident, by: str) -> None:
@@ -184,32 +198,3 @@ def accepted_advocate(session: Session, incident: Incident) -> Person | None:
         if need.kind == "advocate" and need.state == "accepted" and need.accepted_by_id:
             return session.get(Person, need.accepted_by_id)
     return None
-
-
-def enroll(
-    session: Session, ctx: FlowContext, phone: str, enrollment_code: str, text: str
-) -> Reply:
-    """JOIN <code> <rank and name>: list a new officer under the agency with that code.
-
-    A name that is not a rank and a name (``officernames``) is refused and nothing is
-    stored; no reply repeats what was typed.
-    """
-    agency = session.scalars(
-        select(Agency).where(func.upper(Agency.enrollment_code) == enrollment_code.strip().upper())
-    ).first()
-    known = session.scalar(select(Officer.id).where(Officer.phone == phone))
-    if agency is None or known is not None:
-        return Reply("join_failed")
-    name = officer_name(text)
-    if name is None:
-        return Reply("join_name_refused", {"form": EXPECTED_FORM})
-    officer = Officer(
-        agency_id=agency.id, name=name, phone=phone, enrolled_by="sms", enrolled_at=ctx.now
-    )
-    session.add(officer)
-    session.flush()
-    notify.to_coordinators(
-        session, ctx, "coordinator_enrolled", {"officer_name": name, "agency": agency.name}
-    )
-    log.info("officer.enrolled officer=%s agency=%s", officer.id, agency.id)
-    return Reply("enrolled", {"agency": agency.name})

@@ -90,9 +90,9 @@ class Command:
 
     ``argument`` holds the AWAY duration, the JOIN name, the words of NEW, the need of an
     ``add``/``drop``, the command an ``unclear`` text started with, or for ``text`` the
-    words (after a leading code, when ``code`` is set). ``text`` is the whole cleaned
-    message. Neither is shown by ``repr`` nor compared, so a logged command never carries
-    what was written.
+    words (after a leading code, when ``code`` is set, as written). ``text`` is the whole
+    message as written, runs of whitespace collapsed. Neither is shown by ``repr`` and
+    ``text`` is not compared, so a logged command never carries what was written.
     """
 
     kind: str
@@ -103,22 +103,18 @@ class Command:
 
 def parse(text: str) -> Command:
     """Read one SMS body as a command; never raises, anything unknown is ``text``."""
-    cleaned = _clean(text)
+    whole = " ".join(text.split())
+    cleaned = whole.rstrip(_TRAILING_PUNCTUATION).strip()
     tokens = cleaned.split()
     if not tokens:
-        return Command("text", argument=cleaned, text=cleaned)
+        return Command("text", argument=cleaned, text=whole)
     head = _word(tokens[0])
     if len(tokens) == 1 and head in CARRIER_WORDS:
-        return Command(_carrier_kind(head), text=cleaned)
+        return Command(_carrier_kind(head), text=whole)
     if head in CARRIER_WORDS:
-        return Command("text", argument=cleaned, text=cleaned)
-    found = _command(head, tokens) or _free_text(tokens, cleaned)
-    return Command(found.kind, found.code, found.argument, cleaned)
-
-
-def _clean(text: str) -> str:
-    """Strip whitespace and trailing punctuation, and collapse inner runs of whitespace."""
-    return " ".join(text.split()).rstrip(_TRAILING_PUNCTUATION).strip()
+        return Command("text", argument=cleaned, text=whole)
+    found = _command(head, tokens) or _free_text(tokens, cleaned, whole)
+    return Command(found.kind, found.code, found.argument, whole)
 
 
 def _word(token: str) -> str:
@@ -167,13 +163,17 @@ def _coded(word: str, rest: list[str]) -> Command:
     return Command("unclear", argument=kind)
 
 
-def _free_text(tokens: list[str], cleaned: str) -> Command:
-    """Words: an accept phrase, words after a leading reference code, or plain text."""
+def _free_text(tokens: list[str], cleaned: str, whole: str) -> Command:
+    """Words: an accept phrase, words after a leading reference code, or plain text.
+
+    Words after a code keep their punctuation (``whole`` is the text as written, with
+    runs of whitespace collapsed).
+    """
     if cleaned.lower().translate(_APOSTROPHES) in ACCEPT_PHRASES:
         return Command("soft_accept")
     lead = _word(tokens[0])
     if len(tokens) > 1 and looks_like_code(lead):
-        return Command("text", code=lead, argument=" ".join(tokens[1:]))
+        return Command("text", code=lead, argument=whole.split(" ", 1)[1])
     return Command("text", argument=cleaned)
 
 

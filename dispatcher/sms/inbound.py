@@ -9,15 +9,15 @@ from sqlalchemy.orm import Session
 
 from dispatcher.durations import parse_duration
 from dispatcher.errors import ValidationError
-from dispatcher.flows import requests, responses, unknown
+from dispatcher.flows import enrollment, requests, responses, unknown
 from dispatcher.flows.context import FlowContext, Reply
 from dispatcher.rosters import service as rosters
 from dispatcher.rosters.models import Officer, Person, Roster
+from dispatcher.sms import officers
 from dispatcher.sms.commands import Command, parse
+from dispatcher.sms.officers import SILENT
 from dispatcher.sms.ratelimit import ReplyLimiter
 from dispatcher.sms.routing import route_words
-
-SILENT = ("opt_out", "opt_in", "carrier_help")  # the carrier answers these itself
 
 
 def handle_text(
@@ -29,7 +29,7 @@ def handle_text(
     if isinstance(sender, Person):
         reply = from_person(session, ctx, sender, command)
     elif isinstance(sender, Officer):
-        reply = from_officer(session, ctx, sender, command, body)
+        reply = officers.from_officer(session, ctx, sender, command, body)
     else:
         reply = from_unknown(session, ctx, number, command)
     if reply is not None and reply.template in LIMITED and not limiter.allow(number, ctx.now):
@@ -128,32 +128,13 @@ def who(session: Session, ctx: FlowContext) -> Reply:
     return Reply("who", {"rosters": listing})
 
 
-def from_officer(
-    session: Session, ctx: FlowContext, officer: Officer, command: Command, body: str
-) -> Reply | None:
-    """An officer's text: opens a request, or acts on the open one (STATUS, DONE, words)."""
-    if command.kind in SILENT:
-        return None
-    incident = requests.open_incident_of(session, officer)
-    if incident is None:
-        if command.kind in ("status", "done", "join"):
-            return Reply("help_officer")
-        return requests.open_request(session, ctx, officer, body)
-    if command.kind == "status":
-        return requests.status(session, incident)
-    if command.kind == "done":
-        requests.close(session, ctx, incident, by="officer")
-        return Reply("officer_closed", {"code": incident.code})
-    return requests.officer_wrote(session, ctx, incident, body)
-
-
 def from_unknown(session: Session, ctx: FlowContext, number: str, command: Command) -> Reply | None:
     """An unknown number: JOIN enrolls an officer; anything else gets the safe referral.
 
     The number is never stored unless it enrolls; only an anonymous daily count remains.
     """
     if command.kind == "join" and command.code:
-        return requests.enroll(session, ctx, number, command.code, command.argument)
+        return enrollment.enroll(session, ctx, number, command.code, command.argument)
     if command.kind in SILENT:
         return None
     unknown.count(session, ctx.now, "unknown_sender")

@@ -211,6 +211,24 @@ def _officer_status(p: dict[str, Any]) -> str:
     return f"{p['code']}: " + "; ".join(parts) + "."
 
 
+def _officer_status_list(p: dict[str, Any]) -> str:
+    return "Open: " + " ".join(_officer_status(request) for request in p["requests"])
+
+
+def _officer_which(p: dict[str, Any]) -> str:
+    codes = list(p["codes"])
+    if p.get("asked") == "done":
+        return f"Which one? {' or '.join(f'DONE {c}' for c in codes)}."
+    listed = ", ".join(codes)
+    example = codes[0] if codes else "CODE"
+    return (
+        f"Not sent. You have {len(codes)} open requests: {listed}. Start with the code: "
+        f"{example} your words. DONE {example} closes one; NEW opens another."
+        if len(codes) > 1
+        else f"Not sent. To write to whoever accepts, start with the code: {example} your words."
+    )
+
+
 def _who(p: dict[str, Any]) -> str:
     lines = []
     for roster in p["rosters"]:
@@ -283,6 +301,8 @@ TEMPLATES: dict[str, Callable[[dict[str, Any]], str]] = {
         f"Please contact the {p['fallback']}. The coordinators have been told."
     ),
     "officer_status": _officer_status,
+    "officer_status_list": _officer_status_list,
+    "officer_which": _officer_which,
     "officer_closed": lambda p: f"{p['code']} is closed. Thank you. Text again to start a new one.",
     "officer_held": lambda p: (
         f"{p['code']}: nobody has accepted yet. Your message is kept for whoever accepts."

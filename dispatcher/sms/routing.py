@@ -44,7 +44,7 @@ def route_words(command: Command, accepted: Collection[str], waiting: Collection
         return Route("not_sent", codes=on)
     if command.code is not None:
         return _coded(on, command.code, command.argument)
-    return _unnamed(on, command.argument)
+    return _unnamed(on, command.text)
 
 
 def _soft_accept(on: tuple[str, ...], waiting: tuple[str, ...]) -> Route:
@@ -68,3 +68,26 @@ def _unnamed(on: tuple[str, ...], words: str) -> Route:
     if len(on) > 1 or not words.strip() or codes_mentioned(words) - {on[0]}:
         return Route("not_sent", codes=on)
     return Route("relay", code=on[0], words=words)
+
+
+# An officer's text of these kinds is words for whoever accepts: accepting and declining
+# are not officers' commands.
+OFFICER_WORD_KINDS = ("text", "accept", "decline", "soft_accept")
+
+
+def route_officer_words(command: Command, open_codes: Collection[str]) -> Route:
+    """Where an officer's words go, among their open requests (upper-case codes).
+
+    ``relay`` names the request (its advocate gets the words, or they are held); with two
+    or more open, the words must start with a code, else ``choose`` lists the codes. A
+    command word of ours without a code (``done with her``) is ``not_sent``.
+    """
+    codes = tuple(sorted(set(open_codes)))
+    unclear_words = command.kind == "unclear" and command.argument in ("accept", "decline")
+    if command.kind not in OFFICER_WORD_KINDS and not unclear_words:
+        return Route("not_sent", codes=codes)
+    if command.kind == "text" and command.code in codes and command.argument.strip():
+        return Route("relay", code=command.code, words=command.argument)
+    if len(codes) == 1:
+        return Route("relay", code=codes[0], words=command.text)
+    return Route("choose", codes=codes)

@@ -90,7 +90,7 @@ SPELLINGS = [
     ("Voy", Command("soft_accept")),
     ("yo voy", Command("soft_accept")),
     # Words after a leading code are for that request.
-    ("K7Q4 where are you?", Command("text", "K7Q4", "where are you")),
+    ("K7Q4 where are you?", Command("text", "K7Q4", "where are you?")),
     ("k7q4: at the back door", Command("text", "K7Q4", "at the back door")),
     ("STOP", Command("opt_out")),
     ("stop", Command("opt_out")),

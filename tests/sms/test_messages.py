@@ -197,6 +197,13 @@ SAMPLES: dict[str, dict[str, Any]] = {
             {"kind": "room", "state": "paging", "first_name": None},
         ],
     },
+    "officer_status_list": {
+        "requests": [
+            {"code": "K7Q4", "needs": [{"kind": "advocate", "state": "paging"}]},
+            {"code": "M3XT", "needs": [{"kind": "ride", "state": "unfilled"}]},
+        ]
+    },
+    "officer_which": {"codes": ["K7Q4", "M3XT"], "asked": "choose"},
     "officer_closed": {"code": "K7Q4"},
     "officer_held": {"code": "K7Q4"},
     "officer_already_open": {"code": "K7Q4"},
@@ -257,6 +264,15 @@ def test_calls_read_the_code_out_one_character_at_a_time() -> None:
         ("relay_to_officer", "[K7Q4] Ana: Twenty minutes away"),
         ("officer_status", "K7Q4: advocate: accepted by Ana; room: still paging."),
         ("back_ack", "Welcome back. You can be paged again."),
+        (
+            "officer_status_list",
+            "Open: K7Q4: advocate: still paging. M3XT: ride: nobody reached.",
+        ),
+        (
+            "officer_which",
+            "Not sent. You have 2 open requests: K7Q4, M3XT. Start with the code: "
+            "K7Q4 your words. DONE K7Q4 closes one; NEW opens another.",
+        ),
         (
             "not_sent",
             "Not sent. To write to the officer, start with the code: K7Q4 your words. "

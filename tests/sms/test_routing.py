@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from dispatcher.flows.codes import REFERENCE_ALPHABET, looks_like_code
 from dispatcher.sms.commands import CODED_WORDS, codes_mentioned, parse
-from dispatcher.sms.routing import Route, route_words
+from dispatcher.sms.routing import Route, route_officer_words, route_words
 
 CODES = st.text(alphabet=REFERENCE_ALPHABET, min_size=4, max_size=4).filter(looks_like_code)
 WORDS = ["1", "ok", "2", "pass", "done", "room", "no", "new", "is", "this", "the", "girl"]
@@ -72,3 +72,28 @@ def test_a_command_word_and_a_code_is_never_relayed(
 ) -> None:
     command = parse(f"{word} {code} {rest}")
     assert route_words(command, on | {code}, {code}).action != "relay"
+
+
+OFFICER_ROUTES = [
+    # (text, the officer's open requests, route)
+    ("she is 16", {K7Q4}, Route("relay", code=K7Q4, words="she is 16")),
+    ("ok, thanks", {K7Q4}, Route("relay", code=K7Q4, words="ok, thanks")),
+    ("she is 16", {K7Q4, JFW9}, Route("choose", codes=(JFW9, K7Q4))),
+    ("k7q4 she is 16!", {K7Q4, JFW9}, Route("relay", code=K7Q4, words="she is 16!")),
+    ("J9VH she is 16", {K7Q4, JFW9}, Route("choose", codes=(JFW9, K7Q4))),
+    ("done with the interview", {K7Q4}, Route("not_sent", codes=(K7Q4,))),
+    ("room for her too", {K7Q4}, Route("not_sent", codes=(K7Q4,))),
+]
+
+
+@pytest.mark.parametrize(("text", "open_codes", "expected"), OFFICER_ROUTES)
+def test_officer_routes(text: str, open_codes: set[str], expected: Route) -> None:
+    assert route_officer_words(parse(text), open_codes) == expected
+
+
+@given(TEXTS, st.sets(CODES, min_size=1, max_size=3))
+def test_an_officers_words_go_to_one_of_their_requests(text: str, open_codes: set[str]) -> None:
+    route = route_officer_words(parse(text), open_codes)
+    if route.action == "relay":
+        assert route.code in open_codes
+        assert len(open_codes) == 1 or text.split()[0].upper().rstrip(".,;:!?") == route.code
