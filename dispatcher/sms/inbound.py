@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from dispatcher.durations import parse_duration
 from dispatcher.errors import ValidationError
-from dispatcher.flows import enrollment, requests, responses, unknown
+from dispatcher.flows import enrollment, needs, notify, requests, responses, unknown
 from dispatcher.flows.context import FlowContext, Reply
 from dispatcher.rosters import service as rosters
 from dispatcher.rosters.models import Officer, Person, Roster
@@ -73,6 +73,8 @@ def from_person(
         return responses.done(session, ctx, person, code)
     if kind == "status":
         return open_codes(session, person)
+    if kind in ("add", "drop"):
+        return _change_need(session, ctx, person, command)
     if kind == "away":
         return _away(ctx, person, command.argument)
     if kind == "back":
@@ -96,6 +98,24 @@ def _words(session: Session, ctx: FlowContext, person: Person, command: Command)
     if route.action == "not_sent":
         return Reply("not_sent", {"codes": list(route.codes), "waiting": sorted(set(waiting))})
     return Reply("help_person")
+
+
+def _change_need(session: Session, ctx: FlowContext, person: Person, command: Command) -> Reply:
+    """ROOM/RIDE/ADVOCATE, NO ROOM/NO RIDE [code] from the advocate who accepted.
+
+    The officer hears of the change as the advocate does.
+    """
+    mine = {incident.code: incident for incident in needs.advocate_requests(session, person)}
+    if not mine:
+        return Reply("need_change_refused")
+    incident = officers.one_named(mine, command.code)
+    if incident is None:
+        return Reply("officer_which", {"codes": sorted(mine), "command": officers.word_of(command)})
+    add = command.kind == "add"
+    reply = needs.change_need(session, ctx, incident, command.argument, add=add)
+    if reply.template in ("need_added", "need_dropped_ack"):
+        notify.to_officer(session, ctx, incident, reply.template, reply.params)
+    return reply
 
 
 def _away(ctx: FlowContext, person: Person, argument: str) -> Reply:

@@ -217,8 +217,9 @@ def _officer_status_list(p: dict[str, Any]) -> str:
 
 def _officer_which(p: dict[str, Any]) -> str:
     codes = list(p["codes"])
-    if p.get("asked") == "done":
-        return f"Which one? {' or '.join(f'DONE {c}' for c in codes)}."
+    command = p.get("command")
+    if command and codes:
+        return f"Which one? {' or '.join(f'{command} {c}' for c in codes)}."
     listed = ", ".join(codes)
     example = codes[0] if codes else "CODE"
     return (
@@ -303,6 +304,23 @@ TEMPLATES: dict[str, Callable[[dict[str, Any]], str]] = {
     "officer_status": _officer_status,
     "officer_status_list": _officer_status_list,
     "officer_which": _officer_which,
+    "need_added": lambda p: f"{p['code']}: paging for {need_phrase(p['need'])} now.",
+    "need_already": lambda p: (
+        f"{p['code']} already has {need_phrase(p['need'])} being paged or on the way."
+    ),
+    "need_not_open": lambda p: (
+        f"{p['code']}: no {plain(p['need'])} is being paged or on the way, so nothing changed."
+    ),
+    "need_dropped_ack": lambda p: (
+        f"{p['code']}: stopped paging for {need_phrase(p['need'])}. "
+        "Whoever was asked has been told."
+    ),
+    "need_dropped": lambda p: (
+        f"{p['code']}: {need_phrase(p['need'])} is no longer needed. Thank you."
+    ),
+    "need_change_refused": lambda p: (
+        "Only the officer or the advocate who accepted can add or drop a need of a request."
+    ),
     "officer_closed": lambda p: f"{p['code']} is closed. Thank you. Text again to start a new one.",
     "officer_held": lambda p: (
         f"{p['code']}: nobody has accepted yet. Your message is kept for whoever accepts."

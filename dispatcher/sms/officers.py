@@ -1,5 +1,8 @@
 """An officer's texts: open requests (several at once), words, STATUS, DONE, needs.
 
+ROOM/RIDE/ADVOCATE [code] add a need and NO ROOM/NO RIDE [code] drop one, here and
+for the advocate who accepted (``inbound``).
+
 The body is parsed in memory and never stored or logged; words go only to a request of
 this officer, named by its code when two or more are open.
 """
@@ -8,7 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from dispatcher.flows import requests
+from dispatcher.flows import needs, requests
 from dispatcher.flows.context import FlowContext, Reply
 from dispatcher.flows.models import Incident
 from dispatcher.rosters.models import Officer
@@ -37,18 +40,37 @@ def from_officer(
         return requests.status(session, chosen)
     if command.kind == "done":
         return _done(session, ctx, by_code, command.code)
+    if command.kind in ("add", "drop"):
+        incident = one_named(by_code, command.code)
+        if incident is None:
+            return Reply("officer_which", {"codes": list(by_code), "command": word_of(command)})
+        return needs.change_need(
+            session, ctx, incident, command.argument, add=command.kind == "add"
+        )
     return _words(session, ctx, by_code, command)
+
+
+def one_named(by_code: dict[str, Incident], code: str | None) -> Incident | None:
+    """The request named by ``code``; without a code, the only one; else None."""
+    if code is None:
+        return next(iter(by_code.values())) if len(by_code) == 1 else None
+    return by_code.get(code)
+
+
+def word_of(command: Command) -> str:
+    """The command word to quote back: ``ROOM``, ``NO RIDE``, ``DONE``..."""
+    if command.kind == "drop":
+        return f"NO {command.argument.upper()}"
+    return command.argument.upper() if command.kind == "add" else command.kind.upper()
 
 
 def _done(
     session: Session, ctx: FlowContext, by_code: dict[str, Incident], code: str | None
 ) -> Reply:
     """DONE [code]: close that request; without a code, the only one (else ask which)."""
-    if code is None and len(by_code) == 1:
-        code = next(iter(by_code))
-    incident = by_code.get(code) if code else None
+    incident = one_named(by_code, code)
     if incident is None:
-        return Reply("officer_which", {"codes": sorted(by_code), "asked": "done"})
+        return Reply("officer_which", {"codes": list(by_code), "command": "DONE"})
     requests.close(session, ctx, incident, by="officer")
     return Reply("officer_closed", {"code": incident.code})
 
@@ -60,4 +82,4 @@ def _words(
     route = route_officer_words(command, by_code)
     if route.action == "relay" and route.code:
         return requests.officer_wrote(session, ctx, by_code[route.code], route.words)
-    return Reply("officer_which", {"codes": list(route.codes), "asked": route.action})
+    return Reply("officer_which", {"codes": list(route.codes)})

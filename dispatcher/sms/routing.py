@@ -76,13 +76,13 @@ OFFICER_WORD_KINDS = ("text", "accept", "decline", "soft_accept")
 
 
 def route_officer_words(command: Command, open_codes: Collection[str]) -> Route:
-    """Where an officer's words go, among their open requests (upper-case codes).
+    """Where an officer's words go, among their open requests (upper-case codes, in order).
 
     ``relay`` names the request (its advocate gets the words, or they are held); with two
     or more open, the words must start with a code, else ``choose`` lists the codes. A
     command word of ours without a code (``done with her``) is ``not_sent``.
     """
-    codes = tuple(sorted(set(open_codes)))
+    codes = tuple(dict.fromkeys(open_codes))
     unclear_words = command.kind == "unclear" and command.argument in ("accept", "decline")
     if command.kind not in OFFICER_WORD_KINDS and not unclear_words:
         return Route("not_sent", codes=codes)

@@ -204,6 +204,12 @@ SAMPLES: dict[str, dict[str, Any]] = {
         ]
     },
     "officer_which": {"codes": ["K7Q4", "M3XT"], "asked": "choose"},
+    "need_added": {"code": "K7Q4", "need": "room"},
+    "need_already": {"code": "K7Q4", "need": "room"},
+    "need_not_open": {"code": "K7Q4", "need": "ride"},
+    "need_dropped_ack": {"code": "K7Q4", "need": "room"},
+    "need_dropped": {"code": "K7Q4", "need": "room"},
+    "need_change_refused": {},
     "officer_closed": {"code": "K7Q4"},
     "officer_held": {"code": "K7Q4"},
     "officer_already_open": {"code": "K7Q4"},

@@ -76,18 +76,18 @@ def test_a_command_word_and_a_code_is_never_relayed(
 
 OFFICER_ROUTES = [
     # (text, the officer's open requests, route)
-    ("she is 16", {K7Q4}, Route("relay", code=K7Q4, words="she is 16")),
-    ("ok, thanks", {K7Q4}, Route("relay", code=K7Q4, words="ok, thanks")),
-    ("she is 16", {K7Q4, JFW9}, Route("choose", codes=(JFW9, K7Q4))),
-    ("k7q4 she is 16!", {K7Q4, JFW9}, Route("relay", code=K7Q4, words="she is 16!")),
-    ("J9VH she is 16", {K7Q4, JFW9}, Route("choose", codes=(JFW9, K7Q4))),
-    ("done with the interview", {K7Q4}, Route("not_sent", codes=(K7Q4,))),
-    ("room for her too", {K7Q4}, Route("not_sent", codes=(K7Q4,))),
+    ("she is 16", [K7Q4], Route("relay", code=K7Q4, words="she is 16")),
+    ("ok, thanks", [K7Q4], Route("relay", code=K7Q4, words="ok, thanks")),
+    ("she is 16", [K7Q4, JFW9], Route("choose", codes=(K7Q4, JFW9))),
+    ("k7q4 she is 16!", [K7Q4, JFW9], Route("relay", code=K7Q4, words="she is 16!")),
+    ("J9VH she is 16", [JFW9, K7Q4], Route("choose", codes=(JFW9, K7Q4))),
+    ("done with the interview", [K7Q4], Route("not_sent", codes=(K7Q4,))),
+    ("room for her too", [K7Q4], Route("not_sent", codes=(K7Q4,))),
 ]
 
 
 @pytest.mark.parametrize(("text", "open_codes", "expected"), OFFICER_ROUTES)
-def test_officer_routes(text: str, open_codes: set[str], expected: Route) -> None:
+def test_officer_routes(text: str, open_codes: list[str], expected: Route) -> None:
     assert route_officer_words(parse(text), open_codes) == expected
 
 
