@@ -142,18 +142,19 @@ def _progress(session: Session, incident: Incident) -> dict[str, Any]:
 def close(session: Session, ctx: FlowContext, incident: Incident, by: str) -> None:
     """Close a request: wipe the note, stop paging, log the call.
 
-    ``by`` is ``officer`` (DONE), ``person`` (the accepters are done), ``idle`` (no activity
-    for ``idle_close``) or ``unfilled`` (nobody could be reached; the officer was told).
+    ``by`` is ``officer`` (DONE), ``person`` (every need is done or dropped) or ``idle`` (no
+    activity for ``idle_close``; an unfilled request ends this way unless the officer
+    closes it).
     """
     if incident.status != "open":
         return
     accepted = [n for n in incident.needs if n.accepted_by_id]
     if accepted:
         incident.outcome = "accepted"
-    elif by == "officer":
-        incident.outcome = "closed_by_officer"
     elif any(n.state == "unfilled" for n in incident.needs):
         incident.outcome = "unfilled"
+    elif by == "officer":
+        incident.outcome = "closed_by_officer"
     else:
         incident.outcome = "expired"
     incident.status = "closed"
@@ -184,12 +185,15 @@ def _end_need(need: Need, ctx: FlowContext) -> None:
 
 
 def close_if_settled(session: Session, ctx: FlowContext, incident: Incident) -> None:
-    """Close a request once no need is paging or in progress (all done or unfilled)."""
-    settled = ("done", "unfilled", "cancelled")
+    """Close a request once every need is done or dropped.
+
+    A need that went unfilled keeps its request open for a late accept, until the officer
+    closes it or it idles out (``idle_close``).
+    """
+    settled = ("done", "cancelled")
     if incident.status != "open" or any(n.state not in settled for n in incident.needs):
         return
-    by = "person" if any(n.state == "done" for n in incident.needs) else "unfilled"
-    close(session, ctx, incident, by=by)
+    close(session, ctx, incident, by="person")
 
 
 def accepted_advocate(session: Session, incident: Incident) -> Person | None:

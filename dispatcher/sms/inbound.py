@@ -76,7 +76,7 @@ def from_person(
     if kind in ("add", "drop"):
         return _change_need(session, ctx, person, command)
     if kind == "away":
-        return _away(ctx, person, command.argument)
+        return _away(session, ctx, person, command.argument)
     if kind == "back":
         return responses.set_back(person)
     if kind == "who":
@@ -118,13 +118,14 @@ def _change_need(session: Session, ctx: FlowContext, person: Person, command: Co
     return reply
 
 
-def _away(ctx: FlowContext, person: Person, argument: str) -> Reply:
-    """AWAY, AWAY 8h: a duration, or until BACK."""
+def _away(session: Session, ctx: FlowContext, person: Person, argument: str) -> Reply:
+    """AWAY, AWAY 8h: a duration, or until BACK; the end shown in the person's time zone."""
     try:
         duration = parse_duration(argument) if argument.strip() else None
     except ValidationError:
         return Reply("help_person")
-    return responses.set_away(person, ctx.now, duration)
+    zone = responses.person_zone(session, ctx, person)
+    return responses.set_away(person, ctx.now, duration, zone)
 
 
 def open_codes(session: Session, person: Person) -> Reply:

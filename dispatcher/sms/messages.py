@@ -211,6 +211,19 @@ def _officer_status(p: dict[str, Any]) -> str:
     return f"{p['code']}: " + "; ".join(parts) + "."
 
 
+def _covered(p: dict[str, Any]) -> str:
+    name = p.get("first_name")
+    by = f" by {plain(name)}" if name else ""
+    return f"{p['code']} is already covered{by}. Thank you."
+
+
+def _officer_progress(p: dict[str, Any]) -> str:
+    asked = int(p["asked"])
+    role = ROLE_OF_NEED.get(p["need"], "person")
+    people = f"{asked} {role}{'' if asked == 1 else 's'} asked"
+    return f"Still paging for {p['code']}: {people}, none free yet. Text STATUS any time."
+
+
 def _officer_status_list(p: dict[str, Any]) -> str:
     return "Open: " + " ".join(_officer_status(request) for request in p["requests"])
 
@@ -282,8 +295,10 @@ def _away_ack(p: dict[str, Any]) -> str:
 
 TEMPLATES: dict[str, Callable[[dict[str, Any]], str]] = {
     "page": _page,
-    "covered": lambda p: f"{p['code']} is covered. Thank you.",
-    "already_covered": lambda p: f"{p['code']} was already covered by someone else. Thank you.",
+    "covered": lambda p: _covered(p),
+    "already_covered": lambda p: _covered(p),
+    "already_yours": lambda p: f"You already accepted {p['code']}.",
+    "page_closed": lambda p: f"{p['code']} is already closed; nothing to answer. Thank you.",
     "declined": lambda p: f"You passed on {p['code']}. Thank you.",
     "accept_other_open": lambda p: (
         f"{p['code']} is still open for you: reply 1 {p['code']} to accept "
@@ -299,10 +314,12 @@ TEMPLATES: dict[str, Callable[[dict[str, Any]], str]] = {
     "officer_accepted": _officer_accepted,
     "officer_unfilled": lambda p: (
         f"{p['code']}: we could not reach anyone for {need_phrase(p['need'])}. "
-        f"Please contact the {p['fallback']}. The coordinators have been told."
+        f"Please contact the {p['fallback']}. The coordinators have been told; "
+        "if someone accepts later, we will text you."
     ),
     "officer_status": _officer_status,
     "officer_status_list": _officer_status_list,
+    "officer_progress": _officer_progress,
     "officer_which": _officer_which,
     "need_added": lambda p: f"{p['code']}: paging for {need_phrase(p['need'])} now.",
     "need_already": lambda p: (
@@ -336,6 +353,10 @@ TEMPLATES: dict[str, Callable[[dict[str, Any]], str]] = {
     "coordinator_unfilled": lambda p: (
         f"Unfilled: nobody accepted {p['code']} ({need_phrase(p['need'])} for "
         f"{plain(p['agency'])}). The officer was given the national hotline."
+    ),
+    "coordinator_late_accept": lambda p: (
+        f"Late accept: {plain(p['name'])} took {p['code']} ({need_phrase(p['need'])}) "
+        "after it had gone unfilled."
     ),
     "coordinator_opted_out": lambda p: (
         f"{plain(p['name'])} opted out of texts ({p['cause']}) and will not be paged by SMS "

@@ -174,8 +174,11 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "tags": [],
         "open_codes": 1,
     },
-    "covered": {"code": "K7Q4"},
-    "already_covered": {"code": "K7Q4"},
+    "covered": {"code": "K7Q4", "first_name": "Ana"},
+    "already_covered": {"code": "K7Q4", "first_name": "Ana"},
+    "already_yours": {"code": "K7Q4"},
+    "page_closed": {"code": "K7Q4"},
+    "coordinator_late_accept": {"code": "K7Q4", "need": "advocate", "name": "Ana Lopez"},
     "declined": {"code": "K7Q4"},
     "accept_other_open": {"code": "K7Q4"},
     "accepted": {
@@ -203,6 +206,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
             {"code": "M3XT", "needs": [{"kind": "ride", "state": "unfilled"}]},
         ]
     },
+    "officer_progress": {"code": "K7Q4", "need": "advocate", "asked": 4},
     "officer_which": {"codes": ["K7Q4", "M3XT"], "asked": "choose"},
     "need_added": {"code": "K7Q4", "need": "room"},
     "need_already": {"code": "K7Q4", "need": "room"},
@@ -265,11 +269,15 @@ def test_calls_read_the_code_out_one_character_at_a_time() -> None:
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("covered", "K7Q4 is covered. Thank you."),
+        ("covered", "K7Q4 is already covered by Ana. Thank you."),
         ("relay_to_person", "[K7Q4] Officer: She wants her sister called"),
         ("relay_to_officer", "[K7Q4] Ana: Twenty minutes away"),
         ("officer_status", "K7Q4: advocate: accepted by Ana; room: still paging."),
         ("back_ack", "Welcome back. You can be paged again."),
+        (
+            "officer_progress",
+            "Still paging for K7Q4: 4 advocates asked, none free yet. Text STATUS any time.",
+        ),
         (
             "officer_status_list",
             "Open: K7Q4: advocate: still paging. M3XT: ride: nobody reached.",
