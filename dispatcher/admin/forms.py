@@ -164,6 +164,11 @@ class AgencyForm(FlaskForm):  # type: ignore[misc]
 
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
     kind = StringField("Kind", default="police", validators=[DataRequired(), Length(max=40)])
+    enrollment = SelectField(
+        "Enrollment by text",
+        choices=[("open", "open: JOIN enrolls at once"), ("approve", "a coordinator approves")],
+        default="open",
+    )
 
 
 def _officer_name(form: FlaskForm, field: StringField) -> None:

@@ -12,17 +12,23 @@ from sqlalchemy.orm import Session, selectinload
 
 from dispatcher import web
 from dispatcher.admin import blueprint
-from dispatcher.admin.auth import roles_required
+from dispatcher.admin.auth import actor, roles_required
 from dispatcher.admin.forms import AgencyForm, OfficerForm
 from dispatcher.admin.pages import db, get_or_404, now, record_change
 from dispatcher.errors import ValidationError
+from dispatcher.flows import enrollment
 from dispatcher.flows.codes import REFERENCE_ALPHABET
+from dispatcher.flows.context import FlowContext
 from dispatcher.rosters.models import Agency, Officer, Person
 from dispatcher.rosters.officernames import name_for_the_record
 from dispatcher.rosters.phones import parse_phone
 from dispatcher.rosters.rosterexport import agency_record
 
 EDITORS = ("coordinator",)
+DECIDED = {
+    "enrollment_approved": "{name} is enrolled and was told so.",
+    "enrollment_denied_ack": "{name} was told the enrollment was not approved, and removed.",
+}
 CODE_GROUPS = 2  # XXXX-XXXX from the unambiguous alphabet: about 10^11 codes
 
 
@@ -76,7 +82,12 @@ def _create_agency(form: AgencyForm) -> Agency | None:
         form.name.errors.append("An agency has this name already.")
         return None
     kind = form.kind.data.strip().lower()
-    agency = Agency(name=name, kind=kind, enrollment_code=new_enrollment_code(db()))
+    agency = Agency(
+        name=name,
+        kind=kind,
+        enrollment_code=new_enrollment_code(db()),
+        enrollment=form.enrollment.data,
+    )
     db().add(agency)
     db().flush()
     record_change("create", "agency", agency.id, None, agency_record(agency))
@@ -92,7 +103,7 @@ def agency(agency_id: int) -> ResponseReturnValue:
     found = db().scalar(
         select(Agency).where(Agency.id == agency_id).options(selectinload(Agency.officers))
     ) or get_or_404(Agency, agency_id)
-    form = AgencyForm(data={"name": found.name, "kind": found.kind})
+    form = AgencyForm(data={"name": found.name, "kind": found.kind, "enrollment": found.enrollment})
     if form.validate_on_submit():
         name = form.name.data.strip()
         taken = select(Agency.id).where(Agency.name == name, Agency.id != found.id)
@@ -101,6 +112,7 @@ def agency(agency_id: int) -> ResponseReturnValue:
         else:
             old = agency_record(found)
             found.name, found.kind = name, form.kind.data.strip().lower()
+            found.enrollment = form.enrollment.data
             record_change("update", "agency", found.id, old, agency_record(found))
             db().commit()
             flash("Saved.", "success")
@@ -170,6 +182,32 @@ def officer_delete(officer_id: int) -> ResponseReturnValue:
     db().delete(officer)
     db().commit()
     flash("The officer was deleted.", "success")
+    return redirect(url_for("admin.agency", agency_id=agency_id))
+
+
+@blueprint.post("/officers/<int:officer_id>/approve")
+@roles_required(*EDITORS)
+def officer_approve(officer_id: int) -> ResponseReturnValue:
+    """Approve a pending enrollment by text; the officer is told (audited)."""
+    return _decide(officer_id, approve=True)
+
+
+@blueprint.post("/officers/<int:officer_id>/deny")
+@roles_required(*EDITORS)
+def officer_deny(officer_id: int) -> ResponseReturnValue:
+    """Deny a pending enrollment: the officer is told and deleted (audited)."""
+    return _decide(officer_id, approve=False)
+
+
+def _decide(officer_id: int, *, approve: bool) -> ResponseReturnValue:
+    """Settle a pending enrollment through the same service as APPROVE/DENY by text."""
+    officer = get_or_404(Officer, officer_id)
+    agency_id, name = officer.agency_id, officer.name
+    runtime = web.runtime()
+    ctx = FlowContext(runtime.settings, runtime.sealer, now())
+    reply = enrollment.decide(db(), ctx, actor(), officer_id, approve=approve)
+    db().commit()
+    flash(DECIDED.get(reply.template, "Nothing was waiting.").format(name=name), "success")
     return redirect(url_for("admin.agency", agency_id=agency_id))
 
 

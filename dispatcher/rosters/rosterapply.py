@@ -243,6 +243,7 @@ def _apply_agencies(
             snapshots.append(_Snapshot("agencies", stored[entry.name], None))
         stored[entry.name].kind = entry.kind
         stored[entry.name].enrollment_code = entry.enrollment_code
+        stored[entry.name].enrollment = entry.enrollment
     for entry, officer_entry in listed:
         officer = officers.get(officer_entry.phone)
         if officer is None:
@@ -251,6 +252,7 @@ def _apply_agencies(
             session.add(officer)
             snapshots.append(_Snapshot("officers", officer, None))
         officer.name, officer.agency = officer_entry.name, stored[entry.name]
+        officer.pending = False  # listed by a coordinator's file: approved
 
 
 def _officer_table(officer: Officer) -> Table:

@@ -128,6 +128,7 @@ def agency_table(agency: Agency) -> Table:
         "name": agency.name,
         "kind": agency.kind.lower(),
         "enrollment_code": agency.enrollment_code.upper(),
+        **({"enrollment": agency.enrollment} if agency.enrollment != "open" else {}),
         "officers": [{"name": o.name, "phone": o.phone} for o in officers],
     }
 

@@ -73,7 +73,8 @@ PERSON_FIELDS = ("name", "phone", "languages", "skills", "coordinator", "active"
 ROSTER_FIELDS = ("name", "kind", "timezone", "rotations", "overrides", "escalation")
 ROTATION_FIELDS = ("name", "type", "length", "start", "participants", "windows", "on_now")
 OVERRIDE_FIELDS = ("action", "person", "replaces", "from", "to")
-AGENCY_FIELDS = ("name", "kind", "enrollment_code", "officers")
+AGENCY_FIELDS = ("name", "kind", "enrollment_code", "enrollment", "officers")
+ENROLLMENTS = ("open", "approve")
 STEP_NOTIFY = ("on-call", "next", "all", "coordinators")
 # Stands in for a date-time that could not be read; such a file is never applied.
 UNREAD = datetime(2000, 1, 1)  # noqa: DTZ001
@@ -250,6 +251,9 @@ def _read_agency(table: Table, region: str) -> AgencyEntry:
         kind=table.text("kind", "police", required=False, limit=40).lower(),
         enrollment_code=table.read("enrollment_code", _enrollment_code, "", True),
         officers=officers,
+        enrollment=table.choice("enrollment", ENROLLMENTS, "open")
+        if table.has("enrollment")
+        else "open",
         at=table.at,
     )
 

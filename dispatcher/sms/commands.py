@@ -50,6 +50,8 @@ NEED_OF_WORD = {
     "NO RIDE": "ride",
 }
 SINGLE_WORDS = {"BACK": "back", "WHO": "who"}
+# A coordinator settling a pending enrollment: APPROVE 12, DENY 12.
+DECISION_WORDS = {"APPROVE": "approve", "DENY": "deny"}
 # Whole texts that accept the one page waiting on the sender (apostrophes made straight).
 ACCEPT_PHRASES = frozenset(
     {"on my way", "omw", "i'll take it", "ill take it", "i can take it", "coming"}
@@ -63,6 +65,8 @@ KINDS = (
     "add",
     "drop",
     "new",
+    "approve",
+    "deny",
     "soft_accept",
     "unclear",
     "away",
@@ -144,6 +148,8 @@ def _command(head: str, tokens: list[str]) -> Command | None:
     if head == "JOIN":
         code = tokens[1] if len(tokens) > 1 else None
         return Command("join", code=code, argument=" ".join(tokens[2:]))
+    if head in DECISION_WORDS and len(tokens) == 2 and tokens[1].isdigit():
+        return Command(DECISION_WORDS[head], argument=tokens[1])
     if head == "NEW":
         return Command("new", argument=" ".join(tokens[1:]))
     glued = _GLUED_DIGIT_CODE.match(head)

@@ -28,6 +28,8 @@ def handle_text(
     sender = find_sender(session, number)
     if isinstance(sender, Person):
         reply = from_person(session, ctx, sender, command)
+    elif isinstance(sender, Officer) and sender.pending:
+        reply = None if command.kind in SILENT else Reply("enrollment_pending")
     elif isinstance(sender, Officer):
         reply = officers.from_officer(session, ctx, sender, command, body)
     else:
@@ -75,6 +77,10 @@ def from_person(
         return open_codes(session, person)
     if kind in ("add", "drop"):
         return _change_need(session, ctx, person, command)
+    if kind in ("approve", "deny") and person.coordinator:
+        actor = f"sms:member {person.id}"
+        number, approve = int(command.argument), kind == "approve"
+        return enrollment.decide(session, ctx, actor, number, approve=approve)
     if kind == "away":
         return _away(session, ctx, person, command.argument)
     if kind == "back":
@@ -171,7 +177,7 @@ def handle_call(session: Session, ctx: FlowContext, number: str) -> Reply:
     officer = find_sender(session, number)
     if isinstance(officer, Person):
         return Reply("call_person")
-    if officer is None:
+    if officer is None or officer.pending:
         unknown.count(session, ctx.now, "unknown_caller")
         return Reply("call_referral")
     incident = requests.open_incident_of(session, officer)

@@ -118,7 +118,17 @@ def plain(text: str) -> str:
 # Texts that carry someone's own words, or an officer's validated name in any alphabet:
 # delivered as written (accents, Cyrillic), even if that costs UCS-2 segments; every other
 # text is kept to GSM-7.
-VERBATIM = frozenset({"accepted", "relay_to_person", "relay_to_officer", "coordinator_enrolled"})
+VERBATIM = frozenset(
+    {
+        "accepted",
+        "relay_to_person",
+        "relay_to_officer",
+        "coordinator_enrolled",
+        "coordinator_approve",
+        "enrollment_approved",
+        "enrollment_denied_ack",
+    }
+)
 
 
 def render(template: str, params: dict[str, Any]) -> str:
@@ -390,6 +400,27 @@ TEMPLATES: dict[str, Callable[[dict[str, Any]], str]] = {
         "Not enrolled, nothing was kept. Text JOIN, the enrollment code and your rank and "
         "name, e.g. JOIN CODE Sgt. Ada Byrne (letters, spaces, periods, hyphens, "
         "apostrophes; at most 40 characters)."
+    ),
+    "enrollment_waiting": lambda p: (
+        f"Thank you. Your enrollment with {plain(p['agency'])} is waiting for a coordinator's "
+        "approval; you will get a text when it is done."
+    ),
+    "enrollment_pending": lambda p: (
+        "Your enrollment is still waiting for a coordinator's approval. " + REFERRAL
+    ),
+    "enrollment_denied": lambda p: (
+        f"Your enrollment with {plain(p['agency'])} was not approved. Ask your coordinator."
+    ),
+    "enrollment_approved": lambda p: (
+        f"Approved: {p['officer_name']} is enrolled with {plain(p['agency'])}."
+    ),
+    "enrollment_denied_ack": lambda p: (
+        f"Denied: {p['officer_name']} is not enrolled and the number was removed."
+    ),
+    "enrollment_not_pending": lambda p: f"No enrollment {p['number']} is waiting.",
+    "coordinator_approve": lambda p: (
+        f"Approve {p['officer_name']} ({plain(p['agency'])})? "
+        f"Reply APPROVE {p['number']} or DENY {p['number']}"
     ),
     "join_failed": lambda p: (
         "That enrollment code did not work. Ask your coordinator, then text JOIN CODE Your Name."

@@ -101,3 +101,24 @@ def test_coordinators_delete_an_officer_and_the_log_keeps_no_free_text(
     assert (entry.action, entry.entity, entry.new) == ("delete", "officer", None)
     assert entry.old is not None and "girl" not in str(entry.old)
     assert entry.old["phone"] == "+12625550171"
+
+
+def test_an_agency_that_approves_shows_pending_officers_with_two_buttons(
+    coordinator: Visitor, store: Store
+) -> None:
+    url = add_agency(coordinator)
+    assert coordinator.post(url, {"name": "Racine PD", "kind": "police", "enrollment": "approve"})
+    with store.scope() as session:
+        agency = session.scalars(select(Agency)).one()
+        assert agency.enrollment == "approve"
+        for phone, name in (("+12625550172", "Sgt. Ada Byrne"), ("+12625550173", "Cpl. Tom Reyes")):
+            session.add(Officer(agency_id=agency.id, name=name, phone=phone, pending=True))
+    page = coordinator.text(url)
+    assert "waiting for approval" in page and "Approve" in page and "Deny" in page
+    ada, tom = store.all(select(Officer).order_by(Officer.phone))
+    assert coordinator.post(f"/admin/officers/{ada.id}/approve").status_code == 302
+    assert coordinator.post(f"/admin/officers/{tom.id}/deny").status_code == 302
+    (kept,) = store.all(select(Officer))
+    assert (kept.name, kept.pending) == ("Sgt. Ada Byrne", False)
+    entries = store.all(select(AuditEntry).where(AuditEntry.entity == "officer"))
+    assert sorted(e.action for e in entries) == ["delete", "update"]
