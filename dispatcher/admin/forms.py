@@ -166,7 +166,9 @@ class AgencyForm(FlaskForm):  # type: ignore[misc]
     kind = StringField("Kind", default="police", validators=[DataRequired(), Length(max=40)])
     enrollment = SelectField(
         "Enrollment by text",
-        choices=[("open", "open: JOIN enrolls at once"), ("approve", "a coordinator approves")],
+        choices=options(
+            [("open", "open: JOIN enrolls at once"), ("approve", "a coordinator approves")]
+        ),
         default="open",
     )
 
