@@ -2,8 +2,9 @@
 
 Words reach an officer only when the sender accepted a need of that officer's request and
 the text names it: by starting with its code, or, when the sender is on exactly one request,
-by starting with no command word. Words that name another request's code are never
-relayed. Everything else is answered, not relayed. ``accepted`` and ``waiting`` are
+by starting with no command word. Words that name the code of another request the sender
+is on or paged for are never relayed (other code-shaped numbers, say a street number, are
+just words). Everything else is answered, not relayed. ``accepted`` and ``waiting`` are
 upper-case reference codes.
 """
 
@@ -36,15 +37,16 @@ def route_words(command: Command, accepted: Collection[str], waiting: Collection
     Any other kind of command is never words to relay: it gets ``not_sent``.
     """
     on = tuple(sorted(set(accepted)))
+    known = frozenset(on) | frozenset(waiting)
     if command.kind == "soft_accept" and waiting:
         return _soft_accept(on, tuple(sorted(set(waiting))))
     if command.kind == "soft_accept":
-        return _unnamed(on, command.text)
+        return _unnamed(on, known, command.text)
     if command.kind != "text":
         return Route("not_sent", codes=on)
     if command.code is not None:
-        return _coded(on, command.code, command.argument)
-    return _unnamed(on, command.text)
+        return _coded(on, known, command.code, command.argument)
+    return _unnamed(on, known, command.text)
 
 
 def _soft_accept(on: tuple[str, ...], waiting: tuple[str, ...]) -> Route:
@@ -54,18 +56,23 @@ def _soft_accept(on: tuple[str, ...], waiting: tuple[str, ...]) -> Route:
     return Route("choose", codes=tuple(sorted(set(waiting) | set(on))))
 
 
-def _coded(on: tuple[str, ...], code: str, words: str) -> Route:
+def _coded(on: tuple[str, ...], known: frozenset[str], code: str, words: str) -> Route:
     """``K7Q4 words``: relayed only to a request the sender is on, naming no other."""
-    if code in on and words.strip() and not codes_mentioned(words) - {code}:
+    if code in on and words.strip() and not _names_another(words, known, code):
         return Route("relay", code=code, words=words)
     return Route("not_sent", codes=on)
 
 
-def _unnamed(on: tuple[str, ...], words: str) -> Route:
+def _names_another(words: str, known: frozenset[str], code: str) -> bool:
+    """True when ``words`` name a request of the sender's other than ``code``."""
+    return bool(codes_mentioned(words) & known - {code})
+
+
+def _unnamed(on: tuple[str, ...], known: frozenset[str], words: str) -> Route:
     """Words without a code: only with exactly one request, and no other code named."""
     if not on:
         return Route("help")
-    if len(on) > 1 or not words.strip() or codes_mentioned(words) - {on[0]}:
+    if len(on) > 1 or not words.strip() or _names_another(words, known, on[0]):
         return Route("not_sent", codes=on)
     return Route("relay", code=on[0], words=words)
 
