@@ -385,12 +385,12 @@ TEMPLATES: dict[str, Callable[[dict[str, Any]], str]] = {
     "not_sent": _not_sent,
     "nothing_open": lambda p: "Nothing is open for you right now.",
     "help_person": lambda p: (
-        "Reply 1 CODE to accept, 2 CODE to pass, DONE CODE when finished. "
-        "AWAY 8h to pause paging, BACK to resume, WHO for who is on call."
+        "Reply 1 CODE to accept, 2 CODE to pass, DONE CODE when finished, CODE and your words "
+        "to write to the officer. AWAY 8h to pause paging, BACK to resume, WHO for who is on call."
     ),
     "help_officer": lambda p: (
         "Text what you need to page an advocate (add room, ride, juvenile, a language). "
-        "STATUS for progress, DONE to close."
+        "STATUS for progress, DONE to close, NEW to open another, ROOM or RIDE to add one."
     ),
     "enrolled": lambda p: (
         f"Welcome. You are enrolled with {plain(p['agency'])}. "
