@@ -23,7 +23,15 @@ from wtforms import (
     StringField,
     TimeField,
 )
-from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    EqualTo,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+)
+from wtforms.validators import ValidationError as FieldError
 from wtforms.widgets import CheckboxInput, ListWidget, Select
 
 from dispatcher.accounts.models import ROLES
@@ -36,6 +44,7 @@ from dispatcher.rosters.models import (
     STEP_TARGETS,
     WEEKDAYS,
 )
+from dispatcher.rosters.officernames import EXPECTED_FORM, to_officer_name
 from dispatcher.rosters.phones import HotlineNumber
 
 try:  # WTForms 3.3 names choices; older versions take (value, label) pairs
@@ -181,12 +190,29 @@ class AgencyForm(FlaskForm):  # type: ignore[misc]
 
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
     kind = StringField("Kind", default="police", validators=[DataRequired(), Length(max=40)])
+    enrollment = SelectField(
+        "Enrollment by text",
+        choices=options(
+            [("open", "open: JOIN enrolls at once"), ("approve", "a coordinator approves")]
+        ),
+        default="open",
+    )
+
+
+def _officer_name(form: FlaskForm, field: StringField) -> None:
+    """An officer's name must be a rank and a name (``rosters.officernames``)."""
+    try:
+        field.data = to_officer_name(field.data or "")
+    except ValueError as exc:
+        raise FieldError(f"Must be {EXPECTED_FORM}.") from exc
 
 
 class OfficerForm(FlaskForm):  # type: ignore[misc]
     """An officer allowed to open requests."""
 
-    name = StringField("Name", validators=[DataRequired(), Length(max=120)])
+    name = StringField(
+        "Rank and name", validators=[DataRequired(), _officer_name], description=EXPECTED_FORM
+    )
     phone = StringField("Mobile number", validators=[DataRequired(), Length(max=40)])
 
 

@@ -1,4 +1,4 @@
-"""Agencies and their officers: enrollment codes (regenerate), add and revoke officers."""
+"""Agencies and their officers: enrollment codes (regenerate), add, revoke, delete officers."""
 
 from __future__ import annotations
 
@@ -12,16 +12,23 @@ from sqlalchemy.orm import Session, selectinload
 
 from dispatcher import web
 from dispatcher.admin import blueprint
-from dispatcher.admin.auth import roles_required
+from dispatcher.admin.auth import actor, roles_required
 from dispatcher.admin.forms import AgencyForm, OfficerForm, phone_problem
 from dispatcher.admin.pages import db, get_or_404, now, record_change
 from dispatcher.errors import ValidationError
+from dispatcher.flows import enrollment
 from dispatcher.flows.codes import REFERENCE_ALPHABET
+from dispatcher.flows.context import FlowContext
 from dispatcher.rosters.models import Agency, Officer, Person
+from dispatcher.rosters.officernames import name_for_the_record
 from dispatcher.rosters.phones import parse_phone
-from dispatcher.rosters.rosterexport import agency_table
+from dispatcher.rosters.rosterexport import agency_record
 
 EDITORS = ("coordinator",)
+DECIDED = {
+    "enrollment_approved": "{name} is enrolled and was told so.",
+    "enrollment_denied_ack": "{name} was told the enrollment was not approved, and removed.",
+}
 CODE_GROUPS = 2  # XXXX-XXXX from the unambiguous alphabet: about 10^11 codes
 
 
@@ -38,9 +45,9 @@ def new_enrollment_code(session: Session) -> str:
 
 
 def officer_snapshot(officer: Officer) -> dict[str, Any]:
-    """What the audit log keeps of an officer."""
+    """What the audit log keeps of an officer (a name that is not one is not copied)."""
     return {
-        "name": officer.name,
+        "name": name_for_the_record(officer.name),
         "phone": officer.phone,
         "agency_id": officer.agency_id,
         "revoked_at": officer.revoked_at,
@@ -75,10 +82,15 @@ def _create_agency(form: AgencyForm) -> Agency | None:
         form.name.errors.append("An agency has this name already.")
         return None
     kind = form.kind.data.strip().lower()
-    agency = Agency(name=name, kind=kind, enrollment_code=new_enrollment_code(db()))
+    agency = Agency(
+        name=name,
+        kind=kind,
+        enrollment_code=new_enrollment_code(db()),
+        enrollment=form.enrollment.data,
+    )
     db().add(agency)
     db().flush()
-    record_change("create", "agency", agency.id, None, agency_table(agency))
+    record_change("create", "agency", agency.id, None, agency_record(agency))
     db().commit()
     flash(f"Added {agency.name}; its enrollment code is {agency.enrollment_code}.", "success")
     return agency
@@ -91,16 +103,17 @@ def agency(agency_id: int) -> ResponseReturnValue:
     found = db().scalar(
         select(Agency).where(Agency.id == agency_id).options(selectinload(Agency.officers))
     ) or get_or_404(Agency, agency_id)
-    form = AgencyForm(data={"name": found.name, "kind": found.kind})
+    form = AgencyForm(data={"name": found.name, "kind": found.kind, "enrollment": found.enrollment})
     if form.validate_on_submit():
         name = form.name.data.strip()
         taken = select(Agency.id).where(Agency.name == name, Agency.id != found.id)
         if db().scalar(taken) is not None:
             form.name.errors.append("An agency has this name already.")
         else:
-            old = agency_table(found)
+            old = agency_record(found)
             found.name, found.kind = name, form.kind.data.strip().lower()
-            record_change("update", "agency", found.id, old, agency_table(found))
+            found.enrollment = form.enrollment.data
+            record_change("update", "agency", found.id, old, agency_record(found))
             db().commit()
             flash("Saved.", "success")
             return redirect(url_for("admin.agency", agency_id=found.id))
@@ -157,6 +170,45 @@ def officer_revoke(officer_id: int) -> ResponseReturnValue:
         db().commit()
         flash(f"{officer.name} can no longer open requests.", "success")
     return redirect(url_for("admin.agency", agency_id=officer.agency_id))
+
+
+@blueprint.post("/officers/<int:officer_id>/delete")
+@roles_required(*EDITORS)
+def officer_delete(officer_id: int) -> ResponseReturnValue:
+    """Delete an officer for good (their requests and call log keep no link to them)."""
+    officer = get_or_404(Officer, officer_id)
+    agency_id = officer.agency_id
+    record_change("delete", "officer", officer.id, officer_snapshot(officer), None)
+    db().delete(officer)
+    db().commit()
+    flash("The officer was deleted.", "success")
+    return redirect(url_for("admin.agency", agency_id=agency_id))
+
+
+@blueprint.post("/officers/<int:officer_id>/approve")
+@roles_required(*EDITORS)
+def officer_approve(officer_id: int) -> ResponseReturnValue:
+    """Approve a pending enrollment by text; the officer is told (audited)."""
+    return _decide(officer_id, approve=True)
+
+
+@blueprint.post("/officers/<int:officer_id>/deny")
+@roles_required(*EDITORS)
+def officer_deny(officer_id: int) -> ResponseReturnValue:
+    """Deny a pending enrollment: the officer is told and deleted (audited)."""
+    return _decide(officer_id, approve=False)
+
+
+def _decide(officer_id: int, *, approve: bool) -> ResponseReturnValue:
+    """Settle a pending enrollment through the same service as APPROVE/DENY by text."""
+    officer = get_or_404(Officer, officer_id)
+    agency_id, name = officer.agency_id, officer.name
+    runtime = web.runtime()
+    ctx = FlowContext(runtime.settings, runtime.sealer, now())
+    reply = enrollment.decide(db(), ctx, actor(), officer_id, approve=approve)
+    db().commit()
+    flash(DECIDED.get(reply.template, "Nothing was waiting.").format(name=name), "success")
+    return redirect(url_for("admin.agency", agency_id=agency_id))
 
 
 @blueprint.post("/officers/<int:officer_id>/reinstate")

@@ -51,6 +51,8 @@ class Incident(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     note: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)  # sealed
     note_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # When the officer was last told "still paging" (at most one such text per 10 minutes).
+    progress_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
     needs: Mapped[list[Need]] = relationship(
         back_populates="incident", cascade="all, delete-orphan", order_by="Need.id"

@@ -50,6 +50,16 @@ def to_officer(
     ctx.kick()
 
 
+def to_enrolled(
+    session: Session, ctx: FlowContext, officer: Officer, template: str, params: dict[str, Any]
+) -> None:
+    """Queue a message to an officer about their enrollment (no request involved)."""
+    outbox.enqueue(
+        session, ctx.sealer, ctx.now, officer.phone, template, params, officer_id=officer.id
+    )
+    ctx.kick()
+
+
 def to_coordinators(
     session: Session, ctx: FlowContext, template: str, params: dict[str, Any]
 ) -> int:

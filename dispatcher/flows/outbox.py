@@ -33,6 +33,7 @@ LEASE = timedelta(seconds=30)
 MAX_BACKOFF = timedelta(seconds=30)
 # Why a message failed (``failure``): the service's fault (unreadable, unrenderable), the
 # provider's (rejected, expired: retried for the whole window), the person's (unreachable).
+PAGE_TEMPLATE = "page"
 # A dropped page (not_paging) was no longer wanted when its turn came.
 FAILURES = ("unreadable", "unrenderable", "rejected", "expired", "unreachable", "not_paging")
 
@@ -170,9 +171,14 @@ def _open(message: OutboxMessage, sealer: Sealer, render: Renderer) -> Outgoing:
     )
 
 
+def is_page(message: OutboxMessage) -> bool:
+    """True for the page itself (other messages, such as "covered", may name a page too)."""
+    return message.template == PAGE_TEMPLATE and message.page_id is not None
+
+
 def still_wanted(session: Session, message: OutboxMessage) -> bool:
     """False for a page whose page is no longer open or whose need stopped paging."""
-    if message.page_id is None:
+    if not is_page(message):
         return True
     page = session.get(Page, message.page_id)
     return page is not None and page.state == "open" and page.need.state == "paging"
@@ -278,7 +284,7 @@ def fail(message: OutboxMessage, error_code: int | None, reason: str) -> Deliver
     message.error_code = error_code
     message.body = None
     message.lease_until = None
-    if message.page_id is not None:
+    if is_page(message):
         metrics.page_failed()
     log.warning(
         "outbox.failed id=%s template=%s reason=%s code=%s",

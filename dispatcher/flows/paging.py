@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -25,6 +26,7 @@ from dispatcher.rosters import service as rosters
 from dispatcher.rosters.models import Person, Roster
 
 log = logging.getLogger("dispatcher.paging")
+PROGRESS_EVERY = timedelta(minutes=10)
 
 
 def add_needs(
@@ -81,6 +83,8 @@ def escalate(session: Session, ctx: FlowContext, need: Need) -> None:
     need.first_paged_at = need.first_paged_at or ctx.now
     for person_id in plan.targets:
         page_person(session, ctx, need, session.get_one(Person, person_id))
+    if position is not None and plan.targets:
+        tell_progress(session, ctx, need)
     log.info(
         "need.escalated incident=%s need=%s step=%s round=%s paged=%s",
         need.incident.code,
@@ -102,6 +106,21 @@ def log_skipped(need: Need, policy: Policy, skipped: tuple[Position, ...]) -> No
             position.round,
             policy.steps[position.step_index].notify,
         )
+
+
+def tell_progress(session: Session, ctx: FlowContext, need: Need) -> None:
+    """A later step started and nobody has accepted: tell the officer how many were asked.
+
+    At most one such text per request every PROGRESS_EVERY.
+    """
+    incident = need.incident
+    last = incident.progress_sent_at
+    if last is not None and ctx.now - last < PROGRESS_EVERY:
+        return
+    incident.progress_sent_at = ctx.now
+    asked = len({page.person_id for page in need.pages})
+    params = {"code": incident.code, "need": need.kind, "asked": asked}
+    notify.to_officer(session, ctx, incident, "officer_progress", params)
 
 
 def page_person(session: Session, ctx: FlowContext, need: Need, person: Person) -> Page:
@@ -144,9 +163,15 @@ def build_pool(session: Session, roster: Roster, ctx: FlowContext) -> Pool:
 
 
 def give_up(session: Session, ctx: FlowContext, need: Need) -> None:
-    """Every step and repeat is spent: mark unfilled, tell the officer and the coordinators."""
+    """Every step and repeat is spent: mark unfilled, tell the officer and the coordinators.
+
+    When no advocate is being paged any more, the officer's held words are wiped: nobody
+    would ever receive them.
+    """
     incident = need.incident
     need.state = "unfilled"
+    if not any(n.kind == "advocate" and n.state == "paging" for n in incident.needs):
+        incident.note, incident.note_expires_at = None, None
     need.next_action_at = None
     need.ended_at = ctx.now
     for page in need.pages:

@@ -1,4 +1,4 @@
-"""The officer's side of a request: open, add words, status, close, enroll.
+"""The officer's side of a request: open, add words, status, close.
 
 The officer's words arrive here only to be sealed into the note or relayed; they are never
 stored in clear, logged or put in an exception.
@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import logging
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dispatcher.crypto import Unreadable
@@ -17,15 +18,21 @@ from dispatcher.flows import calllog, codes, notify, paging
 from dispatcher.flows.context import FlowContext, Reply
 from dispatcher.flows.intake import read_request
 from dispatcher.flows.models import Incident, Need
-from dispatcher.rosters.models import Agency, Officer, Person
+from dispatcher.rosters.models import Officer, Person
 
 log = logging.getLogger("dispatcher.requests")
 
 
 def open_incident_of(session: Session, officer: Officer) -> Incident | None:
-    """The officer's open request, if any."""
+    """The officer's latest open request, if any."""
+    found = open_incidents_of(session, officer)
+    return found[-1] if found else None
+
+
+def open_incidents_of(session: Session, officer: Officer) -> list[Incident]:
+    """The officer's open requests, oldest first."""
     query = select(Incident).where(Incident.officer_id == officer.id, Incident.status == "open")
-    return session.scalars(query.order_by(Incident.id.desc())).first()
+    return list(session.scalars(query.order_by(Incident.id)))
 
 
 def open_request(
@@ -61,24 +68,39 @@ def open_request(
 def officer_wrote(
     session: Session, ctx: FlowContext, incident: Incident, text: str
 ) -> Reply | None:
-    """Relay the officer's words to the accepted advocate, or hold them until someone accepts."""
+    """Relay the officer's words to the accepted advocate, or hold them until someone accepts.
+
+    Words are held only while an advocate is being paged; otherwise nobody would ever
+    receive them, and the officer is told so (nothing is kept).
+    """
     incident.last_activity_at = ctx.now
     advocate = accepted_advocate(session, incident)
-    if advocate is None:
-        hold_words(ctx, incident, text)
-        return Reply("officer_held", {"code": incident.code})
-    notify.to_person(
-        session, ctx, advocate, "relay_to_person", {"code": incident.code, "text": text}
-    )
-    return None
+    if advocate is not None:
+        notify.to_person(
+            session, ctx, advocate, "relay_to_person", {"code": incident.code, "text": text}
+        )
+        return None
+    if not any(n.kind == "advocate" and n.state == "paging" for n in incident.needs):
+        return Reply("officer_not_kept", {"code": incident.code})
+    hold_words(ctx, incident, text)
+    return Reply("officer_held", {"code": incident.code})
 
 
 def hold_words(ctx: FlowContext, incident: Incident, text: str) -> None:
-    """Add the officer's words to the sealed note, which expires after the last activity."""
-    held = read_note(ctx, incident)
+    """Add the officer's words to the sealed note.
+
+    The note expires ``note_max_age`` after its first words and the expiry never moves:
+    later words are kept no longer than the first ones. Words past their expiry that the
+    engine has not purged yet are dropped here.
+    """
+    expires = incident.note_expires_at
+    if expires is None or expires <= ctx.now:
+        held, expires = [], ctx.now + ctx.settings.note_max_age
+    else:
+        held = read_note(ctx, incident)
     held.append(text)
     incident.note = ctx.sealer.seal(json.dumps(held))
-    incident.note_expires_at = ctx.now + ctx.settings.note_max_age
+    incident.note_expires_at = expires
 
 
 def read_note(ctx: FlowContext, incident: Incident) -> list[str]:
@@ -104,8 +126,16 @@ def wipe_note(incident: Incident) -> None:
     incident.note_expires_at = None
 
 
-def status(session: Session, incident: Incident) -> Reply:
-    """Progress of each need, for the officer's STATUS."""
+def status(session: Session, incidents: list[Incident]) -> Reply:
+    """Progress of each need of each request, for the officer's STATUS."""
+    listed = [_progress(session, incident) for incident in incidents]
+    if len(listed) == 1:
+        return Reply("officer_status", listed[0])
+    return Reply("officer_status_list", {"requests": listed})
+
+
+def _progress(session: Session, incident: Incident) -> dict[str, Any]:
+    """One request's code and the state of each of its needs (with the accepter's name)."""
     needs = []
     for need in incident.needs:
         person = session.get(Person, need.accepted_by_id) if need.accepted_by_id else None
@@ -116,24 +146,25 @@ def status(session: Session, incident: Incident) -> Reply:
                 "first_name": notify.first_name(person) if person else None,
             }
         )
-    return Reply("officer_status", {"code": incident.code, "needs": needs})
+    return {"code": incident.code, "needs": needs}
 
 
 def close(session: Session, ctx: FlowContext, incident: Incident, by: str) -> None:
     """Close a request: wipe the note, stop paging, log the call.
 
-    ``by`` is ``officer`` (DONE), ``person`` (the accepters are done), ``idle`` (no activity
-    for ``idle_close``) or ``unfilled`` (nobody could be reached; the officer was told).
+    ``by`` is ``officer`` (DONE), ``person`` (every need is done or dropped) or ``idle`` (no
+    activity for ``idle_close``; an unfilled request ends this way unless the officer
+    closes it).
     """
     if incident.status != "open":
         return
     accepted = [n for n in incident.needs if n.accepted_by_id]
     if accepted:
         incident.outcome = "accepted"
-    elif by == "officer":
-        incident.outcome = "closed_by_officer"
     elif any(n.state == "unfilled" for n in incident.needs):
         incident.outcome = "unfilled"
+    elif by == "officer":
+        incident.outcome = "closed_by_officer"
     else:
         incident.outcome = "expired"
     incident.status = "closed"
@@ -164,12 +195,15 @@ def _end_need(need: Need, ctx: FlowContext) -> None:
 
 
 def close_if_settled(session: Session, ctx: FlowContext, incident: Incident) -> None:
-    """Close a request once no need is paging or in progress (all done or unfilled)."""
-    settled = ("done", "unfilled", "cancelled")
+    """Close a request once every need is done or dropped.
+
+    A need that went unfilled keeps its request open for a late accept, until the officer
+    closes it or it idles out (``idle_close``).
+    """
+    settled = ("done", "cancelled")
     if incident.status != "open" or any(n.state not in settled for n in incident.needs):
         return
-    by = "person" if any(n.state == "done" for n in incident.needs) else "unfilled"
-    close(session, ctx, incident, by=by)
+    close(session, ctx, incident, by="person")
 
 
 def accepted_advocate(session: Session, incident: Incident) -> Person | None:
@@ -178,26 +212,3 @@ def accepted_advocate(session: Session, incident: Incident) -> Person | None:
         if need.kind == "advocate" and need.state == "accepted" and need.accepted_by_id:
             return session.get(Person, need.accepted_by_id)
     return None
-
-
-def enroll(
-    session: Session, ctx: FlowContext, phone: str, enrollment_code: str, name: str
-) -> Reply:
-    """JOIN <code> <name>: list a new officer under the agency with that code."""
-    agency = session.scalars(
-        select(Agency).where(func.upper(Agency.enrollment_code) == enrollment_code.strip().upper())
-    ).first()
-    name = " ".join(name.split())[:120]
-    known = session.scalar(select(Officer.id).where(Officer.phone == phone))
-    if agency is None or not name or known is not None:
-        return Reply("join_failed")
-    officer = Officer(
-        agency_id=agency.id, name=name, phone=phone, enrolled_by="sms", enrolled_at=ctx.now
-    )
-    session.add(officer)
-    session.flush()
-    notify.to_coordinators(
-        session, ctx, "coordinator_enrolled", {"officer_name": name, "agency": agency.name}
-    )
-    log.info("officer.enrolled officer=%s agency=%s", officer.id, agency.id)
-    return Reply("enrolled", {"agency": agency.name, "name": name})

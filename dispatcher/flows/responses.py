@@ -9,28 +9,37 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from dispatcher.db import rows_changed
 from dispatcher.flows import measures, notify, paging, requests
 from dispatcher.flows.context import FlowContext, Reply
-from dispatcher.flows.models import Incident, Need, Page
-from dispatcher.rosters.models import Officer, Person
+from dispatcher.flows.models import Incident, Need, OutboxMessage, Page
+from dispatcher.rosters.models import Officer, Person, Roster, Rotation, RotationParticipant
 
 log = logging.getLogger("dispatcher.responses")
 ROLE_OF_NEED = {"advocate": "advocate", "room": "hotel", "ride": "driver"}
 UNTIL_FURTHER_NOTICE = timedelta(days=3650)
+WANTED = ("paging", "unfilled")  # need states an accept can still take
+RECENT = timedelta(hours=2)  # a reply without a code may be about a page this recent
 
 
 def pending_pages(session: Session, person: Person, code: str | None) -> list[Page]:
-    """The person's unanswered pages whose need is still paging (optionally for one code)."""
+    """The person's unanswered pages whose need is still wanted (optionally for one code).
+
+    A need that went unfilled is still wanted while its request is open: a late accept
+    is taken.
+    """
     query = (
         select(Page)
         .join(Need, Page.need_id == Need.id)
         .join(Incident, Need.incident_id == Incident.id)
         .where(
-            Page.person_id == person.id, Page.state.in_(("open", "expired")), Need.state == "paging"
+            Page.person_id == person.id,
+            Page.state.in_(("open", "expired")),
+            Need.state.in_(WANTED),
+            Incident.status == "open",
         )
         .order_by(Page.id)
     )
@@ -40,41 +49,49 @@ def pending_pages(session: Session, person: Person, code: str | None) -> list[Pa
     return list(pages.values())
 
 
-def choose_page(session: Session, person: Person, code: str | None) -> Page | Reply:
+def choose_page(
+    session: Session, ctx: FlowContext, person: Person, code: str | None
+) -> Page | Reply:
     """The one page an answer is about, or the reply that explains why there is none."""
     pages = pending_pages(session, person, code)
     if len(pages) == 1:
         return pages[0]
     if len(pages) > 1:
         return Reply("codes_needed", {"codes": sorted({p.need.incident.code for p in pages})})
-    if code and _was_paged_for(session, person, code):
-        return Reply("already_covered", {"code": code.upper()})
-    return Reply("nothing_open")
+    return superseded(session, ctx, person, code)
 
 
 def accept(session: Session, ctx: FlowContext, person: Person, code: str | None) -> Reply | None:
     """First accept wins; the accepter, the officer and the other paged people are told."""
-    chosen = choose_page(session, person, code)
+    chosen = choose_page(session, ctx, person, code)
     if isinstance(chosen, Reply):
         return chosen
     need = chosen.need
+    late = need.state == "unfilled"
     won = rows_changed(
         session.execute(
             update(Need)
-            .where(Need.id == need.id, Need.state == "paging")
+            .where(Need.id == need.id, Need.state.in_(WANTED))
             .values(
                 state="accepted", accepted_by_id=person.id, accepted_at=ctx.now, next_action_at=None
             )
             .execution_options(synchronize_session=False)
         )
     )
-    if won != 1:
-        return Reply("already_covered", {"code": need.incident.code})
     session.refresh(need)
+    if won != 1:
+        return what_happened(session, ctx, person, need)
     chosen.state = "accepted"
     chosen.answered_at = ctx.now
     _announce_acceptance(session, ctx, need, person)
     measures.need_accepted(need, ctx.now)
+    if late:
+        notify.to_coordinators(
+            session,
+            ctx,
+            "coordinator_late_accept",
+            {"code": need.incident.code, "need": need.kind, "name": person.name},
+        )
     log.info("need.accepted incident=%s need=%s member=%s", need.incident.code, need.id, person.id)
     return None
 
@@ -107,22 +124,18 @@ def _announce_acceptance(session: Session, ctx: FlowContext, need: Need, person:
         },
     )
     told = {person.id}
+    covered = {"code": incident.code, "first_name": notify.first_name(person)}
     for page in need.pages:
         if page.state in ("open", "expired") and page.person_id not in told:
             page.state = "covered"
             told.add(page.person_id)
-            notify.to_person(
-                session,
-                ctx,
-                session.get_one(Person, page.person_id),
-                "covered",
-                {"code": incident.code},
-            )
+            other = session.get_one(Person, page.person_id)
+            notify.to_person(session, ctx, other, "covered", covered, page_id=page.id)
 
 
 def decline(session: Session, ctx: FlowContext, person: Person, code: str | None) -> Reply:
     """A decline moves the need to its next target at once when nobody else is waiting."""
-    chosen = choose_page(session, person, code)
+    chosen = choose_page(session, ctx, person, code)
     if isinstance(chosen, Reply):
         return chosen
     paging.page_answered(session, ctx, chosen, "declined")
@@ -160,12 +173,14 @@ def accepted_needs(session: Session, person: Person, code: str | None = None) ->
 
 
 def relay_to_officer(
-    session: Session, ctx: FlowContext, person: Person, code: str | None, text: str
+    session: Session, ctx: FlowContext, person: Person, code: str, text: str
 ) -> Reply | None:
-    """Pass an accepter's words (advocate, hotel or driver) to the officer of their request."""
+    """Pass an accepter's words to the officer of request ``code``, which they are on.
+
+    The caller decides that the words are meant for that request (``sms.routing``); here
+    they go nowhere unless the person accepted a need of it that is still open.
+    """
     needs = accepted_needs(session, person, code)
-    if len(needs) > 1:
-        return Reply("codes_needed", {"codes": sorted(n.incident.code for n in needs)})
     if not needs:
         return Reply("help_person")
     incident = needs[0].incident
@@ -180,11 +195,28 @@ def relay_to_officer(
     return None
 
 
-def set_away(person: Person, now: datetime, duration: timedelta | None) -> Reply:
-    """AWAY [duration]: skip this person until then (or until BACK)."""
+def set_away(
+    person: Person, now: datetime, duration: timedelta | None, zone: str | None = None
+) -> Reply:
+    """AWAY [duration]: skip this person until then (or until BACK).
+
+    The reply shows the end in ``zone`` (an IANA name: the person's own time zone).
+    """
     person.away_until = now + (duration or UNTIL_FURTHER_NOTICE)
     shown = person.away_until.isoformat(timespec="minutes") if duration else None
-    return Reply("away_ack", {"until": shown})
+    return Reply("away_ack", {"until": shown, "zone": zone})
+
+
+def person_zone(session: Session, ctx: FlowContext, person: Person) -> str:
+    """The person's time zone: that of the first roster they rotate on, else the service's."""
+    query = (
+        select(Roster.timezone)
+        .join(Rotation, Rotation.roster_id == Roster.id)
+        .join(RotationParticipant, RotationParticipant.rotation_id == Rotation.id)
+        .where(RotationParticipant.person_id == person.id)
+        .order_by(Roster.id)
+    )
+    return session.scalars(query).first() or ctx.settings.timezone
 
 
 def set_back(person: Person) -> Reply:
@@ -223,12 +255,56 @@ def incident_officer_name(session: Session, incident: Incident) -> str:
     return officer.name if officer else "the officer"
 
 
-def _was_paged_for(session: Session, person: Person, code: str) -> bool:
-    """True when this person was ever paged for the request with this code."""
+def superseded(session: Session, ctx: FlowContext, person: Person, code: str | None) -> Reply:
+    """Why nothing waits on this person: their latest page (for ``code``, or recent) and
+    what became of it; "nothing open" when there is none.
+    """
     query = (
-        select(Page.id)
+        select(Page)
         .join(Need, Page.need_id == Need.id)
         .join(Incident, Need.incident_id == Incident.id)
-        .where(Page.person_id == person.id, Incident.code == code.upper())
+        .where(Page.person_id == person.id)
+        .order_by(Page.id.desc())
     )
-    return session.scalars(query).first() is not None
+    if code:
+        query = query.where(Incident.code == code.upper())
+    else:
+        query = query.where(Page.paged_at >= ctx.now - RECENT)
+    page = session.scalars(query).first()
+    if page is None:
+        return Reply("nothing_open")
+    return what_happened(session, ctx, person, page.need)
+
+
+def what_happened(session: Session, ctx: FlowContext, person: Person, need: Need) -> Reply:
+    """The reply to an answer that came too late for ``need``: who covered it, or that it
+    was dropped or closed. A "covered" notice not yet sent to this person is withdrawn,
+    so that they are told once.
+    """
+    code = need.incident.code
+    if need.accepted_by_id == person.id:
+        return Reply("already_yours", {"code": code})
+    if need.accepted_by_id is not None:
+        _withdraw_notice(session, person, need)
+        accepter = session.get(Person, need.accepted_by_id)
+        name = notify.first_name(accepter) if accepter else "someone else"
+        return Reply("already_covered", {"code": code, "first_name": name})
+    if need.incident.status != "open" or need.state == "done":
+        return Reply("page_closed", {"code": code})
+    if need.state == "cancelled":
+        return Reply("need_dropped", {"code": code, "need": need.kind})
+    return Reply("nothing_open")
+
+
+def _withdraw_notice(session: Session, person: Person, need: Need) -> None:
+    """Delete this person's "covered" notices for ``need`` that have not left yet."""
+    pages = [page.id for page in need.pages if page.person_id == person.id]
+    session.execute(
+        delete(OutboxMessage)
+        .where(
+            OutboxMessage.page_id.in_(pages),
+            OutboxMessage.template == "covered",
+            OutboxMessage.state == "pending",
+        )
+        .execution_options(synchronize_session=False)
+    )

@@ -223,7 +223,7 @@ class Courier:
                 alerts.raise_alert(session, ctx, "message_failed")
             else:
                 receipts.sent_copy(session, message.id, result.sid, ctx.now)
-                if delivery.message.page_id is not None:
+                if outbox.is_page(delivery.message):
                     measures.page_sent(session, delivery.message, ctx.now)
         with self._lock:
             if delivery.unreachable or delivery.unsent:

@@ -10,6 +10,7 @@ from datetime import datetime, time
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Time, UniqueConstraint
 from sqlalchemy import DateTime as NaiveDateTime
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dispatcher.db import Base, UTCDateTime
@@ -174,6 +175,8 @@ class Agency(Base):
     name: Mapped[str] = mapped_column(String(120), unique=True)
     kind: Mapped[str] = mapped_column(String(40), default="police")
     enrollment_code: Mapped[str] = mapped_column(String(40), unique=True)
+    # open: JOIN enrolls at once; approve: a coordinator approves each JOIN first.
+    enrollment: Mapped[str] = mapped_column(String(10), default="open", server_default="open")
 
     officers: Mapped[list[Officer]] = relationship(
         back_populates="agency", cascade="all, delete-orphan", order_by="Officer.name"
@@ -192,10 +195,12 @@ class Officer(Base):
     enrolled_by: Mapped[str] = mapped_column(String(10), default="file")  # file|sms|admin
     enrolled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # Enrolled by JOIN with an agency that approves enrollments, and not approved yet.
+    pending: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
 
     agency: Mapped[Agency] = relationship(back_populates="officers")
 
     @property
     def active(self) -> bool:
-        """True until a coordinator revokes the officer."""
-        return self.revoked_at is None
+        """True until a coordinator revokes the officer, once approved."""
+        return self.revoked_at is None and not self.pending

@@ -29,6 +29,7 @@ from dispatcher.rosters.models import (
     RotationParticipant,
     RotationWindow,
 )
+from dispatcher.rosters.officernames import name_for_the_record
 from dispatcher.rosters.rostercheck import validate
 from dispatcher.rosters.rosterdata import (
     AgencyEntry,
@@ -38,7 +39,7 @@ from dispatcher.rosters.rosterdata import (
     RosterFile,
     RotationEntry,
 )
-from dispatcher.rosters.rosterexport import Table, agency_table, person_table, roster_table
+from dispatcher.rosters.rosterexport import Table, agency_record, person_table, roster_table
 from dispatcher.rosters.rosterfields import to_instant
 from dispatcher.rosters.schedule import local_wall
 
@@ -242,6 +243,7 @@ def _apply_agencies(
             snapshots.append(_Snapshot("agencies", stored[entry.name], None))
         stored[entry.name].kind = entry.kind
         stored[entry.name].enrollment_code = entry.enrollment_code
+        stored[entry.name].enrollment = entry.enrollment
     for entry, officer_entry in listed:
         officer = officers.get(officer_entry.phone)
         if officer is None:
@@ -250,12 +252,13 @@ def _apply_agencies(
             session.add(officer)
             snapshots.append(_Snapshot("officers", officer, None))
         officer.name, officer.agency = officer_entry.name, stored[entry.name]
+        officer.pending = False  # listed by a coordinator's file: approved
 
 
 def _officer_table(officer: Officer) -> Table:
     """An officer as the audit log sees it."""
     agency = officer.agency.name if officer.agency else None
-    return {"name": officer.name, "phone": officer.phone, "agency": agency}
+    return {"name": name_for_the_record(officer.name), "phone": officer.phone, "agency": agency}
 
 
 def _before(entity: str, item: Person | Roster | Agency | Officer) -> _Snapshot:
@@ -270,7 +273,7 @@ def _table_of(item: Person | Roster | Agency | Officer) -> Table:
     if isinstance(item, Roster):
         return roster_table(item)
     if isinstance(item, Agency):
-        return agency_table(item)
+        return agency_record(item)
     return _officer_table(item)
 
 

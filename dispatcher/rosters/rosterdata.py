@@ -118,6 +118,7 @@ class AgencyEntry:
     kind: str
     enrollment_code: str
     officers: tuple[OfficerEntry, ...] = ()
+    enrollment: str = "open"  # open | approve (a coordinator approves each JOIN)
     at: Location = field(default=NOWHERE, compare=False, repr=False)
 
 

@@ -25,6 +25,7 @@ from dispatcher.rosters.models import (
     Rotation,
     RotationWindow,
 )
+from dispatcher.rosters.officernames import name_for_the_record
 from dispatcher.rosters.schedule import local_to_utc, local_wall
 
 Table = dict[str, Any]
@@ -127,8 +128,18 @@ def agency_table(agency: Agency) -> Table:
         "name": agency.name,
         "kind": agency.kind.lower(),
         "enrollment_code": agency.enrollment_code.upper(),
+        **({"enrollment": agency.enrollment} if agency.enrollment != "open" else {}),
         "officers": [{"name": o.name, "phone": o.phone} for o in officers],
     }
+
+
+def agency_record(agency: Agency) -> Table:
+    """An agency as the audit log keeps it: officers' names only if they are valid names."""
+    table = agency_table(agency)
+    table["officers"] = [
+        {**officer, "name": name_for_the_record(officer["name"])} for officer in table["officers"]
+    ]
+    return table
 
 
 def format_moment(moment: datetime) -> str:

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from dispatcher.durations import parse_duration
 from dispatcher.rosters.models import OVERRIDE_ACTIONS, ROSTER_KINDS, ROTATION_TYPES, WEEKDAYS
+from dispatcher.rosters.officernames import to_officer_name
 from dispatcher.rosters.phones import DEFAULT_REGION, parse_phone
 from dispatcher.rosters.rosterapply import ApplySummary, apply_roster_file
 from dispatcher.rosters.rostercheck import RosterFileError, validate
@@ -72,7 +73,8 @@ PERSON_FIELDS = ("name", "phone", "languages", "skills", "coordinator", "active"
 ROSTER_FIELDS = ("name", "kind", "timezone", "rotations", "overrides", "escalation")
 ROTATION_FIELDS = ("name", "type", "length", "start", "participants", "windows", "on_now")
 OVERRIDE_FIELDS = ("action", "person", "replaces", "from", "to")
-AGENCY_FIELDS = ("name", "kind", "enrollment_code", "officers")
+AGENCY_FIELDS = ("name", "kind", "enrollment_code", "enrollment", "officers")
+ENROLLMENTS = ("open", "approve")
 STEP_NOTIFY = ("on-call", "next", "all", "coordinators")
 # Stands in for a date-time that could not be read; such a file is never applied.
 UNREAD = datetime(2000, 1, 1)  # noqa: DTZ001
@@ -258,13 +260,16 @@ def _read_agency(table: Table, region: str, hotline: str) -> AgencyEntry:
         kind=table.text("kind", "police", required=False, limit=40).lower(),
         enrollment_code=table.read("enrollment_code", _enrollment_code, "", True),
         officers=officers,
+        enrollment=table.choice("enrollment", ENROLLMENTS, "open")
+        if table.has("enrollment")
+        else "open",
         at=table.at,
     )
 
 
 def _read_officer(table: Table, region: str, hotline: str) -> OfficerEntry:
-    """One ``officers`` item: ``{ name = "...", phone = "..." }``."""
-    name = table.text("name")
+    """One ``officers`` item: ``{ name = "...", phone = "..." }``; the name a rank and a name."""
+    name = table.read("name", to_officer_name, "", True)
     owner = name or table.at.label
     phone = table.read("phone", lambda v: parse_phone(_string(v), owner, region, hotline), "", True)
     return OfficerEntry(name=name, phone=phone, at=table.at)

@@ -4,6 +4,10 @@ Carrier keywords (STOP, START, HELP, ...) are the carrier's: Twilio acts on them
 make up the whole message, so they are recognised only then, and never read as a command
 of ours. Everything is case-insensitive; surrounding whitespace and trailing punctuation
 are ignored.
+
+A text that starts with a command word and a code is that command for that code, whatever
+follows (the extra words are dropped here, never relayed). A command word followed by
+anything else is ``unclear``: it acts on nothing and is never relayed either.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from dispatcher.flows.codes import CODE_LENGTH as REFERENCE_LENGTH
+from dispatcher.flows.codes import looks_like_code
 
 OPT_OUT_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"})
 OPT_IN_WORDS = frozenset({"START", "YES", "UNSTOP"})
@@ -30,13 +35,40 @@ CODED_WORDS = {
     "PASS": "decline",
     "DONE": "done",
     "STATUS": "status",
+    "ROOM": "add",
+    "RIDE": "add",
+    "ADVOCATE": "add",
+    "NO ROOM": "drop",
+    "NO RIDE": "drop",
+}
+# The need an add or drop word is about.
+NEED_OF_WORD = {
+    "ROOM": "room",
+    "RIDE": "ride",
+    "ADVOCATE": "advocate",
+    "NO ROOM": "room",
+    "NO RIDE": "ride",
 }
 SINGLE_WORDS = {"BACK": "back", "WHO": "who"}
+# A coordinator settling a pending enrollment: APPROVE 12, DENY 12.
+DECISION_WORDS = {"APPROVE": "approve", "DENY": "deny"}
+# Whole texts that accept the one page waiting on the sender (apostrophes made straight).
+ACCEPT_PHRASES = frozenset(
+    {"on my way", "omw", "i'll take it", "ill take it", "i can take it", "coming"}
+    | {"voy", "yo voy"}
+)
 KINDS = (
     "accept",
     "decline",
     "done",
     "status",
+    "add",
+    "drop",
+    "new",
+    "approve",
+    "deny",
+    "soft_accept",
+    "unclear",
     "away",
     "back",
     "who",
@@ -48,43 +80,50 @@ KINDS = (
 )
 
 _TRAILING_PUNCTUATION = ".,;:!?)\"'"
-# What a typed code may look like: lenient (a mistyped code still reads as a code and gets
-# "no such code", instead of being relayed as free text), but with a digit, so that words
-# ("ok then") are never taken for codes.
+# What a typed code after a command word may look like: lenient (a mistyped code still
+# reads as a code and gets "no such code", instead of being relayed as free text), but
+# with a digit, so that words ("ok then") are never taken for codes.
 _CODE_SHAPE = re.compile(rf"^(?=[A-Z]*[0-9])[A-Z0-9]{{{REFERENCE_LENGTH}}}$")
 _GLUED_DIGIT_CODE = re.compile(rf"^([12])([A-Z0-9]{{{REFERENCE_LENGTH}}})$")
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
 
 
 @dataclass(frozen=True)
 class Command:
     """One parsed reply. ``code`` is an upper-case reference (or agency code for ``join``).
 
-    ``argument`` holds the AWAY duration, the JOIN name, or the free text itself for
-    ``text``; it is left out of ``repr`` so a logged command never carries what was written.
+    ``argument`` holds the AWAY duration, the JOIN name, the words of NEW, the need of an
+    ``add``/``drop``, the command an ``unclear`` text started with, or for ``text`` the
+    words (after a leading code, when ``code`` is set, as written). ``text`` is the whole
+    message as written, runs of whitespace collapsed. Neither is shown by ``repr`` and
+    ``text`` is not compared, so a logged command never carries what was written.
     """
 
     kind: str
     code: str | None = None
     argument: str = field(default="", repr=False)
+    text: str = field(default="", repr=False, compare=False)
 
 
 def parse(text: str) -> Command:
     """Read one SMS body as a command; never raises, anything unknown is ``text``."""
-    cleaned = _clean(text)
+    whole = " ".join(text.split())
+    cleaned = whole.rstrip(_TRAILING_PUNCTUATION).strip()
     tokens = cleaned.split()
     if not tokens:
-        return Command("text", argument=cleaned)
-    head = tokens[0].upper()
+        return Command("text", argument=cleaned, text=whole)
+    head = _word(tokens[0])
     if len(tokens) == 1 and head in CARRIER_WORDS:
-        return Command(_carrier_kind(head))
+        return Command(_carrier_kind(head), text=whole)
     if head in CARRIER_WORDS:
-        return Command("text", argument=cleaned)
-    return _command(head, tokens, cleaned) or Command("text", argument=cleaned)
+        return Command("text", argument=cleaned, text=whole)
+    found = _command(head, tokens) or _free_text(tokens, cleaned, whole)
+    return Command(found.kind, found.code, found.argument, whole)
 
 
-def _clean(text: str) -> str:
-    """Strip whitespace and trailing punctuation, and collapse inner runs of whitespace."""
-    return " ".join(text.split()).rstrip(_TRAILING_PUNCTUATION).strip()
+def _word(token: str) -> str:
+    """A token as a command word or code: upper case, trailing punctuation dropped."""
+    return token.rstrip(_TRAILING_PUNCTUATION).upper()
 
 
 def _carrier_kind(word: str) -> str:
@@ -96,10 +135,12 @@ def _carrier_kind(word: str) -> str:
     return "carrier_help"
 
 
-def _command(head: str, tokens: list[str], cleaned: str) -> Command | None:
-    """The command named by the first word, or None when the message is free text."""
+def _command(head: str, tokens: list[str]) -> Command | None:
+    """The command named by the first word(s), or None when the message is free text."""
+    if head == "NO" and len(tokens) > 1 and f"NO {_word(tokens[1])}" in CODED_WORDS:
+        return _coded(f"NO {_word(tokens[1])}", tokens[2:])
     if head in CODED_WORDS:
-        return _coded(CODED_WORDS[head], tokens[1:])
+        return _coded(head, tokens[1:])
     if head in SINGLE_WORDS:
         return Command(SINGLE_WORDS[head]) if len(tokens) == 1 else None
     if head == "AWAY":
@@ -107,16 +148,48 @@ def _command(head: str, tokens: list[str], cleaned: str) -> Command | None:
     if head == "JOIN":
         code = tokens[1] if len(tokens) > 1 else None
         return Command("join", code=code, argument=" ".join(tokens[2:]))
+    if head in DECISION_WORDS and len(tokens) == 2 and tokens[1].isdigit():
+        return Command(DECISION_WORDS[head], argument=tokens[1])
+    if head == "NEW":
+        return Command("new", argument=" ".join(tokens[1:]))
     glued = _GLUED_DIGIT_CODE.match(head)
-    if glued and len(tokens) == 1 and _CODE_SHAPE.match(glued.group(2)):
+    if glued and _CODE_SHAPE.match(glued.group(2)):
         return Command(CODED_WORDS[glued.group(1)], code=glued.group(2))
     return None
 
 
-def _coded(kind: str, rest: list[str]) -> Command | None:
-    """A command word followed by nothing or by exactly one reference code."""
+def _coded(word: str, rest: list[str]) -> Command:
+    """A command word, then nothing, a code (and words that are dropped), or anything else."""
+    kind, need = CODED_WORDS[word], NEED_OF_WORD.get(word, "")
     if not rest:
-        return Command(kind)
-    if len(rest) == 1 and _CODE_SHAPE.match(rest[0].upper()):
-        return Command(kind, code=rest[0].upper())
-    return None
+        return Command(kind, argument=need)
+    code = _word(rest[0])
+    if _CODE_SHAPE.match(code):
+        return Command(kind, code=code, argument=need)
+    return Command("unclear", argument=kind)
+
+
+def _free_text(tokens: list[str], cleaned: str, whole: str) -> Command:
+    """Words: an accept phrase, words after a leading reference code, or plain text.
+
+    Words after a code keep their punctuation (``whole`` is the text as written, with
+    runs of whitespace collapsed).
+    """
+    if cleaned.lower().translate(_APOSTROPHES) in ACCEPT_PHRASES:
+        return Command("soft_accept")
+    lead = _word(tokens[0])
+    if len(tokens) > 1 and looks_like_code(lead):
+        return Command("text", code=lead, argument=whole.split(" ", 1)[1])
+    return Command("text", argument=cleaned)
+
+
+def codes_mentioned(words: str) -> frozenset[str]:
+    """Every token of ``words`` shaped like a reference code (also glued to 1 or 2)."""
+    found = set()
+    for token in words.split():
+        word = token.strip(_TRAILING_PUNCTUATION + "([").upper()
+        if looks_like_code(word):
+            found.add(word)
+        elif word[:1] in ("1", "2") and looks_like_code(word[1:]):
+            found.add(word[1:])
+    return frozenset(found)

@@ -11,15 +11,17 @@ from sqlalchemy.orm import Session
 
 from dispatcher.durations import parse_duration
 from dispatcher.errors import ValidationError
-from dispatcher.flows import requests, responses, unknown
+from dispatcher.flows import enrollment, needs, notify, requests, responses, unknown
 from dispatcher.flows.context import FlowContext, Reply
 from dispatcher.rosters import service as rosters
 from dispatcher.rosters.models import Officer, Person, Roster
 from dispatcher.rosters.phones import is_e164
+from dispatcher.sms import officers
 from dispatcher.sms.commands import Command, parse
+from dispatcher.sms.officers import SILENT
 from dispatcher.sms.ratelimit import ReplyLimiter
+from dispatcher.sms.routing import route_words
 
-SILENT = ("opt_out", "opt_in", "carrier_help")  # the carrier answers these itself
 # The longest AWAY with a duration (AWAY alone lasts until BACK).
 AWAY_LONGEST = timedelta(days=30)
 
@@ -38,8 +40,10 @@ def handle_text(
     sender = find_sender(session, number)
     if isinstance(sender, Person):
         reply = from_person(session, ctx, sender, command)
+    elif isinstance(sender, Officer) and sender.pending:
+        reply = None if command.kind in SILENT else Reply("enrollment_pending")
     elif isinstance(sender, Officer):
-        reply = from_officer(session, ctx, sender, command, body)
+        reply = officers.from_officer(session, ctx, sender, command, body)
     else:
         reply = from_unknown(session, ctx, number, command)
     if reply is not None and reply.template in LIMITED and not limiter.allow(number, ctx.now):
@@ -57,7 +61,9 @@ def find_sender(session: Session, number: str) -> Person | Officer | None:
 
 
 # Replies that answer a text we did not understand: a few per number per hour at most.
-LIMITED = frozenset({"help_person", "help_officer", "referral", "join_failed", "nothing_open"})
+LIMITED = frozenset(
+    {"help_person", "help_officer", "referral", "join_failed", "join_name_refused", "nothing_open"}
+)
 
 
 def from_person(
@@ -81,31 +87,66 @@ def from_person(
         return responses.done(session, ctx, person, code)
     if kind == "status":
         return open_codes(session, person)
+    if kind in ("add", "drop"):
+        return _change_need(session, ctx, person, command)
+    if kind in ("approve", "deny") and person.coordinator:
+        actor = f"sms:member {person.id}"
+        number, approve = int(command.argument), kind == "approve"
+        return enrollment.decide(session, ctx, actor, number, approve=approve)
     if kind == "away":
-        return _away(ctx, person, command.argument)
+        return _away(session, ctx, person, command.argument)
     if kind == "back":
         return responses.set_back(person)
     if kind == "who":
         return who(session, ctx)
-    return _relay_or_help(session, ctx, person, command.argument)
+    return _words(session, ctx, person, command)
 
 
-def _relay_or_help(session: Session, ctx: FlowContext, person: Person, text: str) -> Reply | None:
-    """Words from someone on a request go to its officer; otherwise they get help."""
-    first, _, rest = text.partition(" ")
-    code = first.upper() if rest and responses.accepted_needs(session, person, first) else None
-    return responses.relay_to_officer(session, ctx, person, code, rest if code else text)
+def _words(session: Session, ctx: FlowContext, person: Person, command: Command) -> Reply | None:
+    """Words, an accept phrase or an unclear command: routed by what the person is on."""
+    accepted = [n.incident.code for n in responses.accepted_needs(session, person)]
+    waiting = [p.need.incident.code for p in responses.pending_pages(session, person, None)]
+    route = route_words(command, accepted, waiting)
+    if route.action == "relay" and route.code:
+        return responses.relay_to_officer(session, ctx, person, route.code, route.words)
+    if route.action == "accept":
+        return responses.accept(session, ctx, person, route.code)
+    if route.action == "choose":
+        return Reply("codes_needed", {"codes": list(route.codes)})
+    if route.action == "not_sent":
+        return Reply("not_sent", {"codes": list(route.codes), "waiting": sorted(set(waiting))})
+    return Reply("help_person")
 
 
-def _away(ctx: FlowContext, person: Person, argument: str) -> Reply:
-    """AWAY, AWAY 8h: a duration of at most AWAY_LONGEST, or until BACK."""
+def _change_need(session: Session, ctx: FlowContext, person: Person, command: Command) -> Reply:
+    """ROOM/RIDE/ADVOCATE, NO ROOM/NO RIDE [code] from the advocate who accepted.
+
+    The officer hears of the change as the advocate does.
+    """
+    mine = {incident.code: incident for incident in needs.advocate_requests(session, person)}
+    if not mine:
+        return Reply("need_change_refused")
+    incident = officers.one_named(mine, command.code)
+    if incident is None:
+        return Reply("officer_which", {"codes": sorted(mine), "command": officers.word_of(command)})
+    add = command.kind == "add"
+    reply = needs.change_need(session, ctx, incident, command.argument, add=add)
+    if reply.template in ("need_added", "need_dropped_ack"):
+        notify.to_officer(session, ctx, incident, reply.template, reply.params)
+    return reply
+
+
+def _away(session: Session, ctx: FlowContext, person: Person, argument: str) -> Reply:
+    """AWAY, AWAY 8h: a duration of at most AWAY_LONGEST, or until BACK; the end shown in
+    the person's time zone."""
     try:
         duration = parse_duration(argument) if argument.strip() else None
     except ValidationError:
         return Reply("help_person")
     if duration is not None and duration > AWAY_LONGEST:
         return Reply("away_too_long", {"days": AWAY_LONGEST.days})
-    return responses.set_away(person, ctx.now, duration)
+    zone = responses.person_zone(session, ctx, person)
+    return responses.set_away(person, ctx.now, duration, zone)
 
 
 def open_codes(session: Session, person: Person) -> Reply:
@@ -129,32 +170,13 @@ def who(session: Session, ctx: FlowContext) -> Reply:
     return Reply("who", {"rosters": listing})
 
 
-def from_officer(
-    session: Session, ctx: FlowContext, officer: Officer, command: Command, body: str
-) -> Reply | None:
-    """An officer's text: opens a request, or acts on the open one (STATUS, DONE, words)."""
-    if command.kind in SILENT:
-        return None
-    incident = requests.open_incident_of(session, officer)
-    if incident is None:
-        if command.kind in ("status", "done", "join"):
-            return Reply("help_officer")
-        return requests.open_request(session, ctx, officer, body)
-    if command.kind == "status":
-        return requests.status(session, incident)
-    if command.kind == "done":
-        requests.close(session, ctx, incident, by="officer")
-        return Reply("officer_closed", {"code": incident.code})
-    return requests.officer_wrote(session, ctx, incident, body)
-
-
 def from_unknown(session: Session, ctx: FlowContext, number: str, command: Command) -> Reply | None:
     """An unknown number: JOIN enrolls an officer; anything else gets the safe referral.
 
     The number is never stored unless it enrolls; only an anonymous daily count remains.
     """
     if command.kind == "join" and command.code:
-        return requests.enroll(session, ctx, number, command.code, command.argument)
+        return enrollment.enroll(session, ctx, number, command.code, command.argument)
     if command.kind in SILENT:
         return None
     unknown.count(session, ctx.now, "unknown_sender")
@@ -173,7 +195,7 @@ def handle_call(session: Session, ctx: FlowContext, number: str) -> Reply:
     officer = find_sender(session, number)
     if isinstance(officer, Person):
         return Reply("call_person")
-    if officer is None:
+    if officer is None or officer.pending:
         unknown.count(session, ctx.now, "unknown_caller")
         return Reply("call_referral")
     incident = requests.open_incident_of(session, officer)

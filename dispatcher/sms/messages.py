@@ -115,9 +115,20 @@ def plain(text: str) -> str:
     return " ".join("".join(kept).split())
 
 
-# Texts that carry someone's own words: delivered as written (accents, names), even if that
-# costs UCS-2 segments; every other text is kept to GSM-7.
-VERBATIM = frozenset({"accepted", "relay_to_person", "relay_to_officer"})
+# Texts that carry someone's own words, or an officer's validated name in any alphabet:
+# delivered as written (accents, Cyrillic), even if that costs UCS-2 segments; every other
+# text is kept to GSM-7.
+VERBATIM = frozenset(
+    {
+        "accepted",
+        "relay_to_person",
+        "relay_to_officer",
+        "coordinator_enrolled",
+        "coordinator_approve",
+        "enrollment_approved",
+        "enrollment_denied_ack",
+    }
+)
 
 
 def render(template: str, params: dict[str, Any]) -> str:
@@ -210,6 +221,38 @@ def _officer_status(p: dict[str, Any]) -> str:
     return f"{p['code']}: " + "; ".join(parts) + "."
 
 
+def _covered(p: dict[str, Any]) -> str:
+    name = p.get("first_name")
+    by = f" by {plain(name)}" if name else ""
+    return f"{p['code']} is already covered{by}. Thank you."
+
+
+def _officer_progress(p: dict[str, Any]) -> str:
+    asked = int(p["asked"])
+    role = ROLE_OF_NEED.get(p["need"], "person")
+    people = f"{asked} {role}{'' if asked == 1 else 's'} asked"
+    return f"Still paging for {p['code']}: {people}, none free yet. Text STATUS any time."
+
+
+def _officer_status_list(p: dict[str, Any]) -> str:
+    return "Open: " + " ".join(_officer_status(request) for request in p["requests"])
+
+
+def _officer_which(p: dict[str, Any]) -> str:
+    codes = list(p["codes"])
+    command = p.get("command")
+    if command and codes:
+        return f"Which one? {' or '.join(f'{command} {c}' for c in codes)}."
+    listed = ", ".join(codes)
+    example = codes[0] if codes else "CODE"
+    return (
+        f"Not sent. You have {len(codes)} open requests: {listed}. Start with the code: "
+        f"{example} your words. DONE {example} closes one; NEW opens another."
+        if len(codes) > 1
+        else f"Not sent. To write to whoever accepts, start with the code: {example} your words."
+    )
+
+
 def _who(p: dict[str, Any]) -> str:
     lines = []
     for roster in p["rosters"]:
@@ -224,6 +267,17 @@ def _codes_needed(p: dict[str, Any]) -> str:
         f"You have {len(codes)} open pages: {', '.join(codes)}. Add the code, "
         f"e.g. 1 {codes[0]} to accept or 2 {codes[0]} to pass."
     )
+
+
+def _not_sent(p: dict[str, Any]) -> str:
+    codes, waiting = list(p.get("codes", [])), list(p.get("waiting", []))
+    if codes:
+        return (
+            f"Not sent. To write to the officer, start with the code: {codes[0]} your words. "
+            f"You are on {', '.join(codes)}."
+        )
+    example = waiting[0] if waiting else "CODE"
+    return f"Not sent to anyone. Reply 1 {example} to accept or 2 {example} to pass."
 
 
 def show_time(value: str, zone: str | None = None) -> str:
@@ -268,8 +322,10 @@ def _away_ack(p: dict[str, Any]) -> str:
 
 TEMPLATES: dict[str, Callable[[dict[str, Any]], str]] = {
     "page": _page,
-    "covered": lambda p: f"{p['code']} is covered. Thank you.",
-    "already_covered": lambda p: f"{p['code']} was already covered by someone else. Thank you.",
+    "covered": lambda p: _covered(p),
+    "already_covered": lambda p: _covered(p),
+    "already_yours": lambda p: f"You already accepted {p['code']}.",
+    "page_closed": lambda p: f"{p['code']} is already closed; nothing to answer. Thank you.",
     "declined": lambda p: f"You passed on {p['code']}. Thank you.",
     "accept_other_open": lambda p: (
         f"{p['code']} is still open for you: reply 1 {p['code']} to accept "
@@ -285,12 +341,37 @@ TEMPLATES: dict[str, Callable[[dict[str, Any]], str]] = {
     "officer_accepted": _officer_accepted,
     "officer_unfilled": lambda p: (
         f"{p['code']}: we could not reach anyone for {need_phrase(p['need'])}. "
-        f"Please contact the {p['fallback']}. The coordinators have been told."
+        f"Please contact the {p['fallback']}. The coordinators have been told; "
+        "if someone accepts later, we will text you."
     ),
     "officer_status": _officer_status,
+    "officer_status_list": _officer_status_list,
+    "officer_progress": _officer_progress,
+    "officer_which": _officer_which,
+    "need_added": lambda p: f"{p['code']}: paging for {need_phrase(p['need'])} now.",
+    "need_already": lambda p: (
+        f"{p['code']} already has {need_phrase(p['need'])} being paged or on the way."
+    ),
+    "need_not_open": lambda p: (
+        f"{p['code']}: no {plain(p['need'])} is being paged or on the way, so nothing changed."
+    ),
+    "need_dropped_ack": lambda p: (
+        f"{p['code']}: stopped paging for {need_phrase(p['need'])}. "
+        "Whoever was asked has been told."
+    ),
+    "need_dropped": lambda p: (
+        f"{p['code']}: {need_phrase(p['need'])} is no longer needed. Thank you."
+    ),
+    "need_change_refused": lambda p: (
+        "Only the officer or the advocate who accepted can add or drop a need of a request."
+    ),
     "officer_closed": lambda p: f"{p['code']} is closed. Thank you. Text again to start a new one.",
     "officer_held": lambda p: (
         f"{p['code']}: nobody has accepted yet. Your message is kept for whoever accepts."
+    ),
+    "officer_not_kept": lambda p: (
+        f"{p['code']}: nobody is being paged for an advocate now, so your message was not "
+        f"kept and nobody will receive it. Text ADVOCATE {p['code']} to page again."
     ),
     "officer_already_open": lambda p: (
         f"{p['code']} is still open. Reply STATUS for progress or DONE to close it; "
@@ -300,13 +381,17 @@ TEMPLATES: dict[str, Callable[[dict[str, Any]], str]] = {
         f"Unfilled: nobody accepted {p['code']} ({need_phrase(p['need'])} for "
         f"{plain(p['agency'])}). The officer was given the national hotline."
     ),
+    "coordinator_late_accept": lambda p: (
+        f"Late accept: {plain(p['name'])} took {p['code']} ({need_phrase(p['need'])}) "
+        "after it had gone unfilled."
+    ),
     "coordinator_opted_out": lambda p: (
         f"{plain(p['name'])} opted out of texts ({p['cause']}) and will not be paged by SMS "
         "until they text START."
     ),
     "coordinator_opted_in": lambda p: f"{plain(p['name'])} texted START and can be paged again.",
     "coordinator_enrolled": lambda p: (
-        f"{plain(p['officer_name'])} enrolled as an officer of {plain(p['agency'])} by text. "
+        f"{p['officer_name']} enrolled as an officer of {plain(p['agency'])} by text. "
         "Revoke it in the admin pages if that is wrong."
     ),
     "alert": _alert,
@@ -319,18 +404,45 @@ TEMPLATES: dict[str, Callable[[dict[str, Any]], str]] = {
     "back_ack": lambda p: "Welcome back. You can be paged again.",
     "who": _who,
     "codes_needed": _codes_needed,
+    "not_sent": _not_sent,
     "nothing_open": lambda p: "Nothing is open for you right now.",
     "help_person": lambda p: (
-        "Reply 1 CODE to accept, 2 CODE to pass, DONE CODE when finished. "
-        "AWAY 8h to pause paging, BACK to resume, WHO for who is on call."
+        "Reply 1 CODE to accept, 2 CODE to pass, DONE CODE when finished, CODE and your words "
+        "to write to the officer. AWAY 8h to pause paging, BACK to resume, WHO for who is on call."
     ),
     "help_officer": lambda p: (
         "Text what you need to page an advocate (add room, ride, juvenile, a language). "
-        "STATUS for progress, DONE to close."
+        "STATUS for progress, DONE to close, NEW to open another, ROOM or RIDE to add one."
     ),
     "enrolled": lambda p: (
-        f"Welcome, {plain(p['name'])}. You are enrolled with {plain(p['agency'])}. "
+        f"Welcome. You are enrolled with {plain(p['agency'])}. "
         "Text this number any time to page an advocate."
+    ),
+    "join_name_refused": lambda p: (
+        "Not enrolled, nothing was kept. Text JOIN, the enrollment code and your rank and "
+        "name, e.g. JOIN CODE Sgt. Ada Byrne (letters, spaces, periods, hyphens, "
+        "apostrophes; at most 40 characters)."
+    ),
+    "enrollment_waiting": lambda p: (
+        f"Thank you. Your enrollment with {plain(p['agency'])} is waiting for a coordinator's "
+        "approval; you will get a text when it is done."
+    ),
+    "enrollment_pending": lambda p: (
+        "Your enrollment is still waiting for a coordinator's approval. " + REFERRAL
+    ),
+    "enrollment_denied": lambda p: (
+        f"Your enrollment with {plain(p['agency'])} was not approved. Ask your coordinator."
+    ),
+    "enrollment_approved": lambda p: (
+        f"Approved: {p['officer_name']} is enrolled with {plain(p['agency'])}."
+    ),
+    "enrollment_denied_ack": lambda p: (
+        f"Denied: {p['officer_name']} is not enrolled and the number was removed."
+    ),
+    "enrollment_not_pending": lambda p: f"No enrollment {p['number']} is waiting.",
+    "coordinator_approve": lambda p: (
+        f"Approve {p['officer_name']} ({plain(p['agency'])})? "
+        f"Reply APPROVE {p['number']} or DENY {p['number']}"
     ),
     "join_failed": lambda p: (
         "That enrollment code did not work. Ask your coordinator, then text JOIN CODE Your Name."

@@ -85,3 +85,51 @@ def test_the_hotlines_own_number_is_refused_for_an_officer(
     assert refused.status_code == 400
     assert "This is the hotline&#39;s own number." in refused.get_data(as_text=True)
     assert store.all(select(Officer)) == []
+
+
+def test_officer_names_must_be_a_rank_and_a_name(coordinator: Visitor, store: Store) -> None:
+    url = add_agency(coordinator)
+    bad = coordinator.post(
+        f"{url}/officers",
+        {"officer-name": "Sgt. Cole (girl 16 at Motel 6)", "officer-phone": "262 555 0170"},
+    )
+    assert bad.status_code == 400
+    assert "Must be a rank and a name" in bad.get_data(as_text=True)
+    assert store.all(select(Officer)) == []
+
+
+def test_coordinators_delete_an_officer_and_the_log_keeps_no_free_text(
+    coordinator: Visitor, store: Store
+) -> None:
+    add_agency(coordinator)
+    with store.scope() as session:
+        agency = session.scalars(select(Agency)).one()
+        session.add(Officer(agency_id=agency.id, name="Sgt. X girl is 16", phone="+12625550171"))
+    officer = store.one(select(Officer))
+    assert coordinator.post(f"/admin/officers/{officer.id}/delete").status_code == 302
+    assert store.all(select(Officer)) == []
+    entry = store.all(select(AuditEntry).order_by(AuditEntry.id.desc()))[0]
+    assert (entry.action, entry.entity, entry.new) == ("delete", "officer", None)
+    assert entry.old is not None and "girl" not in str(entry.old)
+    assert entry.old["phone"] == "+12625550171"
+
+
+def test_an_agency_that_approves_shows_pending_officers_with_two_buttons(
+    coordinator: Visitor, store: Store
+) -> None:
+    url = add_agency(coordinator)
+    assert coordinator.post(url, {"name": "Racine PD", "kind": "police", "enrollment": "approve"})
+    with store.scope() as session:
+        agency = session.scalars(select(Agency)).one()
+        assert agency.enrollment == "approve"
+        for phone, name in (("+12625550172", "Sgt. Ada Byrne"), ("+12625550173", "Cpl. Tom Reyes")):
+            session.add(Officer(agency_id=agency.id, name=name, phone=phone, pending=True))
+    page = coordinator.text(url)
+    assert "waiting for approval" in page and "Approve" in page and "Deny" in page
+    ada, tom = store.all(select(Officer).order_by(Officer.phone))
+    assert coordinator.post(f"/admin/officers/{ada.id}/approve").status_code == 302
+    assert coordinator.post(f"/admin/officers/{tom.id}/deny").status_code == 302
+    (kept,) = store.all(select(Officer))
+    assert (kept.name, kept.pending) == ("Sgt. Ada Byrne", False)
+    entries = store.all(select(AuditEntry).where(AuditEntry.entity == "officer"))
+    assert sorted(e.action for e in entries) == ["delete", "update"]

@@ -259,6 +259,16 @@ BAD_FILES: dict[str, tuple[str, str, str]] = {
         "steps[1]: notify: unknown person 'Zed'",
     ),
     "negative repeat": ("repeat = 1", "repeat = -1", "escalation: repeat: must be at least 0"),
+    "officer name with more than a name": (
+        '"Inv. N. Lofy"',
+        '"Inv. N. Lofy re girl 16"',
+        "name: must be a rank and a name",
+    ),
+    "bad enrollment": (
+        'enrollment_code = "RPD-4821"',
+        'enrollment_code = "RPD-4821"\nenrollment = "closed"',
+        "enrollment: 'closed' is not one of",
+    ),
     "bad enrollment code": ('"RPD-4821"', '"R P D"', "enrollment_code: must be 3 to 40"),
     "away without offset": (
         "coordinator = true",
@@ -596,7 +606,7 @@ def roster_files(draw: st.DrawFn) -> str:
     text += (
         "\n[rosters.escalation]\n" + f"steps = {toml(steps)}\nrepeat = {draw(st.integers(0, 3))}\n"
     )
-    officers = [{"name": "Officer", "phone": f"262-555-0{numbers[-1]}"}]
+    officers = [{"name": "Sgt. Officer", "phone": f"262-555-0{numbers[-1]}"}]
     return text + section(
         "[[agencies]]", {"name": "PD", "enrollment_code": "PD-1", "officers": officers}
     )
@@ -634,3 +644,13 @@ def test_phones_are_stored_as_e164(text: str, region: str, expected: str) -> Non
 def test_an_invalid_phone_names_its_owner(text: str) -> None:
     with pytest.raises(ValidationError, match="is not a valid phone number for Ana Ruiz"):
         parse_phone(text, "Ana Ruiz", "US")
+
+
+def test_an_agency_may_approve_each_enrollment(database: Database) -> None:
+    text = FULL.replace(
+        'enrollment_code = "RPD-4821"', 'enrollment_code = "RPD-4821"\nenrollment = "approve"'
+    )
+    apply_text(database, text)
+    with database.session_scope() as session:
+        assert session.scalars(select(Agency.enrollment)).one() == "approve"
+        assert 'enrollment = "approve"' in export_roster_file(session)

@@ -38,6 +38,8 @@ def test_silence_runs_every_step_and_repeat_then_the_officer_gets_the_fallback(
     assert night.last(KIM).startswith(told) and night.last(LEE).startswith(told)
     with night.database.session_scope() as session:
         assert session.scalars(sa.select(Need.state)).one() == "unfilled"
+    night.text(OFFICER, "DONE")  # the request stayed open for a late accept
+    with night.database.session_scope() as session:
         assert session.scalars(sa.select(CallLogEntry.outcome)).one() == "unfilled"
 
 
@@ -55,7 +57,7 @@ def test_a_room_and_a_ride_are_dispatched_in_parallel(night: LiveNight) -> None:
         f"Lakeview (hotel) accepted {code}" in officer
         and f"Sam (driver) accepted {code}" in officer
     )
-    assert f"{code} is covered" in night.last(HARBOR)
+    assert f"{code} is already covered by Lakeview" in night.last(HARBOR)
 
 
 def test_stop_from_a_paged_advocate_opts_them_out_and_moves_on(night: LiveNight) -> None:

@@ -9,7 +9,9 @@ from hypothesis import strategies as st
 from dispatcher.flows.codes import REFERENCE_ALPHABET, looks_like_code
 from dispatcher.sms.commands import (
     CARRIER_WORDS,
+    KINDS,
     Command,
+    codes_mentioned,
     parse,
 )
 
@@ -53,6 +55,43 @@ SPELLINGS = [
     ("join rpd-7   Jane   Smith.", Command("join", "rpd-7", "Jane Smith")),
     ("JOIN", Command("join")),
     ("JOIN rpd-7", Command("join", "rpd-7")),
+    # A command word and a code: that command, whatever follows (never words to relay).
+    ("1 JFW9 is this the girl from last week", Command("accept", "JFW9")),
+    ("2 JFW9 conflict: I know her family", Command("decline", "JFW9")),
+    ("accept k7q4 now", Command("accept", "K7Q4")),
+    ("1, k7q4, ok", Command("accept", "K7Q4")),
+    ("1k7q4 see you", Command("accept", "K7Q4")),
+    ("done k7q4 thanks all", Command("done", "K7Q4")),
+    ("pass K7Q4 - sorry, out of town", Command("decline", "K7Q4")),
+    # A command word without a code: acts on nothing, relays nothing.
+    ("ok then", Command("unclear", argument="accept")),
+    ("ok thanks, on my way", Command("unclear", argument="accept")),
+    ("2 then", Command("unclear", argument="decline")),
+    ("1 2 3", Command("unclear", argument="accept")),
+    ("1 thanks", Command("unclear", argument="accept")),
+    ("done with this k7q4", Command("unclear", argument="done")),
+    ("A kid is at the station, she needs a room", Command("unclear", argument="accept")),
+    ("room 12 at the motel", Command("unclear", argument="add")),
+    # Needs added and dropped; NEW opens another request.
+    ("ROOM", Command("add", argument="room")),
+    ("ride k7q4", Command("add", "K7Q4", "ride")),
+    ("Advocate K7Q4.", Command("add", "K7Q4", "advocate")),
+    ("no room", Command("drop", argument="room")),
+    ("NO RIDE k7q4", Command("drop", "K7Q4", "ride")),
+    ("NEW second girl, 15, same motel", Command("new", argument="second girl, 15, same motel")),
+    ("new", Command("new")),
+    # Whole phrases that accept the one waiting page.
+    ("on my way", Command("soft_accept")),
+    ("On my way!", Command("soft_accept")),
+    ("OMW", Command("soft_accept")),
+    ("I’ll take it", Command("soft_accept")),
+    ("i can take it.", Command("soft_accept")),
+    ("coming", Command("soft_accept")),
+    ("Voy", Command("soft_accept")),
+    ("yo voy", Command("soft_accept")),
+    # Words after a leading code are for that request.
+    ("K7Q4 where are you?", Command("text", "K7Q4", "where are you?")),
+    ("k7q4: at the back door", Command("text", "K7Q4", "at the back door")),
     ("STOP", Command("opt_out")),
     ("stop", Command("opt_out")),
     ("Stop.", Command("opt_out")),
@@ -71,12 +110,11 @@ SPELLINGS = [
 FREE_TEXT = [
     "",
     "   ",
-    "ok then",
-    "ok thanks, on my way",
-    "2 then",
-    "A kid is at the station, she needs a room",
-    "1 2 3",
-    "accept k7q4 now",
+    "On my way, 10 minutes",
+    "Kid is at the station, she needs a room",
+    "no thanks",
+    "news at 11",
+    "2009 was the year",
     "yes k7q4",
     "y",
     "Y 1",
@@ -84,9 +122,8 @@ FREE_TEXT = [
     "help me",
     "who is coming?",
     "back soon",
-    "done with this k7q4",
     "cancel k7q4",
-    "1 thanks",
+    "K7Q4",
 ]
 
 
@@ -113,20 +150,7 @@ def test_repr_never_shows_what_was_written() -> None:
 @given(st.text())
 def test_parse_never_raises(text: str) -> None:
     command = parse(text)
-    assert command.kind in {
-        "accept",
-        "decline",
-        "done",
-        "status",
-        "away",
-        "back",
-        "who",
-        "join",
-        "opt_out",
-        "opt_in",
-        "carrier_help",
-        "text",
-    }
+    assert command.kind in KINDS
 
 
 @given(
@@ -139,7 +163,7 @@ def test_carrier_keywords_never_accept_or_decline(
     word: str, space: str, punctuation: str, rest: str
 ) -> None:
     for text in (word, word.lower(), word.title(), space + word + punctuation, f"{word} {rest}"):
-        assert parse(text).kind not in {"accept", "decline", "done", "status"}
+        assert parse(text).kind not in {"accept", "decline", "done", "status", "add", "drop"}
     assert parse(space + word.lower() + punctuation).kind in {
         "opt_out",
         "opt_in",
@@ -152,3 +176,30 @@ def test_every_valid_code_parses_back(code: str) -> None:
     assert parse(f"1 {code.lower()}") == Command("accept", code)
     assert parse(f"2{code}") == Command("decline", code)
     assert parse(f"done {code}.") == Command("done", code)
+
+
+@given(
+    st.sampled_from(["1", "a", "Accept", "ok", "2", "D", "decline", "pass", "done", "status"]),
+    st.text(alphabet=REFERENCE_ALPHABET, min_size=4, max_size=4).filter(looks_like_code),
+    st.text(),
+)
+def test_a_command_word_and_a_code_is_that_command_whatever_follows(
+    word: str, code: str, rest: str
+) -> None:
+    command = parse(f"{word} {code} {rest}")
+    assert command.kind not in {"text", "unclear"}
+    assert command.code == code and command.argument == ""
+
+
+@pytest.mark.parametrize(
+    ("words", "codes"),
+    [
+        ("is this the girl from last week", set()),
+        ("is this JFW9 or J9VH?", {"JFW9", "J9VH"}),
+        ("re (k7q4): where", {"K7Q4"}),
+        ("1jfw9", {"JFW9"}),
+        ("2009 ford", set()),
+    ],
+)
+def test_codes_mentioned(words: str, codes: set[str]) -> None:
+    assert codes_mentioned(words) == codes

@@ -175,8 +175,11 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "tags": [],
         "open_codes": 1,
     },
-    "covered": {"code": "K7Q4"},
-    "already_covered": {"code": "K7Q4"},
+    "covered": {"code": "K7Q4", "first_name": "Ana"},
+    "already_covered": {"code": "K7Q4", "first_name": "Ana"},
+    "already_yours": {"code": "K7Q4"},
+    "page_closed": {"code": "K7Q4"},
+    "coordinator_late_accept": {"code": "K7Q4", "need": "advocate", "name": "Ana Lopez"},
     "declined": {"code": "K7Q4"},
     "accept_other_open": {"code": "K7Q4"},
     "accepted": {
@@ -198,9 +201,24 @@ SAMPLES: dict[str, dict[str, Any]] = {
             {"kind": "room", "state": "paging", "first_name": None},
         ],
     },
+    "officer_status_list": {
+        "requests": [
+            {"code": "K7Q4", "needs": [{"kind": "advocate", "state": "paging"}]},
+            {"code": "M3XT", "needs": [{"kind": "ride", "state": "unfilled"}]},
+        ]
+    },
+    "officer_progress": {"code": "K7Q4", "need": "advocate", "asked": 4},
+    "officer_which": {"codes": ["K7Q4", "M3XT"], "asked": "choose"},
+    "need_added": {"code": "K7Q4", "need": "room"},
+    "need_already": {"code": "K7Q4", "need": "room"},
+    "need_not_open": {"code": "K7Q4", "need": "ride"},
+    "need_dropped_ack": {"code": "K7Q4", "need": "room"},
+    "need_dropped": {"code": "K7Q4", "need": "room"},
+    "need_change_refused": {},
     "officer_closed": {"code": "K7Q4"},
     "officer_held": {"code": "K7Q4"},
     "officer_already_open": {"code": "K7Q4"},
+    "officer_not_kept": {"code": "K7Q4"},
     "coordinator_unfilled": {"code": "K7Q4", "agency": "Racine PD", "need": "room"},
     "coordinator_opted_out": {"name": "Ana Lopez", "cause": "texted STOP"},
     "coordinator_opted_in": {"name": "Ana Lopez"},
@@ -212,10 +230,19 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "who": {"rosters": [{"roster": "Advocates", "names": ["Ana", "Ben"]}]},
     "codes_needed": {"codes": ["K7Q4", "M3XT"]},
     "nothing_open": {},
+    "not_sent": {"codes": ["K7Q4"], "waiting": ["M3XT"]},
     "help_person": {},
     "help_officer": {},
-    "enrolled": {"agency": "Racine PD", "name": "Dana Ruiz"},
+    "enrolled": {"agency": "Racine PD"},
+    "join_name_refused": {},
     "join_failed": {},
+    "enrollment_waiting": {"agency": "Racine PD"},
+    "enrollment_pending": {},
+    "enrollment_denied": {"agency": "Racine PD"},
+    "enrollment_approved": {"agency": "Racine PD", "officer_name": "Sgt. Ada Byrne"},
+    "enrollment_denied_ack": {"agency": "Racine PD", "officer_name": "Sgt. Ada Byrne"},
+    "enrollment_not_pending": {"number": 12},
+    "coordinator_approve": {"agency": "Racine PD", "officer_name": "Sgt. Ada Byrne", "number": 12},
     "referral": {},
     "call_opened": {"code": "K7Q4"},
     "call_open_already": {"code": "K7Q4"},
@@ -251,11 +278,29 @@ def test_calls_read_the_code_out_one_character_at_a_time() -> None:
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("covered", "K7Q4 is covered. Thank you."),
+        ("covered", "K7Q4 is already covered by Ana. Thank you."),
         ("relay_to_person", "[K7Q4] Officer: She wants her sister called"),
         ("relay_to_officer", "[K7Q4] Ana: Twenty minutes away"),
         ("officer_status", "K7Q4: advocate: accepted by Ana; room: still paging."),
         ("back_ack", "Welcome back. You can be paged again."),
+        (
+            "officer_progress",
+            "Still paging for K7Q4: 4 advocates asked, none free yet. Text STATUS any time.",
+        ),
+        (
+            "officer_status_list",
+            "Open: K7Q4: advocate: still paging. M3XT: ride: nobody reached.",
+        ),
+        (
+            "officer_which",
+            "Not sent. You have 2 open requests: K7Q4, M3XT. Start with the code: "
+            "K7Q4 your words. DONE K7Q4 closes one; NEW opens another.",
+        ),
+        (
+            "not_sent",
+            "Not sent. To write to the officer, start with the code: K7Q4 your words. "
+            "You are on K7Q4.",
+        ),
     ],
 )
 def test_exact_texts(name: str, expected: str) -> None:

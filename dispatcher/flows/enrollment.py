@@ -1,0 +1,93 @@
+"""Officers enrolling themselves by text: JOIN <agency code> <rank and name>.
+
+An agency's ``enrollment`` is ``open`` (JOIN enrolls at once) or ``approve`` (the officer
+is pending until a coordinator texts APPROVE n or DENY n, or uses the agency page).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from dispatcher.accounts import audit
+from dispatcher.flows import notify
+from dispatcher.flows.context import FlowContext, Reply
+from dispatcher.rosters.models import Agency, Officer
+from dispatcher.rosters.officernames import EXPECTED_FORM, officer_name
+
+log = logging.getLogger("dispatcher.enrollment")
+
+
+def enroll(
+    session: Session, ctx: FlowContext, phone: str, enrollment_code: str, text: str
+) -> Reply:
+    """JOIN <code> <rank and name>: list a new officer under the agency with that code.
+
+    A name that is not a rank and a name (``officernames``) is refused and nothing is
+    stored; no reply repeats what was typed.
+    """
+    agency = session.scalars(
+        select(Agency).where(func.upper(Agency.enrollment_code) == enrollment_code.strip().upper())
+    ).first()
+    known = session.scalar(select(Officer.id).where(Officer.phone == phone))
+    if agency is None or known is not None:
+        return Reply("join_failed")
+    name = officer_name(text)
+    if name is None:
+        return Reply("join_name_refused", {"form": EXPECTED_FORM})
+    pending = agency.enrollment == "approve"
+    officer = Officer(
+        agency_id=agency.id,
+        name=name,
+        phone=phone,
+        enrolled_by="sms",
+        enrolled_at=ctx.now,
+        pending=pending,
+    )
+    session.add(officer)
+    session.flush()
+    audit.record(session, "sms", "create", "officer", officer.id, None, _record(officer), ctx.now)
+    log.info("officer.enrolled officer=%s agency=%s pending=%s", officer.id, agency.id, pending)
+    params = {"officer_name": name, "agency": agency.name, "number": officer.id}
+    if pending:
+        notify.to_coordinators(session, ctx, "coordinator_approve", params)
+        return Reply("enrollment_waiting", {"agency": agency.name})
+    notify.to_coordinators(session, ctx, "coordinator_enrolled", params)
+    return Reply("enrolled", {"agency": agency.name})
+
+
+def decide(
+    session: Session, ctx: FlowContext, actor: str, officer_id: int, *, approve: bool
+) -> Reply:
+    """APPROVE n / DENY n (or the agency page's buttons): settle a pending enrollment.
+
+    Approved, the officer is told they are enrolled; denied, they are told so and the
+    officer (their number too) is deleted. ``actor`` names who decided, for the audit log.
+    Raises nothing: a number that is not pending gets ``enrollment_not_pending``.
+    """
+    officer = session.get(Officer, officer_id)
+    if officer is None or not officer.pending:
+        return Reply("enrollment_not_pending", {"number": officer_id})
+    agency, old = officer.agency.name, _record(officer)
+    params = {"agency": agency, "officer_name": officer.name, "number": officer_id}
+    if approve:
+        officer.pending = False
+        audit.record(
+            session, actor, "update", "officer", officer.id, old, _record(officer), ctx.now
+        )
+        notify.to_enrolled(session, ctx, officer, "enrolled", {"agency": agency})
+    else:
+        notify.to_enrolled(session, ctx, officer, "enrollment_denied", {"agency": agency})
+        audit.record(session, actor, "delete", "officer", officer.id, old, None, ctx.now)
+        session.delete(officer)
+    session.flush()
+    log.info("officer.%s officer=%s", "approved" if approve else "denied", officer_id)
+    return Reply("enrollment_approved" if approve else "enrollment_denied_ack", params)
+
+
+def _record(officer: Officer) -> dict[str, Any]:
+    """What the audit log keeps of an officer enrolled by text (the name is validated)."""
+    return {"name": officer.name, "agency_id": officer.agency_id, "pending": officer.pending}

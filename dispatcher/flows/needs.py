@@ -1,0 +1,86 @@
+"""Changing the needs of an open request: add a room, a ride or an advocate; drop one.
+
+The officer, or the advocate who accepted (they are at the scene), may do it. An added
+need pages its roster at once; a dropped one stops paging, and whoever was paged for it or
+had accepted it is told that it is no longer needed.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy.orm import Session
+
+from dispatcher.flows import notify, paging, requests
+from dispatcher.flows.context import FlowContext, Reply
+from dispatcher.flows.models import Incident, Need
+from dispatcher.flows.responses import accepted_needs
+from dispatcher.rosters.models import Person
+
+log = logging.getLogger("dispatcher.needs")
+ACTIVE = ("paging", "accepted")
+DROPPABLE = ("room", "ride")
+
+
+def change_need(
+    session: Session, ctx: FlowContext, incident: Incident, kind: str, *, add: bool
+) -> Reply:
+    """Add (``add``) or drop a need of ``kind``; the reply for whoever asked."""
+    if add:
+        return add_need(session, ctx, incident, kind)
+    return drop_need(session, ctx, incident, kind)
+
+
+def add_need(session: Session, ctx: FlowContext, incident: Incident, kind: str) -> Reply:
+    """Page for one more need of ``kind``, unless one is already paging or accepted.
+
+    A need of a kind the request had before (say, an advocate that went unfilled) pages
+    under that need's policy snapshot; a new kind under its roster's policy as it is now.
+    """
+    if any(n.kind == kind and n.state in ACTIVE for n in incident.needs):
+        return Reply("need_already", {"code": incident.code, "need": kind})
+    earlier = [n.policy for n in incident.needs if n.kind == kind]
+    paging.add_needs(session, ctx, incident, (kind,))
+    if earlier:
+        incident.needs[-1].policy = earlier[0]
+    incident.last_activity_at = ctx.now
+    session.flush()
+    ctx.kick()
+    log.info("need.added incident=%s kind=%s", incident.code, kind)
+    return Reply("need_added", {"code": incident.code, "need": kind})
+
+
+def drop_need(session: Session, ctx: FlowContext, incident: Incident, kind: str) -> Reply:
+    """Stop paging for ``kind`` (room or ride) and tell whoever was paged or accepted."""
+    needs = [n for n in incident.needs if n.kind == kind and n.state in ACTIVE]
+    if kind not in DROPPABLE or not needs:
+        return Reply("need_not_open", {"code": incident.code, "need": kind})
+    for need in needs:
+        _cancel(session, ctx, need)
+    incident.last_activity_at = ctx.now
+    log.info("need.dropped incident=%s kind=%s", incident.code, kind)
+    requests.close_if_settled(session, ctx, incident)
+    return Reply("need_dropped_ack", {"code": incident.code, "need": kind})
+
+
+def _cancel(session: Session, ctx: FlowContext, need: Need) -> None:
+    """End one need; its open pages become ``dropped``; everyone on it is told once."""
+    told = set()
+    if need.accepted_by_id is not None and need.state == "accepted":
+        told.add(need.accepted_by_id)
+    need.state, need.next_action_at, need.ended_at = "cancelled", None, ctx.now
+    for page in need.pages:
+        if page.state in ("open", "expired"):
+            page.state = "dropped"
+            told.add(page.person_id)
+    params = {"code": need.incident.code, "need": need.kind}
+    for person_id in sorted(told):
+        notify.to_person(session, ctx, session.get_one(Person, person_id), "need_dropped", params)
+
+
+def advocate_requests(session: Session, person: Person) -> list[Incident]:
+    """Open requests whose advocate need this person accepted (they may change its needs)."""
+    return sorted(
+        {n.incident for n in accepted_needs(session, person) if n.kind == "advocate"},
+        key=lambda incident: incident.id,
+    )

@@ -1,0 +1,85 @@
+"""An officer's texts: open requests (several at once), words, STATUS, DONE, needs.
+
+ROOM/RIDE/ADVOCATE [code] add a need and NO ROOM/NO RIDE [code] drop one, here and
+for the advocate who accepted (``inbound``).
+
+The body is parsed in memory and never stored or logged; words go only to a request of
+this officer, named by its code when two or more are open.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from dispatcher.flows import needs, requests
+from dispatcher.flows.context import FlowContext, Reply
+from dispatcher.flows.models import Incident
+from dispatcher.rosters.models import Officer
+from dispatcher.sms.commands import Command
+from dispatcher.sms.routing import route_officer_words
+
+SILENT = ("opt_out", "opt_in", "carrier_help")  # the carrier answers these itself
+
+
+def from_officer(
+    session: Session, ctx: FlowContext, officer: Officer, command: Command, body: str
+) -> Reply | None:
+    """An officer's text: opens a request, or acts on their open ones."""
+    if command.kind in SILENT:
+        return None
+    if command.kind == "new":
+        return requests.open_request(session, ctx, officer, command.argument)
+    incidents = requests.open_incidents_of(session, officer)
+    if not incidents:
+        if command.kind in ("status", "done", "join"):
+            return Reply("help_officer")
+        return requests.open_request(session, ctx, officer, body)
+    by_code = {incident.code: incident for incident in incidents}
+    if command.kind == "status":
+        chosen = [by_code[command.code]] if command.code in by_code else incidents
+        return requests.status(session, chosen)
+    if command.kind == "done":
+        return _done(session, ctx, by_code, command.code)
+    if command.kind in ("add", "drop"):
+        incident = one_named(by_code, command.code)
+        if incident is None:
+            return Reply("officer_which", {"codes": list(by_code), "command": word_of(command)})
+        return needs.change_need(
+            session, ctx, incident, command.argument, add=command.kind == "add"
+        )
+    return _words(session, ctx, by_code, command)
+
+
+def one_named(by_code: dict[str, Incident], code: str | None) -> Incident | None:
+    """The request named by ``code``; without a code, the only one; else None."""
+    if code is None:
+        return next(iter(by_code.values())) if len(by_code) == 1 else None
+    return by_code.get(code)
+
+
+def word_of(command: Command) -> str:
+    """The command word to quote back: ``ROOM``, ``NO RIDE``, ``DONE``..."""
+    if command.kind == "drop":
+        return f"NO {command.argument.upper()}"
+    return command.argument.upper() if command.kind == "add" else command.kind.upper()
+
+
+def _done(
+    session: Session, ctx: FlowContext, by_code: dict[str, Incident], code: str | None
+) -> Reply:
+    """DONE [code]: close that request; without a code, the only one (else ask which)."""
+    incident = one_named(by_code, code)
+    if incident is None:
+        return Reply("officer_which", {"codes": list(by_code), "command": "DONE"})
+    requests.close(session, ctx, incident, by="officer")
+    return Reply("officer_closed", {"code": incident.code})
+
+
+def _words(
+    session: Session, ctx: FlowContext, by_code: dict[str, Incident], command: Command
+) -> Reply | None:
+    """Words for whoever accepts one request; with several open they must name it."""
+    route = route_officer_words(command, by_code)
+    if route.action == "relay" and route.code:
+        return requests.officer_wrote(session, ctx, by_code[route.code], route.words)
+    return Reply("officer_which", {"codes": list(route.codes)})
