@@ -25,6 +25,22 @@ WANTED = ("paging", "unfilled")  # need states an accept can still take
 RECENT = timedelta(hours=2)  # a reply without a code may be about a page this recent
 
 
+def paged_codes(session: Session, person: Person) -> list[str]:
+    """Codes of the requests (open, or closed and not yet purged) this person was ever
+    paged for, whatever they answered.
+
+    Words naming one of these are never relayed to another request's officer.
+    """
+    query = (
+        select(Incident.code)
+        .join(Need, Need.incident_id == Incident.id)
+        .join(Page, Page.need_id == Need.id)
+        .where(Page.person_id == person.id)
+        .distinct()
+    )
+    return sorted(session.scalars(query))
+
+
 def pending_pages(session: Session, person: Person, code: str | None) -> list[Page]:
     """The person's unanswered pages whose need is still wanted (optionally for one code).
 

@@ -106,7 +106,7 @@ def _words(session: Session, ctx: FlowContext, person: Person, command: Command)
     """Words, an accept phrase or an unclear command: routed by what the person is on."""
     accepted = [n.incident.code for n in responses.accepted_needs(session, person)]
     waiting = [p.need.incident.code for p in responses.pending_pages(session, person, None)]
-    route = route_words(command, accepted, waiting)
+    route = route_words(command, accepted, waiting, responses.paged_codes(session, person))
     if route.action == "relay" and route.code:
         return responses.relay_to_officer(session, ctx, person, route.code, route.words)
     if route.action == "accept":

@@ -67,6 +67,30 @@ def test_words_naming_another_code_are_not_sent_and_the_reply_says_how(world: Wo
     assert "the girl" not in everything_sent(world) and "is she ok" not in everything_sent(world)
 
 
+def test_words_naming_a_request_he_declined_are_not_sent_to_the_other_officer(
+    world: World,
+) -> None:
+    _, second = cruz_on_one_and_paged_for_another(world)
+    world.text(CRUZ, f"2 {second}")
+    reply = world.text(CRUZ, f"was {second} the girl from the bus depot?")
+    assert reply is not None and reply.startswith("Not sent")
+    world.tick()
+    assert "bus depot" not in everything_sent(world).replace("Teen at the bus depot", "")
+    assert not [t for t in world.inbox(OFFICER) if second in t]
+
+
+def test_words_naming_a_request_he_closed_are_not_sent_to_the_other_officer(
+    world: World,
+) -> None:
+    first, second = cruz_on_one_and_paged_for_another(world)
+    world.text(CRUZ, f"1 {second}")
+    assert world.text(CRUZ, f"DONE {first}") is not None
+    reply = world.text(CRUZ, f"{first} went home")
+    assert reply is not None and reply.startswith("Not sent")
+    world.tick()
+    assert not [t for t in world.inbox(SERGEANT) if first in t]
+
+
 TEXTS = st.lists(
     st.one_of(
         st.sampled_from(["1", "2", "ok", "done", "pass", "room", "no", "new", "omw", "words"]),
