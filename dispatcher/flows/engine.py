@@ -22,7 +22,7 @@ from dispatcher.crypto import Sealer
 from dispatcher.db import Database
 from dispatcher.flows import calllog, outbox, paging, receipts, requests
 from dispatcher.flows.context import FlowContext
-from dispatcher.flows.models import Incident, Need, OutboxMessage
+from dispatcher.flows.models import Need, OutboxMessage, Request
 from dispatcher.flows.ports import Sender
 from dispatcher.flows.sending import Courier
 from dispatcher.settings import Settings
@@ -146,7 +146,7 @@ def escalate_due(session: Session, ctx: FlowContext) -> int:
     for need in needs:
         paging.escalate(session, ctx, need)
         if need.state == "unfilled":
-            requests.close_if_settled(session, ctx, need.incident)
+            requests.close_if_settled(session, ctx, need.request)
     return len(needs)
 
 
@@ -154,26 +154,24 @@ def close_idle(session: Session, ctx: FlowContext) -> int:
     """Close open requests with no activity for ``idle_close``."""
     cutoff = ctx.now - ctx.settings.idle_close
     query = (
-        select(Incident)
-        .where(Incident.status == "open", Incident.last_activity_at <= cutoff)
+        select(Request)
+        .where(Request.status == "open", Request.last_activity_at <= cutoff)
         .limit(BATCH)
         .with_for_update(skip_locked=True)
     )
-    incidents = list(session.scalars(query))
-    for incident in incidents:
-        requests.close(session, ctx, incident, by="idle")
-    return len(incidents)
+    idle = list(session.scalars(query))
+    for request in idle:
+        requests.close(session, ctx, request, by="idle")
+    return len(idle)
 
 
 def expire_notes(session: Session, now: datetime) -> int:
     """Wipe officers' words held past their expiry."""
-    query = (
-        select(Incident).where(Incident.note_expires_at <= now).with_for_update(skip_locked=True)
-    )
-    incidents = list(session.scalars(query))
-    for incident in incidents:
-        requests.wipe_note(incident)
-    return len(incidents)
+    query = select(Request).where(Request.note_expires_at <= now).with_for_update(skip_locked=True)
+    expired = list(session.scalars(query))
+    for request in expired:
+        requests.wipe_note(request)
+    return len(expired)
 
 
 def purge(session: Session, now: datetime) -> None:
@@ -182,9 +180,7 @@ def purge(session: Session, now: datetime) -> None:
     Also forgets call-log reference codes older than ``calllog.CODE_KEPT``.
     """
     cutoff = now - KEEP_CLOSED
-    session.execute(
-        delete(Incident).where(Incident.status == "closed", Incident.closed_at <= cutoff)
-    )
+    session.execute(delete(Request).where(Request.status == "closed", Request.closed_at <= cutoff))
     session.execute(
         delete(OutboxMessage).where(
             OutboxMessage.state.in_(("sent", "delivered", "undelivered", "failed", "dropped")),

@@ -104,8 +104,8 @@ def from_person(
 
 def _words(session: Session, ctx: FlowContext, person: Person, command: Command) -> Reply | None:
     """Words, an accept phrase or an unclear command: routed by what the person is on."""
-    accepted = [n.incident.code for n in responses.accepted_needs(session, person)]
-    waiting = [p.need.incident.code for p in responses.pending_pages(session, person, None)]
+    accepted = [n.request.code for n in responses.accepted_needs(session, person)]
+    waiting = [p.need.request.code for p in responses.pending_pages(session, person, None)]
     route = route_words(command, accepted, waiting)
     if route.action == "relay" and route.code:
         return responses.relay_to_officer(session, ctx, person, route.code, route.words)
@@ -123,16 +123,16 @@ def _change_need(session: Session, ctx: FlowContext, person: Person, command: Co
 
     The officer hears of the change as the advocate does.
     """
-    mine = {incident.code: incident for incident in needs.advocate_requests(session, person)}
+    mine = {request.code: request for request in needs.advocate_requests(session, person)}
     if not mine:
         return Reply("need_change_refused")
-    incident = officers.one_named(mine, command.code)
-    if incident is None:
+    request = officers.one_named(mine, command.code)
+    if request is None:
         return Reply("officer_which", {"codes": sorted(mine), "command": officers.word_of(command)})
     add = command.kind == "add"
-    reply = needs.change_need(session, ctx, incident, command.argument, add=add)
+    reply = needs.change_need(session, ctx, request, command.argument, add=add)
     if reply.template in ("need_added", "need_dropped_ack"):
-        notify.to_officer(session, ctx, incident, reply.template, reply.params)
+        notify.to_officer(session, ctx, request, reply.template, reply.params)
     return reply
 
 
@@ -151,8 +151,8 @@ def _away(session: Session, ctx: FlowContext, person: Person, argument: str) -> 
 
 def open_codes(session: Session, person: Person) -> Reply:
     """A member's STATUS: the codes waiting on them and the ones they are on."""
-    waiting = {p.need.incident.code for p in responses.pending_pages(session, person, None)}
-    working = {n.incident.code for n in responses.accepted_needs(session, person)}
+    waiting = {p.need.request.code for p in responses.pending_pages(session, person, None)}
+    working = {n.request.code for n in responses.accepted_needs(session, person)}
     if not waiting and not working:
         return Reply("nothing_open")
     return Reply("codes_needed", {"codes": sorted(waiting | working)})
@@ -198,8 +198,8 @@ def handle_call(session: Session, ctx: FlowContext, number: str) -> Reply:
     if officer is None or officer.pending:
         unknown.count(session, ctx.now, "unknown_caller")
         return Reply("call_referral")
-    incident = requests.open_incident_of(session, officer)
-    if incident is not None:
-        return Reply("call_open_already", {"code": incident.code})
+    request = requests.open_request_of(session, officer)
+    if request is not None:
+        return Reply("call_open_already", {"code": request.code})
     opened = requests.open_request(session, ctx, officer, "", channel="voice")
     return Reply("call_opened", opened.params)
