@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from dispatcher.clock import Clock
 from dispatcher.crypto import Sealer
 from dispatcher.db import Database
-from dispatcher.flows import calllog, outbox, paging, receipts, requests
+from dispatcher.flows import calllog, deduplication, officers, outbox, paging, redaction, statuses
 from dispatcher.flows.context import FlowContext
 from dispatcher.flows.models import Need, OutboxMessage, Request
 from dispatcher.flows.ports import Sender
@@ -33,6 +33,8 @@ Renderer = outbox.Renderer
 # Closed requests keep their working rows this long (late replies get a sensible answer),
 # then only the call log remains.
 KEEP_CLOSED = timedelta(hours=24)
+# Inbound sids, applied status callbacks and deleted copies are remembered this long.
+KEEP_RECEIPTS = timedelta(days=7)
 BATCH = 100
 
 
@@ -109,7 +111,7 @@ class Engine:
             report.notes_expired = expire_notes(session, ctx.now)
             purge(session, ctx.now)
         self.deliver(report)
-        report.redacted = receipts.redact_copies(
+        report.redacted = redaction.redact_copies(
             self.database, self.sender, self.clock, ctx=self.context()
         )
         self.database.checkpoint()  # SQLite: wiped rows leave the WAL
@@ -146,7 +148,7 @@ def escalate_due(session: Session, ctx: FlowContext) -> int:
     for need in needs:
         paging.escalate(session, ctx, need)
         if need.state == "unfilled":
-            requests.close_if_settled(session, ctx, need.request)
+            officers.close_if_settled(session, ctx, need.request)
     return len(needs)
 
 
@@ -161,7 +163,7 @@ def close_idle(session: Session, ctx: FlowContext) -> int:
     )
     idle = list(session.scalars(query))
     for request in idle:
-        requests.close(session, ctx, request, by="idle")
+        officers.close(session, ctx, request, by="idle")
     return len(idle)
 
 
@@ -170,7 +172,7 @@ def expire_notes(session: Session, now: datetime) -> int:
     query = select(Request).where(Request.note_expires_at <= now).with_for_update(skip_locked=True)
     expired = list(session.scalars(query))
     for request in expired:
-        requests.wipe_note(request)
+        officers.wipe_note(request)
     return len(expired)
 
 
@@ -187,7 +189,9 @@ def purge(session: Session, now: datetime) -> None:
             OutboxMessage.created_at <= cutoff,
         )
     )
-    receipts.purge_receipts(session, now)
+    receipts_cutoff = now - KEEP_RECEIPTS
+    for kept in (deduplication, statuses, redaction):
+        kept.purge(session, receipts_cutoff)
     calllog.forget_codes(session, now)
 
 

@@ -11,10 +11,10 @@ import logging
 
 from sqlalchemy.orm import Session
 
-from dispatcher.flows import notify, paging, requests
+from dispatcher.flows import notify, officers, paging
 from dispatcher.flows.context import FlowContext, Reply
+from dispatcher.flows.members import accepted_needs
 from dispatcher.flows.models import Need, Request
-from dispatcher.flows.responses import accepted_needs
 from dispatcher.rosters.models import Person
 
 log = logging.getLogger("dispatcher.needs")
@@ -59,7 +59,7 @@ def drop_need(session: Session, ctx: FlowContext, request: Request, kind: str) -
         _cancel(session, ctx, need)
     request.last_activity_at = ctx.now
     log.info("need.dropped request=%s kind=%s", request.code, kind)
-    requests.close_if_settled(session, ctx, request)
+    officers.close_if_settled(session, ctx, request)
     return Reply("need_dropped_ack", {"code": request.code, "need": kind})
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from dispatcher.flows import needs, requests
+from dispatcher.flows import needs, officers
 from dispatcher.flows.context import FlowContext, Reply
 from dispatcher.flows.models import Request
 from dispatcher.rosters.models import Officer
@@ -28,16 +28,16 @@ def from_officer(
     if command.kind in SILENT:
         return None
     if command.kind == "new":
-        return requests.open_request(session, ctx, officer, command.argument)
-    theirs = requests.open_requests_of(session, officer)
+        return officers.open_request(session, ctx, officer, command.argument)
+    theirs = officers.open_requests_of(session, officer)
     if not theirs:
         if command.kind in ("status", "done", "join"):
             return Reply("help_officer")
-        return requests.open_request(session, ctx, officer, body)
+        return officers.open_request(session, ctx, officer, body)
     by_code = {request.code: request for request in theirs}
     if command.kind == "status":
         chosen = [by_code[command.code]] if command.code in by_code else theirs
-        return requests.status(session, chosen)
+        return officers.status(session, chosen)
     if command.kind == "done":
         return _done(session, ctx, by_code, command.code)
     if command.kind in ("add", "drop"):
@@ -69,7 +69,7 @@ def _done(
     request = one_named(by_code, code)
     if request is None:
         return Reply("officer_which", {"codes": list(by_code), "command": "DONE"})
-    requests.close(session, ctx, request, by="officer")
+    officers.close(session, ctx, request, by="officer")
     return Reply("officer_closed", {"code": request.code})
 
 
@@ -79,5 +79,5 @@ def _words(
     """Words for whoever accepts one request; with several open they must name it."""
     route = route_officer_words(command, by_code)
     if route.action == "relay" and route.code:
-        return requests.officer_wrote(session, ctx, by_code[route.code], route.words)
+        return officers.officer_wrote(session, ctx, by_code[route.code], route.words)
     return Reply("officer_which", {"codes": list(route.codes)})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from dispatcher.flows.models import Request
-from dispatcher.flows.requests import read_note
+from dispatcher.flows.officers import read_note
 from tests.flows.test_night import code_in
 from tests.night import ANA, BEN, OFFICER, World
 

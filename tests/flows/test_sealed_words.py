@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from dispatcher.clock import ManualClock
 from dispatcher.db import Database
 from dispatcher.flows.models import Request
-from dispatcher.flows.requests import read_note
+from dispatcher.flows.officers import read_note
 from tests.conftest import make_settings
 from tests.night import ANA, OFFICER, World
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from dispatcher.flows import receipts
+from dispatcher.flows import redaction, statuses
 from dispatcher.flows.models import Alert, InboundMessage, ProviderCopy, Request
 from dispatcher.sms import inbound
 from dispatcher.sms.webhooks import UNREADABLE
@@ -134,7 +134,7 @@ def test_a_webhook_that_raises_answers_safely_rolls_back_and_alerts(
 def test_a_status_callback_that_raises_answers_204_and_alerts(
     night: LiveNight, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(receipts, "status_callback", explode)
+    monkeypatch.setattr(statuses, "status_callback", explode)
     answer = night.post("/sms/status", {"MessageSid": "SM1", "MessageStatus": "delivered"})
     assert answer.status_code == 204
     assert alert_count(night) == 1
@@ -146,7 +146,7 @@ def test_redaction_that_never_succeeds_is_reported_with_a_count(
     monkeypatch.setattr(night.engine.sender, "redact", lambda sid: False)
     for _ in range(3):
         night.text(STRANGER, "hello")
-    for _ in range(receipts.MAX_REDACT_ATTEMPTS):
+    for _ in range(redaction.MAX_REDACT_ATTEMPTS):
         night.advance(minutes=60)
     with night.database.session_scope() as session:
         alert = session.get(Alert, "redaction_failed")

@@ -13,7 +13,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from dispatcher.db import rows_changed
-from dispatcher.flows import measures, notify, paging, requests
+from dispatcher.flows import measures, notify, officers, paging
 from dispatcher.flows.context import FlowContext, Reply
 from dispatcher.flows.models import Need, OutboxMessage, Page, Request
 from dispatcher.rosters.models import Officer, Person, Roster, Rotation, RotationParticipant
@@ -101,7 +101,7 @@ def _announce_acceptance(session: Session, ctx: FlowContext, need: Need, person:
     request = need.request
     request.last_activity_at = ctx.now
     officer_name = request_officer_name(session, request)
-    notes = requests.read_note(ctx, request) if need.kind == "advocate" else []
+    notes = officers.read_note(ctx, request) if need.kind == "advocate" else []
     params = {
         "code": request.code,
         "need": need.kind,
@@ -111,7 +111,7 @@ def _announce_acceptance(session: Session, ctx: FlowContext, need: Need, person:
     }
     notify.to_person(session, ctx, person, "accepted", params)
     if need.kind == "advocate":
-        requests.wipe_note(request)
+        officers.wipe_note(request)
     notify.to_officer(
         session,
         ctx,
@@ -153,7 +153,7 @@ def done(session: Session, ctx: FlowContext, person: Person, code: str | None) -
     need = needs[0]
     need.state = "done"
     need.ended_at = ctx.now
-    requests.close_if_settled(session, ctx, need.request)
+    officers.close_if_settled(session, ctx, need.request)
     return Reply("person_closed", {"code": need.request.code})
 
 
