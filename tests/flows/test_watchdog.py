@@ -12,7 +12,7 @@ from dispatcher.flows.engine import Engine
 from dispatcher.flows.models import Alert
 from dispatcher.scheduler import FAILING_AFTER, EngineRunner, Watchdog
 from dispatcher.sms.messages import render
-from dispatcher.sms.senders import SimulatorSender
+from dispatcher.sms.simulator import SimulatorSender
 from tests.night import KIM, LEE, OFFICER, World
 
 
