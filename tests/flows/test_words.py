@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dispatcher.flows.models import Incident, Need, OutboxMessage
+from dispatcher.flows.models import Need, OutboxMessage, Request
 from dispatcher.rosters.models import Officer, Person
 from dispatcher.sms.commands import codes_mentioned
 from tests.flows.test_night import code_in
@@ -125,8 +125,8 @@ def test_words_reach_only_an_officer_of_a_request_the_sender_accepted(
         cruz = session.scalars(sa.select(Person.id).where(Person.phone == CRUZ)).one()
         officers_of_cruz = set(
             session.scalars(
-                sa.select(Incident.officer_id)
-                .join(Need, Need.incident_id == Incident.id)
+                sa.select(Request.officer_id)
+                .join(Need, Need.request_id == Request.id)
                 .where(Need.accepted_by_id == cruz)
             )
         )
@@ -150,8 +150,8 @@ def test_words_reach_only_an_officer_of_a_request_the_sender_accepted(
 def held_note(world: World) -> tuple[bytes | None, object]:
     """The only request's sealed note and its expiry."""
     with world.session() as session:
-        incident = session.scalars(sa.select(Incident)).one()
-        return incident.note, incident.note_expires_at
+        request = session.scalars(sa.select(Request)).one()
+        return request.note, request.note_expires_at
 
 
 def test_the_note_expires_a_fixed_time_after_the_first_held_words(world: World) -> None:
