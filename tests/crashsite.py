@@ -110,7 +110,7 @@ class Site:
     def __init__(self, database: Database, fake: FakeTwilio, folder: Path) -> None:
         self.database, self.fake, self.folder = database, fake, folder
         site = folder / "site.toml"
-        site.write_text('[sms]\nsend_timeout = "2s"\n')
+        site.write_text('[sms]\nsend_timeout = "5s"\n')
         self.env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
             "HOME": str(folder),
