@@ -105,9 +105,15 @@ def eventually(found: Callable[[], T], what: str, bound: float = 30.0) -> T:
 
 
 class Site:
-    """One database, the fake Twilio, and at most one ``dispatcher run`` process at a time."""
+    """One database, the fake Twilio, and the service's processes on it.
 
-    def __init__(self, database: Database, fake: FakeTwilio, folder: Path) -> None:
+    ``workers=False``: one ``dispatcher run`` (web and engine). ``workers=True``: a web-only
+    ``dispatcher run`` and two ``dispatcher worker`` processes running the engine.
+    """
+
+    def __init__(
+        self, database: Database, fake: FakeTwilio, folder: Path, workers: bool = False
+    ) -> None:
         self.database, self.fake, self.folder = database, fake, folder
         site = folder / "site.toml"
         site.write_text('[sms]\nsend_timeout = "5s"\n')
@@ -121,10 +127,13 @@ class Site:
             "DISPATCHER_PUBLIC_BASE_URL": PUBLIC,
             "DISPATCHER_SMS_BACKEND": "twilio",
             "DISPATCHER_TWILIO_API_BASE_URL": fake.base_url,
+            "DISPATCHER_ENGINE_IN_PROCESS": str(not workers).lower(),
             "TWILIO_ACCOUNT_SID": ACCOUNT,
             "TWILIO_AUTH_TOKEN": fake.auth_token,
         }
-        self.process: subprocess.Popen[bytes] | None = None
+        self.web = "web" if workers else "run"
+        self.engines = ["worker-1", "worker-2"] if workers else ["run"]
+        self.processes: dict[str, subprocess.Popen[bytes]] = {}
         self.url = ""
         self.starts = 0
 
@@ -136,28 +145,41 @@ class Site:
         command = [str(BIN / "dispatcher"), "roster", "import", str(path)]
         subprocess.run(command, env=self.env, check=True, capture_output=True)
 
-    def start(self) -> None:
-        """Start ``dispatcher run`` and return once it serves and its engine runs."""
-        port = free_port()
+    def start(self, names: list[str] | None = None) -> None:
+        """Start these processes (default: all); return once the web serves and an engine
+        that was started runs."""
+        names = names or list(dict.fromkeys([self.web, *self.engines]))
+        for name in names:
+            self._spawn(name)
+        if self.web in names:
+            eventually(self._serving, "the service to serve")
+        started = {str(self.processes[n].pid) for n in names if n in self.engines}
+        if started:
+            eventually(lambda: self._engine_pid() in started, "a restarted engine to run")
+
+    def _spawn(self, name: str) -> None:
+        """Start one process, its output in a log file of its own."""
         self.starts += 1
-        log = (self.folder / f"run-{self.starts}.log").open("w")
-        command = [str(BIN / "dispatcher"), "run", "--port", str(port)]
-        self.process = subprocess.Popen(command, env=self.env, stdout=log, stderr=log)
-        log.close()
-        self.url = f"http://127.0.0.1:{port}"
-        eventually(self._serving, "the service to serve")
-        eventually(self._ticking, "its engine to run")
+        command = [str(BIN / "dispatcher"), "worker"]
+        if name == self.web:
+            port = free_port()
+            command = [str(BIN / "dispatcher"), "run", "--port", str(port)]
+            self.url = f"http://127.0.0.1:{port}"
+        with (self.folder / f"{self.starts}-{name}.log").open("w") as log:
+            self.processes[name] = subprocess.Popen(
+                command, env=self.env, stdout=log, stderr=subprocess.STDOUT
+            )
 
-    def kill(self) -> None:
-        """kill -9 the running process and reap it."""
-        assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=30)
+    def kill(self, names: list[str]) -> None:
+        """kill -9 these processes and reap them."""
+        for name in names:
+            self.processes[name].send_signal(signal.SIGKILL)
+            self.processes[name].wait(timeout=30)
 
-    def restart(self) -> None:
-        """kill -9, then start again."""
-        self.kill()
-        self.start()
+    def crash(self, names: list[str]) -> None:
+        """kill -9 these processes, then start them again."""
+        self.kill(names)
+        self.start(names)
 
     def _serving(self) -> bool:
         """True when /healthz answers."""
@@ -166,12 +188,11 @@ class Site:
         except requests.RequestException:
             return False
 
-    def _ticking(self) -> bool:
-        """True when the lease row names the running process as the engine."""
-        assert self.process is not None
+    def _engine_pid(self) -> str | None:
+        """The process id the lease row names as the engine that ticked last."""
         with self.database.session_scope() as session:
             row = session.get(EngineLease, lease.NAME)
-            return row is not None and row.holder.split(":")[1] == str(self.process.pid)
+            return None if row is None else row.holder.split(":")[1]
 
     def post(self, params: dict[str, str]) -> str | None:
         """POST a signed inbound SMS; the TwiML reply's text (None: no reply)."""
@@ -205,5 +226,4 @@ class Site:
 
     def stop(self) -> None:
         """Make sure no process is left running."""
-        if self.process is not None and self.process.poll() is None:
-            self.kill()
+        self.kill([name for name, p in self.processes.items() if p.poll() is None])

@@ -1,10 +1,12 @@
 """kill -9 during live escalations loses nothing and sends nothing twice, on both databases.
 
-Real ``dispatcher run`` processes (web and engine in one) page through the fake Twilio
-while four requests escalate in steps of 3 s. The process is killed with SIGKILL four
-times: right after an officer's text, while a page is in flight at a Twilio that holds
-its answer, in the middle of a step's wait, and right after an advocate's accept (whose
-webhook Twilio then repeats). Afterwards the database and the fake Twilio must agree:
+Real processes page through the fake Twilio while four requests escalate in steps of
+3 s: ``dispatcher run`` (web and engine in one) on SQLite and PostgreSQL, and on
+PostgreSQL also a web-only ``dispatcher run`` beside two ``dispatcher worker``s. They are
+killed with SIGKILL four times: the engines right after an officer's text, the engines
+while a page is in flight at a Twilio that holds its answer, one engine in the middle of a
+step's wait, and the web right after an advocate's accept (whose webhook Twilio then
+repeats). Afterwards the database and the fake Twilio must agree:
 every outbox row reached Twilio at most once (exactly once when recorded sent), every
 step that fell due happened, the accept was applied once and the officer told once, and
 nothing is left sending.
@@ -33,9 +35,18 @@ HOLD = 10.0  # seconds the fake holds its answer to the page in flight (the clie
 SETTLE = 75.0  # a send cut off by a kill is taken up again once its 30 s lease runs out
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(
+    params=[
+        "sqlite",
+        pytest.param("postgres", marks=pytest.mark.postgres),
+        pytest.param("postgres-workers", marks=pytest.mark.postgres),
+    ]
+)
 def site(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Site]:
-    """An empty database with the roster imported, and the fake Twilio; no process yet."""
+    """An empty database with the roster imported, and the fake Twilio; no process yet.
+
+    On PostgreSQL both ways to run: ``dispatcher run`` alone, and the web beside two workers.
+    """
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'crash.db'}"
         upgrade_database(url)
@@ -44,7 +55,7 @@ def site(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Site]:
     database = Database(url)
     empty_tables(database)
     with FakeTwilio(auth_token="crash-auth-token") as fake:
-        running = Site(database, fake, tmp_path)
+        running = Site(database, fake, tmp_path, workers=request.param == "postgres-workers")
         try:
             running.import_roster()
             yield running
@@ -57,23 +68,25 @@ def site(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Site]:
 def test_kill_9_during_live_escalations_loses_and_duplicates_nothing(site: Site) -> None:
     site.start()
     codes = [site.open_request(OFFICERS[0])]
-    site.restart()  # 1: right after an officer's text
+    site.crash(site.engines)  # 1: right after an officer's text
     eventually(lambda: site.posts_to(ANA, codes[0]), "the first request's first page")
     site.fake.delay_next(HOLD, to=ANA)
     codes.append(site.open_request(OFFICERS[1]))
     eventually(lambda: site.posts_to(ANA, codes[1]), "the held page reaching Twilio")
-    site.kill()  # 2: while Twilio holds that page
+    site.kill(site.engines)  # 2: while Twilio holds that page
     assert in_flight(site) >= 1  # the kill hit the send window
-    site.start()
+    site.start(site.engines)
     codes += [site.open_request(OFFICERS[2]), site.open_request(OFFICERS[3])]
     eventually(lambda: site.posts_to(BEN, codes[2]), "a second step")
     time.sleep(1.5)
-    site.restart()  # 3: in the middle of a step's wait
+    site.crash(site.engines[:1])  # 3: mid-step (with workers, the other one goes on)
     accept = inbound_params(ANA, f"1 {codes[0]}", account_sid=ACCOUNT)
     assert site.post(accept) is None
-    site.restart()  # 4: right after the accept
+    site.crash([site.web])  # 4: right after the accept
     assert site.post(accept) is None  # Twilio repeats the webhook: nothing happens twice
     eventually(lambda: settled(site, len(codes)), "every due step and message", SETTLE)
+    # The page cut off by the kill was looked up at Twilio before any resend.
+    assert any(r.method == "GET" for r in site.fake.requests)
     check_every_message_sent_at_most_once(site)
     check_every_step_happened(site, codes[1:])
     check_accepted_once(site, codes[0])
