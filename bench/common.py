@@ -19,8 +19,7 @@ from flask import Flask  # noqa: E402
 from werkzeug.serving import BaseWSGIServer, make_server  # noqa: E402
 
 from dispatcher.db import Database, upgrade_database  # noqa: E402
-from dispatcher.rosters.rosterapply import apply_roster_file  # noqa: E402
-from dispatcher.rosters.rosterfile import load_roster_file  # noqa: E402
+from dispatcher.rosters.file import apply_roster_file, load_roster_file  # noqa: E402
 from dispatcher.settings import Settings, load_settings  # noqa: E402
 
 PUBLIC = "https://bench.test"

@@ -15,8 +15,7 @@ from dispatcher.clock import ManualClock
 from dispatcher.db import Database
 from dispatcher.flows.context import FlowContext
 from dispatcher.flows.engine import Engine, TickReport
-from dispatcher.rosters.rosterapply import apply_roster_file
-from dispatcher.rosters.rosterfile import load_roster_file
+from dispatcher.rosters.file import apply_roster_file, load_roster_file
 from dispatcher.settings import Settings
 from dispatcher.sms import inbound
 from dispatcher.sms.messages import render

@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 import phonenumbers
 
 from dispatcher import web
-from dispatcher.admin import blueprint, navigation
-from dispatcher.admin.auth import may_open, sees_contacts
+from dispatcher.admin.auth import may_open, navigation, sees_contacts
+from dispatcher.admin.blueprint import blueprint
 from dispatcher.durations import format_duration
 
 HIDDEN = "hidden"

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dispatcher.errors import Conflict, ValidationError
+from dispatcher.rosters.file.fields import zone_or_none
 from dispatcher.rosters.models import (
     ROSTER_KINDS,
     ROTATION_TYPES,
@@ -27,7 +28,6 @@ from dispatcher.rosters.models import (
     RotationParticipant,
     RotationWindow,
 )
-from dispatcher.rosters.rosterfields import zone_or_none
 from dispatcher.rosters.rotation import OverrideSpec
 
 

@@ -17,11 +17,14 @@ from sqlalchemy.orm import Session
 from dispatcher.accounts.service import record
 from dispatcher.cli.common import cli_actor, domain_errors, session_scope, settings
 from dispatcher.clock import SystemClock
+from dispatcher.rosters.file import (
+    ApplySummary,
+    apply_roster_file,
+    export_roster_file,
+    load_roster_file,
+)
+from dispatcher.rosters.file.fields import to_instant, to_moment
 from dispatcher.rosters.models import Person
-from dispatcher.rosters.rosterapply import ApplySummary, apply_roster_file
-from dispatcher.rosters.rosterexport import export_roster_file
-from dispatcher.rosters.rosterfields import to_instant, to_moment
-from dispatcher.rosters.rosterfile import load_roster_file
 from dispatcher.rosters.service import get_roster, shifts, who_is_on_call
 from dispatcher.settings import CONFIG_DIR
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from dispatcher.accounts.models import AuditEntry
 from dispatcher.admin.calllog_export import CSV_COLUMNS
-from dispatcher.admin.views_calllog import PAGE_SIZE
+from dispatcher.admin.views.calllog import PAGE_SIZE
 from dispatcher.flows.models import CallLogEntry
 from dispatcher.rosters.models import Agency, Person
 from tests.admin.calllog_rows import MARCH, Seeded, alike, seed_call_log, utc

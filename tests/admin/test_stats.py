@@ -22,7 +22,7 @@ from dispatcher.admin.stats import (
     funder_cells,
     measures,
 )
-from dispatcher.admin.views_stats import FUNDER_COLUMNS, funder_csv
+from dispatcher.admin.views.stats import FUNDER_COLUMNS, funder_csv
 from dispatcher.flows.calllog import BUCKET_KEYS
 from dispatcher.flows.models import AnonymousCount
 from dispatcher.flows.stats import NEED_KINDS, Coverage, Figures, NeedCounts, Period

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 
-from dispatcher.admin import views_now
+from dispatcher.admin.views import now as views_now
 from dispatcher.flows.models import Incident
 from dispatcher.rosters.models import Person
 from tests.browser.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, REQUIRE_BROWSER, Server

@@ -8,9 +8,9 @@ import sqlalchemy as sa
 from dispatcher.durations import parse_duration
 from dispatcher.errors import ValidationError
 from dispatcher.flows.models import AnonymousCount
+from dispatcher.rosters.file import load_roster_file
 from dispatcher.rosters.models import Officer, Person
 from dispatcher.rosters.phones import is_e164, parse_phone
-from dispatcher.rosters.rosterfile import load_roster_file
 from dispatcher.sms import inbound
 from dispatcher.sms.messages import REFERRAL
 from tests.night import ANA, World

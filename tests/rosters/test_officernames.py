@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
+from dispatcher.rosters.file import apply_roster_file, load_roster_file
 from dispatcher.rosters.models import Agency, Officer
 from dispatcher.rosters.officernames import (
     MAX_LENGTH,
@@ -17,8 +18,6 @@ from dispatcher.rosters.officernames import (
     officer_name,
     to_officer_name,
 )
-from dispatcher.rosters.rosterapply import apply_roster_file
-from dispatcher.rosters.rosterfile import load_roster_file
 
 NAMES = [
     ("Sgt. Ada Byrne", "Sgt. Ada Byrne"),

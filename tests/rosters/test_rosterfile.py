@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session
 from dispatcher.db import Base, Database
 from dispatcher.durations import format_duration
 from dispatcher.errors import ValidationError
+from dispatcher.rosters.file import RosterFileError, export_roster_file, load_roster_file, validate
+from dispatcher.rosters.file.apply import ENTITIES, ApplySummary, apply_roster_file
 from dispatcher.rosters.models import (
     WEEKDAYS,
     Agency,
@@ -28,10 +30,6 @@ from dispatcher.rosters.models import (
     Rotation,
 )
 from dispatcher.rosters.phones import parse_phone
-from dispatcher.rosters.rosterapply import ENTITIES, ApplySummary, apply_roster_file
-from dispatcher.rosters.rostercheck import RosterFileError, validate
-from dispatcher.rosters.rosterexport import export_roster_file
-from dispatcher.rosters.rosterfile import load_roster_file
 from dispatcher.settings import CONFIG_DIR
 
 # The example from the foundation issue, verbatim.

@@ -17,9 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dispatcher.errors import NotFound, ValidationError
+from dispatcher.rosters.file import apply_roster_file, load_roster_file
 from dispatcher.rosters.models import Person, Rotation
-from dispatcher.rosters.rosterapply import apply_roster_file
-from dispatcher.rosters.rosterfile import load_roster_file
 from dispatcher.rosters.rotation import Window
 from dispatcher.rosters.schedule import local_to_utc
 from dispatcher.rosters.service import (

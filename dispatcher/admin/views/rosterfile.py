@@ -12,11 +12,11 @@ from sqlalchemy.orm import Session
 
 from dispatcher import web
 from dispatcher.accounts.service import record
-from dispatcher.admin import blueprint
 from dispatcher.admin.auth import actor, roles_required
+from dispatcher.admin.blueprint import blueprint
 from dispatcher.admin.forms import RosterFileForm
 from dispatcher.admin.pages import db, now, record_change
-from dispatcher.rosters.rosterfile import (
+from dispatcher.rosters.file import (
     ApplySummary,
     RosterFileError,
     apply_roster_file,

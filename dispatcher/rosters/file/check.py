@@ -9,9 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dispatcher.errors import ValidationError
+from dispatcher.rosters.file.data import RosterEntry, RosterFile
+from dispatcher.rosters.file.fields import Location
 from dispatcher.rosters.models import Agency, Officer, Person
-from dispatcher.rosters.rosterdata import RosterEntry, RosterFile
-from dispatcher.rosters.rosterfields import Location
 
 
 class RosterFileError(ValidationError):

@@ -19,8 +19,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from dispatcher import web
-from dispatcher.admin import blueprint
 from dispatcher.admin.auth import roles_required
+from dispatcher.admin.blueprint import blueprint
 from dispatcher.admin.forms import (
     NOBODY,
     OverrideForm,
@@ -34,6 +34,7 @@ from dispatcher.admin.pages import db, now, people_choices, record_change
 from dispatcher.admin.rosterchanges import save_roster
 from dispatcher.admin.timeline import Day, build_days, day_bounds, uncovered
 from dispatcher.errors import Conflict, ValidationError
+from dispatcher.rosters.file.export import roster_table
 from dispatcher.rosters.models import (
     EscalationStep,
     Override,
@@ -41,7 +42,6 @@ from dispatcher.rosters.models import (
     Rotation,
     RotationParticipant,
 )
-from dispatcher.rosters.rosterexport import roster_table
 from dispatcher.rosters.service import shifts, who_is_on_call
 
 EDITORS = ("coordinator",)

@@ -9,14 +9,14 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from dispatcher import web
-from dispatcher.admin import blueprint
 from dispatcher.admin.auth import roles_required
+from dispatcher.admin.blueprint import blueprint
 from dispatcher.admin.forms import PersonForm, phone_problem
 from dispatcher.admin.pages import db, get_or_404, record_change, split_words
 from dispatcher.errors import ValidationError
+from dispatcher.rosters.file.export import person_table
 from dispatcher.rosters.models import Officer, Person
 from dispatcher.rosters.phones import parse_phone
-from dispatcher.rosters.rosterexport import person_table
 from dispatcher.rosters.schedule import local_to_utc, local_wall
 
 EDITORS = ("coordinator",)

@@ -17,8 +17,8 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import ColumnElement, Select, String, cast, func, select
 
 from dispatcher import web
-from dispatcher.admin import blueprint
 from dispatcher.admin.auth import roles_required
+from dispatcher.admin.blueprint import blueprint
 from dispatcher.admin.calllog_export import ExportRow, csv_text, export_row, released
 from dispatcher.admin.pages import db, now, record_change
 from dispatcher.flows.calllog import BUCKET_LABELS

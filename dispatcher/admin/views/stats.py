@@ -17,8 +17,8 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import func, select
 
 from dispatcher import web
-from dispatcher.admin import blueprint
 from dispatcher.admin.auth import roles_required, sees_exact_counts
+from dispatcher.admin.blueprint import blueprint
 from dispatcher.admin.charts import coverage_chart, needs_chart, services_chart, stylesheet
 from dispatcher.admin.pages import db, now, record_change
 from dispatcher.admin.stats import (

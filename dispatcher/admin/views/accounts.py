@@ -10,8 +10,8 @@ from flask.typing import ResponseReturnValue
 from dispatcher.accounts import service
 from dispatcher.accounts.audit import audit_page
 from dispatcher.accounts.models import ROLES, User
-from dispatcher.admin import blueprint
 from dispatcher.admin.auth import roles_required
+from dispatcher.admin.blueprint import blueprint
 from dispatcher.admin.forms import AccountForm, RoleForm
 from dispatcher.admin.pages import db, get_or_404, now, record_change
 from dispatcher.errors import Conflict, ValidationError

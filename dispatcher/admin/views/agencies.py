@@ -11,18 +11,18 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from dispatcher import web
-from dispatcher.admin import blueprint
 from dispatcher.admin.auth import actor, roles_required
+from dispatcher.admin.blueprint import blueprint
 from dispatcher.admin.forms import AgencyForm, OfficerForm, phone_problem
 from dispatcher.admin.pages import db, get_or_404, now, record_change
 from dispatcher.errors import ValidationError
 from dispatcher.flows import enrollment
 from dispatcher.flows.codes import REFERENCE_ALPHABET
 from dispatcher.flows.context import FlowContext
+from dispatcher.rosters.file.export import agency_record
 from dispatcher.rosters.models import Agency, Officer, Person
 from dispatcher.rosters.officernames import name_for_the_record
 from dispatcher.rosters.phones import parse_phone
-from dispatcher.rosters.rosterexport import agency_record
 
 EDITORS = ("coordinator",)
 DECIDED = {

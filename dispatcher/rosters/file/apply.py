@@ -1,6 +1,6 @@
 """Applying a roster file: create or update people, rosters and agencies by name.
 
-Everything is checked first (``rostercheck.validate``); nothing is written when a check
+Everything is checked first (``check.validate``); nothing is written when a check
 fails. A roster named in the file gets exactly the file's rotations, overrides and steps;
 people, rosters and agencies the file does not name are left alone, and so are officers
 it does not list (some enrolled themselves by SMS).
@@ -18,6 +18,17 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dispatcher.rosters.file.check import validate
+from dispatcher.rosters.file.data import (
+    AgencyEntry,
+    OverrideEntry,
+    PersonEntry,
+    RosterEntry,
+    RosterFile,
+    RotationEntry,
+)
+from dispatcher.rosters.file.export import Table, agency_record, person_table, roster_table
+from dispatcher.rosters.file.fields import to_instant
 from dispatcher.rosters.models import (
     Agency,
     EscalationStep,
@@ -30,17 +41,6 @@ from dispatcher.rosters.models import (
     RotationWindow,
 )
 from dispatcher.rosters.officernames import name_for_the_record
-from dispatcher.rosters.rostercheck import validate
-from dispatcher.rosters.rosterdata import (
-    AgencyEntry,
-    OverrideEntry,
-    PersonEntry,
-    RosterEntry,
-    RosterFile,
-    RotationEntry,
-)
-from dispatcher.rosters.rosterexport import Table, agency_record, person_table, roster_table
-from dispatcher.rosters.rosterfields import to_instant
 from dispatcher.rosters.schedule import local_wall
 
 ENTITIES = ("people", "rosters", "agencies", "officers")

@@ -1,11 +1,8 @@
 """Roster as code: the TOML file of people, rosters, rotations, overrides and agencies.
 
-This module reads a file and is the public face of the format: ``load_roster_file`` (pure;
-every problem it finds goes to ``RosterFile.errors`` instead of stopping at the first),
-``validate`` (adds the checks that need the whole file or the database and raises one
-ValidationError listing everything), ``apply_roster_file`` and ``export_roster_file``.
-Beside it: ``rosterfields`` reads one table, ``rosterdata`` holds the values,
-``rostercheck`` checks, ``rosterapply`` writes, ``rosterexport`` writes files back.
+This module reads a file: ``load_roster_file`` is pure, and every problem it finds goes to
+``RosterFile.errors`` instead of stopping at the first. ``fields`` reads one table and
+``data`` holds the values read.
 
 Date-times without an offset are wall times in the roster's zone; with an offset they are
 instants. A person's ``away_until`` is an instant and needs an offset.
@@ -20,12 +17,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from dispatcher.durations import parse_duration
-from dispatcher.rosters.models import OVERRIDE_ACTIONS, ROSTER_KINDS, ROTATION_TYPES, WEEKDAYS
-from dispatcher.rosters.officernames import to_officer_name
-from dispatcher.rosters.phones import DEFAULT_REGION, parse_phone
-from dispatcher.rosters.rosterapply import ApplySummary, apply_roster_file
-from dispatcher.rosters.rostercheck import RosterFileError, validate
-from dispatcher.rosters.rosterdata import (
+from dispatcher.rosters.file.data import (
     AgencyEntry,
     OfficerEntry,
     OnNowEntry,
@@ -37,8 +29,7 @@ from dispatcher.rosters.rosterdata import (
     StepEntry,
     WindowEntry,
 )
-from dispatcher.rosters.rosterexport import export_roster_file
-from dispatcher.rosters.rosterfields import (
+from dispatcher.rosters.file.fields import (
     LineIndex,
     Location,
     Table,
@@ -48,25 +39,9 @@ from dispatcher.rosters.rosterfields import (
     to_instant,
     zone_or_none,
 )
-
-__all__ = [
-    "AgencyEntry",
-    "ApplySummary",
-    "OfficerEntry",
-    "OnNowEntry",
-    "OverrideEntry",
-    "PersonEntry",
-    "RosterEntry",
-    "RosterFile",
-    "RosterFileError",
-    "RotationEntry",
-    "StepEntry",
-    "WindowEntry",
-    "apply_roster_file",
-    "export_roster_file",
-    "load_roster_file",
-    "validate",
-]
+from dispatcher.rosters.models import OVERRIDE_ACTIONS, ROSTER_KINDS, ROTATION_TYPES, WEEKDAYS
+from dispatcher.rosters.officernames import to_officer_name
+from dispatcher.rosters.phones import DEFAULT_REGION, parse_phone
 
 TOP_LEVEL = ("people", "rosters", "agencies")
 PERSON_FIELDS = ("name", "phone", "languages", "skills", "coordinator", "active", "away_until")
