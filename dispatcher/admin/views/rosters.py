@@ -31,9 +31,9 @@ from dispatcher.admin.forms import (
     options,
 )
 from dispatcher.admin.pages import db, now, people_choices, record_change
-from dispatcher.admin.rosterchanges import save_roster
 from dispatcher.admin.timeline import Day, build_days, day_bounds, uncovered
 from dispatcher.errors import Conflict, ValidationError
+from dispatcher.rosters.changes import save_roster
 from dispatcher.rosters.file.export import roster_table
 from dispatcher.rosters.models import (
     EscalationStep,

@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy.orm import Session
 
-from dispatcher.admin import rosterchanges as changes
 from dispatcher.clock import ManualClock
 from dispatcher.errors import Conflict, ValidationError
+from dispatcher.rosters import changes
 from dispatcher.rosters.models import Person, Roster, Rotation
 from dispatcher.rosters.service import set_on_now
 
