@@ -36,7 +36,7 @@ def fresh_database(roster_toml: str) -> tuple[str, Path]:
     upgrade_database(url)
     database = Database(url)
     with database.session_scope() as session:
-        apply_roster_file(session, load_roster_file(roster_toml), actor="bench")
+        apply_roster_file(session, load_roster_file(roster_toml))
     database.dispose()
     return url, folder
 
@@ -56,7 +56,7 @@ def fresh_postgres_database(roster_toml: str) -> tuple[str, Path]:
     upgrade_database(url)
     database = Database(url)
     with database.session_scope() as session:
-        apply_roster_file(session, load_roster_file(roster_toml), actor="bench")
+        apply_roster_file(session, load_roster_file(roster_toml))
     database.dispose()
     return url, Path(tempfile.mkdtemp(prefix="dispatcher-bench-"))
 

@@ -139,7 +139,7 @@ officers = [{ name = "Inv. N. Lofy", phone = "+12625550150" }]
 def load_coalition(database: Database, text: str = COALITION) -> None:
     """Import a roster file into ``database`` (raises on a bad file)."""
     with database.session_scope() as session:
-        apply_roster_file(session, load_roster_file(text), actor="test")
+        apply_roster_file(session, load_roster_file(text))
 
 
 class Night:

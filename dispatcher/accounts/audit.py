@@ -63,6 +63,47 @@ def record(
     return entry
 
 
+@dataclass(frozen=True)
+class Auditor:
+    """Who is making changes and when: handed to every service that records them.
+
+    ``actor`` is an account's email, ``cli:<user>`` or ``sms``; ``now`` is the instant
+    every change of this unit of work is logged at (aware UTC).
+    """
+
+    actor: str
+    now: datetime
+
+    def record(
+        self,
+        session: Session,
+        action: str,
+        entity: str,
+        entity_id: int | None,
+        old: Mapping[str, Any] | None,
+        new: Mapping[str, Any] | None,
+    ) -> AuditEntry:
+        """Append one change as ``actor`` at ``now`` (``record``'s contract)."""
+        return record(session, self.actor, action, entity, entity_id, old, new, self.now)
+
+    def change(
+        self,
+        session: Session,
+        action: str,
+        entity: str,
+        entity_id: int | None,
+        old: Mapping[str, Any] | None,
+        new: Mapping[str, Any] | None,
+    ) -> None:
+        """Like ``record``, but an update keeps only the changed keys and one that changed
+        nothing is not recorded at all."""
+        if old is not None and new is not None:
+            old, new = changes(old, new)
+            if not old and not new:
+                return
+        self.record(session, action, entity, entity_id, old, new)
+
+
 def clean(values: Mapping[str, Any] | None) -> dict[str, Any] | None:
     """A JSON-ready copy of ``values`` with withheld keys masked, at any depth."""
     if values is None:

@@ -13,11 +13,12 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from dispatcher.accounts import passwords
-from dispatcher.accounts.audit import changes, record
+from dispatcher.accounts.audit import Auditor, changes, record
 from dispatcher.accounts.models import ROLES, User
 from dispatcher.errors import Conflict, NotFound, ValidationError
 
 __all__ = [
+    "Auditor",
     "authenticate",
     "change_password",
     "changes",

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dispatcher import web
-from dispatcher.accounts.service import changes, record
+from dispatcher.accounts.service import Auditor
 from dispatcher.admin.auth import actor
 from dispatcher.db import Base
 from dispatcher.rosters.models import Person
@@ -41,6 +41,11 @@ def get_or_404(model: type[M], row_id: int) -> M:
     return row
 
 
+def auditor() -> Auditor:
+    """The signed-in account, at the service clock's time: who the view's changes are by."""
+    return Auditor(actor(), now())
+
+
 def record_change(
     action: str,
     entity: str,
@@ -52,11 +57,7 @@ def record_change(
 
     An update that changed nothing is not recorded.
     """
-    if old is not None and new is not None:
-        old, new = changes(old, new)
-        if not old and not new:
-            return
-    record(db(), actor(), action, entity, entity_id, old, new, now())
+    auditor().change(db(), action, entity, entity_id, old, new)
 
 
 def people_choices(active_only: bool = True) -> list[tuple[int, str]]:

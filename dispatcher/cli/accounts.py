@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import click
 
 from dispatcher.accounts import service
+from dispatcher.accounts.audit import Auditor
 from dispatcher.accounts.models import ROLES
 from dispatcher.cli.common import cli_actor, domain_errors, session_scope
 
@@ -35,9 +36,8 @@ def create(email: str, role: str, password_stdin: bool) -> None:
     now = datetime.now(UTC)
     with session_scope() as session:
         user = service.create_user(session, email, password, role, now)
-        service.record(
-            session, cli_actor(), "create", "account", user.id, None, service.user_table(user), now
-        )
+        auditor = Auditor(cli_actor(), now)
+        auditor.record(session, "create", "account", user.id, None, service.user_table(user))
     click.echo(f"created {role} account {user.email}")
 
 

@@ -14,8 +14,7 @@ import click
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from dispatcher.accounts.service import record
-from dispatcher.cli.common import cli_actor, domain_errors, session_scope, settings
+from dispatcher.cli.common import cli_auditor, domain_errors, session_scope, settings
 from dispatcher.clock import SystemClock
 from dispatcher.rosters.file import (
     ApplySummary,
@@ -59,7 +58,7 @@ def import_roster_file(file: Path) -> ApplySummary:
     config = settings()
     data = load_roster_file(file, region=config.default_region, hotline=config.hotline_number)
     with session_scope() as session:
-        return apply_roster_file(session, data, cli_actor(), record)
+        return apply_roster_file(session, data, cli_auditor())
 
 
 @roster_group.command("export")
@@ -147,4 +146,4 @@ def _has_people(session: Session) -> bool:
 
 def _record_export(session: Session, target: str) -> None:
     """Note an export in the audit log (who took a copy of the phone list, and where)."""
-    record(session, cli_actor(), "export", "roster_file", None, None, {"to": target})
+    cli_auditor().record(session, "export", "roster_file", None, None, {"to": target})

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,11 +12,13 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
+from dispatcher.accounts.audit import Auditor
+from dispatcher.accounts.models import AuditEntry
 from dispatcher.db import Base, Database
 from dispatcher.durations import format_duration
 from dispatcher.errors import ValidationError
+from dispatcher.rosters.contacts import read_phone
 from dispatcher.rosters.file import RosterFileError, export_roster_file, load_roster_file, validate
 from dispatcher.rosters.file.apply import ENTITIES, ApplySummary, apply_roster_file
 from dispatcher.rosters.models import (
@@ -29,7 +30,6 @@ from dispatcher.rosters.models import (
     Roster,
     Rotation,
 )
-from dispatcher.rosters.phones import parse_phone
 from dispatcher.settings import CONFIG_DIR
 
 # The example from the foundation issue, verbatim.
@@ -102,7 +102,7 @@ FULL = EXAMPLE + OTHERS
 def apply_text(database: Database, text: str, name: str = "roster.toml") -> ApplySummary:
     """Import ``text`` in one committed unit of work, as the CLI does."""
     with database.session_scope() as session:
-        return apply_roster_file(session, load_roster_file(text, name=name), "test")
+        return apply_roster_file(session, load_roster_file(text, name=name))
 
 
 def export(database: Database) -> str:
@@ -478,21 +478,22 @@ def test_runtime_state_survives_an_import(database: Database) -> None:
     assert "Lofy" not in export(database)  # revoked officers are not exported
 
 
-def test_changes_are_passed_to_the_audit_recorder(database: Database) -> None:
-    calls: list[tuple[Any, ...]] = []
-
-    def record(session: Session, *args: Any) -> None:
-        calls.append(args)
-
+def test_changes_are_recorded_by_the_auditor(database: Database) -> None:
+    auditor = Auditor("cli:tester", datetime(2026, 3, 2, 12, tzinfo=UTC))
     with database.session_scope() as session:
-        apply_roster_file(session, load_roster_file(FULL), "cli:tester", record)
+        apply_roster_file(session, load_roster_file(FULL), auditor)
     with database.session_scope() as session:
         changed = FULL.replace("repeat = 1", "repeat = 2")
-        apply_roster_file(session, load_roster_file(changed), "cli:tester", record)
+        apply_roster_file(session, load_roster_file(changed), auditor)
+    with database.session_scope() as session:
+        entries = session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+        calls = [(e.actor, e.action, e.entity, e.at, e.old, e.new) for e in entries]
     created = [c for c in calls if c[1] == "create"]
     assert sorted(c[2] for c in created) == ["agency", "officer"] + ["person"] * 5 + ["roster"]
     update = calls[len(created)]
     assert update[:3] == ("cli:tester", "update", "roster")
+    assert update[3] == auditor.now
+    assert update[4] and update[5]
     assert (update[4]["escalation"]["repeat"], update[5]["escalation"]["repeat"]) == (1, 2)
     assert len(calls) == len(created) + 1
 
@@ -635,13 +636,13 @@ def test_generated_files_round_trip(sqlite_database: Database, text: str) -> Non
     ],
 )
 def test_phones_are_stored_as_e164(text: str, region: str, expected: str) -> None:
-    assert parse_phone(text, "Ana Ruiz", region) == expected
+    assert read_phone(text, "Ana Ruiz", region) == expected
 
 
 @pytest.mark.parametrize("text", ["555-0101", "+1 262 555", "call me", "", "020 7946 0958"])
 def test_an_invalid_phone_names_its_owner(text: str) -> None:
     with pytest.raises(ValidationError, match="is not a valid phone number for Ana Ruiz"):
-        parse_phone(text, "Ana Ruiz", "US")
+        read_phone(text, "Ana Ruiz", "US")
 
 
 def test_an_agency_may_approve_each_enrollment(database: Database) -> None:

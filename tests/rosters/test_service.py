@@ -104,7 +104,7 @@ def names(people: list[Person]) -> list[str]:
 @pytest.fixture
 def roster_session(session: Session) -> Session:
     """A session on a database holding the advocates roster described above."""
-    apply_roster_file(session, load_roster_file(ROSTER), "test")
+    apply_roster_file(session, load_roster_file(ROSTER))
     session.commit()
     return session
 
@@ -176,7 +176,7 @@ participants = ["Ana Ruiz"]
 windows = [{ from = "12:00", to = "18:00" }]
 """
     )
-    apply_roster_file(session, load_roster_file(text), "test")
+    apply_roster_file(session, load_roster_file(text))
     found = shifts(
         session, get_roster(session, "solo"), at("2026-03-10T09:00"), at("2026-03-10T10:00")
     )

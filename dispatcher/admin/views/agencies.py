@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from typing import Any
 
 from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
@@ -13,16 +12,14 @@ from sqlalchemy.orm import Session, selectinload
 from dispatcher import web
 from dispatcher.admin.auth import actor, roles_required
 from dispatcher.admin.blueprint import blueprint
-from dispatcher.admin.forms import AgencyForm, OfficerForm, phone_problem
-from dispatcher.admin.pages import db, get_or_404, now, record_change
-from dispatcher.errors import ValidationError
+from dispatcher.admin.forms import AgencyForm, OfficerForm, show_problems
+from dispatcher.admin.pages import auditor, db, get_or_404, now, record_change
 from dispatcher.flows import enrollment
 from dispatcher.flows.codes import REFERENCE_ALPHABET
 from dispatcher.flows.context import FlowContext
+from dispatcher.rosters import contacts
 from dispatcher.rosters.file.export import agency_record
-from dispatcher.rosters.models import Agency, Officer, Person
-from dispatcher.rosters.officernames import name_for_the_record
-from dispatcher.rosters.phones import parse_phone
+from dispatcher.rosters.models import Agency, Officer
 
 EDITORS = ("coordinator",)
 DECIDED = {
@@ -42,16 +39,6 @@ def new_enrollment_code(session: Session) -> str:
         code = "-".join(groups)
         if session.scalar(select(Agency.id).where(Agency.enrollment_code == code)) is None:
             return code
-
-
-def officer_snapshot(officer: Officer) -> dict[str, Any]:
-    """What the audit log keeps of an officer (a name that is not one is not copied)."""
-    return {
-        "name": name_for_the_record(officer.name),
-        "phone": officer.phone,
-        "agency_id": officer.agency_id,
-        "revoked_at": officer.revoked_at,
-    }
 
 
 @blueprint.route("/agencies", methods=["GET", "POST"])
@@ -148,7 +135,6 @@ def officer_add(agency_id: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         officer = _new_officer(form, found)
         if officer is not None:
-            record_change("create", "officer", officer.id, None, officer_snapshot(officer))
             db().commit()
             flash(f"Added officer {officer.name}.", "success")
             return redirect(url_for("admin.agency", agency_id=found.id))
@@ -163,10 +149,7 @@ def officer_add(agency_id: int) -> ResponseReturnValue:
 def officer_revoke(officer_id: int) -> ResponseReturnValue:
     """Stop an officer from opening requests (kept for the record, never deleted)."""
     officer = get_or_404(Officer, officer_id)
-    if officer.revoked_at is None:
-        old = officer_snapshot(officer)
-        officer.revoked_at = now()
-        record_change("update", "officer", officer.id, old, officer_snapshot(officer))
+    if contacts.set_officer_revoked(db(), auditor(), officer, revoked=True):
         db().commit()
         flash(f"{officer.name} can no longer open requests.", "success")
     return redirect(url_for("admin.agency", agency_id=officer.agency_id))
@@ -178,8 +161,7 @@ def officer_delete(officer_id: int) -> ResponseReturnValue:
     """Delete an officer for good (their requests and call log keep no link to them)."""
     officer = get_or_404(Officer, officer_id)
     agency_id = officer.agency_id
-    record_change("delete", "officer", officer.id, officer_snapshot(officer), None)
-    db().delete(officer)
+    contacts.delete_officer(db(), auditor(), officer)
     db().commit()
     flash("The officer was deleted.", "success")
     return redirect(url_for("admin.agency", agency_id=agency_id))
@@ -216,10 +198,7 @@ def _decide(officer_id: int, *, approve: bool) -> ResponseReturnValue:
 def officer_reinstate(officer_id: int) -> ResponseReturnValue:
     """Let a revoked officer open requests again."""
     officer = get_or_404(Officer, officer_id)
-    if officer.revoked_at is not None:
-        old = officer_snapshot(officer)
-        officer.revoked_at = None
-        record_change("update", "officer", officer.id, old, officer_snapshot(officer))
+    if contacts.set_officer_revoked(db(), auditor(), officer, revoked=False):
         db().commit()
         flash(f"{officer.name} can open requests again.", "success")
     return redirect(url_for("admin.agency", agency_id=officer.agency_id))
@@ -227,21 +206,11 @@ def officer_reinstate(officer_id: int) -> ResponseReturnValue:
 
 def _new_officer(form: OfficerForm, agency: Agency) -> Officer | None:
     """The officer the form describes, added; None (with field errors) if refused."""
-    name, config = form.name.data.strip(), web.runtime().settings
+    config = web.runtime().settings
+    rules = contacts.PhoneRules(config.default_region, config.hotline_number)
+    name, phone = form.name.data.strip(), form.phone.data
     try:
-        phone = parse_phone(form.phone.data, name, config.default_region, config.hotline_number)
-    except ValidationError as error:
-        form.phone.errors.append(phone_problem(error))
+        return contacts.add_officer(db(), auditor(), agency, name, phone, rules)
+    except contacts.Refused as refused:
+        show_problems(form, refused)
         return None
-    taken = db().scalar(select(Officer.id).where(Officer.phone == phone)) or db().scalar(
-        select(Person.id).where(Person.phone == phone)
-    )
-    if taken:
-        form.phone.errors.append("Another officer or person has this number.")
-        return None
-    officer = Officer(
-        agency_id=agency.id, name=name, phone=phone, enrolled_by="admin", enrolled_at=now()
-    )
-    db().add(officer)
-    db().flush()
-    return officer

@@ -11,25 +11,13 @@ from sqlalchemy import select
 from dispatcher import web
 from dispatcher.admin.auth import roles_required
 from dispatcher.admin.blueprint import blueprint
-from dispatcher.admin.forms import PersonForm, phone_problem
-from dispatcher.admin.pages import db, get_or_404, record_change, split_words
-from dispatcher.errors import ValidationError
-from dispatcher.rosters.file.export import person_table
-from dispatcher.rosters.models import Officer, Person
-from dispatcher.rosters.phones import parse_phone
+from dispatcher.admin.forms import PersonForm, show_problems
+from dispatcher.admin.pages import auditor, db, get_or_404, split_words
+from dispatcher.rosters import contacts
+from dispatcher.rosters.models import Person
 from dispatcher.rosters.schedule import local_to_utc, local_wall
 
 EDITORS = ("coordinator",)
-
-
-def person_snapshot(person: Person) -> dict[str, Any]:
-    """What the audit log keeps of a person."""
-    return {
-        **person_table(person),
-        "active": person.active,
-        "opted_out": person.opted_out,
-        "opted_out_cause": person.opted_out_cause,
-    }
 
 
 @blueprint.get("/people")
@@ -46,12 +34,8 @@ def person_new() -> ResponseReturnValue:
     """Add a person."""
     form = PersonForm()
     if form.validate_on_submit():
-        person = Person(name="", phone="", languages=[], skills=[])
-        if _copy_form(form, person):
-            db().add(person)
-            db().flush()
-            record_change("create", "person", person.id, None, person_snapshot(person))
-            db().commit()
+        person = _save(form, None)
+        if person is not None:
             flash(f"Added {person.name}.", "success")
             return redirect(url_for("admin.people"))
     return render_template("admin/person_form.html", form=form, person=None, title="Add a person")
@@ -63,14 +47,9 @@ def person_edit(person_id: int) -> ResponseReturnValue:
     """Edit a person; their state (active, opted out) has its own buttons."""
     person = get_or_404(Person, person_id)
     form = PersonForm(data=_form_values(person))
-    if form.validate_on_submit():
-        old = person_snapshot(person)
-        if _copy_form(form, person):
-            record_change("update", "person", person.id, old, person_snapshot(person))
-            db().commit()
-            flash(f"Saved {person.name}.", "success")
-            return redirect(url_for("admin.person_edit", person_id=person.id))
-        db().rollback()
+    if form.validate_on_submit() and _save(form, person) is not None:
+        flash(f"Saved {person.name}.", "success")
+        return redirect(url_for("admin.person_edit", person_id=person.id))
     title = f"Edit {person.name}"
     return render_template("admin/person_form.html", form=form, person=person, title=title)
 
@@ -80,9 +59,7 @@ def person_edit(person_id: int) -> ResponseReturnValue:
 def person_active(person_id: int) -> ResponseReturnValue:
     """Deactivate a person (never paged again) or make them active again (form ``active``)."""
     person = get_or_404(Person, person_id)
-    old = person_snapshot(person)
-    person.active = request.form.get("active") == "1"
-    record_change("update", "person", person.id, old, person_snapshot(person))
+    contacts.set_person_active(db(), auditor(), person, request.form.get("active") == "1")
     db().commit()
     state = "active again" if person.active else "deactivated: no longer paged"
     flash(f"{person.name} is {state}.", "success")
@@ -94,9 +71,7 @@ def person_active(person_id: int) -> ResponseReturnValue:
 def person_clear_opt_out(person_id: int) -> ResponseReturnValue:
     """Clear a person's opted-out state (after they texted START to the hotline)."""
     person = get_or_404(Person, person_id)
-    old = person_snapshot(person)
-    person.opted_out, person.opted_out_cause, person.opted_out_at = False, None, None
-    record_change("update", "person", person.id, old, person_snapshot(person))
+    contacts.clear_opt_out(db(), auditor(), person)
     db().commit()
     flash(f"{person.name} can be paged by SMS again.", "success")
     return redirect(url_for("admin.person_edit", person_id=person.id))
@@ -117,39 +92,23 @@ def _form_values(person: Person) -> dict[str, Any]:
     }
 
 
-def _copy_form(form: PersonForm, person: Person) -> bool:
-    """Copy the form onto ``person``; False (with field errors) when a value is refused."""
+def _save(form: PersonForm, person: Person | None) -> Person | None:
+    """Save the form's person and commit; None (with field errors) when it is refused."""
     settings = web.runtime().settings
-    name = form.name.data.strip()
-    try:
-        phone = parse_phone(
-            form.phone.data, name or "this person", settings.default_region, settings.hotline_number
-        )
-    except ValidationError as error:
-        form.phone.errors.append(phone_problem(error))
-        return False
-    if not _unique(form, person, name, phone):
-        return False
-    person.name, person.phone = name, phone
-    person.languages = split_words(form.languages.data)
-    person.skills = split_words(form.skills.data)
-    person.coordinator = bool(form.coordinator.data)
     away = form.away_until.data
-    person.away_until = None if away is None else local_to_utc(away, settings.zone)
-    return True
-
-
-def _unique(form: PersonForm, person: Person, name: str, phone: str) -> bool:
-    """False (with field errors) when another person has the name or anyone the phone."""
-    others = select(Person.id).where(Person.id != person.id) if person.id else select(Person.id)
-    ok = True
-    if db().scalar(others.where(Person.name == name)) is not None:
-        form.name.errors.append("Another person has this name.")
-        ok = False
-    phone_taken = db().scalar(others.where(Person.phone == phone)) or db().scalar(
-        select(Officer.id).where(Officer.phone == phone)
+    details = contacts.PersonDetails(
+        name=form.name.data,
+        phone=form.phone.data,
+        languages=split_words(form.languages.data),
+        skills=split_words(form.skills.data),
+        coordinator=bool(form.coordinator.data),
+        away_until=None if away is None else local_to_utc(away, settings.zone),
     )
-    if phone_taken:
-        form.phone.errors.append("Another person or officer has this number.")
-        ok = False
-    return ok
+    rules = contacts.PhoneRules(settings.default_region, settings.hotline_number)
+    try:
+        saved = contacts.save_person(db(), auditor(), person, details, rules)
+    except contacts.Refused as refused:
+        show_problems(form, refused)
+        return None
+    db().commit()
+    return saved

@@ -8,14 +8,12 @@ from __future__ import annotations
 
 from flask import Response, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
-from sqlalchemy.orm import Session
 
 from dispatcher import web
-from dispatcher.accounts.service import record
-from dispatcher.admin.auth import actor, roles_required
+from dispatcher.admin.auth import roles_required
 from dispatcher.admin.blueprint import blueprint
 from dispatcher.admin.forms import RosterFileForm
-from dispatcher.admin.pages import db, now, record_change
+from dispatcher.admin.pages import auditor, db, now, record_change
 from dispatcher.rosters.file import (
     ApplySummary,
     RosterFileError,
@@ -87,18 +85,4 @@ def _apply(text: str, name: str) -> ApplySummary:
     data = load_roster_file(
         text, name=name, region=config.default_region, hotline=config.hotline_number
     )
-    at, who = now(), actor()
-
-    def audit(
-        session: Session,
-        actor: str,
-        action: str,
-        entity: str,
-        entity_id: int | None,
-        old: dict[str, object] | None,
-        new: dict[str, object] | None,
-    ) -> object:
-        """Record one change at the upload's instant."""
-        return record(session, actor, action, entity, entity_id, old, new, at)
-
-    return apply_roster_file(db(), data, who, audit)
+    return apply_roster_file(db(), data, auditor())

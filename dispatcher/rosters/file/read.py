@@ -17,6 +17,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from dispatcher.durations import parse_duration
+from dispatcher.phones import DEFAULT_REGION
+from dispatcher.rosters import contacts  # module import: contacts imports this package
 from dispatcher.rosters.file.data import (
     AgencyEntry,
     OfficerEntry,
@@ -41,7 +43,6 @@ from dispatcher.rosters.file.fields import (
 )
 from dispatcher.rosters.models import OVERRIDE_ACTIONS, ROSTER_KINDS, ROTATION_TYPES, WEEKDAYS
 from dispatcher.rosters.officernames import to_officer_name
-from dispatcher.rosters.phones import DEFAULT_REGION, parse_phone
 
 TOP_LEVEL = ("people", "rosters", "agencies")
 PERSON_FIELDS = ("name", "phone", "languages", "skills", "coordinator", "active", "away_until")
@@ -112,7 +113,9 @@ def _read_person(table: Table, region: str, hotline: str) -> PersonEntry:
     """A ``[[people]]`` entry."""
     name = table.text("name")
     owner = name or table.at.label
-    phone = table.read("phone", lambda v: parse_phone(_string(v), owner, region, hotline), "", True)
+    phone = table.read(
+        "phone", lambda v: contacts.read_phone(_string(v), owner, region, hotline), "", True
+    )
     away = table.moment("away_until", required=False)
     if away is not None and away.tzinfo is None:
         table.fail("away_until", "needs a UTC offset (2026-03-12T08:00-05:00)")
@@ -246,7 +249,9 @@ def _read_officer(table: Table, region: str, hotline: str) -> OfficerEntry:
     """One ``officers`` item: ``{ name = "...", phone = "..." }``; the name a rank and a name."""
     name = table.read("name", to_officer_name, "", True)
     owner = name or table.at.label
-    phone = table.read("phone", lambda v: parse_phone(_string(v), owner, region, hotline), "", True)
+    phone = table.read(
+        "phone", lambda v: contacts.read_phone(_string(v), owner, region, hotline), "", True
+    )
     return OfficerEntry(name=name, phone=phone, at=table.at)
 
 
@@ -271,3 +276,10 @@ def _string(value: object) -> str:
     if not isinstance(value, str):
         raise ValueError(f"must be a string, not {describe(value)}")
     return value
+
+
+def _read_phone(table: Table, owner: str, region: str, hotline: str) -> str:
+    """The table's required ``phone`` as E.164 (``contacts.read_phone``'s rules)."""
+    return table.read(
+        "phone", lambda v: contacts.read_phone(_string(v), owner, region, hotline), "", True
+    )
