@@ -17,7 +17,7 @@ from dispatcher.cli import main
 from dispatcher.clock import ManualClock
 from dispatcher.db import Database
 from dispatcher.errors import Conflict, ValidationError
-from tests.admin.conftest import PASSWORD
+from tests.support.admin import PASSWORD
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from dispatcher.clock import ManualClock
 from dispatcher.flows.codes import REFERENCE_ALPHABET
 from dispatcher.rosters.file import export_roster_file, load_roster_file
 from dispatcher.rosters.models import Agency, Officer
-from tests.admin.conftest import Store, Visitor
+from tests.support.admin import Store, Visitor
 
 CODE = re.compile(rf"[{REFERENCE_ALPHABET}]{{4}}-[{REFERENCE_ALPHABET}]{{4}}")
 

@@ -34,7 +34,7 @@ from dispatcher.rosters.models import (
     RotationWindow,
 )
 from tests.admin.calllog_rows import Seeded, seed_call_log
-from tests.admin.conftest import EMAILS, Store, Visitor
+from tests.support.admin import EMAILS, Store, Visitor
 
 TABLE_ROW = re.compile(r'<tr><th scope="row">(.*?)</th><td class="number">(.*?)</td></tr>')
 SVG = re.compile(r"<svg\b.*?</svg>", re.DOTALL)

@@ -24,8 +24,8 @@ from dispatcher.sms.senders import (
     build_sender,
     never_connected,
 )
-from tests.conftest import START, make_settings
 from tests.fakes import FakeTwilio, Outage
+from tests.support.databases import START, make_settings
 
 ACCOUNT = "AC" + "1" * 32
 TOKEN = "test-auth-token"
