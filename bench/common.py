@@ -26,7 +26,6 @@ PUBLIC = "https://bench.test"
 POSTGRES_URL = os.environ.get(
     "DISPATCHER_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
-NO_SPEC = Path("/nonexistent")  # the fake's OpenAPI check is for tests, not for timing
 
 
 def fresh_database(roster_toml: str) -> tuple[str, Path]:
@@ -89,7 +88,7 @@ def percentiles(values: list[float]) -> dict[str, float]:
 def officers_toml(count: int) -> str:
     """An agency with ``count`` officers (numbers +1262555 2000...)."""
     rows = ",\n  ".join(
-        f'{{ name = "Officer {n}", phone = "+1262555{2000 + n:04d}" }}' for n in range(count)
+        f'{{ name = "Ofc. {_letters(n)}", phone = "+1262555{2000 + n:04d}" }}' for n in range(count)
     )
     return f"""
 [[agencies]]
@@ -100,3 +99,9 @@ officers = [
   {rows}
 ]
 """
+
+
+def _letters(n: int) -> str:
+    """``n`` spelt in letters (officer names take no digits): 0 is Aa, 27 is Bb, ..."""
+    first, second = divmod(n, 26)
+    return chr(ord("A") + first % 26) + chr(ord("a") + second)
