@@ -1,7 +1,7 @@
 """Accounts: create, authenticate, change role, deactivate; sign-in rate limiting.
 
-Services take the session first, may flush and never commit. ``record`` (the audit log) is
-re-exported here for callers outside the package.
+Services take the session first, may flush and never commit. ``Auditor`` (who records a
+change in the audit log, and when) is re-exported here for callers outside the package.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from dispatcher.accounts import passwords
-from dispatcher.accounts.audit import Auditor, changes, record
+from dispatcher.accounts.audit import Auditor, changes
 from dispatcher.accounts.models import ROLES, User
 from dispatcher.errors import Conflict, NotFound, ValidationError
 
@@ -28,7 +28,6 @@ __all__ = [
     "get_user",
     "list_users",
     "reactivate",
-    "record",
     "set_role",
     "user_table",
 ]

@@ -75,7 +75,7 @@ def decide(
     params = {"agency": agency, "officer_name": officer.name, "number": officer_id}
     if approve:
         officer.pending = False
-        auditor.record(session, "update", "officer", officer.id, old, _record(officer))
+        auditor.record(session, "update", "officer", officer.id, old, _record(officer), whole=True)
         notify.to_enrolled(session, ctx, officer, "enrolled", {"agency": agency})
     else:
         notify.to_enrolled(session, ctx, officer, "enrollment_denied", {"agency": agency})

@@ -44,7 +44,7 @@ def audited(session: Session, auditor: Auditor, roster: Roster, edit: Callable[[
     """
     old = roster_table(roster)
     result = edit()
-    auditor.change(session, "update", "roster", roster.id, old, roster_table(roster))
+    auditor.record(session, "update", "roster", roster.id, old, roster_table(roster))
     return result
 
 
@@ -53,7 +53,7 @@ def create_roster(
 ) -> Roster:
     """A new roster (``save_roster``'s checks), recorded as created."""
     roster = save_roster(session, None, name, kind, timezone)
-    auditor.change(session, "create", "roster", roster.id, None, roster_table(roster))
+    auditor.record(session, "create", "roster", roster.id, None, roster_table(roster))
     return roster
 
 
@@ -62,7 +62,7 @@ def delete_roster(session: Session, auditor: Auditor, roster: Roster) -> None:
     old, roster_id = roster_table(roster), roster.id
     session.delete(roster)
     session.flush()
-    auditor.change(session, "delete", "roster", roster_id, old, None)
+    auditor.record(session, "delete", "roster", roster_id, old, None)
 
 
 def save_roster(

@@ -156,7 +156,7 @@ def save_person(
     _copy_details(person, name, phone, details)
     session.flush()
     action = "create" if old is None else "update"
-    auditor.change(session, action, "person", person.id, old, person_snapshot(person))
+    auditor.record(session, action, "person", person.id, old, person_snapshot(person))
     return person
 
 
@@ -165,7 +165,7 @@ def set_person_active(session: Session, auditor: Auditor, person: Person, active
     old = person_snapshot(person)
     person.active = active
     session.flush()
-    auditor.change(session, "update", "person", person.id, old, person_snapshot(person))
+    auditor.record(session, "update", "person", person.id, old, person_snapshot(person))
 
 
 def clear_opt_out(session: Session, auditor: Auditor, person: Person) -> None:
@@ -173,7 +173,7 @@ def clear_opt_out(session: Session, auditor: Auditor, person: Person) -> None:
     old = person_snapshot(person)
     person.opted_out, person.opted_out_cause, person.opted_out_at = False, None, None
     session.flush()
-    auditor.change(session, "update", "person", person.id, old, person_snapshot(person))
+    auditor.record(session, "update", "person", person.id, old, person_snapshot(person))
 
 
 def add_officer(
@@ -192,7 +192,7 @@ def add_officer(
     )
     session.add(officer)
     session.flush()
-    auditor.change(session, "create", "officer", officer.id, None, officer_snapshot(officer))
+    auditor.record(session, "create", "officer", officer.id, None, officer_snapshot(officer))
     return officer
 
 
@@ -205,13 +205,13 @@ def set_officer_revoked(
     old = officer_snapshot(officer)
     officer.revoked_at = auditor.now if revoked else None
     session.flush()
-    auditor.change(session, "update", "officer", officer.id, old, officer_snapshot(officer))
+    auditor.record(session, "update", "officer", officer.id, old, officer_snapshot(officer))
     return True
 
 
 def delete_officer(session: Session, auditor: Auditor, officer: Officer) -> None:
     """Delete an officer for good (their requests and call log keep no link) and record it."""
-    auditor.change(session, "delete", "officer", officer.id, officer_snapshot(officer), None)
+    auditor.record(session, "delete", "officer", officer.id, officer_snapshot(officer), None)
     session.delete(officer)
     session.flush()
 

@@ -78,9 +78,10 @@ def test_the_audit_log_withholds_secrets_and_words_at_any_depth() -> None:
 
 
 def test_audit_entries_cannot_be_changed_or_deleted(session: Session, clock: ManualClock) -> None:
-    entry = service.record(
-        session, "a@b.test", "update", "person", 3, {"x": 1}, {"x": 2}, clock.now()
+    entry = service.Auditor("a@b.test", clock.now()).record(
+        session, "update", "person", 3, {"x": 1}, {"x": 2}
     )
+    assert entry is not None
     session.commit()
     entry.action = "nothing happened"
     with pytest.raises(PermissionError):

@@ -13,7 +13,7 @@ from dispatcher.accounts.models import ROLES, User
 from dispatcher.admin.auth import roles_required
 from dispatcher.admin.blueprint import blueprint
 from dispatcher.admin.forms import AccountForm, RoleForm
-from dispatcher.admin.pages import db, get_or_404, now, record_change
+from dispatcher.admin.pages import auditor, db, get_or_404, now
 from dispatcher.errors import Conflict, ValidationError
 
 PER_PAGE = 50
@@ -33,7 +33,7 @@ def accounts() -> ResponseReturnValue:
             db().rollback()
             form.email.errors.append(str(exc))
         else:
-            record_change("create", "account", user.id, None, service.user_table(user))
+            auditor().record(db(), "create", "account", user.id, None, service.user_table(user))
             db().commit()
             flash(f"Created {user.role} account {user.email}.", "success")
             return redirect(url_for("admin.accounts"))
@@ -86,6 +86,6 @@ def _change(user: User, apply: Callable[[], None]) -> None:
         db().rollback()
         flash(str(exc), "error")
         return
-    record_change("update", "account", user.id, old, service.user_table(user))
+    auditor().record(db(), "update", "account", user.id, old, service.user_table(user))
     db().commit()
     flash(f"Saved {user.email}.", "success")

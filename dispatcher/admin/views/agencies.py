@@ -13,7 +13,7 @@ from dispatcher import web
 from dispatcher.admin.auth import actor, roles_required
 from dispatcher.admin.blueprint import blueprint
 from dispatcher.admin.forms import AgencyForm, OfficerForm, show_problems
-from dispatcher.admin.pages import auditor, db, get_or_404, now, record_change
+from dispatcher.admin.pages import auditor, db, get_or_404, now
 from dispatcher.flows import enrollment
 from dispatcher.flows.codes import REFERENCE_ALPHABET
 from dispatcher.flows.context import FlowContext
@@ -77,7 +77,7 @@ def _create_agency(form: AgencyForm) -> Agency | None:
     )
     db().add(agency)
     db().flush()
-    record_change("create", "agency", agency.id, None, agency_record(agency))
+    auditor().record(db(), "create", "agency", agency.id, None, agency_record(agency))
     db().commit()
     flash(f"Added {agency.name}; its enrollment code is {agency.enrollment_code}.", "success")
     return agency
@@ -100,7 +100,7 @@ def agency(agency_id: int) -> ResponseReturnValue:
             old = agency_record(found)
             found.name, found.kind = name, form.kind.data.strip().lower()
             found.enrollment = form.enrollment.data
-            record_change("update", "agency", found.id, old, agency_record(found))
+            auditor().record(db(), "update", "agency", found.id, old, agency_record(found))
             db().commit()
             flash("Saved.", "success")
             return redirect(url_for("admin.agency", agency_id=found.id))
@@ -120,7 +120,9 @@ def agency_new_code(agency_id: int) -> ResponseReturnValue:
     found = get_or_404(Agency, agency_id)
     old = {"enrollment_code": found.enrollment_code}
     found.enrollment_code = new_enrollment_code(db())
-    record_change("update", "agency", found.id, old, {"enrollment_code": found.enrollment_code})
+    auditor().record(
+        db(), "update", "agency", found.id, old, {"enrollment_code": found.enrollment_code}
+    )
     db().commit()
     flash(f"New enrollment code: {found.enrollment_code}. The old code no longer works.", "success")
     return redirect(url_for("admin.agency", agency_id=found.id))

@@ -13,7 +13,7 @@ from dispatcher import web
 from dispatcher.admin.auth import roles_required
 from dispatcher.admin.blueprint import blueprint
 from dispatcher.admin.forms import RosterFileForm
-from dispatcher.admin.pages import auditor, db, now, record_change
+from dispatcher.admin.pages import auditor, db, now
 from dispatcher.rosters.file import (
     ApplySummary,
     RosterFileError,
@@ -40,7 +40,7 @@ def roster_file_download() -> ResponseReturnValue:
     """Every person, roster and agency as a roster file (the export is audited)."""
     text = export_roster_file(db())
     name = f"roster-{now().astimezone(web.runtime().settings.zone):%Y-%m-%d}.toml"
-    record_change("export", "roster_file", None, None, {"to": name})
+    auditor().record(db(), "export", "roster_file", None, None, {"to": name})
     db().commit()
     return Response(
         text,

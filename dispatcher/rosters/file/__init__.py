@@ -15,34 +15,14 @@ from __future__ import annotations
 
 from dispatcher.rosters.file.apply import ApplySummary, apply_roster_file
 from dispatcher.rosters.file.check import RosterFileError, validate
-from dispatcher.rosters.file.data import (
-    AgencyEntry,
-    OfficerEntry,
-    OnNowEntry,
-    OverrideEntry,
-    PersonEntry,
-    RosterEntry,
-    RosterFile,
-    RotationEntry,
-    StepEntry,
-    WindowEntry,
-)
+from dispatcher.rosters.file.data import RosterFile
 from dispatcher.rosters.file.export import export_roster_file
 from dispatcher.rosters.file.read import load_roster_file
 
 __all__ = [
-    "AgencyEntry",
     "ApplySummary",
-    "OfficerEntry",
-    "OnNowEntry",
-    "OverrideEntry",
-    "PersonEntry",
-    "RosterEntry",
     "RosterFile",
     "RosterFileError",
-    "RotationEntry",
-    "StepEntry",
-    "WindowEntry",
     "apply_roster_file",
     "export_roster_file",
     "load_roster_file",

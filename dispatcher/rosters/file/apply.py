@@ -275,5 +275,5 @@ def _summarise(
         if auditor is not None and outcome != "unchanged":
             action = "create" if outcome == "created" else "update"
             entity = _SINGULAR[snapshot.entity]
-            auditor.record(session, action, entity, snapshot.item.id, snapshot.old, new)
+            auditor.record(session, action, entity, snapshot.item.id, snapshot.old, new, whole=True)
     return summary

@@ -1,11 +1,7 @@
-"""Roster as code: the TOML file of people, rosters, rotations, overrides and agencies.
+"""Reading a roster file into values, every problem noted instead of stopping at the first.
 
-This module reads a file: ``load_roster_file`` is pure, and every problem it finds goes to
-``RosterFile.errors`` instead of stopping at the first. ``fields`` reads one table and
-``data`` holds the values read.
-
-Date-times without an offset are wall times in the roster's zone; with an offset they are
-instants. A person's ``away_until`` is an instant and needs an offset.
+``load_roster_file`` is pure; ``fields`` reads one table and ``data`` holds what was read.
+How date-times read is in the package's docstring.
 """
 
 from __future__ import annotations
