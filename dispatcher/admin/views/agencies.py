@@ -7,7 +7,7 @@ import secrets
 from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 
 from dispatcher import web
 from dispatcher.admin.auth import actor, roles_required
@@ -17,8 +17,9 @@ from dispatcher.admin.pages import auditor, db, get_or_404, now
 from dispatcher.flows import enrollment
 from dispatcher.flows.codes import REFERENCE_ALPHABET
 from dispatcher.flows.context import FlowContext
+from dispatcher.rosters import agencies as agency_service
 from dispatcher.rosters import contacts
-from dispatcher.rosters.file.export import agency_record
+from dispatcher.rosters.contacts import Refused
 from dispatcher.rosters.models import Agency, Officer
 
 EDITORS = ("coordinator",)
@@ -29,7 +30,7 @@ DECIDED = {
 CODE_GROUPS = 2  # XXXX-XXXX from the unambiguous alphabet: about 10^11 codes
 
 
-def new_enrollment_code(session: Session) -> str:
+def _new_code() -> str:
     """A random code no agency holds, e.g. ``K7QM-3XTA`` (no 0/O, 1/I/L look-alikes)."""
     while True:
         groups = (
@@ -37,7 +38,7 @@ def new_enrollment_code(session: Session) -> str:
             for _ in range(CODE_GROUPS)
         )
         code = "-".join(groups)
-        if session.scalar(select(Agency.id).where(Agency.enrollment_code == code)) is None:
+        if db().scalar(select(Agency.id).where(Agency.enrollment_code == code)) is None:
             return code
 
 
@@ -64,23 +65,19 @@ def agencies() -> ResponseReturnValue:
 
 def _create_agency(form: AgencyForm) -> Agency | None:
     """Add the agency the form describes, with a new code; None (name taken) if refused."""
-    name = form.name.data.strip()
-    if db().scalar(select(Agency.id).where(Agency.name == name)) is not None:
-        form.name.errors.append("An agency has this name already.")
+    try:
+        agency = agency_service.save_agency(db(), auditor(), None, _details(form), _new_code())
+    except Refused as refused:
+        show_problems(form, refused)
         return None
-    kind = form.kind.data.strip().lower()
-    agency = Agency(
-        name=name,
-        kind=kind,
-        enrollment_code=new_enrollment_code(db()),
-        enrollment=form.enrollment.data,
-    )
-    db().add(agency)
-    db().flush()
-    auditor().record(db(), "create", "agency", agency.id, None, agency_record(agency))
     db().commit()
     flash(f"Added {agency.name}; its enrollment code is {agency.enrollment_code}.", "success")
     return agency
+
+
+def _details(form: AgencyForm) -> agency_service.AgencyDetails:
+    """The agency form's values."""
+    return agency_service.AgencyDetails(form.name.data, form.kind.data, form.enrollment.data)
 
 
 @blueprint.route("/agencies/<int:agency_id>", methods=["GET", "POST"])
@@ -92,15 +89,13 @@ def agency(agency_id: int) -> ResponseReturnValue:
     ) or get_or_404(Agency, agency_id)
     form = AgencyForm(data={"name": found.name, "kind": found.kind, "enrollment": found.enrollment})
     if form.validate_on_submit():
-        name = form.name.data.strip()
-        taken = select(Agency.id).where(Agency.name == name, Agency.id != found.id)
-        if db().scalar(taken) is not None:
-            form.name.errors.append("An agency has this name already.")
+        try:
+            agency_service.save_agency(
+                db(), auditor(), found, _details(form), found.enrollment_code
+            )
+        except Refused as refused:
+            show_problems(form, refused)
         else:
-            old = agency_record(found)
-            found.name, found.kind = name, form.kind.data.strip().lower()
-            found.enrollment = form.enrollment.data
-            auditor().record(db(), "update", "agency", found.id, old, agency_record(found))
             db().commit()
             flash("Saved.", "success")
             return redirect(url_for("admin.agency", agency_id=found.id))
@@ -118,11 +113,7 @@ def agency(agency_id: int) -> ResponseReturnValue:
 def agency_new_code(agency_id: int) -> ResponseReturnValue:
     """Replace the enrollment code (the old one stops working at once)."""
     found = get_or_404(Agency, agency_id)
-    old = {"enrollment_code": found.enrollment_code}
-    found.enrollment_code = new_enrollment_code(db())
-    auditor().record(
-        db(), "update", "agency", found.id, old, {"enrollment_code": found.enrollment_code}
-    )
+    agency_service.replace_code(db(), auditor(), found, _new_code())
     db().commit()
     flash(f"New enrollment code: {found.enrollment_code}. The old code no longer works.", "success")
     return redirect(url_for("admin.agency", agency_id=found.id))
