@@ -132,3 +132,23 @@ def test_the_cli_asks_for_the_password_twice(
     )
     assert result.exit_code == 0, result.output
     assert PASSWORD not in result.output
+
+
+def test_account_changes_are_recorded_and_refused_ones_are_not(
+    session: Session, clock: ManualClock
+) -> None:
+    auditor = service.Auditor("admin@coalition.test", clock.now())
+    admin = service.create_account(session, auditor, "lead@coalition.test", PASSWORD, "admin")
+    viewer = service.create_account(session, auditor, "v@coalition.test", PASSWORD, "viewer")
+    service.change_account(
+        session, auditor, viewer, lambda: service.set_role(session, viewer, "coordinator")
+    )
+    with pytest.raises(Conflict):
+        service.change_account(session, auditor, admin, lambda: service.deactivate(session, admin))
+    entries = session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+    assert [(e.action, e.entity_id) for e in entries] == [
+        ("create", admin.id),
+        ("create", viewer.id),
+        ("update", viewer.id),
+    ]
+    assert (entries[2].old, entries[2].new) == ({"role": "viewer"}, {"role": "coordinator"})
