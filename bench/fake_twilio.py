@@ -134,19 +134,18 @@ def signed_post(base: str, url: str, params: dict[str, str], auth_token: str) ->
         return session.post(base.rstrip("/") + path, data=params, headers=headers, timeout=15)
 
 
+# What every inbound SMS form carries besides its sid, numbers and body.
+FORM_CONSTANTS = {
+    "AccountSid": ACCOUNT_SID,
+    "MessagingServiceSid": "",
+    "NumMedia": "0",
+    "ApiVersion": "2010-04-01",
+}
+
+
 def inbound_params(from_number: str, body: str, to_number: str = HOTLINE) -> dict[str, str]:
     """The form Twilio posts to the messaging webhook for one inbound SMS (a fresh sid)."""
-    sid = "SM" + uuid.uuid4().hex
-    return {
-        "MessageSid": sid,
-        "SmsSid": sid,
-        "SmsMessageSid": sid,
-        "AccountSid": ACCOUNT_SID,
-        "MessagingServiceSid": "",
-        "From": from_number,
-        "To": to_number,
-        "Body": body,
-        "NumMedia": "0",
-        "NumSegments": str(max(segments(body), 1)),
-        "ApiVersion": "2010-04-01",
-    }
+    sids = dict.fromkeys(("MessageSid", "SmsSid", "SmsMessageSid"), "SM" + uuid.uuid4().hex)
+    segment_count = str(max(segments(body), 1))
+    message = {"From": from_number, "To": to_number, "Body": body, "NumSegments": segment_count}
+    return {**sids, **FORM_CONSTANTS, **message}
