@@ -219,11 +219,12 @@ def strangers(night: LiveNight, p: Planted) -> None:
     odd = p.canary("status callback with odd fields")
     status = {
         "MessageSid": "SM" + uuid.uuid4().hex,
-        "MessageStatus": "delivered",
+        "MessageStatus": odd.phone,
         "AccountSid": ACCOUNT,
         "To": p.number(),
         "From": "+12625550100",
         "Body": odd.words,
+        "ErrorCode": odd.email,
         "ErrorMessage": odd.latin,
         "ChannelToAddress": odd.email,
     }
