@@ -4,14 +4,17 @@ Random identifiers (Latin and Cyrillic names, a date of birth, a phone number, a
 an e-mail; a fresh set per path and per run) enter through: the officer's first text, a
 follow-up held before anyone accepts, ``NEW <words>``, ``<code> <words>``, words after
 acceptance, the advocate's relays (with and without the code), an accept and a decline with
-extra words, DONE, ROOM and NO ROOM with words, AWAY with junk, an unknown sender (its
-number too), JOIN with a refused name and with an unknown agency code, voice calls (an
-unknown caller's number, an officer) and a status callback with odd fields.
+extra words, DONE, ROOM and NO ROOM with words, a hotel's accept with words and its relay,
+AWAY with junk, an unknown sender (its number too), JOIN with a refused name and with an
+unknown agency code, voice calls (an unknown caller's number, two officers) and a status
+callback with odd fields (an undocumented status, a non-numeric error code, extra fields).
 
-Only the accepting advocate receives an officer's words, and only the officer receives the
-advocate's relays. After the requests close and the keys' lifetime passes, none of it is
-in the database (SQLite files with WAL and shared memory; PostgreSQL rows), the logs at
-DEBUG, the fake Twilio's retained bodies, the admin pages and CSV exports, and nothing
+Only the accepting advocate receives an officer's words, and only that request's officer
+receives the relays (never other advocates, hotels, coordinators or the other officer);
+no immediate reply repeats anything planted. After the requests close and the keys'
+lifetime passes, none of it is in the database (SQLite files with WAL and shared memory;
+PostgreSQL rows, relation files and WAL segments), the logs at DEBUG, the fake Twilio's
+retained bodies (its call records deleted), the admin pages and CSV exports, and nothing
 sealed in a disk image opens with the secret key and the key directory.
 """
 
@@ -36,7 +39,7 @@ from dispatcher.db import Database
 from dispatcher.sms.commands import codes_mentioned
 from tests.admin.conftest import EMAILS, PASSWORD, Visitor
 from tests.fakes import FakeTwilio
-from tests.night import ANA, BEN, COALITION, CRUZ, KIM, OFFICER, load_coalition
+from tests.night import ANA, BEN, COALITION, CRUZ, HARBOR, KIM, OFFICER, load_coalition
 from tests.scenarios.canaries import (
     Canary,
     Planter,
@@ -197,8 +200,14 @@ def new_request(night: LiveNight, p: Planted) -> str:
 
 
 def commands_with_words(night: LiveNight, p: Planted, r1: str) -> None:
-    """ROOM, NO ROOM and AWAY followed by words that go nowhere."""
+    """ROOM, a hotel's accept, NO ROOM and AWAY followed by words that go nowhere; the
+    officer's words while the hotel is on the request still reach only the advocate."""
     say(night, p, ANA, f"ROOM {r1} {p.canary('ROOM with words').words}")
+    settle(night)
+    say(night, p, HARBOR, f"1 {r1} {p.canary('hotel accept with words').words}")
+    settle(night)
+    say(night, p, OFFICER, f"{r1} {p.canary('officer words, hotel on', ANA).words}")
+    say(night, p, HARBOR, f"{r1} {p.canary('hotel relay', OFFICER).words}")
     settle(night)
     say(night, p, OFFICER, f"NO ROOM {r1} {p.canary('NO ROOM with words').words}")
     assert say(night, p, CRUZ, f"AWAY {p.canary('AWAY with junk').words}") is not None
