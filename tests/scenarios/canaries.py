@@ -95,4 +95,3 @@ def found_in_images(needles: Iterable[str], images: list[Image]) -> list[tuple[s
     """(needle, source) for every needle whose UTF-8 bytes occur in an image."""
     encoded = [(needle, needle.encode()) for needle in needles]
     return [(n, i.source) for i in images for n, b in encoded if b in i.data]
-

@@ -138,18 +138,28 @@ def settle(night: LiveNight) -> None:
     night.tick()
 
 
-def call(night: LiveNight, number: str) -> str:
-    """``number`` calls the hotline; return the CallSid."""
+def about(canary: Canary, prefix: str) -> dict[str, str]:
+    """The caller-ID and place fields Twilio may add to a webhook, filled from ``canary``."""
+    return {
+        f"{prefix}City": canary.address,
+        f"{prefix}Zip": canary.birth,
+        "CallerName": canary.latin,
+    }
+
+
+def call(night: LiveNight, number: str, **extra: str) -> str:
+    """``number`` calls the hotline (``extra`` fields added); return the CallSid."""
     sid = "CA" + uuid.uuid4().hex
     params = {"CallSid": sid, "AccountSid": ACCOUNT, "From": number, "To": "+12625550100"}
-    answer = night.post("/voice/inbound", {**params, "CallStatus": "ringing"})
+    answer = night.post("/voice/inbound", {**params, "CallStatus": "ringing", **extra})
     assert answer.status_code == 200 and "<Say>" in answer.text
     return sid
 
 
-def say(night: LiveNight, p: Planted, number: str, body: str) -> str | None:
-    """``number`` texts ``body``; the immediate reply repeats nothing planted so far."""
-    reply = night.text(number, body)
+def say(night: LiveNight, p: Planted, number: str, body: str, **extra: str) -> str | None:
+    """``number`` texts ``body`` (``extra`` fields added); the immediate reply repeats
+    nothing planted so far."""
+    reply = night.text(number, body, **extra)
     assert not found_in_text(p.needles, reply or ""), (body[:20], reply)
     return reply
 
@@ -158,7 +168,8 @@ def open_requests(night: LiveNight, p: Planted) -> tuple[str, str]:
     """Two officers open a request each (one with a held follow-up); Ana takes the first
     with extra words, declines the second with a reason; Ben takes the second."""
     first = p.canary("officer first text", ANA)
-    r1 = code_in(say(night, p, OFFICER, f"Juvenile, {first.words}"))
+    where = about(p.canary("officer's place fields"), "From")
+    r1 = code_in(say(night, p, OFFICER, f"Juvenile, {first.words}", **where))
     settle(night)
     say(night, p, OFFICER, p.canary("officer follow-up held", ANA).words)
     other = p.canary("other officer's first text", BEN)
@@ -216,7 +227,8 @@ def commands_with_words(night: LiveNight, p: Planted, r1: str) -> None:
 
 def strangers(night: LiveNight, p: Planted) -> None:
     """Unknown senders and callers, JOIN refused twice, an odd status callback."""
-    say(night, p, p.number(), p.canary("unknown sender").words)
+    where = about(p.canary("unknown sender's place fields"), "From")
+    say(night, p, p.number(), p.canary("unknown sender").words, **where)
     refused = p.canary("JOIN refused name")
     reply = say(night, p, p.number(), f"JOIN RPD-4821 {refused.latin} {refused.birth}")
     assert reply is not None and reply.startswith("Not enrolled")
@@ -224,7 +236,8 @@ def strangers(night: LiveNight, p: Planted) -> None:
     p.others.append(agency)
     reply = say(night, p, p.number(), f"JOIN {agency} Sgt. Ada Byrne")
     assert reply is not None and "did not work" in reply
-    p.calls += [call(night, p.number()), call(night, OFFICER), call(night, OFFICER_2)]
+    caller = about(p.canary("unknown caller's caller ID"), "Caller")
+    p.calls += [call(night, p.number(), **caller), call(night, OFFICER), call(night, OFFICER_2)]
     odd = p.canary("status callback with odd fields")
     status = {
         "MessageSid": "SM" + uuid.uuid4().hex,
