@@ -119,8 +119,9 @@ class Planted:
         return [n for c in self.allowed for n in c.needles] + self.strangers
 
     def sealed(self) -> dict[str, str]:
-        """Each canary's Latin name by path, to look for in opened tokens."""
-        return {c.path: c.latin for c in self.allowed}
+        """Every identifier planted, named ``path | identifier``, to look for in opened
+        tokens."""
+        return {f"{c.path} | {n}": n for c in self.allowed for n in c.needles}
 
 
 def code_in(reply: str | None) -> str:
@@ -319,7 +320,7 @@ def test_identifiers_planted_through_every_path_are_nowhere_after_the_call(
     pages = admin_texts(night)
     close_everything(night, p, (r1, r2, r3))
     p.images += image_of(night, wal_since=p.started)
-    opened = found_in(night, p.images, p.sealed())
+    opened = {name.split(" | ")[0] for name in found_in(night, p.images, p.sealed())}
     assert {"officer first text", "officer follow-up held"} <= opened  # the sweep would see
     outlive_the_keys(night)
     pages.update({f"after: {k}": v for k, v in admin_texts(night).items()})
