@@ -11,7 +11,10 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from dispatcher.flows.codes import REFERENCE_ALPHABET
 from tests.scenarios.disk import Image
+
+CODE_DIGITS = frozenset(c for c in REFERENCE_ALPHABET if c.isdigit())
 
 
 @dataclass(frozen=True)
@@ -56,10 +59,11 @@ class Planter:
                 return tag
 
     def digits(self) -> str:
-        """Four digits not given out before in this run."""
+        """Four digits not given out before in this run, never shaped like a reference
+        code (whose digits are among 3, 4, 6, 7 and 9)."""
         while True:
             found = f"{secrets.randbelow(10_000):04d}"
-            if found not in self.used:
+            if found not in self.used and not set(found) <= CODE_DIGITS:
                 self.used.add(found)
                 return found
 
