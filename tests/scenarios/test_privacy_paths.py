@@ -37,7 +37,7 @@ from dispatcher.crypto import key_lifetime
 from dispatcher.crypto.keyring import EPOCH
 from dispatcher.db import Database
 from dispatcher.sms.commands import codes_mentioned
-from tests.admin.conftest import EMAILS, PASSWORD, Visitor
+from tests.support.admin import EMAILS, PASSWORD, Visitor
 from tests.fakes import FakeTwilio
 from tests.night import ANA, BEN, COALITION, CRUZ, HARBOR, KIM, OFFICER, load_coalition
 from tests.scenarios.canaries import (
