@@ -37,7 +37,6 @@ from dispatcher.crypto import key_lifetime
 from dispatcher.crypto.keyring import EPOCH
 from dispatcher.db import Database
 from dispatcher.sms.commands import codes_mentioned
-from tests.support.admin import EMAILS, PASSWORD, Visitor
 from tests.fakes import FakeTwilio
 from tests.night import ANA, BEN, COALITION, CRUZ, HARBOR, KIM, OFFICER, load_coalition
 from tests.scenarios.canaries import (
@@ -50,6 +49,7 @@ from tests.scenarios.canaries import (
 from tests.scenarios.disk import Image
 from tests.scenarios.live import ACCOUNT, LiveNight
 from tests.scenarios.test_forward_secrecy import found_in, image_of
+from tests.support.admin import EMAILS, PASSWORD, Visitor
 
 pytestmark = pytest.mark.slow
 
