@@ -20,6 +20,11 @@ ROTATION_TYPES = ("hourly", "daily", "weekly", "monthly")
 OVERRIDE_ACTIONS = ("add", "remove", "replace")
 STEP_TARGETS = ("on-call", "next", "all", "coordinators", "person")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# The languages the service writes to people and officers in: English, the source of the
+# texts, and one gettext catalog per other language (dispatcher/translations).
+SOURCE_LANGUAGE = "en"
+LANGUAGES = ("en", "es")
+LANGUAGE_LABELS = {"en": "English", "es": "Español"}
 
 
 class Person(Base):
@@ -30,7 +35,9 @@ class Person(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
     phone: Mapped[str] = mapped_column(String(20), unique=True)  # E.164
-    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)  # spoken, for matching
+    # The language of the texts they get (one of LANGUAGES).
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     skills: Mapped[list[str]] = mapped_column(JSON, default=list)
     coordinator: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -197,6 +204,8 @@ class Officer(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     # Enrolled by JOIN with an agency that approves enrollments, and not approved yet.
     pending: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    # The language of the texts they get; None until set, or until they write in Spanish.
+    language: Mapped[str | None] = mapped_column(String(8), default=None)
 
     agency: Mapped[Agency] = relationship(back_populates="officers")
 
