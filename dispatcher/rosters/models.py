@@ -20,11 +20,6 @@ ROTATION_TYPES = ("hourly", "daily", "weekly", "monthly")
 OVERRIDE_ACTIONS = ("add", "remove", "replace")
 STEP_TARGETS = ("on-call", "next", "all", "coordinators", "person")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-# The languages the service writes to people and officers in: English, the source of the
-# texts, and one gettext catalog per other language (dispatcher/translations).
-SOURCE_LANGUAGE = "en"
-LANGUAGES = ("en", "es")
-LANGUAGE_LABELS = {"en": "English", "es": "Español"}
 
 
 class Person(Base):
@@ -36,7 +31,7 @@ class Person(Base):
     name: Mapped[str] = mapped_column(String(120), unique=True)
     phone: Mapped[str] = mapped_column(String(20), unique=True)  # E.164
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)  # spoken, for matching
-    # The language of the texts they get (one of LANGUAGES).
+    # The language of the texts they get (one of dispatcher.languages.LANGUAGES).
     language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     skills: Mapped[list[str]] = mapped_column(JSON, default=list)
     coordinator: Mapped[bool] = mapped_column(Boolean, default=False)

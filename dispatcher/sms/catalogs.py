@@ -14,7 +14,7 @@ from pathlib import Path
 
 from babel.support import Translations
 
-from dispatcher.rosters.models import LANGUAGES, SOURCE_LANGUAGE
+from dispatcher.languages import LANGUAGES, SOURCE_LANGUAGE
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 DOMAIN = "messages"

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from dispatcher.languages import N_
 from dispatcher.sms.catalogs import Words
 from dispatcher.sms.segments import plain
 from dispatcher.sms.wording import (
-    N_,
     REFERRAL,
     ROLE_OF_NEED,
     Template,
@@ -154,7 +154,9 @@ OFFICER_TEMPLATES: dict[str, Template] = {
         "for progress, DONE to close, NEW to open another, ROOM or RIDE to add one."
     ),
     "enrolled": _agency(
-        N_("Welcome. You are enrolled with {agency}. Text this number any time to page an advocate.")
+        N_(
+            "Welcome. You are enrolled with {agency}. Text this number any time to page an advocate."
+        )
     ),
     "join_name_refused": lambda t, p: t.gettext(
         "Not enrolled, nothing was kept. Text JOIN, the enrollment code and your rank and "
@@ -167,11 +169,11 @@ OFFICER_TEMPLATES: dict[str, Template] = {
             "you will get a text when it is done."
         )
     ),
-    "enrollment_pending": lambda t, p: t.gettext(
-        "Your enrollment is still waiting for a coordinator's approval."
-    )
-    + " "
-    + t.gettext(REFERRAL),
+    "enrollment_pending": lambda t, p: (
+        t.gettext("Your enrollment is still waiting for a coordinator's approval.")
+        + " "
+        + t.gettext(REFERRAL)
+    ),
     "enrollment_denied": _agency(
         N_("Your enrollment with {agency} was not approved. Ask your coordinator.")
     ),

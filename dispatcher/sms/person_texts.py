@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from dispatcher.languages import N_
 from dispatcher.sms.catalogs import Words
 from dispatcher.sms.segments import fit_segments, plain
-from dispatcher.sms.wording import N_, Template, describe_tags, need_phrase
+from dispatcher.sms.wording import Template, describe_tags, need_phrase
 
 # The most segments a page may cost: one GSM-7 segment in English; a translation may need
 # UCS-2 for its accents, and then two.
@@ -25,8 +26,7 @@ ALERTS = {
     "engine_failing": N_("the paging engine failed {n} time(s); pages may be late"),
     "message_stuck": N_("messages or escalation steps are running late ({n})"),
     "redaction_failed": N_(
-        "{n} copies of messages could not be deleted from Twilio; delete them in the Twilio "
-        "console"
+        "{n} copies of messages could not be deleted from Twilio; delete them in the Twilio console"
     ),
 }
 
@@ -124,16 +124,15 @@ def _coordinator_unfilled(t: Words, p: dict[str, Any]) -> str:
 
 def _coordinator_late_accept(t: Words, p: dict[str, Any]) -> str:
     """Coordinators: someone took a need after it had gone unfilled."""
-    return t.gettext(
-        "Late accept: {name} took {code} ({need}) after it had gone unfilled."
-    ).format(name=plain(p["name"]), code=p["code"], need=need_phrase(p["need"], t))
+    return t.gettext("Late accept: {name} took {code} ({need}) after it had gone unfilled.").format(
+        name=plain(p["name"]), code=p["code"], need=need_phrase(p["need"], t)
+    )
 
 
 def _coordinator_opted_out(t: Words, p: dict[str, Any]) -> str:
     """Coordinators: a member opted out of texts (STOP or a carrier report)."""
     return t.gettext(
-        "{name} opted out of texts ({cause}) and will not be paged by SMS until they text "
-        "START."
+        "{name} opted out of texts ({cause}) and will not be paged by SMS until they text START."
     ).format(name=plain(p["name"]), cause=p["cause"])
 
 

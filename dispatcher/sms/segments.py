@@ -44,6 +44,7 @@ _GSM_LOOKALIKES = str.maketrans(
     }
 )
 
+
 def is_gsm7(text: str) -> bool:
     """True when every character fits the GSM-7 alphabet (basic or extension table)."""
     return all(c in GSM7_BASIC or c in GSM7_EXTENSION for c in text)

@@ -10,16 +10,12 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from dispatcher.flows.intake import describe_tag
+from dispatcher.languages import N_
 from dispatcher.sms.catalogs import Words, words_for
 from dispatcher.sms.segments import plain
 
 Template = Callable[[Words, dict[str, Any]], str]
 ENGLISH = words_for(None)
-
-
-def N_(message: str) -> str:  # noqa: N802 (the gettext name extraction looks for)
-    """Mark ``message`` for extraction; it is translated where it is used."""
-    return message
 
 
 NEED_PHRASES = {"advocate": N_("an advocate"), "room": N_("a room"), "ride": N_("a ride")}
