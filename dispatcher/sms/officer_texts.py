@@ -155,7 +155,8 @@ OFFICER_TEMPLATES: dict[str, Template] = {
     ),
     "enrolled": _agency(
         N_(
-            "Welcome. You are enrolled with {agency}. Text this number any time to page an advocate."
+            "Welcome. You are enrolled with {agency}. Text this number any time to page an "
+            "advocate."
         )
     ),
     "join_name_refused": lambda t, p: t.gettext(
