@@ -11,6 +11,8 @@ from importlib import import_module
 
 from flask import Blueprint, Flask
 
+from dispatcher.languages import N_
+
 blueprint = Blueprint(
     "admin",
     __name__,
@@ -30,16 +32,16 @@ class Area:
 
 
 AREAS = (
-    Area("views_now", "admin.now_page", "Now"),
-    Area("views_people", "admin.people", "People"),
-    Area("views_rosters", "admin.rosters", "Rosters"),
-    Area("views_agencies", "admin.agencies", "Agencies"),
-    Area("views_calllog", "admin.call_log", "Call log"),
-    Area("views_stats", "admin.statistics", "Statistics"),
-    Area("views_rosterfile", "admin.roster_file", "Roster file"),
-    Area("views_accounts", "admin.accounts", "Accounts"),
-    Area("views_accounts", "admin.audit_log", "Audit log"),
-    Area("views_settings", "admin.settings_page", "Settings"),
+    Area("views_now", "admin.now_page", N_("Now")),
+    Area("views_people", "admin.people", N_("People")),
+    Area("views_rosters", "admin.rosters", N_("Rosters")),
+    Area("views_agencies", "admin.agencies", N_("Agencies")),
+    Area("views_calllog", "admin.call_log", N_("Call log")),
+    Area("views_stats", "admin.statistics", N_("Statistics")),
+    Area("views_rosterfile", "admin.roster_file", N_("Roster file")),
+    Area("views_accounts", "admin.accounts", N_("Accounts")),
+    Area("views_accounts", "admin.audit_log", N_("Audit log")),
+    Area("views_settings", "admin.settings_page", N_("Settings")),
 )
 # Modules with routes but no navigation entry of their own.
 SUPPORT_MODULES = (
