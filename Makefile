@@ -63,7 +63,7 @@ messages: $(STAMP_TEST)
 	$(BIN)/pybabel extract --mapping-file babel.cfg --add-location file --sort-output \
 		--project dispatcher --omit-header -o $(CATALOGS)/messages.pot .
 	$(BIN)/pybabel update --input-file $(CATALOGS)/messages.pot --output-dir $(CATALOGS) \
-		--omit-header --no-fuzzy-matching
+		--no-fuzzy-matching --ignore-pot-creation-date
 	$(BIN)/pybabel compile --directory $(CATALOGS) --statistics
 
 ## Re-pin the deployed dependency set after changing [project.dependencies] or the server extra.

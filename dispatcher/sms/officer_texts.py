@@ -102,7 +102,7 @@ def _officer_unfilled(t: Words, p: dict[str, Any]) -> str:
 def _need(message: str) -> Template:
     """A template naming the request's code and one of its needs (``need``)."""
     return lambda t, p: t.gettext(message).format(
-        code=p["code"], need=need_phrase(p["need"], t), kind=plain(p["need"])
+        code=p["code"], need=need_phrase(p["need"], t), kind=need_kind(p["need"], t)
     )
 
 

@@ -133,7 +133,7 @@ def _coordinator_opted_out(t: Words, p: dict[str, Any]) -> str:
     """Coordinators: a member opted out of texts (STOP or a carrier report)."""
     return t.gettext(
         "{name} opted out of texts ({cause}) and will not be paged by SMS until they text START."
-    ).format(name=plain(p["name"]), cause=p["cause"])
+    ).format(name=plain(p["name"]), cause=t.gettext(p["cause"]))
 
 
 def _named(message: str, name: str = "name", *, verbatim: bool = False) -> Template:

@@ -36,6 +36,8 @@ TAG_WORDS = (
     N_("Somali"), N_("Chinese"), N_("Portuguese"), N_("Russian"), N_("Korean"), N_("Tagalog"),
     N_("ASL"), N_("Haitian Creole"), N_("Ukrainian"),
 )  # fmt: skip
+# Why a member stopped getting texts, as the flows name it for the coordinators.
+OPT_OUT_CAUSES = (N_("texted STOP"), N_("carrier opt-out (21610)"))
 REFERRAL = N_(
     "If you are in danger, call 911. National Human Trafficking Hotline: "
     "call 1-888-373-7888 or text 233733."
