@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from flask import flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -19,6 +19,7 @@ from dispatcher.errors import ValidationError
 from dispatcher.flows import enrollment
 from dispatcher.flows.codes import REFERENCE_ALPHABET
 from dispatcher.flows.context import FlowContext
+from dispatcher.languages import LANGUAGE_LABELS, LANGUAGES
 from dispatcher.rosters.models import Agency, Officer, Person
 from dispatcher.rosters.officernames import name_for_the_record
 from dispatcher.rosters.phones import parse_phone
@@ -51,6 +52,7 @@ def officer_snapshot(officer: Officer) -> dict[str, Any]:
         "phone": officer.phone,
         "agency_id": officer.agency_id,
         "revoked_at": officer.revoked_at,
+        "language": officer.language,
     }
 
 
@@ -172,6 +174,23 @@ def officer_revoke(officer_id: int) -> ResponseReturnValue:
     return redirect(url_for("admin.agency", agency_id=officer.agency_id))
 
 
+@blueprint.post("/officers/<int:officer_id>/language")
+@roles_required(*EDITORS)
+def officer_language(officer_id: int) -> ResponseReturnValue:
+    """Set the language of an officer's texts, or unset it (English until they write in
+    Spanish); audited."""
+    officer = get_or_404(Officer, officer_id)
+    chosen = request.form.get("language", "")
+    if chosen and chosen not in LANGUAGES:
+        abort(400)
+    old = officer_snapshot(officer)
+    officer.language = chosen or None
+    record_change("update", "officer", officer.id, old, officer_snapshot(officer))
+    db().commit()
+    flash(f"{officer.name}'s texts: {LANGUAGE_LABELS.get(chosen, 'not set')}.", "success")
+    return redirect(url_for("admin.agency", agency_id=officer.agency_id))
+
+
 @blueprint.post("/officers/<int:officer_id>/delete")
 @roles_required(*EDITORS)
 def officer_delete(officer_id: int) -> ResponseReturnValue:
@@ -242,6 +261,7 @@ def _new_officer(form: OfficerForm, agency: Agency) -> Officer | None:
     officer = Officer(
         agency_id=agency.id, name=name, phone=phone, enrolled_by="admin", enrolled_at=now()
     )
+    officer.language = form.language.data or None
     db().add(officer)
     db().flush()
     return officer

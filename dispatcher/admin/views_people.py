@@ -113,6 +113,7 @@ def _form_values(person: Person) -> dict[str, Any]:
         "languages": ", ".join(person.languages),
         "skills": ", ".join(person.skills),
         "coordinator": person.coordinator,
+        "language": person.language,
         "away_until": away,
     }
 
@@ -134,6 +135,7 @@ def _copy_form(form: PersonForm, person: Person) -> bool:
     person.languages = split_words(form.languages.data)
     person.skills = split_words(form.skills.data)
     person.coordinator = bool(form.coordinator.data)
+    person.language = form.language.data
     away = form.away_until.data
     person.away_until = None if away is None else local_to_utc(away, settings.zone)
     return True
