@@ -275,6 +275,16 @@ BAD_FILES: dict[str, tuple[str, str, str]] = {
         'coordinator = true\naway_until = "2026-03-12"',
         'people[1] "Kim Moss": away_until: needs a UTC offset',
     ),
+    "language nobody writes in": (
+        "coordinator = true",
+        'coordinator = true\nlanguage = "fr"',
+        "roster.toml:11: people[1] \"Kim Moss\": language: 'fr' is not one of: en, es",
+    ),
+    "officer language as a list": (
+        'phone = "+12625550150" }',
+        'phone = "+12625550150", language = ["es"] }',
+        'officers[0] "Inv. N. Lofy": language: must be a string',
+    ),
     "on now of a stranger": (
         "windows = [",
         'on_now = { person = "Kim Moss", since = "2026-03-09T20:00" }\nwindows = [',
@@ -654,3 +664,27 @@ def test_an_agency_may_approve_each_enrollment(database: Database) -> None:
     with database.session_scope() as session:
         assert session.scalars(select(Agency.enrollment)).one() == "approve"
         assert 'enrollment = "approve"' in export_roster_file(session)
+
+
+def test_the_language_of_peoples_and_officers_texts_round_trips(database: Database) -> None:
+    text = FULL.replace("coordinator = true", 'coordinator = true\nlanguage = "es"', 1)
+    text = text.replace('phone = "+12625550150" }', 'phone = "+12625550150", language = "ES" }')
+    apply_text(database, text)
+    with database.session_scope() as session:
+        languages = dict(session.execute(select(Person.name, Person.language)).all())
+        assert languages["Kim Moss"] == "es" and languages["Ana Ruiz"] == "en"
+        assert session.scalars(select(Officer.language)).one() == "es"
+    exported = export(database)
+    assert 'language = "es"' in exported and exported.count("language =") == 2
+    again, given = load_roster_file(exported), load_roster_file(text)
+    assert {p.name: p.language for p in again.people} == {p.name: p.language for p in given.people}
+    assert [o.language for a in again.agencies for o in a.officers] == ["es"]
+
+
+def test_a_file_without_an_officers_language_keeps_the_one_stored(database: Database) -> None:
+    apply_text(database, FULL)
+    with database.session_scope() as session:
+        session.scalars(select(Officer)).one().language = "es"  # learnt from a Spanish text
+    apply_text(database, FULL)
+    with database.session_scope() as session:
+        assert session.scalars(select(Officer.language)).one() == "es"
