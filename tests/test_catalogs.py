@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
@@ -21,7 +22,6 @@ from dispatcher.languages import LANGUAGES, SOURCE_LANGUAGE
 REPO = Path(__file__).resolve().parent.parent
 CATALOGS = REPO / "dispatcher" / "translations"
 TRANSLATED = [language for language in LANGUAGES if language != SOURCE_LANGUAGE]
-METHODS = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
 PLACEHOLDER = re.compile(r"\{\w*\}|%\(\w+\)s")
 
 
@@ -32,7 +32,9 @@ def po(language: str) -> Catalog:
 
 def extracted() -> set[str | tuple[str, ...]]:
     """Every message id in the code and the templates, as ``make messages`` finds them."""
-    found = extract_from_dir(str(REPO / "dispatcher"), METHODS)
+    with (REPO / "babel.cfg").open() as config:
+        methods, options = parse_mapping_cfg(config)
+    found = extract_from_dir(str(REPO), methods, options_map=options)
     return {message for _, _, message, _, _ in found}
 
 
