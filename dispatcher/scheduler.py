@@ -29,14 +29,14 @@ HOUSEKEEPING = "housekeeping"
 HOUSEKEEPING_SECONDS = 10
 # How often an engine waiting for the lock tries again.
 LOCK_RETRY_SECONDS = 0.2
-# This many failed ticks in a row is an incident the coordinators hear about.
+# This many failed ticks in a row is an request the coordinators hear about.
 FAILING_AFTER = 5
 
 
 class Watchdog:
-    """Tells the coordinators, once per incident, that ticks keep failing or paging is stuck.
+    """Tells the coordinators, once per request, that ticks keep failing or paging is stuck.
 
-    An incident ends when a tick succeeds again (failures) or nothing is late any more
+    An request ends when a tick succeeds again (failures) or nothing is late any more
     (stuck); ``alerts.raise_alert`` also limits each kind to one text an hour across every
     engine process.
     """

@@ -226,9 +226,10 @@ class FakeTwilio:
         """The next ``n`` creations get 429 with code 20429."""
         self._inject(_Injection(remaining=n, status=429, code=20429))
 
-    def delay_next(self, seconds: float, n: int = 1) -> None:
-        """The next ``n`` creations are accepted, then answered only after ``seconds``."""
-        self._inject(_Injection(remaining=n, status=201, code=0, delay=seconds))
+    def delay_next(self, seconds: float, n: int = 1, to: str | None = None) -> None:
+        """The next ``n`` creations (to ``to`` only, if given) are accepted, then answered
+        only after ``seconds``."""
+        self._inject(_Injection(remaining=n, status=201, code=0, to=to, delay=seconds))
 
     def _inject(self, injection: _Injection) -> None:
         with self._lock:

@@ -21,7 +21,7 @@ from dispatcher.settings import Settings
 from dispatcher.sms import inbound
 from dispatcher.sms.messages import render
 from dispatcher.sms.ratelimit import ReplyLimiter
-from dispatcher.sms.senders import SimulatorPhones, SimulatorSender
+from dispatcher.sms.simulator import SimulatorPhones, SimulatorSender
 
 ANA, BEN, CRUZ, DEE = "+12625550101", "+12625550102", "+12625550103", "+12625550104"
 KIM, LEE = "+12625550109", "+12625550110"  # coordinators

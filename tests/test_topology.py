@@ -19,7 +19,7 @@ import pytest
 import sqlalchemy as sa
 
 from dispatcher.db import Database
-from dispatcher.flows.models import Incident
+from dispatcher.flows.models import Request
 from tests.conftest import empty_tables
 from tests.fakes import FakeTwilio, inbound_params, signed_post
 from tests.night import ANA, BEN, CRUZ, OFFICER, load_coalition
@@ -118,7 +118,7 @@ def test_a_night_call_runs_through_gunicorn_and_two_workers(
     reply = topology.text(OFFICER, "Possible victim at the Lakeshore motel, needs an advocate")
     database = Database(postgres_url)
     with database.session_scope() as session:
-        code = session.scalars(sa.select(Incident.code)).one()
+        code = session.scalars(sa.select(Request.code)).one()
     database.dispose()
     assert reply is not None and code in reply
 

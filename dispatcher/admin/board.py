@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from dispatcher.flows.intake import describe_tag
-from dispatcher.flows.models import Incident, Need
+from dispatcher.flows.models import Need, Request
 from dispatcher.rosters.models import Agency, Person, Roster
 from dispatcher.rosters.rotation import next_handoffs, on_call_at
 from dispatcher.rosters.service import roster_specs
@@ -105,29 +105,29 @@ def rosters_now(session: Session, now: datetime) -> list[RosterNow]:
 
 def open_requests(session: Session) -> list[RequestRow]:
     """Every open request, oldest first, with its needs and who was paged."""
-    incidents = session.scalars(
-        select(Incident)
-        .where(Incident.status == "open")
-        .options(selectinload(Incident.needs).selectinload(Need.pages))
-        .order_by(Incident.opened_at, Incident.id)
+    requests = session.scalars(
+        select(Request)
+        .where(Request.status == "open")
+        .options(selectinload(Request.needs).selectinload(Need.pages))
+        .order_by(Request.opened_at, Request.id)
     ).all()
-    needs = [need for incident in incidents for need in incident.needs]
+    needs = [need for request in requests for need in request.needs]
     people = _names(
         session,
         {p.person_id for n in needs for p in n.pages}
         | {n.accepted_by_id for n in needs if n.accepted_by_id},
     )
-    agencies = _lookup(session, Agency, {i.agency_id for i in incidents if i.agency_id})
+    agencies = _lookup(session, Agency, {i.agency_id for i in requests if i.agency_id})
     rosters = _lookup(session, Roster, {n.roster_id for n in needs if n.roster_id})
     return [
         RequestRow(
-            code=incident.code,
-            agency=agencies.get(incident.agency_id or 0, "unknown agency"),
-            opened_at=incident.opened_at,
-            tags=[describe_tag(tag) for tag in incident.tags],
-            needs=[_need_row(n, people, rosters) for n in incident.needs],
+            code=request.code,
+            agency=agencies.get(request.agency_id or 0, "unknown agency"),
+            opened_at=request.opened_at,
+            tags=[describe_tag(tag) for tag in request.tags],
+            needs=[_need_row(n, people, rosters) for n in request.needs],
         )
-        for incident in incidents
+        for request in requests
     ]
 
 

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from dispatcher.flows.models import NEED_KINDS, CallLogEntry, Incident, Need
+from dispatcher.flows.models import NEED_KINDS, CallLogEntry, Need, Request
 
 # (key, label, upper bound in seconds, exclusive); the last bucket has no upper bound.
 DURATION_BUCKETS: tuple[tuple[str, str, int | None], ...] = (
@@ -48,26 +48,26 @@ def bucket_between(start: datetime | None, end: datetime | None) -> str | None:
     return bucket_of_seconds((end - start).total_seconds())
 
 
-def log_closed(session: Session, incident: Incident, now: datetime) -> CallLogEntry:
-    """Write the call log entry of a closing incident (code, hour, buckets, needs)."""
-    needs = incident.needs
+def log_closed(session: Session, request: Request, now: datetime) -> CallLogEntry:
+    """Write the call log entry of a closing request (code, hour, buckets, needs)."""
+    needs = request.needs
     first_paged = min((n.first_paged_at for n in needs if n.first_paged_at), default=None)
     first_accept = min((n.accepted_at for n in needs if n.accepted_at), default=None)
     advocate = next((n for n in needs if n.kind == "advocate"), None)
     outcomes = {n.kind: need_outcome(n.state, n.accepted_by_id) for n in needs}
     entry = CallLogEntry(
-        code=incident.code,
-        opened_hour=hour_of(incident.opened_at),
-        time_to_first_page=bucket_between(incident.opened_at, first_paged),
-        time_to_accept=bucket_between(incident.opened_at, first_accept),
-        time_open=bucket_between(incident.opened_at, now) or BUCKET_KEYS[0],
-        agency_id=incident.agency_id,
-        channel=incident.channel,
-        needs=[_logged_need(n, incident.opened_at) for n in needs],
-        tags=list(incident.tags),
+        code=request.code,
+        opened_hour=hour_of(request.opened_at),
+        time_to_first_page=bucket_between(request.opened_at, first_paged),
+        time_to_accept=bucket_between(request.opened_at, first_accept),
+        time_open=bucket_between(request.opened_at, now) or BUCKET_KEYS[0],
+        agency_id=request.agency_id,
+        channel=request.channel,
+        needs=[_logged_need(n, request.opened_at) for n in needs],
+        tags=list(request.tags),
         depth=max((n.depth for n in needs), default=0),
         accepted_member_id=advocate.accepted_by_id if advocate else None,
-        outcome=incident.outcome or "expired",
+        outcome=request.outcome or "expired",
         **{kind: outcomes.get(kind) for kind in NEED_KINDS},
     )
     session.add(entry)

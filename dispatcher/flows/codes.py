@@ -8,7 +8,7 @@ import secrets
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dispatcher.flows.models import CallLogEntry, Incident
+from dispatcher.flows.models import CallLogEntry, Request
 
 # No 0/O, 1/I/L, 2/Z, 5/S, 8/B: easy to read aloud and to type on a phone at night.
 REFERENCE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
@@ -41,10 +41,10 @@ def looks_like_code(token: str) -> bool:
 
 
 def new_code(session: Session) -> str:
-    """A code used by no incident and no call log entry."""
+    """A code used by no request and no call log entry."""
     while True:
         code = random_code()
-        taken = session.scalar(select(Incident.id).where(Incident.code == code)) or session.scalar(
+        taken = session.scalar(select(Request.id).where(Request.code == code)) or session.scalar(
             select(CallLogEntry.id).where(CallLogEntry.code == code)
         )
         if not taken:

@@ -20,9 +20,9 @@ from sqlalchemy.orm import Session
 from dispatcher.clock import Clock
 from dispatcher.crypto import Sealer
 from dispatcher.db import Database
-from dispatcher.flows import calllog, outbox, paging, receipts, requests
+from dispatcher.flows import calllog, deduplication, officers, outbox, paging, redaction, statuses
 from dispatcher.flows.context import FlowContext
-from dispatcher.flows.models import Incident, Need, OutboxMessage
+from dispatcher.flows.models import Need, OutboxMessage, Request
 from dispatcher.flows.ports import Sender
 from dispatcher.flows.sending import Courier
 from dispatcher.settings import Settings
@@ -33,6 +33,8 @@ Renderer = outbox.Renderer
 # Closed requests keep their working rows this long (late replies get a sensible answer),
 # then only the call log remains.
 KEEP_CLOSED = timedelta(hours=24)
+# Inbound sids, applied status callbacks and deleted copies are remembered this long.
+KEEP_RECEIPTS = timedelta(days=7)
 BATCH = 100
 
 
@@ -109,7 +111,7 @@ class Engine:
             report.notes_expired = expire_notes(session, ctx.now)
             purge(session, ctx.now)
         self.deliver(report)
-        report.redacted = receipts.redact_copies(
+        report.redacted = redaction.redact_copies(
             self.database, self.sender, self.clock, ctx=self.context()
         )
         self.database.checkpoint()  # SQLite: wiped rows leave the WAL
@@ -146,7 +148,7 @@ def escalate_due(session: Session, ctx: FlowContext) -> int:
     for need in needs:
         paging.escalate(session, ctx, need)
         if need.state == "unfilled":
-            requests.close_if_settled(session, ctx, need.incident)
+            officers.close_if_settled(session, ctx, need.request)
     return len(needs)
 
 
@@ -154,26 +156,24 @@ def close_idle(session: Session, ctx: FlowContext) -> int:
     """Close open requests with no activity for ``idle_close``."""
     cutoff = ctx.now - ctx.settings.idle_close
     query = (
-        select(Incident)
-        .where(Incident.status == "open", Incident.last_activity_at <= cutoff)
+        select(Request)
+        .where(Request.status == "open", Request.last_activity_at <= cutoff)
         .limit(BATCH)
         .with_for_update(skip_locked=True)
     )
-    incidents = list(session.scalars(query))
-    for incident in incidents:
-        requests.close(session, ctx, incident, by="idle")
-    return len(incidents)
+    idle = list(session.scalars(query))
+    for request in idle:
+        officers.close(session, ctx, request, by="idle")
+    return len(idle)
 
 
 def expire_notes(session: Session, now: datetime) -> int:
     """Wipe officers' words held past their expiry."""
-    query = (
-        select(Incident).where(Incident.note_expires_at <= now).with_for_update(skip_locked=True)
-    )
-    incidents = list(session.scalars(query))
-    for incident in incidents:
-        requests.wipe_note(incident)
-    return len(incidents)
+    query = select(Request).where(Request.note_expires_at <= now).with_for_update(skip_locked=True)
+    expired = list(session.scalars(query))
+    for request in expired:
+        officers.wipe_note(request)
+    return len(expired)
 
 
 def purge(session: Session, now: datetime) -> None:
@@ -182,16 +182,16 @@ def purge(session: Session, now: datetime) -> None:
     Also forgets call-log reference codes older than ``calllog.CODE_KEPT``.
     """
     cutoff = now - KEEP_CLOSED
-    session.execute(
-        delete(Incident).where(Incident.status == "closed", Incident.closed_at <= cutoff)
-    )
+    session.execute(delete(Request).where(Request.status == "closed", Request.closed_at <= cutoff))
     session.execute(
         delete(OutboxMessage).where(
             OutboxMessage.state.in_(("sent", "delivered", "undelivered", "failed", "dropped")),
             OutboxMessage.created_at <= cutoff,
         )
     )
-    receipts.purge_receipts(session, now)
+    receipts_cutoff = now - KEEP_RECEIPTS
+    for kept in (deduplication, statuses, redaction):
+        kept.purge(session, receipts_cutoff)
     calllog.forget_codes(session, now)
 
 

@@ -90,14 +90,14 @@ Vocabulary = Mapping[str, Iterable[str]]
 
 
 @dataclass(frozen=True)
-class Request:
+class Wanted:
     """What a request needs: kinds in NEED_KINDS order, and tags like ``juvenile``, ``lang:es``."""
 
     needs: tuple[str, ...]
     tags: tuple[str, ...]
 
 
-def read_request(text: str) -> Request:
+def read_request(text: str) -> Wanted:
     """Derive needs and tags from an officer's text (case, accents and negation aware)."""
     plain = normalised(text)
     clauses = [tuple(re.findall(r"\w+", part)) for part in _CLAUSES.split(plain)]
@@ -105,7 +105,7 @@ def read_request(text: str) -> Request:
     juvenile = wanted(clauses, {"juvenile": JUVENILE_WORDS}, "tag") or _under_18(plain)
     tags = ["juvenile"] if juvenile else []
     tags += [f"lang:{code}" for code in wanted(clauses, LANGUAGE_WORDS, "tag")]
-    return Request(needs=tuple(needs), tags=tuple(tags))
+    return Wanted(needs=tuple(needs), tags=tuple(tags))
 
 
 def describe_tag(tag: str) -> str:

@@ -31,10 +31,10 @@ def page_sent(session: Session, message: OutboxMessage, now: datetime) -> None:
         )
     )
     first = not earlier
-    opened = page.need.incident.opened_at
+    opened = page.need.request.opened_at
     metrics.page_sent((now - opened).total_seconds() if first else None)
 
 
 def need_accepted(need: Need, now: datetime) -> None:
     """Time a need's acceptance from its request's opening."""
-    metrics.accepted((now - need.incident.opened_at).total_seconds())
+    metrics.accepted((now - need.request.opened_at).total_seconds())

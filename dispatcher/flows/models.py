@@ -1,7 +1,7 @@
-"""Working state of requests (incidents, needs, pages), the outbox and the call log.
+"""Working state of requests (the requests, their needs and pages), the outbox and the call log.
 
 Nothing here holds an officer's words in clear: the note and every outbox body are sealed
-(``dispatcher.crypto``). Incidents and their pages are purged some time after close; the
+(``dispatcher.crypto``). Requests and their pages are purged some time after close; the
 call log keeps only what DESIGN.md allows.
 """
 
@@ -29,10 +29,10 @@ ROSTER_KIND_FOR_NEED = {"advocate": "advocate", "room": "hotel", "ride": "ride"}
 OUTCOMES = ("accepted", "unfilled", "closed_by_officer", "expired")
 
 
-class Incident(Base):
+class Request(Base):
     """One request from an officer, identified to people only by its reference code."""
 
-    __tablename__ = "incidents"
+    __tablename__ = "requests"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(8), unique=True)
@@ -55,10 +55,10 @@ class Incident(Base):
     progress_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
     needs: Mapped[list[Need]] = relationship(
-        back_populates="incident", cascade="all, delete-orphan", order_by="Need.id"
+        back_populates="request", cascade="all, delete-orphan", order_by="Need.id"
     )
 
-    __table_args__ = (Index("ix_incidents_open", "status", "last_activity_at"),)
+    __table_args__ = (Index("ix_requests_open", "status", "last_activity_at"),)
 
 
 class Need(Base):
@@ -72,7 +72,7 @@ class Need(Base):
     __tablename__ = "needs"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"))
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(10))
     roster_id: Mapped[int | None] = mapped_column(
         ForeignKey("rosters.id", ondelete="SET NULL"), default=None
@@ -90,7 +90,7 @@ class Need(Base):
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
-    incident: Mapped[Incident] = relationship(back_populates="needs")
+    request: Mapped[Request] = relationship(back_populates="needs")
     pages: Mapped[list[Page]] = relationship(
         back_populates="need", cascade="all, delete-orphan", order_by="Page.id"
     )

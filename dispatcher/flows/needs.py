@@ -11,10 +11,10 @@ import logging
 
 from sqlalchemy.orm import Session
 
-from dispatcher.flows import notify, paging, requests
+from dispatcher.flows import notify, officers, paging
 from dispatcher.flows.context import FlowContext, Reply
-from dispatcher.flows.models import Incident, Need
-from dispatcher.flows.responses import accepted_needs
+from dispatcher.flows.members import accepted_needs
+from dispatcher.flows.models import Need, Request
 from dispatcher.rosters.models import Person
 
 log = logging.getLogger("dispatcher.needs")
@@ -23,44 +23,44 @@ DROPPABLE = ("room", "ride")
 
 
 def change_need(
-    session: Session, ctx: FlowContext, incident: Incident, kind: str, *, add: bool
+    session: Session, ctx: FlowContext, request: Request, kind: str, *, add: bool
 ) -> Reply:
     """Add (``add``) or drop a need of ``kind``; the reply for whoever asked."""
     if add:
-        return add_need(session, ctx, incident, kind)
-    return drop_need(session, ctx, incident, kind)
+        return add_need(session, ctx, request, kind)
+    return drop_need(session, ctx, request, kind)
 
 
-def add_need(session: Session, ctx: FlowContext, incident: Incident, kind: str) -> Reply:
+def add_need(session: Session, ctx: FlowContext, request: Request, kind: str) -> Reply:
     """Page for one more need of ``kind``, unless one is already paging or accepted.
 
     A need of a kind the request had before (say, an advocate that went unfilled) pages
     under that need's policy snapshot; a new kind under its roster's policy as it is now.
     """
-    if any(n.kind == kind and n.state in ACTIVE for n in incident.needs):
-        return Reply("need_already", {"code": incident.code, "need": kind})
-    earlier = [n.policy for n in incident.needs if n.kind == kind]
-    paging.add_needs(session, ctx, incident, (kind,))
+    if any(n.kind == kind and n.state in ACTIVE for n in request.needs):
+        return Reply("need_already", {"code": request.code, "need": kind})
+    earlier = [n.policy for n in request.needs if n.kind == kind]
+    paging.add_needs(session, ctx, request, (kind,))
     if earlier:
-        incident.needs[-1].policy = earlier[0]
-    incident.last_activity_at = ctx.now
+        request.needs[-1].policy = earlier[0]
+    request.last_activity_at = ctx.now
     session.flush()
     ctx.kick()
-    log.info("need.added incident=%s kind=%s", incident.code, kind)
-    return Reply("need_added", {"code": incident.code, "need": kind})
+    log.info("need.added request=%s kind=%s", request.code, kind)
+    return Reply("need_added", {"code": request.code, "need": kind})
 
 
-def drop_need(session: Session, ctx: FlowContext, incident: Incident, kind: str) -> Reply:
+def drop_need(session: Session, ctx: FlowContext, request: Request, kind: str) -> Reply:
     """Stop paging for ``kind`` (room or ride) and tell whoever was paged or accepted."""
-    needs = [n for n in incident.needs if n.kind == kind and n.state in ACTIVE]
+    needs = [n for n in request.needs if n.kind == kind and n.state in ACTIVE]
     if kind not in DROPPABLE or not needs:
-        return Reply("need_not_open", {"code": incident.code, "need": kind})
+        return Reply("need_not_open", {"code": request.code, "need": kind})
     for need in needs:
         _cancel(session, ctx, need)
-    incident.last_activity_at = ctx.now
-    log.info("need.dropped incident=%s kind=%s", incident.code, kind)
-    requests.close_if_settled(session, ctx, incident)
-    return Reply("need_dropped_ack", {"code": incident.code, "need": kind})
+    request.last_activity_at = ctx.now
+    log.info("need.dropped request=%s kind=%s", request.code, kind)
+    officers.close_if_settled(session, ctx, request)
+    return Reply("need_dropped_ack", {"code": request.code, "need": kind})
 
 
 def _cancel(session: Session, ctx: FlowContext, need: Need) -> None:
@@ -73,14 +73,14 @@ def _cancel(session: Session, ctx: FlowContext, need: Need) -> None:
         if page.state in ("open", "expired"):
             page.state = "dropped"
             told.add(page.person_id)
-    params = {"code": need.incident.code, "need": need.kind}
+    params = {"code": need.request.code, "need": need.kind}
     for person_id in sorted(told):
         notify.to_person(session, ctx, session.get_one(Person, person_id), "need_dropped", params)
 
 
-def advocate_requests(session: Session, person: Person) -> list[Incident]:
+def advocate_requests(session: Session, person: Person) -> list[Request]:
     """Open requests whose advocate need this person accepted (they may change its needs)."""
     return sorted(
-        {n.incident for n in accepted_needs(session, person) if n.kind == "advocate"},
-        key=lambda incident: incident.id,
+        {n.request for n in accepted_needs(session, person) if n.kind == "advocate"},
+        key=lambda request: request.id,
     )

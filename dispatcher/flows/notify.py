@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from dispatcher.flows import outbox
 from dispatcher.flows.context import FlowContext
-from dispatcher.flows.models import Incident
+from dispatcher.flows.models import Request
 from dispatcher.rosters.models import Agency, Officer, Person
 
 
@@ -39,10 +39,10 @@ def to_person(
 
 
 def to_officer(
-    session: Session, ctx: FlowContext, incident: Incident, template: str, params: dict[str, Any]
+    session: Session, ctx: FlowContext, request: Request, template: str, params: dict[str, Any]
 ) -> None:
-    """Queue a message to the officer who opened ``incident``."""
-    officer = session.get(Officer, incident.officer_id) if incident.officer_id else None
+    """Queue a message to the officer who opened ``request``."""
+    officer = session.get(Officer, request.officer_id) if request.officer_id else None
     if officer is None or officer.revoked_at is not None:
         return
     outbox.enqueue(
@@ -88,9 +88,9 @@ def to_coordinators(
     return len(coordinators)
 
 
-def agency_name(session: Session, incident: Incident) -> str:
+def agency_name(session: Session, request: Request) -> str:
     """The requesting agency's name, as pages show it."""
-    agency = session.get(Agency, incident.agency_id) if incident.agency_id else None
+    agency = session.get(Agency, request.agency_id) if request.agency_id else None
     return agency.name if agency else "An officer"
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from dispatcher.flows import notify
 from dispatcher.flows.context import FlowContext
-from dispatcher.flows.models import ROSTER_KIND_FOR_NEED, Incident, Need, Page
+from dispatcher.flows.models import ROSTER_KIND_FOR_NEED, Need, Page, Request
 from dispatcher.flows.policy import (
     DEFAULT_POLICY,
     Policy,
@@ -29,13 +29,11 @@ log = logging.getLogger("dispatcher.paging")
 PROGRESS_EVERY = timedelta(minutes=10)
 
 
-def add_needs(
-    session: Session, ctx: FlowContext, incident: Incident, kinds: tuple[str, ...]
-) -> None:
-    """Create the incident's needs, each due now, with a snapshot of its roster's policy."""
+def add_needs(session: Session, ctx: FlowContext, request: Request, kinds: tuple[str, ...]) -> None:
+    """Create the request's needs, each due now, with a snapshot of its roster's policy."""
     for kind in kinds:
         roster = _roster_for(session, kind)
-        incident.needs.append(
+        request.needs.append(
             Need(
                 kind=kind,
                 roster_id=roster.id if roster else None,
@@ -67,7 +65,7 @@ def escalate(session: Session, ctx: FlowContext, need: Need) -> None:
     never = frozenset(p.person_id for p in pages if p.state in ("declined", "failed"))
     this_round = frozenset(p.person_id for p in pages if p.state == "open")
     paged = frozenset(p.person_id for p in pages)
-    tags = tuple(need.incident.tags)
+    tags = tuple(need.request.tags)
     plan = plan_next(policy, position, pool, tags, never, this_round, paged)
     log_skipped(need, policy, passed_over(policy, position, plan.position if plan else None))
     if plan is None:
@@ -86,8 +84,8 @@ def escalate(session: Session, ctx: FlowContext, need: Need) -> None:
     if position is not None and plan.targets:
         tell_progress(session, ctx, need)
     log.info(
-        "need.escalated incident=%s need=%s step=%s round=%s paged=%s",
-        need.incident.code,
+        "need.escalated request=%s need=%s step=%s round=%s paged=%s",
+        need.request.code,
         need.id,
         need.step_index,
         need.round,
@@ -99,8 +97,8 @@ def log_skipped(need: Need, policy: Policy, skipped: tuple[Position, ...]) -> No
     """Log each step that found nobody to page (``next`` with no rotation on duty, ...)."""
     for position in skipped:
         log.info(
-            "need.step_skipped incident=%s need=%s step=%s round=%s notify=%s reason=nobody",
-            need.incident.code,
+            "need.step_skipped request=%s need=%s step=%s round=%s notify=%s reason=nobody",
+            need.request.code,
             need.id,
             position.step_index,
             position.round,
@@ -113,14 +111,14 @@ def tell_progress(session: Session, ctx: FlowContext, need: Need) -> None:
 
     At most one such text per request every PROGRESS_EVERY.
     """
-    incident = need.incident
-    last = incident.progress_sent_at
+    request = need.request
+    last = request.progress_sent_at
     if last is not None and ctx.now - last < PROGRESS_EVERY:
         return
-    incident.progress_sent_at = ctx.now
+    request.progress_sent_at = ctx.now
     asked = len({page.person_id for page in need.pages})
-    params = {"code": incident.code, "need": need.kind, "asked": asked}
-    notify.to_officer(session, ctx, incident, "officer_progress", params)
+    params = {"code": request.code, "need": need.kind, "asked": asked}
+    notify.to_officer(session, ctx, request, "officer_progress", params)
 
 
 def page_person(session: Session, ctx: FlowContext, need: Need, person: Person) -> Page:
@@ -135,16 +133,16 @@ def page_person(session: Session, ctx: FlowContext, need: Need, person: Person) 
     )
     session.add(page)
     session.flush()
-    incident = need.incident
+    request = need.request
     params = {
-        "code": incident.code,
-        "agency": notify.agency_name(session, incident),
+        "code": request.code,
+        "agency": notify.agency_name(session, request),
         "need": need.kind,
-        "tags": list(incident.tags),
+        "tags": list(request.tags),
         "open_codes": open_page_count(session, person.id),
     }
     notify.to_person(session, ctx, person, "page", params, page_id=page.id)
-    log.info("page.queued incident=%s member=%s step=%s", incident.code, person.id, need.step_index)
+    log.info("page.queued request=%s member=%s step=%s", request.code, person.id, need.step_index)
     return page
 
 
@@ -168,10 +166,10 @@ def give_up(session: Session, ctx: FlowContext, need: Need) -> None:
     When no advocate is being paged any more, the officer's held words are wiped: nobody
     would ever receive them.
     """
-    incident = need.incident
+    request = need.request
     need.state = "unfilled"
-    if not any(n.kind == "advocate" and n.state == "paging" for n in incident.needs):
-        incident.note, incident.note_expires_at = None, None
+    if not any(n.kind == "advocate" and n.state == "paging" for n in request.needs):
+        request.note, request.note_expires_at = None, None
     need.next_action_at = None
     need.ended_at = ctx.now
     for page in need.pages:
@@ -180,17 +178,17 @@ def give_up(session: Session, ctx: FlowContext, need: Need) -> None:
     notify.to_officer(
         session,
         ctx,
-        incident,
+        request,
         "officer_unfilled",
-        {"code": incident.code, "need": need.kind, "fallback": ctx.settings.fallback_hotline},
+        {"code": request.code, "need": need.kind, "fallback": ctx.settings.fallback_hotline},
     )
     notify.to_coordinators(
         session,
         ctx,
         "coordinator_unfilled",
-        {"code": incident.code, "agency": notify.agency_name(session, incident), "need": need.kind},
+        {"code": request.code, "agency": notify.agency_name(session, request), "need": need.kind},
     )
-    log.warning("need.unfilled incident=%s need=%s kind=%s", incident.code, need.id, need.kind)
+    log.warning("need.unfilled request=%s need=%s kind=%s", request.code, need.id, need.kind)
 
 
 def page_answered(session: Session, ctx: FlowContext, page: Page, state: str) -> None:

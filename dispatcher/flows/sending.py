@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from dispatcher.clock import Clock
 from dispatcher.crypto import Sealer
 from dispatcher.db import Database
-from dispatcher.flows import alerts, measures, outbox, receipts
+from dispatcher.flows import alerts, measures, outbox, redaction, statuses
 from dispatcher.flows.context import FlowContext
 from dispatcher.flows.models import OutboxMessage
 from dispatcher.flows.ports import LookupFailed, Sender, SendResult
@@ -139,7 +139,7 @@ class Courier:
             return
         ctx = self.context()
         for message in failed:
-            receipts.page_unsent(session, ctx, message)
+            statuses.page_unsent(session, ctx, message)
         alerts.raise_alert(session, ctx, "message_failed", len(failed))
         with self._lock:
             self.failed += len(failed)
@@ -204,7 +204,7 @@ class Courier:
         with self.database.session_scope() as session:
             now = self.clock.now()
             outbox.record_part(session, message.id, parts_sent, result.sid or "")
-            receipts.sent_copy(session, message.id, result.sid, now)
+            redaction.sent_copy(session, message.id, result.sid, now)
 
     def _record(self, message: outbox.Outgoing, result: SendResult) -> None:
         """Write the outcome; a failure that ends a page moves its escalation on."""
@@ -217,12 +217,12 @@ class Courier:
             if delivery is None:
                 return
             if delivery.unreachable:
-                receipts.person_unreachable(session, ctx, delivery)
+                statuses.person_unreachable(session, ctx, delivery)
             elif delivery.unsent:
-                receipts.page_unsent(session, ctx, delivery.message)
+                statuses.page_unsent(session, ctx, delivery.message)
                 alerts.raise_alert(session, ctx, "message_failed")
             else:
-                receipts.sent_copy(session, message.id, result.sid, ctx.now)
+                redaction.sent_copy(session, message.id, result.sid, ctx.now)
                 if outbox.is_page(delivery.message):
                     measures.page_sent(session, delivery.message, ctx.now)
         with self._lock:

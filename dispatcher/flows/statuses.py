@@ -2,7 +2,8 @@
 
 Status callbacks move an outbox row forward (never backwards), tell the flows when a page
 ended undelivered for a reason that is the person's, and settle a send that timed out
-while the provider kept the message. Pure functions of the row: no I/O.
+while the provider kept the message. ``status_callback`` applies one callback; the rules on
+the row itself (``advance_status``, ``settle_uncertain``) are pure functions of the row.
 """
 
 from __future__ import annotations
@@ -10,9 +11,17 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from dispatcher.flows.models import OutboxMessage
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from dispatcher.flows import members, outbox, paging
+from dispatcher.flows.context import FlowContext
+from dispatcher.flows.models import OutboxMessage, Page, StatusEvent
 from dispatcher.flows.outbox import Delivery
 from dispatcher.flows.ports import UNREACHABLE_ERRORS
+from dispatcher.flows.redaction import keep_copy_for_redaction
+from dispatcher.rosters.models import Person
 
 log = logging.getLogger("dispatcher.outbox")
 
@@ -71,3 +80,68 @@ def advance_status(
         if status != "delivered" and error_code in UNREACHABLE_ERRORS:
             return Delivery(message, unreachable=True, opted_out=error_code == 21610)
     return None
+
+
+def status_callback(
+    session: Session,
+    ctx: FlowContext,
+    sid: str,
+    status: str,
+    error_code: int | None,
+    outbox_id: int | None = None,
+    part: int = 1,
+) -> None:
+    """Apply a status callback once per (sid, status); statuses never move backwards.
+
+    ``outbox_id`` and ``part`` come from the callback URL of messages sent through the
+    API: a late callback for a send that timed out settles it, so it is never sent again.
+    """
+    if session.scalars(
+        select(StatusEvent.id).where(StatusEvent.message_sid == sid, StatusEvent.status == status)
+    ).first():
+        return
+    try:
+        with session.begin_nested():
+            session.add(StatusEvent(message_sid=sid, status=status, received_at=ctx.now))
+    except IntegrityError:
+        return
+    message = session.scalars(
+        select(OutboxMessage).where(OutboxMessage.provider_sid == sid)
+    ).first()
+    if message is None and outbox_id is not None:
+        message = session.get(OutboxMessage, outbox_id)
+        if message is not None and settle_uncertain(message, part, sid, ctx.now):
+            ctx.kick()
+    if status in FINAL_STATUSES:
+        keep_copy_for_redaction(session, sid, ctx.now, outbox_id)  # a reply or a message
+    if message is None or message.provider_sid != sid:
+        return
+    delivery = advance_status(message, status, error_code, ctx.now)
+    if delivery is not None:
+        person_unreachable(session, ctx, delivery)
+
+
+def page_unsent(session: Session, ctx: FlowContext, message: OutboxMessage) -> None:
+    """A page could not be sent (the service's or the provider's fault): escalation moves
+    on, and the person is not held to it (they may be paged again)."""
+    if message.page_id is not None:
+        page = session.get(Page, message.page_id)
+        if page is not None and page.state == "open":
+            paging.page_answered(session, ctx, page, "unsent")
+
+
+def person_unreachable(session: Session, ctx: FlowContext, delivery: outbox.Delivery) -> None:
+    """A message could not reach its person: their page counts as unanswered; 21610 opts out."""
+    message = delivery.message
+    person = session.get(Person, message.person_id) if message.person_id else None
+    if message.page_id is not None:
+        page = session.get(Page, message.page_id)
+        if page is not None and page.state == "open":
+            paging.page_answered(session, ctx, page, "failed")
+    if person is not None and delivery.opted_out:
+        members.opt_out(session, ctx, person, "carrier opt-out (21610)")
+
+
+def purge(session: Session, cutoff: datetime) -> None:
+    """Forget which (sid, status) callbacks were applied recorded up to ``cutoff``."""
+    session.execute(delete(StatusEvent).where(StatusEvent.received_at <= cutoff))

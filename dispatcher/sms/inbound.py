@@ -12,13 +12,13 @@ from sqlalchemy.orm import Session
 
 from dispatcher.durations import parse_duration
 from dispatcher.errors import ValidationError
-from dispatcher.flows import enrollment, needs, notify, requests, responses, unknown
+from dispatcher.flows import enrollment, members, needs, notify, officers, unknown
 from dispatcher.flows.context import FlowContext, Reply
 from dispatcher.flows.languages import learn_language, reader_language
 from dispatcher.rosters import service as rosters
 from dispatcher.rosters.models import Officer, Person, Roster
 from dispatcher.rosters.phones import is_e164
-from dispatcher.sms import officers
+from dispatcher.sms import officers as officer_texts
 from dispatcher.sms.commands import Command, parse
 from dispatcher.sms.officers import SILENT
 from dispatcher.sms.ratelimit import ReplyLimiter
@@ -48,7 +48,7 @@ def handle_text(
     elif isinstance(sender, Officer) and sender.pending:
         reply = None if command.kind in SILENT else Reply("enrollment_pending")
     elif isinstance(sender, Officer):
-        reply = officers.from_officer(session, ctx, sender, command, body)
+        reply = officer_texts.from_officer(session, ctx, sender, command, body)
     else:
         reply = from_unknown(session, ctx, number, command)
     if reply is None or (reply.template in LIMITED and not limiter.allow(number, ctx.now)):
@@ -77,19 +77,19 @@ def from_person(
     """A roster member's reply: accept, decline, done, away, back, who, or words to relay."""
     kind, code = command.kind, command.code
     if kind == "opt_out":
-        responses.opt_out(session, ctx, person, "texted STOP")
+        members.opt_out(session, ctx, person, "texted STOP")
         return None
     if kind == "opt_in":
-        responses.opt_in(session, ctx, person)
+        members.opt_in(session, ctx, person)
         return None
     if kind == "carrier_help":
         return None
     if kind == "accept":
-        return responses.accept(session, ctx, person, code)
+        return members.accept(session, ctx, person, code)
     if kind == "decline":
-        return responses.decline(session, ctx, person, code)
+        return members.decline(session, ctx, person, code)
     if kind == "done":
-        return responses.done(session, ctx, person, code)
+        return members.done(session, ctx, person, code)
     if kind == "status":
         return open_codes(session, person)
     if kind in ("add", "drop"):
@@ -101,7 +101,7 @@ def from_person(
     if kind == "away":
         return _away(session, ctx, person, command.argument)
     if kind == "back":
-        return responses.set_back(person)
+        return members.set_back(person)
     if kind == "who":
         return who(session, ctx)
     return _words(session, ctx, person, command)
@@ -109,13 +109,13 @@ def from_person(
 
 def _words(session: Session, ctx: FlowContext, person: Person, command: Command) -> Reply | None:
     """Words, an accept phrase or an unclear command: routed by what the person is on."""
-    accepted = [n.incident.code for n in responses.accepted_needs(session, person)]
-    waiting = [p.need.incident.code for p in responses.pending_pages(session, person, None)]
-    route = route_words(command, accepted, waiting)
+    accepted = [n.request.code for n in members.accepted_needs(session, person)]
+    waiting = [p.need.request.code for p in members.pending_pages(session, person, None)]
+    route = route_words(command, accepted, waiting, members.paged_codes(session, person))
     if route.action == "relay" and route.code:
-        return responses.relay_to_officer(session, ctx, person, route.code, route.words)
+        return members.relay_to_officer(session, ctx, person, route.code, route.words)
     if route.action == "accept":
-        return responses.accept(session, ctx, person, route.code)
+        return members.accept(session, ctx, person, route.code)
     if route.action == "choose":
         return Reply("codes_needed", {"codes": list(route.codes)})
     if route.action == "not_sent":
@@ -128,16 +128,18 @@ def _change_need(session: Session, ctx: FlowContext, person: Person, command: Co
 
     The officer hears of the change as the advocate does.
     """
-    mine = {incident.code: incident for incident in needs.advocate_requests(session, person)}
+    mine = {request.code: request for request in needs.advocate_requests(session, person)}
     if not mine:
         return Reply("need_change_refused")
-    incident = officers.one_named(mine, command.code)
-    if incident is None:
-        return Reply("officer_which", {"codes": sorted(mine), "command": officers.word_of(command)})
+    request = officer_texts.one_named(mine, command.code)
+    if request is None:
+        return Reply(
+            "officer_which", {"codes": sorted(mine), "command": officer_texts.word_of(command)}
+        )
     add = command.kind == "add"
-    reply = needs.change_need(session, ctx, incident, command.argument, add=add)
+    reply = needs.change_need(session, ctx, request, command.argument, add=add)
     if reply.template in ("need_added", "need_dropped_ack"):
-        notify.to_officer(session, ctx, incident, reply.template, reply.params)
+        notify.to_officer(session, ctx, request, reply.template, reply.params)
     return reply
 
 
@@ -150,14 +152,14 @@ def _away(session: Session, ctx: FlowContext, person: Person, argument: str) -> 
         return Reply("help_person")
     if duration is not None and duration > AWAY_LONGEST:
         return Reply("away_too_long", {"days": AWAY_LONGEST.days})
-    zone = responses.person_zone(session, ctx, person)
-    return responses.set_away(person, ctx.now, duration, zone)
+    zone = members.person_zone(session, ctx, person)
+    return members.set_away(person, ctx.now, duration, zone)
 
 
 def open_codes(session: Session, person: Person) -> Reply:
     """A member's STATUS: the codes waiting on them and the ones they are on."""
-    waiting = {p.need.incident.code for p in responses.pending_pages(session, person, None)}
-    working = {n.incident.code for n in responses.accepted_needs(session, person)}
+    waiting = {p.need.request.code for p in members.pending_pages(session, person, None)}
+    working = {n.request.code for n in members.accepted_needs(session, person)}
     if not waiting and not working:
         return Reply("nothing_open")
     return Reply("codes_needed", {"codes": sorted(waiting | working)})
@@ -209,8 +211,8 @@ def _call(session: Session, ctx: FlowContext, number: str) -> Reply:
     if officer is None or officer.pending:
         unknown.count(session, ctx.now, "unknown_caller")
         return Reply("call_referral")
-    incident = requests.open_incident_of(session, officer)
-    if incident is not None:
-        return Reply("call_open_already", {"code": incident.code})
-    opened = requests.open_request(session, ctx, officer, "", channel="voice")
+    request = officers.open_request_of(session, officer)
+    if request is not None:
+        return Reply("call_open_already", {"code": request.code})
+    opened = officers.open_request(session, ctx, officer, "", channel="voice")
     return Reply("call_opened", opened.params)

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from dispatcher.flows import needs, requests
+from dispatcher.flows import needs, officers
 from dispatcher.flows.context import FlowContext, Reply
-from dispatcher.flows.models import Incident
+from dispatcher.flows.models import Request
 from dispatcher.rosters.models import Officer
 from dispatcher.sms.commands import Command
 from dispatcher.sms.routing import route_officer_words
@@ -28,29 +28,27 @@ def from_officer(
     if command.kind in SILENT:
         return None
     if command.kind == "new":
-        return requests.open_request(session, ctx, officer, command.argument)
-    incidents = requests.open_incidents_of(session, officer)
-    if not incidents:
+        return officers.open_request(session, ctx, officer, command.argument)
+    theirs = officers.open_requests_of(session, officer)
+    if not theirs:
         if command.kind in ("status", "done", "join"):
             return Reply("help_officer")
-        return requests.open_request(session, ctx, officer, body)
-    by_code = {incident.code: incident for incident in incidents}
+        return officers.open_request(session, ctx, officer, body)
+    by_code = {request.code: request for request in theirs}
     if command.kind == "status":
-        chosen = [by_code[command.code]] if command.code in by_code else incidents
-        return requests.status(session, chosen)
+        chosen = [by_code[command.code]] if command.code in by_code else theirs
+        return officers.status(session, chosen)
     if command.kind == "done":
         return _done(session, ctx, by_code, command.code)
     if command.kind in ("add", "drop"):
-        incident = one_named(by_code, command.code)
-        if incident is None:
+        request = one_named(by_code, command.code)
+        if request is None:
             return Reply("officer_which", {"codes": list(by_code), "command": word_of(command)})
-        return needs.change_need(
-            session, ctx, incident, command.argument, add=command.kind == "add"
-        )
+        return needs.change_need(session, ctx, request, command.argument, add=command.kind == "add")
     return _words(session, ctx, by_code, command)
 
 
-def one_named(by_code: dict[str, Incident], code: str | None) -> Incident | None:
+def one_named(by_code: dict[str, Request], code: str | None) -> Request | None:
     """The request named by ``code``; without a code, the only one; else None."""
     if code is None:
         return next(iter(by_code.values())) if len(by_code) == 1 else None
@@ -65,21 +63,21 @@ def word_of(command: Command) -> str:
 
 
 def _done(
-    session: Session, ctx: FlowContext, by_code: dict[str, Incident], code: str | None
+    session: Session, ctx: FlowContext, by_code: dict[str, Request], code: str | None
 ) -> Reply:
     """DONE [code]: close that request; without a code, the only one (else ask which)."""
-    incident = one_named(by_code, code)
-    if incident is None:
+    request = one_named(by_code, code)
+    if request is None:
         return Reply("officer_which", {"codes": list(by_code), "command": "DONE"})
-    requests.close(session, ctx, incident, by="officer")
-    return Reply("officer_closed", {"code": incident.code})
+    officers.close(session, ctx, request, by="officer")
+    return Reply("officer_closed", {"code": request.code})
 
 
 def _words(
-    session: Session, ctx: FlowContext, by_code: dict[str, Incident], command: Command
+    session: Session, ctx: FlowContext, by_code: dict[str, Request], command: Command
 ) -> Reply | None:
     """Words for whoever accepts one request; with several open they must name it."""
     route = route_officer_words(command, by_code)
     if route.action == "relay" and route.code:
-        return requests.officer_wrote(session, ctx, by_code[route.code], route.words)
+        return officers.officer_wrote(session, ctx, by_code[route.code], route.words)
     return Reply("officer_which", {"codes": list(route.codes)})

@@ -3,7 +3,7 @@
 Words reach an officer only when the sender accepted a need of that officer's request and
 the text names it: by starting with its code, or, when the sender is on exactly one request,
 by starting with no command word. Words that name the code of another request the sender
-is on or paged for are never relayed (other code-shaped numbers, say a street number, are
+is on or was ever paged for are never relayed (other code-shaped numbers, say a street number, are
 just words). Everything else is answered, not relayed. ``accepted`` and ``waiting`` are
 upper-case reference codes.
 """
@@ -31,13 +31,21 @@ class Route:
     words: str = field(default="", repr=False)
 
 
-def route_words(command: Command, accepted: Collection[str], waiting: Collection[str]) -> Route:
+def route_words(
+    command: Command,
+    accepted: Collection[str],
+    waiting: Collection[str],
+    paged: Collection[str] = (),
+) -> Route:
     """Decide what a ``text``, ``soft_accept``, ``new`` or ``unclear`` command does.
+
+    ``paged`` adds the codes of requests the sender was paged for and answered (declined,
+    covered): words naming them are not relayed either.
 
     Any other kind of command is never words to relay: it gets ``not_sent``.
     """
     on = tuple(sorted(set(accepted)))
-    known = frozenset(on) | frozenset(waiting)
+    known = frozenset(on) | frozenset(waiting) | frozenset(paged)
     if command.kind == "soft_accept" and waiting:
         return _soft_accept(on, tuple(sorted(set(waiting))))
     if command.kind == "soft_accept":

@@ -1,4 +1,5 @@
-"""The two senders behind ``dispatcher.flows.ports.Sender``: Twilio, and the in-app simulator.
+"""The Twilio sender behind ``dispatcher.flows.ports.Sender``, and ``build_sender``, which picks
+Twilio or the in-app simulator (``dispatcher.sms.simulator``).
 
 This is the only module that imports ``twilio.rest``. One call is one attempt; the outbox
 owns retries. Logs name the outbox row, the sid and error codes, never a body or a number.
@@ -8,10 +9,6 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
-import uuid
-from collections import deque
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -21,9 +18,9 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.http.response import Response
 from twilio.rest import Client
 
-from dispatcher.clock import Clock, SystemClock
 from dispatcher.flows.ports import LookupFailed, Sender, SendResult
 from dispatcher.settings import Settings
+from dispatcher.sms.simulator import SimulatorPhones, SimulatorSender
 
 log = logging.getLogger(__name__)
 # The twilio library logs request bodies at INFO; keep its HTTP client quiet whatever the
@@ -186,88 +183,6 @@ def _inner(exc: BaseException) -> BaseException | None:
         return reason
     nested = [a for a in exc.args if isinstance(a, BaseException)]
     return nested[0] if nested else exc.__cause__
-
-
-@dataclass(frozen=True)
-class PhoneMessage:
-    """One text on a simulated phone: sent by the hotline or by the phone itself."""
-
-    at: datetime
-    sender: str
-    body: str
-    sid: str | None = None
-
-
-class SimulatorPhones:
-    """In-memory phones: each number's conversation with the hotline, bounded, thread-safe.
-
-    Nothing here touches the disk; a restart forgets every conversation.
-    """
-
-    def __init__(self, hotline_number: str, clock: Clock | None = None, keep: int = 200) -> None:
-        self.hotline_number = hotline_number
-        self.clock = clock or SystemClock()
-        self.keep = keep
-        self._lock = threading.Lock()
-        self._inboxes: dict[str, deque[PhoneMessage]] = {}
-
-    def _append(self, number: str, message: PhoneMessage) -> None:
-        """Add one message to a phone's conversation, dropping the oldest beyond ``keep``."""
-        with self._lock:
-            inbox = self._inboxes.setdefault(number, deque(maxlen=self.keep))
-            inbox.append(message)
-
-    def deliver(self, number: str, body: str) -> str:
-        """Put a message from the hotline on ``number``'s phone; return its sid."""
-        sid = "SM" + uuid.uuid4().hex
-        self._append(number, PhoneMessage(self.clock.now(), self.hotline_number, body, sid))
-        return sid
-
-    def record_incoming(self, number: str, text: str) -> None:
-        """Show a text the phone sent to the hotline."""
-        self._append(number, PhoneMessage(self.clock.now(), number, text))
-
-    def record_reply(self, number: str, text: str) -> None:
-        """Show the hotline's immediate (TwiML) answer on the phone."""
-        self._append(number, PhoneMessage(self.clock.now(), self.hotline_number, text))
-
-    def inbox(self, number: str) -> list[PhoneMessage]:
-        """The phone's conversation, oldest first."""
-        with self._lock:
-            return list(self._inboxes.get(number, ()))
-
-    def numbers(self) -> list[str]:
-        """Every phone that has a conversation, sorted."""
-        with self._lock:
-            return sorted(self._inboxes)
-
-    def find(self, number: str, body: str, since: datetime) -> str | None:
-        """The sid of a hotline message with this body on ``number`` since ``since``."""
-        for message in reversed(self.inbox(number)):
-            if message.sid and message.body == body and message.at >= since:
-                return message.sid
-        return None
-
-
-class SimulatorSender:
-    """Delivers to the in-app phones at once; nothing leaves the process."""
-
-    def __init__(self, phones: SimulatorPhones) -> None:
-        self.phones = phones
-
-    def send(self, to: str, body: str, outbox_id: int, part: int = 1) -> SendResult:
-        """Put the message on the phone; always delivered."""
-        sid = self.phones.deliver(to, body)
-        log.info("sms.sent outbox=%s sid=%s status=delivered backend=simulator", outbox_id, sid)
-        return SendResult(sid=sid, status="delivered")
-
-    def find_sent(self, to: str, body: str, since: datetime) -> str | None:
-        """The sid of a message already on the phone, if any."""
-        return self.phones.find(to, body, since)
-
-    def redact(self, sid: str) -> bool:
-        """Nothing to do: the simulated phone keeps its own inbox, in memory only."""
-        return True
 
 
 def build_sender(settings: Settings, phones: SimulatorPhones | None = None) -> Sender:

@@ -1,6 +1,7 @@
-"""The SMS simulator page: text the hotline as any listed or unknown number and watch every
-phone's inbox. Mounted only when the simulator backend is on; nothing reaches a carrier and
-the conversations live in memory only.
+"""The SMS simulator: in-memory phones, the sender that delivers to them, and the page where
+one texts the hotline as any listed or unknown number and watches every phone's inbox. The
+page is mounted only when the simulator backend is on; nothing reaches a carrier and the
+conversations live in memory only.
 
 It shows every conversation, so it is open to anyone only while the service is reachable
 on loopback alone: the public base URL's host is loopback and, under ``dispatcher run``,
@@ -10,7 +11,12 @@ so is the address it listens on. Otherwise only a signed-in admin may open it.
 from __future__ import annotations
 
 import ipaddress
+import logging
+import threading
+import uuid
+from collections import deque
 from dataclasses import dataclass
+from datetime import datetime
 from urllib.parse import urlsplit
 
 import phonenumbers
@@ -20,13 +26,97 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from dispatcher import web
+from dispatcher.clock import Clock, SystemClock
+from dispatcher.flows.ports import SendResult
 from dispatcher.rosters.models import Agency, Officer, Person
 from dispatcher.sms import inbound
 from dispatcher.sms.messages import render
-from dispatcher.sms.senders import SimulatorPhones
 from dispatcher.sms.webhooks import flow_context, limiter
 
+log = logging.getLogger("dispatcher.sms.senders")  # the simulator's sends log beside Twilio's
 blueprint = Blueprint("simulator", __name__, template_folder="templates")
+
+
+@dataclass(frozen=True)
+class PhoneMessage:
+    """One text on a simulated phone: sent by the hotline or by the phone itself."""
+
+    at: datetime
+    sender: str
+    body: str
+    sid: str | None = None
+
+
+class SimulatorPhones:
+    """In-memory phones: each number's conversation with the hotline, bounded, thread-safe.
+
+    Nothing here touches the disk; a restart forgets every conversation.
+    """
+
+    def __init__(self, hotline_number: str, clock: Clock | None = None, keep: int = 200) -> None:
+        self.hotline_number = hotline_number
+        self.clock = clock or SystemClock()
+        self.keep = keep
+        self._lock = threading.Lock()
+        self._inboxes: dict[str, deque[PhoneMessage]] = {}
+
+    def _append(self, number: str, message: PhoneMessage) -> None:
+        """Add one message to a phone's conversation, dropping the oldest beyond ``keep``."""
+        with self._lock:
+            inbox = self._inboxes.setdefault(number, deque(maxlen=self.keep))
+            inbox.append(message)
+
+    def deliver(self, number: str, body: str) -> str:
+        """Put a message from the hotline on ``number``'s phone; return its sid."""
+        sid = "SM" + uuid.uuid4().hex
+        self._append(number, PhoneMessage(self.clock.now(), self.hotline_number, body, sid))
+        return sid
+
+    def record_incoming(self, number: str, text: str) -> None:
+        """Show a text the phone sent to the hotline."""
+        self._append(number, PhoneMessage(self.clock.now(), number, text))
+
+    def record_reply(self, number: str, text: str) -> None:
+        """Show the hotline's immediate (TwiML) answer on the phone."""
+        self._append(number, PhoneMessage(self.clock.now(), self.hotline_number, text))
+
+    def inbox(self, number: str) -> list[PhoneMessage]:
+        """The phone's conversation, oldest first."""
+        with self._lock:
+            return list(self._inboxes.get(number, ()))
+
+    def numbers(self) -> list[str]:
+        """Every phone that has a conversation, sorted."""
+        with self._lock:
+            return sorted(self._inboxes)
+
+    def find(self, number: str, body: str, since: datetime) -> str | None:
+        """The sid of a hotline message with this body on ``number`` since ``since``."""
+        for message in reversed(self.inbox(number)):
+            if message.sid and message.body == body and message.at >= since:
+                return message.sid
+        return None
+
+
+class SimulatorSender:
+    """Delivers to the in-app phones at once; nothing leaves the process."""
+
+    def __init__(self, phones: SimulatorPhones) -> None:
+        self.phones = phones
+
+    def send(self, to: str, body: str, outbox_id: int, part: int = 1) -> SendResult:
+        """Put the message on the phone; always delivered."""
+        sid = self.phones.deliver(to, body)
+        log.info("sms.sent outbox=%s sid=%s status=delivered backend=simulator", outbox_id, sid)
+        return SendResult(sid=sid, status="delivered")
+
+    def find_sent(self, to: str, body: str, since: datetime) -> str | None:
+        """The sid of a message already on the phone, if any."""
+        return self.phones.find(to, body, since)
+
+    def redact(self, sid: str) -> bool:
+        """Nothing to do: the simulated phone keeps its own inbox, in memory only."""
+        return True
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
 from dispatcher import web
-from dispatcher.flows import alerts, receipts
+from dispatcher.flows import alerts, deduplication, statuses
 from dispatcher.flows.context import FlowContext
 from dispatcher.sms import inbound, twiml
 from dispatcher.sms.messages import render
@@ -150,7 +150,7 @@ def inbound_sms() -> ResponseReturnValue:
     session = web.db_session()
     kick = KickAfterCommit()
     ctx = flow_context(kick)
-    if not receipts.first_delivery(session, sid, ctx.now):
+    if not deduplication.first_delivery(session, sid, ctx.now):
         log.info("sms.duplicate_dropped")
         return xml(twiml.message_response(None))
     reply = inbound.handle_text(session, ctx, limiter(), number, body)
@@ -174,7 +174,7 @@ def message_status() -> ResponseReturnValue:
     session = web.db_session()
     kick = KickAfterCommit()
     ctx = flow_context(kick)
-    receipts.status_callback(
+    statuses.status_callback(
         session, ctx, sid, status, int(code) if code.isdigit() else None, *sent_for()
     )
     session.commit()
@@ -194,7 +194,7 @@ def inbound_call() -> ResponseReturnValue:
     session = web.db_session()
     kick = KickAfterCommit()
     ctx = flow_context(kick)
-    if not receipts.first_delivery(session, sid, ctx.now, copy_after=CALL_RECORD_AFTER):
+    if not deduplication.first_delivery(session, sid, ctx.now, copy_after=CALL_RECORD_AFTER):
         log.info("voice.duplicate_dropped")
         return xml(twiml.voice_response("Thank you."))
     reply = inbound.handle_call(session, ctx, request.form.get("From", ""))

@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 
 from dispatcher.clock import ManualClock
-from dispatcher.flows.models import Incident, Need, Page
+from dispatcher.flows.models import Need, Page, Request
 from dispatcher.rosters.models import Agency, Person, Roster, Rotation, RotationParticipant
 from tests.admin.conftest import Store, Visitor
 
@@ -32,7 +32,7 @@ def night(store: Store, clock: ManualClock) -> None:
         session.add_all([ana, ben, roster, agency])
         session.flush()
         opened = clock.now() - timedelta(minutes=12)
-        incident = Incident(
+        request = Request(
             code="K7Q4",
             agency_id=agency.id,
             opened_at=opened,
@@ -53,8 +53,8 @@ def night(store: Store, clock: ManualClock) -> None:
                 person_id=ben.id, step_index=1, state="open", paged_at=opened + timedelta(minutes=5)
             ),
         ]
-        incident.needs.append(need)
-        session.add(incident)
+        request.needs.append(need)
+        session.add(request)
 
 
 def test_the_board_shows_who_is_on_call_and_the_next_handoff(

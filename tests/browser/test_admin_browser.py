@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 
 from dispatcher.admin import views_now
-from dispatcher.flows.models import Incident
+from dispatcher.flows.models import Request
 from dispatcher.rosters.models import Person
 from tests.browser.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, REQUIRE_BROWSER, Server
 
@@ -136,7 +136,7 @@ def test_the_board_refreshes_in_place(
     page.evaluate("window.notReloaded = true")
     opened = server.clock.now() - timedelta(minutes=3)
     with server.database.session_scope() as session:
-        session.add(Incident(code="W4TX", opened_at=opened, last_activity_at=opened, tags=[]))
+        session.add(Request(code="W4TX", opened_at=opened, last_activity_at=opened, tags=[]))
     expect(page.get_by_role("heading", name="W4TX")).to_be_visible(timeout=5000)
     assert page.evaluate("window.notReloaded") is True
     assert tab.errors == []

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from dispatcher.cli.rosters import DEMO_FILE
 from dispatcher.clock import ManualClock
 from dispatcher.db import Database
-from dispatcher.flows.models import Incident
+from dispatcher.flows.models import Request
 from dispatcher.settings import Settings
 from tests.night import ANA, BEN, CRUZ, DEE, OFFICER, World, load_coalition
 
@@ -38,7 +38,7 @@ def open_request(world: World) -> str:
     world.text(OFFICER, "Need an advocate at the station")
     world.tick()
     with world.session() as session:
-        return session.scalars(sa.select(Incident.code)).one()
+        return session.scalars(sa.select(Request.code)).one()
 
 
 def test_at_two_in_the_morning_next_pages_the_next_night_advocate_not_a_day_one(
@@ -71,7 +71,7 @@ def test_with_no_rotation_on_duty_on_call_and_next_are_skipped_and_logged(
         "0 round=0 notify=on-call reason=nobody",
         "1 round=0 notify=next reason=nobody",
     ]
-    assert all(f"incident={code}" in m for m in skipped)
+    assert all(f"request={code}" in m for m in skipped)
     for number in (ANA, BEN, CRUZ, DEE, ELI, FAY):
         assert code in world.last(number)
 

@@ -6,7 +6,7 @@ import re
 
 import sqlalchemy as sa
 
-from dispatcher.flows.models import CallLogEntry, Incident, Need, Page
+from dispatcher.flows.models import CallLogEntry, Need, Page, Request
 from dispatcher.rosters.models import Person
 from dispatcher.sms.messages import segments
 from tests.night import ANA, BEN, CRUZ, HARBOR, KIM, LAKEVIEW, LEE, OFFICER, ROSA, SAM, World
@@ -49,8 +49,8 @@ def test_accept_tells_the_accepter_the_officer_and_wipes_the_note(world: World) 
     assert "Inv. N. Lofy" in accepted and "truck stop" in accepted
     assert world.last(OFFICER).startswith(f"Ana (advocate) accepted {code}.")
     with world.session() as session:
-        incident = session.scalars(sa.select(Incident)).one()
-        assert incident.note is None and incident.needs[0].state == "accepted"
+        request = session.scalars(sa.select(Request)).one()
+        assert request.note is None and request.needs[0].state == "accepted"
 
 
 def test_nobody_answers_escalation_runs_every_step_and_repeat_then_gives_up(world: World) -> None:
@@ -74,7 +74,7 @@ def test_nobody_answers_escalation_runs_every_step_and_repeat_then_gives_up(worl
     assert any("nobody" in t.lower() or "unfilled" in t.lower() for t in world.inbox(KIM))
     with world.session() as session:
         assert session.scalars(sa.select(Need.state)).one() == "unfilled"
-        assert session.scalars(sa.select(Incident.status)).one() == "open"  # for a late accept
+        assert session.scalars(sa.select(Request.status)).one() == "open"  # for a late accept
     world.advance(minutes=60 * 13)  # idles out
     with world.session() as session:
         entry = session.scalars(sa.select(CallLogEntry)).one()
@@ -147,7 +147,7 @@ def test_done_from_the_officer_closes_and_logs_the_call(world: World) -> None:
         assert entry.needs[0]["time_to_accept"] == "0-5"
         assert "seconds_to_accept" not in entry.needs[0]
         assert entry.needs[0]["member_id"] is not None
-        assert session.scalars(sa.select(Incident.status)).one() == "closed"
+        assert session.scalars(sa.select(Request.status)).one() == "closed"
 
 
 def test_stop_opts_a_person_out_skips_them_and_tells_the_coordinators(world: World) -> None:
@@ -187,7 +187,7 @@ def test_idle_requests_close_themselves(world: World) -> None:
     world.text(ANA, "1")
     world.advance(minutes=60 * 13)
     with world.session() as session:
-        assert session.scalars(sa.select(Incident.status)).one() == "closed"
+        assert session.scalars(sa.select(Request.status)).one() == "closed"
         assert session.scalars(sa.select(CallLogEntry.outcome)).one() == "accepted"
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from dispatcher.flows.models import Incident
-from dispatcher.flows.requests import read_note
+from dispatcher.flows.models import Request
+from dispatcher.flows.officers import read_note
 from tests.flows.test_night import code_in
 from tests.night import ANA, BEN, OFFICER, World
 
@@ -23,15 +23,15 @@ def two_open(world: World) -> tuple[str, str]:
 def notes(world: World) -> dict[str, list[str]]:
     """Each open request's held words."""
     with world.session() as session:
-        incidents = session.scalars(sa.select(Incident).order_by(Incident.id)).all()
-        return {i.code: read_note(world.context(), i) for i in incidents}
+        requests = session.scalars(sa.select(Request).order_by(Request.id)).all()
+        return {i.code: read_note(world.context(), i) for i in requests}
 
 
 def test_new_opens_another_request_and_each_is_paged(world: World) -> None:
     first, second = two_open(world)
     assert first in world.inbox(ANA)[0] and second in world.inbox(ANA)[1]
     with world.session() as session:
-        assert session.scalars(sa.select(Incident.status)).all() == ["open", "open"]
+        assert session.scalars(sa.select(Request.status)).all() == ["open", "open"]
     assert notes(world)[second] == ["her friend, 15, needs an advocate too"]
 
 
@@ -75,7 +75,7 @@ def test_done_names_the_request_and_a_bare_done_asks_which(world: World) -> None
     last = world.text(OFFICER, "DONE")
     assert last is not None and last.startswith(f"{first} is closed")
     with world.session() as session:
-        assert session.scalars(sa.select(Incident.status)).all() == ["closed", "closed"]
+        assert session.scalars(sa.select(Request.status)).all() == ["closed", "closed"]
 
 
 def test_a_command_word_without_a_code_is_not_passed_on(world: World) -> None:

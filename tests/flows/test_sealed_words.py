@@ -9,8 +9,8 @@ import sqlalchemy as sa
 
 from dispatcher.clock import ManualClock
 from dispatcher.db import Database
-from dispatcher.flows.models import Incident
-from dispatcher.flows.requests import read_note
+from dispatcher.flows.models import Request
+from dispatcher.flows.officers import read_note
 from tests.conftest import make_settings
 from tests.night import ANA, OFFICER, World
 
@@ -30,8 +30,8 @@ def rotated(world: World, tmp_path: Path, clock: ManualClock, *previous: str) ->
 def held_words(world: World) -> list[str]:
     """The open request's held words, as the flows read them."""
     with world.session() as session:
-        incident = session.scalars(sa.select(Incident)).one()
-        return read_note(world.context(), incident)
+        request = session.scalars(sa.select(Request)).one()
+        return read_note(world.context(), request)
 
 
 def test_held_words_survive_a_rotation_with_the_previous_key(

@@ -15,7 +15,7 @@ from dispatcher.flows.models import Need, OutboxMessage, Page
 from dispatcher.flows.ports import SendResult
 from dispatcher.rosters.models import Agency, Officer, Person
 from dispatcher.sms.messages import render
-from dispatcher.sms.senders import SimulatorSender
+from dispatcher.sms.simulator import SimulatorSender
 from tests.night import ANA, BEN, HARBOR, KIM, LAKEVIEW, LEE, OFFICER, World
 
 ALERT = "Dispatcher alert"

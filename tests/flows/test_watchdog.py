@@ -12,7 +12,7 @@ from dispatcher.flows.engine import Engine
 from dispatcher.flows.models import Alert
 from dispatcher.scheduler import FAILING_AFTER, EngineRunner, Watchdog
 from dispatcher.sms.messages import render
-from dispatcher.sms.senders import SimulatorSender
+from dispatcher.sms.simulator import SimulatorSender
 from tests.night import KIM, LEE, OFFICER, World
 
 
@@ -41,7 +41,7 @@ def test_five_failed_ticks_in_a_row_text_the_coordinators_once(world: World) -> 
     assert alert_count(world, "engine_failing") == FAILING_AFTER
 
 
-def test_a_step_over_a_minute_late_texts_the_coordinators_once_per_incident(
+def test_a_step_over_a_minute_late_texts_the_coordinators_once_per_request(
     world: World,
 ) -> None:
     watchdog = Watchdog(world.engine)
@@ -51,7 +51,7 @@ def test_a_step_over_a_minute_late_texts_the_coordinators_once_per_incident(
     watchdog.check_backlog()
     watchdog.check_backlog()
     assert alert_count(world, "message_stuck") == 1
-    world.engine.tick()  # paging catches up: the incident is over
+    world.engine.tick()  # paging catches up: the request is over
     watchdog.check_backlog()
     assert not watchdog.stuck
     assert len(world.inbox(KIM)) == 1

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dispatcher.flows.models import Incident, Need, OutboxMessage
+from dispatcher.flows.models import Need, OutboxMessage, Request
 from dispatcher.rosters.models import Officer, Person
 from dispatcher.sms.commands import codes_mentioned
 from tests.flows.test_night import code_in
@@ -67,6 +67,30 @@ def test_words_naming_another_code_are_not_sent_and_the_reply_says_how(world: Wo
     assert "the girl" not in everything_sent(world) and "is she ok" not in everything_sent(world)
 
 
+def test_words_naming_a_request_he_declined_are_not_sent_to_the_other_officer(
+    world: World,
+) -> None:
+    _, second = cruz_on_one_and_paged_for_another(world)
+    world.text(CRUZ, f"2 {second}")
+    reply = world.text(CRUZ, f"was {second} the girl from the bus depot?")
+    assert reply is not None and reply.startswith("Not sent")
+    world.tick()
+    assert "bus depot" not in everything_sent(world).replace("Teen at the bus depot", "")
+    assert not [t for t in world.inbox(OFFICER) if second in t]
+
+
+def test_words_naming_a_request_he_closed_are_not_sent_to_the_other_officer(
+    world: World,
+) -> None:
+    first, second = cruz_on_one_and_paged_for_another(world)
+    world.text(CRUZ, f"1 {second}")
+    assert world.text(CRUZ, f"DONE {first}") is not None
+    reply = world.text(CRUZ, f"{first} went home")
+    assert reply is not None and reply.startswith("Not sent")
+    world.tick()
+    assert not [t for t in world.inbox(SERGEANT) if first in t]
+
+
 TEXTS = st.lists(
     st.one_of(
         st.sampled_from(["1", "2", "ok", "done", "pass", "room", "no", "new", "omw", "words"]),
@@ -101,8 +125,8 @@ def test_words_reach_only_an_officer_of_a_request_the_sender_accepted(
         cruz = session.scalars(sa.select(Person.id).where(Person.phone == CRUZ)).one()
         officers_of_cruz = set(
             session.scalars(
-                sa.select(Incident.officer_id)
-                .join(Need, Need.incident_id == Incident.id)
+                sa.select(Request.officer_id)
+                .join(Need, Need.request_id == Request.id)
                 .where(Need.accepted_by_id == cruz)
             )
         )
@@ -126,8 +150,8 @@ def test_words_reach_only_an_officer_of_a_request_the_sender_accepted(
 def held_note(world: World) -> tuple[bytes | None, object]:
     """The only request's sealed note and its expiry."""
     with world.session() as session:
-        incident = session.scalars(sa.select(Incident)).one()
-        return incident.note, incident.note_expires_at
+        request = session.scalars(sa.select(Request)).one()
+        return request.note, request.note_expires_at
 
 
 def test_the_note_expires_a_fixed_time_after_the_first_held_words(world: World) -> None:

@@ -9,7 +9,7 @@ import requests
 import sqlalchemy as sa
 
 from dispatcher.db import Database
-from dispatcher.flows.models import Incident, Need, OutboxMessage, ProviderCopy
+from dispatcher.flows.models import Need, OutboxMessage, ProviderCopy, Request
 from dispatcher.rosters.models import Officer, Person
 from tests.fakes import Posted, inbound_params
 from tests.night import ANA, BEN, CRUZ, KIM, OFFICER, STRANGER
@@ -19,7 +19,7 @@ from tests.scenarios.live import ACCOUNT, LiveNight
 def code_of(night: LiveNight) -> str:
     """The code of the only open request."""
     with night.database.session_scope() as session:
-        return session.scalars(sa.select(Incident.code)).one()
+        return session.scalars(sa.select(Request.code)).one()
 
 
 def test_happy_path_page_accept_tell_the_officer_and_delete_twilios_copies(
@@ -62,7 +62,7 @@ def test_unsigned_and_forged_webhooks_are_refused_and_change_nothing(night: Live
     )
     assert status.status_code == 403
     with night.database.session_scope() as session:
-        assert session.scalars(sa.select(Incident)).all() == []
+        assert session.scalars(sa.select(Request)).all() == []
 
 
 def test_a_webhook_delivered_twice_acts_once(night: LiveNight) -> None:
@@ -71,7 +71,7 @@ def test_a_webhook_delivered_twice_acts_once(night: LiveNight) -> None:
     second = night.post("/sms/inbound", params)
     assert "<Message" in first.text and "<Message" not in second.text
     with night.database.session_scope() as session:
-        assert len(session.scalars(sa.select(Incident)).all()) == 1
+        assert len(session.scalars(sa.select(Request)).all()) == 1
 
 
 def test_twilio_500s_are_retried_with_backoff_without_double_paging(night: LiveNight) -> None:
@@ -214,7 +214,7 @@ def test_an_officers_call_opens_a_request_by_voice_and_nothing_is_recorded(
     again = call(night, OFFICER)
     assert "still open" in again.text
     with night.database.session_scope() as session:
-        assert session.scalars(sa.select(Incident.channel)).one() == "voice"
+        assert session.scalars(sa.select(Request.channel)).one() == "voice"
 
 
 def test_other_callers_hear_a_referral_or_how_to_answer(night: LiveNight) -> None:
@@ -222,4 +222,4 @@ def test_other_callers_hear_a_referral_or_how_to_answer(night: LiveNight) -> Non
     assert "To answer a page" in call(night, ANA).text
     assert call(night, OFFICER, token="forged").status_code == 403
     with night.database.session_scope() as session:
-        assert session.scalars(sa.select(Incident)).all() == []
+        assert session.scalars(sa.select(Request)).all() == []

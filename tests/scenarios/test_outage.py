@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from dispatcher.flows.models import Incident, Need, OutboxMessage, Page
+from dispatcher.flows.models import Need, OutboxMessage, Page, Request
 from dispatcher.rosters.models import Person
 from tests.fakes import Outage
 from tests.night import ANA, BEN, HARBOR, KIM, LAKEVIEW, OFFICER, SAM
@@ -63,7 +63,7 @@ def test_a_minute_of_500s_429s_and_hangs_loses_nothing_and_sends_nothing_twice(
 def outbox_code(night: LiveNight) -> str:
     """The code of the only request."""
     with night.database.session_scope() as session:
-        return session.scalars(sa.select(Incident.code)).one()
+        return session.scalars(sa.select(Request.code)).one()
 
 
 def test_a_late_callback_settles_a_send_that_timed_out(night: LiveNight) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from dispatcher.flows.models import Incident, Page
+from dispatcher.flows.models import Page, Request
 from dispatcher.flows.ports import UNREACHABLE_ERRORS
 from tests.night import BEN, OFFICER
 from tests.scenarios.live import LiveNight
@@ -19,7 +19,7 @@ def page_ana_and_report(night: LiveNight, error_code: int) -> str:
     assert answer.status_code in (200, 204)
     night.tick()
     with night.database.session_scope() as session:
-        return session.scalars(sa.select(Incident.code)).one()
+        return session.scalars(sa.select(Request.code)).one()
 
 
 def test_the_documented_codes_are_the_unreachable_ones() -> None:

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from dispatcher.flows import receipts
-from dispatcher.flows.models import Alert, InboundMessage, Incident, ProviderCopy
+from dispatcher.flows import redaction, statuses
+from dispatcher.flows.models import Alert, InboundMessage, ProviderCopy, Request
 from dispatcher.sms import inbound
 from dispatcher.sms.webhooks import UNREADABLE
 from tests.fakes import Posted, inbound_params
@@ -31,9 +31,9 @@ def call_params(number: str, sid: str | None = None) -> dict[str, str]:
     }
 
 
-def incidents(night: LiveNight) -> int:
+def requests(night: LiveNight) -> int:
     with night.database.session_scope() as session:
-        return len(session.scalars(sa.select(Incident)).all())
+        return len(session.scalars(sa.select(Request)).all())
 
 
 def test_a_repeated_message_sid_acts_once_and_answers_empty(night: LiveNight) -> None:
@@ -42,7 +42,7 @@ def test_a_repeated_message_sid_acts_once_and_answers_empty(night: LiveNight) ->
     assert (first.status_code, second.status_code) == (200, 200)
     assert reply_text(first.text) is not None
     assert reply_text(second.text) is None
-    assert incidents(night) == 1
+    assert requests(night) == 1
 
 
 def test_a_repeated_call_sid_acts_once(night: LiveNight) -> None:
@@ -50,7 +50,7 @@ def test_a_repeated_call_sid_acts_once(night: LiveNight) -> None:
     first, second = night.post("/voice/inbound", params), night.post("/voice/inbound", params)
     assert (first.status_code, second.status_code) == (200, 200)
     assert "<Say>" in first.text and "<Say>" in second.text
-    assert incidents(night) == 1
+    assert requests(night) == 1
 
 
 def test_a_call_record_is_deleted_once_the_call_is_over(night: LiveNight) -> None:
@@ -85,14 +85,14 @@ def test_malformed_forms_answer_400_and_change_nothing(
     )
     answer = night.post(path, {**base, **change})
     assert answer.status_code == 400
-    assert incidents(night) == 0
+    assert requests(night) == 0
     with night.database.session_scope() as session:
         assert session.scalars(sa.select(InboundMessage)).all() == []
 
 
 def test_an_over_long_body_is_fine(night: LiveNight) -> None:
     assert night.text(OFFICER, "need an advocate " + "x" * 5000) is not None
-    assert incidents(night) == 1
+    assert requests(night) == 1
 
 
 def explode(*_args: Any, **_kwargs: Any) -> Any:
@@ -134,7 +134,7 @@ def test_a_webhook_that_raises_answers_safely_rolls_back_and_alerts(
 def test_a_status_callback_that_raises_answers_204_and_alerts(
     night: LiveNight, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(receipts, "status_callback", explode)
+    monkeypatch.setattr(statuses, "status_callback", explode)
     answer = night.post("/sms/status", {"MessageSid": "SM1", "MessageStatus": "delivered"})
     assert answer.status_code == 204
     assert alert_count(night) == 1
@@ -146,7 +146,7 @@ def test_redaction_that_never_succeeds_is_reported_with_a_count(
     monkeypatch.setattr(night.engine.sender, "redact", lambda sid: False)
     for _ in range(3):
         night.text(STRANGER, "hello")
-    for _ in range(receipts.MAX_REDACT_ATTEMPTS):
+    for _ in range(redaction.MAX_REDACT_ATTEMPTS):
         night.advance(minutes=60)
     with night.database.session_scope() as session:
         alert = session.get(Alert, "redaction_failed")

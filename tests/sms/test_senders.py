@@ -16,14 +16,12 @@ from dispatcher.app import configure_logging
 from dispatcher.clock import ManualClock
 from dispatcher.flows.ports import LookupFailed, SendResult
 from dispatcher.sms.senders import (
-    PhoneMessage,
     RedirectingHttpClient,
-    SimulatorPhones,
-    SimulatorSender,
     TwilioSender,
     build_sender,
     never_connected,
 )
+from dispatcher.sms.simulator import PhoneMessage, SimulatorPhones, SimulatorSender
 from tests.conftest import START, make_settings
 from tests.fakes import FakeTwilio, Outage
 

@@ -16,7 +16,7 @@ from dispatcher.accounts import service
 from dispatcher.app import create_app
 from dispatcher.db import Database
 from dispatcher.settings import load_settings
-from dispatcher.sms.senders import SimulatorPhones
+from dispatcher.sms.simulator import SimulatorPhones
 from tests.admin.conftest import PASSWORD, Visitor
 from tests.conftest import START, make_settings
 from tests.night import ANA, BEN, CRUZ, OFFICER, STRANGER, load_coalition

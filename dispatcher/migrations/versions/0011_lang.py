@@ -1,7 +1,7 @@
 """people.language, officers.language, outbox.language: texts in the reader's language
 
 Revision ID: 0011_lang
-Revises: 0009_grammar
+Revises: 0010_names
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011_lang"
-down_revision = "0009_grammar"
+down_revision = "0010_names"
 branch_labels = None
 depends_on = None
 

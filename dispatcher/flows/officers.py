@@ -17,22 +17,22 @@ from dispatcher.crypto import Unreadable
 from dispatcher.flows import calllog, codes, notify, paging
 from dispatcher.flows.context import FlowContext, Reply
 from dispatcher.flows.intake import read_request
-from dispatcher.flows.models import Incident, Need
+from dispatcher.flows.models import Need, Request
 from dispatcher.rosters.models import Officer, Person
 
 log = logging.getLogger("dispatcher.requests")
 
 
-def open_incident_of(session: Session, officer: Officer) -> Incident | None:
+def open_request_of(session: Session, officer: Officer) -> Request | None:
     """The officer's latest open request, if any."""
-    found = open_incidents_of(session, officer)
+    found = open_requests_of(session, officer)
     return found[-1] if found else None
 
 
-def open_incidents_of(session: Session, officer: Officer) -> list[Incident]:
+def open_requests_of(session: Session, officer: Officer) -> list[Request]:
     """The officer's open requests, oldest first."""
-    query = select(Incident).where(Incident.officer_id == officer.id, Incident.status == "open")
-    return list(session.scalars(query.order_by(Incident.id)))
+    query = select(Request).where(Request.officer_id == officer.id, Request.status == "open")
+    return list(session.scalars(query.order_by(Request.id)))
 
 
 def open_request(
@@ -40,7 +40,7 @@ def open_request(
 ) -> Reply:
     """Open a request from an officer's first text; page from now on."""
     wanted = read_request(text)
-    incident = Incident(
+    request = Request(
         code=codes.new_code(session),
         agency_id=officer.agency_id,
         officer_id=officer.id,
@@ -50,94 +50,92 @@ def open_request(
         opened_at=ctx.now,
         last_activity_at=ctx.now,
     )
-    session.add(incident)
+    session.add(request)
     if text.strip():
-        hold_words(ctx, incident, text)
-    paging.add_needs(session, ctx, incident, wanted.needs)
+        hold_words(ctx, request, text)
+    paging.add_needs(session, ctx, request, wanted.needs)
     session.flush()
     ctx.kick()
     log.info(
-        "incident.opened incident=%s agency=%s needs=%s",
-        incident.code,
-        incident.agency_id,
+        "request.opened request=%s agency=%s needs=%s",
+        request.code,
+        request.agency_id,
         ",".join(wanted.needs),
     )
-    return Reply("officer_opened", {"code": incident.code, "needs": list(wanted.needs)})
+    return Reply("officer_opened", {"code": request.code, "needs": list(wanted.needs)})
 
 
-def officer_wrote(
-    session: Session, ctx: FlowContext, incident: Incident, text: str
-) -> Reply | None:
+def officer_wrote(session: Session, ctx: FlowContext, request: Request, text: str) -> Reply | None:
     """Relay the officer's words to the accepted advocate, or hold them until someone accepts.
 
     Words are held only while an advocate is being paged; otherwise nobody would ever
     receive them, and the officer is told so (nothing is kept).
     """
-    incident.last_activity_at = ctx.now
-    advocate = accepted_advocate(session, incident)
+    request.last_activity_at = ctx.now
+    advocate = accepted_advocate(session, request)
     if advocate is not None:
         notify.to_person(
-            session, ctx, advocate, "relay_to_person", {"code": incident.code, "text": text}
+            session, ctx, advocate, "relay_to_person", {"code": request.code, "text": text}
         )
         return None
-    if not any(n.kind == "advocate" and n.state == "paging" for n in incident.needs):
-        return Reply("officer_not_kept", {"code": incident.code})
-    hold_words(ctx, incident, text)
-    return Reply("officer_held", {"code": incident.code})
+    if not any(n.kind == "advocate" and n.state == "paging" for n in request.needs):
+        return Reply("officer_not_kept", {"code": request.code})
+    hold_words(ctx, request, text)
+    return Reply("officer_held", {"code": request.code})
 
 
-def hold_words(ctx: FlowContext, incident: Incident, text: str) -> None:
+def hold_words(ctx: FlowContext, request: Request, text: str) -> None:
     """Add the officer's words to the sealed note.
 
     The note expires ``note_max_age`` after its first words and the expiry never moves:
     later words are kept no longer than the first ones. Words past their expiry that the
     engine has not purged yet are dropped here.
     """
-    expires = incident.note_expires_at
+    expires = request.note_expires_at
     if expires is None or expires <= ctx.now:
         held, expires = [], ctx.now + ctx.settings.note_max_age
     else:
-        held = read_note(ctx, incident)
+        held = read_note(ctx, request)
     held.append(text)
-    incident.note = ctx.sealer.seal(json.dumps(held))
-    incident.note_expires_at = expires
+    request.note = ctx.sealer.seal(json.dumps(held))
+    request.note_expires_at = expires
 
 
-def read_note(ctx: FlowContext, incident: Incident) -> list[str]:
+def read_note(ctx: FlowContext, request: Request) -> list[str]:
     """The officer's held words (empty when there are none or they expired).
 
     A note that cannot be opened (its key was erased, or the secret key changed) counts
     as expired: it is wiped and nothing is raised.
     """
-    if incident.note is None:
+    if request.note is None:
         return []
     try:
-        words: list[str] = json.loads(ctx.sealer.open(incident.note))
+        words: list[str] = json.loads(ctx.sealer.open(request.note))
     except Unreadable:
-        log.warning("note.unreadable incident=%s", incident.code)
-        wipe_note(incident)
+        log.warning("note.unreadable request=%s", request.code)
+        wipe_note(request)
         return []
     return words
 
 
-def wipe_note(incident: Incident) -> None:
+def wipe_note(request: Request) -> None:
     """Forget the officer's words."""
-    incident.note = None
-    incident.note_expires_at = None
+    request.note = None
+    request.note_expires_at = None
 
 
-def status(session: Session, incidents: list[Incident]) -> Reply:
+def status(session: Session, requests: list[Request]) -> Reply:
     """Progress of each need of each request, for the officer's STATUS."""
-    listed = [_progress(session, incident) for incident in incidents]
+    listed = [_progress(session, request) for request in requests]
     if len(listed) == 1:
         return Reply("officer_status", listed[0])
     return Reply("officer_status_list", {"requests": listed})
 
 
-def _progress(session: Session, incident: Incident) -> dict[str, Any]:
+def _progress(session: Session, request: Request) -> dict[str, Any]:
     """One request's code and the state of each of its needs (with the accepter's name)."""
     needs = []
-    for need in incident.needs:
+    for need in request.needs:
         person = session.get(Person, need.accepted_by_id) if need.accepted_by_id else None
         needs.append(
             {
@@ -146,41 +144,41 @@ def _progress(session: Session, incident: Incident) -> dict[str, Any]:
                 "first_name": notify.first_name(person) if person else None,
             }
         )
-    return {"code": incident.code, "needs": needs}
+    return {"code": request.code, "needs": needs}
 
 
-def close(session: Session, ctx: FlowContext, incident: Incident, by: str) -> None:
+def close(session: Session, ctx: FlowContext, request: Request, by: str) -> None:
     """Close a request: wipe the note, stop paging, log the call.
 
     ``by`` is ``officer`` (DONE), ``person`` (every need is done or dropped) or ``idle`` (no
     activity for ``idle_close``; an unfilled request ends this way unless the officer
     closes it).
     """
-    if incident.status != "open":
+    if request.status != "open":
         return
-    accepted = [n for n in incident.needs if n.accepted_by_id]
+    accepted = [n for n in request.needs if n.accepted_by_id]
     if accepted:
-        incident.outcome = "accepted"
-    elif any(n.state == "unfilled" for n in incident.needs):
-        incident.outcome = "unfilled"
+        request.outcome = "accepted"
+    elif any(n.state == "unfilled" for n in request.needs):
+        request.outcome = "unfilled"
     elif by == "officer":
-        incident.outcome = "closed_by_officer"
+        request.outcome = "closed_by_officer"
     else:
-        incident.outcome = "expired"
-    incident.status = "closed"
-    incident.closed_at = ctx.now
-    wipe_note(incident)
-    for need in incident.needs:
+        request.outcome = "expired"
+    request.status = "closed"
+    request.closed_at = ctx.now
+    wipe_note(request)
+    for need in request.needs:
         _end_need(need, ctx)
     for need in accepted:
         if by != "person" or need.state != "done":
             person = session.get(Person, need.accepted_by_id)
             if person is not None:
-                notify.to_person(session, ctx, person, "person_closed", {"code": incident.code})
+                notify.to_person(session, ctx, person, "person_closed", {"code": request.code})
     if by in ("person", "idle"):
-        notify.to_officer(session, ctx, incident, "officer_closed", {"code": incident.code})
-    calllog.log_closed(session, incident, ctx.now)
-    log.info("incident.closed incident=%s outcome=%s by=%s", incident.code, incident.outcome, by)
+        notify.to_officer(session, ctx, request, "officer_closed", {"code": request.code})
+    calllog.log_closed(session, request, ctx.now)
+    log.info("request.closed request=%s outcome=%s by=%s", request.code, request.outcome, by)
 
 
 def _end_need(need: Need, ctx: FlowContext) -> None:
@@ -194,21 +192,21 @@ def _end_need(need: Need, ctx: FlowContext) -> None:
             page.state = "expired"
 
 
-def close_if_settled(session: Session, ctx: FlowContext, incident: Incident) -> None:
+def close_if_settled(session: Session, ctx: FlowContext, request: Request) -> None:
     """Close a request once every need is done or dropped.
 
     A need that went unfilled keeps its request open for a late accept, until the officer
     closes it or it idles out (``idle_close``).
     """
     settled = ("done", "cancelled")
-    if incident.status != "open" or any(n.state not in settled for n in incident.needs):
+    if request.status != "open" or any(n.state not in settled for n in request.needs):
         return
-    close(session, ctx, incident, by="person")
+    close(session, ctx, request, by="person")
 
 
-def accepted_advocate(session: Session, incident: Incident) -> Person | None:
+def accepted_advocate(session: Session, request: Request) -> Person | None:
     """The person who accepted the advocate need, while they are on it."""
-    for need in incident.needs:
+    for need in request.needs:
         if need.kind == "advocate" and need.state == "accepted" and need.accepted_by_id:
             return session.get(Person, need.accepted_by_id)
     return None

@@ -13,9 +13,9 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from dispatcher.db import rows_changed
-from dispatcher.flows import measures, notify, paging, requests
+from dispatcher.flows import measures, notify, officers, paging
 from dispatcher.flows.context import FlowContext, Reply
-from dispatcher.flows.models import Incident, Need, OutboxMessage, Page
+from dispatcher.flows.models import Need, OutboxMessage, Page, Request
 from dispatcher.rosters.models import Officer, Person, Roster, Rotation, RotationParticipant
 
 log = logging.getLogger("dispatcher.responses")
@@ -23,6 +23,22 @@ ROLE_OF_NEED = {"advocate": "advocate", "room": "hotel", "ride": "driver"}
 UNTIL_FURTHER_NOTICE = timedelta(days=3650)
 WANTED = ("paging", "unfilled")  # need states an accept can still take
 RECENT = timedelta(hours=2)  # a reply without a code may be about a page this recent
+
+
+def paged_codes(session: Session, person: Person) -> list[str]:
+    """Codes of the requests (open, or closed and not yet purged) this person was ever
+    paged for, whatever they answered.
+
+    Words naming one of these are never relayed to another request's officer.
+    """
+    query = (
+        select(Request.code)
+        .join(Need, Need.request_id == Request.id)
+        .join(Page, Page.need_id == Need.id)
+        .where(Page.person_id == person.id)
+        .distinct()
+    )
+    return sorted(session.scalars(query))
 
 
 def pending_pages(session: Session, person: Person, code: str | None) -> list[Page]:
@@ -34,17 +50,17 @@ def pending_pages(session: Session, person: Person, code: str | None) -> list[Pa
     query = (
         select(Page)
         .join(Need, Page.need_id == Need.id)
-        .join(Incident, Need.incident_id == Incident.id)
+        .join(Request, Need.request_id == Request.id)
         .where(
             Page.person_id == person.id,
             Page.state.in_(("open", "expired")),
             Need.state.in_(WANTED),
-            Incident.status == "open",
+            Request.status == "open",
         )
         .order_by(Page.id)
     )
     if code:
-        query = query.where(Incident.code == code.upper())
+        query = query.where(Request.code == code.upper())
     pages = {p.need_id: p for p in session.scalars(query)}  # latest page per need
     return list(pages.values())
 
@@ -57,7 +73,7 @@ def choose_page(
     if len(pages) == 1:
         return pages[0]
     if len(pages) > 1:
-        return Reply("codes_needed", {"codes": sorted({p.need.incident.code for p in pages})})
+        return Reply("codes_needed", {"codes": sorted({p.need.request.code for p in pages})})
     return superseded(session, ctx, person, code)
 
 
@@ -90,41 +106,41 @@ def accept(session: Session, ctx: FlowContext, person: Person, code: str | None)
             session,
             ctx,
             "coordinator_late_accept",
-            {"code": need.incident.code, "need": need.kind, "name": person.name},
+            {"code": need.request.code, "need": need.kind, "name": person.name},
         )
-    log.info("need.accepted incident=%s need=%s member=%s", need.incident.code, need.id, person.id)
+    log.info("need.accepted request=%s need=%s member=%s", need.request.code, need.id, person.id)
     return None
 
 
 def _announce_acceptance(session: Session, ctx: FlowContext, need: Need, person: Person) -> None:
     """Tell the accepter (with the officer's words for the advocate), the officer, the rest."""
-    incident = need.incident
-    incident.last_activity_at = ctx.now
-    officer_name = incident_officer_name(session, incident)
-    notes = requests.read_note(ctx, incident) if need.kind == "advocate" else []
+    request = need.request
+    request.last_activity_at = ctx.now
+    officer_name = request_officer_name(session, request)
+    notes = officers.read_note(ctx, request) if need.kind == "advocate" else []
     params = {
-        "code": incident.code,
+        "code": request.code,
         "need": need.kind,
-        "agency": notify.agency_name(session, incident),
+        "agency": notify.agency_name(session, request),
         "officer_name": officer_name,
         "notes": notes,
     }
     notify.to_person(session, ctx, person, "accepted", params)
     if need.kind == "advocate":
-        requests.wipe_note(incident)
+        officers.wipe_note(request)
     notify.to_officer(
         session,
         ctx,
-        incident,
+        request,
         "officer_accepted",
         {
-            "code": incident.code,
+            "code": request.code,
             "first_name": notify.first_name(person),
             "role": ROLE_OF_NEED[need.kind],
         },
     )
     told = {person.id}
-    covered = {"code": incident.code, "first_name": notify.first_name(person)}
+    covered = {"code": request.code, "first_name": notify.first_name(person)}
     for page in need.pages:
         if page.state in ("open", "expired") and page.person_id not in told:
             page.state = "covered"
@@ -139,36 +155,34 @@ def decline(session: Session, ctx: FlowContext, person: Person, code: str | None
     if isinstance(chosen, Reply):
         return chosen
     paging.page_answered(session, ctx, chosen, "declined")
-    log.info("page.declined incident=%s member=%s", chosen.need.incident.code, person.id)
-    return Reply("declined", {"code": chosen.need.incident.code})
+    log.info("page.declined request=%s member=%s", chosen.need.request.code, person.id)
+    return Reply("declined", {"code": chosen.need.request.code})
 
 
 def done(session: Session, ctx: FlowContext, person: Person, code: str | None) -> Reply | None:
     """The accepter is finished: their need is done; the request closes when all are."""
     needs = accepted_needs(session, person, code)
     if len(needs) > 1:
-        return Reply("codes_needed", {"codes": sorted({n.incident.code for n in needs})})
+        return Reply("codes_needed", {"codes": sorted({n.request.code for n in needs})})
     if not needs:
         return Reply("nothing_open")
     need = needs[0]
     need.state = "done"
     need.ended_at = ctx.now
-    requests.close_if_settled(session, ctx, need.incident)
-    return Reply("person_closed", {"code": need.incident.code})
+    officers.close_if_settled(session, ctx, need.request)
+    return Reply("person_closed", {"code": need.request.code})
 
 
 def accepted_needs(session: Session, person: Person, code: str | None = None) -> list[Need]:
     """Needs this person accepted on requests that are still open."""
     query = (
         select(Need)
-        .join(Incident, Need.incident_id == Incident.id)
-        .where(
-            Need.accepted_by_id == person.id, Need.state == "accepted", Incident.status == "open"
-        )
+        .join(Request, Need.request_id == Request.id)
+        .where(Need.accepted_by_id == person.id, Need.state == "accepted", Request.status == "open")
         .order_by(Need.id)
     )
     if code:
-        query = query.where(Incident.code == code.upper())
+        query = query.where(Request.code == code.upper())
     return list(session.scalars(query))
 
 
@@ -183,14 +197,14 @@ def relay_to_officer(
     needs = accepted_needs(session, person, code)
     if not needs:
         return Reply("help_person")
-    incident = needs[0].incident
-    incident.last_activity_at = ctx.now
+    request = needs[0].request
+    request.last_activity_at = ctx.now
     notify.to_officer(
         session,
         ctx,
-        incident,
+        request,
         "relay_to_officer",
-        {"code": incident.code, "first_name": notify.first_name(person), "text": text},
+        {"code": request.code, "first_name": notify.first_name(person), "text": text},
     )
     return None
 
@@ -249,9 +263,9 @@ def opt_in(session: Session, ctx: FlowContext, person: Person) -> None:
     log.info("person.opted_in member=%s", person.id)
 
 
-def incident_officer_name(session: Session, incident: Incident) -> str:
+def request_officer_name(session: Session, request: Request) -> str:
     """The requesting officer's name, for the accepter."""
-    officer = session.get(Officer, incident.officer_id) if incident.officer_id else None
+    officer = session.get(Officer, request.officer_id) if request.officer_id else None
     return officer.name if officer else "the officer"
 
 
@@ -262,12 +276,12 @@ def superseded(session: Session, ctx: FlowContext, person: Person, code: str | N
     query = (
         select(Page)
         .join(Need, Page.need_id == Need.id)
-        .join(Incident, Need.incident_id == Incident.id)
+        .join(Request, Need.request_id == Request.id)
         .where(Page.person_id == person.id)
         .order_by(Page.id.desc())
     )
     if code:
-        query = query.where(Incident.code == code.upper())
+        query = query.where(Request.code == code.upper())
     else:
         query = query.where(Page.paged_at >= ctx.now - RECENT)
     page = session.scalars(query).first()
@@ -281,7 +295,7 @@ def what_happened(session: Session, ctx: FlowContext, person: Person, need: Need
     was dropped or closed. A "covered" notice not yet sent to this person is withdrawn,
     so that they are told once.
     """
-    code = need.incident.code
+    code = need.request.code
     if need.accepted_by_id == person.id:
         return Reply("already_yours", {"code": code})
     if need.accepted_by_id is not None:
@@ -289,7 +303,7 @@ def what_happened(session: Session, ctx: FlowContext, person: Person, need: Need
         accepter = session.get(Person, need.accepted_by_id)
         name = notify.first_name(accepter) if accepter else "someone else"
         return Reply("already_covered", {"code": code, "first_name": name})
-    if need.incident.status != "open" or need.state == "done":
+    if need.request.status != "open" or need.state == "done":
         return Reply("page_closed", {"code": code})
     if need.state == "cancelled":
         return Reply("need_dropped", {"code": code, "need": need.kind})
