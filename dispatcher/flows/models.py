@@ -141,6 +141,7 @@ class OutboxMessage(Base):
         ForeignKey("officers.id", ondelete="SET NULL"), default=None
     )
     template: Mapped[str] = mapped_column(String(32))  # which message (see sms.messages)
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     body: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)  # sealed parameters
     # pending -> sending -> sent -> delivered | undelivered; or failed | dropped
     state: Mapped[str] = mapped_column(String(12), default="pending")
