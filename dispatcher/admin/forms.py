@@ -36,7 +36,6 @@ from wtforms.widgets import CheckboxInput, ListWidget, Select
 
 from dispatcher.accounts.models import ROLES
 from dispatcher.accounts.passwords import MIN_LENGTH
-from dispatcher.errors import ValidationError
 from dispatcher.languages import LANGUAGE_LABELS
 from dispatcher.rosters.contacts import Refused
 from dispatcher.rosters.models import (

@@ -9,13 +9,12 @@ from zoneinfo import ZoneInfo
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
+from sqlalchemy import select
 
 from dispatcher.db import Base, Database
 from dispatcher.durations import format_duration
 from dispatcher.rosters.file import load_roster_file
 from dispatcher.rosters.file.apply import ENTITIES
-from sqlalchemy import select
-
 from dispatcher.rosters.models import WEEKDAYS, Officer, Person
 from tests.support.coalition import COALITION, apply_text, export
 
