@@ -7,8 +7,9 @@ unit of work commits (``session_scope``).
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -118,24 +119,38 @@ class Database:
         self.url = url
         self.engine = make_engine(url, **engine_kwargs)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # On SQLite every transaction takes the one write lock (BEGIN IMMEDIATE), and a
+        # connection that finds it taken sleeps in SQLite's busy handler for growing spans:
+        # under load a webhook waited seconds behind the sending threads. Units of work of
+        # this process take turns on this lock instead (re-entrant: a request that opens a
+        # second unit of work keeps its turn).
+        self.turn = threading.RLock()
 
     @property
     def sqlite(self) -> bool:
         """True when this database is SQLite."""
         return is_sqlite(self.engine)
 
+    def taking_turns(self) -> AbstractContextManager[object]:
+        """This process's turn for the database: the turn lock on SQLite, nothing otherwise."""
+        return self.turn if self.sqlite else nullcontext()
+
     @contextmanager
     def session_scope(self) -> Iterator[Session]:
-        """A unit of work for jobs and commands: commit on success, roll back on error."""
-        session = self.sessions()
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-        finally:
-            session.close()
+        """A unit of work for jobs and commands: commit on success, roll back on error.
+
+        On SQLite it waits for this process's turn first (see ``turn``).
+        """
+        with self.taking_turns():
+            session = self.sessions()
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+            finally:
+                session.close()
 
     def checkpoint(self) -> None:
         """SQLite: copy the WAL into the database and truncate it to zero bytes, so that

@@ -7,7 +7,6 @@ On SQLite, requests take turns for the database (see ``db_session``).
 from __future__ import annotations
 
 import logging
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,7 +44,6 @@ class Runtime:
     clock: Clock
     sealer: Sealer
     extras: dict[str, Any] = field(default_factory=dict)
-    turn: threading.Lock = field(default_factory=threading.Lock)
     # The address ``dispatcher run`` listens on (None when another server runs the app).
     bind_host: str | None = None
 
@@ -106,7 +104,7 @@ def db_session() -> Session:
     if "db_session" not in g:
         found = runtime()
         if found.database.sqlite:
-            g.db_turn = found.turn.acquire(timeout=TURN_TIMEOUT)
+            g.db_turn = found.database.turn.acquire(timeout=TURN_TIMEOUT)
             if not g.db_turn:
                 log.warning("db.turn_timeout seconds=%s", TURN_TIMEOUT)
         g.db_session = found.database.sessions()
@@ -123,4 +121,4 @@ def _close_session(_exc: BaseException | None) -> None:
             session.close()
     finally:
         if g.pop("db_turn", False):
-            runtime().turn.release()
+            runtime().database.turn.release()
