@@ -14,6 +14,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from dispatcher.flows.models import NEED_KINDS, CallLogEntry, Need, Request
+from dispatcher.flows.vocabulary import NeedKind, NeedState, Outcome
 
 # (key, label, upper bound in seconds, exclusive); the last bucket has no upper bound.
 DURATION_BUCKETS: tuple[tuple[str, str, int | None], ...] = (
@@ -53,7 +54,7 @@ def log_closed(session: Session, request: Request, now: datetime) -> CallLogEntr
     needs = request.needs
     first_paged = min((n.first_paged_at for n in needs if n.first_paged_at), default=None)
     first_accept = min((n.accepted_at for n in needs if n.accepted_at), default=None)
-    advocate = next((n for n in needs if n.kind == "advocate"), None)
+    advocate = next((n for n in needs if n.kind == NeedKind.ADVOCATE), None)
     outcomes = {n.kind: need_outcome(n.state, n.accepted_by_id) for n in needs}
     entry = CallLogEntry(
         code=request.code,
@@ -67,7 +68,7 @@ def log_closed(session: Session, request: Request, now: datetime) -> CallLogEntr
         tags=list(request.tags),
         depth=max((n.depth for n in needs), default=0),
         accepted_member_id=advocate.accepted_by_id if advocate else None,
-        outcome=request.outcome or "expired",
+        outcome=request.outcome or Outcome.EXPIRED,
         **{kind: outcomes.get(kind) for kind in NEED_KINDS},
     )
     session.add(entry)
@@ -88,8 +89,8 @@ def _logged_need(need: Need, opened_at: datetime) -> dict[str, object]:
 def need_outcome(state: str, accepted_by: int | None) -> str:
     """How a need ended: accepted, unfilled, or cancelled (closed before anyone accepted)."""
     if accepted_by is not None:
-        return "accepted"
-    return "unfilled" if state == "unfilled" else "cancelled"
+        return NeedState.ACCEPTED
+    return NeedState.UNFILLED if state == NeedState.UNFILLED else NeedState.CANCELLED
 
 
 def forget_codes(session: Session, now: datetime) -> int:

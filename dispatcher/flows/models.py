@@ -23,10 +23,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dispatcher.db import Base, UTCDateTime
-
-NEED_KINDS = ("advocate", "room", "ride")
-ROSTER_KIND_FOR_NEED = {"advocate": "advocate", "room": "hotel", "ride": "ride"}
-OUTCOMES = ("accepted", "unfilled", "closed_by_officer", "expired")
+from dispatcher.flows.vocabulary import NEED_KINDS as NEED_KINDS
+from dispatcher.flows.vocabulary import OUTCOMES as OUTCOMES
 
 
 class Request(Base):

@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from dispatcher.flows.intake import describe_tag
+from dispatcher.flows.vocabulary import need_spec
 
 # GSM 03.38 basic set (without the escape) and the extension table (two septets each).
 GSM7_BASIC = frozenset(
@@ -49,8 +50,6 @@ _GSM_LOOKALIKES = str.maketrans(
     }
 )
 
-NEED_PHRASES = {"advocate": "an advocate", "room": "a room", "ride": "a ride"}
-ROLE_OF_NEED = {"advocate": "advocate", "room": "hotel", "ride": "driver"}
 NEED_STATES = {
     "paging": "still paging",
     "accepted": "accepted",
@@ -168,7 +167,8 @@ def describe_tags(tags: Iterable[str]) -> str:
 
 def need_phrase(need: str) -> str:
     """``"room"`` -> ``"a room"``; unknown needs are named as they are."""
-    return NEED_PHRASES.get(need, plain(need))
+    spec = need_spec(need)
+    return spec.phrase if spec else plain(need)
 
 
 def _list(words: Iterable[str]) -> str:
@@ -229,7 +229,8 @@ def _covered(p: dict[str, Any]) -> str:
 
 def _officer_progress(p: dict[str, Any]) -> str:
     asked = int(p["asked"])
-    role = ROLE_OF_NEED.get(p["need"], "person")
+    spec = need_spec(p["need"])
+    role = spec.role if spec else "person"
     people = f"{asked} {role}{'' if asked == 1 else 's'} asked"
     return f"Still paging for {p['code']}: {people}, none free yet. Text STATUS any time."
 
