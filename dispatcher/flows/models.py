@@ -25,6 +25,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from dispatcher.db import Base, UTCDateTime
 from dispatcher.flows.vocabulary import NEED_KINDS as NEED_KINDS
 from dispatcher.flows.vocabulary import OUTCOMES as OUTCOMES
+from dispatcher.flows.vocabulary import NeedState, OutboxState, PageState, RequestStatus
 
 
 class Request(Base):
@@ -41,7 +42,7 @@ class Request(Base):
         ForeignKey("officers.id", ondelete="SET NULL"), default=None
     )
     channel: Mapped[str] = mapped_column(String(10), default="sms")
-    status: Mapped[str] = mapped_column(String(10), default="open")  # open | closed
+    status: Mapped[str] = mapped_column(String(10), default=RequestStatus.OPEN)
     outcome: Mapped[str | None] = mapped_column(String(20), default=None)
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)  # juvenile, lang:es, ...
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -75,7 +76,7 @@ class Need(Base):
     roster_id: Mapped[int | None] = mapped_column(
         ForeignKey("rosters.id", ondelete="SET NULL"), default=None
     )
-    state: Mapped[str] = mapped_column(String(10), default="paging")
+    state: Mapped[str] = mapped_column(String(10), default=NeedState.PAGING)
     policy: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     step_index: Mapped[int] = mapped_column(Integer, default=-1)  # -1: nobody paged yet
     round: Mapped[int] = mapped_column(Integer, default=0)
@@ -106,10 +107,7 @@ class Page(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
     step_index: Mapped[int] = mapped_column(Integer)
     round: Mapped[int] = mapped_column(Integer, default=0)
-    # open -> accepted | declined | covered | failed | expired | unsent
-    # (failed: the person could not be reached; unsent: the service or the provider could
-    # not send the page, which never counts against the person)
-    state: Mapped[str] = mapped_column(String(10), default="open")
+    state: Mapped[str] = mapped_column(String(10), default=PageState.OPEN)  # see PageState
     paged_at: Mapped[datetime] = mapped_column(UTCDateTime)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
@@ -140,9 +138,8 @@ class OutboxMessage(Base):
     )
     template: Mapped[str] = mapped_column(String(32))  # which message (see sms.messages)
     body: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)  # sealed parameters
-    # pending -> sending -> sent -> delivered | undelivered; or failed | dropped
-    state: Mapped[str] = mapped_column(String(12), default="pending")
-    # why a message failed or was dropped: see outbox.FAILURES
+    state: Mapped[str] = mapped_column(String(12), default=OutboxState.PENDING)  # OutboxState
+    # why a message failed or was dropped: a ``vocabulary.Failure``
     failure: Mapped[str | None] = mapped_column(String(32), default=None)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     # parts of a long message the provider already accepted (a retry resumes after them)
