@@ -17,7 +17,7 @@ from dispatcher.crypto import Unreadable
 from dispatcher.flows import calllog, codes, notify, paging
 from dispatcher.flows.context import FlowContext, Reply
 from dispatcher.flows.intake import read_request
-from dispatcher.flows.models import Need, Request
+from dispatcher.flows.models import CallLogEntry, Need, Request
 from dispatcher.flows.vocabulary import (
     SETTLED,
     NeedKind,
@@ -51,7 +51,7 @@ def open_request(
     """Open a request from an officer's first text; page from now on."""
     wanted = read_request(text)
     request = Request(
-        code=codes.new_code(session),
+        code=new_code(session),
         agency_id=officer.agency_id,
         officer_id=officer.id,
         channel=channel,
@@ -223,3 +223,14 @@ def accepted_advocate(session: Session, request: Request) -> Person | None:
         ):
             return session.get(Person, need.accepted_by_id)
     return None
+
+
+def new_code(session: Session) -> str:
+    """A code used by no request and no call log entry."""
+    while True:
+        code = codes.random_code()
+        taken = session.scalar(select(Request.id).where(Request.code == code)) or session.scalar(
+            select(CallLogEntry.id).where(CallLogEntry.code == code)
+        )
+        if not taken:
+            return code

@@ -15,9 +15,8 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from dispatcher.clock import as_utc
-from dispatcher.flows.calllog import BUCKET_KEYS
-from dispatcher.flows.models import NEED_KINDS
-from dispatcher.flows.vocabulary import Outcome
+from dispatcher.flows.buckets import BUCKET_KEYS
+from dispatcher.flows.vocabulary import NEED_KINDS, Outcome
 from dispatcher.rosters.schedule import local_to_utc
 
 PERIOD_KINDS = ("month", "quarter")
