@@ -1,4 +1,4 @@
-"""What a request needs from the running service: settings, database session, clock, sealer.
+"""What a request needs from the running service: the runtime and a database session.
 
 One SQLAlchemy session per request, closed (and rolled back if uncommitted) at teardown.
 On SQLite, requests take turns for the database (see ``db_session``).
@@ -9,7 +9,8 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import datetime
+from typing import Protocol
 
 from flask import Flask, current_app, g
 from flask_wtf.csrf import CSRFProtect
@@ -18,6 +19,8 @@ from sqlalchemy.orm import Session
 from dispatcher.clock import Clock
 from dispatcher.crypto import Sealer
 from dispatcher.db import Database
+from dispatcher.flows.engine import Engine
+from dispatcher.flows.ports import Kick, Sender
 from dispatcher.settings import Settings
 
 EXTENSION = "dispatcher"
@@ -30,15 +33,44 @@ log = logging.getLogger(__name__)
 csrf = CSRFProtect()
 
 
+class Limiter(Protocol):
+    """Caps the replies sent to one number (``sms.ratelimit.ReplyLimiter``)."""
+
+    def allow(self, number: str, now: datetime) -> bool:
+        """True (and counted) when another reply to ``number`` is allowed now."""
+        ...
+
+
+class Runner(Protocol):
+    """Runs the engine's ticks in this process (``scheduler.EngineRunner``)."""
+
+    @property
+    def ticking(self) -> bool:
+        """True once this runner holds the engine lock and ticks."""
+        ...
+
+    def stop(self) -> None:
+        """Stop ticking and give the engine lock up."""
+        ...
+
+
 @dataclass
 class Runtime:
-    """The service's long-lived parts, built once by ``create_app``."""
+    """The service's long-lived parts, built once per process by ``runtime.build_runtime``.
+
+    ``kick`` is the one way to wake the engine (``flows.ports.Kick``); ``runner`` is set
+    once this process runs the engine itself (``scheduler.start``).
+    """
 
     settings: Settings
     database: Database
     clock: Clock
     sealer: Sealer
-    extras: dict[str, Any] = field(default_factory=dict)
+    sender: Sender
+    engine: Engine
+    kick: Kick
+    limiter: Limiter
+    runner: Runner | None = None
     turn: threading.Lock = field(default_factory=threading.Lock)
     # The address ``dispatcher run`` listens on (None when another server runs the app).
     bind_host: str | None = None

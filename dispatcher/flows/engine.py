@@ -10,7 +10,6 @@ A process can die at any instant: whatever was due happens at the next tick.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -23,7 +22,7 @@ from dispatcher.db import Database
 from dispatcher.flows import calllog, deduplication, officers, outbox, paging, redaction, statuses
 from dispatcher.flows.context import FlowContext
 from dispatcher.flows.models import Need, OutboxMessage, Request
-from dispatcher.flows.ports import Sender
+from dispatcher.flows.ports import Kick, Sender
 from dispatcher.flows.sending import Courier
 from dispatcher.flows.vocabulary import FINISHED, NeedState, RequestStatus
 from dispatcher.settings import Settings
@@ -66,7 +65,7 @@ class Engine:
     clock: Clock
     sender: Sender
     render: Renderer
-    kick: Callable[[], None] = field(default=lambda: None)
+    kick: Kick = field(default_factory=Kick)
     background: bool = False
     courier: Courier = field(init=False)
 

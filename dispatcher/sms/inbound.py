@@ -19,15 +19,15 @@ from dispatcher.rosters.phones import is_e164
 from dispatcher.sms import officers as officer_texts
 from dispatcher.sms.commands import Command, CommandKind, parse
 from dispatcher.sms.officers import SILENT
-from dispatcher.sms.ratelimit import ReplyLimiter
 from dispatcher.sms.routing import route_words
+from dispatcher.web import Limiter
 
 # The longest AWAY with a duration (AWAY alone lasts until BACK).
 AWAY_LONGEST = timedelta(days=30)
 
 
 def handle_text(
-    session: Session, ctx: FlowContext, limiter: ReplyLimiter, number: str, body: str
+    session: Session, ctx: FlowContext, limiter: Limiter, number: str, body: str
 ) -> Reply | None:
     """Apply one text from ``number``; return the immediate reply, if any.
 
