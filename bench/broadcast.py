@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 import time
 
-from common import NO_SPEC, bench_settings, fresh_database, officers_toml, percentiles, serve
+from common import bench_settings, fresh_database, officers_toml, percentiles, serve
+from fake_twilio import FakeTwilio, inbound_params, signed_post
 
 from dispatcher.app import create_app
-from tests.fakes import FakeTwilio, inbound_params, signed_post
 
 PEOPLE = 40
 ROUNDS = 10
@@ -48,7 +48,7 @@ repeat = 0
 def main() -> None:
     """Run the rounds and print the time until all 40 pages were accepted."""
     url, folder = fresh_database(ROSTER)
-    with FakeTwilio(auth_token="bench-token", spec_path=NO_SPEC) as fake:
+    with FakeTwilio(auth_token="bench-token") as fake:
         settings = bench_settings(
             url,
             folder,

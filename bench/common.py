@@ -19,15 +19,13 @@ from flask import Flask  # noqa: E402
 from werkzeug.serving import BaseWSGIServer, make_server  # noqa: E402
 
 from dispatcher.db import Database, upgrade_database  # noqa: E402
-from dispatcher.rosters.rosterapply import apply_roster_file  # noqa: E402
-from dispatcher.rosters.rosterfile import load_roster_file  # noqa: E402
+from dispatcher.rosters.file import apply_roster_file, load_roster_file  # noqa: E402
 from dispatcher.settings import Settings, load_settings  # noqa: E402
 
 PUBLIC = "https://bench.test"
 POSTGRES_URL = os.environ.get(
     "DISPATCHER_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
-NO_SPEC = Path("/nonexistent")  # the fake's OpenAPI check is for tests, not for timing
 
 
 def fresh_database(roster_toml: str) -> tuple[str, Path]:
@@ -37,7 +35,7 @@ def fresh_database(roster_toml: str) -> tuple[str, Path]:
     upgrade_database(url)
     database = Database(url)
     with database.session_scope() as session:
-        apply_roster_file(session, load_roster_file(roster_toml), actor="bench")
+        apply_roster_file(session, load_roster_file(roster_toml))
     database.dispose()
     return url, folder
 
@@ -57,7 +55,7 @@ def fresh_postgres_database(roster_toml: str) -> tuple[str, Path]:
     upgrade_database(url)
     database = Database(url)
     with database.session_scope() as session:
-        apply_roster_file(session, load_roster_file(roster_toml), actor="bench")
+        apply_roster_file(session, load_roster_file(roster_toml))
     database.dispose()
     return url, Path(tempfile.mkdtemp(prefix="dispatcher-bench-"))
 
@@ -90,7 +88,7 @@ def percentiles(values: list[float]) -> dict[str, float]:
 def officers_toml(count: int) -> str:
     """An agency with ``count`` officers (numbers +1262555 2000...)."""
     rows = ",\n  ".join(
-        f'{{ name = "Officer {n}", phone = "+1262555{2000 + n:04d}" }}' for n in range(count)
+        f'{{ name = "Ofc. {_letters(n)}", phone = "+1262555{2000 + n:04d}" }}' for n in range(count)
     )
     return f"""
 [[agencies]]
@@ -101,3 +99,9 @@ officers = [
   {rows}
 ]
 """
+
+
+def _letters(n: int) -> str:
+    """``n`` spelt in letters (officer names take no digits): 0 is Aa, 27 is Bb, ..."""
+    first, second = divmod(n, 26)
+    return chr(ord("A") + first % 26) + chr(ord("a") + second)

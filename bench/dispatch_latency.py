@@ -21,7 +21,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from common import (
-    NO_SPEC,
     PUBLIC,
     ROOT,
     fresh_database,
@@ -30,10 +29,10 @@ from common import (
     percentiles,
     serve,
 )
+from fake_twilio import FakeTwilio, inbound_params, signed_post
 
 from dispatcher.app import create_app
 from dispatcher.settings import load_settings
-from tests.fakes import FakeTwilio, inbound_params, signed_post
 
 BIN = ROOT / ".venv" / "bin"
 TEXTS = 200
@@ -96,7 +95,7 @@ def run(mode: str) -> tuple[list[float], list[float]]:
     """Send the texts; return first-page latencies and escalation lateness, in seconds."""
     production = mode == "production"
     url, folder = fresh_postgres_database(ROSTER) if production else fresh_database(ROSTER)
-    with FakeTwilio(auth_token="bench-token", spec_path=NO_SPEC) as fake:
+    with FakeTwilio(auth_token="bench-token") as fake:
         env = service_env(url, folder, fake.base_url)
         base, stop = start_production(env) if production else start_single(mode, env)
         sent_at = send_texts(base)

@@ -44,12 +44,12 @@ from urllib.parse import urlencode
 
 import requests
 from common import bench_settings, fresh_database, officers_toml, percentiles
+from fake_twilio import inbound_params, signature
 from flask import Flask, Response
 from werkzeug.serving import make_server
 
 from dispatcher.app import create_app
 from dispatcher.settings import Settings
-from tests.fakes import inbound_params, signature
 
 CLIENTS = 50
 REQUESTS = 3000

@@ -16,10 +16,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import phonenumbers
-
 from dispatcher.durations import parse_duration
 from dispatcher.errors import ConfigError, ValidationError
+from dispatcher.phones import to_e164
 
 # The shipped configuration files live inside the package, so a wheel carries them.
 CONFIG_DIR = Path(__file__).resolve().parent / "config"
@@ -207,13 +206,10 @@ def _validated(values: dict[str, Any]) -> Settings:
 
 def _e164(number: str, region: str) -> str:
     """Normalise the hotline number or raise ConfigError."""
-    try:
-        parsed = phonenumbers.parse(number, region)
-    except phonenumbers.NumberParseException:
-        parsed = None
-    if parsed is None or not phonenumbers.is_valid_number(parsed):
+    e164 = to_e164(number, region)
+    if e164 is None:
         raise ConfigError("setting service.hotline_number is not a valid phone number")
-    return str(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164))
+    return e164
 
 
 def _local_secret_key(instance: Path) -> str:

@@ -1,5 +1,7 @@
 """Shared fixtures: real databases (SQLite and PostgreSQL), a movable clock, the real app.
 
+Fixtures only; what they and the tests share lives in ``tests/support``.
+
 PostgreSQL tests run against DISPATCHER_TEST_POSTGRES_URL (default: the CI server at
 127.0.0.1:5432, user postgres, database test). Each test session creates a database of its
 own there and drops it at the end. Without a reachable server they are skipped, saying why,
@@ -11,31 +13,24 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy.orm import Session
 
-import dispatcher.accounts.models
-import dispatcher.flows.models
-import dispatcher.rosters.models  # noqa: F401  (every table)
 from dispatcher.app import create_app
 from dispatcher.clock import ManualClock
-from dispatcher.db import Base, Database, upgrade_database
-from dispatcher.settings import Settings, load_settings
-
-POSTGRES_URL = os.environ.get(
-    "DISPATCHER_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+from dispatcher.db import Database, upgrade_database
+from dispatcher.settings import Settings
+from tests.support.databases import (
+    POSTGRES_URL,
+    REQUIRE_POSTGRES,
+    START,
+    empty_tables,
+    make_settings,
 )
-REQUIRE_POSTGRES = os.environ.get("CI") == "true" or bool(
-    os.environ.get("DISPATCHER_REQUIRE_POSTGRES")
-)
-# Tuesday 10 March 2026, 12:00 UTC (06:00 in Chicago, two days after the spring change).
-START = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 
 
 def _postgres_admin_url() -> sa.URL:
@@ -75,13 +70,6 @@ def postgres_url() -> Iterator[str]:
         admin.dispose()
 
 
-def empty_tables(database: Database) -> None:
-    """Delete every row, children first, so each test starts from an empty schema."""
-    with database.engine.begin() as conn:
-        for table in reversed(Base.metadata.sorted_tables):
-            conn.execute(table.delete())
-
-
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def database(request: pytest.FixtureRequest) -> Iterator[Database]:
     """An empty, migrated database: each test using it runs on SQLite and on PostgreSQL."""
@@ -112,19 +100,6 @@ def session(database: Database) -> Iterator[Session]:
 def clock() -> ManualClock:
     """A clock standing at START until the test moves it."""
     return ManualClock(START)
-
-
-def make_settings(tmp_path: Path, database_url: str, **overrides: Any) -> Settings:
-    """Settings for a test: defaults, no environment, a private instance folder."""
-    values: dict[str, Any] = {
-        "instance_dir": str(tmp_path / "instance"),
-        "database_url": database_url,
-        "secret_key": "test-secret-key-at-least-32-characters-long",
-        "public_base_url": "https://dispatch.test",
-        "twilio_auth_token": "test-auth-token",
-    }
-    values.update(overrides)
-    return load_settings(environ={}, overrides=values)
 
 
 @pytest.fixture

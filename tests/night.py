@@ -15,8 +15,7 @@ from dispatcher.clock import ManualClock
 from dispatcher.db import Database
 from dispatcher.flows.context import FlowContext
 from dispatcher.flows.engine import Engine, TickReport
-from dispatcher.rosters.rosterapply import apply_roster_file
-from dispatcher.rosters.rosterfile import load_roster_file
+from dispatcher.rosters.file import apply_roster_file, load_roster_file
 from dispatcher.settings import Settings
 from dispatcher.sms import inbound
 from dispatcher.sms.messages import render
@@ -140,7 +139,7 @@ officers = [{ name = "Inv. N. Lofy", phone = "+12625550150" }]
 def load_coalition(database: Database, text: str = COALITION) -> None:
     """Import a roster file into ``database`` (raises on a bad file)."""
     with database.session_scope() as session:
-        apply_roster_file(session, load_roster_file(text), actor="test")
+        apply_roster_file(session, load_roster_file(text))
 
 
 class Night:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from dispatcher.app import create_app
-from tests.conftest import make_settings
+from tests.support.databases import make_settings
 
 
 def test_the_front_door_leads_to_the_simulator_or_the_admin_pages(tmp_path: Path) -> None:

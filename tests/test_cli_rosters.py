@@ -14,59 +14,18 @@ from sqlalchemy import select
 from dispatcher.accounts.models import AuditEntry
 from dispatcher.cli import main
 from dispatcher.db import Database, upgrade_database
+from tests.support.coalition import COALITION
 
 Run = Callable[..., Result]
 
-ROSTER = """\
-[[people]]
-name = "Ana Ruiz"
-phone = "(262) 555-0101"
-languages = ["en", "es"]
-
-[[people]]
-name = "Ben Okafor"
-phone = "(262) 555-0102"
-
-[[people]]
-name = "Cruz Lee"
-phone = "(262) 555-0103"
-
-[[people]]
-name = "Dee Park"
-phone = "(262) 555-0104"
-
-[[people]]
-name = "Kim Moss"
-phone = "+12625550109"
-coordinator = true
-
-[[rosters]]
-name = "advocates"
-kind = "advocate"
-timezone = "America/Chicago"
-
-[[rosters.rotations]]
-name = "nights"
-type = "daily"
-start = "2026-03-06T20:00"
-participants = ["Ana Ruiz", "Ben Okafor", "Cruz Lee"]
-windows = [{ from = "20:00", to = "08:00" }]
-
-[[rosters.overrides]]
-action = "add"
-person = "Dee Park"
-from = "2026-03-07T22:00"
-to = "2026-03-08T04:00"
-
-[rosters.escalation]
-steps = [{ notify = "on-call", wait = "5m" }, { notify = "all", wait = "10m" }]
-repeat = 1
-
-[[agencies]]
-name = "Racine Police Department"
-enrollment_code = "RPD-4821"
-officers = [{ name = "Inv. N. Lofy", phone = "+12625550150" }]
-"""
+# The shared coalition, with Dee Park added for one night across the spring change
+# (2026-03-07 22:00 to 03-08 04:00) instead of replacing Ana later on.
+ROSTER = COALITION.replace(
+    'action = "replace"          # add | remove | replace\nperson = "Dee Park"\n'
+    'replaces = "Ana Ruiz"\nfrom = "2026-03-10T20:00"\nto = "2026-03-11T08:00"',
+    'action = "add"\nperson = "Dee Park"\nfrom = "2026-03-07T22:00"\nto = "2026-03-08T04:00"',
+)
+assert ROSTER != COALITION
 
 
 @pytest.fixture
@@ -133,7 +92,7 @@ def test_a_bad_file_exits_1_listing_every_problem_and_changes_nothing(
     loaded: Run, tmp_path: Path
 ) -> None:
     before = loaded("roster", "export").stdout
-    bad = ROSTER.replace('"(262) 555-0102"', '"0102"').replace('"5m"', '"5 minutes"')
+    bad = ROSTER.replace('"262-555-0102"', '"0102"').replace('"5m"', '"5 minutes"', 1)
     bad = bad.replace('"Kim Moss"\nphone', '"Kim Moss"\nemail = "kim@example.org"\nphone')
     path = tmp_path / "bad.toml"
     path.write_text(bad)
@@ -141,8 +100,8 @@ def test_a_bad_file_exits_1_listing_every_problem_and_changes_nothing(
     assert result.exit_code == 1
     assert result.stdout == ""
     assert f"{path}: 3 problems, nothing was changed" in result.stderr
-    assert f"{path}:8: people[1] \"Ben Okafor\": phone: '0102' is not a valid" in result.stderr
-    assert 'people[4] "Kim Moss": email: unknown field' in result.stderr
+    assert f"{path}:50: people[2] \"Ben Okafor\": phone: '0102' is not a valid" in result.stderr
+    assert 'people[1] "Kim Moss": email: unknown field' in result.stderr
     assert "escalation steps[0]: wait: '5 minutes' is not a duration" in result.stderr
     assert loaded("roster", "export").stdout == before
 
@@ -273,7 +232,7 @@ def test_a_file_nested_500_deep_exits_1_without_a_traceback(run: Run, tmp_path: 
 
 def test_the_hotlines_own_number_is_refused_in_a_roster_file(run: Run, tmp_path: Path) -> None:
     path = tmp_path / "hotline.toml"
-    path.write_text(ROSTER.replace('"(262) 555-0104"', '"(262) 555-0100"'))
+    path.write_text(ROSTER.replace('"+1 262 555 0104"', '"(262) 555-0100"'))
     result = run("roster", "import", str(path))
     assert result.exit_code == 1
     assert "is the hotline's own number" in result.stderr
@@ -286,7 +245,7 @@ phone = "(262) 555-0101"
 
 [[people]]
 name = "Ben Okafor"
-phone = "(262) 555-0102"
+phone = "262-555-0102"
 
 [[rosters]]
 name = "twelves"

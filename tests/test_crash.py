@@ -25,10 +25,10 @@ import sqlalchemy as sa
 from dispatcher.db import Database, upgrade_database
 from dispatcher.flows.models import Need, OutboxMessage, Page
 from dispatcher.rosters.models import Person
-from tests.conftest import empty_tables
 from tests.crashsite import ANA, BEN, OFFICERS, STEPS, Site, eventually
 from tests.fakes import FakeMessage, FakeTwilio, inbound_params
 from tests.scenarios.live import ACCOUNT
+from tests.support.databases import empty_tables
 
 pytestmark = pytest.mark.slow
 HOLD = 10.0  # seconds the fake holds its answer to the page in flight (the client waits 5 s)

@@ -18,8 +18,8 @@ from werkzeug.serving import make_server
 
 from dispatcher.clock import ManualClock
 from dispatcher.sms.senders import RedirectingHttpClient
-from tests.conftest import START
 from tests.fakes import SPEC_PATH, FakeTwilio, inbound_params, load_spec, signed_post
+from tests.support.databases import START
 
 ACCOUNT = "AC" + "2" * 32
 TOKEN = "fake-token"

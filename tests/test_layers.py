@@ -57,12 +57,12 @@ def test_contracts_cover_new_modules_and_the_pure_core(tmp_path: Path) -> None:
     report = _lint_copy(
         tmp_path,
         {
-            "flows/newcomer.py": "import twilio\n",
+            "sms/newcomer.py": "import twilio\n",
             "flows/policy.py": "import sqlalchemy\n",
-            "rosters/rotation.py": "import dispatcher.accounts\n",
+            "accounts/audit.py": "import dispatcher.rosters\n",
         },
     )
     assert "import twilio BROKEN" in report
     assert "has no database BROKEN" in report
-    assert "independent siblings BROKEN" in report
-    assert "Layers: edges > channels > flows > rosters, accounts > foundation KEPT" in report
+    assert "Layers: edges > channels > flows > rosters > accounts > foundation BROKEN" in report
+    assert "never imports web, Twilio or scheduler libraries KEPT" in report

@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from dispatcher.db import upgrade_database
-from tests.conftest import POSTGRES_URL
+from tests.support.databases import POSTGRES_URL
 
 OLD_ROW = """
 INSERT INTO call_log (code, opened_hour, accepted_hour, closed_hour, seconds_to_first_page,

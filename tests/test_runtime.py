@@ -11,7 +11,7 @@ from dispatcher.runtime import build_runtime
 from dispatcher.settings import Settings
 from dispatcher.sms.senders import TwilioSender
 from dispatcher.sms.simulator import SimulatorSender, phones_of
-from tests.conftest import make_settings
+from tests.support.databases import make_settings
 
 
 def test_a_kick_wakes_whatever_it_was_last_pointed_at() -> None:

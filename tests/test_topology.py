@@ -20,10 +20,10 @@ import sqlalchemy as sa
 
 from dispatcher.db import Database
 from dispatcher.flows.models import Request
-from tests.conftest import empty_tables
 from tests.fakes import FakeTwilio, inbound_params, signed_post
 from tests.night import ANA, BEN, CRUZ, OFFICER, load_coalition
 from tests.scenarios.live import ACCOUNT, PUBLIC, reply_text
+from tests.support.databases import empty_tables
 from tests.test_package import REPO, free_port, wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import event, func, select
@@ -34,33 +34,51 @@ class AuditPage:
     total: int
 
 
-def record(
-    session: Session,
-    actor: str,
-    action: str,
-    entity: str,
-    entity_id: int | None,
-    old: Mapping[str, Any] | None,
-    new: Mapping[str, Any] | None,
-    now: datetime | None = None,
-) -> AuditEntry:
-    """Append one change to the audit log and flush; ``now`` defaults to the wall clock.
+@dataclass(frozen=True)
+class Auditor:
+    """Who is making changes and when: handed to every service that records them.
 
-    ``actor`` is an account's email or ``cli:<user>``; ``action`` a short verb such as
-    ``create``, ``update``, ``delete``, ``export``. Withheld keys are replaced by a marker.
+    ``actor`` is an account's email, ``cli:<user>`` or ``sms``; ``now`` is the instant
+    every change of this unit of work is logged at (aware).
     """
-    entry = AuditEntry(
-        at=as_utc(now) if now is not None else datetime.now(UTC),
-        actor=actor[:200],
-        action=action[:40],
-        entity=entity[:40],
-        entity_id=entity_id,
-        old=clean(old),
-        new=clean(new),
-    )
-    session.add(entry)
-    session.flush()
-    return entry
+
+    actor: str
+    now: datetime
+
+    def record(
+        self,
+        session: Session,
+        action: str,
+        entity: str,
+        entity_id: int | None,
+        old: Mapping[str, Any] | None,
+        new: Mapping[str, Any] | None,
+        *,
+        whole: bool = False,
+    ) -> AuditEntry | None:
+        """Append one change to the audit log as ``actor`` at ``now``, and flush.
+
+        ``action`` is a short verb such as ``create``, ``update``, ``delete``, ``export``.
+        An update (``old`` and ``new`` both given) keeps only the keys that changed, and one
+        that changed nothing is not recorded (None), unless ``whole`` keeps both as given.
+        Withheld keys are replaced by a marker.
+        """
+        if old is not None and new is not None and not whole:
+            old, new = changes(old, new)
+            if not old and not new:
+                return None
+        entry = AuditEntry(
+            at=as_utc(self.now),
+            actor=self.actor[:200],
+            action=action[:40],
+            entity=entity[:40],
+            entity_id=entity_id,
+            old=clean(old),
+            new=clean(new),
+        )
+        session.add(entry)
+        session.flush()
+        return entry
 
 
 def clean(values: Mapping[str, Any] | None) -> dict[str, Any] | None:

@@ -1,33 +1,36 @@
 """Accounts: create, authenticate, change role, deactivate; sign-in rate limiting.
 
-Services take the session first, may flush and never commit. ``record`` (the audit log) is
-re-exported here for callers outside the package.
+Services take the session first, may flush and never commit. ``Auditor`` (who records a
+change in the audit log, and when) is re-exported here for callers outside the package.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from dispatcher.accounts import passwords
-from dispatcher.accounts.audit import changes, record
+from dispatcher.accounts.audit import Auditor, changes
 from dispatcher.accounts.models import ROLES, User
 from dispatcher.errors import Conflict, NotFound, ValidationError
 
 __all__ = [
+    "Auditor",
     "authenticate",
+    "change_account",
     "change_password",
     "changes",
+    "create_account",
     "create_user",
     "deactivate",
     "end_sessions",
     "get_user",
     "list_users",
     "reactivate",
-    "record",
     "set_role",
     "user_table",
 ]
@@ -100,6 +103,27 @@ def get_user(session: Session, user_id: int) -> User:
 def list_users(session: Session) -> list[User]:
     """Every account, active ones first, by email."""
     return list(session.scalars(select(User).order_by(User.active.desc(), User.email)))
+
+
+def create_account(
+    session: Session, auditor: Auditor, email: str, password: str, role: str
+) -> User:
+    """``create_user`` at the auditor's time, recorded as created by the auditor's actor."""
+    user = create_user(session, email, password, role, auditor.now)
+    auditor.record(session, "create", "account", user.id, None, user_table(user))
+    return user
+
+
+def change_account(
+    session: Session, auditor: Auditor, user: User, change: Callable[[], None]
+) -> None:
+    """Run ``change`` (``set_role``, ``deactivate``, ``reactivate`` on ``user``), record it.
+
+    Whatever ``change`` raises passes through, and nothing is recorded then.
+    """
+    old = user_table(user)
+    change()
+    auditor.record(session, "update", "account", user.id, old, user_table(user))
 
 
 def set_role(session: Session, user: User, role: str) -> None:

@@ -36,7 +36,7 @@ from wtforms.widgets import CheckboxInput, ListWidget, Select
 
 from dispatcher.accounts.models import ROLES
 from dispatcher.accounts.passwords import MIN_LENGTH
-from dispatcher.errors import ValidationError
+from dispatcher.rosters.contacts import Refused
 from dispatcher.rosters.models import (
     OVERRIDE_ACTIONS,
     ROSTER_KINDS,
@@ -45,7 +45,6 @@ from dispatcher.rosters.models import (
     WEEKDAYS,
 )
 from dispatcher.rosters.officernames import EXPECTED_FORM, to_officer_name
-from dispatcher.rosters.phones import HotlineNumber
 
 try:  # WTForms 3.3 names choices; older versions take (value, label) pairs
     from wtforms.fields.choices import SelectChoice
@@ -243,8 +242,7 @@ class RosterFileForm(FlaskForm):  # type: ignore[misc]
     file = FileField("Roster file (TOML)", validators=[FileRequired()])
 
 
-def phone_problem(error: ValidationError) -> str:
-    """What a form says about a refused phone number (the hotline's own, or not valid)."""
-    if isinstance(error, HotlineNumber):
-        return "This is the hotline's own number."
-    return "Not a valid mobile number."
+def show_problems(form: FlaskForm, refused: Refused) -> None:
+    """Put each problem of a refused change under its field of ``form``."""
+    for field, why in refused.problems.items():
+        getattr(form, field).errors.append(why)

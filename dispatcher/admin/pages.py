@@ -1,21 +1,20 @@
 """What every admin view shares: the clock, loading rows by id, recording changes.
 
-Every change made through the pages goes to the audit log with the signed-in account's
-email, the service clock's time, and only the values that changed.
+Every change made through the pages goes to the audit log by ``auditor()``: the signed-in
+account's email, the service clock's time, and only the values that changed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from flask import abort
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dispatcher import web
-from dispatcher.accounts.service import changes, record
+from dispatcher.accounts.service import Auditor
 from dispatcher.admin.auth import actor
 from dispatcher.db import Base
 from dispatcher.rosters.models import Person
@@ -41,22 +40,9 @@ def get_or_404(model: type[M], row_id: int) -> M:
     return row
 
 
-def record_change(
-    action: str,
-    entity: str,
-    entity_id: int | None,
-    old: Mapping[str, Any] | None,
-    new: Mapping[str, Any] | None,
-) -> None:
-    """Audit one change by the signed-in account; an update keeps only the changed keys.
-
-    An update that changed nothing is not recorded.
-    """
-    if old is not None and new is not None:
-        old, new = changes(old, new)
-        if not old and not new:
-            return
-    record(db(), actor(), action, entity, entity_id, old, new, now())
+def auditor() -> Auditor:
+    """The signed-in account, at the service clock's time: who the view's changes are by."""
+    return Auditor(actor(), now())
 
 
 def people_choices(active_only: bool = True) -> list[tuple[int, str]]:

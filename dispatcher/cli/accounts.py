@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime
 
 import click
 
 from dispatcher.accounts import service
 from dispatcher.accounts.models import ROLES
-from dispatcher.cli.common import cli_actor, domain_errors, session_scope
+from dispatcher.cli.common import cli_auditor, domain_errors, session_scope
 
 
 def register(main: click.Group) -> None:
@@ -32,12 +31,8 @@ def admin() -> None:
 def create(email: str, role: str, password_stdin: bool) -> None:
     """Create an account; the password is asked twice, hidden, unless --password-stdin."""
     password = _read_password(password_stdin)
-    now = datetime.now(UTC)
     with session_scope() as session:
-        user = service.create_user(session, email, password, role, now)
-        service.record(
-            session, cli_actor(), "create", "account", user.id, None, service.user_table(user), now
-        )
+        user = service.create_account(session, cli_auditor(), email, password, role)
     click.echo(f"created {role} account {user.email}")
 
 

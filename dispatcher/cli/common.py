@@ -5,12 +5,14 @@ from __future__ import annotations
 import getpass
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from functools import wraps
 from typing import Any, TypeVar
 
 import click
 from sqlalchemy.orm import Session
 
+from dispatcher.accounts.audit import Auditor
 from dispatcher.db import Database, upgrade_database
 from dispatcher.errors import DispatcherError
 from dispatcher.settings import Settings, load_settings
@@ -43,6 +45,11 @@ def cli_actor() -> str:
         return f"cli:{getpass.getuser()}"
     except (KeyError, OSError):
         return "cli"
+
+
+def cli_auditor() -> Auditor:
+    """Who a command's changes are by (``cli_actor``), at the wall clock's time now."""
+    return Auditor(cli_actor(), datetime.now(UTC))
 
 
 def domain_errors(func: F) -> F:

@@ -14,14 +14,16 @@ import click
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from dispatcher.accounts.service import record
-from dispatcher.cli.common import cli_actor, domain_errors, session_scope, settings
+from dispatcher.cli.common import cli_auditor, domain_errors, session_scope, settings
 from dispatcher.clock import SystemClock
+from dispatcher.rosters.file import (
+    ApplySummary,
+    apply_roster_file,
+    export_roster_file,
+    load_roster_file,
+)
+from dispatcher.rosters.file.fields import to_instant, to_moment
 from dispatcher.rosters.models import Person
-from dispatcher.rosters.rosterapply import ApplySummary, apply_roster_file
-from dispatcher.rosters.rosterexport import export_roster_file
-from dispatcher.rosters.rosterfields import to_instant, to_moment
-from dispatcher.rosters.rosterfile import load_roster_file
 from dispatcher.rosters.service import get_roster, shifts, who_is_on_call
 from dispatcher.settings import CONFIG_DIR
 
@@ -56,7 +58,7 @@ def import_roster_file(file: Path) -> ApplySummary:
     config = settings()
     data = load_roster_file(file, region=config.default_region, hotline=config.hotline_number)
     with session_scope() as session:
-        return apply_roster_file(session, data, cli_actor(), record)
+        return apply_roster_file(session, data, cli_auditor())
 
 
 @roster_group.command("export")
@@ -144,4 +146,4 @@ def _has_people(session: Session) -> bool:
 
 def _record_export(session: Session, target: str) -> None:
     """Note an export in the audit log (who took a copy of the phone list, and where)."""
-    record(session, cli_actor(), "export", "roster_file", None, None, {"to": target})
+    cli_auditor().record(session, "export", "roster_file", None, None, {"to": target})

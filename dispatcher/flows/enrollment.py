@@ -12,9 +12,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from dispatcher.accounts import audit
+from dispatcher.accounts.audit import Auditor
 from dispatcher.flows import notify
 from dispatcher.flows.context import FlowContext, Reply
+from dispatcher.rosters.contacts import phone_holder
 from dispatcher.rosters.models import Agency, Officer
 from dispatcher.rosters.officernames import EXPECTED_FORM, officer_name
 
@@ -32,8 +33,7 @@ def enroll(
     agency = session.scalars(
         select(Agency).where(func.upper(Agency.enrollment_code) == enrollment_code.strip().upper())
     ).first()
-    known = session.scalar(select(Officer.id).where(Officer.phone == phone))
-    if agency is None or known is not None:
+    if agency is None or phone_holder(session, phone) is not None:
         return Reply("join_failed")
     name = officer_name(text)
     if name is None:
@@ -49,7 +49,7 @@ def enroll(
     )
     session.add(officer)
     session.flush()
-    audit.record(session, "sms", "create", "officer", officer.id, None, _record(officer), ctx.now)
+    Auditor("sms", ctx.now).record(session, "create", "officer", officer.id, None, _record(officer))
     log.info("officer.enrolled officer=%s agency=%s pending=%s", officer.id, agency.id, pending)
     params = {"officer_name": name, "agency": agency.name, "number": officer.id}
     if pending:
@@ -71,17 +71,15 @@ def decide(
     officer = session.get(Officer, officer_id)
     if officer is None or not officer.pending:
         return Reply("enrollment_not_pending", {"number": officer_id})
-    agency, old = officer.agency.name, _record(officer)
+    agency, old, auditor = officer.agency.name, _record(officer), Auditor(actor, ctx.now)
     params = {"agency": agency, "officer_name": officer.name, "number": officer_id}
     if approve:
         officer.pending = False
-        audit.record(
-            session, actor, "update", "officer", officer.id, old, _record(officer), ctx.now
-        )
+        auditor.record(session, "update", "officer", officer.id, old, _record(officer), whole=True)
         notify.to_enrolled(session, ctx, officer, "enrolled", {"agency": agency})
     else:
         notify.to_enrolled(session, ctx, officer, "enrollment_denied", {"agency": agency})
-        audit.record(session, actor, "delete", "officer", officer.id, old, None, ctx.now)
+        auditor.record(session, "delete", "officer", officer.id, old, None)
         session.delete(officer)
     session.flush()
     log.info("officer.%s officer=%s", "approved" if approve else "denied", officer_id)

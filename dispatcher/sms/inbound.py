@@ -13,9 +13,9 @@ from dispatcher.durations import parse_duration
 from dispatcher.errors import ValidationError
 from dispatcher.flows import enrollment, members, needs, notify, officers, unknown
 from dispatcher.flows.context import FlowContext, Reply
+from dispatcher.phones import is_e164
 from dispatcher.rosters import service as rosters
 from dispatcher.rosters.models import Officer, Person, Roster
-from dispatcher.rosters.phones import is_e164
 from dispatcher.sms import officers as officer_texts
 from dispatcher.sms.commands import Command, CommandKind, parse
 from dispatcher.sms.officers import SILENT

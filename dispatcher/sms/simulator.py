@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
-import phonenumbers
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
@@ -28,6 +27,7 @@ from sqlalchemy import select
 from dispatcher import web
 from dispatcher.clock import Clock, SystemClock
 from dispatcher.flows.ports import SendResult
+from dispatcher.phones import to_e164
 from dispatcher.rosters.models import Agency, Officer, Person
 from dispatcher.sms import inbound
 from dispatcher.sms.messages import render
@@ -238,10 +238,4 @@ def send() -> ResponseReturnValue:
 
 def normalise(number: str) -> str | None:
     """A typed number in E.164 (national formats read in the default region), or None."""
-    try:
-        parsed = phonenumbers.parse(number, web.runtime().settings.default_region)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(parsed):
-        return None
-    return str(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164))
+    return to_e164(number, web.runtime().settings.default_region)

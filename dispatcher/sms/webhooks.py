@@ -33,6 +33,25 @@ log = logging.getLogger("dispatcher.webhooks")
 UNREADABLE = "We could not read that. If anyone is in danger, call 911."
 # Longest sid and status we store (the columns' lengths).
 MAX_SID, MAX_STATUS = 64, 16
+# The message statuses Twilio sends (its API description's message_enum_status). Any other
+# value is not kept, even for a while as a receipt: a stored field holds only known words.
+TWILIO_STATUSES = frozenset(
+    (
+        "queued",
+        "sending",
+        "sent",
+        "failed",
+        "delivered",
+        "undelivered",
+        "receiving",
+        "received",
+        "accepted",
+        "scheduled",
+        "read",
+        "partially_delivered",
+        "canceled",
+    )
+)
 # A call's record (with the caller's number) is deleted once the call is over: our answers
 # speak a sentence and hang up, so this is long after; deletion retries if it is not.
 CALL_RECORD_AFTER = timedelta(minutes=5)
@@ -165,6 +184,9 @@ def message_status() -> ResponseReturnValue:
     code = request.form.get("ErrorCode", "")
     if not sid or not status:
         return Response(status=400)
+    if status not in TWILIO_STATUSES:
+        log.warning("sms.status_unknown")
+        return Response(status=204)
     session = web.db_session()
     kick = KickAfterCommit()
     ctx = flow_context(kick)

@@ -14,7 +14,7 @@ from typing import Any
 from dispatcher.flows.calllog import bucket_of_seconds
 from dispatcher.flows.models import NEED_KINDS, CallLogEntry
 from dispatcher.rosters.models import Agency
-from tests.admin.conftest import Store
+from tests.support.admin import Store
 
 MARCH = ("M1AN", "M2KS", "M3CL", "M4NA", "M5EX")
 

@@ -12,7 +12,7 @@ from dispatcher.accounts.models import User
 from dispatcher.admin import AREAS
 from dispatcher.admin.auth import PUBLIC_ENDPOINTS, Account, allowed_roles
 from dispatcher.admin.display import phone_filter
-from tests.admin.conftest import Store, Visitor
+from tests.support.admin import Store, Visitor
 
 PHONE = re.compile(r"\(\d{3}\) \d{3}-\d{4}|\+1\d{10}")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from dispatcher.accounts.models import AuditEntry, User
-from tests.admin.conftest import EMAILS, PASSWORD, Store, Visitor
+from tests.support.admin import EMAILS, PASSWORD, Store, Visitor
 
 
 def test_an_admin_creates_an_account_that_can_sign_in(

@@ -17,7 +17,7 @@ from dispatcher.cli import main
 from dispatcher.clock import ManualClock
 from dispatcher.db import Database
 from dispatcher.errors import Conflict, ValidationError
-from tests.admin.conftest import PASSWORD
+from tests.support.admin import PASSWORD
 
 
 @pytest.mark.parametrize(
@@ -78,9 +78,10 @@ def test_the_audit_log_withholds_secrets_and_words_at_any_depth() -> None:
 
 
 def test_audit_entries_cannot_be_changed_or_deleted(session: Session, clock: ManualClock) -> None:
-    entry = service.record(
-        session, "a@b.test", "update", "person", 3, {"x": 1}, {"x": 2}, clock.now()
+    entry = service.Auditor("a@b.test", clock.now()).record(
+        session, "update", "person", 3, {"x": 1}, {"x": 2}
     )
+    assert entry is not None
     session.commit()
     entry.action = "nothing happened"
     with pytest.raises(PermissionError):
@@ -131,3 +132,23 @@ def test_the_cli_asks_for_the_password_twice(
     )
     assert result.exit_code == 0, result.output
     assert PASSWORD not in result.output
+
+
+def test_account_changes_are_recorded_and_refused_ones_are_not(
+    session: Session, clock: ManualClock
+) -> None:
+    auditor = service.Auditor("admin@coalition.test", clock.now())
+    admin = service.create_account(session, auditor, "lead@coalition.test", PASSWORD, "admin")
+    viewer = service.create_account(session, auditor, "v@coalition.test", PASSWORD, "viewer")
+    service.change_account(
+        session, auditor, viewer, lambda: service.set_role(session, viewer, "coordinator")
+    )
+    with pytest.raises(Conflict):
+        service.change_account(session, auditor, admin, lambda: service.deactivate(session, admin))
+    entries = session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+    assert [(e.action, e.entity_id) for e in entries] == [
+        ("create", admin.id),
+        ("create", viewer.id),
+        ("update", viewer.id),
+    ]
+    assert (entries[2].old, entries[2].new) == ({"role": "viewer"}, {"role": "coordinator"})

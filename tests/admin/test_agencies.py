@@ -9,10 +9,9 @@ from sqlalchemy import select
 from dispatcher.accounts.models import AuditEntry
 from dispatcher.clock import ManualClock
 from dispatcher.flows.codes import REFERENCE_ALPHABET
+from dispatcher.rosters.file import export_roster_file, load_roster_file
 from dispatcher.rosters.models import Agency, Officer
-from dispatcher.rosters.rosterexport import export_roster_file
-from dispatcher.rosters.rosterfile import load_roster_file
-from tests.admin.conftest import Store, Visitor
+from tests.support.admin import Store, Visitor
 
 CODE = re.compile(rf"[{REFERENCE_ALPHABET}]{{4}}-[{REFERENCE_ALPHABET}]{{4}}")
 

@@ -18,7 +18,7 @@ from dispatcher.accounts import passwords, service, throttle
 from dispatcher.accounts.models import LoginThrottle, User
 from dispatcher.clock import ManualClock
 from dispatcher.db import Database
-from tests.admin.conftest import EMAILS, PASSWORD, Store, Visitor
+from tests.support.admin import EMAILS, PASSWORD, Store, Visitor
 
 
 def test_signing_in_lands_on_a_page_of_the_role(visitor: Visitor, accounts: dict[str, int]) -> None:

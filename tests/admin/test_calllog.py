@@ -11,11 +11,11 @@ from sqlalchemy import select
 
 from dispatcher.accounts.models import AuditEntry
 from dispatcher.admin.calllog_export import CSV_COLUMNS
-from dispatcher.admin.views_calllog import PAGE_SIZE
+from dispatcher.admin.views.calllog import PAGE_SIZE
 from dispatcher.flows.models import CallLogEntry
 from dispatcher.rosters.models import Agency, Person
 from tests.admin.calllog_rows import MARCH, Seeded, alike, seed_call_log, utc
-from tests.admin.conftest import EMAILS, Store, Visitor
+from tests.support.admin import EMAILS, Store, Visitor
 
 CODES = re.compile(r'<td data-label="Code" class="code">(\w+)</td>')
 PHONE = re.compile(r"\(\d{3}\) \d{3}-\d{4}|\+1\d{10}")

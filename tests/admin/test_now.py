@@ -10,7 +10,7 @@ from flask import Flask
 from dispatcher.clock import ManualClock
 from dispatcher.flows.models import Need, Page, Request
 from dispatcher.rosters.models import Agency, Person, Roster, Rotation, RotationParticipant
-from tests.admin.conftest import Store, Visitor
+from tests.support.admin import Store, Visitor
 
 # The clock stands at Tue 10 Mar 2026 12:00 UTC = 07:00 in Chicago (CDT).
 

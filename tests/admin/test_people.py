@@ -9,7 +9,7 @@ from sqlalchemy import select
 from dispatcher.accounts.models import AuditEntry
 from dispatcher.clock import ManualClock
 from dispatcher.rosters.models import Person
-from tests.admin.conftest import Store, Visitor
+from tests.support.admin import Store, Visitor
 
 ANA = {
     "name": "Ana Ruiz",

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from dispatcher.accounts.models import AuditEntry
 from dispatcher.rosters.models import Agency, Person, Roster
 from dispatcher.settings import CONFIG_DIR
-from tests.admin.conftest import EMAILS, Store, Visitor
+from tests.support.admin import EMAILS, Store, Visitor
 
 DEMO = (CONFIG_DIR / "demo.toml").read_bytes()
 BROKEN = b"""

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from dispatcher.accounts.models import AuditEntry
 from dispatcher.rosters.models import EscalationStep, Person, Roster, Rotation
-from tests.admin.conftest import Store, Visitor
+from tests.support.admin import Store, Visitor
 
 # The clock stands at Tue 10 Mar 2026 12:00 UTC = 07:00 in Chicago (CDT).
 

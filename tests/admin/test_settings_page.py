@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from tests.admin.conftest import Visitor
+from tests.support.admin import Visitor
 
 
 def test_admins_see_settings_and_the_urls_to_paste_but_no_secret(

@@ -22,7 +22,7 @@ from dispatcher.admin.stats import (
     funder_cells,
     measures,
 )
-from dispatcher.admin.views_stats import FUNDER_COLUMNS, funder_csv
+from dispatcher.admin.views.stats import FUNDER_COLUMNS, funder_csv
 from dispatcher.flows.calllog import BUCKET_KEYS
 from dispatcher.flows.models import AnonymousCount
 from dispatcher.flows.stats import NEED_KINDS, Coverage, Figures, NeedCounts, Period
@@ -34,7 +34,7 @@ from dispatcher.rosters.models import (
     RotationWindow,
 )
 from tests.admin.calllog_rows import Seeded, seed_call_log
-from tests.admin.conftest import EMAILS, Store, Visitor
+from tests.support.admin import EMAILS, Store, Visitor
 
 TABLE_ROW = re.compile(r'<tr><th scope="row">(.*?)</th><td class="number">(.*?)</td></tr>')
 SVG = re.compile(r"<svg\b.*?</svg>", re.DOTALL)

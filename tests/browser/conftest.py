@@ -7,34 +7,24 @@ One server and one browser per module keep the suite to a few seconds.
 
 from __future__ import annotations
 
-import os
-import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
-from flask import Flask
 
 from dispatcher.accounts import passwords, service
 from dispatcher.app import create_app
 from dispatcher.clock import ManualClock
-from dispatcher.db import Database, upgrade_database
-from tests.conftest import START, make_settings
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-REQUIRE_BROWSER = os.environ.get("DISPATCHER_REQUIRE_BROWSER") == "1"
-ADMIN_EMAIL = "lead@coalition.test"
-ADMIN_PASSWORD = "a long browser test password"
+from dispatcher.db import upgrade_database
+from tests.support.browser import (
+    ADMIN_EMAIL,
+    ADMIN_PASSWORD,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    REQUIRE_BROWSER,
+    Server,
+)
+from tests.support.databases import START, make_settings
 
 
 def _unavailable(reason: str) -> None:
@@ -42,26 +32,6 @@ def _unavailable(reason: str) -> None:
     if REQUIRE_BROWSER:
         pytest.fail(f"the browser tests are required here but {reason}")
     pytest.skip(f"browser tests skipped: {reason}")
-
-
-class Server:
-    """The app served by werkzeug in a thread, with its clock and database."""
-
-    def __init__(self, app: Flask, clock: ManualClock) -> None:
-        from werkzeug.serving import make_server
-
-        self.app, self.clock = app, clock
-        self.database: Database = app.extensions["dispatcher"].database
-        self._server = make_server("127.0.0.1", 0, app, threaded=True)
-        self.url = f"http://127.0.0.1:{self._server.server_port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        """Stop serving and close the database."""
-        self._server.shutdown()
-        self._thread.join(timeout=5)
-        self.database.dispose()
 
 
 @pytest.fixture(scope="module")

@@ -15,8 +15,8 @@ from sqlalchemy import select
 from dispatcher.accounts.models import AuditEntry
 from dispatcher.admin.calllog_export import CSV_COLUMNS
 from tests.admin.calllog_rows import MARCH, Seeded, alike, seed_call_log, utc
-from tests.admin.conftest import Store
-from tests.browser.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, REQUIRE_BROWSER, Server
+from tests.support.admin import Store
+from tests.support.browser import ADMIN_EMAIL, ADMIN_PASSWORD, REQUIRE_BROWSER, Server
 
 pytestmark = pytest.mark.browser
 try:

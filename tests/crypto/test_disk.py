@@ -7,8 +7,8 @@ from pathlib import Path
 
 from dispatcher.clock import ManualClock
 from dispatcher.db import JOURNAL_SIZE_LIMIT, Database
-from tests.conftest import make_settings
 from tests.night import OFFICER, World, load_coalition
+from tests.support.databases import make_settings
 
 
 def test_sqlite_connections_limit_the_wal(sqlite_database: Database) -> None:

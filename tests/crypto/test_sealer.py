@@ -18,7 +18,7 @@ from dispatcher.clock import ManualClock
 from dispatcher.crypto import Sealer, Unreadable, key_lifetime
 from dispatcher.crypto.keyring import EPOCH, epoch_of
 from dispatcher.crypto.tokens import BUCKET, HEADER_SIZE, NONCE_SIZE, TAG_SIZE, VERSION
-from tests.conftest import START
+from tests.support.databases import START
 
 SECRET = "a-secret-key-long-enough-for-anyone-0123"
 KEEP = key_lifetime(timedelta(hours=24), timedelta(hours=2))

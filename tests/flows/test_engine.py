@@ -18,8 +18,8 @@ from dispatcher.db import Database
 from dispatcher.flows import lease
 from dispatcher.flows.models import EngineLease, OutboxMessage, Page
 from dispatcher.rosters.models import Agency, Officer
-from tests.conftest import empty_tables, make_settings
 from tests.night import ANA, OFFICER, World, load_coalition
+from tests.support.databases import empty_tables, make_settings
 
 
 def test_on_sqlite_one_engine_lock_is_held_at_a_time(sqlite_database: Database) -> None:

@@ -11,8 +11,8 @@ from dispatcher.clock import ManualClock
 from dispatcher.db import Database
 from dispatcher.flows.models import Request
 from dispatcher.flows.officers import read_note
-from tests.conftest import make_settings
 from tests.night import ANA, OFFICER, World
+from tests.support.databases import make_settings
 
 
 def rotated(world: World, tmp_path: Path, clock: ManualClock, *previous: str) -> World:

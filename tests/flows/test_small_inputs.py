@@ -8,9 +8,10 @@ import sqlalchemy as sa
 from dispatcher.durations import parse_duration
 from dispatcher.errors import ValidationError
 from dispatcher.flows.models import AnonymousCount
+from dispatcher.phones import is_e164
+from dispatcher.rosters.contacts import read_phone
+from dispatcher.rosters.file import load_roster_file
 from dispatcher.rosters.models import Officer, Person
-from dispatcher.rosters.phones import is_e164, parse_phone
-from dispatcher.rosters.rosterfile import load_roster_file
 from dispatcher.sms import inbound
 from dispatcher.sms.messages import REFERRAL
 from tests.night import ANA, World
@@ -82,9 +83,9 @@ def test_a_caller_that_is_not_e164_is_neither_looked_up_nor_counted(world: World
 
 
 def test_the_hotlines_own_number_is_refused_as_a_phone() -> None:
-    assert parse_phone("(262) 555-0101", "Ana", "US", HOTLINE) == "+12625550101"
+    assert read_phone("(262) 555-0101", "Ana", "US", HOTLINE) == "+12625550101"
     with pytest.raises(ValidationError, match="hotline's own number"):
-        parse_phone("(262) 555-0100", "Ana", "US", HOTLINE)
+        read_phone("(262) 555-0100", "Ana", "US", HOTLINE)
 
 
 def test_a_roster_file_giving_the_hotline_number_to_someone_is_refused() -> None:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import UTC, datetime
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dispatcher.accounts.audit import Auditor
+from dispatcher.accounts.models import AuditEntry
+from dispatcher.rosters.file import apply_roster_file, load_roster_file
 from dispatcher.rosters.models import Agency, Officer
 from dispatcher.rosters.officernames import (
     MAX_LENGTH,
@@ -17,8 +21,6 @@ from dispatcher.rosters.officernames import (
     officer_name,
     to_officer_name,
 )
-from dispatcher.rosters.rosterapply import apply_roster_file
-from dispatcher.rosters.rosterfile import load_roster_file
 
 NAMES = [
     ("Sgt. Ada Byrne", "Sgt. Ada Byrne"),
@@ -78,13 +80,10 @@ officers = [{ name = "Inv. N. Lofy", phone = "+12625550150" }]
     agency = Agency(name="Racine Police Department", kind="police", enrollment_code="RPD-4821")
     session.add(Officer(agency=agency, name="Lofy, victim Dana 16", phone="+12625550150"))
     session.flush()
-    logged: list[tuple[Any, ...]] = []
-
-    def record(*args: Any) -> None:
-        logged.append(args[2:])
-
-    apply_roster_file(session, load_roster_file(text), actor="test", record=record)
-    assert ("update", "officer") in [(action, entity) for action, entity, *_ in logged]
-    changed = next(entry for entry in logged if entry[1] == "officer")
-    assert changed[3]["name"] == NOT_A_NAME and changed[4]["name"] == "Inv. N. Lofy"
-    assert "Dana" not in repr(logged)
+    apply_roster_file(session, load_roster_file(text), Auditor("test", datetime.now(UTC)))
+    logged = session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+    assert ("update", "officer") in [(entry.action, entry.entity) for entry in logged]
+    changed = next(entry for entry in logged if entry.entity == "officer")
+    assert changed.old and changed.new
+    assert changed.old["name"] == NOT_A_NAME and changed.new["name"] == "Inv. N. Lofy"
+    assert "Dana" not in repr([(entry.old, entry.new) for entry in logged])

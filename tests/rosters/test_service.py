@@ -17,9 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dispatcher.errors import NotFound, ValidationError
+from dispatcher.rosters.file import apply_roster_file, load_roster_file
 from dispatcher.rosters.models import Person, Rotation
-from dispatcher.rosters.rosterapply import apply_roster_file
-from dispatcher.rosters.rosterfile import load_roster_file
 from dispatcher.rosters.rotation import Window
 from dispatcher.rosters.schedule import local_to_utc
 from dispatcher.rosters.service import (
@@ -105,7 +104,7 @@ def names(people: list[Person]) -> list[str]:
 @pytest.fixture
 def roster_session(session: Session) -> Session:
     """A session on a database holding the advocates roster described above."""
-    apply_roster_file(session, load_roster_file(ROSTER), "test")
+    apply_roster_file(session, load_roster_file(ROSTER))
     session.commit()
     return session
 
@@ -177,7 +176,7 @@ participants = ["Ana Ruiz"]
 windows = [{ from = "12:00", to = "18:00" }]
 """
     )
-    apply_roster_file(session, load_roster_file(text), "test")
+    apply_roster_file(session, load_roster_file(text))
     found = shifts(
         session, get_roster(session, "solo"), at("2026-03-10T09:00"), at("2026-03-10T10:00")
     )

@@ -17,9 +17,9 @@ from dispatcher.clock import ManualClock
 from dispatcher.db import Database
 from dispatcher.flows.engine import Engine
 from dispatcher.web import runtime_of
-from tests.conftest import make_settings
 from tests.fakes import FakeTwilio, Posted, inbound_params, signed_post
 from tests.night import Night
+from tests.support.databases import make_settings
 
 PUBLIC = "https://dispatch.test"
 ACCOUNT = "AC" + "1" * 32

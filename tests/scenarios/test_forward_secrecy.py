@@ -21,7 +21,6 @@ from dispatcher.app import sealer_for
 from dispatcher.clock import ManualClock
 from dispatcher.crypto import key_lifetime
 from dispatcher.crypto.keyring import EPOCH
-from tests.conftest import START
 from tests.night import ANA, OFFICER, STRANGER
 from tests.scenarios.disk import (
     Image,
@@ -32,6 +31,7 @@ from tests.scenarios.disk import (
     sqlite_files,
 )
 from tests.scenarios.live import LiveNight
+from tests.support.databases import START
 
 
 def planted() -> dict[str, str]:

@@ -13,8 +13,8 @@ from dispatcher import web
 from dispatcher.app import create_app
 from dispatcher.db import Database
 from dispatcher.sms.security import expected_url, request_url, twilio_signature_required
-from tests.conftest import make_settings
 from tests.fakes import signature, signed_post
+from tests.support.databases import make_settings
 
 TOKEN = "test-auth-token"
 BASE = "https://dispatch.test"

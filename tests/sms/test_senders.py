@@ -22,8 +22,8 @@ from dispatcher.sms.senders import (
     never_connected,
 )
 from dispatcher.sms.simulator import PhoneMessage, SimulatorPhones, SimulatorSender
-from tests.conftest import START, make_settings
 from tests.fakes import FakeTwilio, Outage
+from tests.support.databases import START, make_settings
 
 ACCOUNT = "AC" + "1" * 32
 TOKEN = "test-auth-token"

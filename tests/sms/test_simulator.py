@@ -17,9 +17,9 @@ from dispatcher.app import create_app
 from dispatcher.db import Database
 from dispatcher.settings import load_settings
 from dispatcher.sms.simulator import SimulatorPhones, phones_of
-from tests.admin.conftest import PASSWORD, Visitor
-from tests.conftest import START, make_settings
 from tests.night import ANA, BEN, CRUZ, OFFICER, STRANGER, load_coalition
+from tests.support.admin import PASSWORD, Visitor
+from tests.support.databases import START, make_settings
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """Applying a roster file: create or update people, rosters and agencies by name.
 
-Everything is checked first (``rostercheck.validate``); nothing is written when a check
+Everything is checked first (``check.validate``); nothing is written when a check
 fails. A roster named in the file gets exactly the file's rotations, overrides and steps;
 people, rosters and agencies the file does not name are left alone, and so are officers
 it does not list (some enrolled themselves by SMS).
@@ -12,12 +12,24 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dispatcher.accounts.audit import Auditor
+from dispatcher.rosters.file.check import validate
+from dispatcher.rosters.file.data import (
+    AgencyEntry,
+    OverrideEntry,
+    PersonEntry,
+    RosterEntry,
+    RosterFile,
+    RotationEntry,
+)
+from dispatcher.rosters.file.export import Table, agency_record, person_table, roster_table
+from dispatcher.rosters.file.fields import to_instant
 from dispatcher.rosters.models import (
     Agency,
     EscalationStep,
@@ -30,38 +42,10 @@ from dispatcher.rosters.models import (
     RotationWindow,
 )
 from dispatcher.rosters.officernames import name_for_the_record
-from dispatcher.rosters.rostercheck import validate
-from dispatcher.rosters.rosterdata import (
-    AgencyEntry,
-    OverrideEntry,
-    PersonEntry,
-    RosterEntry,
-    RosterFile,
-    RotationEntry,
-)
-from dispatcher.rosters.rosterexport import Table, agency_record, person_table, roster_table
-from dispatcher.rosters.rosterfields import to_instant
 from dispatcher.rosters.schedule import local_wall
 
 ENTITIES = ("people", "rosters", "agencies", "officers")
 _SINGULAR = {"people": "person", "rosters": "roster", "agencies": "agency", "officers": "officer"}
-
-
-class Recorder(Protocol):
-    """The audit log's ``record`` (owned by accounts; the caller passes it in)."""
-
-    def __call__(
-        self,
-        session: Session,
-        actor: str,
-        action: str,
-        entity: str,
-        entity_id: int | None,
-        old: dict[str, Any] | None,
-        new: dict[str, Any] | None,
-    ) -> object:
-        """Append one change to the audit log."""
-        ...
 
 
 @dataclass
@@ -101,12 +85,12 @@ class _Snapshot:
 
 
 def apply_roster_file(
-    session: Session, data: RosterFile, actor: str, record: Recorder | None = None
+    session: Session, data: RosterFile, auditor: Auditor | None = None
 ) -> ApplySummary:
     """Check ``data`` against the database, then create or update everything it names.
 
     Raises RosterFileError (a ValidationError) listing every problem, before writing
-    anything. Flushes, never commits. Each creation or change is passed to ``record``.
+    anything. Flushes, never commits. Each creation or change is recorded by ``auditor``.
     """
     validate(data, session)
     snapshots: list[_Snapshot] = []
@@ -115,7 +99,7 @@ def apply_roster_file(
         _apply_roster(session, entry, people, snapshots)
     _apply_agencies(session, data.agencies, snapshots)
     session.flush()
-    return _summarise(session, snapshots, actor, record)
+    return _summarise(session, snapshots, auditor)
 
 
 def _apply_people(
@@ -278,9 +262,9 @@ def _table_of(item: Person | Roster | Agency | Officer) -> Table:
 
 
 def _summarise(
-    session: Session, snapshots: list[_Snapshot], actor: str, record: Recorder | None
+    session: Session, snapshots: list[_Snapshot], auditor: Auditor | None
 ) -> ApplySummary:
-    """Count what changed and pass each creation or change to ``record``."""
+    """Count what changed and record each creation or change with ``auditor``."""
     summary = ApplySummary()
     for snapshot in snapshots:
         new = _table_of(snapshot.item)
@@ -288,8 +272,8 @@ def _summarise(
         if snapshot.old == new:
             outcome = "unchanged"
         summary.counts[(snapshot.entity, outcome)] += 1
-        if record is not None and outcome != "unchanged":
+        if auditor is not None and outcome != "unchanged":
             action = "create" if outcome == "created" else "update"
             entity = _SINGULAR[snapshot.entity]
-            record(session, actor, action, entity, snapshot.item.id, snapshot.old, new)
+            auditor.record(session, action, entity, snapshot.item.id, snapshot.old, new, whole=True)
     return summary

@@ -2,18 +2,23 @@
 
 Each function takes the session first, checks its input (ValidationError or Conflict
 naming the problem), changes the rows and their in-memory lists together (so a snapshot
-taken right after sees the change), flushes, and never commits.
+taken right after sees the change), flushes, and never commits. ``create_roster``,
+``delete_roster`` and ``audited`` (around any other edit) record the roster's change.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, time
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dispatcher.accounts.audit import Auditor
 from dispatcher.errors import Conflict, ValidationError
+from dispatcher.rosters.file.export import roster_table
+from dispatcher.rosters.file.fields import zone_or_none
 from dispatcher.rosters.models import (
     ROSTER_KINDS,
     ROTATION_TYPES,
@@ -27,8 +32,38 @@ from dispatcher.rosters.models import (
     RotationParticipant,
     RotationWindow,
 )
-from dispatcher.rosters.rosterfields import zone_or_none
 from dispatcher.rosters.rotation import OverrideSpec
+from dispatcher.rosters.targets import StepTarget
+
+T = TypeVar("T")
+
+
+def audited(session: Session, auditor: Auditor, roster: Roster, edit: Callable[[], T]) -> T:
+    """Run ``edit`` (one of the edits below, on ``roster``) and record the roster's change.
+
+    Whatever ``edit`` raises passes through, and nothing is recorded then.
+    """
+    old = roster_table(roster)
+    result = edit()
+    auditor.record(session, "update", "roster", roster.id, old, roster_table(roster))
+    return result
+
+
+def create_roster(
+    session: Session, auditor: Auditor, name: str, kind: str, timezone: str
+) -> Roster:
+    """A new roster (``save_roster``'s checks), recorded as created."""
+    roster = save_roster(session, None, name, kind, timezone)
+    auditor.record(session, "create", "roster", roster.id, None, roster_table(roster))
+    return roster
+
+
+def delete_roster(session: Session, auditor: Auditor, roster: Roster) -> None:
+    """Delete a roster with its rotations, overrides and policy, recorded whole."""
+    old, roster_id = roster_table(roster), roster.id
+    session.delete(roster)
+    session.flush()
+    auditor.record(session, "delete", "roster", roster_id, old, None)
 
 
 def save_roster(
@@ -202,7 +237,7 @@ def add_step(
     """Append an escalation step; ``person`` is required by ``notify="person"`` only."""
     if notify not in STEP_TARGETS:
         raise ValidationError(f"a step pages one of {', '.join(STEP_TARGETS)}")
-    if (notify == "person") != (person is not None):
+    if (notify == StepTarget.PERSON) != (person is not None):
         raise ValidationError("pick a person for a 'person' step (and only for one)")
     if wait_seconds < 1:
         raise ValidationError("a step waits at least one second")

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from dispatcher.rosters.rosterfields import Location, zone_or_none
+from dispatcher.rosters.file.fields import Location, zone_or_none
 
 NOWHERE = Location("", "")
 

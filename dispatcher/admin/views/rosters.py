@@ -19,8 +19,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from dispatcher import web
-from dispatcher.admin import blueprint
 from dispatcher.admin.auth import roles_required
+from dispatcher.admin.blueprint import blueprint
 from dispatcher.admin.forms import (
     NOBODY,
     OverrideForm,
@@ -30,10 +30,10 @@ from dispatcher.admin.forms import (
     StepForm,
     options,
 )
-from dispatcher.admin.pages import db, now, people_choices, record_change
-from dispatcher.admin.rosterchanges import save_roster
+from dispatcher.admin.pages import auditor, db, now, people_choices
 from dispatcher.admin.timeline import Day, build_days, day_bounds, uncovered
 from dispatcher.errors import Conflict, ValidationError
+from dispatcher.rosters.changes import audited, create_roster, delete_roster, save_roster
 from dispatcher.rosters.models import (
     EscalationStep,
     Override,
@@ -41,7 +41,6 @@ from dispatcher.rosters.models import (
     Rotation,
     RotationParticipant,
 )
-from dispatcher.rosters.rosterexport import roster_table
 from dispatcher.rosters.service import shifts, who_is_on_call
 
 EDITORS = ("coordinator",)
@@ -74,9 +73,8 @@ def edit_roster(
 
     A refusal is attached to ``form`` (which the caller shows again) or flashed.
     """
-    old = roster_table(roster)
     try:
-        edit()
+        audited(db(), auditor(), roster, edit)
     except (ValidationError, Conflict) as exc:
         db().rollback()
         if form is None:
@@ -84,7 +82,6 @@ def edit_roster(
         else:
             form.form_errors.append(str(exc).capitalize() + ".")
         return False
-    record_change("update", "roster", roster.id, old, roster_table(roster))
     db().commit()
     flash(done, "success")
     return True
@@ -97,12 +94,13 @@ def rosters() -> ResponseReturnValue:
     form = RosterForm(data={"timezone": web.runtime().settings.timezone})
     if form.validate_on_submit():
         try:
-            roster = save_roster(db(), None, form.name.data, form.kind.data, form.timezone.data)
+            roster = create_roster(
+                db(), auditor(), form.name.data, form.kind.data, form.timezone.data
+            )
         except (ValidationError, Conflict) as exc:
             db().rollback()
             form.form_errors.append(str(exc).capitalize() + ".")
         else:
-            record_change("create", "roster", roster.id, None, roster_table(roster))
             db().commit()
             flash(f"Created roster {roster.name}. Add a rotation next.", "success")
             return redirect(url_for("admin.roster", roster_id=roster.id))
@@ -148,11 +146,10 @@ def roster_delete(roster_id: int) -> ResponseReturnValue:
     if request.form.get("confirm") != "yes":
         flash("Tick the box to confirm the deletion.", "error")
         return redirect(url_for("admin.roster", roster_id=roster_id, _anchor="settings"))
-    old = roster_table(found)
-    db().delete(found)
-    record_change("delete", "roster", roster_id, old, None)
+    name = found.name
+    delete_roster(db(), auditor(), found)
     db().commit()
-    flash(f"Deleted roster {old['name']}.", "success")
+    flash(f"Deleted roster {name}.", "success")
     return redirect(url_for("admin.rosters"))
 
 

@@ -9,11 +9,12 @@ from zoneinfo import ZoneInfo
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from dispatcher.admin import blueprint
 from dispatcher.admin.auth import roles_required
+from dispatcher.admin.blueprint import blueprint
 from dispatcher.admin.forms import PersonChoiceForm, RotationForm, WindowForm, options
 from dispatcher.admin.pages import db, get_or_404, now, people_choices
-from dispatcher.admin.rosterchanges import (
+from dispatcher.admin.views.rosters import EDITORS, edit_roster, load_roster, render_roster
+from dispatcher.rosters.changes import (
     add_participant,
     add_window,
     move_participant,
@@ -22,7 +23,6 @@ from dispatcher.admin.rosterchanges import (
     remove_window,
     save_rotation,
 )
-from dispatcher.admin.views_rosters import EDITORS, edit_roster, load_roster, render_roster
 from dispatcher.rosters.models import (
     Person,
     Roster,

@@ -3,26 +3,24 @@
 from __future__ import annotations
 
 import secrets
-from typing import Any
 
 from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 
 from dispatcher import web
-from dispatcher.admin import blueprint
 from dispatcher.admin.auth import actor, roles_required
-from dispatcher.admin.forms import AgencyForm, OfficerForm, phone_problem
-from dispatcher.admin.pages import db, get_or_404, now, record_change
-from dispatcher.errors import ValidationError
+from dispatcher.admin.blueprint import blueprint
+from dispatcher.admin.forms import AgencyForm, OfficerForm, show_problems
+from dispatcher.admin.pages import auditor, db, get_or_404, now
 from dispatcher.flows import enrollment
 from dispatcher.flows.codes import REFERENCE_ALPHABET
 from dispatcher.flows.context import FlowContext
-from dispatcher.rosters.models import Agency, Officer, Person
-from dispatcher.rosters.officernames import name_for_the_record
-from dispatcher.rosters.phones import parse_phone
-from dispatcher.rosters.rosterexport import agency_record
+from dispatcher.rosters import agencies as agency_service
+from dispatcher.rosters import contacts
+from dispatcher.rosters.contacts import Refused
+from dispatcher.rosters.models import Agency, Officer
 
 EDITORS = ("coordinator",)
 DECIDED = {
@@ -32,7 +30,7 @@ DECIDED = {
 CODE_GROUPS = 2  # XXXX-XXXX from the unambiguous alphabet: about 10^11 codes
 
 
-def new_enrollment_code(session: Session) -> str:
+def _new_code() -> str:
     """A random code no agency holds, e.g. ``K7QM-3XTA`` (no 0/O, 1/I/L look-alikes)."""
     while True:
         groups = (
@@ -40,18 +38,8 @@ def new_enrollment_code(session: Session) -> str:
             for _ in range(CODE_GROUPS)
         )
         code = "-".join(groups)
-        if session.scalar(select(Agency.id).where(Agency.enrollment_code == code)) is None:
+        if db().scalar(select(Agency.id).where(Agency.enrollment_code == code)) is None:
             return code
-
-
-def officer_snapshot(officer: Officer) -> dict[str, Any]:
-    """What the audit log keeps of an officer (a name that is not one is not copied)."""
-    return {
-        "name": name_for_the_record(officer.name),
-        "phone": officer.phone,
-        "agency_id": officer.agency_id,
-        "revoked_at": officer.revoked_at,
-    }
 
 
 @blueprint.route("/agencies", methods=["GET", "POST"])
@@ -77,23 +65,19 @@ def agencies() -> ResponseReturnValue:
 
 def _create_agency(form: AgencyForm) -> Agency | None:
     """Add the agency the form describes, with a new code; None (name taken) if refused."""
-    name = form.name.data.strip()
-    if db().scalar(select(Agency.id).where(Agency.name == name)) is not None:
-        form.name.errors.append("An agency has this name already.")
+    try:
+        agency = agency_service.save_agency(db(), auditor(), None, _details(form), _new_code())
+    except Refused as refused:
+        show_problems(form, refused)
         return None
-    kind = form.kind.data.strip().lower()
-    agency = Agency(
-        name=name,
-        kind=kind,
-        enrollment_code=new_enrollment_code(db()),
-        enrollment=form.enrollment.data,
-    )
-    db().add(agency)
-    db().flush()
-    record_change("create", "agency", agency.id, None, agency_record(agency))
     db().commit()
     flash(f"Added {agency.name}; its enrollment code is {agency.enrollment_code}.", "success")
     return agency
+
+
+def _details(form: AgencyForm) -> agency_service.AgencyDetails:
+    """The agency form's values."""
+    return agency_service.AgencyDetails(form.name.data, form.kind.data, form.enrollment.data)
 
 
 @blueprint.route("/agencies/<int:agency_id>", methods=["GET", "POST"])
@@ -105,15 +89,13 @@ def agency(agency_id: int) -> ResponseReturnValue:
     ) or get_or_404(Agency, agency_id)
     form = AgencyForm(data={"name": found.name, "kind": found.kind, "enrollment": found.enrollment})
     if form.validate_on_submit():
-        name = form.name.data.strip()
-        taken = select(Agency.id).where(Agency.name == name, Agency.id != found.id)
-        if db().scalar(taken) is not None:
-            form.name.errors.append("An agency has this name already.")
+        try:
+            agency_service.save_agency(
+                db(), auditor(), found, _details(form), found.enrollment_code
+            )
+        except Refused as refused:
+            show_problems(form, refused)
         else:
-            old = agency_record(found)
-            found.name, found.kind = name, form.kind.data.strip().lower()
-            found.enrollment = form.enrollment.data
-            record_change("update", "agency", found.id, old, agency_record(found))
             db().commit()
             flash("Saved.", "success")
             return redirect(url_for("admin.agency", agency_id=found.id))
@@ -131,9 +113,7 @@ def agency(agency_id: int) -> ResponseReturnValue:
 def agency_new_code(agency_id: int) -> ResponseReturnValue:
     """Replace the enrollment code (the old one stops working at once)."""
     found = get_or_404(Agency, agency_id)
-    old = {"enrollment_code": found.enrollment_code}
-    found.enrollment_code = new_enrollment_code(db())
-    record_change("update", "agency", found.id, old, {"enrollment_code": found.enrollment_code})
+    agency_service.replace_code(db(), auditor(), found, _new_code())
     db().commit()
     flash(f"New enrollment code: {found.enrollment_code}. The old code no longer works.", "success")
     return redirect(url_for("admin.agency", agency_id=found.id))
@@ -148,7 +128,6 @@ def officer_add(agency_id: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         officer = _new_officer(form, found)
         if officer is not None:
-            record_change("create", "officer", officer.id, None, officer_snapshot(officer))
             db().commit()
             flash(f"Added officer {officer.name}.", "success")
             return redirect(url_for("admin.agency", agency_id=found.id))
@@ -163,10 +142,7 @@ def officer_add(agency_id: int) -> ResponseReturnValue:
 def officer_revoke(officer_id: int) -> ResponseReturnValue:
     """Stop an officer from opening requests (kept for the record, never deleted)."""
     officer = get_or_404(Officer, officer_id)
-    if officer.revoked_at is None:
-        old = officer_snapshot(officer)
-        officer.revoked_at = now()
-        record_change("update", "officer", officer.id, old, officer_snapshot(officer))
+    if contacts.set_officer_revoked(db(), auditor(), officer, revoked=True):
         db().commit()
         flash(f"{officer.name} can no longer open requests.", "success")
     return redirect(url_for("admin.agency", agency_id=officer.agency_id))
@@ -178,8 +154,7 @@ def officer_delete(officer_id: int) -> ResponseReturnValue:
     """Delete an officer for good (their requests and call log keep no link to them)."""
     officer = get_or_404(Officer, officer_id)
     agency_id = officer.agency_id
-    record_change("delete", "officer", officer.id, officer_snapshot(officer), None)
-    db().delete(officer)
+    contacts.delete_officer(db(), auditor(), officer)
     db().commit()
     flash("The officer was deleted.", "success")
     return redirect(url_for("admin.agency", agency_id=agency_id))
@@ -216,10 +191,7 @@ def _decide(officer_id: int, *, approve: bool) -> ResponseReturnValue:
 def officer_reinstate(officer_id: int) -> ResponseReturnValue:
     """Let a revoked officer open requests again."""
     officer = get_or_404(Officer, officer_id)
-    if officer.revoked_at is not None:
-        old = officer_snapshot(officer)
-        officer.revoked_at = None
-        record_change("update", "officer", officer.id, old, officer_snapshot(officer))
+    if contacts.set_officer_revoked(db(), auditor(), officer, revoked=False):
         db().commit()
         flash(f"{officer.name} can open requests again.", "success")
     return redirect(url_for("admin.agency", agency_id=officer.agency_id))
@@ -227,21 +199,11 @@ def officer_reinstate(officer_id: int) -> ResponseReturnValue:
 
 def _new_officer(form: OfficerForm, agency: Agency) -> Officer | None:
     """The officer the form describes, added; None (with field errors) if refused."""
-    name, config = form.name.data.strip(), web.runtime().settings
+    config = web.runtime().settings
+    rules = contacts.PhoneRules(config.default_region, config.hotline_number)
+    name, phone = form.name.data.strip(), form.phone.data
     try:
-        phone = parse_phone(form.phone.data, name, config.default_region, config.hotline_number)
-    except ValidationError as error:
-        form.phone.errors.append(phone_problem(error))
+        return contacts.add_officer(db(), auditor(), agency, name, phone, rules)
+    except contacts.Refused as refused:
+        show_problems(form, refused)
         return None
-    taken = db().scalar(select(Officer.id).where(Officer.phone == phone)) or db().scalar(
-        select(Person.id).where(Person.phone == phone)
-    )
-    if taken:
-        form.phone.errors.append("Another officer or person has this number.")
-        return None
-    officer = Officer(
-        agency_id=agency.id, name=name, phone=phone, enrolled_by="admin", enrolled_at=now()
-    )
-    db().add(officer)
-    db().flush()
-    return officer

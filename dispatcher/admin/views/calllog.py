@@ -17,10 +17,10 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import ColumnElement, Select, String, cast, func, select
 
 from dispatcher import web
-from dispatcher.admin import blueprint
 from dispatcher.admin.auth import roles_required
+from dispatcher.admin.blueprint import blueprint
 from dispatcher.admin.calllog_export import ExportRow, csv_text, export_row, released
-from dispatcher.admin.pages import db, now, record_change
+from dispatcher.admin.pages import auditor, db, now
 from dispatcher.flows.calllog import BUCKET_LABELS
 from dispatcher.flows.models import NEED_KINDS, CallLogEntry
 from dispatcher.flows.stats import Period, parse_month, period_of
@@ -117,7 +117,7 @@ def call_log_export() -> ResponseReturnValue:
     chosen = _chosen_filter()
     rows, withheld = _export_rows(chosen)
     audit = {**chosen.audit(), "rows": sum(row.count for row in rows), "withheld": withheld}
-    record_change("export", "call_log", None, None, audit)
+    auditor().record(db(), "export", "call_log", None, None, audit)
     db().commit()
     name = f"call-log-{chosen.month.key}.csv"
     return Response(

@@ -10,10 +10,10 @@ from flask.typing import ResponseReturnValue
 from dispatcher.accounts import service
 from dispatcher.accounts.audit import audit_page
 from dispatcher.accounts.models import ROLES, User
-from dispatcher.admin import blueprint
 from dispatcher.admin.auth import roles_required
+from dispatcher.admin.blueprint import blueprint
 from dispatcher.admin.forms import AccountForm, RoleForm
-from dispatcher.admin.pages import db, get_or_404, now, record_change
+from dispatcher.admin.pages import auditor, db, get_or_404
 from dispatcher.errors import Conflict, ValidationError
 
 PER_PAGE = 50
@@ -26,14 +26,13 @@ def accounts() -> ResponseReturnValue:
     form = AccountForm()
     if form.validate_on_submit():
         try:
-            user = service.create_user(
-                db(), form.email.data, form.password.data, form.role.data, now()
+            user = service.create_account(
+                db(), auditor(), form.email.data, form.password.data, form.role.data
             )
         except (ValidationError, Conflict) as exc:
             db().rollback()
             form.email.errors.append(str(exc))
         else:
-            record_change("create", "account", user.id, None, service.user_table(user))
             db().commit()
             flash(f"Created {user.role} account {user.email}.", "success")
             return redirect(url_for("admin.accounts"))
@@ -79,13 +78,11 @@ def audit_log() -> ResponseReturnValue:
 
 def _change(user: User, apply: Callable[[], None]) -> None:
     """Apply a change to ``user``, audit and commit it, or explain why it was refused."""
-    old = service.user_table(user)
     try:
-        apply()
+        service.change_account(db(), auditor(), user, apply)
     except (ValidationError, Conflict) as exc:
         db().rollback()
         flash(str(exc), "error")
         return
-    record_change("update", "account", user.id, old, service.user_table(user))
     db().commit()
     flash(f"Saved {user.email}.", "success")

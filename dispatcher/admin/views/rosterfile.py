@@ -8,15 +8,13 @@ from __future__ import annotations
 
 from flask import Response, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
-from sqlalchemy.orm import Session
 
 from dispatcher import web
-from dispatcher.accounts.service import record
-from dispatcher.admin import blueprint
-from dispatcher.admin.auth import actor, roles_required
+from dispatcher.admin.auth import roles_required
+from dispatcher.admin.blueprint import blueprint
 from dispatcher.admin.forms import RosterFileForm
-from dispatcher.admin.pages import db, now, record_change
-from dispatcher.rosters.rosterfile import (
+from dispatcher.admin.pages import auditor, db, now
+from dispatcher.rosters.file import (
     ApplySummary,
     RosterFileError,
     apply_roster_file,
@@ -42,7 +40,7 @@ def roster_file_download() -> ResponseReturnValue:
     """Every person, roster and agency as a roster file (the export is audited)."""
     text = export_roster_file(db())
     name = f"roster-{now().astimezone(web.runtime().settings.zone):%Y-%m-%d}.toml"
-    record_change("export", "roster_file", None, None, {"to": name})
+    auditor().record(db(), "export", "roster_file", None, None, {"to": name})
     db().commit()
     return Response(
         text,
@@ -87,18 +85,4 @@ def _apply(text: str, name: str) -> ApplySummary:
     data = load_roster_file(
         text, name=name, region=config.default_region, hotline=config.hotline_number
     )
-    at, who = now(), actor()
-
-    def audit(
-        session: Session,
-        actor: str,
-        action: str,
-        entity: str,
-        entity_id: int | None,
-        old: dict[str, object] | None,
-        new: dict[str, object] | None,
-    ) -> object:
-        """Record one change at the upload's instant."""
-        return record(session, actor, action, entity, entity_id, old, new, at)
-
-    return apply_roster_file(db(), data, who, audit)
+    return apply_roster_file(db(), data, auditor())

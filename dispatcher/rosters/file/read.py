@@ -1,14 +1,7 @@
-"""Roster as code: the TOML file of people, rosters, rotations, overrides and agencies.
+"""Reading a roster file into values, every problem noted instead of stopping at the first.
 
-This module reads a file and is the public face of the format: ``load_roster_file`` (pure;
-every problem it finds goes to ``RosterFile.errors`` instead of stopping at the first),
-``validate`` (adds the checks that need the whole file or the database and raises one
-ValidationError listing everything), ``apply_roster_file`` and ``export_roster_file``.
-Beside it: ``rosterfields`` reads one table, ``rosterdata`` holds the values,
-``rostercheck`` checks, ``rosterapply`` writes, ``rosterexport`` writes files back.
-
-Date-times without an offset are wall times in the roster's zone; with an offset they are
-instants. A person's ``away_until`` is an instant and needs an offset.
+``load_roster_file`` is pure; ``fields`` reads one table and ``data`` holds what was read.
+How date-times read is in the package's docstring.
 """
 
 from __future__ import annotations
@@ -20,12 +13,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from dispatcher.durations import parse_duration
-from dispatcher.rosters.models import OVERRIDE_ACTIONS, ROSTER_KINDS, ROTATION_TYPES, WEEKDAYS
-from dispatcher.rosters.officernames import to_officer_name
-from dispatcher.rosters.phones import DEFAULT_REGION, parse_phone
-from dispatcher.rosters.rosterapply import ApplySummary, apply_roster_file
-from dispatcher.rosters.rostercheck import RosterFileError, validate
-from dispatcher.rosters.rosterdata import (
+from dispatcher.phones import DEFAULT_REGION
+from dispatcher.rosters import contacts  # module import: contacts imports this package
+from dispatcher.rosters.file.data import (
     AgencyEntry,
     OfficerEntry,
     OnNowEntry,
@@ -37,8 +27,7 @@ from dispatcher.rosters.rosterdata import (
     StepEntry,
     WindowEntry,
 )
-from dispatcher.rosters.rosterexport import export_roster_file
-from dispatcher.rosters.rosterfields import (
+from dispatcher.rosters.file.fields import (
     LineIndex,
     Location,
     Table,
@@ -48,25 +37,8 @@ from dispatcher.rosters.rosterfields import (
     to_instant,
     zone_or_none,
 )
-
-__all__ = [
-    "AgencyEntry",
-    "ApplySummary",
-    "OfficerEntry",
-    "OnNowEntry",
-    "OverrideEntry",
-    "PersonEntry",
-    "RosterEntry",
-    "RosterFile",
-    "RosterFileError",
-    "RotationEntry",
-    "StepEntry",
-    "WindowEntry",
-    "apply_roster_file",
-    "export_roster_file",
-    "load_roster_file",
-    "validate",
-]
+from dispatcher.rosters.models import OVERRIDE_ACTIONS, ROSTER_KINDS, ROTATION_TYPES, WEEKDAYS
+from dispatcher.rosters.officernames import to_officer_name
 
 TOP_LEVEL = ("people", "rosters", "agencies")
 PERSON_FIELDS = ("name", "phone", "languages", "skills", "coordinator", "active", "away_until")
@@ -137,7 +109,9 @@ def _read_person(table: Table, region: str, hotline: str) -> PersonEntry:
     """A ``[[people]]`` entry."""
     name = table.text("name")
     owner = name or table.at.label
-    phone = table.read("phone", lambda v: parse_phone(_string(v), owner, region, hotline), "", True)
+    phone = table.read(
+        "phone", lambda v: contacts.read_phone(_string(v), owner, region, hotline), "", True
+    )
     away = table.moment("away_until", required=False)
     if away is not None and away.tzinfo is None:
         table.fail("away_until", "needs a UTC offset (2026-03-12T08:00-05:00)")
@@ -271,7 +245,9 @@ def _read_officer(table: Table, region: str, hotline: str) -> OfficerEntry:
     """One ``officers`` item: ``{ name = "...", phone = "..." }``; the name a rank and a name."""
     name = table.read("name", to_officer_name, "", True)
     owner = name or table.at.label
-    phone = table.read("phone", lambda v: parse_phone(_string(v), owner, region, hotline), "", True)
+    phone = table.read(
+        "phone", lambda v: contacts.read_phone(_string(v), owner, region, hotline), "", True
+    )
     return OfficerEntry(name=name, phone=phone, at=table.at)
 
 
@@ -296,3 +272,10 @@ def _string(value: object) -> str:
     if not isinstance(value, str):
         raise ValueError(f"must be a string, not {describe(value)}")
     return value
+
+
+def _read_phone(table: Table, owner: str, region: str, hotline: str) -> str:
+    """The table's required ``phone`` as E.164 (``contacts.read_phone``'s rules)."""
+    return table.read(
+        "phone", lambda v: contacts.read_phone(_string(v), owner, region, hotline), "", True
+    )

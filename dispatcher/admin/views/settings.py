@@ -15,8 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from dispatcher import web
-from dispatcher.admin import blueprint
 from dispatcher.admin.auth import roles_required
+from dispatcher.admin.blueprint import blueprint
 from dispatcher.admin.pages import db
 from dispatcher.durations import format_duration
 from dispatcher.flows.models import EngineLease

@@ -17,10 +17,10 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import func, select
 
 from dispatcher import web
-from dispatcher.admin import blueprint
 from dispatcher.admin.auth import roles_required, sees_exact_counts
+from dispatcher.admin.blueprint import blueprint
 from dispatcher.admin.charts import coverage_chart, needs_chart, services_chart, stylesheet
-from dispatcher.admin.pages import db, now, record_change
+from dispatcher.admin.pages import auditor, db, now
 from dispatcher.admin.stats import (
     FunderCell,
     exact_numbers,
@@ -90,7 +90,9 @@ def statistics_funder_export() -> ResponseReturnValue:
     """The period's table for funders: small counts suppressed (the export is audited)."""
     period = _chosen_period()
     cells = funder_cells(measures(period_figures(period), rounded=True))
-    record_change("export", "statistics", None, None, {"period": period.key, "funder": True})
+    auditor().record(
+        db(), "export", "statistics", None, None, {"period": period.key, "funder": True}
+    )
     db().commit()
     return Response(
         funder_csv(period, cells),

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dispatcher.admin import rosterchanges as changes
+from dispatcher.accounts.audit import Auditor
+from dispatcher.accounts.models import AuditEntry
 from dispatcher.clock import ManualClock
 from dispatcher.errors import Conflict, ValidationError
+from dispatcher.rosters import changes
 from dispatcher.rosters.models import Person, Roster, Rotation
 from dispatcher.rosters.service import set_on_now
 
@@ -128,3 +131,22 @@ def test_overrides_that_cannot_apply_are_refused(
             session, rotation.roster, action, (people["A"], people.get(replaced or "")), period
         )
     assert rotation.roster.overrides == []
+
+
+def test_roster_edits_are_recorded_by_the_auditor(session: Session) -> None:
+    auditor = Auditor("coord@coalition.test", datetime(2026, 3, 2, 12, tzinfo=UTC))
+    roster = changes.create_roster(session, auditor, "Rides", "ride", "America/Chicago")
+    changes.audited(session, auditor, roster, lambda: changes.set_repeat(session, roster, 2))
+    with pytest.raises(ValidationError):
+        changes.audited(session, auditor, roster, lambda: changes.set_repeat(session, roster, 99))
+    changes.delete_roster(session, auditor, roster)
+    entries = session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+    assert [(e.action, e.entity, e.actor, e.at) for e in entries] == [
+        (action, "roster", auditor.actor, auditor.now) for action in ("create", "update", "delete")
+    ]
+    assert entries[1].old and entries[1].new
+    assert (entries[1].old["escalation"]["repeat"], entries[1].new["escalation"]["repeat"]) == (
+        0,
+        2,
+    )
+    assert entries[2].old and entries[2].old["name"] == "Rides"

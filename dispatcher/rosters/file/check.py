@@ -9,9 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dispatcher.errors import ValidationError
-from dispatcher.rosters.models import Agency, Officer, Person
-from dispatcher.rosters.rosterdata import RosterEntry, RosterFile
-from dispatcher.rosters.rosterfields import Location
+from dispatcher.rosters import contacts  # module import: contacts imports this package
+from dispatcher.rosters.file.data import RosterEntry, RosterFile
+from dispatcher.rosters.file.fields import Location
+from dispatcher.rosters.models import Agency, Person
 
 
 class RosterFileError(ValidationError):
@@ -98,12 +99,10 @@ def _unknown(at: Location, key: str, name: str, known: set[str]) -> Iterator[str
 def _conflicts_with_database(data: RosterFile, session: Session) -> Iterator[str]:
     """Phones and enrollment codes that stored people, officers or agencies already hold."""
     in_file = {p.name for p in data.people}
-    people = {
-        phone: name
-        for name, phone in session.execute(select(Person.name, Person.phone))
-        if name not in in_file
-    }
-    officers = set(session.scalars(select(Officer.phone)))
+    phones = [p.phone for p in data.people] + [o.phone for a in data.agencies for o in a.officers]
+    holders = contacts.holders_of(session, phones)
+    people = {h.phone: h.name for h in holders if h.kind == "person" and h.name not in in_file}
+    officers = {h.phone for h in holders if h.kind == "officer"}
     for person in data.people:
         if person.phone in people:
             yield person.at.error("phone", f"{people[person.phone]!r} already has this number")

@@ -8,12 +8,12 @@ from zoneinfo import ZoneInfo
 from flask import redirect, url_for
 from flask.typing import ResponseReturnValue
 
-from dispatcher.admin import blueprint
 from dispatcher.admin.auth import roles_required
+from dispatcher.admin.blueprint import blueprint
 from dispatcher.admin.forms import NOBODY, OverrideForm, options
 from dispatcher.admin.pages import db, get_or_404, people_choices
-from dispatcher.admin.rosterchanges import add_override, remove_override
-from dispatcher.admin.views_rosters import EDITORS, edit_roster, load_roster, render_roster
+from dispatcher.admin.views.rosters import EDITORS, edit_roster, load_roster, render_roster
+from dispatcher.rosters.changes import add_override, remove_override
 from dispatcher.rosters.models import Override, Person
 from dispatcher.rosters.rotation import local_to_utc
 

@@ -7,14 +7,14 @@ from functools import partial
 from flask import redirect, request, url_for
 from flask.typing import ResponseReturnValue
 
-from dispatcher.admin import blueprint
 from dispatcher.admin.auth import roles_required
+from dispatcher.admin.blueprint import blueprint
 from dispatcher.admin.forms import NOBODY, RepeatForm, StepForm, options
 from dispatcher.admin.pages import db, get_or_404, people_choices
-from dispatcher.admin.rosterchanges import add_step, move_step, remove_step, set_repeat
-from dispatcher.admin.views_rosters import EDITORS, edit_roster, load_roster, render_roster
+from dispatcher.admin.views.rosters import EDITORS, edit_roster, load_roster, render_roster
 from dispatcher.durations import parse_duration
 from dispatcher.errors import ValidationError
+from dispatcher.rosters.changes import add_step, move_step, remove_step, set_repeat
 from dispatcher.rosters.models import EscalationStep, Person, Roster
 
 MOVES = {"up": -1, "down": 1}

@@ -1,0 +1,33 @@
+"""The admin pages' views, one module per area; importing this package registers them all."""
+
+from __future__ import annotations
+
+from dispatcher.admin.views import (
+    accounts,
+    agencies,
+    calllog,
+    now,
+    overrides,
+    people,
+    policy,
+    rosterfile,
+    rosters,
+    rotations,
+    settings,
+    stats,
+)
+
+__all__ = [
+    "accounts",
+    "agencies",
+    "calllog",
+    "now",
+    "overrides",
+    "people",
+    "policy",
+    "rosterfile",
+    "rosters",
+    "rotations",
+    "settings",
+    "stats",
+]

@@ -1,0 +1,1 @@
+"""Helpers the tests share: plain modules that fixtures and tests import (never conftest)."""

@@ -1,0 +1,46 @@
+"""The browser tests' constants and the app served in a thread for them."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+from flask import Flask
+
+from dispatcher.clock import ManualClock
+from dispatcher.db import Database
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+REQUIRE_BROWSER = os.environ.get("DISPATCHER_REQUIRE_BROWSER") == "1"
+ADMIN_EMAIL = "lead@coalition.test"
+ADMIN_PASSWORD = "a long browser test password"
+
+
+class Server:
+    """The app served by werkzeug in a thread, with its clock and database."""
+
+    def __init__(self, app: Flask, clock: ManualClock) -> None:
+        from werkzeug.serving import make_server
+
+        self.app, self.clock = app, clock
+        self.database: Database = app.extensions["dispatcher"].database
+        self._server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop serving and close the database."""
+        self._server.shutdown()
+        self._thread.join(timeout=5)
+        self.database.dispose()
