@@ -7,7 +7,7 @@ STAMP_TEST := $(VENV)/.installed-test
 
 LOCK := requirements.lock
 
-.PHONY: run test lint types contracts pytest bench migration lock clean
+.PHONY: run test lint types contracts pytest bench migration lock messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,15 @@ bench: $(STAMP_TEST)
 ## Regenerate the initial migration from the models (before the first release only).
 migration: $(STAMP_TEST)
 	$(BIN)/python dispatcher/migrations/regenerate.py
+
+## Extract every text, update the catalogs and compile them; commit the .pot, .po and .mo files.
+CATALOGS := dispatcher/translations
+messages: $(STAMP_TEST)
+	$(BIN)/pybabel extract --mapping-file babel.cfg --add-location file --sort-output \
+		--project dispatcher --omit-header -o $(CATALOGS)/messages.pot .
+	$(BIN)/pybabel update --input-file $(CATALOGS)/messages.pot --output-dir $(CATALOGS) \
+		--no-fuzzy-matching --ignore-pot-creation-date
+	$(BIN)/pybabel compile --directory $(CATALOGS) --statistics
 
 ## Re-pin the deployed dependency set after changing [project.dependencies] or the server extra.
 lock: $(STAMP_TEST)

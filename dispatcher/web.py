@@ -10,9 +10,11 @@ import logging
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from pathlib import Path
+from typing import Any, Protocol
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_request_context, request, session
+from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.orm import Session
 
@@ -21,6 +23,7 @@ from dispatcher.crypto import Sealer
 from dispatcher.db import Database
 from dispatcher.flows.engine import Engine
 from dispatcher.flows.ports import Kick, Sender
+from dispatcher.languages import LANGUAGE_LABELS, LANGUAGES, SOURCE_LANGUAGE
 from dispatcher.settings import Settings
 
 EXTENSION = "dispatcher"
@@ -31,6 +34,9 @@ log = logging.getLogger(__name__)
 # Every form is CSRF-protected; Twilio's webhooks are exempted where they are mounted
 # (they are signature-checked instead).
 csrf = CSRFProtect()
+# The pages' texts come from the same gettext catalogs as the SMS texts.
+babel = Babel()
+TRANSLATIONS = str(Path(__file__).resolve().parent / "translations")
 
 
 class Limiter(Protocol):
@@ -81,6 +87,33 @@ def init_app(app: Flask, runtime: Runtime) -> None:
     app.extensions[EXTENSION] = runtime
     app.teardown_appcontext(_close_session)
     csrf.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=page_language,
+        default_domain="messages",
+        default_translation_directories=TRANSLATIONS,
+    )
+    app.context_processor(_languages)
+
+
+def page_language() -> str:
+    """The language of the pages: ``?lang=`` (kept in the session), else the browser's
+    preferred one among LANGUAGES, else English."""
+    chosen = request.args.get("lang")
+    if chosen in LANGUAGES:
+        session["lang"] = chosen
+        return chosen
+    kept = session.get("lang")
+    if kept in LANGUAGES:
+        return str(kept)
+    return request.accept_languages.best_match(LANGUAGES) or SOURCE_LANGUAGE
+
+
+def _languages() -> dict[str, Any]:
+    """Template values: the page's language and the languages to switch to."""
+    if not has_request_context():
+        return {"page_language": SOURCE_LANGUAGE, "language_labels": LANGUAGE_LABELS}
+    return {"page_language": page_language(), "language_labels": LANGUAGE_LABELS}
 
 
 def runtime() -> Runtime:

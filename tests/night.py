@@ -206,7 +206,7 @@ class World(Night):
         """``number`` texts the hotline; return the immediate reply's text (None: no reply)."""
         with self.session() as session:
             reply = inbound.handle_text(session, self.context(), self.limiter, number, body)
-        return render(reply.template, reply.params) if reply else None
+        return render(reply.template, reply.params, reply.language) if reply else None
 
     def inbox(self, number: str) -> list[str]:
         """Every text the hotline sent to ``number`` (simulated phone), oldest first."""

@@ -74,6 +74,10 @@ def fresh_venv(where: Path, wheel: Path) -> Path:
     return where / "bin"
 
 
+# The installed package finds its compiled catalogs (no build step at install or run).
+SPANISH_REFERRAL = "from dispatcher.sms.messages import render; print(render('referral', {}, 'es'))"
+
+
 def free_port() -> int:
     """A TCP port nobody listens on right now."""
     with socket.socket() as sock:
@@ -112,6 +116,7 @@ def test_the_wheel_carries_configuration_and_migrations(installed: tuple[Path, P
         "dispatcher/migrations/script.py.mako",
         "dispatcher/migrations/versions/0001_initial.py",
         "dispatcher/admin/templates/admin/base.html",
+        "dispatcher/translations/es/LC_MESSAGES/messages.mo",
     ):
         assert needed in names
 
@@ -131,6 +136,15 @@ def test_an_installed_wheel_migrates_loads_the_demo_and_serves(
         text=True,
     ).stdout
     assert where.startswith(str(bin_dir.parent)), where
+    spanish = subprocess.run(
+        [bin_dir / "python", "-c", SPANISH_REFERRAL],
+        cwd=tmp_path,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert spanish.startswith("Si está en peligro, llame al 911."), spanish
     for command in (["db", "upgrade"], ["demo", "load", "--if-empty"]):
         subprocess.run([bin_dir / "dispatcher", *command], cwd=tmp_path, env=env, check=True)
     port = free_port()
@@ -140,6 +154,8 @@ def test_an_installed_wheel_migrates_loads_the_demo_and_serves(
     try:
         assert wait_for(f"http://127.0.0.1:{port}/healthz") == 200
         assert wait_for(f"http://127.0.0.1:{port}/simulator") == 200
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/simulator?lang=es") as page:
+            assert "Simulador de SMS" in page.read().decode()
     finally:
         server.terminate()
         server.wait(timeout=15)

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from flask import Blueprint
 
+from dispatcher.languages import N_
+
 blueprint = Blueprint(
     "admin",
     __name__,
@@ -28,14 +30,14 @@ class Area:
 
 
 AREAS = (
-    Area("admin.now_page", "Now"),
-    Area("admin.people", "People"),
-    Area("admin.rosters", "Rosters"),
-    Area("admin.agencies", "Agencies"),
-    Area("admin.call_log", "Call log"),
-    Area("admin.statistics", "Statistics"),
-    Area("admin.roster_file", "Roster file"),
-    Area("admin.accounts", "Accounts"),
-    Area("admin.audit_log", "Audit log"),
-    Area("admin.settings_page", "Settings"),
+    Area("admin.now_page", N_("Now")),
+    Area("admin.people", N_("People")),
+    Area("admin.rosters", N_("Rosters")),
+    Area("admin.agencies", N_("Agencies")),
+    Area("admin.call_log", N_("Call log")),
+    Area("admin.statistics", N_("Statistics")),
+    Area("admin.roster_file", N_("Roster file")),
+    Area("admin.accounts", N_("Accounts")),
+    Area("admin.audit_log", N_("Audit log")),
+    Area("admin.settings_page", N_("Settings")),
 )

@@ -36,6 +36,7 @@ from wtforms.widgets import CheckboxInput, ListWidget, Select
 
 from dispatcher.accounts.models import ROLES
 from dispatcher.accounts.passwords import MIN_LENGTH
+from dispatcher.languages import LANGUAGE_LABELS
 from dispatcher.rosters.contacts import Refused
 from dispatcher.rosters.models import (
     OVERRIDE_ACTIONS,
@@ -114,6 +115,12 @@ class PersonForm(FlaskForm):  # type: ignore[misc]
     )
     skills = StringField(
         "Skills", description="Comma-separated, e.g. juvenile", validators=[Length(max=200)]
+    )
+    language = SelectField(
+        "Texts in",
+        choices=options(LANGUAGE_LABELS.items()),
+        default="en",
+        description="The language of the pages and replies they get",
     )
     coordinator = BooleanField("Coordinator (paged when escalation reaches coordinators)")
     away_until = DateTimeLocalField(
@@ -206,6 +213,10 @@ def _officer_name(form: FlaskForm, field: StringField) -> None:
         raise FieldError(f"Must be {EXPECTED_FORM}.") from exc
 
 
+# An officer's language may be left unset (English until they write in another one).
+OFFICER_LANGUAGES = options([("", "Not set"), *LANGUAGE_LABELS.items()])
+
+
 class OfficerForm(FlaskForm):  # type: ignore[misc]
     """An officer allowed to open requests."""
 
@@ -213,6 +224,12 @@ class OfficerForm(FlaskForm):  # type: ignore[misc]
         "Rank and name", validators=[DataRequired(), _officer_name], description=EXPECTED_FORM
     )
     phone = StringField("Mobile number", validators=[DataRequired(), Length(max=40)])
+    language = SelectField(
+        "Texts in",
+        choices=OFFICER_LANGUAGES,
+        default="",
+        description="Not set: English, until they write in Spanish",
+    )
 
 
 class AccountForm(FlaskForm):  # type: ignore[misc]

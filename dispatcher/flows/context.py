@@ -27,7 +27,9 @@ class FlowContext:
 
 @dataclass(frozen=True)
 class Reply:
-    """An immediate answer to an inbound text: a message template and its parameters."""
+    """An immediate answer to an inbound text: a message template, its parameters and the
+    language to write it in (the sender's)."""
 
     template: str
     params: dict[str, Any] = field(default_factory=dict)
+    language: str = "en"

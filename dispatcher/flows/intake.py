@@ -188,3 +188,37 @@ def _under_18(plain: str) -> bool:
         if age < 18:
             return True
     return False
+
+
+# Words that mark a text as Spanish (accents removed, as ``normalised`` leaves them), and
+# words that mark it as English; a word both languages use (hotel, no, menor) counts for
+# neither. "needs a spanish speaker" is English that names Spanish.
+SPANISH_MARKERS = frozenset(
+    (
+     "necesito", "necesita", "necesitamos", "necesitan", "una", "para", "por", "favor", "con",
+     "que", "esta", "estoy", "estamos", "tiene", "tengo", "hay", "el", "la", "los", "las", "del",
+     "al", "y", "de", "en", "es", "victima", "senora", "senor", "hola", "gracias", "ayuda",
+     "mujer", "hombre", "nina", "nino", "menores", "aqui", "donde", "ella", "ellos", "quiere",
+     "habla", "solo", "espanol", "habitacion", "cuarto", "refugio", "albergue", "alojamiento",
+     "hospedaje", "transporte", "aventon", "llevar", "llevarla", "llevarlo", "raite",
+     "adolescente", "sin", "pero", "tambien", "ahora", "calle", "policia", "oficial", "somos",
+     "soy", "anos", "edad", "joven", "muchacha", "muchacho", "persona",
+    )
+)  # fmt: skip
+ENGLISH_MARKERS = frozenset(
+    (
+     "the", "and", "need", "needs", "needed", "with", "for", "she", "he", "is", "are", "at",
+     "an", "room", "ride", "her", "him", "his", "please", "victim", "female", "male", "years",
+     "old", "we", "i", "my", "our", "has", "have", "speaks", "spanish", "speaker", "english",
+     "to", "of", "in", "on", "this", "that", "here", "there", "girl", "boy", "woman", "man",
+    )
+)  # fmt: skip
+
+
+def written_language(text: str) -> str | None:
+    """``"es"`` when ``text`` reads as Spanish (at least two Spanish words, and more of
+    them than English ones); None when it reads as English or cannot be told."""
+    words = re.findall(r"\w+", normalised(text))
+    spanish = sum(word in SPANISH_MARKERS for word in words)
+    english = sum(word in ENGLISH_MARKERS for word in words)
+    return "es" if spanish >= 2 and spanish > english else None

@@ -137,6 +137,7 @@ class OutboxMessage(Base):
         ForeignKey("officers.id", ondelete="SET NULL"), default=None
     )
     template: Mapped[str] = mapped_column(String(32))  # which message (see sms.messages)
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     body: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)  # sealed parameters
     state: Mapped[str] = mapped_column(String(12), default=OutboxState.PENDING)  # OutboxState
     # why a message failed or was dropped: a ``vocabulary.Failure``

@@ -33,6 +33,7 @@ def to_person(
         params,
         person_id=person.id,
         page_id=page_id,
+        language=person.language,
     )
     ctx.kick()
 
@@ -45,7 +46,14 @@ def to_officer(
     if officer is None or officer.revoked_at is not None:
         return
     outbox.enqueue(
-        session, ctx.sealer, ctx.now, officer.phone, template, params, officer_id=officer.id
+        session,
+        ctx.sealer,
+        ctx.now,
+        officer.phone,
+        template,
+        params,
+        officer_id=officer.id,
+        language=officer.language,
     )
     ctx.kick()
 
@@ -55,7 +63,14 @@ def to_enrolled(
 ) -> None:
     """Queue a message to an officer about their enrollment (no request involved)."""
     outbox.enqueue(
-        session, ctx.sealer, ctx.now, officer.phone, template, params, officer_id=officer.id
+        session,
+        ctx.sealer,
+        ctx.now,
+        officer.phone,
+        template,
+        params,
+        officer_id=officer.id,
+        language=officer.language,
     )
     ctx.kick()
 

@@ -24,10 +24,12 @@ from dispatcher.flows.models import OutboxMessage, Page
 from dispatcher.flows.parts import split_parts
 from dispatcher.flows.ports import UNREACHABLE_ERRORS, SendResult
 from dispatcher.flows.vocabulary import Failure, NeedState, OutboxState, PageState
+from dispatcher.languages import language_or_default
 
 log = logging.getLogger("dispatcher.outbox")
 
-Renderer = Callable[[str, dict[str, Any]], str]
+# (template, parameters, language) -> the text to send.
+Renderer = Callable[[str, dict[str, Any], str], str]
 # A short lease, extended while the send is in flight (``extend_leases``): a sender that
 # died gives its rows back quickly.
 LEASE = timedelta(seconds=30)
@@ -80,14 +82,17 @@ def enqueue(
     person_id: int | None = None,
     officer_id: int | None = None,
     page_id: int | None = None,
+    language: str | None = None,
 ) -> OutboxMessage:
-    """Add a message to the outbox; its parameters are sealed before they touch the disk."""
+    """Add a message to the outbox, to be written in ``language`` (English when None or not
+    one the service writes in); its parameters are sealed before they touch the disk."""
     message = OutboxMessage(
         to_number=to,
         person_id=person_id,
         officer_id=officer_id,
         page_id=page_id,
         template=template,
+        language=language_or_default(language),
         body=sealer.seal(json.dumps(params, sort_keys=True)),
         state=OutboxState.PENDING,
         attempts=0,
@@ -158,7 +163,7 @@ def _open(message: OutboxMessage, sealer: Sealer, render: Renderer) -> Outgoing:
     except (ValueError, TypeError):  # damaged, or a key that cannot open it (Unreadable)
         raise Unsendable(Failure.UNREADABLE) from None
     try:
-        text = render(message.template, params)
+        text = render(message.template, params, message.language)
     except Exception:  # an unknown template or a missing or odd parameter
         raise Unsendable(Failure.UNRENDERABLE) from None
     return Outgoing(

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from dispatcher.languages import N_
+
 
 class RequestStatus(StrEnum):
     """Whether a request is still being worked on."""
@@ -87,7 +89,8 @@ class NeedKind(StrEnum):
 @dataclass(frozen=True)
 class NeedSpec:
     """One need kind: the roster kind that covers it, the role word for the person who
-    takes it, and the phrase used in messages ("an advocate")."""
+    takes it, and the phrase used in messages ("an advocate", English, marked for the
+    catalogs and translated where it is sent: ``sms.wording``)."""
 
     kind: NeedKind
     roster_kind: str
@@ -98,9 +101,11 @@ class NeedSpec:
 NEEDS: dict[NeedKind, NeedSpec] = {
     spec.kind: spec
     for spec in (
-        NeedSpec(NeedKind.ADVOCATE, roster_kind="advocate", role="advocate", phrase="an advocate"),
-        NeedSpec(NeedKind.ROOM, roster_kind="hotel", role="hotel", phrase="a room"),
-        NeedSpec(NeedKind.RIDE, roster_kind="ride", role="driver", phrase="a ride"),
+        NeedSpec(
+            NeedKind.ADVOCATE, roster_kind="advocate", role="advocate", phrase=N_("an advocate")
+        ),
+        NeedSpec(NeedKind.ROOM, roster_kind="hotel", role="hotel", phrase=N_("a room")),
+        NeedSpec(NeedKind.RIDE, roster_kind="ride", role="driver", phrase=N_("a ride")),
     )
 }
 NEED_KINDS: tuple[NeedKind, ...] = tuple(NeedKind)  # in the order requests list them

@@ -70,6 +70,7 @@ class PersonDetails:
     skills: list[str]
     coordinator: bool
     away_until: datetime | None
+    language: str = "en"  # the language of the texts they get
 
 
 def read_phone(text: str, owner: str, region: str = DEFAULT_REGION, hotline: str = "") -> str:
@@ -124,6 +125,7 @@ def officer_snapshot(officer: Officer) -> dict[str, Any]:
         "phone": officer.phone,
         "agency_id": officer.agency_id,
         "revoked_at": officer.revoked_at,
+        "language": officer.language,
     }
 
 
@@ -177,7 +179,13 @@ def clear_opt_out(session: Session, auditor: Auditor, person: Person) -> None:
 
 
 def add_officer(
-    session: Session, auditor: Auditor, agency: Agency, name: str, phone: str, rules: PhoneRules
+    session: Session,
+    auditor: Auditor,
+    agency: Agency,
+    name: str,
+    phone: str,
+    rules: PhoneRules,
+    language: str | None = None,
 ) -> Officer:
     """List an officer of ``agency`` (enrolled by an admin now) and record it.
 
@@ -190,6 +198,7 @@ def add_officer(
     officer = Officer(
         agency_id=agency.id, name=name, phone=e164, enrolled_by="admin", enrolled_at=auditor.now
     )
+    officer.language = language
     session.add(officer)
     session.flush()
     auditor.record(session, "create", "officer", officer.id, None, officer_snapshot(officer))
@@ -207,6 +216,17 @@ def set_officer_revoked(
     session.flush()
     auditor.record(session, "update", "officer", officer.id, old, officer_snapshot(officer))
     return True
+
+
+def set_officer_language(
+    session: Session, auditor: Auditor, officer: Officer, language: str | None
+) -> None:
+    """Set the language of an officer's texts (None: English until they write in another
+    one) and record it."""
+    old = officer_snapshot(officer)
+    officer.language = language
+    session.flush()
+    auditor.record(session, "update", "officer", officer.id, old, officer_snapshot(officer))
 
 
 def delete_officer(session: Session, auditor: Auditor, officer: Officer) -> None:
@@ -232,3 +252,4 @@ def _copy_details(person: Person, name: str, phone: str, details: PersonDetails)
     person.languages, person.skills = list(details.languages), list(details.skills)
     person.coordinator = details.coordinator
     person.away_until = details.away_until
+    person.language = details.language

@@ -30,7 +30,9 @@ class Person(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
     phone: Mapped[str] = mapped_column(String(20), unique=True)  # E.164
-    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)  # spoken, for matching
+    # The language of the texts they get (one of dispatcher.languages.LANGUAGES).
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     skills: Mapped[list[str]] = mapped_column(JSON, default=list)
     coordinator: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -197,6 +199,8 @@ class Officer(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     # Enrolled by JOIN with an agency that approves enrollments, and not approved yet.
     pending: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    # The language of the texts they get; None until set, or until they write in Spanish.
+    language: Mapped[str | None] = mapped_column(String(8), default=None)
 
     agency: Mapped[Agency] = relationship(back_populates="officers")
 

@@ -4,6 +4,7 @@ or an unknown number. The body is parsed in memory and never stored or logged.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -13,6 +14,7 @@ from dispatcher.durations import parse_duration
 from dispatcher.errors import ValidationError
 from dispatcher.flows import enrollment, members, needs, notify, officers, unknown
 from dispatcher.flows.context import FlowContext, Reply
+from dispatcher.flows.languages import learn_language, reader_language
 from dispatcher.phones import is_e164
 from dispatcher.rosters import service as rosters
 from dispatcher.rosters.models import Officer, Person, Roster
@@ -35,9 +37,12 @@ def handle_text(
     up nor stored nor counted: it gets the referral (rate-limited) and nothing else.
     """
     if not is_e164(number):
-        return Reply("referral") if limiter.allow(number, ctx.now) else None
+        allowed = limiter.allow(number, ctx.now)
+        return Reply("referral", language=reader_language(None, body)) if allowed else None
     command = parse(body)
     sender = find_sender(session, number)
+    if isinstance(sender, Officer):
+        learn_language(sender, body)
     if isinstance(sender, Person):
         reply = from_person(session, ctx, sender, command)
     elif isinstance(sender, Officer) and sender.pending:
@@ -46,9 +51,9 @@ def handle_text(
         reply = officer_texts.from_officer(session, ctx, sender, command, body)
     else:
         reply = from_unknown(session, ctx, number, command)
-    if reply is not None and reply.template in LIMITED and not limiter.allow(number, ctx.now):
+    if reply is None or (reply.template in LIMITED and not limiter.allow(number, ctx.now)):
         return None
-    return reply
+    return replace(reply, language=reader_language(sender, body))
 
 
 def find_sender(session: Session, number: str) -> Person | Officer | None:
@@ -186,6 +191,12 @@ def from_unknown(session: Session, ctx: FlowContext, number: str, command: Comma
 
 
 def handle_call(session: Session, ctx: FlowContext, number: str) -> Reply:
+    """A call to the hotline, answered in the caller's language when they are listed."""
+    sender = find_sender(session, number) if is_e164(number) else None
+    return replace(_call(session, ctx, number), language=reader_language(sender, ""))
+
+
+def _call(session: Session, ctx: FlowContext, number: str) -> Reply:
     """A call to the hotline: an officer's call opens a request (nothing is recorded).
 
     The call carries no words, so the request pages an advocate with no note; the officer

@@ -231,7 +231,7 @@ def send() -> ResponseReturnValue:
     session.commit()
     phones().record_incoming(number, body)
     if reply is not None:
-        phones().record_reply(number, render(reply.template, reply.params))
+        phones().record_reply(number, render(reply.template, reply.params, reply.language))
     ctx.kick()
     return redirect(url_for("simulator.page"))
 

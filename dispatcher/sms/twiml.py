@@ -27,8 +27,12 @@ def message_response(text: str | None, status_callback: str | None = None) -> st
     return str(response.to_xml())
 
 
-def voice_response(say: str) -> str:
-    """A voice answer that says ``say`` and hangs up."""
+# The voice and language <Say> speaks a translation in (English keeps Twilio's default).
+VOICES = {"es": {"voice": "alice", "language": "es-MX"}}
+
+
+def voice_response(say: str, language: str = "en") -> str:
+    """A voice answer that says ``say`` (written in ``language``) and hangs up."""
     response = VoiceResponse()
-    response.say(say)
+    response.say(say, **VOICES.get(language, {}))
     return str(response.to_xml())

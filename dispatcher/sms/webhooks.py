@@ -169,7 +169,7 @@ def inbound_sms() -> ResponseReturnValue:
     reply = inbound.handle_text(session, ctx, limiter(), number, body)
     session.commit()
     kick.committed()
-    text = render(reply.template, reply.params) if reply else None
+    text = render(reply.template, reply.params, reply.language) if reply else None
     log.info("sms.inbound reply=%s", reply.template if reply else "none")
     return xml(twiml.message_response(text, status_url() if text else None))
 
@@ -217,4 +217,5 @@ def inbound_call() -> ResponseReturnValue:
     session.commit()
     kick.committed()
     log.info("voice.inbound reply=%s", reply.template)
-    return xml(twiml.voice_response(render(reply.template, reply.params)))
+    text = render(reply.template, reply.params, reply.language)
+    return xml(twiml.voice_response(text, reply.language))

@@ -143,3 +143,16 @@ def test_a_locally_generated_secret_key_is_announced_but_never_shown(
     create_app(settings)
     assert "config.secret_key_generated_locally" in caplog.text
     assert settings.secret_key not in caplog.text
+
+
+def test_the_simulator_page_and_its_replies_read_in_spanish(running: Flask) -> None:
+    client = running.test_client()
+    page = client.get("/simulator?lang=es").get_data(as_text=True)
+    assert '<html lang="es">' in page
+    assert "Simulador de SMS" in page and "Enviar a la línea" in page
+    send(client, OFFICER, "hola, necesito ayuda por favor", other="(414) 555-0177")
+    phones = phones_of(running.extensions["dispatcher"])
+    assert [m.body for m in phones.inbox(STRANGER) if m.sender != STRANGER] == [
+        "Si está en peligro, llame al 911. Línea Nacional contra la Trata de Personas: "
+        "llame al 1-888-373-7888 o envíe un texto al 233733."
+    ]

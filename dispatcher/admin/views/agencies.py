@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -17,6 +17,7 @@ from dispatcher.admin.pages import auditor, db, get_or_404, now
 from dispatcher.flows import enrollment
 from dispatcher.flows.codes import REFERENCE_ALPHABET
 from dispatcher.flows.context import FlowContext
+from dispatcher.languages import LANGUAGE_LABELS, LANGUAGES
 from dispatcher.rosters import agencies as agency_service
 from dispatcher.rosters import contacts
 from dispatcher.rosters.contacts import Refused
@@ -148,6 +149,21 @@ def officer_revoke(officer_id: int) -> ResponseReturnValue:
     return redirect(url_for("admin.agency", agency_id=officer.agency_id))
 
 
+@blueprint.post("/officers/<int:officer_id>/language")
+@roles_required(*EDITORS)
+def officer_language(officer_id: int) -> ResponseReturnValue:
+    """Set the language of an officer's texts, or unset it (English until they write in
+    Spanish); audited."""
+    officer = get_or_404(Officer, officer_id)
+    chosen = request.form.get("language", "")
+    if chosen and chosen not in LANGUAGES:
+        abort(400)
+    contacts.set_officer_language(db(), auditor(), officer, chosen or None)
+    db().commit()
+    flash(f"{officer.name}'s texts: {LANGUAGE_LABELS.get(chosen, 'not set')}.", "success")
+    return redirect(url_for("admin.agency", agency_id=officer.agency_id))
+
+
 @blueprint.post("/officers/<int:officer_id>/delete")
 @roles_required(*EDITORS)
 def officer_delete(officer_id: int) -> ResponseReturnValue:
@@ -203,7 +219,8 @@ def _new_officer(form: OfficerForm, agency: Agency) -> Officer | None:
     rules = contacts.PhoneRules(config.default_region, config.hotline_number)
     name, phone = form.name.data.strip(), form.phone.data
     try:
-        return contacts.add_officer(db(), auditor(), agency, name, phone, rules)
+        language = form.language.data or None
+        return contacts.add_officer(db(), auditor(), agency, name, phone, rules, language)
     except contacts.Refused as refused:
         show_problems(form, refused)
         return None

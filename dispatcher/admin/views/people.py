@@ -88,6 +88,7 @@ def _form_values(person: Person) -> dict[str, Any]:
         "languages": ", ".join(person.languages),
         "skills": ", ".join(person.skills),
         "coordinator": person.coordinator,
+        "language": person.language,
         "away_until": away,
     }
 
@@ -103,6 +104,7 @@ def _save(form: PersonForm, person: Person | None) -> Person | None:
         skills=split_words(form.skills.data),
         coordinator=bool(form.coordinator.data),
         away_until=None if away is None else local_to_utc(away, settings.zone),
+        language=form.language.data,
     )
     rules = contacts.PhoneRules(settings.default_region, settings.hotline_number)
     try:

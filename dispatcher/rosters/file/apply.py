@@ -126,6 +126,7 @@ def _copy_person(entry: PersonEntry, person: Person) -> None:
     person.skills = list(entry.skills)
     person.coordinator = entry.coordinator
     person.active = entry.active
+    person.language = entry.language
     if entry.away_until is not None:
         person.away_until = entry.away_until
 
@@ -237,6 +238,8 @@ def _apply_agencies(
             snapshots.append(_Snapshot("officers", officer, None))
         officer.name, officer.agency = officer_entry.name, stored[entry.name]
         officer.pending = False  # listed by a coordinator's file: approved
+        if officer_entry.language is not None:
+            officer.language = officer_entry.language
 
 
 def _officer_table(officer: Officer) -> Table:

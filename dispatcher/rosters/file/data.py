@@ -21,11 +21,12 @@ class PersonEntry:
 
     name: str
     phone: str
-    languages: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()  # spoken: matched against a request's language tags
     skills: tuple[str, ...] = ()
     coordinator: bool = False
     active: bool = True
     away_until: datetime | None = None
+    language: str = "en"  # the language of the texts they get
     at: Location = field(default=NOWHERE, compare=False, repr=False)
 
 
@@ -107,6 +108,7 @@ class OfficerEntry:
 
     name: str
     phone: str
+    language: str | None = None  # the language of their texts; None leaves the stored one
     at: Location = field(default=NOWHERE, compare=False, repr=False)
 
 

@@ -16,9 +16,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from dispatcher.durations import format_duration
+from dispatcher.languages import SOURCE_LANGUAGE
 from dispatcher.rosters.models import (
     WEEKDAYS,
     Agency,
+    Officer,
     Override,
     Person,
     Roster,
@@ -60,6 +62,8 @@ def person_table(person: Person) -> Table:
         table["languages"] = _words(person.languages)
     if person.skills:
         table["skills"] = _words(person.skills)
+    if person.language != SOURCE_LANGUAGE:
+        table["language"] = person.language
     if person.coordinator:
         table["coordinator"] = True
     if not person.active:
@@ -122,6 +126,14 @@ def _step_table(notify: str, person: Person | None, wait_seconds: int) -> Table:
     return {"notify": target, "wait": format_duration(timedelta(seconds=wait_seconds))}
 
 
+def _officer_table(officer: Officer) -> Table:
+    """A listed officer: name and phone, and the language of their texts when one is set."""
+    table: Table = {"name": officer.name, "phone": officer.phone}
+    if officer.language is not None:
+        table["language"] = officer.language
+    return table
+
+
 def agency_table(agency: Agency) -> Table:
     """An ``[[agencies]]`` table with its listed (not revoked) officers."""
     officers = sorted((o for o in agency.officers if o.active), key=lambda o: (o.name, o.phone))
@@ -130,7 +142,7 @@ def agency_table(agency: Agency) -> Table:
         "kind": agency.kind.lower(),
         "enrollment_code": agency.enrollment_code.upper(),
         **({"enrollment": agency.enrollment} if agency.enrollment != "open" else {}),
-        "officers": [{"name": o.name, "phone": o.phone} for o in officers],
+        "officers": [_officer_table(o) for o in officers],
     }
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from dispatcher.durations import parse_duration
+from dispatcher.languages import LANGUAGES
 from dispatcher.phones import DEFAULT_REGION
 from dispatcher.rosters import contacts  # module import: contacts imports this package
 from dispatcher.rosters.file.data import (
@@ -41,7 +42,10 @@ from dispatcher.rosters.models import OVERRIDE_ACTIONS, ROSTER_KINDS, ROTATION_T
 from dispatcher.rosters.officernames import to_officer_name
 
 TOP_LEVEL = ("people", "rosters", "agencies")
-PERSON_FIELDS = ("name", "phone", "languages", "skills", "coordinator", "active", "away_until")
+PERSON_FIELDS = (
+    "name", "phone", "languages", "skills", "coordinator", "active", "away_until", "language",
+)  # fmt: skip
+OFFICER_FIELDS = ("name", "phone", "language")
 ROSTER_FIELDS = ("name", "kind", "timezone", "rotations", "overrides", "escalation")
 ROTATION_FIELDS = ("name", "type", "length", "start", "participants", "windows", "on_now")
 OVERRIDE_FIELDS = ("action", "person", "replaces", "from", "to")
@@ -123,6 +127,7 @@ def _read_person(table: Table, region: str, hotline: str) -> PersonEntry:
         coordinator=table.flag("coordinator", False),
         active=table.flag("active", True),
         away_until=away,
+        language=table.choice("language", LANGUAGES) if table.has("language") else "en",
         at=table.at,
     )
 
@@ -227,7 +232,7 @@ def _notify_target(value: object) -> tuple[str, str | None]:
 def _read_agency(table: Table, region: str, hotline: str) -> AgencyEntry:
     """An ``[[agencies]]`` entry with its officers."""
     officers = tuple(
-        _read_officer(t, region, hotline) for t in table.children("officers", ("name", "phone"))
+        _read_officer(t, region, hotline) for t in table.children("officers", OFFICER_FIELDS)
     )
     return AgencyEntry(
         name=table.text("name"),
@@ -242,13 +247,15 @@ def _read_agency(table: Table, region: str, hotline: str) -> AgencyEntry:
 
 
 def _read_officer(table: Table, region: str, hotline: str) -> OfficerEntry:
-    """One ``officers`` item: ``{ name = "...", phone = "..." }``; the name a rank and a name."""
+    """One ``officers`` item: ``{ name = "...", phone = "...", language = "es" }``; the name a
+    rank and a name; the language optional."""
     name = table.read("name", to_officer_name, "", True)
     owner = name or table.at.label
     phone = table.read(
         "phone", lambda v: contacts.read_phone(_string(v), owner, region, hotline), "", True
     )
-    return OfficerEntry(name=name, phone=phone, at=table.at)
+    language = table.choice("language", LANGUAGES) if table.has("language") else None
+    return OfficerEntry(name=name, phone=phone, language=language, at=table.at)
 
 
 def _enrollment_code(value: object) -> str:

@@ -187,6 +187,16 @@ BAD_FILES: dict[str, tuple[str, str, str]] = {
         'on_now = { person = "Kim Moss", since = "2026-03-09T20:00" }\nwindows = [',
         "on_now: person: 'Kim Moss' is not a participant",
     ),
+    "language nobody writes in": (
+        "coordinator = true",
+        'coordinator = true\nlanguage = "fr"',
+        "people[1] \"Kim Moss\": language: 'fr' is not one of: en, es",
+    ),
+    "officer language as a list": (
+        'phone = "+12625550150" }',
+        'phone = "+12625550150", language = ["es"] }',
+        'officers[0] "Inv. N. Lofy": language: must be a string',
+    ),
 }
 
 

@@ -9,14 +9,13 @@ from zoneinfo import ZoneInfo
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
+from sqlalchemy import select
 
 from dispatcher.db import Base, Database
 from dispatcher.durations import format_duration
 from dispatcher.rosters.file import load_roster_file
 from dispatcher.rosters.file.apply import ENTITIES
-from dispatcher.rosters.models import (
-    WEEKDAYS,
-)
+from dispatcher.rosters.models import WEEKDAYS, Officer, Person
 from tests.support.coalition import COALITION, apply_text, export
 
 # Everything the format can say, including instants that only an offset can pin down.
@@ -219,3 +218,27 @@ def test_generated_files_round_trip(sqlite_database: Database, text: str) -> Non
     summary = apply_text(sqlite_database, first, "exported.toml")
     assert sum(summary.updated(kind) + summary.created(kind) for kind in ENTITIES) == 0
     assert export(sqlite_database) == first
+
+
+def test_the_language_of_peoples_and_officers_texts_round_trips(database: Database) -> None:
+    text = COALITION.replace("coordinator = true", 'coordinator = true\nlanguage = "es"', 1)
+    text = text.replace('phone = "+12625550150" }', 'phone = "+12625550150", language = "ES" }')
+    apply_text(database, text)
+    with database.session_scope() as session:
+        languages = dict(session.execute(select(Person.name, Person.language)).all())
+        assert languages["Kim Moss"] == "es" and languages["Ana Ruiz"] == "en"
+        assert session.scalars(select(Officer.language)).one() == "es"
+    exported = export(database)
+    assert 'language = "es"' in exported and exported.count("language =") == 2
+    again, given = load_roster_file(exported), load_roster_file(text)
+    assert {p.name: p.language for p in again.people} == {p.name: p.language for p in given.people}
+    assert [o.language for a in again.agencies for o in a.officers] == ["es"]
+
+
+def test_a_file_without_an_officers_language_keeps_the_one_stored(database: Database) -> None:
+    apply_text(database, COALITION)
+    with database.session_scope() as session:
+        session.scalars(select(Officer)).one().language = "es"  # learnt from a Spanish text
+    apply_text(database, COALITION)
+    with database.session_scope() as session:
+        assert session.scalars(select(Officer.language)).one() == "es"

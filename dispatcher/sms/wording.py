@@ -1,0 +1,91 @@
+"""Words shared by many texts: need phrases, roles, states, lists, tags, the referral.
+
+Texts are English source strings marked for extraction (``N_``) and translated where they
+are used (``t.gettext``), so the catalogs hold every one of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from dispatcher.flows.intake import describe_tag
+from dispatcher.flows.vocabulary import NEEDS
+from dispatcher.languages import N_
+from dispatcher.sms.catalogs import Words, words_for
+from dispatcher.sms.segments import plain
+
+Template = Callable[[Words, dict[str, Any]], str]
+ENGLISH = words_for(None)
+
+
+# Each need kind's phrase and role word come from the one need table.
+NEED_PHRASES: dict[str, str] = {kind: spec.phrase for kind, spec in NEEDS.items()}
+ROLES = {"advocate": N_("advocate"), "hotel": N_("hotel"), "driver": N_("driver")}
+ROLE_OF_NEED: dict[str, str] = {kind: spec.role for kind, spec in NEEDS.items()}
+NEED_KINDS = {"advocate": N_("advocate"), "room": N_("room"), "ride": N_("ride")}
+NEED_STATES = {
+    "paging": N_("still paging"),
+    "accepted": N_("accepted"),
+    "unfilled": N_("nobody reached"),
+    "done": N_("finished"),
+    "cancelled": N_("cancelled"),
+    "closed": N_("closed"),
+}
+# Tag words as describe_tag names them, marked so that the catalogs translate them.
+TAG_WORDS = (
+    N_("juvenile"), N_("Spanish"), N_("French"), N_("Vietnamese"), N_("Hmong"), N_("Arabic"),
+    N_("Somali"), N_("Chinese"), N_("Portuguese"), N_("Russian"), N_("Korean"), N_("Tagalog"),
+    N_("ASL"), N_("Haitian Creole"), N_("Ukrainian"),
+)  # fmt: skip
+# Why a member stopped getting texts, as the flows name it for the coordinators.
+OPT_OUT_CAUSES = (N_("texted STOP"), N_("carrier opt-out (21610)"))
+REFERRAL = N_(
+    "If you are in danger, call 911. National Human Trafficking Hotline: "
+    "call 1-888-373-7888 or text 233733."
+)
+# The default fallback the officer is pointed to (settings may name another, kept as is).
+FALLBACK = N_("National Human Trafficking Hotline: call 1-888-373-7888 or text 233733")
+
+
+def need_phrase(need: str, t: Words = ENGLISH) -> str:
+    """``"room"`` -> ``"a room"`` in ``t``'s language; unknown needs are named as they are."""
+    phrase = NEED_PHRASES.get(need)
+    return t.gettext(phrase) if phrase else plain(need)
+
+
+def need_kind(need: str, t: Words = ENGLISH) -> str:
+    """``"room"`` -> ``"room"`` (a need's bare name) in ``t``'s language."""
+    kind = NEED_KINDS.get(need)
+    return t.gettext(kind) if kind else plain(need)
+
+
+def role_of(role: str, t: Words = ENGLISH) -> str:
+    """A responder's role (``advocate``, ``hotel``, ``driver``) in ``t``'s language."""
+    name = ROLES.get(role)
+    return t.gettext(name) if name else plain(role)
+
+
+def need_state(state: str, t: Words = ENGLISH) -> str:
+    """A need's state as the officer reads it, in ``t``'s language."""
+    name = NEED_STATES.get(state)
+    return t.gettext(name) if name else state
+
+
+def describe_tags(tags: Iterable[str], t: Words = ENGLISH) -> str:
+    """Tags as words: ``["juvenile", "lang:es"]`` -> ``"juvenile, Spanish"`` (at most 40)."""
+    names = [t.gettext(describe_tag(tag)) for tag in tags]
+    return plain(", ".join(names))[:40].rstrip(" ,")
+
+
+def listed(items: Iterable[str], t: Words = ENGLISH) -> str:
+    """``["an advocate", "a room"]`` -> ``"an advocate and a room"``."""
+    words = list(items)
+    if len(words) <= 1:
+        return "".join(words)
+    return t.gettext("{items} and {last}").format(items=", ".join(words[:-1]), last=words[-1])
+
+
+def spoken(code: str) -> str:
+    """A reference code as a voice reads it: one character at a time."""
+    return ", ".join(code)
