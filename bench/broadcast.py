@@ -61,7 +61,7 @@ def main() -> None:
         server, base = serve(app)
         took = [one_round(fake, base, n) for n in range(ROUNDS)]
         server.shutdown()
-        app.extensions["dispatcher"].extras["runner"].stop()
+        app.extensions["dispatcher"].runner.stop()
     figures = percentiles([t * 1000 for t in took])
     shown = "  ".join(f"{k}={v:.0f} ms" for k, v in figures.items())
     print(

@@ -116,7 +116,7 @@ def start_single(mode: str, env: dict[str, str]) -> tuple[str, Callable[[], None
     def stop() -> None:
         server.shutdown()
         if worker is None:
-            app.extensions["dispatcher"].extras["runner"].stop()
+            app.extensions["dispatcher"].runner.stop()
         else:
             stop_processes(worker)
 

@@ -148,7 +148,7 @@ def serve_until_stopped(settings: Settings | None, control: Connection) -> None:
         server.server_close()
         runtime = app.extensions.get("dispatcher")
         if runtime is not None:
-            runtime.extras["runner"].stop()
+            runtime.runner.stop()
 
 
 @dataclass(frozen=True)

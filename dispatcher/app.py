@@ -1,25 +1,21 @@
-"""The application factory: settings, database, clock, senders, engine, blueprints."""
+"""The application factory: the runtime (``dispatcher.runtime``), the web app, blueprints."""
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from dispatcher import wakeups, web
-from dispatcher.clock import Clock, SystemClock
-from dispatcher.crypto import Sealer, key_lifetime
-from dispatcher.db import Database
+from dispatcher import web
+from dispatcher.clock import Clock
+from dispatcher.runtime import build_runtime
+from dispatcher.runtime import configure_logging as configure_logging
+from dispatcher.runtime import sealer_for as sealer_for
 from dispatcher.settings import Settings, load_settings
 
 log = logging.getLogger("dispatcher.app")
-# Third-party loggers that would write phone numbers or bodies at DEBUG or INFO (urllib3
-# logs request URLs with numbers in look-ups; twilio logs request bodies): WARNING at least,
-# whatever the root level.
-QUIET_LOGGERS = ("urllib3", "twilio", "requests", "werkzeug", "apscheduler", "sqlalchemy")
 
 
 def create_app(
@@ -27,15 +23,15 @@ def create_app(
     clock: Clock | None = None,
     start_engine: bool = False,
     bind_host: str | None = None,
-    **extras: Any,
 ) -> Flask:
-    """Build the app. Nothing starts at import; the engine starts only when asked.
+    """Build the app on a new runtime. Nothing starts at import; the engine starts only
+    when asked (otherwise the engine runs in other processes, woken by NOTIFY).
 
     ``bind_host`` is the address a built-in server listens on (the simulator's access
-    depends on it); ``extras`` reach ``web.Runtime.extras`` (tests pass fakes there).
+    depends on it).
     """
     settings = settings or load_settings()
-    configure_logging()
+    runtime = build_runtime(settings, clock, bind_host)  # configures logging first
     if settings.secret_key_local:
         log.warning(
             "config.secret_key_generated_locally path=%s",
@@ -50,19 +46,7 @@ def create_app(
         PERMANENT_SESSION_LIFETIME=settings.session_idle,
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
     )
-    clock = clock or SystemClock()
-    runtime = web.Runtime(
-        settings=settings,
-        database=Database(settings.database_url),
-        clock=clock,
-        sealer=sealer_for(settings, clock),
-        extras=dict(extras),
-        bind_host=bind_host,
-    )
     web.init_app(app, runtime)
-    if not start_engine:
-        # The engine runs in other processes: webhooks wake them (NOTIFY on PostgreSQL).
-        runtime.extras.setdefault("kick", wakeups.notifier(runtime.database))
     if settings.proxy_hops:
         # Client addresses (sign-in limits) come from X-Forwarded-For, trusted for exactly
         # this many proxies. Twilio signatures never depend on it: they use the public URL.
@@ -73,19 +57,8 @@ def create_app(
     if start_engine:
         from dispatcher import scheduler
 
-        scheduler.start(app)
+        scheduler.start(runtime)
     return app
-
-
-def sealer_for(settings: Settings, clock: Clock) -> Sealer:
-    """The sealer for officers' words: hourly keys in ``keys_dir``, erased on time."""
-    return Sealer(
-        settings.secret_key,
-        clock,
-        settings.keys_dir,
-        previous_secret_keys=settings.previous_secret_keys,
-        keep=key_lifetime(settings.note_max_age, settings.key_grace),
-    )
 
 
 def register_blueprints(app: Flask) -> None:
@@ -102,16 +75,3 @@ def register_blueprints(app: Flask) -> None:
 
         app.register_blueprint(simulator.blueprint)
     admin.init_app(app)  # /admin, with sign-in (Flask-Login) and role checks
-
-
-def configure_logging() -> None:
-    """key=value event logs on stderr; never message bodies or phone numbers."""
-    root = logging.getLogger()
-    if not any(getattr(h, "_dispatcher", False) for h in root.handlers):
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
-        handler._dispatcher = True  # type: ignore[attr-defined]
-        root.addHandler(handler)
-    root.setLevel(logging.INFO)
-    for name in QUIET_LOGGERS:
-        logging.getLogger(name).setLevel(logging.WARNING)

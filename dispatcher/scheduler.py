@@ -13,14 +13,11 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
-from flask import Flask
 
-from dispatcher import metrics, wakeups, web
+from dispatcher import metrics, wakeups
 from dispatcher.flows import alerts, backlog, lease
 from dispatcher.flows.engine import Engine
-from dispatcher.sms import simulator
-from dispatcher.sms.messages import render
-from dispatcher.sms.senders import build_sender
+from dispatcher.web import Runtime
 
 log = logging.getLogger("dispatcher.scheduler")
 JOB = "tick"
@@ -91,7 +88,7 @@ class EngineRunner:
         While another engine holds it (SQLite), a thread retries every LOCK_RETRY_SECONDS
         and the caller goes on (a web process serves webhooks meanwhile).
         """
-        self.engine.kick = self.kick
+        self.engine.kick.wake_with(self.kick)  # the process's one kick now wakes this runner
         self.engine.background = True  # ticks never wait for the provider
         if self.lock.try_acquire():
             self._begin()
@@ -219,32 +216,16 @@ class EngineRunner:
             )
 
 
-def build_engine(app: Flask) -> Engine:
-    """The engine for ``app``'s runtime, with the configured sender."""
-    runtime = app.extensions[web.EXTENSION]
-    sender = runtime.extras.get("sender")
-    if sender is None:
-        phones = simulator.phones_of(runtime)
-        sender = runtime.extras["sender"] = build_sender(runtime.settings, phones)
-    return Engine(
-        database=runtime.database,
-        settings=runtime.settings,
-        sealer=runtime.sealer,
-        clock=runtime.clock,
-        sender=sender,
-        render=render,
-    )
+def start(runtime: Runtime) -> EngineRunner:
+    """Run ``runtime``'s engine in this process (at once, or once the lock is free).
 
-
-def start(app: Flask) -> EngineRunner:
-    """Start the engine for ``app`` (at once, or once the lock is free); webhooks kick it."""
-    runtime = app.extensions[web.EXTENSION]
-    runner = EngineRunner(build_engine(app), runtime.settings.tick_interval.total_seconds())
+    The runtime's kick then wakes this runner; on PostgreSQL, NOTIFY from webhooks served
+    by other processes (gunicorn) wakes it too.
+    """
+    runner = EngineRunner(runtime.engine, runtime.settings.tick_interval.total_seconds())
     runner.start()
-    runtime.extras["kick"] = runner.kick
     if not runtime.database.sqlite:
-        # Webhooks served by other processes (gunicorn) wake this engine with NOTIFY.
         runner.listener = wakeups.Listener(runtime.database.url, runner.kick)
         runner.listener.start()
-    runtime.extras["runner"] = runner
+    runtime.runner = runner
     return runner

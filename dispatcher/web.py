@@ -1,4 +1,4 @@
-"""What a request needs from the running service: settings, database session, clock, sealer.
+"""What a request needs from the running service: the runtime and a database session.
 
 One SQLAlchemy session per request, closed (and rolled back if uncommitted) at teardown.
 On SQLite, requests take turns for the database (see ``db_session``).
@@ -7,9 +7,10 @@ On SQLite, requests take turns for the database (see ``db_session``).
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import Babel
@@ -19,6 +20,8 @@ from sqlalchemy.orm import Session
 from dispatcher.clock import Clock
 from dispatcher.crypto import Sealer
 from dispatcher.db import Database
+from dispatcher.flows.engine import Engine
+from dispatcher.flows.ports import Kick, Sender
 from dispatcher.languages import LANGUAGE_LABELS, LANGUAGES, SOURCE_LANGUAGE
 from dispatcher.settings import Settings
 
@@ -35,15 +38,44 @@ babel = Babel()
 TRANSLATIONS = str(Path(__file__).resolve().parent / "translations")
 
 
+class Limiter(Protocol):
+    """Caps the replies sent to one number (``sms.ratelimit.ReplyLimiter``)."""
+
+    def allow(self, number: str, now: datetime) -> bool:
+        """True (and counted) when another reply to ``number`` is allowed now."""
+        ...
+
+
+class Runner(Protocol):
+    """Runs the engine's ticks in this process (``scheduler.EngineRunner``)."""
+
+    @property
+    def ticking(self) -> bool:
+        """True once this runner holds the engine lock and ticks."""
+        ...
+
+    def stop(self) -> None:
+        """Stop ticking and give the engine lock up."""
+        ...
+
+
 @dataclass
 class Runtime:
-    """The service's long-lived parts, built once by ``create_app``."""
+    """The service's long-lived parts, built once per process by ``runtime.build_runtime``.
+
+    ``kick`` is the one way to wake the engine (``flows.ports.Kick``); ``runner`` is set
+    once this process runs the engine itself (``scheduler.start``).
+    """
 
     settings: Settings
     database: Database
     clock: Clock
     sealer: Sealer
-    extras: dict[str, Any] = field(default_factory=dict)
+    sender: Sender
+    engine: Engine
+    kick: Kick
+    limiter: Limiter
+    runner: Runner | None = None
     # The address ``dispatcher run`` listens on (None when another server runs the app).
     bind_host: str | None = None
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from dispatcher.flows.intake import describe_tag
 from dispatcher.flows.models import Need, Request
+from dispatcher.flows.vocabulary import RequestStatus
 from dispatcher.rosters.models import Agency, Person, Roster
 from dispatcher.rosters.rotation import next_handoffs, on_call_at
 from dispatcher.rosters.service import roster_specs
@@ -107,7 +108,7 @@ def open_requests(session: Session) -> list[RequestRow]:
     """Every open request, oldest first, with its needs and who was paged."""
     requests = session.scalars(
         select(Request)
-        .where(Request.status == "open")
+        .where(Request.status == RequestStatus.OPEN)
         .options(selectinload(Request.needs).selectinload(Need.pages))
         .order_by(Request.opened_at, Request.id)
     ).all()

@@ -42,13 +42,14 @@ def run(host: str, port: int) -> None:
     from werkzeug.serving import make_server
 
     from dispatcher.app import create_app
+    from dispatcher.web import runtime_of
 
     config = settings()
     app = create_app(config, start_engine=config.engine_in_process, bind_host=host)
     server = make_server(host, port, app, threaded=True)
     announce(config, f"http://{host}:{port}")
     signalled = serve_until_stopped(server)
-    runner = app.extensions["dispatcher"].extras.get("runner")
+    runner = runtime_of(app).runner
     if runner is not None:
         runner.stop()
     if signalled:
@@ -92,16 +93,16 @@ def announce(config: Settings, url: str) -> None:
 )
 @domain_errors
 def worker(metrics_port: int | None) -> None:
-    """Run the engine alone (beside a web server such as gunicorn) until stopped."""
-    from dispatcher.app import create_app
+    """Run the engine alone (beside a web server such as gunicorn) until stopped; no web
+    app is built."""
+    from dispatcher.runtime import build_runtime
     from dispatcher.scheduler import start
 
     if metrics_port is not None:
         from prometheus_client import start_http_server
 
         start_http_server(metrics_port)
-    app = create_app(settings())
-    runner = start(app)
+    runner = start(build_runtime(settings()))
     stopping = threading.Event()
     stop_on_signals(stopping.set)
     click.echo("dispatcher engine started; stop with Ctrl-C or SIGTERM")

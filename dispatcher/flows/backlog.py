@@ -13,6 +13,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from dispatcher.flows.models import Need, OutboxMessage
+from dispatcher.flows.vocabulary import NeedState, OutboxState
 
 # A due message or escalation step this late means paging is stuck.
 STUCK_AFTER = timedelta(seconds=60)
@@ -35,16 +36,16 @@ class Backlog:
 
 def measure(session: Session, now: datetime) -> Backlog:
     """The backlog at ``now`` (aware UTC); lateness is zero when nothing is due."""
-    unsent = OutboxMessage.state.in_(("pending", "sending"))
+    unsent = OutboxMessage.state.in_((OutboxState.PENDING, OutboxState.SENDING))
     depth = session.scalar(select(func.count()).select_from(OutboxMessage).where(unsent))
     due = or_(
-        (OutboxMessage.state == "pending") & (OutboxMessage.next_attempt_at <= now),
-        (OutboxMessage.state == "sending") & (OutboxMessage.lease_until <= now),
+        (OutboxMessage.state == OutboxState.PENDING) & (OutboxMessage.next_attempt_at <= now),
+        (OutboxMessage.state == OutboxState.SENDING) & (OutboxMessage.lease_until <= now),
     )
     oldest_message = session.scalar(select(func.min(OutboxMessage.next_attempt_at)).where(due))
     oldest_step = session.scalar(
         select(func.min(Need.next_action_at)).where(
-            Need.state == "paging", Need.next_action_at <= now
+            Need.state == NeedState.PAGING, Need.next_action_at <= now
         )
     )
     return Backlog(int(depth or 0), _late(oldest_message, now), _late(oldest_step, now))

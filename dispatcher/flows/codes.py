@@ -1,14 +1,12 @@
-"""Reference codes: short, unambiguous, never reused while anything still knows them."""
+"""Reference codes: short, unambiguous, easy to read aloud. Pure: no database here.
+
+A code is never reused while anything still knows it (``officers.new_code``).
+"""
 
 from __future__ import annotations
 
 import random
 import secrets
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from dispatcher.flows.models import CallLogEntry, Request
 
 # No 0/O, 1/I/L, 2/Z, 5/S, 8/B: easy to read aloud and to type on a phone at night.
 REFERENCE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
@@ -38,14 +36,3 @@ def looks_like_code(token: str) -> bool:
         and all(c in REFERENCE_ALPHABET for c in upper)
         and any(c in REFERENCE_DIGITS for c in upper)
     )
-
-
-def new_code(session: Session) -> str:
-    """A code used by no request and no call log entry."""
-    while True:
-        code = random_code()
-        taken = session.scalar(select(Request.id).where(Request.code == code)) or session.scalar(
-            select(CallLogEntry.id).where(CallLogEntry.code == code)
-        )
-        if not taken:
-            return code

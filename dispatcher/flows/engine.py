@@ -10,7 +10,6 @@ A process can die at any instant: whatever was due happens at the next tick.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -23,8 +22,9 @@ from dispatcher.db import Database
 from dispatcher.flows import calllog, deduplication, officers, outbox, paging, redaction, statuses
 from dispatcher.flows.context import FlowContext
 from dispatcher.flows.models import Need, OutboxMessage, Request
-from dispatcher.flows.ports import Sender
+from dispatcher.flows.ports import Kick, Sender
 from dispatcher.flows.sending import Courier
+from dispatcher.flows.vocabulary import FINISHED, NeedState, RequestStatus
 from dispatcher.settings import Settings
 
 log = logging.getLogger("dispatcher.engine")
@@ -65,7 +65,7 @@ class Engine:
     clock: Clock
     sender: Sender
     render: Renderer
-    kick: Callable[[], None] = field(default=lambda: None)
+    kick: Kick = field(default_factory=Kick)
     background: bool = False
     courier: Courier = field(init=False)
 
@@ -139,7 +139,7 @@ def escalate_due(session: Session, ctx: FlowContext) -> int:
     """Apply the next escalation step of every need whose deadline has passed."""
     query = (
         select(Need)
-        .where(Need.state == "paging", Need.next_action_at <= ctx.now)
+        .where(Need.state == NeedState.PAGING, Need.next_action_at <= ctx.now)
         .order_by(Need.next_action_at, Need.id)
         .limit(BATCH)
         .with_for_update(skip_locked=True)
@@ -147,7 +147,7 @@ def escalate_due(session: Session, ctx: FlowContext) -> int:
     needs = list(session.scalars(query))
     for need in needs:
         paging.escalate(session, ctx, need)
-        if need.state == "unfilled":
+        if need.state == NeedState.UNFILLED:
             officers.close_if_settled(session, ctx, need.request)
     return len(needs)
 
@@ -157,7 +157,7 @@ def close_idle(session: Session, ctx: FlowContext) -> int:
     cutoff = ctx.now - ctx.settings.idle_close
     query = (
         select(Request)
-        .where(Request.status == "open", Request.last_activity_at <= cutoff)
+        .where(Request.status == RequestStatus.OPEN, Request.last_activity_at <= cutoff)
         .limit(BATCH)
         .with_for_update(skip_locked=True)
     )
@@ -182,10 +182,12 @@ def purge(session: Session, now: datetime) -> None:
     Also forgets call-log reference codes older than ``calllog.CODE_KEPT``.
     """
     cutoff = now - KEEP_CLOSED
-    session.execute(delete(Request).where(Request.status == "closed", Request.closed_at <= cutoff))
+    session.execute(
+        delete(Request).where(Request.status == RequestStatus.CLOSED, Request.closed_at <= cutoff)
+    )
     session.execute(
         delete(OutboxMessage).where(
-            OutboxMessage.state.in_(("sent", "delivered", "undelivered", "failed", "dropped")),
+            OutboxMessage.state.in_(FINISHED),
             OutboxMessage.created_at <= cutoff,
         )
     )
@@ -199,7 +201,7 @@ def next_deadline(session: Session) -> datetime | None:
     """The earliest escalation deadline (for the scheduler's sleep)."""
     return session.scalar(
         select(Need.next_action_at)
-        .where(Need.state == "paging")
+        .where(Need.state == NeedState.PAGING)
         .order_by(Need.next_action_at)
         .limit(1)
     )

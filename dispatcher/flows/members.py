@@ -16,12 +16,20 @@ from dispatcher.db import rows_changed
 from dispatcher.flows import measures, notify, officers, paging
 from dispatcher.flows.context import FlowContext, Reply
 from dispatcher.flows.models import Need, OutboxMessage, Page, Request
+from dispatcher.flows.vocabulary import (
+    ANSWERABLE,
+    NEEDS,
+    WANTED,
+    NeedKind,
+    NeedState,
+    OutboxState,
+    PageState,
+    RequestStatus,
+)
 from dispatcher.rosters.models import Officer, Person, Roster, Rotation, RotationParticipant
 
 log = logging.getLogger("dispatcher.responses")
-ROLE_OF_NEED = {"advocate": "advocate", "room": "hotel", "ride": "driver"}
 UNTIL_FURTHER_NOTICE = timedelta(days=3650)
-WANTED = ("paging", "unfilled")  # need states an accept can still take
 RECENT = timedelta(hours=2)  # a reply without a code may be about a page this recent
 
 
@@ -53,9 +61,9 @@ def pending_pages(session: Session, person: Person, code: str | None) -> list[Pa
         .join(Request, Need.request_id == Request.id)
         .where(
             Page.person_id == person.id,
-            Page.state.in_(("open", "expired")),
+            Page.state.in_(ANSWERABLE),
             Need.state.in_(WANTED),
-            Request.status == "open",
+            Request.status == RequestStatus.OPEN,
         )
         .order_by(Page.id)
     )
@@ -83,13 +91,16 @@ def accept(session: Session, ctx: FlowContext, person: Person, code: str | None)
     if isinstance(chosen, Reply):
         return chosen
     need = chosen.need
-    late = need.state == "unfilled"
+    late = need.state == NeedState.UNFILLED
     won = rows_changed(
         session.execute(
             update(Need)
             .where(Need.id == need.id, Need.state.in_(WANTED))
             .values(
-                state="accepted", accepted_by_id=person.id, accepted_at=ctx.now, next_action_at=None
+                state=NeedState.ACCEPTED,
+                accepted_by_id=person.id,
+                accepted_at=ctx.now,
+                next_action_at=None,
             )
             .execution_options(synchronize_session=False)
         )
@@ -97,7 +108,7 @@ def accept(session: Session, ctx: FlowContext, person: Person, code: str | None)
     session.refresh(need)
     if won != 1:
         return what_happened(session, ctx, person, need)
-    chosen.state = "accepted"
+    chosen.state = PageState.ACCEPTED
     chosen.answered_at = ctx.now
     _announce_acceptance(session, ctx, need, person)
     measures.need_accepted(need, ctx.now)
@@ -117,7 +128,7 @@ def _announce_acceptance(session: Session, ctx: FlowContext, need: Need, person:
     request = need.request
     request.last_activity_at = ctx.now
     officer_name = request_officer_name(session, request)
-    notes = officers.read_note(ctx, request) if need.kind == "advocate" else []
+    notes = officers.read_note(ctx, request) if need.kind == NeedKind.ADVOCATE else []
     params = {
         "code": request.code,
         "need": need.kind,
@@ -126,7 +137,7 @@ def _announce_acceptance(session: Session, ctx: FlowContext, need: Need, person:
         "notes": notes,
     }
     notify.to_person(session, ctx, person, "accepted", params)
-    if need.kind == "advocate":
+    if need.kind == NeedKind.ADVOCATE:
         officers.wipe_note(request)
     notify.to_officer(
         session,
@@ -136,14 +147,14 @@ def _announce_acceptance(session: Session, ctx: FlowContext, need: Need, person:
         {
             "code": request.code,
             "first_name": notify.first_name(person),
-            "role": ROLE_OF_NEED[need.kind],
+            "role": NEEDS[NeedKind(need.kind)].role,
         },
     )
     told = {person.id}
     covered = {"code": request.code, "first_name": notify.first_name(person)}
     for page in need.pages:
-        if page.state in ("open", "expired") and page.person_id not in told:
-            page.state = "covered"
+        if page.state in ANSWERABLE and page.person_id not in told:
+            page.state = PageState.COVERED
             told.add(page.person_id)
             other = session.get_one(Person, page.person_id)
             notify.to_person(session, ctx, other, "covered", covered, page_id=page.id)
@@ -154,7 +165,7 @@ def decline(session: Session, ctx: FlowContext, person: Person, code: str | None
     chosen = choose_page(session, ctx, person, code)
     if isinstance(chosen, Reply):
         return chosen
-    paging.page_answered(session, ctx, chosen, "declined")
+    paging.page_answered(session, ctx, chosen, PageState.DECLINED)
     log.info("page.declined request=%s member=%s", chosen.need.request.code, person.id)
     return Reply("declined", {"code": chosen.need.request.code})
 
@@ -167,7 +178,7 @@ def done(session: Session, ctx: FlowContext, person: Person, code: str | None) -
     if not needs:
         return Reply("nothing_open")
     need = needs[0]
-    need.state = "done"
+    need.state = NeedState.DONE
     need.ended_at = ctx.now
     officers.close_if_settled(session, ctx, need.request)
     return Reply("person_closed", {"code": need.request.code})
@@ -178,7 +189,11 @@ def accepted_needs(session: Session, person: Person, code: str | None = None) ->
     query = (
         select(Need)
         .join(Request, Need.request_id == Request.id)
-        .where(Need.accepted_by_id == person.id, Need.state == "accepted", Request.status == "open")
+        .where(
+            Need.accepted_by_id == person.id,
+            Need.state == NeedState.ACCEPTED,
+            Request.status == RequestStatus.OPEN,
+        )
         .order_by(Need.id)
     )
     if code:
@@ -245,9 +260,9 @@ def opt_out(session: Session, ctx: FlowContext, person: Person, cause: str) -> N
         return
     person.opted_out, person.opted_out_cause, person.opted_out_at = True, cause, ctx.now
     for page in session.scalars(
-        select(Page).where(Page.person_id == person.id, Page.state == "open")
+        select(Page).where(Page.person_id == person.id, Page.state == PageState.OPEN)
     ):
-        paging.page_answered(session, ctx, page, "failed")
+        paging.page_answered(session, ctx, page, PageState.FAILED)
     notify.to_coordinators(
         session, ctx, "coordinator_opted_out", {"name": person.name, "cause": cause}
     )
@@ -303,9 +318,9 @@ def what_happened(session: Session, ctx: FlowContext, person: Person, need: Need
         accepter = session.get(Person, need.accepted_by_id)
         name = notify.first_name(accepter) if accepter else "someone else"
         return Reply("already_covered", {"code": code, "first_name": name})
-    if need.request.status != "open" or need.state == "done":
+    if need.request.status != RequestStatus.OPEN or need.state == NeedState.DONE:
         return Reply("page_closed", {"code": code})
-    if need.state == "cancelled":
+    if need.state == NeedState.CANCELLED:
         return Reply("need_dropped", {"code": code, "need": need.kind})
     return Reply("nothing_open")
 
@@ -318,7 +333,7 @@ def _withdraw_notice(session: Session, person: Person, need: Need) -> None:
         .where(
             OutboxMessage.page_id.in_(pages),
             OutboxMessage.template == "covered",
-            OutboxMessage.state == "pending",
+            OutboxMessage.state == OutboxState.PENDING,
         )
         .execution_options(synchronize_session=False)
     )

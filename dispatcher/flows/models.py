@@ -23,10 +23,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dispatcher.db import Base, UTCDateTime
-
-NEED_KINDS = ("advocate", "room", "ride")
-ROSTER_KIND_FOR_NEED = {"advocate": "advocate", "room": "hotel", "ride": "ride"}
-OUTCOMES = ("accepted", "unfilled", "closed_by_officer", "expired")
+from dispatcher.flows.vocabulary import NEED_KINDS as NEED_KINDS
+from dispatcher.flows.vocabulary import OUTCOMES as OUTCOMES
+from dispatcher.flows.vocabulary import NeedState, OutboxState, PageState, RequestStatus
 
 
 class Request(Base):
@@ -43,7 +42,7 @@ class Request(Base):
         ForeignKey("officers.id", ondelete="SET NULL"), default=None
     )
     channel: Mapped[str] = mapped_column(String(10), default="sms")
-    status: Mapped[str] = mapped_column(String(10), default="open")  # open | closed
+    status: Mapped[str] = mapped_column(String(10), default=RequestStatus.OPEN)
     outcome: Mapped[str | None] = mapped_column(String(20), default=None)
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)  # juvenile, lang:es, ...
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -77,7 +76,7 @@ class Need(Base):
     roster_id: Mapped[int | None] = mapped_column(
         ForeignKey("rosters.id", ondelete="SET NULL"), default=None
     )
-    state: Mapped[str] = mapped_column(String(10), default="paging")
+    state: Mapped[str] = mapped_column(String(10), default=NeedState.PAGING)
     policy: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     step_index: Mapped[int] = mapped_column(Integer, default=-1)  # -1: nobody paged yet
     round: Mapped[int] = mapped_column(Integer, default=0)
@@ -108,10 +107,7 @@ class Page(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
     step_index: Mapped[int] = mapped_column(Integer)
     round: Mapped[int] = mapped_column(Integer, default=0)
-    # open -> accepted | declined | covered | failed | expired | unsent
-    # (failed: the person could not be reached; unsent: the service or the provider could
-    # not send the page, which never counts against the person)
-    state: Mapped[str] = mapped_column(String(10), default="open")
+    state: Mapped[str] = mapped_column(String(10), default=PageState.OPEN)  # see PageState
     paged_at: Mapped[datetime] = mapped_column(UTCDateTime)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
@@ -143,9 +139,8 @@ class OutboxMessage(Base):
     template: Mapped[str] = mapped_column(String(32))  # which message (see sms.messages)
     language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     body: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)  # sealed parameters
-    # pending -> sending -> sent -> delivered | undelivered; or failed | dropped
-    state: Mapped[str] = mapped_column(String(12), default="pending")
-    # why a message failed or was dropped: see outbox.FAILURES
+    state: Mapped[str] = mapped_column(String(12), default=OutboxState.PENDING)  # OutboxState
+    # why a message failed or was dropped: a ``vocabulary.Failure``
     failure: Mapped[str | None] = mapped_column(String(32), default=None)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     # parts of a long message the provider already accepted (a retry resumes after them)
@@ -216,7 +211,7 @@ class CallLogEntry(Base):
     ``needs`` is a list of ``{"kind", "outcome", "depth", "member_id", "time_to_accept"}``;
     ``advocate``, ``room`` and ``ride`` repeat each need's outcome (None when not asked) so
     statistics can be counted in SQL. The opening time is rounded down to the hour (UTC);
-    durations are kept only as buckets (``calllog.DURATION_BUCKETS``), never in seconds.
+    durations are kept only as buckets (``buckets.DURATION_BUCKETS``), never in seconds.
     ``code`` is forgotten (None) once ``calllog.CODE_KEPT`` has passed.
     """
 

@@ -15,11 +15,12 @@ from dispatcher.flows import notify, officers, paging
 from dispatcher.flows.context import FlowContext, Reply
 from dispatcher.flows.members import accepted_needs
 from dispatcher.flows.models import Need, Request
+from dispatcher.flows.vocabulary import ANSWERABLE, NeedKind, NeedState, PageState
 from dispatcher.rosters.models import Person
 
 log = logging.getLogger("dispatcher.needs")
-ACTIVE = ("paging", "accepted")
-DROPPABLE = ("room", "ride")
+ACTIVE = (NeedState.PAGING, NeedState.ACCEPTED)
+DROPPABLE = (NeedKind.ROOM, NeedKind.RIDE)
 
 
 def change_need(
@@ -66,12 +67,12 @@ def drop_need(session: Session, ctx: FlowContext, request: Request, kind: str) -
 def _cancel(session: Session, ctx: FlowContext, need: Need) -> None:
     """End one need; its open pages become ``dropped``; everyone on it is told once."""
     told = set()
-    if need.accepted_by_id is not None and need.state == "accepted":
+    if need.accepted_by_id is not None and need.state == NeedState.ACCEPTED:
         told.add(need.accepted_by_id)
-    need.state, need.next_action_at, need.ended_at = "cancelled", None, ctx.now
+    need.state, need.next_action_at, need.ended_at = NeedState.CANCELLED, None, ctx.now
     for page in need.pages:
-        if page.state in ("open", "expired"):
-            page.state = "dropped"
+        if page.state in ANSWERABLE:
+            page.state = PageState.DROPPED
             told.add(page.person_id)
     params = {"code": need.request.code, "need": need.kind}
     for person_id in sorted(told):
@@ -81,6 +82,6 @@ def _cancel(session: Session, ctx: FlowContext, need: Need) -> None:
 def advocate_requests(session: Session, person: Person) -> list[Request]:
     """Open requests whose advocate need this person accepted (they may change its needs)."""
     return sorted(
-        {n.request for n in accepted_needs(session, person) if n.kind == "advocate"},
+        {n.request for n in accepted_needs(session, person) if n.kind == NeedKind.ADVOCATE},
         key=lambda request: request.id,
     )

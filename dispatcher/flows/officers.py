@@ -17,7 +17,15 @@ from dispatcher.crypto import Unreadable
 from dispatcher.flows import calllog, codes, notify, paging
 from dispatcher.flows.context import FlowContext, Reply
 from dispatcher.flows.intake import read_request
-from dispatcher.flows.models import Need, Request
+from dispatcher.flows.models import CallLogEntry, Need, Request
+from dispatcher.flows.vocabulary import (
+    SETTLED,
+    NeedKind,
+    NeedState,
+    Outcome,
+    PageState,
+    RequestStatus,
+)
 from dispatcher.rosters.models import Officer, Person
 
 log = logging.getLogger("dispatcher.requests")
@@ -31,7 +39,9 @@ def open_request_of(session: Session, officer: Officer) -> Request | None:
 
 def open_requests_of(session: Session, officer: Officer) -> list[Request]:
     """The officer's open requests, oldest first."""
-    query = select(Request).where(Request.officer_id == officer.id, Request.status == "open")
+    query = select(Request).where(
+        Request.officer_id == officer.id, Request.status == RequestStatus.OPEN
+    )
     return list(session.scalars(query.order_by(Request.id)))
 
 
@@ -41,11 +51,11 @@ def open_request(
     """Open a request from an officer's first text; page from now on."""
     wanted = read_request(text)
     request = Request(
-        code=codes.new_code(session),
+        code=new_code(session),
         agency_id=officer.agency_id,
         officer_id=officer.id,
         channel=channel,
-        status="open",
+        status=RequestStatus.OPEN,
         tags=list(wanted.tags),
         opened_at=ctx.now,
         last_activity_at=ctx.now,
@@ -78,7 +88,7 @@ def officer_wrote(session: Session, ctx: FlowContext, request: Request, text: st
             session, ctx, advocate, "relay_to_person", {"code": request.code, "text": text}
         )
         return None
-    if not any(n.kind == "advocate" and n.state == "paging" for n in request.needs):
+    if not any(n.kind == NeedKind.ADVOCATE and n.state == NeedState.PAGING for n in request.needs):
         return Reply("officer_not_kept", {"code": request.code})
     hold_words(ctx, request, text)
     return Reply("officer_held", {"code": request.code})
@@ -154,24 +164,24 @@ def close(session: Session, ctx: FlowContext, request: Request, by: str) -> None
     activity for ``idle_close``; an unfilled request ends this way unless the officer
     closes it).
     """
-    if request.status != "open":
+    if request.status != RequestStatus.OPEN:
         return
     accepted = [n for n in request.needs if n.accepted_by_id]
     if accepted:
-        request.outcome = "accepted"
-    elif any(n.state == "unfilled" for n in request.needs):
-        request.outcome = "unfilled"
+        request.outcome = Outcome.ACCEPTED
+    elif any(n.state == NeedState.UNFILLED for n in request.needs):
+        request.outcome = Outcome.UNFILLED
     elif by == "officer":
-        request.outcome = "closed_by_officer"
+        request.outcome = Outcome.CLOSED_BY_OFFICER
     else:
-        request.outcome = "expired"
-    request.status = "closed"
+        request.outcome = Outcome.EXPIRED
+    request.status = RequestStatus.CLOSED
     request.closed_at = ctx.now
     wipe_note(request)
     for need in request.needs:
         _end_need(need, ctx)
     for need in accepted:
-        if by != "person" or need.state != "done":
+        if by != "person" or need.state != NeedState.DONE:
             person = session.get(Person, need.accepted_by_id)
             if person is not None:
                 notify.to_person(session, ctx, person, "person_closed", {"code": request.code})
@@ -184,12 +194,12 @@ def close(session: Session, ctx: FlowContext, request: Request, by: str) -> None
 def _end_need(need: Need, ctx: FlowContext) -> None:
     """Stop any paging of a need whose request closed."""
     need.next_action_at = None
-    if need.state == "paging":
-        need.state = "cancelled"
+    if need.state == NeedState.PAGING:
+        need.state = NeedState.CANCELLED
     need.ended_at = need.ended_at or ctx.now
     for page in need.pages:
-        if page.state == "open":
-            page.state = "expired"
+        if page.state == PageState.OPEN:
+            page.state = PageState.EXPIRED
 
 
 def close_if_settled(session: Session, ctx: FlowContext, request: Request) -> None:
@@ -198,8 +208,7 @@ def close_if_settled(session: Session, ctx: FlowContext, request: Request) -> No
     A need that went unfilled keeps its request open for a late accept, until the officer
     closes it or it idles out (``idle_close``).
     """
-    settled = ("done", "cancelled")
-    if request.status != "open" or any(n.state not in settled for n in request.needs):
+    if request.status != RequestStatus.OPEN or any(n.state not in SETTLED for n in request.needs):
         return
     close(session, ctx, request, by="person")
 
@@ -207,6 +216,21 @@ def close_if_settled(session: Session, ctx: FlowContext, request: Request) -> No
 def accepted_advocate(session: Session, request: Request) -> Person | None:
     """The person who accepted the advocate need, while they are on it."""
     for need in request.needs:
-        if need.kind == "advocate" and need.state == "accepted" and need.accepted_by_id:
+        if (
+            need.kind == NeedKind.ADVOCATE
+            and need.state == NeedState.ACCEPTED
+            and need.accepted_by_id
+        ):
             return session.get(Person, need.accepted_by_id)
     return None
+
+
+def new_code(session: Session) -> str:
+    """A code used by no request and no call log entry."""
+    while True:
+        code = codes.random_code()
+        taken = session.scalar(select(Request.id).where(Request.code == code)) or session.scalar(
+            select(CallLogEntry.id).where(CallLogEntry.code == code)
+        )
+        if not taken:
+            return code

@@ -23,6 +23,7 @@ from dispatcher.crypto import Sealer
 from dispatcher.flows.models import OutboxMessage, Page
 from dispatcher.flows.parts import split_parts
 from dispatcher.flows.ports import UNREACHABLE_ERRORS, SendResult
+from dispatcher.flows.vocabulary import Failure, NeedState, OutboxState, PageState
 from dispatcher.languages import language_or_default
 
 log = logging.getLogger("dispatcher.outbox")
@@ -37,7 +38,7 @@ MAX_BACKOFF = timedelta(seconds=30)
 # provider's (rejected, expired: retried for the whole window), the person's (unreachable).
 PAGE_TEMPLATE = "page"
 # A dropped page (not_paging) was no longer wanted when its turn came.
-FAILURES = ("unreadable", "unrenderable", "rejected", "expired", "unreachable", "not_paging")
+FAILURES = tuple(Failure)
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ class Claim:
 class Unsendable(Exception):
     """A message that can never be sent as it stands; ``reason`` is one of FAILURES."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: Failure) -> None:
         super().__init__(reason)
         self.reason = reason
 
@@ -93,7 +94,7 @@ def enqueue(
         template=template,
         language=language_or_default(language),
         body=sealer.seal(json.dumps(params, sort_keys=True)),
-        state="pending",
+        state=OutboxState.PENDING,
         attempts=0,
         parts_sent=0,
         next_attempt_at=now,
@@ -131,7 +132,7 @@ def claim_due(
             fail(message, None, exc.reason)
             claim.failed.append(message)
             continue
-        message.state = "sending"
+        message.state = OutboxState.SENDING
         message.lease_until = now + LEASE
         message.attempts += 1
         claim.leased.append(outgoing)
@@ -142,8 +143,8 @@ def _due(now: datetime, limit: int, busy: Collection[str]) -> Select[OutboxMessa
     """The query for due messages, oldest deadline first, locked and skipped when locked."""
     query = select(OutboxMessage).where(
         or_(
-            (OutboxMessage.state == "pending") & (OutboxMessage.next_attempt_at <= now),
-            (OutboxMessage.state == "sending") & (OutboxMessage.lease_until <= now),
+            (OutboxMessage.state == OutboxState.PENDING) & (OutboxMessage.next_attempt_at <= now),
+            (OutboxMessage.state == OutboxState.SENDING) & (OutboxMessage.lease_until <= now),
         )
     )
     if busy:
@@ -160,18 +161,18 @@ def _open(message: OutboxMessage, sealer: Sealer, render: Renderer) -> Outgoing:
     try:
         params = json.loads(sealer.open(message.body)) if message.body else {}
     except (ValueError, TypeError):  # damaged, or a key that cannot open it (Unreadable)
-        raise Unsendable("unreadable") from None
+        raise Unsendable(Failure.UNREADABLE) from None
     try:
         text = render(message.template, params, message.language)
     except Exception:  # an unknown template or a missing or odd parameter
-        raise Unsendable("unrenderable") from None
+        raise Unsendable(Failure.UNRENDERABLE) from None
     return Outgoing(
         message.id,
         message.to_number,
         tuple(split_parts(text)),
         message.parts_sent,
         message.created_at,
-        uncertain=message.state == "sending" or message.provider_status == "uncertain",
+        uncertain=message.state == OutboxState.SENDING or message.provider_status == "uncertain",
         last_sid=message.provider_sid,
     )
 
@@ -186,13 +187,13 @@ def still_wanted(session: Session, message: OutboxMessage) -> bool:
     if not is_page(message):
         return True
     page = session.get(Page, message.page_id)
-    return page is not None and page.state == "open" and page.need.state == "paging"
+    return page is not None and page.state == PageState.OPEN and page.need.state == NeedState.PAGING
 
 
 def drop(message: OutboxMessage) -> None:
     """Never send this page: its need was covered, closed or moved on before its turn."""
-    message.state = "dropped"
-    message.failure = "not_paging"
+    message.state = OutboxState.DROPPED
+    message.failure = Failure.NOT_PAGING
     message.body = None
     message.lease_until = None
     log.info("outbox.dropped id=%s template=%s", message.id, message.template)
@@ -203,7 +204,7 @@ def extend_leases(session: Session, ids: Collection[int], now: datetime) -> None
     if ids:
         session.execute(
             update(OutboxMessage)
-            .where(OutboxMessage.id.in_(list(ids)), OutboxMessage.state == "sending")
+            .where(OutboxMessage.id.in_(list(ids)), OutboxMessage.state == OutboxState.SENDING)
             .values(lease_until=now + LEASE)
             .execution_options(synchronize_session=False)
         )
@@ -222,7 +223,7 @@ class Delivery:
 def record_part(session: Session, message_id: int, parts_sent: int, sid: str) -> None:
     """The provider accepted part ``parts_sent`` of a long message: a retry resumes after it."""
     message = session.get(OutboxMessage, message_id)
-    if message is not None and message.state == "sending":
+    if message is not None and message.state == OutboxState.SENDING:
         message.parts_sent = max(message.parts_sent, parts_sent)
         message.provider_sid = sid
         message.provider_status = "queued"
@@ -242,14 +243,14 @@ def record_result(
     claim drops it after) or, for any other message, for ``window`` after it was queued.
     """
     message = session.get(OutboxMessage, message_id)
-    if message is None or message.state != "sending":
+    if message is None or message.state != OutboxState.SENDING:
         return None
     message.lease_until = None
     if result.accepted:
         message.parts_sent = parts
         return _sent(message, result, now)
     if result.retryable and (message.page_id is not None or now - message.created_at < window):
-        message.state = "pending"
+        message.state = OutboxState.PENDING
         message.provider_status = "uncertain" if result.uncertain else None
         message.next_attempt_at = now + backoff(message.attempts)
         log.warning(
@@ -261,13 +262,15 @@ def record_result(
         )
         return None
     if result.error_code in UNREACHABLE_ERRORS:
-        return fail(message, result.error_code, "unreachable")
-    return fail(message, result.error_code, "expired" if result.retryable else "rejected")
+        return fail(message, result.error_code, Failure.UNREACHABLE)
+    return fail(
+        message, result.error_code, Failure.EXPIRED if result.retryable else Failure.REJECTED
+    )
 
 
 def _sent(message: OutboxMessage, result: SendResult, now: datetime) -> Delivery:
     """Every part is with the provider: keep its sid, blank the body."""
-    message.state = "sent"
+    message.state = OutboxState.SENT
     message.provider_sid = result.sid
     message.provider_status = result.status or "queued"
     message.sent_at = now
@@ -278,13 +281,13 @@ def _sent(message: OutboxMessage, result: SendResult, now: datetime) -> Delivery
     return Delivery(message, unreachable=False, opted_out=False)
 
 
-def fail(message: OutboxMessage, error_code: int | None, reason: str) -> Delivery:
+def fail(message: OutboxMessage, error_code: int | None, reason: Failure) -> Delivery:
     """Give up on a message: blank it, keep why, and say whose fault it was.
 
     Only ``unreachable`` (a provider code about the person's phone) counts against the
     person; every other reason is the service's or the provider's.
     """
-    message.state = "failed"
+    message.state = OutboxState.FAILED
     message.failure = reason
     message.error_code = error_code
     message.body = None
@@ -298,7 +301,7 @@ def fail(message: OutboxMessage, error_code: int | None, reason: str) -> Deliver
         reason,
         error_code,
     )
-    unreachable = reason == "unreachable"
+    unreachable = reason == Failure.UNREACHABLE
     return Delivery(
         message, unreachable=unreachable, opted_out=error_code == 21610, unsent=not unreachable
     )

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from dispatcher.flows import notify
 from dispatcher.flows.context import FlowContext
-from dispatcher.flows.models import ROSTER_KIND_FOR_NEED, Need, Page, Request
+from dispatcher.flows.models import Need, Page, Request
 from dispatcher.flows.policy import (
     DEFAULT_POLICY,
     Policy,
@@ -22,6 +22,7 @@ from dispatcher.flows.policy import (
     plan_next,
     traits_of,
 )
+from dispatcher.flows.vocabulary import NEEDS, NeedKind, NeedState, PageState
 from dispatcher.rosters import service as rosters
 from dispatcher.rosters.models import Person, Roster
 
@@ -37,7 +38,7 @@ def add_needs(session: Session, ctx: FlowContext, request: Request, kinds: tuple
             Need(
                 kind=kind,
                 roster_id=roster.id if roster else None,
-                state="paging",
+                state=NeedState.PAGING,
                 policy=policy_of(roster).to_json() if roster else {"steps": [], "repeat": 0},
                 step_index=-1,
                 round=0,
@@ -62,8 +63,10 @@ def escalate(session: Session, ctx: FlowContext, need: Need) -> None:
     roster = session.get(Roster, need.roster_id) if need.roster_id else None
     pool = build_pool(session, roster, ctx) if roster else Pool()
     pages = list(need.pages)
-    never = frozenset(p.person_id for p in pages if p.state in ("declined", "failed"))
-    this_round = frozenset(p.person_id for p in pages if p.state == "open")
+    never = frozenset(
+        p.person_id for p in pages if p.state in (PageState.DECLINED, PageState.FAILED)
+    )
+    this_round = frozenset(p.person_id for p in pages if p.state == PageState.OPEN)
     paged = frozenset(p.person_id for p in pages)
     tags = tuple(need.request.tags)
     plan = plan_next(policy, position, pool, tags, never, this_round, paged)
@@ -73,8 +76,8 @@ def escalate(session: Session, ctx: FlowContext, need: Need) -> None:
         return
     if position is not None and plan.position.round != position.round:
         for page in pages:
-            if page.state == "open":
-                page.state = "expired"
+            if page.state == PageState.OPEN:
+                page.state = PageState.EXPIRED
     need.step_index, need.round = plan.position.step_index, plan.position.round
     need.depth = max(need.depth, depth_of(policy, plan.position))
     need.next_action_at = ctx.now + plan.wait
@@ -128,7 +131,7 @@ def page_person(session: Session, ctx: FlowContext, need: Need, person: Person) 
         person_id=person.id,
         step_index=need.step_index,
         round=need.round,
-        state="open",
+        state=PageState.OPEN,
         paged_at=ctx.now,
     )
     session.add(page)
@@ -167,14 +170,14 @@ def give_up(session: Session, ctx: FlowContext, need: Need) -> None:
     would ever receive them.
     """
     request = need.request
-    need.state = "unfilled"
-    if not any(n.kind == "advocate" and n.state == "paging" for n in request.needs):
+    need.state = NeedState.UNFILLED
+    if not any(n.kind == NeedKind.ADVOCATE and n.state == NeedState.PAGING for n in request.needs):
         request.note, request.note_expires_at = None, None
     need.next_action_at = None
     need.ended_at = ctx.now
     for page in need.pages:
-        if page.state == "open":
-            page.state = "expired"
+        if page.state == PageState.OPEN:
+            page.state = PageState.EXPIRED
     notify.to_officer(
         session,
         ctx,
@@ -191,17 +194,17 @@ def give_up(session: Session, ctx: FlowContext, need: Need) -> None:
     log.warning("need.unfilled request=%s need=%s kind=%s", request.code, need.id, need.kind)
 
 
-def page_answered(session: Session, ctx: FlowContext, page: Page, state: str) -> None:
+def page_answered(session: Session, ctx: FlowContext, page: Page, state: PageState) -> None:
     """A page was declined or could not be delivered: move on at once if nobody is left."""
     page.state = state
     page.answered_at = ctx.now
     need = page.need
-    if need.state != "paging":
+    if need.state != NeedState.PAGING:
         return
     waiting = [
         p
         for p in need.pages
-        if p.state == "open" and (p.step_index, p.round) == (need.step_index, need.round)
+        if p.state == PageState.OPEN and (p.step_index, p.round) == (need.step_index, need.round)
     ]
     if not waiting:
         need.next_action_at = ctx.now
@@ -213,12 +216,16 @@ def open_page_count(session: Session, person_id: int) -> int:
     query = (
         select(func.count(Page.id))
         .join(Need, Page.need_id == Need.id)
-        .where(Page.person_id == person_id, Page.state == "open", Need.state == "paging")
+        .where(
+            Page.person_id == person_id,
+            Page.state == PageState.OPEN,
+            Need.state == NeedState.PAGING,
+        )
     )
     return session.scalar(query) or 0
 
 
 def _roster_for(session: Session, need_kind: str) -> Roster | None:
     """The roster that serves a kind of need (the first by name when there are several)."""
-    found = rosters.rosters_of_kind(session, ROSTER_KIND_FOR_NEED[need_kind])
+    found = rosters.rosters_of_kind(session, NEEDS[NeedKind(need_kind)].roster_kind)
     return found[0] if found else None

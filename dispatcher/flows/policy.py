@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from dispatcher.rosters.targets import StepTarget
+
 
 @dataclass(frozen=True)
 class Step:
@@ -52,7 +54,12 @@ class Policy:
 
 # A roster without a policy of its own pages like this.
 DEFAULT_POLICY = Policy(
-    steps=(Step("on-call", 300), Step("next", 300), Step("all", 600), Step("coordinators", 600)),
+    steps=(
+        Step(StepTarget.ON_CALL, 300),
+        Step(StepTarget.NEXT, 300),
+        Step(StepTarget.ALL, 600),
+        Step(StepTarget.COORDINATORS, 600),
+    ),
     repeat=1,
 )
 
@@ -173,15 +180,15 @@ def targets(
     rotation on duty, nobody. ``all``: every available member. ``coordinators``,
     ``person``: as named. Raises ValueError on an unknown target.
     """
-    if step.notify == "on-call":
+    if step.notify == StepTarget.ON_CALL:
         chosen = _with_a_match(pool.on_call, pool, tags)
-    elif step.notify == "next":
+    elif step.notify == StepTarget.NEXT:
         chosen = _first_of_each(pool.next, exclude | paged)
-    elif step.notify == "all":
+    elif step.notify == StepTarget.ALL:
         chosen = pool.everyone
-    elif step.notify == "coordinators":
+    elif step.notify == StepTarget.COORDINATORS:
         chosen = pool.coordinators
-    elif step.notify == "person":
+    elif step.notify == StepTarget.PERSON:
         chosen = (step.person_id,) if step.person_id in pool.available else ()
     else:
         raise ValueError(f"unknown escalation target {step.notify!r}")

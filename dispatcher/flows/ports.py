@@ -5,6 +5,7 @@ The core owns these; ``dispatcher.sms.senders`` provides the Twilio and simulato
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -67,3 +68,27 @@ class Sender(Protocol):
     def redact(self, sid: str) -> bool:
         """Remove the provider's copy of a finished message; True once it is gone."""
         ...
+
+
+def _nothing() -> None:
+    """Wake nobody: the engine's next periodic tick picks the work up."""
+
+
+class Kick:
+    """The one way to wake the engine, built once per process and injected everywhere.
+
+    It calls whatever wakes the engine now: NOTIFY to engines in other processes (nothing
+    on SQLite) until this process runs an engine of its own, which then points it at its
+    runner with ``wake_with``. Calling it never blocks and never raises.
+    """
+
+    def __init__(self, wake: Callable[[], None] = _nothing) -> None:
+        self._wake = wake
+
+    def wake_with(self, wake: Callable[[], None]) -> None:
+        """From now on, wake the engine by calling ``wake``."""
+        self._wake = wake
+
+    def __call__(self) -> None:
+        """Wake the engine (work was queued and committed)."""
+        self._wake()

@@ -20,6 +20,7 @@ from dispatcher.flows import alerts, outbox
 from dispatcher.flows.context import FlowContext
 from dispatcher.flows.models import OutboxMessage, ProviderCopy
 from dispatcher.flows.ports import Sender
+from dispatcher.flows.vocabulary import OutboxState
 
 log = logging.getLogger("dispatcher.receipts")
 # Delete a copy this long after sending if no final status ever arrives.
@@ -102,8 +103,11 @@ def _redact_one(database: Database, sender: Sender, clock: Clock, sid: str) -> s
 def _due_copies(now: datetime, limit: int) -> Select[str]:
     """Sids of copies due for deletion, except those to a number with an unsettled send."""
     unsettled = select(OutboxMessage.to_number).where(
-        (OutboxMessage.state == "sending")
-        | ((OutboxMessage.state == "pending") & (OutboxMessage.provider_status == "uncertain"))
+        (OutboxMessage.state == OutboxState.SENDING)
+        | (
+            (OutboxMessage.state == OutboxState.PENDING)
+            & (OutboxMessage.provider_status == "uncertain")
+        )
     )
     sent_for = aliased(OutboxMessage)
     return (

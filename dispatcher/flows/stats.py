@@ -15,8 +15,8 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from dispatcher.clock import as_utc
-from dispatcher.flows.calllog import BUCKET_KEYS
-from dispatcher.flows.models import NEED_KINDS
+from dispatcher.flows.buckets import BUCKET_KEYS
+from dispatcher.flows.vocabulary import NEED_KINDS, Outcome
 from dispatcher.rosters.schedule import local_to_utc
 
 PERIOD_KINDS = ("month", "quarter")
@@ -227,5 +227,5 @@ def figures(
 def _need_counts(outcomes: Iterable[tuple[str, str, int]], kind: str) -> NeedCounts:
     """Filled and unfilled needs of ``kind``; cancelled needs count as unfilled."""
     counts = [(outcome, n) for k, outcome, n in outcomes if k == kind]
-    filled = sum(n for outcome, n in counts if outcome == "accepted")
+    filled = sum(n for outcome, n in counts if outcome == Outcome.ACCEPTED)
     return NeedCounts(kind, filled, sum(n for _, n in counts) - filled)

@@ -21,6 +21,7 @@ from dispatcher.flows.models import OutboxMessage, Page, StatusEvent
 from dispatcher.flows.outbox import Delivery
 from dispatcher.flows.ports import UNREACHABLE_ERRORS
 from dispatcher.flows.redaction import keep_copy_for_redaction
+from dispatcher.flows.vocabulary import OutboxState, PageState
 from dispatcher.rosters.models import Person
 
 log = logging.getLogger("dispatcher.outbox")
@@ -46,7 +47,7 @@ def settle_uncertain(message: OutboxMessage, part: int, sid: str, now: datetime)
     Counts the part as sent so it is never sent again (the next claim sends any later
     parts, or just records the message as sent). True when it settled something.
     """
-    if message.state != "pending" or message.provider_status != "uncertain":
+    if message.state != OutboxState.PENDING or message.provider_status != "uncertain":
         return False
     if message.parts_sent != part - 1:
         return False
@@ -75,7 +76,7 @@ def advance_status(
         return None
     message.provider_status = status
     if status in FINAL_STATUSES:
-        message.state = "delivered" if status == "delivered" else "undelivered"
+        message.state = OutboxState.DELIVERED if status == "delivered" else OutboxState.UNDELIVERED
         message.error_code = error_code
         if status != "delivered" and error_code in UNREACHABLE_ERRORS:
             return Delivery(message, unreachable=True, opted_out=error_code == 21610)
@@ -126,8 +127,8 @@ def page_unsent(session: Session, ctx: FlowContext, message: OutboxMessage) -> N
     on, and the person is not held to it (they may be paged again)."""
     if message.page_id is not None:
         page = session.get(Page, message.page_id)
-        if page is not None and page.state == "open":
-            paging.page_answered(session, ctx, page, "unsent")
+        if page is not None and page.state == PageState.OPEN:
+            paging.page_answered(session, ctx, page, PageState.UNSENT)
 
 
 def person_unreachable(session: Session, ctx: FlowContext, delivery: outbox.Delivery) -> None:
@@ -136,8 +137,8 @@ def person_unreachable(session: Session, ctx: FlowContext, delivery: outbox.Deli
     person = session.get(Person, message.person_id) if message.person_id else None
     if message.page_id is not None:
         page = session.get(Page, message.page_id)
-        if page is not None and page.state == "open":
-            paging.page_answered(session, ctx, page, "failed")
+        if page is not None and page.state == PageState.OPEN:
+            paging.page_answered(session, ctx, page, PageState.FAILED)
     if person is not None and delivery.opted_out:
         members.opt_out(session, ctx, person, "carrier opt-out (21610)")
 

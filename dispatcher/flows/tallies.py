@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from dispatcher.flows.calllog import BUCKET_KEYS
 from dispatcher.flows.models import NEED_KINDS, CallLogEntry
 from dispatcher.flows.stats import Tallies
+from dispatcher.flows.vocabulary import Outcome
 
 
 def tally_period(session: Session, start: datetime, end: datetime) -> Tallies:
@@ -73,7 +74,7 @@ def _active_advocates(session: Session, start: datetime, end: datetime) -> int:
     """Distinct advocates who accepted a request opened in the period."""
     count = session.scalar(
         select(func.count(func.distinct(CallLogEntry.accepted_member_id))).where(
-            *_opened_in(start, end), CallLogEntry.advocate == "accepted"
+            *_opened_in(start, end), CallLogEntry.advocate == Outcome.ACCEPTED
         )
     )
     return int(count or 0)

@@ -33,6 +33,7 @@ from dispatcher.rosters.models import (
     RotationWindow,
 )
 from dispatcher.rosters.rotation import OverrideSpec
+from dispatcher.rosters.targets import StepTarget
 
 T = TypeVar("T")
 
@@ -236,7 +237,7 @@ def add_step(
     """Append an escalation step; ``person`` is required by ``notify="person"`` only."""
     if notify not in STEP_TARGETS:
         raise ValidationError(f"a step pages one of {', '.join(STEP_TARGETS)}")
-    if (notify == "person") != (person is not None):
+    if (notify == StepTarget.PERSON) != (person is not None):
         raise ValidationError("pick a person for a 'person' step (and only for one)")
     if wait_seconds < 1:
         raise ValidationError("a step waits at least one second")

@@ -14,11 +14,11 @@ from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dispatcher.db import Base, UTCDateTime
+from dispatcher.rosters.targets import STEP_TARGETS as STEP_TARGETS
 
 ROSTER_KINDS = ("advocate", "hotel", "ride")
 ROTATION_TYPES = ("hourly", "daily", "weekly", "monthly")
 OVERRIDE_ACTIONS = ("add", "remove", "replace")
-STEP_TARGETS = ("on-call", "next", "all", "coordinators", "person")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 

@@ -14,9 +14,38 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from dispatcher.flows.codes import CODE_LENGTH as REFERENCE_LENGTH
 from dispatcher.flows.codes import looks_like_code
+
+
+class CommandKind(StrEnum):
+    """What a parsed reply asks for."""
+
+    ACCEPT = "accept"
+    DECLINE = "decline"
+    DONE = "done"
+    STATUS = "status"
+    ADD = "add"
+    DROP = "drop"
+    NEW = "new"
+    APPROVE = "approve"
+    DENY = "deny"
+    SOFT_ACCEPT = "soft_accept"
+    UNCLEAR = "unclear"
+    AWAY = "away"
+    BACK = "back"
+    WHO = "who"
+    JOIN = "join"
+    OPT_OUT = "opt_out"
+    OPT_IN = "opt_in"
+    CARRIER_HELP = "carrier_help"
+    TEXT = "text"
+
+
+KINDS: tuple[CommandKind, ...] = tuple(CommandKind)
+
 
 OPT_OUT_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"})
 OPT_IN_WORDS = frozenset({"START", "YES", "UNSTOP"})
@@ -25,21 +54,21 @@ CARRIER_WORDS = OPT_OUT_WORDS | OPT_IN_WORDS | CARRIER_HELP_WORDS
 
 # Words that may be followed by a reference code; a bare "1" accepts the one open page.
 CODED_WORDS = {
-    "1": "accept",
-    "A": "accept",
-    "ACCEPT": "accept",
-    "OK": "accept",
-    "2": "decline",
-    "D": "decline",
-    "DECLINE": "decline",
-    "PASS": "decline",
-    "DONE": "done",
-    "STATUS": "status",
-    "ROOM": "add",
-    "RIDE": "add",
-    "ADVOCATE": "add",
-    "NO ROOM": "drop",
-    "NO RIDE": "drop",
+    "1": CommandKind.ACCEPT,
+    "A": CommandKind.ACCEPT,
+    "ACCEPT": CommandKind.ACCEPT,
+    "OK": CommandKind.ACCEPT,
+    "2": CommandKind.DECLINE,
+    "D": CommandKind.DECLINE,
+    "DECLINE": CommandKind.DECLINE,
+    "PASS": CommandKind.DECLINE,
+    "DONE": CommandKind.DONE,
+    "STATUS": CommandKind.STATUS,
+    "ROOM": CommandKind.ADD,
+    "RIDE": CommandKind.ADD,
+    "ADVOCATE": CommandKind.ADD,
+    "NO ROOM": CommandKind.DROP,
+    "NO RIDE": CommandKind.DROP,
 }
 # The need an add or drop word is about.
 NEED_OF_WORD = {
@@ -49,34 +78,13 @@ NEED_OF_WORD = {
     "NO ROOM": "room",
     "NO RIDE": "ride",
 }
-SINGLE_WORDS = {"BACK": "back", "WHO": "who"}
+SINGLE_WORDS = {"BACK": CommandKind.BACK, "WHO": CommandKind.WHO}
 # A coordinator settling a pending enrollment: APPROVE 12, DENY 12.
-DECISION_WORDS = {"APPROVE": "approve", "DENY": "deny"}
+DECISION_WORDS = {"APPROVE": CommandKind.APPROVE, "DENY": CommandKind.DENY}
 # Whole texts that accept the one page waiting on the sender (apostrophes made straight).
 ACCEPT_PHRASES = frozenset(
     {"on my way", "omw", "i'll take it", "ill take it", "i can take it", "coming"}
     | {"voy", "yo voy"}
-)
-KINDS = (
-    "accept",
-    "decline",
-    "done",
-    "status",
-    "add",
-    "drop",
-    "new",
-    "approve",
-    "deny",
-    "soft_accept",
-    "unclear",
-    "away",
-    "back",
-    "who",
-    "join",
-    "opt_out",
-    "opt_in",
-    "carrier_help",
-    "text",
 )
 
 _TRAILING_PUNCTUATION = ".,;:!?)\"'"
@@ -99,7 +107,7 @@ class Command:
     ``text`` is not compared, so a logged command never carries what was written.
     """
 
-    kind: str
+    kind: CommandKind
     code: str | None = None
     argument: str = field(default="", repr=False)
     text: str = field(default="", repr=False, compare=False)
@@ -111,12 +119,12 @@ def parse(text: str) -> Command:
     cleaned = whole.rstrip(_TRAILING_PUNCTUATION).strip()
     tokens = cleaned.split()
     if not tokens:
-        return Command("text", argument=cleaned, text=whole)
+        return Command(CommandKind.TEXT, argument=cleaned, text=whole)
     head = _word(tokens[0])
     if len(tokens) == 1 and head in CARRIER_WORDS:
         return Command(_carrier_kind(head), text=whole)
     if head in CARRIER_WORDS:
-        return Command("text", argument=cleaned, text=whole)
+        return Command(CommandKind.TEXT, argument=cleaned, text=whole)
     found = _command(head, tokens) or _free_text(tokens, cleaned, whole)
     return Command(found.kind, found.code, found.argument, whole)
 
@@ -126,13 +134,13 @@ def _word(token: str) -> str:
     return token.rstrip(_TRAILING_PUNCTUATION).upper()
 
 
-def _carrier_kind(word: str) -> str:
+def _carrier_kind(word: str) -> CommandKind:
     """The kind of a carrier keyword sent on its own."""
     if word in OPT_OUT_WORDS:
-        return "opt_out"
+        return CommandKind.OPT_OUT
     if word in OPT_IN_WORDS:
-        return "opt_in"
-    return "carrier_help"
+        return CommandKind.OPT_IN
+    return CommandKind.CARRIER_HELP
 
 
 def _command(head: str, tokens: list[str]) -> Command | None:
@@ -144,14 +152,14 @@ def _command(head: str, tokens: list[str]) -> Command | None:
     if head in SINGLE_WORDS:
         return Command(SINGLE_WORDS[head]) if len(tokens) == 1 else None
     if head == "AWAY":
-        return Command("away", argument=" ".join(tokens[1:]))
+        return Command(CommandKind.AWAY, argument=" ".join(tokens[1:]))
     if head == "JOIN":
         code = tokens[1] if len(tokens) > 1 else None
-        return Command("join", code=code, argument=" ".join(tokens[2:]))
+        return Command(CommandKind.JOIN, code=code, argument=" ".join(tokens[2:]))
     if head in DECISION_WORDS and len(tokens) == 2 and tokens[1].isdigit():
         return Command(DECISION_WORDS[head], argument=tokens[1])
     if head == "NEW":
-        return Command("new", argument=" ".join(tokens[1:]))
+        return Command(CommandKind.NEW, argument=" ".join(tokens[1:]))
     glued = _GLUED_DIGIT_CODE.match(head)
     if glued and _CODE_SHAPE.match(glued.group(2)):
         return Command(CODED_WORDS[glued.group(1)], code=glued.group(2))
@@ -166,7 +174,7 @@ def _coded(word: str, rest: list[str]) -> Command:
     code = _word(rest[0])
     if _CODE_SHAPE.match(code):
         return Command(kind, code=code, argument=need)
-    return Command("unclear", argument=kind)
+    return Command(CommandKind.UNCLEAR, argument=kind)
 
 
 def _free_text(tokens: list[str], cleaned: str, whole: str) -> Command:
@@ -176,11 +184,11 @@ def _free_text(tokens: list[str], cleaned: str, whole: str) -> Command:
     runs of whitespace collapsed).
     """
     if cleaned.lower().translate(_APOSTROPHES) in ACCEPT_PHRASES:
-        return Command("soft_accept")
+        return Command(CommandKind.SOFT_ACCEPT)
     lead = _word(tokens[0])
     if len(tokens) > 1 and looks_like_code(lead):
-        return Command("text", code=lead, argument=whole.split(" ", 1)[1])
-    return Command("text", argument=cleaned)
+        return Command(CommandKind.TEXT, code=lead, argument=whole.split(" ", 1)[1])
+    return Command(CommandKind.TEXT, argument=cleaned)
 
 
 def codes_mentioned(words: str) -> frozenset[str]:

@@ -19,17 +19,17 @@ from dispatcher.phones import is_e164
 from dispatcher.rosters import service as rosters
 from dispatcher.rosters.models import Officer, Person, Roster
 from dispatcher.sms import officers as officer_texts
-from dispatcher.sms.commands import Command, parse
+from dispatcher.sms.commands import Command, CommandKind, parse
 from dispatcher.sms.officers import SILENT
-from dispatcher.sms.ratelimit import ReplyLimiter
 from dispatcher.sms.routing import route_words
+from dispatcher.web import Limiter
 
 # The longest AWAY with a duration (AWAY alone lasts until BACK).
 AWAY_LONGEST = timedelta(days=30)
 
 
 def handle_text(
-    session: Session, ctx: FlowContext, limiter: ReplyLimiter, number: str, body: str
+    session: Session, ctx: FlowContext, limiter: Limiter, number: str, body: str
 ) -> Reply | None:
     """Apply one text from ``number``; return the immediate reply, if any.
 
@@ -76,33 +76,33 @@ def from_person(
 ) -> Reply | None:
     """A roster member's reply: accept, decline, done, away, back, who, or words to relay."""
     kind, code = command.kind, command.code
-    if kind == "opt_out":
+    if kind == CommandKind.OPT_OUT:
         members.opt_out(session, ctx, person, "texted STOP")
         return None
-    if kind == "opt_in":
+    if kind == CommandKind.OPT_IN:
         members.opt_in(session, ctx, person)
         return None
-    if kind == "carrier_help":
+    if kind == CommandKind.CARRIER_HELP:
         return None
-    if kind == "accept":
+    if kind == CommandKind.ACCEPT:
         return members.accept(session, ctx, person, code)
-    if kind == "decline":
+    if kind == CommandKind.DECLINE:
         return members.decline(session, ctx, person, code)
-    if kind == "done":
+    if kind == CommandKind.DONE:
         return members.done(session, ctx, person, code)
-    if kind == "status":
+    if kind == CommandKind.STATUS:
         return open_codes(session, person)
-    if kind in ("add", "drop"):
+    if kind in (CommandKind.ADD, CommandKind.DROP):
         return _change_need(session, ctx, person, command)
-    if kind in ("approve", "deny") and person.coordinator:
+    if kind in (CommandKind.APPROVE, CommandKind.DENY) and person.coordinator:
         actor = f"sms:member {person.id}"
-        number, approve = int(command.argument), kind == "approve"
+        number, approve = int(command.argument), kind == CommandKind.APPROVE
         return enrollment.decide(session, ctx, actor, number, approve=approve)
-    if kind == "away":
+    if kind == CommandKind.AWAY:
         return _away(session, ctx, person, command.argument)
-    if kind == "back":
+    if kind == CommandKind.BACK:
         return members.set_back(person)
-    if kind == "who":
+    if kind == CommandKind.WHO:
         return who(session, ctx)
     return _words(session, ctx, person, command)
 
@@ -136,7 +136,7 @@ def _change_need(session: Session, ctx: FlowContext, person: Person, command: Co
         return Reply(
             "officer_which", {"codes": sorted(mine), "command": officer_texts.word_of(command)}
         )
-    add = command.kind == "add"
+    add = command.kind == CommandKind.ADD
     reply = needs.change_need(session, ctx, request, command.argument, add=add)
     if reply.template in ("need_added", "need_dropped_ack"):
         notify.to_officer(session, ctx, request, reply.template, reply.params)
@@ -182,7 +182,7 @@ def from_unknown(session: Session, ctx: FlowContext, number: str, command: Comma
 
     The number is never stored unless it enrolls; only an anonymous daily count remains.
     """
-    if command.kind == "join" and command.code:
+    if command.kind == CommandKind.JOIN and command.code:
         return enrollment.enroll(session, ctx, number, command.code, command.argument)
     if command.kind in SILENT:
         return None

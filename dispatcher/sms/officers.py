@@ -15,10 +15,11 @@ from dispatcher.flows import needs, officers
 from dispatcher.flows.context import FlowContext, Reply
 from dispatcher.flows.models import Request
 from dispatcher.rosters.models import Officer
-from dispatcher.sms.commands import Command
+from dispatcher.sms.commands import Command, CommandKind
 from dispatcher.sms.routing import route_officer_words
 
-SILENT = ("opt_out", "opt_in", "carrier_help")  # the carrier answers these itself
+# The carrier answers these itself.
+SILENT = (CommandKind.OPT_OUT, CommandKind.OPT_IN, CommandKind.CARRIER_HELP)
 
 
 def from_officer(
@@ -27,24 +28,26 @@ def from_officer(
     """An officer's text: opens a request, or acts on their open ones."""
     if command.kind in SILENT:
         return None
-    if command.kind == "new":
+    if command.kind == CommandKind.NEW:
         return officers.open_request(session, ctx, officer, command.argument)
     theirs = officers.open_requests_of(session, officer)
     if not theirs:
-        if command.kind in ("status", "done", "join"):
+        if command.kind in (CommandKind.STATUS, CommandKind.DONE, CommandKind.JOIN):
             return Reply("help_officer")
         return officers.open_request(session, ctx, officer, body)
     by_code = {request.code: request for request in theirs}
-    if command.kind == "status":
+    if command.kind == CommandKind.STATUS:
         chosen = [by_code[command.code]] if command.code in by_code else theirs
         return officers.status(session, chosen)
-    if command.kind == "done":
+    if command.kind == CommandKind.DONE:
         return _done(session, ctx, by_code, command.code)
-    if command.kind in ("add", "drop"):
+    if command.kind in (CommandKind.ADD, CommandKind.DROP):
         request = one_named(by_code, command.code)
         if request is None:
             return Reply("officer_which", {"codes": list(by_code), "command": word_of(command)})
-        return needs.change_need(session, ctx, request, command.argument, add=command.kind == "add")
+        return needs.change_need(
+            session, ctx, request, command.argument, add=command.kind == CommandKind.ADD
+        )
     return _words(session, ctx, by_code, command)
 
 
@@ -57,9 +60,9 @@ def one_named(by_code: dict[str, Request], code: str | None) -> Request | None:
 
 def word_of(command: Command) -> str:
     """The command word to quote back: ``ROOM``, ``NO RIDE``, ``DONE``..."""
-    if command.kind == "drop":
+    if command.kind == CommandKind.DROP:
         return f"NO {command.argument.upper()}"
-    return command.argument.upper() if command.kind == "add" else command.kind.upper()
+    return command.argument.upper() if command.kind == CommandKind.ADD else command.kind.upper()
 
 
 def _done(

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from dispatcher.sms.commands import Command, codes_mentioned
+from dispatcher.sms.commands import Command, CommandKind, codes_mentioned
 
 # relay: send ``words`` to the officer of ``code``; accept: accept ``code``; choose: several
 # pages could be meant, list them; not_sent: say nothing was relayed and how to write to an
@@ -46,11 +46,11 @@ def route_words(
     """
     on = tuple(sorted(set(accepted)))
     known = frozenset(on) | frozenset(waiting) | frozenset(paged)
-    if command.kind == "soft_accept" and waiting:
+    if command.kind == CommandKind.SOFT_ACCEPT and waiting:
         return _soft_accept(on, tuple(sorted(set(waiting))))
-    if command.kind == "soft_accept":
+    if command.kind == CommandKind.SOFT_ACCEPT:
         return _unnamed(on, known, command.text)
-    if command.kind != "text":
+    if command.kind != CommandKind.TEXT:
         return Route("not_sent", codes=on)
     if command.code is not None:
         return _coded(on, known, command.code, command.argument)
@@ -87,7 +87,12 @@ def _unnamed(on: tuple[str, ...], known: frozenset[str], words: str) -> Route:
 
 # An officer's text of these kinds is words for whoever accepts: accepting and declining
 # are not officers' commands.
-OFFICER_WORD_KINDS = ("text", "accept", "decline", "soft_accept")
+OFFICER_WORD_KINDS = (
+    CommandKind.TEXT,
+    CommandKind.ACCEPT,
+    CommandKind.DECLINE,
+    CommandKind.SOFT_ACCEPT,
+)
 
 
 def route_officer_words(command: Command, open_codes: Collection[str]) -> Route:
@@ -98,10 +103,13 @@ def route_officer_words(command: Command, open_codes: Collection[str]) -> Route:
     command word of ours without a code (``done with her``) is ``not_sent``.
     """
     codes = tuple(dict.fromkeys(open_codes))
-    unclear_words = command.kind == "unclear" and command.argument in ("accept", "decline")
+    unclear_words = command.kind == CommandKind.UNCLEAR and command.argument in (
+        "accept",
+        "decline",
+    )
     if command.kind not in OFFICER_WORD_KINDS and not unclear_words:
         return Route("not_sent", codes=codes)
-    if command.kind == "text" and command.code in codes and command.argument.strip():
+    if command.kind == CommandKind.TEXT and command.code in codes and command.argument.strip():
         return Route("relay", code=command.code, words=command.argument)
     if len(codes) == 1:
         return Route("relay", code=codes[0], words=command.text)

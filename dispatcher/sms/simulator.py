@@ -134,13 +134,13 @@ def phones() -> SimulatorPhones:
 
 
 def phones_of(runtime: web.Runtime) -> SimulatorPhones:
-    """The runtime's in-app phones, created on first use (memory only)."""
-    found = runtime.extras.get("phones")
-    if found is None:
-        found = runtime.extras["phones"] = SimulatorPhones(
-            runtime.settings.hotline_number, runtime.clock
-        )
-    return found  # type: ignore[no-any-return]
+    """The in-app phones the runtime's simulator sender delivers to (memory only).
+
+    Raises LookupError when the runtime sends through another backend.
+    """
+    if isinstance(runtime.sender, SimulatorSender):
+        return runtime.sender.phones
+    raise LookupError("the SMS backend is not the simulator: no in-app phones")
 
 
 def directory() -> list[tuple[str, str]]:

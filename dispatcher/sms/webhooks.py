@@ -25,7 +25,6 @@ from dispatcher.flows import alerts, deduplication, statuses
 from dispatcher.flows.context import FlowContext
 from dispatcher.sms import inbound, twiml
 from dispatcher.sms.messages import render
-from dispatcher.sms.ratelimit import ReplyLimiter
 from dispatcher.sms.security import twilio_signature_required
 
 blueprint = Blueprint("sms", __name__)
@@ -67,8 +66,7 @@ def flow_context(kick: Callable[[], None] | None = None) -> FlowContext:
 
 def engine_kick() -> Callable[[], None]:
     """What wakes the in-process engine (nothing when the engine runs elsewhere)."""
-    kick: Callable[[], None] = web.runtime().extras.get("kick") or (lambda: None)
-    return kick
+    return web.runtime().kick
 
 
 class KickAfterCommit:
@@ -91,13 +89,9 @@ class KickAfterCommit:
             engine_kick()()
 
 
-def limiter() -> ReplyLimiter:
-    """The process's reply limiter (created on first use)."""
-    runtime = web.runtime()
-    found = runtime.extras.get("limiter")
-    if found is None:
-        found = runtime.extras["limiter"] = ReplyLimiter(runtime.settings.help_replies_per_hour)
-    return found  # type: ignore[no-any-return]
+def limiter() -> web.Limiter:
+    """The process's reply limiter."""
+    return web.runtime().limiter
 
 
 def xml(body: str) -> Response:

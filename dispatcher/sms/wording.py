@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from dispatcher.flows.intake import describe_tag
+from dispatcher.flows.vocabulary import NEEDS
 from dispatcher.languages import N_
 from dispatcher.sms.catalogs import Words, words_for
 from dispatcher.sms.segments import plain
@@ -18,9 +19,10 @@ Template = Callable[[Words, dict[str, Any]], str]
 ENGLISH = words_for(None)
 
 
-NEED_PHRASES = {"advocate": N_("an advocate"), "room": N_("a room"), "ride": N_("a ride")}
+# Each need kind's phrase and role word come from the one need table.
+NEED_PHRASES: dict[str, str] = {kind: spec.phrase for kind, spec in NEEDS.items()}
 ROLES = {"advocate": N_("advocate"), "hotel": N_("hotel"), "driver": N_("driver")}
-ROLE_OF_NEED = {"advocate": "advocate", "room": "hotel", "ride": "driver"}
+ROLE_OF_NEED: dict[str, str] = {kind: spec.role for kind, spec in NEEDS.items()}
 NEED_KINDS = {"advocate": N_("advocate"), "room": N_("room"), "ride": N_("ride")}
 NEED_STATES = {
     "paging": N_("still paging"),

@@ -44,9 +44,7 @@ def test_a_second_runner_waits_for_the_lock_then_takes_over(
 ) -> None:
     settings = make_settings(tmp_path, sqlite_database.url)
     first, second = (
-        create_app(settings, clock=clock, start_engine=True)
-        .extensions["dispatcher"]
-        .extras["runner"]
+        create_app(settings, clock=clock, start_engine=True).extensions["dispatcher"].runner
         for _ in range(2)
     )
     try:

@@ -16,7 +16,7 @@ from dispatcher.app import create_app
 from dispatcher.clock import ManualClock
 from dispatcher.db import Database
 from dispatcher.flows.engine import Engine
-from dispatcher.scheduler import build_engine
+from dispatcher.web import runtime_of
 from tests.fakes import FakeTwilio, Posted, inbound_params, signed_post
 from tests.night import Night
 from tests.support.databases import make_settings
@@ -48,7 +48,7 @@ class LiveNight(Night):
             **settings,
         )
         self.app: Flask = create_app(self.settings, clock=clock)
-        self.engine: Engine = build_engine(self.app)
+        self.engine: Engine = runtime_of(self.app).engine
         self.server: BaseWSGIServer = make_server("127.0.0.1", 0, self.app, threaded=True)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()

@@ -16,7 +16,7 @@ from dispatcher.accounts import service
 from dispatcher.app import create_app
 from dispatcher.db import Database
 from dispatcher.settings import load_settings
-from dispatcher.sms.simulator import SimulatorPhones
+from dispatcher.sms.simulator import SimulatorPhones, phones_of
 from tests.night import ANA, BEN, CRUZ, OFFICER, STRANGER, load_coalition
 from tests.support.admin import PASSWORD, Visitor
 from tests.support.databases import START, make_settings
@@ -29,7 +29,7 @@ def running(sqlite_database: Database, tmp_path: Path) -> Iterator[Flask]:
     settings = make_settings(tmp_path, sqlite_database.url, public_base_url="http://127.0.0.1:5000")
     app = create_app(settings, start_engine=True)
     yield app
-    app.extensions["dispatcher"].extras["runner"].stop()
+    app.extensions["dispatcher"].runner.stop()
 
 
 def send(client: FlaskClient, number: str, body: str, other: str = "") -> None:
@@ -60,7 +60,7 @@ def test_an_officer_text_on_the_simulator_pages_the_advocate_through_the_running
 ) -> None:
     client = running.test_client()
     send(client, OFFICER, "need an advocate at the station")
-    phones = running.extensions["dispatcher"].extras["phones"]
+    phones = phones_of(running.extensions["dispatcher"])
     page = wait_for(phones, (ANA, BEN, CRUZ))[0]  # whoever is on call today
     assert "Racine" in page
     html = client.get("/simulator").get_data(as_text=True)
@@ -70,7 +70,7 @@ def test_an_officer_text_on_the_simulator_pages_the_advocate_through_the_running
 def test_an_unknown_number_typed_in_gets_the_referral(running: Flask) -> None:
     client = running.test_client()
     send(client, OFFICER, "hello", other="(414) 555-0177")
-    phones = running.extensions["dispatcher"].extras["phones"]
+    phones = phones_of(running.extensions["dispatcher"])
     assert any("1-888-373-7888" in m.body for m in phones.inbox(STRANGER))
 
 
@@ -151,7 +151,7 @@ def test_the_simulator_page_and_its_replies_read_in_spanish(running: Flask) -> N
     assert '<html lang="es">' in page
     assert "Simulador de SMS" in page and "Enviar a la línea" in page
     send(client, OFFICER, "hola, necesito ayuda por favor", other="(414) 555-0177")
-    phones = running.extensions["dispatcher"].extras["phones"]
+    phones = phones_of(running.extensions["dispatcher"])
     assert [m.body for m in phones.inbox(STRANGER) if m.sender != STRANGER] == [
         "Si está en peligro, llame al 911. Línea Nacional contra la Trata de Personas: "
         "llame al 1-888-373-7888 o envíe un texto al 233733."

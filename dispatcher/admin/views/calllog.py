@@ -24,15 +24,16 @@ from dispatcher.admin.pages import auditor, db, now
 from dispatcher.flows.calllog import BUCKET_LABELS
 from dispatcher.flows.models import NEED_KINDS, CallLogEntry
 from dispatcher.flows.stats import Period, parse_month, period_of
+from dispatcher.flows.vocabulary import Outcome
 from dispatcher.rosters.models import Agency
 
 READERS = ("coordinator",)
 PAGE_SIZE = 50
 OUTCOMES = {
-    "accepted": "Accepted",
-    "unfilled": "Unfilled",
-    "closed_by_officer": "Closed by the officer",
-    "expired": "Expired",
+    Outcome.ACCEPTED: "Accepted",
+    Outcome.UNFILLED: "Unfilled",
+    Outcome.CLOSED_BY_OFFICER: "Closed by the officer",
+    Outcome.EXPIRED: "Expired",
 }
 NO_AGENCY = "none"
 

@@ -29,6 +29,7 @@ from dispatcher.rosters.models import (
 )
 from dispatcher.rosters.officernames import name_for_the_record
 from dispatcher.rosters.schedule import local_to_utc, local_wall
+from dispatcher.rosters.targets import StepTarget
 
 Table = dict[str, Any]
 HEADING = "# Roster file exported by dispatcher; load it with: dispatcher roster import FILE\n"
@@ -121,7 +122,7 @@ def _override_table(override: Override, zone: ZoneInfo) -> Table:
 
 def _step_table(notify: str, person: Person | None, wait_seconds: int) -> Table:
     """One escalation step: ``{ notify = "...", wait = "5m" }``."""
-    target = f"person:{person.name}" if notify == "person" and person else notify
+    target = f"person:{person.name}" if notify == StepTarget.PERSON and person else notify
     return {"notify": target, "wait": format_duration(timedelta(seconds=wait_seconds))}
 
 

@@ -1,0 +1,124 @@
+"""The words the flows store and compare: states, outcomes, failure reasons and need kinds.
+
+Each is a ``StrEnum``, so a member equals the string stored in the database (no migration,
+and a value read back as a plain ``str`` still compares equal). Pure: no database here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from dispatcher.languages import N_
+
+
+class RequestStatus(StrEnum):
+    """Whether a request is still being worked on."""
+
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class Outcome(StrEnum):
+    """How a request ended (kept in the call log)."""
+
+    ACCEPTED = "accepted"
+    UNFILLED = "unfilled"
+    CLOSED_BY_OFFICER = "closed_by_officer"
+    EXPIRED = "expired"
+
+
+class NeedState(StrEnum):
+    """paging -> accepted -> done; paging -> unfilled (-> accepted); any -> cancelled."""
+
+    PAGING = "paging"
+    ACCEPTED = "accepted"
+    UNFILLED = "unfilled"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class PageState(StrEnum):
+    """open -> accepted | declined | covered | failed | expired | unsent | dropped.
+
+    failed: the person could not be reached; unsent: the service or the provider could not
+    send the page, which never counts against the person; dropped: the need was dropped.
+    """
+
+    OPEN = "open"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    COVERED = "covered"
+    FAILED = "failed"
+    EXPIRED = "expired"
+    UNSENT = "unsent"
+    DROPPED = "dropped"
+
+
+class OutboxState(StrEnum):
+    """pending -> sending -> sent -> delivered | undelivered; or failed | dropped."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    DELIVERED = "delivered"
+    UNDELIVERED = "undelivered"
+    FAILED = "failed"
+    DROPPED = "dropped"
+
+
+class Failure(StrEnum):
+    """Why an outbox message failed or was dropped."""
+
+    UNREADABLE = "unreadable"
+    UNRENDERABLE = "unrenderable"
+    REJECTED = "rejected"
+    EXPIRED = "expired"
+    UNREACHABLE = "unreachable"
+    NOT_PAGING = "not_paging"
+
+
+class NeedKind(StrEnum):
+    """What an officer can ask for."""
+
+    ADVOCATE = "advocate"
+    ROOM = "room"
+    RIDE = "ride"
+
+
+@dataclass(frozen=True)
+class NeedSpec:
+    """One need kind: the roster kind that covers it, the role word for the person who
+    takes it, and the phrase used in messages ("an advocate", English, marked for the
+    catalogs and translated where it is sent: ``sms.wording``)."""
+
+    kind: NeedKind
+    roster_kind: str
+    role: str
+    phrase: str
+
+
+NEEDS: dict[NeedKind, NeedSpec] = {
+    spec.kind: spec
+    for spec in (
+        NeedSpec(
+            NeedKind.ADVOCATE, roster_kind="advocate", role="advocate", phrase=N_("an advocate")
+        ),
+        NeedSpec(NeedKind.ROOM, roster_kind="hotel", role="hotel", phrase=N_("a room")),
+        NeedSpec(NeedKind.RIDE, roster_kind="ride", role="driver", phrase=N_("a ride")),
+    )
+}
+NEED_KINDS: tuple[NeedKind, ...] = tuple(NeedKind)  # in the order requests list them
+OUTCOMES: tuple[Outcome, ...] = tuple(Outcome)
+# Need states an accept can still take, and the states in which a request may close.
+WANTED = (NeedState.PAGING, NeedState.UNFILLED)
+SETTLED = (NeedState.DONE, NeedState.CANCELLED)
+# Outbox rows nothing more will happen to.
+FINISHED = tuple(s for s in OutboxState if s not in (OutboxState.PENDING, OutboxState.SENDING))
+# Pages still waiting on an answer (an expired page can still be accepted late).
+ANSWERABLE = (PageState.OPEN, PageState.EXPIRED)
+
+
+def need_spec(kind: str) -> NeedSpec | None:
+    """The table row for ``kind``, or None when it names no need kind."""
+    return NEEDS.get(NeedKind(kind)) if kind in NEEDS else None

@@ -1,0 +1,18 @@
+"""Whom an escalation step pages. Pure: shared by the roster models, forms and the policy."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class StepTarget(StrEnum):
+    """A step's ``notify``; each value equals the string stored in ``escalation_steps``."""
+
+    ON_CALL = "on-call"
+    NEXT = "next"
+    ALL = "all"
+    COORDINATORS = "coordinators"
+    PERSON = "person"
+
+
+STEP_TARGETS: tuple[StepTarget, ...] = tuple(StepTarget)
