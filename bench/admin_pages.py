@@ -18,7 +18,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from common import ROOT, bench_settings, fresh_database
+from common import bench_settings, fresh_database
 from flask import Flask
 from sqlalchemy import insert
 
@@ -29,6 +29,7 @@ from dispatcher.db import Database
 from dispatcher.flows.calllog import BUCKET_KEYS
 from dispatcher.flows.models import NEED_KINDS, CallLogEntry
 from dispatcher.rosters.models import Agency, Officer, Person, Roster, Rotation
+from dispatcher.settings import CONFIG_DIR
 from dispatcher.sms import inbound
 from dispatcher.sms.ratelimit import ReplyLimiter
 from dispatcher.sms.webhooks import flow_context
@@ -110,7 +111,7 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=600, help="call-log entries in a year")
     parser.add_argument("--people", type=int, default=0, help="people (demo's if fewer)")
     args = parser.parse_args()
-    url, folder = fresh_database((ROOT / "config" / "demo.toml").read_text())
+    url, folder = fresh_database((CONFIG_DIR / "demo.toml").read_text())
     now = datetime.now(UTC)
     database = Database(url)
     seed(database, now, args.calls, args.people)
