@@ -45,23 +45,13 @@ def to_officer(
     officer = session.get(Officer, request.officer_id) if request.officer_id else None
     if officer is None or officer.revoked_at is not None:
         return
-    outbox.enqueue(
-        session,
-        ctx.sealer,
-        ctx.now,
-        officer.phone,
-        template,
-        params,
-        officer_id=officer.id,
-        language=officer.language,
-    )
-    ctx.kick()
+    to_enrolled(session, ctx, officer, template, params)
 
 
 def to_enrolled(
     session: Session, ctx: FlowContext, officer: Officer, template: str, params: dict[str, Any]
 ) -> None:
-    """Queue a message to an officer about their enrollment (no request involved)."""
+    """Queue a message to an officer, revoked or pending or not (enrollment notices)."""
     outbox.enqueue(
         session,
         ctx.sealer,
