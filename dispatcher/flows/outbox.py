@@ -22,7 +22,7 @@ from dispatcher import metrics
 from dispatcher.crypto import Sealer
 from dispatcher.flows.models import OutboxMessage, Page
 from dispatcher.flows.parts import split_parts
-from dispatcher.flows.ports import UNREACHABLE_ERRORS, SendResult
+from dispatcher.flows.ports import OPTED_OUT_ERROR, UNREACHABLE_ERRORS, SendResult
 from dispatcher.flows.vocabulary import Failure, NeedState, OutboxState, PageState
 from dispatcher.languages import language_or_default
 
@@ -303,7 +303,10 @@ def fail(message: OutboxMessage, error_code: int | None, reason: Failure) -> Del
     )
     unreachable = reason == Failure.UNREACHABLE
     return Delivery(
-        message, unreachable=unreachable, opted_out=error_code == 21610, unsent=not unreachable
+        message,
+        unreachable=unreachable,
+        opted_out=error_code == OPTED_OUT_ERROR,
+        unsent=not unreachable,
     )
 
 

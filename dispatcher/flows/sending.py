@@ -149,8 +149,8 @@ class Courier:
         for message in group:
             try:
                 self._record(message, self._send_parts(message))
-            except Exception:
-                log.exception("outbox.send_crashed id=%s", message.id)
+            except Exception as exc:  # its text may hold a number: log the type alone
+                log.error("outbox.send_crashed id=%s error=%s", message.id, type(exc).__name__)
             finally:
                 with self._lock:
                     self._in_flight.pop(message.id, None)

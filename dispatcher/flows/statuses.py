@@ -12,14 +12,14 @@ import logging
 from datetime import datetime
 
 from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from dispatcher.db import insert_ignoring_duplicates
 from dispatcher.flows import members, outbox, paging
 from dispatcher.flows.context import FlowContext
 from dispatcher.flows.models import OutboxMessage, Page, StatusEvent
 from dispatcher.flows.outbox import Delivery
-from dispatcher.flows.ports import UNREACHABLE_ERRORS
+from dispatcher.flows.ports import OPTED_OUT_ERROR, UNREACHABLE_ERRORS
 from dispatcher.flows.redaction import keep_copy_for_redaction
 from dispatcher.flows.vocabulary import OutboxState, PageState
 from dispatcher.rosters.models import Person
@@ -79,7 +79,7 @@ def advance_status(
         message.state = OutboxState.DELIVERED if status == "delivered" else OutboxState.UNDELIVERED
         message.error_code = error_code
         if status != "delivered" and error_code in UNREACHABLE_ERRORS:
-            return Delivery(message, unreachable=True, opted_out=error_code == 21610)
+            return Delivery(message, unreachable=True, opted_out=error_code == OPTED_OUT_ERROR)
     return None
 
 
@@ -97,15 +97,11 @@ def status_callback(
     ``outbox_id`` and ``part`` come from the callback URL of messages sent through the
     API: a late callback for a send that timed out settles it, so it is never sent again.
     """
-    if session.scalars(
-        select(StatusEvent.id).where(StatusEvent.message_sid == sid, StatusEvent.status == status)
-    ).first():
-        return
-    try:
-        with session.begin_nested():
-            session.add(StatusEvent(message_sid=sid, status=status, received_at=ctx.now))
-    except IntegrityError:
-        return
+    seen = insert_ignoring_duplicates(session, StatusEvent).values(
+        message_sid=sid, status=status, received_at=ctx.now
+    )
+    if session.execute(seen.returning(StatusEvent.id)).first() is None:
+        return  # a repeat (one INSERT: concurrent repeats cannot both pass)
     message = session.scalars(
         select(OutboxMessage).where(OutboxMessage.provider_sid == sid)
     ).first()

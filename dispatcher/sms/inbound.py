@@ -193,10 +193,12 @@ def from_unknown(session: Session, ctx: FlowContext, number: str, command: Comma
 def handle_call(session: Session, ctx: FlowContext, number: str) -> Reply:
     """A call to the hotline, answered in the caller's language when they are listed."""
     sender = find_sender(session, number) if is_e164(number) else None
-    return replace(_call(session, ctx, number), language=reader_language(sender, ""))
+    return replace(_call(session, ctx, number, sender), language=reader_language(sender, ""))
 
 
-def _call(session: Session, ctx: FlowContext, number: str) -> Reply:
+def _call(
+    session: Session, ctx: FlowContext, number: str, officer: Person | Officer | None
+) -> Reply:
     """A call to the hotline: an officer's call opens a request (nothing is recorded).
 
     The call carries no words, so the request pages an advocate with no note; the officer
@@ -205,7 +207,6 @@ def _call(session: Session, ctx: FlowContext, number: str) -> Reply:
     """
     if not is_e164(number):
         return Reply("call_referral")
-    officer = find_sender(session, number)
     if isinstance(officer, Person):
         return Reply("call_person")
     if officer is None or officer.pending:

@@ -29,7 +29,6 @@ _HTTP_LOG = logging.getLogger("dispatcher.sms.twilio_http")
 _HTTP_LOG.setLevel(logging.WARNING)
 
 RATE_LIMITED = 20429
-NOT_FINISHED = 20009
 NOT_FOUND = 20404
 _TWILIO_HOST = re.compile(r"^https://[A-Za-z0-9.-]*\.?twilio\.com(?=/|$)")
 # How far back to look for a message Twilio may have taken before a read timeout.

@@ -113,9 +113,7 @@ def _read_person(table: Table, region: str, hotline: str) -> PersonEntry:
     """A ``[[people]]`` entry."""
     name = table.text("name")
     owner = name or table.at.label
-    phone = table.read(
-        "phone", lambda v: contacts.read_phone(_string(v), owner, region, hotline), "", True
-    )
+    phone = _read_phone(table, owner, region, hotline)
     away = table.moment("away_until", required=False)
     if away is not None and away.tzinfo is None:
         table.fail("away_until", "needs a UTC offset (2026-03-12T08:00-05:00)")
@@ -251,9 +249,7 @@ def _read_officer(table: Table, region: str, hotline: str) -> OfficerEntry:
     rank and a name; the language optional."""
     name = table.read("name", to_officer_name, "", True)
     owner = name or table.at.label
-    phone = table.read(
-        "phone", lambda v: contacts.read_phone(_string(v), owner, region, hotline), "", True
-    )
+    phone = _read_phone(table, owner, region, hotline)
     language = table.choice("language", LANGUAGES) if table.has("language") else None
     return OfficerEntry(name=name, phone=phone, language=language, at=table.at)
 
