@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from dispatcher.accounts.audit import Auditor
+from dispatcher.audit import Auditor
 from dispatcher.flows import notify, texts
 from dispatcher.flows.context import FlowContext, Reply
 from dispatcher.rosters.contacts import phone_holder
