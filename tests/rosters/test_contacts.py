@@ -54,7 +54,7 @@ def test_a_person_may_not_take_a_name_or_an_officers_number(
         contacts.save_person(session, AUDITOR, None, details("Ana", "(262) 555-0150"), RULES)
     assert refused.value.problems == {
         "name": contacts.NAME_TAKEN,
-        "phone": contacts.PHONE_TAKEN,
+        "phone": "Inv. N. Lofy (officer) already has this number.",
     }
     assert session.scalars(select(Person.name)).all() == ["Ana"]
 
