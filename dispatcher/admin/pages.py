@@ -51,9 +51,3 @@ def people_choices(active_only: bool = True) -> list[tuple[int, str]]:
     if active_only:
         query = query.where(Person.active.is_(True))
     return [(row.id, row.name) for row in db().execute(query)]
-
-
-def split_words(text: str | None) -> list[str]:
-    """``"en, ES,  fr"`` as ``["en", "es", "fr"]`` (lower case, each once)."""
-    words = (word.strip().lower() for word in (text or "").split(","))
-    return list(dict.fromkeys(word for word in words if word))

@@ -22,6 +22,7 @@ from dispatcher.phones import DEFAULT_REGION, to_e164
 from dispatcher.rosters.file.export import person_table
 from dispatcher.rosters.models import Agency, Officer, Person
 from dispatcher.rosters.officernames import name_for_the_record
+from dispatcher.rosters.traits import read_languages, read_skills
 
 INVALID_PHONE = "Not a valid mobile number."
 HOTLINE_PHONE = "This is the hotline's own number."
@@ -147,6 +148,11 @@ def save_person(
     name = details.name.strip()
     phone = _typed_phone(details.phone, name or "this person", rules)
     problems = {}
+    for key, read in (("languages", read_languages), ("skills", read_skills)):
+        try:
+            read(getattr(details, key))
+        except ValidationError as error:
+            problems[key] = str(error)
     others = select(Person.id).where(Person.name == name)
     if session.scalar(others.where(Person.id != person.id) if person else others) is not None:
         problems["name"] = NAME_TAKEN
