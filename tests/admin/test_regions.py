@@ -5,9 +5,11 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from dispatcher.audit import AuditEntry
+from dispatcher.flows.models import CallLogEntry
 from dispatcher.rosters.file import export_roster_file
 from dispatcher.rosters.models import Agency, Region, Roster
 from dispatcher.settings import CONFIG_DIR
+from tests.admin.calllog_rows import seed_call_log
 from tests.night import load_coalition
 from tests.support.admin import Store, Visitor
 
@@ -31,6 +33,8 @@ def test_a_coordinator_adds_a_region_and_the_roster_file_says_so(
     assert response.status_code == 302, response.get_data(as_text=True)
     page = coordinator.text("/admin/regions")
     assert "Walworth County" in page and "Serving every region: hotels." in page
+    agencies = coordinator.text("/admin/agencies")
+    assert '">Walworth County</a></td>' in agencies
     with store.scope() as session:
         racine = session.scalars(select(Agency).where(Agency.name.startswith("Racine"))).one()
         assert racine.region is not None and racine.region.name == "Walworth County"
@@ -78,3 +82,17 @@ def test_the_roster_page_names_a_mutual_aid_steps_region(
     roster = store.one(select(Roster).where(Roster.name == "kenosha advocates"))
     page = coordinator.text(f"/admin/rosters/{roster.id}")
     assert "mutual aid: Racine County's on call" in page
+
+
+def test_the_call_log_marks_a_request_helped_from_another_region(
+    coordinator: Visitor, store: Store
+) -> None:
+    seed_call_log(store)
+    with store.scope() as session:
+        entry = session.scalars(select(CallLogEntry).where(CallLogEntry.code == "M1AN")).one()
+        entry.mutual_aid = 1
+    page = coordinator.text("/admin/call-log")
+    row = page[page.index(">M1AN<") : page.index("</tr>", page.index(">M1AN<"))]
+    assert 'data-label="Escalation depth">1 <span class="tag">mutual aid</span><' in row
+    other = page[page.index(">M4NA<") : page.index("</tr>", page.index(">M4NA<"))]
+    assert "mutual aid" not in other
