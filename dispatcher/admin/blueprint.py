@@ -34,6 +34,7 @@ AREAS = (
     Area("admin.people", N_("People")),
     Area("admin.rosters", N_("Rosters")),
     Area("admin.agencies", N_("Agencies")),
+    Area("admin.regions", N_("Regions")),
     Area("admin.call_log", N_("Call log")),
     Area("admin.statistics", N_("Statistics")),
     Area("admin.roster_file", N_("Roster file")),

@@ -203,6 +203,18 @@ class RepeatForm(FlaskForm):  # type: ignore[misc]
     repeat = IntegerField("Repeat", validators=[InputRequired(), NumberRange(min=0, max=20)])
 
 
+class RegionForm(FlaskForm):  # type: ignore[misc]
+    """A region: its name, its agencies and the rosters that serve it (choices by the view)."""
+
+    name = StringField("Name", validators=[DataRequired(), Length(max=80)])
+    agencies = MultiCheckboxField("Agencies in this region", coerce=int)
+    rosters = MultiCheckboxField(
+        "Rosters that serve it",
+        coerce=int,
+        description="A roster no region names serves every region.",
+    )
+
+
 class AgencyForm(FlaskForm):  # type: ignore[misc]
     """A requesting agency."""
 

@@ -247,6 +247,8 @@ class CallLogEntry(Base):
     depth: Mapped[int] = mapped_column(Integer, default=0)
     accepted_member_id: Mapped[int | None] = mapped_column(Integer, default=None)
     outcome: Mapped[str] = mapped_column(String(20))
+    # How many needs paged another region's roster (mutual aid); who was paged is not kept.
+    mutual_aid: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Alert(Base):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -24,16 +25,21 @@ from dispatcher.flows.policy import (
 )
 from dispatcher.flows.vocabulary import NEEDS, NeedKind, NeedState, PageState
 from dispatcher.rosters import service as rosters
-from dispatcher.rosters.models import Person, Roster
+from dispatcher.rosters.models import Agency, Person, Roster
 
 log = logging.getLogger("dispatcher.paging")
 PROGRESS_EVERY = timedelta(minutes=10)
 
 
 def add_needs(session: Session, ctx: FlowContext, request: Request, kinds: tuple[str, ...]) -> None:
-    """Create the request's needs, each due now, with a snapshot of its roster's policy."""
+    """Create the request's needs, each due now, with a snapshot of its roster's policy.
+
+    Each need goes to the roster of its kind that serves the region of the officer's agency.
+    """
+    agency = session.get(Agency, request.agency_id) if request.agency_id else None
+    region_id = agency.region_id if agency else None
     for kind in kinds:
-        roster = _roster_for(session, kind)
+        roster = roster_for(session, NEEDS[NeedKind(kind)].roster_kind, region_id)
         request.needs.append(
             Need(
                 kind=kind,
@@ -52,7 +58,7 @@ def policy_of(roster: Roster) -> Policy:
     """The roster's escalation policy (the default one when it has no steps)."""
     if not roster.steps:
         return DEFAULT_POLICY
-    steps = tuple(Step(s.notify, s.wait_seconds, s.person_id) for s in roster.steps)
+    steps = tuple(Step(s.notify, s.wait_seconds, s.person_id, s.region_id) for s in roster.steps)
     return Policy(steps=steps, repeat=roster.escalation_repeat)
 
 
@@ -62,6 +68,8 @@ def escalate(session: Session, ctx: FlowContext, need: Need) -> None:
     position = None if need.step_index < 0 else Position(need.step_index, need.round)
     roster = session.get(Roster, need.roster_id) if need.roster_id else None
     pool = build_pool(session, roster, ctx) if roster else Pool()
+    if roster and policy.aid_regions():
+        pool = replace(pool, aid=aid_of(session, roster, policy.aid_regions(), ctx))
     pages = list(need.pages)
     never = frozenset(
         p.person_id for p in pages if p.state in (PageState.DECLINED, PageState.FAILED)
@@ -163,6 +171,27 @@ def build_pool(session: Session, roster: Roster, ctx: FlowContext) -> Pool:
     )
 
 
+def aid_of(
+    session: Session, roster: Roster, regions: frozenset[int], ctx: FlowContext
+) -> dict[int, tuple[int, ...]]:
+    """For each region, who is on call and available now on its roster of ``roster``'s kind.
+
+    Only a roster that names the region serves it here (never ``roster`` itself): help
+    from a roster that serves every region would not be help from outside.
+    """
+    aid: dict[int, tuple[int, ...]] = {}
+    for region_id in sorted(regions):
+        helpers = [
+            r
+            for r in rosters.rosters_of_kind(session, roster.kind)
+            if r.id != roster.id and region_id in {g.id for g in r.regions}
+        ]
+        if helpers:
+            found = rosters.escalation_candidates(session, helpers[0], ctx.now)
+            aid[region_id] = tuple(p.id for p in found.on_call)
+    return aid
+
+
 def give_up(session: Session, ctx: FlowContext, need: Need) -> None:
     """Every step and repeat is spent: mark unfilled, tell the officer and the coordinators.
 
@@ -223,7 +252,13 @@ def open_page_count(session: Session, person_id: int) -> int:
     return session.scalar(query) or 0
 
 
-def _roster_for(session: Session, need_kind: str) -> Roster | None:
-    """The roster that serves a kind of need (the first by name when there are several)."""
-    found = rosters.rosters_of_kind(session, NEEDS[NeedKind(need_kind)].roster_kind)
+def roster_for(session: Session, kind: str, region_id: int | None) -> Roster | None:
+    """The roster of ``kind`` that serves ``region_id``, the first by name among several.
+
+    A roster that names the region comes before one that serves every region; with no
+    region (an agency outside every region), the first roster of the kind.
+    """
+    found = [r for r in rosters.rosters_of_kind(session, kind) if r.serves(region_id)]
+    if region_id is not None:
+        found = [r for r in found if r.regions] or found
     return found[0] if found else None

@@ -8,7 +8,17 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Time, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Time,
+    UniqueConstraint,
+)
 from sqlalchemy import DateTime as NaiveDateTime
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -45,8 +55,34 @@ class Person(Base):
         return f"<Person {self.id} {self.name!r}>"
 
 
+class Region(Base):
+    """A jurisdiction (a county, ...): agencies belong to one, rosters serve some."""
+
+    __tablename__ = "regions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+
+    agencies: Mapped[list[Agency]] = relationship(back_populates="region", order_by="Agency.name")
+    rosters: Mapped[list[Roster]] = relationship(
+        secondary="roster_regions", back_populates="regions", order_by="Roster.name"
+    )
+
+
+# Which regions a roster serves; a roster with none serves every region.
+roster_regions = Table(
+    "roster_regions",
+    Base.metadata,
+    Column("roster_id", ForeignKey("rosters.id", ondelete="CASCADE"), primary_key=True),
+    Column("region_id", ForeignKey("regions.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
 class Roster(Base):
-    """A pool of people of one kind with rotations and an escalation policy."""
+    """A pool of people of one kind with rotations and an escalation policy.
+
+    ``regions`` are the regions it serves; none means it serves every region.
+    """
 
     __tablename__ = "rosters"
 
@@ -65,6 +101,13 @@ class Roster(Base):
     steps: Mapped[list[EscalationStep]] = relationship(
         back_populates="roster", cascade="all, delete-orphan", order_by="EscalationStep.position"
     )
+    regions: Mapped[list[Region]] = relationship(
+        secondary="roster_regions", back_populates="rosters", order_by="Region.name"
+    )
+
+    def serves(self, region_id: int | None) -> bool:
+        """True if the roster serves ``region_id`` (every roster serves no region)."""
+        return region_id is None or not self.regions or region_id in {r.id for r in self.regions}
 
 
 class Rotation(Base):
@@ -151,7 +194,10 @@ class Override(Base):
 
 
 class EscalationStep(Base):
-    """One step of a roster's escalation policy: whom to page, then how long to wait."""
+    """One step of a roster's escalation policy: whom to page, then how long to wait.
+
+    ``person_id`` is set for a ``person`` step, ``region_id`` for a ``mutual-aid`` step.
+    """
 
     __tablename__ = "escalation_steps"
 
@@ -163,9 +209,13 @@ class EscalationStep(Base):
         ForeignKey("people.id", ondelete="CASCADE"), default=None
     )
     wait_seconds: Mapped[int] = mapped_column(Integer)
+    region_id: Mapped[int | None] = mapped_column(
+        ForeignKey("regions.id", ondelete="CASCADE"), default=None
+    )
 
     roster: Mapped[Roster] = relationship(back_populates="steps")
     person: Mapped[Person | None] = relationship()
+    region: Mapped[Region | None] = relationship()
 
 
 class Agency(Base):
@@ -179,7 +229,11 @@ class Agency(Base):
     enrollment_code: Mapped[str] = mapped_column(String(40), unique=True)
     # open: JOIN enrolls at once; approve: a coordinator approves each JOIN first.
     enrollment: Mapped[str] = mapped_column(String(10), default="open", server_default="open")
+    region_id: Mapped[int | None] = mapped_column(
+        ForeignKey("regions.id", ondelete="SET NULL"), default=None
+    )
 
+    region: Mapped[Region | None] = relationship(back_populates="agencies")
     officers: Mapped[list[Officer]] = relationship(
         back_populates="agency", cascade="all, delete-orphan", order_by="Officer.name"
     )

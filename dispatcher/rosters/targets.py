@@ -13,6 +13,8 @@ class StepTarget(StrEnum):
     ALL = "all"
     COORDINATORS = "coordinators"
     PERSON = "person"
+    MUTUAL_AID = "mutual-aid"
 
 
-STEP_TARGETS: tuple[StepTarget, ...] = tuple(StepTarget)
+# The targets a step names on its own; a mutual-aid step also names a region (roster file).
+STEP_TARGETS: tuple[StepTarget, ...] = tuple(t for t in StepTarget if t != StepTarget.MUTUAL_AID)

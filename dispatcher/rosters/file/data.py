@@ -75,11 +75,13 @@ class OverrideEntry:
 
 @dataclass(frozen=True)
 class StepEntry:
-    """One escalation step: ``notify`` (on-call, next, all, coordinators, person), ``wait``."""
+    """One escalation step: ``notify`` (on-call, next, all, coordinators, person,
+    mutual-aid), ``wait``; ``person`` or ``region`` names whom a step of that kind pages."""
 
     notify: str
     wait: timedelta
     person: str | None = None
+    region: str | None = None
     at: Location = field(default=NOWHERE, compare=False, repr=False)
 
 
@@ -125,6 +127,16 @@ class AgencyEntry:
 
 
 @dataclass(frozen=True)
+class RegionEntry:
+    """A region (jurisdiction): the agencies in it and the rosters that serve it, by name."""
+
+    name: str
+    agencies: tuple[str, ...] = ()
+    rosters: tuple[str, ...] = ()
+    at: Location = field(default=NOWHERE, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
 class RosterFile:
     """A whole roster file; ``errors`` lists what could not be read (empty when fine)."""
 
@@ -132,4 +144,5 @@ class RosterFile:
     people: tuple[PersonEntry, ...] = ()
     rosters: tuple[RosterEntry, ...] = ()
     agencies: tuple[AgencyEntry, ...] = ()
+    regions: tuple[RegionEntry, ...] = ()
     errors: tuple[str, ...] = field(default=(), compare=False)

@@ -23,6 +23,7 @@ from dispatcher.rosters.models import (
     Officer,
     Override,
     Person,
+    Region,
     Roster,
     Rotation,
     RotationWindow,
@@ -37,7 +38,7 @@ _SECTIONS = ("rotations", "overrides", "escalation")
 
 
 def export_roster_file(session: Session) -> str:
-    """Every person, roster and agency as roster-file TOML, sorted by name."""
+    """Every person, roster, agency and region as roster-file TOML, sorted by name."""
     people = session.scalars(select(Person).order_by(Person.name))
     rosters = session.scalars(
         select(Roster)
@@ -52,6 +53,8 @@ def export_roster_file(session: Session) -> str:
         _write_section(lines, "rosters", roster_table(roster))
     for agency in agencies:
         _write_section(lines, "agencies", agency_table(agency))
+    for region in session.scalars(select(Region).order_by(Region.name)):
+        _write_section(lines, "regions", region_table(region))
     return "\n".join(lines) + "\n"
 
 
@@ -80,7 +83,7 @@ def roster_table(roster: Roster) -> Table:
     table["rotations"] = [rotation_table(r, zone) for r in roster.rotations]
     overrides = sorted(roster.overrides, key=lambda o: (o.starts_at, o.ends_at, o.id))
     table["overrides"] = [_override_table(o, zone) for o in overrides]
-    steps = [_step_table(s.notify, s.person, s.wait_seconds) for s in roster.steps]
+    steps = [_step_table(s.notify, s.person, s.region, s.wait_seconds) for s in roster.steps]
     table["escalation"] = {"steps": steps, "repeat": roster.escalation_repeat}
     return table
 
@@ -120,9 +123,15 @@ def _override_table(override: Override, zone: ZoneInfo) -> Table:
     return table
 
 
-def _step_table(notify: str, person: Person | None, wait_seconds: int) -> Table:
+def _step_table(
+    notify: str, person: Person | None, region: Region | None, wait_seconds: int
+) -> Table:
     """One escalation step: ``{ notify = "...", wait = "5m" }``."""
-    target = f"person:{person.name}" if notify == StepTarget.PERSON and person else notify
+    target = notify
+    if notify == StepTarget.PERSON and person:
+        target = f"person:{person.name}"
+    elif notify == StepTarget.MUTUAL_AID and region:
+        target = f"mutual-aid:{region.name}"
     return {"notify": target, "wait": format_duration(timedelta(seconds=wait_seconds))}
 
 
@@ -143,6 +152,15 @@ def agency_table(agency: Agency) -> Table:
         "enrollment_code": agency.enrollment_code.upper(),
         **({"enrollment": agency.enrollment} if agency.enrollment != "open" else {}),
         "officers": [_officer_table(o) for o in officers],
+    }
+
+
+def region_table(region: Region) -> Table:
+    """A ``[[regions]]`` table: its agencies and the rosters that serve it, by name."""
+    return {
+        "name": region.name,
+        "agencies": sorted(a.name for a in region.agencies),
+        "rosters": sorted(r.name for r in region.rosters),
     }
 
 

@@ -24,6 +24,7 @@ from dispatcher.rosters.file.data import (
     OnNowEntry,
     OverrideEntry,
     PersonEntry,
+    RegionEntry,
     RosterEntry,
     RosterFile,
     RotationEntry,
@@ -38,13 +39,15 @@ from dispatcher.rosters.file.fields import (
     to_clock_time,
     to_days,
     to_instant,
+    to_list,
+    to_text,
     zone_or_none,
 )
 from dispatcher.rosters.models import OVERRIDE_ACTIONS, ROSTER_KINDS, ROTATION_TYPES, WEEKDAYS
 from dispatcher.rosters.officernames import to_officer_name
 from dispatcher.rosters.traits import read_languages, read_skills
 
-TOP_LEVEL = ("people", "rosters", "agencies")
+TOP_LEVEL = ("people", "rosters", "agencies", "regions")
 PERSON_FIELDS = (
     "name", "phone", "languages", "skills", "coordinator", "active", "away_until", "language",
 )  # fmt: skip
@@ -53,6 +56,7 @@ ROSTER_FIELDS = ("name", "kind", "timezone", "rotations", "overrides", "escalati
 ROTATION_FIELDS = ("name", "type", "length", "start", "participants", "windows", "on_now")
 OVERRIDE_FIELDS = ("action", "person", "replaces", "from", "to")
 AGENCY_FIELDS = ("name", "kind", "enrollment_code", "enrollment", "officers")
+REGION_FIELDS = ("name", "agencies", "rosters")
 ENROLLMENTS = ("open", "approve")
 STEP_NOTIFY = ("on-call", "next", "all", "coordinators")
 # Stands in for a date-time that could not be read; such a file is never applied.
@@ -99,7 +103,7 @@ def _syntax_error(name: str, exc: tomllib.TOMLDecodeError) -> str:
 
 
 def _read_file(raw: dict[str, object], at: Location, region: str, hotline: str) -> RosterFile:
-    """Read the three top-level arrays of tables."""
+    """Read the top-level arrays of tables."""
     top = Table(raw, at, TOP_LEVEL, [])
     people = top.children("people", PERSON_FIELDS)
     agencies = top.children("agencies", AGENCY_FIELDS)
@@ -108,6 +112,7 @@ def _read_file(raw: dict[str, object], at: Location, region: str, hotline: str) 
         people=tuple(_read_person(t, region, hotline) for t in people),
         rosters=tuple(_read_roster(t) for t in top.children("rosters", ROSTER_FIELDS)),
         agencies=tuple(_read_agency(t, region, hotline) for t in agencies),
+        regions=tuple(_read_region(t) for t in top.children("regions", REGION_FIELDS)),
         errors=tuple(top.errors),
     )
 
@@ -223,20 +228,43 @@ def _read_escalation(roster: Table) -> tuple[tuple[StepEntry, ...], int]:
 def _read_step(table: Table) -> StepEntry:
     """One step: ``{ notify = "on-call", wait = "5m" }`` or ``notify = "person:NAME"``."""
     unread: tuple[str, str | None] = ("on-call", None)
-    notify = table.read("notify", _notify_target, unread, True)
+    notify, name = table.read("notify", _notify_target, unread, True)
     wait = table.read("wait", lambda v: parse_duration(_string(v)), timedelta(minutes=5), True)
-    return StepEntry(notify=notify[0], wait=wait, person=notify[1], at=table.at)
+    person = name if notify == "person" else None
+    region = name if notify == "mutual-aid" else None
+    return StepEntry(notify=notify, wait=wait, person=person, region=region, at=table.at)
 
 
 def _notify_target(value: object) -> tuple[str, str | None]:
-    """``on-call``, ``next``, ``all``, ``coordinators`` or ``person:NAME``."""
+    """``on-call``, ``next``, ``all``, ``coordinators``, ``person:NAME`` or
+    ``mutual-aid:REGION``."""
     text = _string(value).strip()
-    kind, colon, person = text.partition(":")
-    if kind.strip().lower() == "person" and colon and person.strip():
-        return "person", person.strip()
+    kind, colon, name = text.partition(":")
+    if kind.strip().lower() in ("person", "mutual-aid") and colon and name.strip():
+        return kind.strip().lower(), name.strip()
     if text.lower() not in STEP_NOTIFY:
-        raise ValueError(f"{text!r} is not one of: {', '.join(STEP_NOTIFY)}, person:NAME")
+        choices = ", ".join(STEP_NOTIFY)
+        raise ValueError(f"{text!r} is not one of: {choices}, person:NAME, mutual-aid:REGION")
     return text.lower(), None
+
+
+def _read_region(table: Table) -> RegionEntry:
+    """A ``[[regions]]`` entry: its name, its agencies and the rosters that serve it."""
+    return RegionEntry(
+        name=table.text("name", limit=80),
+        agencies=table.read("agencies", _names_once, (), False),
+        rosters=table.read("rosters", _names_once, (), False),
+        at=table.at,
+    )
+
+
+def _names_once(value: object) -> tuple[str, ...]:
+    """A list of names, possibly empty; a name given twice is an error."""
+    names = tuple(to_text(item, 120) for item in to_list(value))
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise ValueError(f"names {twice[0]!r} twice")
+    return names
 
 
 def _read_agency(table: Table, region: str, hotline: str) -> AgencyEntry:
