@@ -272,3 +272,30 @@ class EngineLease(Base):
     holder: Mapped[str] = mapped_column(String(80))
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_tick_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+
+class ShiftReminder(Base):
+    """A text due to a person about one of their shifts on one roster (``flows.reminders``).
+
+    ``kind`` is ``before`` (``due_at`` = the shift's start less the person's lead time) or
+    ``handoff`` (``due_at`` = the start). The unique key (person, roster, kind, start) makes
+    planning idempotent, so no reminder is ever sent twice; ``state`` goes pending -> sent
+    or skipped (opted out, away, no longer on call, too late), with ``reason`` saying why.
+    """
+
+    __tablename__ = "shift_reminders"
+    __table_args__ = (
+        UniqueConstraint("person_id", "roster_id", "kind", "shift_start"),
+        Index("ix_shift_reminders_due", "state", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    roster_id: Mapped[int] = mapped_column(ForeignKey("rosters.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(10))
+    shift_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    shift_end: Mapped[datetime] = mapped_column(UTCDateTime)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    state: Mapped[str] = mapped_column(String(10), default="pending")
+    reason: Mapped[str | None] = mapped_column(String(20), default=None)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)

@@ -28,6 +28,7 @@ from dispatcher.sms.segments import (
     segments,
     to_gsm7,
 )
+from dispatcher.sms.shift_texts import SHIFT_TEMPLATES
 from dispatcher.sms.wording import (
     FALLBACK,
     REFERRAL,
@@ -155,6 +156,7 @@ def _call_referral(t: Words, p: dict[str, Any]) -> str:
 TEMPLATES: dict[str, Template] = {
     **PERSON_TEMPLATES,
     **OFFICER_TEMPLATES,
+    **SHIFT_TEMPLATES,
     "covered": _covered,
     "already_covered": _covered,
     "away_ack": _away_ack,

@@ -1,0 +1,88 @@
+"""Texts about a person's own shifts: the reminder before a shift and the handoff notice.
+
+Parameters: ``roster`` (its name), ``start`` and ``end`` (ISO-8601 instants), ``zone`` (the
+roster's IANA zone, in which the hours are shown), ``sent`` (the instant the text was
+queued, so that "tonight" and "tomorrow" are read from it) and, for the handoff,
+``codes`` (the open requests still looking for someone on that roster).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
+
+from dispatcher.sms.catalogs import Words
+from dispatcher.sms.segments import plain
+from dispatcher.sms.wording import Template
+
+# A shift that starts at or after this local hour, on the day of the text, is "tonight".
+EVENING_HOUR = 17
+_LONG = "EEE dd MMM HH:mm"
+_DAY = "EEE dd MMM"
+
+
+def _local(value: Any, zone: ZoneInfo) -> datetime:
+    """An ISO-8601 instant as an aware datetime in ``zone``."""
+    return datetime.fromisoformat(str(value)).astimezone(zone)
+
+
+def shift_hours(start: datetime, end: datetime, language: str) -> str:
+    """``20:00-08:00`` for a shift under a day; ``20:00-Mon 09 Mar 08:00`` for a longer one.
+
+    ``start`` and ``end`` are aware, already in the zone to show.
+    """
+    if end - start < timedelta(days=1):
+        return f"{start:%H:%M}-{end:%H:%M}"
+    return f"{start:%H:%M}-" + format_datetime(end, _LONG, locale=language)
+
+
+def day_word(start: datetime, sent: datetime) -> str:
+    """``tonight``, ``today``, ``tomorrow`` or ``later``: when local ``start`` is, seen from
+    local ``sent`` (both aware, in the same zone)."""
+    days = (start.date() - sent.date()).days
+    if days == 0:
+        return "tonight" if start.hour >= EVENING_HOUR else "today"
+    return "tomorrow" if days == 1 else "later"
+
+
+def _reminder(t: Words, p: dict[str, Any]) -> str:
+    """Before a shift: which roster, when, and that AWAY says they cannot."""
+    zone = ZoneInfo(str(p["zone"]))
+    start, end = _local(p["start"], zone), _local(p["end"], zone)
+    roster, hours = plain(p["roster"]), shift_hours(start, end, t.language)
+    word = day_word(start, _local(p["sent"], zone))
+    if word == "tonight":
+        text = t.gettext("You are on call for {roster} tonight {hours}.")
+    elif word == "today":
+        text = t.gettext("You are on call for {roster} today {hours}.")
+    elif word == "tomorrow":
+        text = t.gettext("You are on call for {roster} tomorrow {hours}.")
+    else:
+        text = t.gettext("You are on call for {roster} on {day} {hours}.")
+    day = format_datetime(start, _DAY, locale=t.language)
+    first = text.format(roster=roster, hours=hours, day=day)
+    return first + " " + t.gettext("Reply AWAY if you cannot.")
+
+
+def _handoff(t: Words, p: dict[str, Any]) -> str:
+    """At the start of a shift: on call now, until when, and the requests still open."""
+    zone = ZoneInfo(str(p["zone"]))
+    start, end = _local(p["start"], zone), _local(p["end"], zone)
+    until = f"{end:%H:%M}" if end - start < timedelta(days=1) else None
+    until = until or format_datetime(end, _LONG, locale=t.language)
+    text = t.gettext("You are on call now for {roster} until {until}.").format(
+        roster=plain(p["roster"]), until=until
+    )
+    codes = [str(code) for code in p.get("codes", [])]
+    if codes:
+        text += " " + t.gettext("Still open: {codes}.").format(codes=", ".join(codes))
+    return text
+
+
+SHIFT_TEMPLATES: dict[str, Template] = {
+    "shift_reminder": _reminder,
+    "shift_handoff": _handoff,
+}
