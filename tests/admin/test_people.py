@@ -112,3 +112,20 @@ def test_the_hotlines_own_number_is_refused_on_the_form(coordinator: Visitor, st
     assert response.status_code == 200
     assert "This is the hotline&#39;s own number." in response.get_data(as_text=True)
     assert store.all(select(Person)) == []
+
+
+def test_the_shift_reminder_is_set_on_the_page_and_audited(
+    coordinator: Visitor, store: Store
+) -> None:
+    add(coordinator)
+    person_id = store.one(select(Person.id))
+    assert store.get(Person, person_id).remind_hours == 2  # the default
+    assert "2 h before each shift" in coordinator.text(f"/admin/people/{person_id}")
+    response = coordinator.post(f"/admin/people/{person_id}", {**ANA, "remind_hours": "0"})
+    assert response.status_code == 302
+    assert store.get(Person, person_id).remind_hours == 0
+    entry = store.all(select(AuditEntry).order_by(AuditEntry.id))[-1]
+    assert (entry.old, entry.new) == ({"remind": None}, {"remind": "off"})
+    refused = coordinator.post(f"/admin/people/{person_id}", {**ANA, "remind_hours": "25"})
+    assert refused.status_code == 200
+    assert store.get(Person, person_id).remind_hours == 0
