@@ -22,6 +22,7 @@ from dispatcher.db import Database
 from dispatcher.flows import (
     calllog,
     deduplication,
+    gaps,
     officers,
     outbox,
     paging,
@@ -133,12 +134,21 @@ class Engine:
         with self.database.session_scope() as session:
             reminders.plan(session, self.context())
         report.reminded = self.remind()
+        self.report_gaps()
         self.deliver(report)
         report.redacted = redaction.redact_copies(
             self.database, self.sender, self.clock, ctx=self.context()
         )
         self.database.checkpoint()  # SQLite: wiped rows leave the WAL
         return report
+
+    def report_gaps(self) -> None:
+        """The coordinators' morning gap report, once a day; a failure is logged."""
+        try:
+            with self.database.session_scope() as session:
+                gaps.report_daily(session, self.context())
+        except Exception as exc:
+            log.warning("engine.gap_report_failed error=%s", type(exc).__name__)
 
     def deliver(self, report: TickReport | None = None) -> TickReport:
         """Send every due outbox message (see ``background``); failures move pages on.

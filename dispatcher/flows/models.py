@@ -274,6 +274,15 @@ class EngineLease(Base):
     last_tick_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
 
+class GapReport(Base):
+    """The day (in the coalition's zone) whose morning gap report was sent: one a day."""
+
+    __tablename__ = "gap_reports"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class ShiftReminder(Base):
     """A text due to a person about one of their shifts on one roster (``flows.reminders``).
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from dispatcher.durations import parse_duration
 from dispatcher.errors import ValidationError
-from dispatcher.flows import enrollment, members, needs, notify, officers, unknown
+from dispatcher.flows import enrollment, gaps, members, needs, notify, officers, unknown
 from dispatcher.flows.context import FlowContext, Reply
 from dispatcher.flows.languages import learn_language, reader_language
 from dispatcher.phones import is_e164
@@ -153,7 +153,9 @@ def _away(session: Session, ctx: FlowContext, person: Person, argument: str) -> 
     if duration is not None and duration > AWAY_LONGEST:
         return Reply("away_too_long", {"days": AWAY_LONGEST.days})
     zone = members.person_zone(session, ctx, person)
-    return members.set_away(person, ctx.now, duration, zone)
+    reply = members.set_away(person, ctx.now, duration, zone)
+    gaps.report_after_away(session, ctx, person)
+    return reply
 
 
 def open_codes(session: Session, person: Person) -> Reply:

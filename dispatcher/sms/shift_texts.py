@@ -82,7 +82,38 @@ def _handoff(t: Words, p: dict[str, Any]) -> str:
     return text
 
 
+# A roster's line in the gap report names at most this many gaps, then how many more.
+GAPS_SHOWN = 6
+
+
+def gap_span(start: datetime, end: datetime, language: str) -> str:
+    """``Sat 08:00-20:00`` within a day, ``Sat 20:00-Sun 08:00`` across days (local, aware)."""
+    first = format_datetime(start, "EEE HH:mm", locale=language)
+    if end.date() == start.date():
+        return f"{first}-{end:%H:%M}"
+    return f"{first}-" + format_datetime(end, "EEE HH:mm", locale=language)
+
+
+def _coverage_gaps(t: Words, p: dict[str, Any]) -> str:
+    """The coordinators' gap report: one line per roster; after an AWAY, who went away."""
+    lines = []
+    if p.get("name"):
+        lines.append(t.gettext("{name} is away, which leaves gaps:").format(name=plain(p["name"])))
+    for roster in p["rosters"]:
+        zone = ZoneInfo(str(roster["zone"]))
+        spans = [gap_span(_local(a, zone), _local(b, zone), t.language) for a, b in roster["gaps"]]
+        shown = ", ".join(spans[:GAPS_SHOWN])
+        if len(spans) > GAPS_SHOWN:
+            shown += " " + t.gettext("and {n} more").format(n=len(spans) - GAPS_SHOWN)
+        line = t.gettext("{roster}: {gaps} uncovered").format(
+            roster=plain(roster["roster"]), gaps=shown
+        )
+        lines.append(line)
+    return "\n".join(lines)
+
+
 SHIFT_TEMPLATES: dict[str, Template] = {
+    "coverage_gaps": _coverage_gaps,
     "shift_reminder": _reminder,
     "shift_handoff": _handoff,
 }

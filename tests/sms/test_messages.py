@@ -234,6 +234,16 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "sent": "2026-03-10T23:00:00+00:00",
         "zone": "America/Chicago",
     },
+    "coverage_gaps": {
+        "name": "Ben Okafor",
+        "rosters": [
+            {
+                "roster": "advocates",
+                "zone": "America/Chicago",
+                "gaps": [["2026-03-14T13:00:00+00:00", "2026-03-15T01:00:00+00:00"]],
+            }
+        ],
+    },
     "shift_handoff": {
         "roster": "advocates",
         "start": "2026-03-11T01:00:00+00:00",

@@ -128,3 +128,26 @@ def test_every_reminder_renders_and_fits_two_segments(
     }
     text = render("shift_reminder", params, language)
     assert "AWAY" in text and segments(text) <= 2
+
+
+def gap_report(*gaps: tuple[str, str], language: str = "en") -> str:
+    """The gap report for "advocates" with Chicago wall-time gaps."""
+    spans = [[at(a).isoformat(), at(b).isoformat()] for a, b in gaps]
+    rosters = [{"roster": "advocates", "zone": "America/Chicago", "gaps": spans}]
+    return render("coverage_gaps", {"rosters": rosters}, language)
+
+
+def test_the_gap_report_reads_as_the_issue_asks() -> None:
+    text = gap_report(
+        ("2026-03-14T08:00", "2026-03-14T20:00"), ("2026-03-15T08:00", "2026-03-15T20:00")
+    )
+    assert text == "advocates: Sat 08:00-20:00, Sun 08:00-20:00 uncovered"
+
+
+def test_a_gap_across_midnight_names_both_days_and_many_gaps_are_counted() -> None:
+    assert gap_report(("2026-03-14T20:00", "2026-03-15T08:00")) == (
+        "advocates: Sat 20:00-Sun 08:00 uncovered"
+    )
+    many = [(f"2026-03-{d}T08:00", f"2026-03-{d}T09:00") for d in range(11, 19)]
+    assert gap_report(*many).endswith("Mon 08:00-09:00 and 2 more uncovered")
+    assert "sin cubrir" in gap_report(*many, language="es")

@@ -1,4 +1,4 @@
-"""people.remind_hours, rosters.handoff_notice, shift_reminders: texts before each shift
+"""people.remind_hours, rosters.handoff_notice, shift_reminders, gap_reports: shift texts
 
 Revision ID: 0012_shifts
 Revises: 0011_lang
@@ -44,9 +44,16 @@ def upgrade() -> None:
         sa.UniqueConstraint("person_id", "roster_id", "kind", "shift_start"),
     )
     op.create_index("ix_shift_reminders_due", "shift_reminders", ["state", "due_at"])
+    op.create_table(
+        "gap_reports",
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("sent_at", UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("day"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("gap_reports")
     op.drop_index("ix_shift_reminders_due", table_name="shift_reminders")
     op.drop_table("shift_reminders")
     with op.batch_alter_table("rosters", schema=None) as batch_op:
