@@ -21,13 +21,16 @@ to = "2026-03-14T20:00"
 REPORT = "advocates: Sat 08:00-20:00 uncovered"
 
 
-def with_gap(database: Database, settings: Settings, clock: ManualClock) -> World:
-    """The coalition with nobody on advocates on Saturday 08:00-20:00."""
+def with_gap(
+    database: Database, settings: Settings, clock: ManualClock, report_at: str = "07:00"
+) -> World:
+    """The coalition with nobody on advocates on Saturday 08:00-20:00; the morning report
+    at ``report_at``."""
     text = COALITION.replace(
         "[rosters.escalation]", CRUZ_OFF_SATURDAY + "\n[rosters.escalation]", 1
     )
     load_coalition(database, text)
-    return World(database, settings, clock)
+    return World(database, replace(settings, gap_report_at=report_at), clock)
 
 
 def reports(world: World, number: str) -> list[str]:
@@ -50,7 +53,11 @@ def test_the_coordinators_get_one_gap_report_each_morning(
     assert reports(world, KIM) == [REPORT, REPORT]
 
 
-def test_no_report_when_everything_is_covered(world: World) -> None:
+def test_no_report_when_everything_is_covered(
+    database: Database, settings: Settings, clock: ManualClock
+) -> None:
+    load_coalition(database)
+    world = World(database, replace(settings, gap_report_at="07:00"), clock)
     world.tick()
     world.advance(minutes=60 * 24)
     assert reports(world, KIM) == []
@@ -59,7 +66,7 @@ def test_no_report_when_everything_is_covered(world: World) -> None:
 def test_the_report_can_be_turned_off(
     database: Database, settings: Settings, clock: ManualClock
 ) -> None:
-    world = with_gap(database, replace(settings, gap_report_at="off"), clock)
+    world = with_gap(database, settings, clock, report_at="off")
     world.tick()
     world.advance(minutes=60 * 24)
     assert reports(world, KIM) == []
@@ -68,7 +75,7 @@ def test_the_report_can_be_turned_off(
 def test_the_report_waits_for_its_hour(
     database: Database, settings: Settings, clock: ManualClock
 ) -> None:
-    world = with_gap(database, replace(settings, gap_report_at="09:30"), clock)
+    world = with_gap(database, settings, clock, report_at="09:30")
     world.advance(minutes=149)
     assert reports(world, KIM) == []
     world.advance(minutes=1)
