@@ -19,6 +19,7 @@ from dispatcher.db import insert_ignoring_duplicates
 from dispatcher.flows import notify
 from dispatcher.flows.context import FlowContext
 from dispatcher.flows.models import GapReport
+from dispatcher.flows.rostertexts import CoverageGaps, Gap, RosterGaps
 from dispatcher.rosters import service
 from dispatcher.rosters.gaps import overlaps
 from dispatcher.rosters.models import Override, Person, Roster, Rotation, RotationParticipant
@@ -47,21 +48,19 @@ def find_gaps(session: Session, now: datetime, rosters: list[Roster] | None = No
     return found
 
 
-def gap_params(found: Gaps, name: str | None = None) -> dict[str, object]:
-    """The ``coverage_gaps`` text's parameters (instants as ISO-8601, each roster's zone)."""
-    params: dict[str, object] = {
-        "rosters": [
-            {
-                "roster": roster.name,
-                "zone": roster.timezone,
-                "gaps": [[as_utc(a).isoformat(), as_utc(b).isoformat()] for a, b in spans],
-            }
+def gap_text(found: Gaps, name: str = "") -> CoverageGaps:
+    """The coordinators' text for ``found`` (instants as ISO-8601, each roster's zone)."""
+    return CoverageGaps(
+        rosters=tuple(
+            RosterGaps(
+                roster=roster.name,
+                zone=roster.timezone,
+                gaps=tuple(Gap(as_utc(a).isoformat(), as_utc(b).isoformat()) for a, b in spans),
+            )
             for roster, spans in found
-        ]
-    }
-    if name is not None:
-        params["name"] = name
-    return params
+        ),
+        name=name,
+    )
 
 
 def report_daily(session: Session, ctx: FlowContext) -> bool:
@@ -76,7 +75,7 @@ def report_daily(session: Session, ctx: FlowContext) -> bool:
         return False  # already sent today (one INSERT: two engines cannot both pass)
     found = find_gaps(session, ctx.now)
     if found:
-        told = notify.to_coordinators(session, ctx, "coverage_gaps", gap_params(found))
+        told = notify.to_coordinators(session, ctx, gap_text(found))
         log.info("gaps.reported rosters=%s coordinators=%s", len(found), told)
     return True
 
@@ -91,7 +90,7 @@ def report_after_away(session: Session, ctx: FlowContext, person: Person) -> boo
     found = [(r, s) for r, s in find_gaps(session, ctx.now, rosters) if overlaps(s, ctx.now, until)]
     if not found:
         return False
-    notify.to_coordinators(session, ctx, "coverage_gaps", gap_params(found, person.name))
+    notify.to_coordinators(session, ctx, gap_text(found, person.name))
     log.info("gaps.after_away member=%s rosters=%s", person.id, len(found))
     return True
 

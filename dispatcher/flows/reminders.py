@@ -22,6 +22,8 @@ from dispatcher.db import insert_ignoring_duplicates
 from dispatcher.flows import notify
 from dispatcher.flows.context import FlowContext
 from dispatcher.flows.models import Need, Request, ShiftReminder
+from dispatcher.flows.rostertexts import ShiftNow, ShiftSoon
+from dispatcher.flows.texts import Text
 from dispatcher.flows.vocabulary import NeedState, RequestStatus
 from dispatcher.rosters import service
 from dispatcher.rosters.models import Person, Roster
@@ -123,17 +125,14 @@ def _settle(session: Session, ctx: FlowContext, reminder: ShiftReminder) -> None
         _finish(reminder, ctx.now, SKIPPED, why)
         log.info("reminder.skipped id=%s member=%s reason=%s", reminder.id, person.id, why)
         return
-    params: dict[str, object] = {
-        "roster": roster.name,
-        "start": as_utc(reminder.shift_start).isoformat(),
-        "end": as_utc(reminder.shift_end).isoformat(),
-        "zone": roster.timezone,
-        "sent": ctx.now.isoformat(),
-    }
+    start, end = as_utc(reminder.shift_start).isoformat(), as_utc(reminder.shift_end).isoformat()
+    shift = {"roster": roster.name, "start": start, "end": end, "zone": roster.timezone}
+    text: Text
     if reminder.kind == HANDOFF:
-        params["codes"] = open_codes(session, roster)
-    template = "shift_handoff" if reminder.kind == HANDOFF else "shift_reminder"
-    notify.to_person(session, ctx, person, template, params)
+        text = ShiftNow(**shift, sent=ctx.now.isoformat(), codes=open_codes(session, roster))
+    else:
+        text = ShiftSoon(**shift, sent=ctx.now.isoformat())
+    notify.to_person(session, ctx, person, text)
     _finish(reminder, ctx.now, SENT, None)
     log.info("reminder.sent id=%s member=%s kind=%s", reminder.id, person.id, reminder.kind)
 
@@ -166,7 +165,7 @@ def skip_reason(
     return None
 
 
-def open_codes(session: Session, roster: Roster) -> list[str]:
+def open_codes(session: Session, roster: Roster) -> tuple[str, ...]:
     """Codes of open requests with a need on ``roster`` that nobody has taken yet."""
     untaken = select(Need.request_id).where(
         Need.roster_id == roster.id, Need.state.in_([NeedState.PAGING, NeedState.UNFILLED])
@@ -176,7 +175,7 @@ def open_codes(session: Session, roster: Roster) -> list[str]:
         .where(Request.status == RequestStatus.OPEN, Request.id.in_(untaken))
         .order_by(Request.opened_at, Request.id)
     )
-    return list(session.scalars(query))
+    return tuple(session.scalars(query))
 
 
 def _finish(reminder: ShiftReminder, now: datetime, state: str, reason: str | None) -> None:

@@ -1,22 +1,20 @@
 """Texts about a person's own shifts: the reminder before a shift and the handoff notice.
 
-Parameters: ``roster`` (its name), ``start`` and ``end`` (ISO-8601 instants), ``zone`` (the
-roster's IANA zone, in which the hours are shown), ``sent`` (the instant the text was
-queued, so that "tonight" and "tomorrow" are read from it) and, for the handoff,
-``codes`` (the open requests still looking for someone on that roster).
+Writers for the classes of ``dispatcher.flows.rostertexts``: hours are shown in the roster's
+zone, "tonight" and "tomorrow" are read from when the text was queued.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 
+from dispatcher.flows import rostertexts
 from dispatcher.sms.catalogs import Words
 from dispatcher.sms.segments import plain
-from dispatcher.sms.wording import Template
+from dispatcher.sms.wording import writes
 
 # A shift that starts at or after this local hour, on the day of the text, is "tonight".
 EVENING_HOUR = 17
@@ -24,9 +22,9 @@ _LONG = "EEE dd MMM HH:mm"
 _DAY = "EEE dd MMM"
 
 
-def _local(value: Any, zone: ZoneInfo) -> datetime:
+def _local(value: str, zone: ZoneInfo) -> datetime:
     """An ISO-8601 instant as an aware datetime in ``zone``."""
-    return datetime.fromisoformat(str(value)).astimezone(zone)
+    return datetime.fromisoformat(value).astimezone(zone)
 
 
 def shift_hours(start: datetime, end: datetime, language: str) -> str:
@@ -48,12 +46,13 @@ def day_word(start: datetime, sent: datetime) -> str:
     return "tomorrow" if days == 1 else "later"
 
 
-def _reminder(t: Words, p: dict[str, Any]) -> str:
+@writes(rostertexts.ShiftSoon)
+def _reminder(t: Words, p: rostertexts.ShiftSoon) -> str:
     """Before a shift: which roster, when, and that AWAY says they cannot."""
-    zone = ZoneInfo(str(p["zone"]))
-    start, end = _local(p["start"], zone), _local(p["end"], zone)
-    roster, hours = plain(p["roster"]), shift_hours(start, end, t.language)
-    word = day_word(start, _local(p["sent"], zone))
+    zone = ZoneInfo(p.zone)
+    start, end = _local(p.start, zone), _local(p.end, zone)
+    roster, hours = plain(p.roster), shift_hours(start, end, t.language)
+    word = day_word(start, _local(p.sent, zone))
     if word == "tonight":
         text = t.gettext("You are on call for {roster} tonight {hours}.")
     elif word == "today":
@@ -67,18 +66,18 @@ def _reminder(t: Words, p: dict[str, Any]) -> str:
     return first + " " + t.gettext("Reply AWAY if you cannot.")
 
 
-def _handoff(t: Words, p: dict[str, Any]) -> str:
+@writes(rostertexts.ShiftNow)
+def _handoff(t: Words, p: rostertexts.ShiftNow) -> str:
     """At the start of a shift: on call now, until when, and the requests still open."""
-    zone = ZoneInfo(str(p["zone"]))
-    start, end = _local(p["start"], zone), _local(p["end"], zone)
+    zone = ZoneInfo(p.zone)
+    start, end = _local(p.start, zone), _local(p.end, zone)
     until = f"{end:%H:%M}" if end - start < timedelta(days=1) else None
     until = until or format_datetime(end, _LONG, locale=t.language)
     text = t.gettext("You are on call now for {roster} until {until}.").format(
-        roster=plain(p["roster"]), until=until
+        roster=plain(p.roster), until=until
     )
-    codes = [str(code) for code in p.get("codes", [])]
-    if codes:
-        text += " " + t.gettext("Still open: {codes}.").format(codes=", ".join(codes))
+    if p.codes:
+        text += " " + t.gettext("Still open: {codes}.").format(codes=", ".join(p.codes))
     return text
 
 
@@ -94,26 +93,23 @@ def gap_span(start: datetime, end: datetime, language: str) -> str:
     return f"{first}-" + format_datetime(end, "EEE HH:mm", locale=language)
 
 
-def _coverage_gaps(t: Words, p: dict[str, Any]) -> str:
+@writes(rostertexts.CoverageGaps)
+def _coverage_gaps(t: Words, p: rostertexts.CoverageGaps) -> str:
     """The coordinators' gap report: one line per roster; after an AWAY, who went away."""
     lines = []
-    if p.get("name"):
-        lines.append(t.gettext("{name} is away, which leaves gaps:").format(name=plain(p["name"])))
-    for roster in p["rosters"]:
-        zone = ZoneInfo(str(roster["zone"]))
-        spans = [gap_span(_local(a, zone), _local(b, zone), t.language) for a, b in roster["gaps"]]
+    if p.name:
+        lines.append(t.gettext("{name} is away, which leaves gaps:").format(name=plain(p.name)))
+    for roster in p.rosters:
+        zone = ZoneInfo(roster.zone)
+        spans = [
+            gap_span(_local(gap.start, zone), _local(gap.end, zone), t.language)
+            for gap in roster.gaps
+        ]
         shown = ", ".join(spans[:GAPS_SHOWN])
         if len(spans) > GAPS_SHOWN:
             shown += " " + t.gettext("and {n} more").format(n=len(spans) - GAPS_SHOWN)
         line = t.gettext("{roster}: {gaps} uncovered").format(
-            roster=plain(roster["roster"]), gaps=shown
+            roster=plain(roster.roster), gaps=shown
         )
         lines.append(line)
     return "\n".join(lines)
-
-
-SHIFT_TEMPLATES: dict[str, Template] = {
-    "coverage_gaps": _coverage_gaps,
-    "shift_reminder": _reminder,
-    "shift_handoff": _handoff,
-}

@@ -132,7 +132,7 @@ def test_every_reminder_renders_and_fits_two_segments(
 
 def gap_report(*gaps: tuple[str, str], language: str = "en") -> str:
     """The gap report for "advocates" with Chicago wall-time gaps."""
-    spans = [[at(a).isoformat(), at(b).isoformat()] for a, b in gaps]
+    spans = [{"start": at(a).isoformat(), "end": at(b).isoformat()} for a, b in gaps]
     rosters = [{"roster": "advocates", "zone": "America/Chicago", "gaps": spans}]
     return render("coverage_gaps", {"rosters": rosters}, language)
 
