@@ -68,6 +68,8 @@ class Settings:
     engine_in_process: bool = _setting("engine", "in_process", "DISPATCHER_ENGINE_IN_PROCESS")
     # Local time (coalition zone) of the coordinators' daily text of coverage gaps, or "off".
     gap_report_at: str = _setting("engine", "gap_report_at", "DISPATCHER_GAP_REPORT_AT")
+    # How long a COVER or SWAP offer waits for a taker before the coordinators are told.
+    offer_wait: timedelta = _setting("engine", "offer_wait")
     session_idle: timedelta = _setting("admin", "session_idle")
     login_attempts: int = _setting("admin", "login_attempts")
     # Derived, not configured: True when the secret key was generated and kept locally.

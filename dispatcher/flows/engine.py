@@ -23,6 +23,7 @@ from dispatcher.flows import (
     calllog,
     deduplication,
     gaps,
+    offers,
     officers,
     outbox,
     paging,
@@ -135,6 +136,8 @@ class Engine:
             reminders.plan(session, self.context())
         report.reminded = self.remind()
         self.report_gaps()
+        with self.database.session_scope() as session:
+            offers.expire_due(session, self.context())
         self.deliver(report)
         report.redacted = redaction.redact_copies(
             self.database, self.sender, self.clock, ctx=self.context()
@@ -229,6 +232,7 @@ def purge(session: Session, now: datetime) -> None:
         kept.purge(session, receipts_cutoff)
     calllog.forget_codes(session, now)
     reminders.purge(session, now)
+    offers.purge(session, now)
 
 
 def next_deadline(session: Session) -> datetime | None:

@@ -85,7 +85,7 @@ def report_after_away(session: Session, ctx: FlowContext, person: Person) -> boo
     rosters while they are away (within AHEAD). True if they were told."""
     if person.away_until is None:
         return False
-    rosters = list(session.scalars(_rosters_of(person)))
+    rosters = list(session.scalars(rosters_of(person)))
     until = as_utc(person.away_until)
     found = [(r, s) for r, s in find_gaps(session, ctx.now, rosters) if overlaps(s, ctx.now, until)]
     if not found:
@@ -95,7 +95,7 @@ def report_after_away(session: Session, ctx: FlowContext, person: Person) -> boo
     return True
 
 
-def _rosters_of(person: Person) -> Select[Roster]:
+def rosters_of(person: Person) -> Select[Roster]:
     """The rosters ``person`` rotates on or has an override on, by name."""
     rotating = (
         select(Rotation.roster_id)

@@ -308,3 +308,33 @@ class ShiftReminder(Base):
     state: Mapped[str] = mapped_column(String(10), default="pending")
     reason: Mapped[str | None] = mapped_column(String(20), default=None)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+
+class ShiftOffer(Base):
+    """A person's shift on a roster offered to others by text (``flows.offers``).
+
+    COVER offers it to the roster's other members (``to_person_id`` None), SWAP to one
+    person. ``code`` answers it (``1 S4K7``); the first taker wins by one conditional UPDATE
+    and becomes a replace override. ``expires_at`` is the deadline the engine claims: an
+    offer still open then is ``expired`` and the coordinators are told. States: open ->
+    taken | declined (SWAP) | expired.
+    """
+
+    __tablename__ = "shift_offers"
+    __table_args__ = (Index("ix_shift_offers_open", "state", "expires_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(8), unique=True)
+    roster_id: Mapped[int] = mapped_column(ForeignKey("rosters.id", ondelete="CASCADE"))
+    from_person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    to_person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), default=None
+    )
+    taker_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), default=None
+    )
+    shift_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    shift_end: Mapped[datetime] = mapped_column(UTCDateTime)
+    state: Mapped[str] = mapped_column(String(10), default="open")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

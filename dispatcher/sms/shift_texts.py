@@ -6,12 +6,15 @@ zone, "tonight" and "tomorrow" are read from when the text was queued.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 
 from dispatcher.flows import rostertexts
+from dispatcher.languages import N_
 from dispatcher.sms.catalogs import Words
 from dispatcher.sms.segments import plain
 from dispatcher.sms.wording import writes
@@ -113,3 +116,89 @@ def _coverage_gaps(t: Words, p: rostertexts.CoverageGaps) -> str:
         )
         lines.append(line)
     return "\n".join(lines)
+
+
+def shift_phrase(shift: rostertexts.ShiftAt, language: str) -> str:
+    """``advocates Sat 14 Mar 20:00-08:00`` in the roster's zone."""
+    zone = ZoneInfo(shift.zone)
+    start, end = _local(shift.start, zone), _local(shift.end, zone)
+    day = format_datetime(start, _DAY, locale=language)
+    return f"{plain(shift.roster)} {day} {shift_hours(start, end, language)}"
+
+
+@writes(rostertexts.CoverAsked)
+def _cover_asked(t: Words, p: rostertexts.CoverAsked) -> str:
+    """To the other members: who asks, which shift, how to take it."""
+    return t.gettext("{name} asks for cover: {shift}. Reply 1 {code} to take it.").format(
+        name=plain(p.name), shift=shift_phrase(p.shift, t.language), code=p.code
+    )
+
+
+@writes(rostertexts.SwapAsked)
+def _swap_asked(t: Words, p: rostertexts.SwapAsked) -> str:
+    """To one person: who asks, which shift, how to answer."""
+    return t.gettext(
+        "{name} asks you to take their shift: {shift}. Reply 1 {code} to take it, 2 {code} "
+        "to say no."
+    ).format(name=plain(p.name), shift=shift_phrase(p.shift, t.language), code=p.code)
+
+
+@writes(rostertexts.OfferSent)
+def _offer_sent(t: Words, p: rostertexts.OfferSent) -> str:
+    """To whoever offered: whom we asked."""
+    shift = shift_phrase(p.shift, t.language)
+    if p.name:
+        text = t.gettext("Asked {name} to take {shift} ({code}).")
+    else:
+        text = t.gettext("Asked {n} people to cover {shift} ({code}).")
+    done = text.format(name=plain(p.name), n=p.asked, shift=shift, code=p.code)
+    return done + " " + t.gettext("You will hear who takes it.")
+
+
+def _shift_and(message: str) -> Callable[[Words, Any], str]:
+    """A writer of ``message`` with ``{name}`` (``taker`` too, if any) and ``{shift}``."""
+
+    def write(t: Words, p: Any) -> str:
+        return t.gettext(message).format(
+            name=plain(p.name),
+            taker=plain(getattr(p, "taker", "")),
+            shift=shift_phrase(p.shift, t.language),
+        )
+
+    return write
+
+
+writes(rostertexts.OfferTaken)(_shift_and(N_("{name} will cover your shift: {shift}.")))
+writes(rostertexts.OfferYours)(_shift_and(N_("You are covering {shift} for {name}. Thank you.")))
+writes(rostertexts.OfferCovered)(_shift_and(N_("{taker} covers {name}: {shift}.")))
+writes(rostertexts.OfferDeclined)(_shift_and(N_("{name} cannot take your shift: {shift}.")))
+writes(rostertexts.OfferUncovered)(
+    _shift_and(N_("Nobody took {name}'s shift: {shift}. It still needs cover."))
+)
+writes(rostertexts.OfferGone)(
+    lambda t, p: t.gettext("{code} is already taken or closed. Thank you.").format(code=p.code)
+)
+writes(rostertexts.OfferNotYours)(
+    lambda t, p: t.gettext("{code} was not offered to you.").format(code=p.code)
+)
+writes(rostertexts.OfferNoShift)(
+    lambda t, p: t.gettext(
+        "You have no shift to offer then. Text COVER NEXT to offer your next one."
+    )
+)
+writes(rostertexts.OfferHelp)(
+    lambda t, p: t.gettext(
+        "To offer a shift: COVER SAT, COVER 3/14 or COVER NEXT. SWAP and a name asks one "
+        "person to take your next shift."
+    )
+)
+writes(rostertexts.OfferNobody)(
+    lambda t, p: t.gettext(
+        "Nobody else on the roster can take {shift}; the coordinators were told."
+    ).format(shift=shift_phrase(p.shift, t.language))
+)
+writes(rostertexts.SwapUnknown)(
+    lambda t, p: t.gettext(
+        "Nobody called {name} rotates with you. Text SWAP and a first or full name."
+    ).format(name=plain(p.name))
+)
