@@ -62,7 +62,15 @@ def offer_cover(session: Session, ctx: FlowContext, person: Person, day: date | 
     found = _own_shift(session, ctx.now, person, day)
     if found is None:
         return Reply(OfferNoShift())
-    roster, shift = found
+    return offer_shift(session, ctx, person, *found)
+
+
+def offer_shift(
+    session: Session, ctx: FlowContext, person: Person, roster: Roster, shift: Shift
+) -> Reply:
+    """Offer ``person``'s ``shift`` on ``roster`` to the roster's other members who can be
+    paged then (COVER, and the person's admin page); with nobody to ask, the coordinators
+    are told at once."""
     asked = [p for p in _members(session, roster) if p.id != person.id and _askable(p, shift)]
     if not asked:
         notify.to_coordinators(session, ctx, OfferUncovered(person.name, shift_at(roster, shift)))
@@ -280,3 +288,22 @@ def _open_offer(
 def purge(session: Session, now: datetime) -> None:
     """Forget offers whose shift ended more than KEEP_DONE ago (their overrides remain)."""
     session.execute(delete(ShiftOffer).where(ShiftOffer.shift_end <= now - KEEP_DONE))
+
+
+def upcoming_shifts(
+    session: Session, person: Person, now: datetime, ahead: timedelta = timedelta(days=14)
+) -> list[tuple[Roster, Shift]]:
+    """``person``'s shifts starting within ``ahead`` of ``now``, on every roster, in order."""
+    found = [
+        (roster, shift)
+        for roster in session.scalars(rosters_of(person))
+        for shift, who in service.shifts(session, roster, now, now + ahead)
+        if who.id == person.id and now < shift.start
+    ]
+    return sorted(found, key=lambda pair: (pair[1].start, pair[0].name))
+
+
+def offers_of(session: Session, person: Person) -> list[ShiftOffer]:
+    """The offers ``person`` made that are still kept, latest shift first."""
+    query = select(ShiftOffer).where(ShiftOffer.from_person_id == person.id)
+    return list(session.scalars(query.order_by(ShiftOffer.shift_start.desc(), ShiftOffer.id)))

@@ -150,7 +150,11 @@ def _offer_sent(t: Words, p: rostertexts.OfferSent) -> str:
     if p.name:
         text = t.gettext("Asked {name} to take {shift} ({code}).")
     else:
-        text = t.gettext("Asked {n} people to cover {shift} ({code}).")
+        text = t.ngettext(
+            "Asked {n} person to cover {shift} ({code}).",
+            "Asked {n} people to cover {shift} ({code}).",
+            p.asked,
+        )
     done = text.format(name=plain(p.name), n=p.asked, shift=shift, code=p.code)
     return done + " " + t.gettext("You will hear who takes it.")
 

@@ -13,7 +13,11 @@ from dispatcher.flows.models import ShiftReminder
 from dispatcher.rosters.file import load_roster_file
 from dispatcher.rosters.models import Override, Person, Roster
 from dispatcher.settings import Settings
-from tests.night import ANA, BEN, COALITION, CRUZ, OFFICER, World, load_coalition
+from tests.night import ANA, BEN, CRUZ, OFFICER, REMINDERS_OFF, World, load_coalition
+from tests.night import COALITION as QUIET
+
+# The test coalition with everyone's reminders at the default (two hours before).
+COALITION = QUIET.replace(REMINDERS_OFF, "")
 
 BEN_ENTRY = 'name = "Ben Okafor"\nphone = "+12625550102"\n'
 # At START (Tue 10 Mar 07:00 in Chicago) Ana's daily shift ends at 08:00 and Ben's begins.
@@ -22,8 +26,14 @@ BEN_REMINDER = (
 )
 
 
+@pytest.fixture
+def world(database: Database, settings: Settings, clock: ManualClock) -> World:
+    """The test coalition with reminders two hours before each shift."""
+    return coalition(database, settings, clock, COALITION)
+
+
 def coalition(database: Database, settings: Settings, clock: ManualClock, text: str) -> World:
-    """The test coalition with ``text`` as its roster file."""
+    """A coalition with ``text`` as its roster file."""
     load_coalition(database, text)
     return World(database, settings, clock)
 

@@ -12,9 +12,12 @@ from dispatcher import web
 from dispatcher.admin.auth import roles_required
 from dispatcher.admin.blueprint import blueprint
 from dispatcher.admin.forms import PersonForm, show_problems
-from dispatcher.admin.pages import auditor, db, get_or_404, split_words
+from dispatcher.admin.pages import auditor, db, get_or_404, now, split_words
+from dispatcher.flows import offers
+from dispatcher.flows.context import FlowContext
+from dispatcher.flows.rostertexts import OfferSent
 from dispatcher.rosters import contacts
-from dispatcher.rosters.models import Person
+from dispatcher.rosters.models import Person, Roster
 from dispatcher.rosters.schedule import local_to_utc, local_wall
 
 EDITORS = ("coordinator",)
@@ -51,7 +54,48 @@ def person_edit(person_id: int) -> ResponseReturnValue:
         flash(f"Saved {person.name}.", "success")
         return redirect(url_for("admin.person_edit", person_id=person.id))
     title = f"Edit {person.name}"
-    return render_template("admin/person_form.html", form=form, person=person, title=title)
+    return render_template(
+        "admin/person_form.html",
+        form=form,
+        person=person,
+        title=title,
+        shifts=offers.upcoming_shifts(db(), person, now()),
+        offers=offers.offers_of(db(), person),
+        rosters={r.id: r for r in db().scalars(select(Roster))},
+    )
+
+
+@blueprint.post("/people/<int:person_id>/offers")
+@roles_required(*EDITORS)
+def person_offer(person_id: int) -> ResponseReturnValue:
+    """Offer one of the person's coming shifts to the roster (as COVER by text would)."""
+    person = get_or_404(Person, person_id)
+    wanted = (request.form.get("roster", type=int), request.form.get("start", ""))
+    shift = next(
+        (
+            (roster, s)
+            for roster, s in offers.upcoming_shifts(db(), person, now())
+            if (roster.id, s.start.isoformat()) == wanted
+        ),
+        None,
+    )
+    if shift is None:
+        flash("That shift is not one of theirs any more; nothing was offered.", "error")
+        return redirect(url_for("admin.person_edit", person_id=person.id))
+    runtime = web.runtime()
+    ctx = FlowContext(runtime.settings, runtime.sealer, now())
+    reply = offers.offer_shift(db(), ctx, person, *shift)
+    entry = {"roster": shift[0].name, "start": wanted[1], "answer": reply.template}
+    auditor().record(db(), "offer", "person", person.id, None, entry)
+    db().commit()
+    if isinstance(reply.text, OfferSent):
+        asked = reply.text.asked
+        whom = "1 person" if asked == 1 else f"{asked} people"
+        message = f"Offered to {whom} (code {reply.text.code})."
+    else:
+        message = "Nobody else on the roster can take it; the coordinators were told."
+    flash(message, "success")
+    return redirect(url_for("admin.person_edit", person_id=person.id))
 
 
 @blueprint.post("/people/<int:person_id>/active")
