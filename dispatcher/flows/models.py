@@ -317,7 +317,7 @@ class ShiftOffer(Base):
     person. ``code`` answers it (``1 S4K7``); the first taker wins by one conditional UPDATE
     and becomes a replace override. ``expires_at`` is the deadline the engine claims: an
     offer still open then is ``expired`` and the coordinators are told. States: open ->
-    taken | declined (SWAP) | expired.
+    taken | declined (SWAP) | expired | closed (no longer the offerer's shift: nobody told).
     """
 
     __tablename__ = "shift_offers"

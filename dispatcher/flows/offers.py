@@ -50,6 +50,9 @@ from dispatcher.rosters.schedule import Shift, local_to_utc
 log = logging.getLogger("dispatcher.offers")
 
 OPEN, TAKEN, DECLINED, EXPIRED = "open", "taken", "declined", "expired"
+# An offer whose shift was no longer the offerer's (covered through another offer, or the
+# schedule changed) when it was taken or fell due: nobody is told.
+CLOSED = "closed"
 # COVER NEXT and SWAP look this far ahead for the sender's next shift.
 LOOK_AHEAD = timedelta(days=35)
 BATCH = 100
@@ -111,6 +114,10 @@ def take(session: Session, ctx: FlowContext, person: Person, code: str) -> Reply
     roster = session.get_one(Roster, offer.roster_id)
     if not _may_take(session, offer, roster, person):
         return Reply(OfferNotYours(code))
+    offerer = session.get_one(Person, offer.from_person_id)
+    if not _still_theirs(session, offer, roster, offerer):
+        offer.state = CLOSED
+        return Reply(OfferGone(code))
     won = session.execute(
         update(ShiftOffer)
         .where(ShiftOffer.id == offer.id, ShiftOffer.state == OPEN)
@@ -120,7 +127,7 @@ def take(session: Session, ctx: FlowContext, person: Person, code: str) -> Reply
     if rows_changed(won) != 1:
         return Reply(OfferGone(code))
     session.refresh(offer)
-    offerer = session.get_one(Person, offer.from_person_id)
+    _close_others(session, offer)
     period = (as_utc(offer.shift_start), as_utc(offer.shift_end))
     audited(
         session,
@@ -177,9 +184,12 @@ def expire_due(session: Session, ctx: FlowContext) -> int:
 
 def _expire(session: Session, ctx: FlowContext, offer: ShiftOffer) -> None:
     """One offer nobody took: expired, and the coordinators and the offerer are told."""
-    offer.state = EXPIRED
     roster = session.get_one(Roster, offer.roster_id)
     offerer = session.get_one(Person, offer.from_person_id)
+    if not _still_theirs(session, offer, roster, offerer):
+        offer.state = CLOSED
+        return
+    offer.state = EXPIRED
     text = OfferUncovered(offerer.name, _shift_of(offer, roster))
     notify.to_coordinators(session, ctx, text)
     if not offerer.coordinator:
@@ -250,6 +260,26 @@ def _may_take(session: Session, offer: ShiftOffer, roster: Roster, person: Perso
     if offer.to_person_id is not None:
         return person.id == offer.to_person_id
     return any(m.id == person.id for m in _members(session, roster))
+
+
+def _still_theirs(session: Session, offer: ShiftOffer, roster: Roster, offerer: Person) -> bool:
+    """True while the schedule still has the offerer on call at the offered shift's start."""
+    return offerer in service.who_is_on_call(session, roster, as_utc(offer.shift_start))
+
+
+def _close_others(session: Session, taken: ShiftOffer) -> None:
+    """Close the other open offers of the same shift (COVER sent twice, SWAP and COVER)."""
+    session.execute(
+        update(ShiftOffer)
+        .where(
+            ShiftOffer.state == OPEN,
+            ShiftOffer.from_person_id == taken.from_person_id,
+            ShiftOffer.roster_id == taken.roster_id,
+            ShiftOffer.shift_start == taken.shift_start,
+        )
+        .values(state=CLOSED)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _find(session: Session, code: str) -> ShiftOffer | None:

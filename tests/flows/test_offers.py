@@ -110,3 +110,19 @@ def test_an_offer_code_is_never_relayed_to_an_officer(world: World) -> None:
     world.text(ANA, "S4K7")
     world.tick()
     assert len(world.inbox(OFFICER)) == before
+
+
+def test_a_shift_offered_twice_is_taken_once(world: World) -> None:
+    first = offer_code(world.text(CRUZ, "COVER SAT"))
+    second = offer_code(world.text(CRUZ, "SWAP ana"))  # Wed, a different shift
+    third = offer_code(world.text(CRUZ, "cover saturday"))
+    assert second != first != third
+    assert world.text(BEN, f"1 {first}") is not None
+    assert world.text(ANA, f"1 {third}") == f"{third} is already taken or closed. Thank you."
+    world.advance(minutes=60 * 13)  # past offer_wait: only the SWAP is still open
+    uncovered = [t for t in world.inbox(KIM) if "still needs cover" in t]
+    assert uncovered == [
+        "Nobody took Cruz Lee's shift: advocates Wed 11 Mar 08:00-Thu 12 Mar 08:00. It still "
+        "needs cover."
+    ]
+    assert on_call(world, datetime(2026, 3, 14, 15, tzinfo=UTC)) == ["Ben Okafor"]
