@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from dispatcher.audit import AuditEntry
 from dispatcher.clock import ManualClock
-from dispatcher.flows.models import ShiftOffer
+from dispatcher.flows.models import OutboxMessage, ShiftOffer
 from dispatcher.rosters.models import Person, Roster, Rotation, RotationParticipant
 from tests.support.admin import Store, Visitor
 
@@ -166,3 +166,29 @@ def test_a_coming_shift_is_offered_from_the_person_page(coordinator: Visitor, st
     )
     assert stale.status_code == 302
     assert len(store.all(select(ShiftOffer))) == 1
+
+
+def test_an_away_set_on_the_page_that_leaves_a_gap_tells_the_coordinators(
+    coordinator: Visitor, store: Store
+) -> None:
+    with store.scope() as session:
+        ana = Person(name="Ana", phone="+12625550101", languages=[], skills=[])
+        kim = Person(name="Kim", phone="+12625550109", languages=[], skills=[], coordinator=True)
+        roster = Roster(name="Advocates", kind="advocate", timezone="America/Chicago")
+        rotation = Rotation(name="days", type="daily", length=1, start=datetime(2026, 3, 9, 8))
+        rotation.participants = [RotationParticipant(person=ana, position=0)]
+        roster.rotations.append(rotation)
+        session.add_all([ana, kim, roster])
+        session.flush()
+        ana_id, kim_id = ana.id, kim.id
+    form = {**ANA, "name": "Ana", "phone": "+12625550101", "coordinator": ""}
+    response = coordinator.post(
+        f"/admin/people/{ana_id}", {**form, "away_until": "2026-03-11T08:00"}
+    )
+    assert response.status_code == 302
+    queued = store.all(select(OutboxMessage.template).where(OutboxMessage.person_id == kim_id))
+    assert queued == ["coverage_gaps"]
+    response = coordinator.post(
+        f"/admin/people/{ana_id}", {**form, "away_until": "2026-03-11T08:00", "skills": ""}
+    )
+    assert len(store.all(select(OutboxMessage).where(OutboxMessage.person_id == kim_id))) == 1

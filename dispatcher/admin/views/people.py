@@ -13,7 +13,7 @@ from dispatcher.admin.auth import roles_required
 from dispatcher.admin.blueprint import blueprint
 from dispatcher.admin.forms import PersonForm, show_problems
 from dispatcher.admin.pages import auditor, db, get_or_404, now, split_words
-from dispatcher.flows import offers
+from dispatcher.flows import gaps, offers
 from dispatcher.flows.context import FlowContext
 from dispatcher.flows.rostertexts import OfferSent
 from dispatcher.rosters import contacts
@@ -153,10 +153,15 @@ def _save(form: PersonForm, person: Person | None) -> Person | None:
         remind_hours=form.remind_hours.data,
     )
     rules = contacts.PhoneRules(settings.default_region, settings.hotline_number)
+    was_away = None if person is None else person.away_until
     try:
         saved = contacts.save_person(db(), auditor(), person, details, rules)
     except contacts.Refused as refused:
         show_problems(form, refused)
         return None
+    if saved.away_until is not None and saved.away_until != was_away:
+        # Away set here, as by AWAY: the coordinators hear at once of any gap it leaves.
+        runtime = web.runtime()
+        gaps.report_after_away(db(), FlowContext(settings, runtime.sealer, now()), saved)
     db().commit()
     return saved
