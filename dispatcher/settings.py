@@ -7,11 +7,12 @@ start-up; a bad or missing value raises ConfigError naming the setting.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from datetime import timedelta
+from datetime import time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -66,6 +67,10 @@ class Settings:
     note_max_age: timedelta = _setting("engine", "note_max_age")
     key_grace: timedelta = _setting("engine", "key_grace")
     engine_in_process: bool = _setting("engine", "in_process", "DISPATCHER_ENGINE_IN_PROCESS")
+    # Local time (coalition zone) of the coordinators' daily text of coverage gaps, or "off".
+    gap_report_at: str = _setting("engine", "gap_report_at", "DISPATCHER_GAP_REPORT_AT")
+    # How long a COVER or SWAP offer waits for a taker before the coordinators are told.
+    offer_wait: timedelta = _setting("engine", "offer_wait")
     session_idle: timedelta = _setting("admin", "session_idle")
     login_attempts: int = _setting("admin", "login_attempts")
     # Derived, not configured: True when the secret key was generated and kept locally.
@@ -80,6 +85,11 @@ class Settings:
     def zone(self) -> ZoneInfo:
         """The coalition's display time zone."""
         return ZoneInfo(self.timezone)
+
+    @property
+    def gap_report_time(self) -> time | None:
+        """The local time of the daily gap report, or None when it is off."""
+        return None if self.gap_report_at == "off" else time.fromisoformat(self.gap_report_at)
 
 
 def load_settings(
@@ -165,6 +175,10 @@ def _validated(values: dict[str, Any]) -> Settings:
         raise ConfigError("setting sms.send_concurrency must be between 1 and 64")
     if backend not in SMS_BACKENDS:
         raise ConfigError(f"setting sms.backend must be one of {', '.join(SMS_BACKENDS)}")
+    report = values["gap_report_at"].strip().lower()
+    if report != "off" and not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", report):
+        raise ConfigError('setting engine.gap_report_at must be a time like "07:00", or "off"')
+    values["gap_report_at"] = report
     instance = Path(values["instance_dir"])
     if not instance.is_absolute():
         instance = Path.cwd() / instance

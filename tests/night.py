@@ -30,20 +30,26 @@ OFFICER = "+12625550150"
 STRANGER = "+14145550177"
 
 # At the tests' START (2026-03-10 07:00 in Chicago) Ana is on call and Ben is next.
+# The advocates have shift reminders off (`remind = "off"`): these nights count every text
+# a phone gets; tests/flows/test_reminders.py turns them back on (REMINDERS_OFF).
+REMINDERS_OFF = 'remind = "off"\n'
 COALITION = """
 [[people]]
 name = "Ana Ruiz"
 phone = "(262) 555-0101"
 languages = ["en", "es"]
 skills = ["juvenile"]
+remind = "off"
 
 [[people]]
 name = "Ben Okafor"
 phone = "+12625550102"
+remind = "off"
 
 [[people]]
 name = "Cruz Lee"
 phone = "+12625550103"
+remind = "off"
 
 [[people]]
 name = "Dee Park"

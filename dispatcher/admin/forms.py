@@ -135,6 +135,13 @@ class PersonForm(FlaskForm):  # type: ignore[misc]
         description="The language of the pages and replies they get",
     )
     coordinator = BooleanField("Coordinator (paged when escalation reaches coordinators)")
+    remind_hours = SelectField(
+        "Shift reminder",
+        coerce=int,
+        choices=options([(0, "Off")] + [(h, f"{h} h before each shift") for h in range(1, 25)]),
+        default=2,
+        description="A text before each of their shifts; reply AWAY if they cannot",
+    )
     away_until = DateTimeLocalField(
         "Away until", format=LOCAL_FORMAT, validators=[Optional()], description="Leave empty"
     )

@@ -19,7 +19,18 @@ from sqlalchemy.orm import Session
 from dispatcher.clock import Clock
 from dispatcher.crypto import Sealer
 from dispatcher.db import Database
-from dispatcher.flows import calllog, deduplication, officers, outbox, paging, redaction, statuses
+from dispatcher.flows import (
+    calllog,
+    deduplication,
+    gaps,
+    offers,
+    officers,
+    outbox,
+    paging,
+    redaction,
+    reminders,
+    statuses,
+)
 from dispatcher.flows.context import FlowContext
 from dispatcher.flows.models import Need, OutboxMessage, Request
 from dispatcher.flows.ports import Kick, Sender
@@ -48,6 +59,7 @@ class TickReport:
     sent: int = 0
     failed: int = 0
     redacted: int = 0
+    reminded: int = 0
 
 
 @dataclass
@@ -89,7 +101,17 @@ class Engine:
         report = TickReport()
         with self.database.session_scope() as session:
             report.escalated = escalate_due(session, self.context())
+        report.reminded = self.remind()
         return self.deliver(report)
+
+    def remind(self) -> int:
+        """Queue the shift reminders that are due; a failure is logged, pages go on."""
+        try:
+            with self.database.session_scope() as session:
+                return reminders.send_due(session, self.context())
+        except Exception as exc:
+            log.warning("engine.reminders_failed error=%s", type(exc).__name__)
+            return 0
 
     def next_deadline(self) -> datetime | None:
         """The earliest escalation deadline still ahead, so a runner can wake up for it."""
@@ -110,12 +132,26 @@ class Engine:
             report.closed = close_idle(session, ctx)
             report.notes_expired = expire_notes(session, ctx.now)
             purge(session, ctx.now)
+        with self.database.session_scope() as session:
+            reminders.plan(session, self.context())
+        report.reminded = self.remind()
+        self.report_gaps()
+        with self.database.session_scope() as session:
+            offers.expire_due(session, self.context())
         self.deliver(report)
         report.redacted = redaction.redact_copies(
             self.database, self.sender, self.clock, ctx=self.context()
         )
         self.database.checkpoint()  # SQLite: wiped rows leave the WAL
         return report
+
+    def report_gaps(self) -> None:
+        """The coordinators' morning gap report, once a day; a failure is logged."""
+        try:
+            with self.database.session_scope() as session:
+                gaps.report_daily(session, self.context())
+        except Exception as exc:
+            log.warning("engine.gap_report_failed error=%s", type(exc).__name__)
 
     def deliver(self, report: TickReport | None = None) -> TickReport:
         """Send every due outbox message (see ``background``); failures move pages on.
@@ -195,6 +231,8 @@ def purge(session: Session, now: datetime) -> None:
     for kept in (deduplication, statuses, redaction):
         kept.purge(session, receipts_cutoff)
     calllog.forget_codes(session, now)
+    reminders.purge(session, now)
+    offers.purge(session, now)
 
 
 def next_deadline(session: Session) -> datetime | None:

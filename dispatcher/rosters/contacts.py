@@ -75,6 +75,7 @@ class PersonDetails:
     coordinator: bool
     away_until: datetime | None
     language: str = "en"  # the language of the texts they get
+    remind_hours: int = 2  # a text this many hours before each shift (1-24); 0: none
 
 
 def read_phone(text: str, owner: str, region: str = DEFAULT_REGION, hotline: str = "") -> str:
@@ -264,3 +265,4 @@ def _copy_details(person: Person, name: str, phone: str, details: PersonDetails)
     person.coordinator = details.coordinator
     person.away_until = details.away_until
     person.language = details.language
+    person.remind_hours = details.remind_hours

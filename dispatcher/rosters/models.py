@@ -50,6 +50,8 @@ class Person(Base):
     opted_out: Mapped[bool] = mapped_column(Boolean, default=False)
     opted_out_cause: Mapped[str | None] = mapped_column(String(40), default=None)
     opted_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # Hours before each shift to text a reminder (1-24); 0: no reminders.
+    remind_hours: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
 
     def __repr__(self) -> str:
         return f"<Person {self.id} {self.name!r}>"
@@ -91,6 +93,8 @@ class Roster(Base):
     kind: Mapped[str] = mapped_column(String(20))
     timezone: Mapped[str] = mapped_column(String(64))
     escalation_repeat: Mapped[int] = mapped_column(Integer, default=0)
+    # Text each person "you are on call now" when their shift starts.
+    handoff_notice: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
 
     rotations: Mapped[list[Rotation]] = relationship(
         back_populates="roster", cascade="all, delete-orphan", order_by="Rotation.position"

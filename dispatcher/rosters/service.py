@@ -16,12 +16,14 @@ from sqlalchemy.orm import Session, selectinload
 
 from dispatcher.clock import as_utc
 from dispatcher.errors import NotFound, ValidationError
+from dispatcher.rosters.gaps import uncovered
 from dispatcher.rosters.models import WEEKDAYS, Person, Roster, Rotation
 from dispatcher.rosters.rotation import (
     OverrideSpec,
     RotationSpec,
     Shift,
     Window,
+    duty_periods,
     following_in_order,
     on_call_at,
     on_call_periods,
@@ -120,6 +122,30 @@ def shifts(
     people = {p.id: p for p in _people(session, {s.person_id for s in periods})}
     found = [(shift, people[shift.person_id]) for shift in periods]
     return sorted(found, key=lambda pair: (pair[0].start, pair[1].name, pair[0].end))
+
+
+def coverage_gaps(
+    session: Session, roster: Roster, start: datetime, end: datetime
+) -> list[tuple[datetime, datetime]]:
+    """The spans of [start, end) the roster's rotations are on duty for (windows applied,
+    plus override adds) with nobody on call who can be paged: away (from ``start`` until
+    their return), opted out and inactive people do not cover. Sorted, aware UTC."""
+    rotations, overrides = roster_specs(session, roster)
+    duty = [(p.start, p.end) for spec in rotations for p in duty_periods(spec, start, end)]
+    duty += [(o.start, o.end) for o in overrides if o.action == "add"]
+    periods = on_call_periods(rotations, overrides, start, end)
+    people = _people(session, {shift.person_id for shift in periods})
+    unavailable = {person.id: _unavailable(person, start, end) for person in people}
+    return uncovered(sorted(duty), periods, unavailable, start, end)
+
+
+def _unavailable(person: Person, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+    """When within [start, end) ``person`` cannot be paged (away is counted from ``start``)."""
+    if not person.active or person.opted_out:
+        return [(start, end)]
+    if person.away_until is not None and as_utc(person.away_until) > start:
+        return [(start, min(as_utc(person.away_until), end))]
+    return []
 
 
 def escalation_candidates(session: Session, roster: Roster, at: datetime) -> Candidates:

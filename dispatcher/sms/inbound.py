@@ -5,21 +5,33 @@ or an unknown number. The body is parsed in memory and never stored or logged.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dispatcher.durations import parse_duration
 from dispatcher.errors import ValidationError
-from dispatcher.flows import enrollment, members, needs, notify, officers, texts, unknown
+from dispatcher.flows import (
+    enrollment,
+    gaps,
+    members,
+    needs,
+    notify,
+    offers,
+    officers,
+    texts,
+    unknown,
+)
+from dispatcher.flows.codes import looks_like_offer_code
 from dispatcher.flows.context import FlowContext, Reply
 from dispatcher.flows.languages import learn_language, reader_language
+from dispatcher.flows.rostertexts import OfferHelp
 from dispatcher.phones import is_e164
 from dispatcher.rosters import service as rosters
 from dispatcher.rosters.models import Officer, Person, Roster
 from dispatcher.sms import officers as officer_texts
-from dispatcher.sms.commands import Command, CommandKind, parse
+from dispatcher.sms.commands import Command, CommandKind, cover_day, parse
 from dispatcher.sms.officers import SILENT
 from dispatcher.sms.routing import route_words
 from dispatcher.web import Limiter
@@ -84,10 +96,17 @@ def from_person(
         return None
     if kind == CommandKind.CARRIER_HELP:
         return None
+    if kind in (CommandKind.ACCEPT, CommandKind.DECLINE) and code and looks_like_offer_code(code):
+        answer = offers.take if kind == CommandKind.ACCEPT else offers.decline
+        return answer(session, ctx, person, code)
     if kind == CommandKind.ACCEPT:
         return members.accept(session, ctx, person, code)
     if kind == CommandKind.DECLINE:
         return members.decline(session, ctx, person, code)
+    if kind == CommandKind.COVER:
+        return _cover(session, ctx, person, command.argument)
+    if kind == CommandKind.SWAP:
+        return offers.offer_swap(session, ctx, person, command.argument)
     if kind == CommandKind.DONE:
         return members.done(session, ctx, person, code)
     if kind == CommandKind.STATUS:
@@ -152,7 +171,17 @@ def _away(session: Session, ctx: FlowContext, person: Person, argument: str) -> 
     if duration is not None and duration > AWAY_LONGEST:
         return Reply(texts.AwayTooLong(days=AWAY_LONGEST.days))
     zone = members.person_zone(session, ctx, person)
-    return members.set_away(person, ctx.now, duration, zone)
+    reply = members.set_away(person, ctx.now, duration, zone)
+    gaps.report_after_away(session, ctx, person)
+    return reply
+
+
+def _cover(session: Session, ctx: FlowContext, person: Person, argument: str) -> Reply:
+    """COVER SAT / COVER 3/14 / COVER NEXT: the day read in the coalition's zone."""
+    day = cover_day(argument, ctx.now.astimezone(ctx.settings.zone).date())
+    if day is None:
+        return Reply(OfferHelp())
+    return offers.offer_cover(session, ctx, person, day if isinstance(day, date) else None)
 
 
 def open_codes(session: Session, person: Person) -> Reply:

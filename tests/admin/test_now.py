@@ -105,3 +105,15 @@ def test_refreshing_the_board_does_not_keep_a_session_alive(
 def test_with_no_rosters_and_no_requests_the_board_says_so(coordinator: Visitor) -> None:
     page = coordinator.text("/admin/")
     assert "No open requests." in page and "No rosters yet." in page
+
+
+def test_the_page_lists_the_gaps_of_the_next_week(
+    coordinator: Visitor, night: None, store: Store, clock: ManualClock
+) -> None:
+    assert "Every roster is covered for the next 7 days." in coordinator.text("/admin/")
+    with store.scope() as session:
+        ben = session.query(Person).filter_by(name="Ben").one()
+        ben.away_until = clock.now() + timedelta(days=2)  # Thu 07:00: his Tue shift is lost
+    page = coordinator.text("/admin/")
+    assert "Gaps in the next 7 days" in page
+    assert "Tue 10 Mar 2026, 08:00 CDT-Wed 11 Mar 2026, 08:00 CDT</span> uncovered" in page

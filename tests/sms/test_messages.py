@@ -168,6 +168,12 @@ def test_fit_one_segment_keeps_the_rest_whole() -> None:
 
 
 NOTES = ["She is 16 and speaks Spanish", "We’re at 12 Main St, back door"]
+SHIFT = {
+    "roster": "advocates",
+    "start": "2026-03-14T13:00:00+00:00",
+    "end": "2026-03-15T13:00:00+00:00",
+    "zone": "America/Chicago",
+}
 SAMPLES: dict[str, dict[str, Any]] = {
     "alert": {"kind": "message_failed", "count": 2},
     "page": {
@@ -227,6 +233,47 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "away_ack": {"until": "Tue 18:00"},
     "away_too_long": {"days": 30},
     "back_ack": {},
+    "shift_reminder": {
+        "roster": "advocates",
+        "start": "2026-03-11T01:00:00+00:00",
+        "end": "2026-03-11T13:00:00+00:00",
+        "sent": "2026-03-10T23:00:00+00:00",
+        "zone": "America/Chicago",
+    },
+    "cover_asked": {"name": "Cruz Lee", "code": "S4K7", "shift": SHIFT},
+    "swap_asked": {"name": "Cruz Lee", "code": "S4K7", "shift": SHIFT},
+    "offer_sent": {"code": "S4K7", "shift": SHIFT, "asked": 2},
+    "offer_taken": {"name": "Ben Okafor", "shift": SHIFT},
+    "offer_yours": {"name": "Cruz Lee", "shift": SHIFT},
+    "offer_covered": {"taker": "Ben Okafor", "name": "Cruz Lee", "shift": SHIFT},
+    "offer_declined": {"name": "Ana Ruiz", "shift": SHIFT},
+    "offer_uncovered": {"name": "Cruz Lee", "shift": SHIFT},
+    "offer_gone": {"code": "S4K7"},
+    "offer_not_yours": {"code": "S4K7"},
+    "offer_no_shift": {},
+    "offer_help": {},
+    "offer_nobody": {"shift": SHIFT},
+    "swap_unknown": {"name": "Dee"},
+    "coverage_gaps": {
+        "name": "Ben Okafor",
+        "rosters": [
+            {
+                "roster": "advocates",
+                "zone": "America/Chicago",
+                "gaps": [
+                    {"start": "2026-03-14T13:00:00+00:00", "end": "2026-03-15T01:00:00+00:00"}
+                ],
+            }
+        ],
+    },
+    "shift_handoff": {
+        "roster": "advocates",
+        "start": "2026-03-11T01:00:00+00:00",
+        "end": "2026-03-11T13:00:00+00:00",
+        "sent": "2026-03-11T01:00:00+00:00",
+        "zone": "America/Chicago",
+        "codes": ["K7Q4"],
+    },
     "who": {"rosters": [{"roster": "Advocates", "names": ["Ana", "Ben"]}]},
     "codes_needed": {"codes": ["K7Q4", "M3XT"]},
     "nothing_open": {},
@@ -262,7 +309,7 @@ def test_every_template_renders_plain_text(name: str) -> None:
     text = render(name, SAMPLES[name])
     assert text.strip() == text and text
     if name in WITH_CODE and not name.startswith("call_"):
-        assert "K7Q4" in text
+        assert SAMPLES[name]["code"] in text
     if name not in ("accepted", "relay_to_person"):
         assert not any(word in text for word in OFFICER_WORDS)
     spoken_or_long = ("accepted", "relay_to_person", "relay_to_officer", "who", "officer_unfilled")

@@ -14,6 +14,7 @@ from dispatcher.admin.auth import roles_required
 from dispatcher.admin.blueprint import blueprint
 from dispatcher.admin.board import open_requests, rosters_now
 from dispatcher.admin.pages import db, now
+from dispatcher.flows.gaps import find_gaps
 
 VIEWERS = ("coordinator",)
 REFRESH_SECONDS = 10
@@ -29,6 +30,7 @@ def now_page() -> ResponseReturnValue:
         title="Now",
         refresh_seconds=REFRESH_SECONDS,
         reload_seconds=RELOAD_SECONDS,
+        gaps=find_gaps(db(), now()),
         **_board(),
     )
 

@@ -146,6 +146,7 @@ def _copy_person(entry: PersonEntry, person: Person) -> None:
     person.coordinator = entry.coordinator
     person.active = entry.active
     person.language = entry.language
+    person.remind_hours = entry.remind_hours
     if entry.away_until is not None:
         person.away_until = entry.away_until
 
@@ -177,6 +178,7 @@ def _apply_roster(
     zone = ZoneInfo(entry.timezone)
     roster.kind, roster.timezone = entry.kind, entry.timezone
     roster.escalation_repeat = entry.repeat
+    roster.handoff_notice = entry.handoff_notice
     existing = {r.name: r for r in roster.rotations}
     roster.rotations = [
         _rotation(existing.get(r.name) or Rotation(name=r.name), position, r, people, zone)

@@ -27,6 +27,7 @@ class PersonEntry:
     active: bool = True
     away_until: datetime | None = None
     language: str = "en"  # the language of the texts they get
+    remind_hours: int = 2  # a text this many hours before each shift; 0: none
     at: Location = field(default=NOWHERE, compare=False, repr=False)
 
 
@@ -96,6 +97,7 @@ class RosterEntry:
     overrides: tuple[OverrideEntry, ...] = ()
     steps: tuple[StepEntry, ...] = ()
     repeat: int = 0
+    handoff_notice: bool = False  # text each person "you are on call now" at their shift start
     at: Location = field(default=NOWHERE, compare=False, repr=False)
 
     @property

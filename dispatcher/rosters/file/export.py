@@ -69,6 +69,8 @@ def person_table(person: Person) -> Table:
         table["language"] = person.language
     if person.coordinator:
         table["coordinator"] = True
+    if person.remind_hours != 2:
+        table["remind"] = person.remind_hours or "off"
     if not person.active:
         table["active"] = False
     if person.away_until is not None:
@@ -80,6 +82,8 @@ def roster_table(roster: Roster) -> Table:
     """A ``[[rosters]]`` table with its rotations, overrides and escalation policy."""
     zone = ZoneInfo(roster.timezone)
     table: Table = {"name": roster.name, "kind": roster.kind, "timezone": roster.timezone}
+    if roster.handoff_notice:
+        table["handoff_notice"] = True
     table["rotations"] = [rotation_table(r, zone) for r in roster.rotations]
     overrides = sorted(roster.overrides, key=lambda o: (o.starts_at, o.ends_at, o.id))
     table["overrides"] = [_override_table(o, zone) for o in overrides]

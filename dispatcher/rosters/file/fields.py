@@ -212,6 +212,17 @@ def to_integer(value: object, minimum: int) -> int:
     return value
 
 
+def to_remind(value: object) -> int:
+    """Hours before each shift to remind (1-24), or ``"off"`` (0)."""
+    if value == "off":
+        return 0
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 24:
+        raise ValueError(
+            f'must be a whole number of hours from 1 to 24 or "off", not {describe(value)}'
+        )
+    return value
+
+
 def to_list(value: object) -> list[object]:
     """A TOML array."""
     if not isinstance(value, list):

@@ -40,6 +40,7 @@ from dispatcher.rosters.file.fields import (
     to_days,
     to_instant,
     to_list,
+    to_remind,
     to_text,
     zone_or_none,
 )
@@ -50,9 +51,12 @@ from dispatcher.rosters.traits import read_languages, read_skills
 TOP_LEVEL = ("people", "rosters", "agencies", "regions")
 PERSON_FIELDS = (
     "name", "phone", "languages", "skills", "coordinator", "active", "away_until", "language",
+    "remind",
 )  # fmt: skip
 OFFICER_FIELDS = ("name", "phone", "language")
-ROSTER_FIELDS = ("name", "kind", "timezone", "rotations", "overrides", "escalation")
+ROSTER_FIELDS = (
+    "name", "kind", "timezone", "rotations", "overrides", "escalation", "handoff_notice",
+)  # fmt: skip
 ROTATION_FIELDS = ("name", "type", "length", "start", "participants", "windows", "on_now")
 OVERRIDE_FIELDS = ("action", "person", "replaces", "from", "to")
 AGENCY_FIELDS = ("name", "kind", "enrollment_code", "enrollment", "officers")
@@ -134,6 +138,7 @@ def _read_person(table: Table, region: str, hotline: str) -> PersonEntry:
         active=table.flag("active", True),
         away_until=away,
         language=table.choice("language", LANGUAGES) if table.has("language") else "en",
+        remind_hours=table.read("remind", to_remind, 2, False),
         at=table.at,
     )
 
@@ -162,6 +167,7 @@ def _read_roster(table: Table) -> RosterEntry:
         ),
         steps=steps,
         repeat=repeat,
+        handoff_notice=table.flag("handoff_notice", False),
         at=table.at,
     )
 
