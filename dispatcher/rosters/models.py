@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Time, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    String,
+    Time,
+    UniqueConstraint,
+)
 from sqlalchemy import DateTime as NaiveDateTime
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -208,3 +217,31 @@ class Officer(Base):
     def active(self) -> bool:
         """True until a coordinator revokes the officer, once approved."""
         return self.revoked_at is None and not self.pending
+
+
+class CalendarFeed(Base):
+    """An iCal feed of one person's or one roster's shifts, at an unguessable address.
+
+    ``public_id`` is random and names the feed; the address also carries a MAC of it under
+    the service's secret key (``rosters.calendars``), so the stored row alone opens nothing.
+    A revoked feed keeps its row (``revoked_at``) and answers 404 from then on.
+    """
+
+    __tablename__ = "calendar_feeds"
+    __table_args__ = (
+        CheckConstraint("(person_id IS NULL) <> (roster_id IS NULL)", name="one_owner"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True)
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), default=None, index=True
+    )
+    roster_id: Mapped[int | None] = mapped_column(
+        ForeignKey("rosters.id", ondelete="CASCADE"), default=None, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+    person: Mapped[Person | None] = relationship()
+    roster: Mapped[Roster | None] = relationship()

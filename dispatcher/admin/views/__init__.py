@@ -5,6 +5,7 @@ from __future__ import annotations
 from dispatcher.admin.views import (
     accounts,
     agencies,
+    calendars,
     calllog,
     now,
     overrides,
@@ -20,6 +21,7 @@ from dispatcher.admin.views import (
 __all__ = [
     "accounts",
     "agencies",
+    "calendars",
     "calllog",
     "now",
     "overrides",

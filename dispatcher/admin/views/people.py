@@ -13,6 +13,7 @@ from dispatcher.admin.auth import roles_required
 from dispatcher.admin.blueprint import blueprint
 from dispatcher.admin.forms import PersonForm, show_problems
 from dispatcher.admin.pages import auditor, db, get_or_404, split_words
+from dispatcher.admin.views.calendars import calendar_link
 from dispatcher.rosters import contacts
 from dispatcher.rosters.models import Person
 from dispatcher.rosters.schedule import local_to_utc, local_wall
@@ -51,7 +52,10 @@ def person_edit(person_id: int) -> ResponseReturnValue:
         flash(f"Saved {person.name}.", "success")
         return redirect(url_for("admin.person_edit", person_id=person.id))
     title = f"Edit {person.name}"
-    return render_template("admin/person_form.html", form=form, person=person, title=title)
+    calendar = calendar_link(person)
+    return render_template(
+        "admin/person_form.html", form=form, person=person, calendar=calendar, title=title
+    )
 
 
 @blueprint.post("/people/<int:person_id>/active")

@@ -1,0 +1,61 @@
+"""calendar_feeds: iCal feeds of a person's or a roster's shifts, revocable
+
+Revision ID: 0012_calendars
+Revises: 0011_lang
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+import dispatcher.db
+
+revision = "0012_calendars"
+down_revision = "0011_lang"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "calendar_feeds",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("public_id", sa.String(length=32), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=True),
+        sa.Column("roster_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", dispatcher.db.UTCDateTime(), nullable=False),
+        sa.Column("revoked_at", dispatcher.db.UTCDateTime(), nullable=True),
+        sa.CheckConstraint(
+            "(person_id IS NULL) <> (roster_id IS NULL)",
+            name=op.f("ck_calendar_feeds_one_owner"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["person_id"],
+            ["people.id"],
+            name=op.f("fk_calendar_feeds_person_id_people"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["roster_id"],
+            ["rosters.id"],
+            name=op.f("fk_calendar_feeds_roster_id_rosters"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_calendar_feeds")),
+        sa.UniqueConstraint("public_id", name=op.f("uq_calendar_feeds_public_id")),
+    )
+    with op.batch_alter_table("calendar_feeds", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_calendar_feeds_person_id"), ["person_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_calendar_feeds_roster_id"), ["roster_id"], unique=False
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("calendar_feeds", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_calendar_feeds_roster_id"))
+        batch_op.drop_index(batch_op.f("ix_calendar_feeds_person_id"))
+    op.drop_table("calendar_feeds")
