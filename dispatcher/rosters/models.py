@@ -6,12 +6,13 @@ zone) because they are rules, not instants; overrides and away-until are instant
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
+    Date,
     ForeignKey,
     Integer,
     String,
@@ -50,6 +51,10 @@ class Person(Base):
     opted_out_cause: Mapped[str | None] = mapped_column(String(40), default=None)
     opted_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
+    trainings: Mapped[list[Training]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", order_by="Training.name"
+    )
+
     def __repr__(self) -> str:
         return f"<Person {self.id} {self.name!r}>"
 
@@ -64,6 +69,10 @@ class Roster(Base):
     kind: Mapped[str] = mapped_column(String(20))
     timezone: Mapped[str] = mapped_column(String(64))
     escalation_repeat: Mapped[int] = mapped_column(Integer, default=0)
+    # A training every person paged from this roster must hold (current), and one more
+    # for requests tagged juvenile; None requires none.
+    requires_training: Mapped[str | None] = mapped_column(String(80), default=None)
+    juvenile_training: Mapped[str | None] = mapped_column(String(80), default=None)
 
     rotations: Mapped[list[Rotation]] = relationship(
         back_populates="roster", cascade="all, delete-orphan", order_by="Rotation.position"
@@ -245,3 +254,21 @@ class CalendarFeed(Base):
 
     person: Mapped[Person | None] = relationship()
     roster: Mapped[Roster | None] = relationship()
+
+
+class Training(Base):
+    """A training a person completed, current until ``expires`` (a local date; None never).
+
+    Current on day ``d`` when ``completed <= d < expires`` (see ``targets.is_current``).
+    """
+
+    __tablename__ = "trainings"
+    __table_args__ = (UniqueConstraint("person_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(80))
+    completed: Mapped[date] = mapped_column(Date)
+    expires: Mapped[date | None] = mapped_column(Date, default=None)
+
+    person: Mapped[Person] = relationship(back_populates="trainings")

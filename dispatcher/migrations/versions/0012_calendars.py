@@ -1,4 +1,4 @@
-"""calendar_feeds: iCal feeds of a person's or a roster's shifts, revocable
+"""calendar_feeds (revocable iCal feeds); trainings and the rosters that require them
 
 Revision ID: 0012_calendars
 Revises: 0011_lang
@@ -54,7 +54,32 @@ def upgrade() -> None:
         )
 
 
+    op.create_table(
+        "trainings",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=80), nullable=False),
+        sa.Column("completed", sa.Date(), nullable=False),
+        sa.Column("expires", sa.Date(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["person_id"],
+            ["people.id"],
+            name=op.f("fk_trainings_person_id_people"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_trainings")),
+        sa.UniqueConstraint("person_id", "name", name=op.f("uq_trainings_person_id")),
+    )
+    with op.batch_alter_table("rosters", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("requires_training", sa.String(length=80), nullable=True))
+        batch_op.add_column(sa.Column("juvenile_training", sa.String(length=80), nullable=True))
+
+
 def downgrade() -> None:
+    with op.batch_alter_table("rosters", schema=None) as batch_op:
+        batch_op.drop_column("juvenile_training")
+        batch_op.drop_column("requires_training")
+    op.drop_table("trainings")
     with op.batch_alter_table("calendar_feeds", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_calendar_feeds_roster_id"))
         batch_op.drop_index(batch_op.f("ix_calendar_feeds_person_id"))
