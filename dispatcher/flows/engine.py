@@ -19,7 +19,16 @@ from sqlalchemy.orm import Session
 from dispatcher.clock import Clock
 from dispatcher.crypto import Sealer
 from dispatcher.db import Database
-from dispatcher.flows import calllog, deduplication, officers, outbox, paging, redaction, statuses
+from dispatcher.flows import (
+    calllog,
+    deduplication,
+    officers,
+    outbox,
+    paging,
+    redaction,
+    statuses,
+    trainings,
+)
 from dispatcher.flows.context import FlowContext
 from dispatcher.flows.models import Need, OutboxMessage, Request
 from dispatcher.flows.ports import Kick, Sender
@@ -48,6 +57,7 @@ class TickReport:
     sent: int = 0
     failed: int = 0
     redacted: int = 0
+    training_notices: int = 0
 
 
 @dataclass
@@ -98,7 +108,8 @@ class Engine:
 
     def housekeeping(self) -> TickReport:
         """The slow duties: erase expired keys, close idle requests, expire notes, purge,
-        delete provider copies, then checkpoint SQLite's WAL.
+        tell of trainings about to expire, delete provider copies, then checkpoint SQLite's
+        WAL.
 
         Run less often than ``tick`` so that network calls to delete copies never delay
         a page.
@@ -110,6 +121,8 @@ class Engine:
             report.closed = close_idle(session, ctx)
             report.notes_expired = expire_notes(session, ctx.now)
             purge(session, ctx.now)
+        with self.database.session_scope() as session:
+            report.training_notices = trainings.send_expiry_notices(session, self.context())
         self.deliver(report)
         report.redacted = redaction.redact_copies(
             self.database, self.sender, self.clock, ctx=self.context()

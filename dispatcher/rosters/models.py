@@ -272,3 +272,20 @@ class Training(Base):
     expires: Mapped[date | None] = mapped_column(Date, default=None)
 
     person: Mapped[Person] = relationship(back_populates="trainings")
+
+
+class TrainingNotice(Base):
+    """The "your training expires soon" notice for one training and one expiry date.
+
+    Inserted in the same transaction as the texts it queues; the unique pair makes the
+    notice once-only even with two engines, and a renewed training (a new ``expires``)
+    gets a notice of its own.
+    """
+
+    __tablename__ = "training_notices"
+    __table_args__ = (UniqueConstraint("training_id", "expires"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    training_id: Mapped[int] = mapped_column(ForeignKey("trainings.id", ondelete="CASCADE"))
+    expires: Mapped[date] = mapped_column(Date)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -23,7 +23,7 @@ from babel.dates import format_datetime
 from dispatcher.flows import texts
 from dispatcher.flows.texts import TEXTS, Text, load
 from dispatcher.languages import N_
-from dispatcher.sms import officer_texts, person_texts  # noqa: F401  (their writers)
+from dispatcher.sms import officer_texts, person_texts, training_texts  # noqa: F401
 from dispatcher.sms.catalogs import Words, words_for
 from dispatcher.sms.segments import (
     fit_one_segment,

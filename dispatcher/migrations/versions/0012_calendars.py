@@ -70,6 +70,23 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_trainings")),
         sa.UniqueConstraint("person_id", "name", name=op.f("uq_trainings_person_id")),
     )
+    op.create_table(
+        "training_notices",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("training_id", sa.Integer(), nullable=False),
+        sa.Column("expires", sa.Date(), nullable=False),
+        sa.Column("sent_at", dispatcher.db.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["training_id"],
+            ["trainings.id"],
+            name=op.f("fk_training_notices_training_id_trainings"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_training_notices")),
+        sa.UniqueConstraint(
+            "training_id", "expires", name=op.f("uq_training_notices_training_id")
+        ),
+    )
     with op.batch_alter_table("rosters", schema=None) as batch_op:
         batch_op.add_column(sa.Column("requires_training", sa.String(length=80), nullable=True))
         batch_op.add_column(sa.Column("juvenile_training", sa.String(length=80), nullable=True))
@@ -79,6 +96,7 @@ def downgrade() -> None:
     with op.batch_alter_table("rosters", schema=None) as batch_op:
         batch_op.drop_column("juvenile_training")
         batch_op.drop_column("requires_training")
+    op.drop_table("training_notices")
     op.drop_table("trainings")
     with op.batch_alter_table("calendar_feeds", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_calendar_feeds_roster_id"))
