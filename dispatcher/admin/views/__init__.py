@@ -16,6 +16,7 @@ from dispatcher.admin.views import (
     rotations,
     settings,
     stats,
+    trainings,
 )
 
 __all__ = [
@@ -32,4 +33,5 @@ __all__ = [
     "rotations",
     "settings",
     "stats",
+    "trainings",
 ]

@@ -12,8 +12,9 @@ from dispatcher import web
 from dispatcher.admin.auth import roles_required
 from dispatcher.admin.blueprint import blueprint
 from dispatcher.admin.forms import PersonForm, show_problems
-from dispatcher.admin.pages import auditor, db, get_or_404, split_words
+from dispatcher.admin.pages import auditor, db, get_or_404, now, split_words
 from dispatcher.admin.views.calendars import calendar_link
+from dispatcher.admin.views.trainings import training_rows
 from dispatcher.rosters import contacts
 from dispatcher.rosters.models import Person
 from dispatcher.rosters.schedule import local_to_utc, local_wall
@@ -52,9 +53,14 @@ def person_edit(person_id: int) -> ResponseReturnValue:
         flash(f"Saved {person.name}.", "success")
         return redirect(url_for("admin.person_edit", person_id=person.id))
     title = f"Edit {person.name}"
-    calendar = calendar_link(person)
+    today = now().astimezone(web.runtime().settings.zone).date()
     return render_template(
-        "admin/person_form.html", form=form, person=person, calendar=calendar, title=title
+        "admin/person_form.html",
+        form=form,
+        person=person,
+        calendar=calendar_link(person),
+        trainings=training_rows(person, today),
+        title=title,
     )
 
 
