@@ -1,4 +1,4 @@
-"""calendar_feeds (revocable iCal feeds); trainings and the rosters that require them
+"""calendar_feeds (revocable iCal feeds); trainings and their notices; API tokens
 
 Revision ID: 0012_calendars
 Revises: 0011_lang
@@ -87,6 +87,17 @@ def upgrade() -> None:
             "training_id", "expires", name=op.f("uq_training_notices_training_id")
         ),
     )
+    op.create_table(
+        "api_tokens",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=120), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("scopes", sa.JSON(), nullable=False),
+        sa.Column("created_at", dispatcher.db.UTCDateTime(), nullable=False),
+        sa.Column("revoked_at", dispatcher.db.UTCDateTime(), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_api_tokens")),
+        sa.UniqueConstraint("token_hash", name=op.f("uq_api_tokens_token_hash")),
+    )
     with op.batch_alter_table("rosters", schema=None) as batch_op:
         batch_op.add_column(sa.Column("requires_training", sa.String(length=80), nullable=True))
         batch_op.add_column(sa.Column("juvenile_training", sa.String(length=80), nullable=True))
@@ -96,6 +107,7 @@ def downgrade() -> None:
     with op.batch_alter_table("rosters", schema=None) as batch_op:
         batch_op.drop_column("juvenile_training")
         batch_op.drop_column("requires_training")
+    op.drop_table("api_tokens")
     op.drop_table("training_notices")
     op.drop_table("trainings")
     with op.batch_alter_table("calendar_feeds", schema=None) as batch_op:
