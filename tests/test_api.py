@@ -20,6 +20,8 @@ from dispatcher.api.views import LIMITER
 from dispatcher.audit import AuditEntry, Auditor
 from dispatcher.cli import main
 from dispatcher.db import Database
+from dispatcher.flows.models import OutboxMessage, Page, Request
+from dispatcher.rosters.models import Officer
 from tests.support.coalition import COALITION, apply_text
 
 NOW = datetime(2026, 3, 10, 12, tzinfo=UTC)
@@ -168,3 +170,72 @@ def test_the_cli_creates_lists_and_revokes_tokens(database: Database, tmp_path: 
     assert runner.invoke(main, ["api-token", "revoke", token_id], env=env).exit_code == 0
     assert "revoked" in runner.invoke(main, ["api-token", "list"], env=env).output
     assert runner.invoke(main, ["api-token", "revoke", "999"], env=env).exit_code == 1
+
+
+def officer_id(database: Database) -> int:
+    with database.session_scope() as session:
+        return session.scalars(select(Officer.id)).one()
+
+
+def post(client: FlaskClient, token: str, body: object) -> tuple[int, dict]:
+    response = client.post(
+        "/api/v1/requests", json=body, headers={"Authorization": f"Bearer {token}"}
+    )
+    return response.status_code, response.get_json(force=True, silent=True)
+
+
+def test_a_dispatch_system_opens_a_request_for_a_listed_officer(
+    app: Flask, loaded: FlaskClient, database: Database
+) -> None:
+    token = make_token(database, "read", "open-requests")
+    body = {"officer_id": officer_id(database), "needs": ["room", "advocate"], "juvenile": True}
+    status, opened = post(loaded, token, body)
+    assert status == 201, opened
+    assert [n["kind"] for n in opened["needs"]] == ["advocate", "room"]
+    assert opened["tags"] == ["juvenile"] and opened["status"] == "open"
+    _, listed = get(loaded, "/api/v1/requests", token)[:2]
+    assert [r["code"] for r in listed["requests"]] == [opened["code"]]
+    with database.session_scope() as session:
+        request = session.scalars(select(Request)).one()
+        assert (request.channel, request.note) == ("api", None)  # no words held
+        entry = session.scalars(select(AuditEntry).where(AuditEntry.entity == "request")).one()
+        assert entry.actor == "api:county dispatch" and entry.new["code"] == opened["code"]
+        officer_texts = session.scalars(
+            select(OutboxMessage).where(OutboxMessage.to_number == "+12625550150")
+        ).all()
+        assert [m.template for m in officer_texts] == ["officer_opened"]
+    # The engine pages from the request as from an officer's text.
+    app.extensions["dispatcher"].engine.tick()
+    with database.session_scope() as session:
+        assert session.scalars(select(Page)).all()
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ({"officer_id": 999}, 404),
+        ({"officer_id": "x"}, 400),
+        ({"needs": ["advocate"]}, 400),
+        ({"officer_id": 1, "needs": []}, 400),
+        ({"officer_id": 1, "needs": ["pizza"]}, 400),
+        ({"officer_id": 1, "words": "She is 16"}, 400),
+        ("not json", 400),
+    ],
+)
+def test_bad_open_requests_are_refused_and_open_nothing(
+    loaded: FlaskClient, database: Database, body: object, status: int
+) -> None:
+    token = make_token(database, "open-requests")
+    if isinstance(body, dict) and body.get("officer_id") == 1:
+        body = {**body, "officer_id": officer_id(database)}
+    got, problem = post(loaded, token, body)
+    assert got == status, problem
+    assert problem["status"] == status
+    assert "16" not in problem["detail"]
+    with database.session_scope() as session:
+        assert session.scalars(select(Request)).all() == []
+
+
+def test_opening_requests_needs_its_scope(loaded: FlaskClient, database: Database) -> None:
+    status, problem = post(loaded, make_token(database, "read"), {"officer_id": 1})
+    assert status == 403 and "open-requests" in problem["detail"]

@@ -7,7 +7,17 @@ from typing import Any
 
 from pydantic.json_schema import models_json_schema
 
-from dispatcher.api.schemas import BODIES, Model, OnCall, PersonList, RosterList, ShiftList
+from dispatcher.api.schemas import (
+    BODIES,
+    Model,
+    OnCall,
+    OpenRequestIn,
+    PersonList,
+    RequestList,
+    RequestOut,
+    RosterList,
+    ShiftList,
+)
 
 REF = "#/components/schemas/{model}"
 VERSION = "1.0.0"
@@ -76,6 +86,22 @@ def document() -> dict[str, Any]:
         "/api/v1/people": _get(
             "Every person (phone numbers only with the manage scope)", PersonList, "read", []
         ),
+    }
+    paths["/api/v1/requests"] = _get(
+        "Every open request: codes, needs, states (never words)", RequestList, "read", []
+    )
+    paths["/api/v1/requests"]["post"] = {
+        "summary": "Open a request for a listed officer (the same path as their text)",
+        "security": [{"bearer": ["open-requests"]}],
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": _ref(OpenRequestIn)}},
+        },
+        "responses": {
+            "201": _json(RequestOut, "The request, open and paging"),
+            **ERRORS,
+            "404": _problem("No such active officer."),
+        },
     }
     paths["/api/v1/rosters/{name}/shifts"]["get"]["responses"]["404"] = _problem("No such roster.")
     paths["/api/v1/oncall"]["get"]["responses"]["404"] = _problem("No such roster.")

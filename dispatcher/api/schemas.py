@@ -4,6 +4,7 @@ OpenAPI document's schemas (``openapi.py``), so the two cannot drift apart."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -87,6 +88,41 @@ class PersonList(Model):
     people: list[PersonOut]
 
 
+class NeedOut(Model):
+    """One need of a request and its state."""
+
+    kind: str = Field(description="advocate, room or ride")
+    state: str = Field(description="paging, accepted, unfilled, done or cancelled")
+
+
+class RequestOut(Model):
+    """A request: its code, needs and tags, never anyone's words."""
+
+    code: str
+    status: str
+    opened_at: datetime
+    tags: list[str] = Field(description="juvenile, lang:es, ...")
+    needs: list[NeedOut]
+
+
+class RequestList(Model):
+    """Every open request, oldest first."""
+
+    requests: list[RequestOut]
+
+
+class OpenRequestIn(Model):
+    """Open a request for a listed officer: what is needed, as values (no words)."""
+
+    officer_id: int = Field(description="A listed, active officer")
+    needs: list[Literal["advocate", "room", "ride"]] = Field(default=["advocate"], min_length=1)
+    juvenile: bool = False
+    language: Literal["en", "es"] | None = Field(
+        default=None, description="The language the person helped speaks"
+    )
+
+
 BODIES: tuple[type[Model], ...] = (
     PersonRef, OnCall, RosterOut, ShiftOut, PersonOut, Problem, RosterList, ShiftList, PersonList,
+    NeedOut, RequestOut, RequestList, OpenRequestIn,
 )  # fmt: skip

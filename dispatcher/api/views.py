@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, g, jsonify, request
 from flask.typing import ResponseReturnValue
+from pydantic import ValidationError as PydanticError
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
@@ -25,16 +26,24 @@ from dispatcher.api.openapi import document
 from dispatcher.api.problems import Problem, problem_response
 from dispatcher.api.schemas import (
     Model,
+    NeedOut,
     OnCall,
+    OpenRequestIn,
     PersonList,
     PersonOut,
     PersonRef,
+    RequestList,
+    RequestOut,
     RosterList,
     RosterOut,
     ShiftList,
     ShiftOut,
 )
-from dispatcher.errors import NotFound
+from dispatcher.audit import Auditor
+from dispatcher.errors import NotFound, ValidationError
+from dispatcher.flows.apirequests import open_for_officer, open_requests
+from dispatcher.flows.context import FlowContext
+from dispatcher.flows.models import Request
 from dispatcher.rosters.file.fields import to_instant, to_moment
 from dispatcher.rosters.models import Person, Roster
 from dispatcher.rosters.service import get_roster, shifts, who_is_on_call
@@ -173,6 +182,58 @@ def people() -> ResponseReturnValue:
     phones = "manage" in g.api_token.scopes
     found = web.db_session().scalars(select(Person).order_by(Person.name))
     return _body(PersonList(people=[_person(p, phones) for p in found]))
+
+
+@blueprint.get("/requests")
+@require("read")
+def requests_list() -> ResponseReturnValue:
+    """Every open request: codes, needs and states, never words."""
+    found = open_requests(web.db_session())
+    return _body(RequestList(requests=[_request(r) for r in found]))
+
+
+@blueprint.post("/requests")
+@require("open-requests")
+def request_open() -> ResponseReturnValue:
+    """Open a request for a listed officer; 201 with its code, and the officer is texted."""
+    try:
+        wanted = OpenRequestIn.model_validate_json(request.get_data())
+    except PydanticError as exc:
+        fields = ", ".join(".".join(str(p) for p in e["loc"]) or "body" for e in exc.errors())
+        raise Problem(400, f"the body is not an OpenRequestIn (check: {fields})") from None
+    runtime = web.runtime()
+    session = web.db_session()
+    kicks: list[bool] = []
+    ctx = FlowContext(
+        runtime.settings, runtime.sealer, runtime.clock.now(), lambda: kicks.append(True)
+    )
+    try:
+        opened = open_for_officer(
+            session, ctx, wanted.officer_id, wanted.needs, wanted.juvenile, wanted.language
+        )
+    except ValidationError as exc:
+        raise Problem(400, str(exc)) from None
+    token: ApiToken = g.api_token
+    auditor = Auditor(f"api:{token.name}", ctx.now)
+    record = {"code": opened.code, "officer_id": wanted.officer_id, "needs": wanted.needs}
+    auditor.record(session, "open", "request", opened.id, None, record)
+    session.commit()
+    if kicks:
+        runtime.kick()
+    log.info("api.request_opened token=%s request=%s", token.id, opened.code)
+    response = _body(_request(opened))
+    response.status_code = 201
+    return response
+
+
+def _request(found: Request) -> RequestOut:
+    return RequestOut(
+        code=found.code,
+        status=found.status,
+        opened_at=found.opened_at,
+        tags=list(found.tags),
+        needs=[NeedOut(kind=n.kind, state=n.state) for n in found.needs],
+    )
 
 
 def _roster(roster: Roster) -> RosterOut:
