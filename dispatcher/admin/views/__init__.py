@@ -5,6 +5,7 @@ from __future__ import annotations
 from dispatcher.admin.views import (
     accounts,
     agencies,
+    apitokens,
     calendars,
     calllog,
     now,
@@ -22,6 +23,7 @@ from dispatcher.admin.views import (
 __all__ = [
     "accounts",
     "agencies",
+    "apitokens",
     "calendars",
     "calllog",
     "now",
