@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Integer, String
+from sqlalchemy import JSON, Boolean, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dispatcher.db import Base, UTCDateTime
 
 ROLES = ("admin", "coordinator", "viewer")
+# What an API token may do: read rosters and who is on call; open requests; see phones.
+API_SCOPES = ("read", "open-requests", "manage")
 
 
 class User(Base):
@@ -41,3 +43,19 @@ class LoginThrottle(Base):
     failures: Mapped[int] = mapped_column(Integer, default=0)
     last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+
+class ApiToken(Base):
+    """A token an integration sends to the JSON API; only its SHA-256 is stored.
+
+    ``scopes`` is a subset of API_SCOPES; a revoked token stops working at once.
+    """
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    scopes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)

@@ -39,6 +39,7 @@ AREAS = (
     Area("admin.statistics", N_("Statistics")),
     Area("admin.roster_file", N_("Roster file")),
     Area("admin.accounts", N_("Accounts")),
+    Area("admin.api_tokens", N_("API tokens")),
     Area("admin.audit_log", N_("Audit log")),
     Area("admin.settings_page", N_("Settings")),
 )

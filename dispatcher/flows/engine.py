@@ -30,6 +30,7 @@ from dispatcher.flows import (
     redaction,
     reminders,
     statuses,
+    trainings,
 )
 from dispatcher.flows.context import FlowContext
 from dispatcher.flows.models import Need, OutboxMessage, Request
@@ -60,6 +61,7 @@ class TickReport:
     failed: int = 0
     redacted: int = 0
     reminded: int = 0
+    training_notices: int = 0
 
 
 @dataclass
@@ -120,7 +122,8 @@ class Engine:
 
     def housekeeping(self) -> TickReport:
         """The slow duties: erase expired keys, close idle requests, expire notes, purge,
-        delete provider copies, then checkpoint SQLite's WAL.
+        tell of trainings about to expire, delete provider copies, then checkpoint SQLite's
+        WAL.
 
         Run less often than ``tick`` so that network calls to delete copies never delay
         a page.
@@ -138,6 +141,8 @@ class Engine:
         self.report_gaps()
         with self.database.session_scope() as session:
             offers.expire_due(session, self.context())
+        with self.database.session_scope() as session:
+            report.training_notices = trainings.send_expiry_notices(session, self.context())
         self.deliver(report)
         report.redacted = redaction.redact_copies(
             self.database, self.sender, self.clock, ctx=self.context()

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from dispatcher.crypto import Unreadable
 from dispatcher.flows import calllog, codes, notify, paging, texts
 from dispatcher.flows.context import FlowContext, Reply
-from dispatcher.flows.intake import read_request
+from dispatcher.flows.intake import Wanted, read_request
 from dispatcher.flows.models import CallLogEntry, Need, Request
 from dispatcher.flows.vocabulary import (
     SETTLED,
@@ -54,10 +54,19 @@ def open_request(
 
 
 def start_request(
-    session: Session, ctx: FlowContext, officer: Officer, text: str, channel: str = "sms"
+    session: Session,
+    ctx: FlowContext,
+    officer: Officer,
+    text: str,
+    channel: str = "sms",
+    wanted: Wanted | None = None,
 ) -> Request:
-    """Open a request from an officer's words (held for whoever accepts); page from now on."""
-    wanted = read_request(text)
+    """Open a request from an officer's words (held for whoever accepts); page from now on.
+
+    ``wanted`` gives the needs and tags when they come already structured (the API);
+    otherwise they are read from ``text``.
+    """
+    wanted = wanted or read_request(text)
     request = Request(
         code=new_code(session),
         agency_id=officer.agency_id,

@@ -67,16 +67,16 @@ def escalate(session: Session, ctx: FlowContext, need: Need) -> None:
     policy = Policy.from_json(need.policy)
     position = None if need.step_index < 0 else Position(need.step_index, need.round)
     roster = session.get(Roster, need.roster_id) if need.roster_id else None
-    pool = build_pool(session, roster, ctx) if roster else Pool()
+    tags = tuple(need.request.tags)
+    pool = build_pool(session, roster, ctx, need, tags) if roster else Pool()
     if roster and policy.aid_regions():
-        pool = replace(pool, aid=aid_of(session, roster, policy.aid_regions(), ctx))
+        pool = replace(pool, aid=aid_of(session, roster, policy.aid_regions(), ctx, tags))
     pages = list(need.pages)
     never = frozenset(
         p.person_id for p in pages if p.state in (PageState.DECLINED, PageState.FAILED)
     )
     this_round = frozenset(p.person_id for p in pages if p.state == PageState.OPEN)
     paged = frozenset(p.person_id for p in pages)
-    tags = tuple(need.request.tags)
     plan = plan_next(policy, position, pool, tags, never, this_round, paged)
     log_skipped(need, policy, passed_over(policy, position, plan.position if plan else None))
     if plan is None:
@@ -157,9 +157,19 @@ def page_person(session: Session, ctx: FlowContext, need: Need, person: Person) 
     return page
 
 
-def build_pool(session: Session, roster: Roster, ctx: FlowContext) -> Pool:
-    """Who could be paged from ``roster`` now, as ids, with the tags each one matches."""
-    found = rosters.escalation_candidates(session, roster, ctx.now)
+def build_pool(
+    session: Session, roster: Roster, ctx: FlowContext, need: Need, tags: tuple[str, ...]
+) -> Pool:
+    """Who could be paged from ``roster`` now for a request with ``tags``, as ids, with
+    the tags each one matches. People left out for a missing training are logged."""
+    found = rosters.escalation_candidates(session, roster, ctx.now, tags)
+    for person in found.untrained:
+        log.info(
+            "need.person_skipped request=%s need=%s member=%s reason=training",
+            need.request.code,
+            need.id,
+            person.id,
+        )
     following = [p for line in found.next for p in line]
     people = {p.id: p for p in (*found.on_call, *following, *found.everyone, *found.coordinators)}
     return Pool(
@@ -172,7 +182,11 @@ def build_pool(session: Session, roster: Roster, ctx: FlowContext) -> Pool:
 
 
 def aid_of(
-    session: Session, roster: Roster, regions: frozenset[int], ctx: FlowContext
+    session: Session,
+    roster: Roster,
+    regions: frozenset[int],
+    ctx: FlowContext,
+    tags: tuple[str, ...] = (),
 ) -> dict[int, tuple[int, ...]]:
     """For each region, who is on call and available now on its roster of ``roster``'s kind.
 
@@ -187,7 +201,7 @@ def aid_of(
             if r.id != roster.id and region_id in {g.id for g in r.regions}
         ]
         if helpers:
-            found = rosters.escalation_candidates(session, helpers[0], ctx.now)
+            found = rosters.escalation_candidates(session, helpers[0], ctx.now, tags)
             aid[region_id] = tuple(p.id for p in found.on_call)
     return aid
 

@@ -6,12 +6,14 @@ zone) because they are rules, not instants; overrides and away-until are instant
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     Column,
+    Date,
     ForeignKey,
     Integer,
     String,
@@ -52,6 +54,10 @@ class Person(Base):
     opted_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     # Hours before each shift to text a reminder (1-24); 0: no reminders.
     remind_hours: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
+
+    trainings: Mapped[list[Training]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", order_by="Training.name"
+    )
 
     def __repr__(self) -> str:
         return f"<Person {self.id} {self.name!r}>"
@@ -95,6 +101,10 @@ class Roster(Base):
     escalation_repeat: Mapped[int] = mapped_column(Integer, default=0)
     # Text each person "you are on call now" when their shift starts.
     handoff_notice: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    # A training every person paged from this roster must hold (current), and one more
+    # for requests tagged juvenile; None requires none.
+    requires_training: Mapped[str | None] = mapped_column(String(80), default=None)
+    juvenile_training: Mapped[str | None] = mapped_column(String(80), default=None)
 
     rotations: Mapped[list[Rotation]] = relationship(
         back_populates="roster", cascade="all, delete-orphan", order_by="Rotation.position"
@@ -266,3 +276,66 @@ class Officer(Base):
     def active(self) -> bool:
         """True until a coordinator revokes the officer, once approved."""
         return self.revoked_at is None and not self.pending
+
+
+class CalendarFeed(Base):
+    """An iCal feed of one person's or one roster's shifts, at an unguessable address.
+
+    ``public_id`` is random and names the feed; the address also carries a MAC of it under
+    the service's secret key (``rosters.calendars``), so the stored row alone opens nothing.
+    A revoked feed keeps its row (``revoked_at``) and answers 404 from then on.
+    """
+
+    __tablename__ = "calendar_feeds"
+    __table_args__ = (
+        CheckConstraint("(person_id IS NULL) <> (roster_id IS NULL)", name="one_owner"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True)
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), default=None, index=True
+    )
+    roster_id: Mapped[int | None] = mapped_column(
+        ForeignKey("rosters.id", ondelete="CASCADE"), default=None, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+    person: Mapped[Person | None] = relationship()
+    roster: Mapped[Roster | None] = relationship()
+
+
+class Training(Base):
+    """A training a person completed, current until ``expires`` (a local date; None never).
+
+    Current on day ``d`` when ``completed <= d < expires`` (see ``targets.is_current``).
+    """
+
+    __tablename__ = "trainings"
+    __table_args__ = (UniqueConstraint("person_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(80))
+    completed: Mapped[date] = mapped_column(Date)
+    expires: Mapped[date | None] = mapped_column(Date, default=None)
+
+    person: Mapped[Person] = relationship(back_populates="trainings")
+
+
+class TrainingNotice(Base):
+    """The "your training expires soon" notice for one training and one expiry date.
+
+    Inserted in the same transaction as the texts it queues; the unique pair makes the
+    notice once-only even with two engines, and a renewed training (a new ``expires``)
+    gets a notice of its own.
+    """
+
+    __tablename__ = "training_notices"
+    __table_args__ = (UniqueConstraint("training_id", "expires"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    training_id: Mapped[int] = mapped_column(ForeignKey("trainings.id", ondelete="CASCADE"))
+    expires: Mapped[date] = mapped_column(Date)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -7,8 +7,8 @@ aware UTC; the rotation maths (``rotation``) does the time arithmetic.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 from dispatcher.clock import as_utc
 from dispatcher.errors import NotFound, ValidationError
 from dispatcher.rosters.gaps import uncovered
-from dispatcher.rosters.models import WEEKDAYS, Person, Roster, Rotation
+from dispatcher.rosters.models import WEEKDAYS, Person, Roster, Rotation, Training
 from dispatcher.rosters.rotation import (
     OverrideSpec,
     RotationSpec,
@@ -29,6 +29,7 @@ from dispatcher.rosters.rotation import (
     on_call_periods,
     on_duty_at,
 )
+from dispatcher.rosters.targets import missing_trainings, required_trainings
 
 
 @dataclass(frozen=True)
@@ -39,12 +40,15 @@ class Candidates:
     applied), the participants who follow the one on duty, in rotation order; a rotation
     off duty has no line. ``everyone``: all the roster's participants and override
     people, in rotation order, on duty or not. ``coordinators``: every coordinator (by name).
+    ``untrained``: the roster's available people left out of the first three lists because
+    a training the roster requires for this request is missing or expired (by name).
     """
 
     on_call: list[Person]
     next: list[list[Person]]
     everyone: list[Person]
     coordinators: list[Person]
+    untrained: list[Person] = field(default_factory=list)
 
 
 def is_available(person: Person, at: datetime) -> bool:
@@ -148,10 +152,15 @@ def _unavailable(person: Person, start: datetime, end: datetime) -> list[tuple[d
     return []
 
 
-def escalation_candidates(session: Session, roster: Roster, at: datetime) -> Candidates:
-    """Whom to page at ``at``: on call, next in order, everyone, coordinators (available).
+def escalation_candidates(
+    session: Session, roster: Roster, at: datetime, tags: Iterable[str] = ()
+) -> Candidates:
+    """Whom to page at ``at`` for a request with ``tags``: on call, next in order,
+    everyone, coordinators (available).
 
-    Away, opted-out and inactive people are left out of every list.
+    Away, opted-out and inactive people are left out of every list; so are, from the
+    roster's lists, people without a current training the roster requires (``untrained``).
+    Coordinators are the last resort and are never gated.
     """
     rotations, overrides = roster_specs(session, roster)
     scheduled = on_call_at(rotations, overrides, at)
@@ -160,13 +169,39 @@ def escalation_candidates(session: Session, roster: Roster, at: datetime) -> Can
     pool += [o.person_id for o in overrides if o.action != "remove" and o.person_id is not None]
     wanted = scheduled | {pid for line in following for pid in line} | set(pool)
     people = {p.id: p for p in _people(session, wanted) if is_available(p, at)}
+    untrained = _untrained(session, roster, people, at, tags)
+    for pid in untrained:
+        del people[pid]
     coordinators = session.scalars(select(Person).where(Person.coordinator.is_(True)))
     return Candidates(
         on_call=_by_name(people[pid] for pid in scheduled if pid in people),
         next=[_pick(people, line) for line in following],
         everyone=_pick(people, pool),
         coordinators=_by_name(p for p in coordinators if is_available(p, at)),
+        untrained=_by_name(untrained.values()),
     )
+
+
+def _untrained(
+    session: Session, roster: Roster, people: dict[int, Person], at: datetime, tags: Iterable[str]
+) -> dict[int, Person]:
+    """Those of ``people`` missing a training the roster requires for ``tags`` on the
+    roster's local date at ``at``."""
+    required = required_trainings(roster.requires_training, roster.juvenile_training, tags)
+    if not required or not people:
+        return {}
+    rows = session.scalars(
+        select(Training).where(Training.person_id.in_(people), Training.name.in_(required))
+    )
+    held: dict[int, dict[str, tuple[date, date | None]]] = {pid: {} for pid in people}
+    for row in rows:
+        held[row.person_id][row.name] = (row.completed, row.expires)
+    today = as_utc(at).astimezone(ZoneInfo(roster.timezone)).date()
+    return {
+        pid: person
+        for pid, person in people.items()
+        if missing_trainings(held[pid], required, today)
+    }
 
 
 def set_on_now(session: Session, rotation: Rotation, person: Person, at: datetime) -> None:

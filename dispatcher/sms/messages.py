@@ -23,7 +23,12 @@ from babel.dates import format_datetime
 from dispatcher.flows import texts
 from dispatcher.flows.texts import TEXTS, Text, load
 from dispatcher.languages import N_
-from dispatcher.sms import officer_texts, person_texts, shift_texts  # noqa: F401  (their writers)
+from dispatcher.sms import (  # noqa: F401  (their writers)
+    officer_texts,
+    person_texts,
+    shift_texts,
+    training_texts,
+)
 from dispatcher.sms.catalogs import Words, words_for
 from dispatcher.sms.segments import (
     fit_one_segment,

@@ -295,6 +295,12 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "call_open_already": {"code": "K7Q4"},
     "call_person": {},
     "call_referral": {},
+    "training_expiring": {"training": "advocate-40h", "expires": "2026-04-01"},
+    "coordinator_training_expiring": {
+        "name": "Ana Lopez",
+        "training": "advocate-40h",
+        "expires": "2026-04-01",
+    },
 }
 WITH_CODE = {name for name, params in SAMPLES.items() if "code" in params}
 OFFICER_WORDS = ("She is 16", "Main St", "sister")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dispatcher.admin.views import (
     accounts,
     agencies,
+    apitokens,
+    calendars,
     calllog,
     now,
     overrides,
@@ -16,11 +18,14 @@ from dispatcher.admin.views import (
     rotations,
     settings,
     stats,
+    trainings,
 )
 
 __all__ = [
     "accounts",
     "agencies",
+    "apitokens",
+    "calendars",
     "calllog",
     "now",
     "overrides",
@@ -32,4 +37,5 @@ __all__ = [
     "rotations",
     "settings",
     "stats",
+    "trainings",
 ]

@@ -13,6 +13,8 @@ from dispatcher.admin.auth import roles_required
 from dispatcher.admin.blueprint import blueprint
 from dispatcher.admin.forms import PersonForm, show_problems
 from dispatcher.admin.pages import auditor, db, get_or_404, now
+from dispatcher.admin.views.calendars import calendar_link
+from dispatcher.admin.views.trainings import training_rows
 from dispatcher.flows import gaps, offers
 from dispatcher.flows.context import FlowContext
 from dispatcher.flows.rostertexts import OfferSent
@@ -54,10 +56,13 @@ def person_edit(person_id: int) -> ResponseReturnValue:
         flash(f"Saved {person.name}.", "success")
         return redirect(url_for("admin.person_edit", person_id=person.id))
     title = f"Edit {person.name}"
+    today = now().astimezone(web.runtime().settings.zone).date()
     return render_template(
         "admin/person_form.html",
         form=form,
         person=person,
+        calendar=calendar_link(person),
+        trainings=training_rows(person, today),
         title=title,
         shifts=offers.upcoming_shifts(db(), person, now()),
         offers=offers.offers_of(db(), person),

@@ -28,6 +28,7 @@ from dispatcher.rosters.file.data import (
     RosterEntry,
     RosterFile,
     RotationEntry,
+    TrainingEntry,
 )
 from dispatcher.rosters.file.export import (
     Table,
@@ -48,6 +49,7 @@ from dispatcher.rosters.models import (
     Rotation,
     RotationParticipant,
     RotationWindow,
+    Training,
 )
 from dispatcher.rosters.officernames import name_for_the_record
 from dispatcher.rosters.schedule import local_wall
@@ -147,8 +149,18 @@ def _copy_person(entry: PersonEntry, person: Person) -> None:
     person.active = entry.active
     person.language = entry.language
     person.remind_hours = entry.remind_hours
+    stored = {t.name: t for t in person.trainings}
+    person.trainings = [
+        _training(stored.get(t.name) or Training(name=t.name), t) for t in entry.trainings
+    ]
     if entry.away_until is not None:
         person.away_until = entry.away_until
+
+
+def _training(training: Training, entry: TrainingEntry) -> Training:
+    """``training`` (kept when the person already had it) with the file's dates."""
+    training.completed, training.expires = entry.completed, entry.expires
+    return training
 
 
 def _free_unique_values(moves: Iterable[tuple[Any, str, str]], session: Session) -> None:
@@ -179,6 +191,8 @@ def _apply_roster(
     roster.kind, roster.timezone = entry.kind, entry.timezone
     roster.escalation_repeat = entry.repeat
     roster.handoff_notice = entry.handoff_notice
+    roster.requires_training = entry.requires_training
+    roster.juvenile_training = entry.juvenile_training
     existing = {r.name: r for r in roster.rotations}
     roster.rotations = [
         _rotation(existing.get(r.name) or Rotation(name=r.name), position, r, people, zone)

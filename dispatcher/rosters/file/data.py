@@ -7,12 +7,21 @@ no part in equality, so two readings of the same content compare equal.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from dispatcher.rosters.file.fields import Location, zone_or_none
 
 NOWHERE = Location("", "")
+
+
+@dataclass(frozen=True)
+class TrainingEntry:
+    """A training a person completed; current until ``expires`` (None: never expires)."""
+
+    name: str
+    completed: date
+    expires: date | None = None
 
 
 @dataclass(frozen=True)
@@ -28,6 +37,7 @@ class PersonEntry:
     away_until: datetime | None = None
     language: str = "en"  # the language of the texts they get
     remind_hours: int = 2  # a text this many hours before each shift; 0: none
+    trainings: tuple[TrainingEntry, ...] = ()  # by name
     at: Location = field(default=NOWHERE, compare=False, repr=False)
 
 
@@ -98,6 +108,8 @@ class RosterEntry:
     steps: tuple[StepEntry, ...] = ()
     repeat: int = 0
     handoff_notice: bool = False  # text each person "you are on call now" at their shift start
+    requires_training: str | None = None  # needed to be paged from this roster
+    juvenile_training: str | None = None  # needed as well for juvenile-tagged requests
     at: Location = field(default=NOWHERE, compare=False, repr=False)
 
     @property

@@ -27,6 +27,7 @@ from dispatcher.rosters.models import (
     Roster,
     Rotation,
     RotationWindow,
+    Training,
 )
 from dispatcher.rosters.officernames import name_for_the_record
 from dispatcher.rosters.schedule import local_to_utc, local_wall
@@ -75,7 +76,22 @@ def person_table(person: Person) -> Table:
         table["active"] = False
     if person.away_until is not None:
         table["away_until"] = format_moment(person.away_until)
+    if person.trainings:
+        table["trainings"] = [_training_table(t) for t in sorted(person.trainings, key=_by_name)]
     return table
+
+
+def _training_table(training: Training) -> Table:
+    """One ``trainings`` item: name, completed and, when it expires, expires."""
+    table: Table = {"name": training.name, "completed": training.completed.isoformat()}
+    if training.expires is not None:
+        table["expires"] = training.expires.isoformat()
+    return table
+
+
+def _by_name(training: Training) -> str:
+    """A training's sort key."""
+    return training.name
 
 
 def roster_table(roster: Roster) -> Table:
@@ -84,6 +100,10 @@ def roster_table(roster: Roster) -> Table:
     table: Table = {"name": roster.name, "kind": roster.kind, "timezone": roster.timezone}
     if roster.handoff_notice:
         table["handoff_notice"] = True
+    if roster.requires_training:
+        table["requires_training"] = roster.requires_training
+    if roster.juvenile_training:
+        table["juvenile_training"] = roster.juvenile_training
     table["rotations"] = [rotation_table(r, zone) for r in roster.rotations]
     overrides = sorted(roster.overrides, key=lambda o: (o.starts_at, o.ends_at, o.id))
     table["overrides"] = [_override_table(o, zone) for o in overrides]

@@ -269,6 +269,20 @@ def to_moment(value: object) -> datetime:
         raise ValueError(f"{value!r} is not an ISO 8601 date-time (2026-03-06T20:00)") from None
 
 
+def to_day(value: object) -> date:
+    """A calendar date: ``2026-03-06`` text or a TOML local date."""
+    if isinstance(value, datetime):
+        raise ValueError("must be a date (2026-03-06), not a date-time")
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        raise ValueError(f"must be a date (2026-03-06), not {describe(value)}")
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValueError(f"{value!r} is not a date (2026-03-06)") from None
+
+
 def to_clock_time(value: object) -> time:
     """A local time of day, ``20:00`` or a TOML local time."""
     if isinstance(value, time):

@@ -29,6 +29,7 @@ from dispatcher.rosters.file.data import (
     RosterFile,
     RotationEntry,
     StepEntry,
+    TrainingEntry,
     WindowEntry,
 )
 from dispatcher.rosters.file.fields import (
@@ -37,6 +38,7 @@ from dispatcher.rosters.file.fields import (
     Table,
     describe,
     to_clock_time,
+    to_day,
     to_days,
     to_instant,
     to_list,
@@ -52,10 +54,13 @@ TOP_LEVEL = ("people", "rosters", "agencies", "regions")
 PERSON_FIELDS = (
     "name", "phone", "languages", "skills", "coordinator", "active", "away_until", "language",
     "remind",
+    "trainings",
 )  # fmt: skip
+TRAINING_FIELDS = ("name", "completed", "expires")
 OFFICER_FIELDS = ("name", "phone", "language")
 ROSTER_FIELDS = (
-    "name", "kind", "timezone", "rotations", "overrides", "escalation", "handoff_notice",
+    "name", "kind", "timezone", "requires_training", "juvenile_training",
+    "rotations", "overrides", "escalation", "handoff_notice",
 )  # fmt: skip
 ROTATION_FIELDS = ("name", "type", "length", "start", "participants", "windows", "on_now")
 OVERRIDE_FIELDS = ("action", "person", "replaces", "from", "to")
@@ -139,6 +144,7 @@ def _read_person(table: Table, region: str, hotline: str) -> PersonEntry:
         away_until=away,
         language=table.choice("language", LANGUAGES) if table.has("language") else "en",
         remind_hours=table.read("remind", to_remind, 2, False),
+        trainings=_read_trainings(table),
         at=table.at,
     )
 
@@ -150,6 +156,23 @@ def _traits(table: Table, key: str, read: Callable[[Iterable[str]], list[str]]) 
     except ValidationError as error:
         table.fail(key, str(error))
         return ()
+
+
+def _read_trainings(table: Table) -> tuple[TrainingEntry, ...]:
+    """A person's ``trainings``: each named once, ``expires`` after ``completed``."""
+    found: list[TrainingEntry] = []
+    for item in table.children("trainings", TRAINING_FIELDS):
+        name = item.text("name", limit=80)
+        completed = item.read("completed", to_day, None, True)
+        expires = item.read("expires", to_day, None, False)
+        if name in {t.name for t in found}:
+            item.fail("name", f"names the training {name!r} twice")
+        if completed is None:
+            continue
+        if expires is not None and expires <= completed:
+            item.fail("expires", "must be after completed")
+        found.append(TrainingEntry(name, completed, expires))
+    return tuple(sorted(found, key=lambda t: t.name))
 
 
 def _read_roster(table: Table) -> RosterEntry:
@@ -168,8 +191,15 @@ def _read_roster(table: Table) -> RosterEntry:
         steps=steps,
         repeat=repeat,
         handoff_notice=table.flag("handoff_notice", False),
+        requires_training=_optional_name(table, "requires_training"),
+        juvenile_training=_optional_name(table, "juvenile_training"),
         at=table.at,
     )
+
+
+def _optional_name(table: Table, key: str) -> str | None:
+    """An optional training name (None when absent)."""
+    return table.text(key, limit=80) if table.has(key) else None
 
 
 def _read_rotation(table: Table) -> RotationEntry:
