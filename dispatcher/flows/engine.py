@@ -145,8 +145,9 @@ def escalate_due(session: Session, ctx: FlowContext) -> int:
         .with_for_update(skip_locked=True)
     )
     needs = list(session.scalars(query))
+    pools: paging.Pools = {}
     for need in needs:
-        paging.escalate(session, ctx, need)
+        paging.escalate(session, ctx, need, pools)
         if need.state == NeedState.UNFILLED:
             officers.close_if_settled(session, ctx, need.request)
     return len(needs)

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from dispatcher import metrics
 from dispatcher.crypto import Sealer
 from dispatcher.flows import texts
-from dispatcher.flows.models import OutboxMessage, Page
+from dispatcher.flows.models import Need, OutboxMessage, Page
 from dispatcher.flows.parts import split_parts
 from dispatcher.flows.ports import OPTED_OUT_ERROR, UNREACHABLE_ERRORS, SendResult
 from dispatcher.flows.vocabulary import Failure, NeedState, OutboxState, PageState
@@ -186,8 +186,16 @@ def still_wanted(session: Session, message: OutboxMessage) -> bool:
     """False for a page whose page is no longer open or whose need stopped paging."""
     if not is_page(message):
         return True
-    page = session.get(Page, message.page_id)
-    return page is not None and page.state == PageState.OPEN and page.need.state == NeedState.PAGING
+    open_page = session.scalar(
+        select(Page.id)
+        .join(Need, Page.need_id == Need.id)
+        .where(
+            Page.id == message.page_id,
+            Page.state == PageState.OPEN,
+            Need.state == NeedState.PAGING,
+        )
+    )
+    return open_page is not None
 
 
 def drop(message: OutboxMessage) -> None:

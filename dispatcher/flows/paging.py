@@ -32,8 +32,9 @@ PROGRESS_EVERY = timedelta(minutes=10)
 
 def add_needs(session: Session, ctx: FlowContext, request: Request, kinds: tuple[str, ...]) -> None:
     """Create the request's needs, each due now, with a snapshot of its roster's policy."""
+    serving = rosters.rosters_serving(session)
     for kind in kinds:
-        roster = _roster_for(session, kind)
+        roster = serving.get(NEEDS[NeedKind(kind)].roster_kind)
         request.needs.append(
             Need(
                 kind=kind,
@@ -56,12 +57,19 @@ def policy_of(roster: Roster) -> Policy:
     return Policy(steps=steps, repeat=roster.escalation_repeat)
 
 
-def escalate(session: Session, ctx: FlowContext, need: Need) -> None:
-    """Page the need's next step, or declare it unfilled when the policy is spent."""
+# A roster's pool at one instant, and the people in it by id.
+Pools = dict[int, tuple[Pool, dict[int, Person]]]
+
+
+def escalate(session: Session, ctx: FlowContext, need: Need, pools: Pools | None = None) -> None:
+    """Page the need's next step, or declare it unfilled when the policy is spent.
+
+    ``pools`` keeps each roster's pool for the rest of a tick (one roster load per roster,
+    not per need): nothing a tick writes changes who may be paged at ``ctx.now``.
+    """
     policy = Policy.from_json(need.policy)
     position = None if need.step_index < 0 else Position(need.step_index, need.round)
-    roster = session.get(Roster, need.roster_id) if need.roster_id else None
-    pool = build_pool(session, roster, ctx) if roster else Pool()
+    pool, people = pool_for(session, ctx, need.roster_id, {} if pools is None else pools)
     pages = list(need.pages)
     never = frozenset(
         p.person_id for p in pages if p.state in (PageState.DECLINED, PageState.FAILED)
@@ -83,7 +91,8 @@ def escalate(session: Session, ctx: FlowContext, need: Need) -> None:
     need.next_action_at = ctx.now + plan.wait
     need.first_paged_at = need.first_paged_at or ctx.now
     for person_id in plan.targets:
-        page_person(session, ctx, need, session.get_one(Person, person_id))
+        person = people.get(person_id) or session.get_one(Person, person_id)
+        page_person(session, ctx, need, person)
     if position is not None and plan.targets:
         tell_progress(session, ctx, need)
     log.info(
@@ -149,18 +158,32 @@ def page_person(session: Session, ctx: FlowContext, need: Need, person: Person) 
     return page
 
 
-def build_pool(session: Session, roster: Roster, ctx: FlowContext) -> Pool:
-    """Who could be paged from ``roster`` now, as ids, with the tags each one matches."""
+def pool_for(
+    session: Session, ctx: FlowContext, roster_id: int | None, pools: Pools
+) -> tuple[Pool, dict[int, Person]]:
+    """The pool of roster ``roster_id`` now (empty without a roster), kept in ``pools``."""
+    if roster_id is None:
+        return Pool(), {}
+    if roster_id not in pools:
+        roster = session.get(Roster, roster_id)
+        pools[roster_id] = build_pool(session, roster, ctx) if roster else (Pool(), {})
+    return pools[roster_id]
+
+
+def build_pool(session: Session, roster: Roster, ctx: FlowContext) -> tuple[Pool, dict[int, Person]]:
+    """Who could be paged from ``roster`` now, as ids, with the tags each one matches; and
+    those people by id (held, so paging them reads no row again)."""
     found = rosters.escalation_candidates(session, roster, ctx.now)
     following = [p for line in found.next for p in line]
     people = {p.id: p for p in (*found.on_call, *following, *found.everyone, *found.coordinators)}
-    return Pool(
+    pool = Pool(
         on_call=tuple(p.id for p in found.on_call),
         next=tuple(tuple(p.id for p in line) for line in found.next),
         everyone=tuple(p.id for p in found.everyone),
         coordinators=tuple(p.id for p in found.coordinators),
         traits={i: traits_of(p.languages or [], p.skills or []) for i, p in people.items()},
     )
+    return pool, people
 
 
 def give_up(session: Session, ctx: FlowContext, need: Need) -> None:
@@ -221,9 +244,3 @@ def open_page_count(session: Session, person_id: int) -> int:
         )
     )
     return session.scalar(query) or 0
-
-
-def _roster_for(session: Session, need_kind: str) -> Roster | None:
-    """The roster that serves a kind of need (the first by name when there are several)."""
-    found = rosters.rosters_of_kind(session, NEEDS[NeedKind(need_kind)].roster_kind)
-    return found[0] if found else None

@@ -11,11 +11,11 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, delete, select
+from sqlalchemy import Select, case, delete, func, select
 from sqlalchemy.orm import Session, aliased
 
 from dispatcher.clock import Clock
-from dispatcher.db import Database
+from dispatcher.db import Database, upsert
 from dispatcher.flows import alerts, outbox
 from dispatcher.flows.context import FlowContext
 from dispatcher.flows.models import OutboxMessage, ProviderCopy
@@ -34,13 +34,26 @@ def keep_copy_for_redaction(
     """Remember to delete the provider's copy of message ``sid`` from ``ready_at`` on.
 
     ``outbox_id`` ties the copy to the outbox row it was sent for (see ``redact_copies``).
+    One upsert: a new sid is inserted; a known one not yet deleted keeps the earlier
+    ``ready_at`` and its first ``outbox_id``.
     """
-    copy = session.get(ProviderCopy, sid)
-    if copy is None:
-        session.add(ProviderCopy(sid=sid, ready_at=ready_at, attempts=0, outbox_id=outbox_id))
-    elif copy.redacted_at is None:
-        copy.ready_at = min(copy.ready_at, ready_at)
-        copy.outbox_id = copy.outbox_id or outbox_id
+    statement = upsert(session, ProviderCopy).values(
+        sid=sid, ready_at=ready_at, attempts=0, outbox_id=outbox_id
+    )
+    new = statement.excluded
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[ProviderCopy.sid],
+            set_={
+                "ready_at": case(
+                    (new.ready_at < ProviderCopy.ready_at, new.ready_at),
+                    else_=ProviderCopy.ready_at,
+                ),
+                "outbox_id": func.coalesce(ProviderCopy.outbox_id, new.outbox_id),
+            },
+            where=ProviderCopy.redacted_at.is_(None),
+        )
+    )
 
 
 def sent_copy(session: Session, message_id: int, sid: str | None, now: datetime) -> None:

@@ -12,7 +12,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from dispatcher.clock import as_utc
 from dispatcher.errors import NotFound, ValidationError
@@ -64,6 +64,16 @@ def rosters_of_kind(session: Session, kind: str) -> list[Roster]:
     """Every roster of ``kind`` (advocate, hotel, ride), by name."""
     query = select(Roster).where(Roster.kind == kind).order_by(Roster.name)
     return list(session.scalars(query))
+
+
+def rosters_serving(session: Session) -> dict[str, Roster]:
+    """The roster that serves each kind (the first by name when there are several), with
+    its escalation steps loaded: one query for every need of a new request."""
+    query = select(Roster).options(joinedload(Roster.steps)).order_by(Roster.name, Roster.id)
+    serving: dict[str, Roster] = {}
+    for roster in session.scalars(query).unique():
+        serving.setdefault(roster.kind, roster)
+    return serving
 
 
 def roster_specs(session: Session, roster: Roster) -> tuple[list[RotationSpec], list[OverrideSpec]]:
