@@ -170,7 +170,9 @@ def pool_for(
     return pools[roster_id]
 
 
-def build_pool(session: Session, roster: Roster, ctx: FlowContext) -> tuple[Pool, dict[int, Person]]:
+def build_pool(
+    session: Session, roster: Roster, ctx: FlowContext
+) -> tuple[Pool, dict[int, Person]]:
     """Who could be paged from ``roster`` now, as ids, with the tags each one matches; and
     those people by id (held, so paging them reads no row again)."""
     found = rosters.escalation_candidates(session, roster, ctx.now)

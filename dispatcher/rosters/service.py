@@ -12,7 +12,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from dispatcher.clock import as_utc
 from dispatcher.errors import NotFound, ValidationError
@@ -79,12 +79,13 @@ def rosters_serving(session: Session) -> dict[str, Roster]:
 def roster_specs(session: Session, roster: Roster) -> tuple[list[RotationSpec], list[OverrideSpec]]:
     """The roster's rotations and overrides as values for the rotation maths."""
     zone = ZoneInfo(roster.timezone)
+    # One query: a rotation has a handful of participants and windows.
     rotations = session.scalars(
         select(Rotation)
         .where(Rotation.roster_id == roster.id)
-        .options(selectinload(Rotation.participants), selectinload(Rotation.windows))
+        .options(joinedload(Rotation.participants), joinedload(Rotation.windows))
         .order_by(Rotation.position, Rotation.id)
-    )
+    ).unique()
     specs = [_rotation_spec(rotation, zone) for rotation in rotations]
     overrides = [
         OverrideSpec(o.action, o.person_id, o.replaces_id, o.starts_at, o.ends_at)
@@ -143,13 +144,20 @@ def escalation_candidates(session: Session, roster: Roster, at: datetime) -> Can
     pool = [pid for spec in rotations for pid in spec.participants]
     pool += [o.person_id for o in overrides if o.action != "remove" and o.person_id is not None]
     wanted = scheduled | {pid for line in following for pid in line} | set(pool)
-    people = {p.id: p for p in _people(session, wanted) if is_available(p, at)}
-    coordinators = session.scalars(select(Person).where(Person.coordinator.is_(True)))
+    found = list(
+        session.scalars(
+            select(Person).where(
+                Person.id.in_({pid for pid in wanted if pid is not None})
+                | Person.coordinator.is_(True)
+            )
+        )
+    )
+    people = {p.id: p for p in found if p.id in wanted and is_available(p, at)}
     return Candidates(
         on_call=_by_name(people[pid] for pid in scheduled if pid in people),
         next=[_pick(people, line) for line in following],
         everyone=_pick(people, pool),
-        coordinators=_by_name(p for p in coordinators if is_available(p, at)),
+        coordinators=_by_name(p for p in found if p.coordinator and is_available(p, at)),
     )
 
 
