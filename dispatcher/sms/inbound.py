@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from dispatcher.durations import parse_duration
@@ -58,11 +58,17 @@ def handle_text(
 
 def find_sender(session: Session, number: str) -> Person | Officer | None:
     """Who holds ``number``: a roster member first, then an officer who was not revoked."""
-    person = session.scalars(select(Person).where(Person.phone == number)).first()
+    person = session.scalars(PERSON_BY_PHONE, {"phone": number}).first()
     if person is not None:
         return person
-    query = select(Officer).where(Officer.phone == number, Officer.revoked_at.is_(None))
-    return session.scalars(query).first()
+    return session.scalars(OFFICER_BY_PHONE, {"phone": number}).first()
+
+
+# Built once: every text looks its sender up.
+PERSON_BY_PHONE = select(Person).where(Person.phone == bindparam("phone"))
+OFFICER_BY_PHONE = select(Officer).where(
+    Officer.phone == bindparam("phone"), Officer.revoked_at.is_(None)
+)
 
 
 # Replies that answer a text we did not understand: a few per number per hour at most.
