@@ -17,7 +17,7 @@ from dispatcher.flows.context import FlowContext, Reply
 from dispatcher.flows.languages import learn_language, reader_language
 from dispatcher.phones import is_e164
 from dispatcher.rosters import service as rosters
-from dispatcher.rosters.models import Officer, Person, Roster
+from dispatcher.rosters.models import Officer, Person
 from dispatcher.sms import officers as officer_texts
 from dispatcher.sms.commands import Command, CommandKind, parse
 from dispatcher.sms.officers import SILENT
@@ -173,11 +173,8 @@ def open_codes(session: Session, person: Person) -> Reply:
 def who(session: Session, ctx: FlowContext) -> Reply:
     """WHO: who is on call now on every roster."""
     listing = tuple(
-        texts.OnCall(
-            roster=roster.name,
-            names=tuple(p.name for p in rosters.who_is_on_call(session, roster, ctx.now)),
-        )
-        for roster in session.scalars(select(Roster).order_by(Roster.name))
+        texts.OnCall(roster=roster.name, names=tuple(p.name for p in people))
+        for roster, people in rosters.on_call_everywhere(session, ctx.now)
     )
     return Reply(texts.Who(rosters=listing))
 
