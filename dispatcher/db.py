@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, MetaData, create_engine, event
+from sqlalchemy import DateTime, MetaData, Table, create_engine, event
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -178,9 +178,26 @@ def upgrade_database(url: str, revision: str = "head") -> None:
     command.upgrade(config, revision)
 
 
-def upsert(session: Session, model: type[Base]) -> Any:
+def upsert(session: Session, model: type[Base] | Table) -> Any:
     """An INSERT for ``model`` that offers ``on_conflict_do_nothing/do_update`` (SQLite, PG)."""
-    if session.get_bind().dialect.name == "sqlite":
+    return dialect_upsert(dialect_of(session), model)
+
+
+def table_of(model: type[Base]) -> Table:
+    """The table of a mapped class, for Core statements on hot paths."""
+    return Base.metadata.tables[model.__tablename__]
+
+
+def dialect_of(session: Session) -> str:
+    """The name of the session's database dialect: ``sqlite`` or ``postgresql``."""
+    return session.get_bind().dialect.name
+
+
+def dialect_upsert(dialect: str, model: type[Base] | Table) -> Any:
+    """``upsert`` for a dialect by name, so a hot path can build its statement once per
+    dialect (``functools.cache``) and bind values at execution: building and keying a
+    statement cost more CPU than running it."""
+    if dialect == "sqlite":
         from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
         return sqlite_insert(model)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from dispatcher.clock import Clock
 from dispatcher.crypto import Sealer
@@ -62,6 +62,8 @@ class TickReport:
     redacted: int = 0
     reminded: int = 0
     training_notices: int = 0
+    # the earliest escalation deadline still ahead once the tick's steps were applied
+    next_deadline: datetime | None = None
 
 
 @dataclass
@@ -99,10 +101,14 @@ class Engine:
         return FlowContext(self.settings, self.sealer, now or self.clock.now(), self.kick)
 
     def tick(self) -> TickReport:
-        """Apply every due escalation step, then drain the outbox (the hot path)."""
+        """Apply every due escalation step, then drain the outbox (the hot path).
+
+        The report carries the next deadline, read in the same transaction.
+        """
         report = TickReport()
         with self.database.session_scope() as session:
             report.escalated = escalate_due(session, self.context())
+            report.next_deadline = next_deadline(session)
         report.reminded = self.remind()
         return self.deliver(report)
 
@@ -114,11 +120,6 @@ class Engine:
         except Exception as exc:
             log.warning("engine.reminders_failed error=%s", type(exc).__name__)
             return 0
-
-    def next_deadline(self) -> datetime | None:
-        """The earliest escalation deadline still ahead, so a runner can wake up for it."""
-        with self.database.session_scope() as session:
-            return next_deadline(session)
 
     def housekeeping(self) -> TickReport:
         """The slow duties: erase expired keys, close idle requests, expire notes, purge,
@@ -184,10 +185,12 @@ def escalate_due(session: Session, ctx: FlowContext) -> int:
         .order_by(Need.next_action_at, Need.id)
         .limit(BATCH)
         .with_for_update(skip_locked=True)
+        .options(selectinload(Need.request), selectinload(Need.pages))
     )
     needs = list(session.scalars(query))
+    pools: paging.Pools = {}
     for need in needs:
-        paging.escalate(session, ctx, need)
+        paging.escalate(session, ctx, need, pools)
         if need.state == NeedState.UNFILLED:
             officers.close_if_settled(session, ctx, need.request)
     return len(needs)

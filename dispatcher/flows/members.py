@@ -10,9 +10,8 @@ import logging
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
-from dispatcher.db import rows_changed
 from dispatcher.flows import measures, notify, officers, paging, texts
 from dispatcher.flows.context import FlowContext, Reply
 from dispatcher.flows.models import Need, OutboxMessage, Page, Request
@@ -65,6 +64,7 @@ def pending_pages(session: Session, person: Person, code: str | None) -> list[Pa
             Need.state.in_(WANTED),
             Request.status == RequestStatus.OPEN,
         )
+        .options(contains_eager(Page.need).contains_eager(Need.request))
         .order_by(Page.id)
     )
     if code:
@@ -91,22 +91,22 @@ def accept(session: Session, ctx: FlowContext, person: Person, code: str | None)
     if isinstance(chosen, Reply):
         return chosen
     need = chosen.need
+    request = need.request  # held: the UPDATE below reloads the need, not its request
     late = need.state == NeedState.UNFILLED
-    won = rows_changed(
-        session.execute(
-            update(Need)
-            .where(Need.id == need.id, Need.state.in_(WANTED))
-            .values(
-                state=NeedState.ACCEPTED,
-                accepted_by_id=person.id,
-                accepted_at=ctx.now,
-                next_action_at=None,
-            )
-            .execution_options(synchronize_session=False)
+    won = session.execute(
+        update(Need)
+        .where(Need.id == need.id, Need.state.in_(WANTED))
+        .values(
+            state=NeedState.ACCEPTED,
+            accepted_by_id=person.id,
+            accepted_at=ctx.now,
+            next_action_at=None,
         )
-    )
-    session.refresh(need)
-    if won != 1:
+        .returning(Need)
+        .execution_options(synchronize_session=False, populate_existing=True)
+    ).first()
+    if won is None:
+        session.refresh(need)
         return what_happened(session, ctx, person, need)
     chosen.state = PageState.ACCEPTED
     chosen.answered_at = ctx.now
@@ -114,10 +114,10 @@ def accept(session: Session, ctx: FlowContext, person: Person, code: str | None)
     measures.need_accepted(need, ctx.now)
     if late:
         late_accept = texts.CoordinatorLateAccept(
-            code=need.request.code, need=need.kind, name=person.name
+            code=request.code, need=need.kind, name=person.name
         )
         notify.to_coordinators(session, ctx, late_accept)
-    log.info("need.accepted request=%s need=%s member=%s", need.request.code, need.id, person.id)
+    log.info("need.accepted request=%s need=%s member=%s", request.code, need.id, person.id)
     return None
 
 
@@ -125,7 +125,9 @@ def _announce_acceptance(session: Session, ctx: FlowContext, need: Need, person:
     """Tell the accepter (with the officer's words for the advocate), the officer, the rest."""
     request = need.request
     request.last_activity_at = ctx.now
-    officer_name = request_officer_name(session, request)
+    # Held while the officer is also texted below, so their row is read once.
+    officer = session.get(Officer, request.officer_id) if request.officer_id else None
+    officer_name = officer.name if officer else "the officer"
     notes = officers.read_note(ctx, request) if need.kind == NeedKind.ADVOCATE else []
     accepted = texts.Accepted(
         code=request.code,
@@ -189,6 +191,7 @@ def accepted_needs(session: Session, person: Person, code: str | None = None) ->
             Need.state == NeedState.ACCEPTED,
             Request.status == RequestStatus.OPEN,
         )
+        .options(contains_eager(Need.request))
         .order_by(Need.id)
     )
     if code:
@@ -264,12 +267,6 @@ def opt_in(session: Session, ctx: FlowContext, person: Person) -> None:
     person.opted_out, person.opted_out_cause, person.opted_out_at = False, None, None
     notify.to_coordinators(session, ctx, texts.CoordinatorOptedIn(name=person.name))
     log.info("person.opted_in member=%s", person.id)
-
-
-def request_officer_name(session: Session, request: Request) -> str:
-    """The requesting officer's name, for the accepter."""
-    officer = session.get(Officer, request.officer_id) if request.officer_id else None
-    return officer.name if officer else "the officer"
 
 
 def superseded(session: Session, ctx: FlowContext, person: Person, code: str | None) -> Reply:

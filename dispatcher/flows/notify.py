@@ -11,6 +11,9 @@ from dispatcher.flows.models import Request
 from dispatcher.flows.texts import Text
 from dispatcher.rosters.models import Agency, Officer, Person
 
+# What a page says when the request has no agency.
+NO_AGENCY = "An officer"
+
 
 def to_person(
     session: Session,
@@ -69,9 +72,17 @@ def to_coordinators(session: Session, ctx: FlowContext, text: Text) -> int:
 
 
 def agency_name(session: Session, request: Request) -> str:
-    """The requesting agency's name, as pages show it."""
-    agency = session.get(Agency, request.agency_id) if request.agency_id else None
-    return agency.name if agency else "An officer"
+    """The requesting agency's name, as pages show it.
+
+    Read once per unit of work: the pages of one tick name the same few agencies.
+    """
+    if request.agency_id is None:
+        return NO_AGENCY
+    names: dict[int, str] = session.info.setdefault("agency_names", {})
+    if request.agency_id not in names:
+        agency = session.get(Agency, request.agency_id)
+        names[request.agency_id] = agency.name if agency else NO_AGENCY
+    return names[request.agency_id]
 
 
 def first_name(person: Person) -> str:

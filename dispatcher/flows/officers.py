@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 
-from sqlalchemy import select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
 from dispatcher.crypto import Unreadable
@@ -76,6 +76,7 @@ def start_request(
         tags=list(wanted.tags),
         opened_at=ctx.now,
         last_activity_at=ctx.now,
+        needs=[],  # new: nothing to load
     )
     session.add(request)
     if text.strip():
@@ -239,8 +240,13 @@ def new_code(session: Session) -> str:
     """A code used by no request and no call log entry."""
     while True:
         code = codes.random_code()
-        taken = session.scalar(select(Request.id).where(Request.code == code)) or session.scalar(
-            select(CallLogEntry.id).where(CallLogEntry.code == code)
+        taken = session.scalar(
+            select(
+                or_(
+                    exists().where(Request.code == code),
+                    exists().where(CallLogEntry.code == code),
+                )
+            )
         )
         if not taken:
             return code

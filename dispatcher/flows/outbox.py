@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from dispatcher import metrics
 from dispatcher.crypto import Sealer
 from dispatcher.flows import texts
-from dispatcher.flows.models import OutboxMessage, Page
+from dispatcher.flows.models import Need, OutboxMessage, Page
 from dispatcher.flows.parts import split_parts
 from dispatcher.flows.ports import OPTED_OUT_ERROR, UNREACHABLE_ERRORS, SendResult
 from dispatcher.flows.vocabulary import Failure, NeedState, OutboxState, PageState
@@ -121,8 +121,10 @@ def claim_due(
     LOCKED on PostgreSQL so several workers share the work without sending twice.
     """
     claim = Claim()
-    for message in session.scalars(_due(now, limit, busy)):
-        if not still_wanted(session, message):
+    due = list(session.scalars(_due(now, limit, busy)))
+    wanted = wanted_pages(session, [m.page_id for m in due if is_page(m)])
+    for message in due:
+        if is_page(message) and message.page_id not in wanted:
             drop(message)
             claim.dropped += 1
             continue
@@ -182,12 +184,20 @@ def is_page(message: OutboxMessage) -> bool:
     return message.template == PAGE_TEMPLATE and message.page_id is not None
 
 
-def still_wanted(session: Session, message: OutboxMessage) -> bool:
-    """False for a page whose page is no longer open or whose need stopped paging."""
-    if not is_page(message):
-        return True
-    page = session.get(Page, message.page_id)
-    return page is not None and page.state == PageState.OPEN and page.need.state == NeedState.PAGING
+def wanted_pages(session: Session, page_ids: Collection[int | None]) -> set[int]:
+    """Of these pages, those still open on a need still paging (one query for a claim)."""
+    if not page_ids:
+        return set()
+    query = (
+        select(Page.id)
+        .join(Need, Page.need_id == Need.id)
+        .where(
+            Page.id.in_([i for i in page_ids if i is not None]),
+            Page.state == PageState.OPEN,
+            Need.state == NeedState.PAGING,
+        )
+    )
+    return set(session.scalars(query))
 
 
 def drop(message: OutboxMessage) -> None:

@@ -62,14 +62,31 @@ def policy_of(roster: Roster) -> Policy:
     return Policy(steps=steps, repeat=roster.escalation_repeat)
 
 
-def escalate(session: Session, ctx: FlowContext, need: Need) -> None:
-    """Page the need's next step, or declare it unfilled when the policy is spent."""
+# A roster's pool at one instant for a request's tags, the people in it by id, and who was
+# left out for a missing training.
+PoolEntry = tuple[Pool, dict[int, Person], tuple[int, ...]]
+Pools = dict[tuple[int, tuple[str, ...]], PoolEntry]
+
+
+def escalate(session: Session, ctx: FlowContext, need: Need, pools: Pools | None = None) -> None:
+    """Page the need's next step, or declare it unfilled when the policy is spent.
+
+    ``pools`` keeps each roster's pool for the rest of a tick (one roster load per roster,
+    not per need): nothing a tick writes changes who may be paged at ``ctx.now``.
+    """
     policy = Policy.from_json(need.policy)
     position = None if need.step_index < 0 else Position(need.step_index, need.round)
-    roster = session.get(Roster, need.roster_id) if need.roster_id else None
     tags = tuple(need.request.tags)
-    pool = build_pool(session, roster, ctx, need, tags) if roster else Pool()
-    if roster and policy.aid_regions():
+    pool, people, untrained = pool_for(session, ctx, need.roster_id, tags, pools)
+    for person_id in untrained:
+        log.info(
+            "need.person_skipped request=%s need=%s member=%s reason=training",
+            need.request.code,
+            need.id,
+            person_id,
+        )
+    if need.roster_id is not None and policy.aid_regions():
+        roster = session.get_one(Roster, need.roster_id)
         pool = replace(pool, aid=aid_of(session, roster, policy.aid_regions(), ctx, tags))
     pages = list(need.pages)
     never = frozenset(
@@ -91,7 +108,8 @@ def escalate(session: Session, ctx: FlowContext, need: Need) -> None:
     need.next_action_at = ctx.now + plan.wait
     need.first_paged_at = need.first_paged_at or ctx.now
     for person_id in plan.targets:
-        page_person(session, ctx, need, session.get_one(Person, person_id))
+        person = people.get(person_id) or session.get_one(Person, person_id)
+        page_person(session, ctx, need, person)
     if position is not None and plan.targets:
         tell_progress(session, ctx, need)
     log.info(
@@ -157,28 +175,42 @@ def page_person(session: Session, ctx: FlowContext, need: Need, person: Person) 
     return page
 
 
+def pool_for(
+    session: Session,
+    ctx: FlowContext,
+    roster_id: int | None,
+    tags: tuple[str, ...],
+    pools: Pools | None,
+) -> PoolEntry:
+    """The pool of roster ``roster_id`` now for a request with ``tags`` (empty without a
+    roster), kept in ``pools`` for the rest of the tick."""
+    if roster_id is None:
+        return Pool(), {}, ()
+    pools = {} if pools is None else pools
+    key = (roster_id, tags)
+    if key not in pools:
+        roster = session.get(Roster, roster_id)
+        pools[key] = build_pool(session, roster, ctx, tags) if roster else (Pool(), {}, ())
+    return pools[key]
+
+
 def build_pool(
-    session: Session, roster: Roster, ctx: FlowContext, need: Need, tags: tuple[str, ...]
-) -> Pool:
-    """Who could be paged from ``roster`` now for a request with ``tags``, as ids, with
-    the tags each one matches. People left out for a missing training are logged."""
+    session: Session, roster: Roster, ctx: FlowContext, tags: tuple[str, ...] = ()
+) -> PoolEntry:
+    """Who could be paged from ``roster`` now for a request with ``tags``, as ids, with the
+    tags each one matches; those people by id (held, so paging them reads no row again);
+    and who was left out for a missing training."""
     found = rosters.escalation_candidates(session, roster, ctx.now, tags)
-    for person in found.untrained:
-        log.info(
-            "need.person_skipped request=%s need=%s member=%s reason=training",
-            need.request.code,
-            need.id,
-            person.id,
-        )
     following = [p for line in found.next for p in line]
     people = {p.id: p for p in (*found.on_call, *following, *found.everyone, *found.coordinators)}
-    return Pool(
+    pool = Pool(
         on_call=tuple(p.id for p in found.on_call),
         next=tuple(tuple(p.id for p in line) for line in found.next),
         everyone=tuple(p.id for p in found.everyone),
         coordinators=tuple(p.id for p in found.coordinators),
         traits={i: traits_of(p.languages or [], p.skills or []) for i, p in people.items()},
     )
+    return pool, people, tuple(p.id for p in found.untrained)
 
 
 def aid_of(

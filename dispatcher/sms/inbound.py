@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from dispatcher.durations import parse_duration
@@ -29,7 +29,7 @@ from dispatcher.flows.languages import learn_language, reader_language
 from dispatcher.flows.rostertexts import OfferHelp
 from dispatcher.phones import is_e164
 from dispatcher.rosters import service as rosters
-from dispatcher.rosters.models import Officer, Person, Roster
+from dispatcher.rosters.models import Officer, Person
 from dispatcher.sms import officers as officer_texts
 from dispatcher.sms.commands import Command, CommandKind, cover_day, parse
 from dispatcher.sms.officers import SILENT
@@ -70,11 +70,17 @@ def handle_text(
 
 def find_sender(session: Session, number: str) -> Person | Officer | None:
     """Who holds ``number``: a roster member first, then an officer who was not revoked."""
-    person = session.scalars(select(Person).where(Person.phone == number)).first()
+    person = session.scalars(PERSON_BY_PHONE, {"phone": number}).first()
     if person is not None:
         return person
-    query = select(Officer).where(Officer.phone == number, Officer.revoked_at.is_(None))
-    return session.scalars(query).first()
+    return session.scalars(OFFICER_BY_PHONE, {"phone": number}).first()
+
+
+# Built once: every text looks its sender up.
+PERSON_BY_PHONE = select(Person).where(Person.phone == bindparam("phone"))
+OFFICER_BY_PHONE = select(Officer).where(
+    Officer.phone == bindparam("phone"), Officer.revoked_at.is_(None)
+)
 
 
 # Replies that answer a text we did not understand: a few per number per hour at most.
@@ -196,11 +202,8 @@ def open_codes(session: Session, person: Person) -> Reply:
 def who(session: Session, ctx: FlowContext) -> Reply:
     """WHO: who is on call now on every roster."""
     listing = tuple(
-        texts.OnCall(
-            roster=roster.name,
-            names=tuple(p.name for p in rosters.who_is_on_call(session, roster, ctx.now)),
-        )
-        for roster in session.scalars(select(Roster).order_by(Roster.name))
+        texts.OnCall(roster=roster.name, names=tuple(p.name for p in people))
+        for roster, people in rosters.on_call_everywhere(session, ctx.now)
     )
     return Reply(texts.Who(rosters=listing))
 
