@@ -128,3 +128,17 @@ def test_the_night_view_fits_a_phone_and_passes_axe(page: Any) -> None:
     )
     assert widths[0] <= widths[1], widths
     assert axe_violations(page) == []
+
+
+def test_the_roster_calendar_fits_a_phone_and_passes_axe(page: Any, server: Server) -> None:
+    with server.database.session_scope() as session:
+        roster_id = session.query(Roster).filter_by(name="Night advocates").one().id
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/admin/rosters/{roster_id}?on=2026-03-12")
+    expect(page.get_by_role("heading", name="Who is on call on Thu 12 Mar 2026")).to_be_visible()
+    expect(page.get_by_role("heading", name="March 2026")).to_be_visible()
+    widths = page.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert widths[0] <= widths[1], widths
+    assert axe_violations(page) == []

@@ -32,6 +32,7 @@ from dispatcher.admin.forms import (
 )
 from dispatcher.admin.pages import auditor, db, now, people_choices
 from dispatcher.admin.timeline import Day, build_days, day_bounds, uncovered
+from dispatcher.admin.views.roster_calendar import roster_calendar
 from dispatcher.errors import Conflict, ValidationError
 from dispatcher.rosters.changes import audited, create_roster, delete_roster, save_roster
 from dispatcher.rosters.models import (
@@ -170,6 +171,7 @@ def render_roster(found: Roster, status: int = 200, **forms: Any) -> ResponseRet
         "earlier": first - timedelta(days=TIMELINE_DAYS),
         "later": first + timedelta(days=TIMELINE_DAYS),
         "title": found.name,
+        **roster_calendar(found, zone),
         **_blank_forms(found, zone),
         **forms,
     }
