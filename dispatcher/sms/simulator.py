@@ -43,7 +43,7 @@ from dispatcher.phones import to_e164
 from dispatcher.sms import inbound
 from dispatcher.sms.cards import Card, card_key, card_parts, phone_cards
 from dispatcher.sms.carrier import carrier_answer
-from dispatcher.sms.messages import render
+from dispatcher.sms.messages import write
 from dispatcher.sms.simulated import PhoneMessage, SimulatorPhones, SimulatorSender
 from dispatcher.sms.webhooks import flow_context, limiter
 
@@ -161,7 +161,7 @@ def send() -> ResponseReturnValue:
     if carrier is not None:
         phones().record_carrier(number, carrier)
     if reply is not None:
-        phones().record_reply(number, render(reply.template, reply.params, reply.language))
+        phones().record_reply(number, write(reply.text, reply.language))
     ctx.kick()
     return _answer(_("Sent."), anchor=card_key(number))
 
