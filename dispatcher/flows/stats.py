@@ -76,6 +76,12 @@ def period_of(kind: str, day: date) -> Period:
     return Period(kind, date(day.year, month, 1))
 
 
+def months_up_to(period: Period, count: int) -> list[Period]:
+    """The ``count`` months ending with the last month of ``period``, oldest first."""
+    last = period_of("month", period.after - timedelta(days=1))
+    return [Period("month", _add_months(last.first, -back)) for back in range(count - 1, -1, -1)]
+
+
 def parse_month(text: str) -> date:
     """The first day of month ``YYYY-MM``; ValueError for anything else."""
     year, sep, month = text.strip().partition("-")

@@ -142,3 +142,9 @@ def test_the_roster_calendar_fits_a_phone_and_passes_axe(page: Any, server: Serv
     )
     assert widths[0] <= widths[1], widths
     assert axe_violations(page) == []
+
+
+def test_the_statistics_with_their_trend_pass_axe(page: Any) -> None:
+    page.goto("/admin/statistics")
+    expect(page.get_by_role("heading", name="The last 12 months")).to_be_visible()
+    assert axe_violations(page) == []
