@@ -7,6 +7,7 @@ import csv
 import io
 import re
 from datetime import date
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -14,6 +15,7 @@ from dispatcher.admin.stats import FEWER, SUPPRESSED, funder_cells, trend_measur
 from dispatcher.admin.views.stats import TREND_PREFIX
 from dispatcher.flows.calllog import BUCKET_KEYS
 from dispatcher.flows.stats import Figures, NeedCounts, Period, months_up_to
+from dispatcher.flows.tallies import tally_months, tally_period
 from tests.admin.calllog_rows import Seeded, seed_call_log
 from tests.support.admin import Store, Visitor
 
@@ -104,3 +106,17 @@ def test_a_viewer_and_the_funder_export_see_the_trend_rounded(
         f"{TREND_PREFIX}Median time to accept": SUPPRESSED,
     }
     assert "2" not in february.values()
+
+
+def test_the_trend_query_agrees_with_each_months_own_tally(store: Store, seeded: Seeded) -> None:
+    zone = ZoneInfo("America/Chicago")
+    bounds = [month.bounds(zone) for month in months_up_to(MARCH, 12)]
+    with store.scope() as session:
+        months = tally_months(session, bounds)
+        assert sum(t.requests for t in months) == 8  # the seeded requests within the year
+        for (start, end), tally in zip(bounds, months, strict=True):
+            own = tally_period(session, start, end)
+            assert tally.requests == sum(count for _, count in own.by_hour)
+            assert tally.outcomes == own.outcomes
+            assert tally.accept_buckets == own.accept_buckets
+        assert tally_months(session, []) == []
