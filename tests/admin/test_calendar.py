@@ -115,3 +115,14 @@ def test_the_month_calendar_shows_the_same_periods_as_dispatcher_shifts(
     assert day_text(page, "Fri 20") == " ".join(expected) == "00:00–08:00 Ana 08:00–24:00 Ben"
     april = coordinator.text(f"/admin/rosters/{roster_id}?month=2026-04")
     assert '<h3 id="month-heading">April 2026</h3>' in april and "← March" in april
+
+
+def test_a_date_outside_the_month_shown_is_counted_on_its_own(
+    coordinator: Visitor, roster_id: int
+) -> None:
+    page = coordinator.text(f"/admin/rosters/{roster_id}?month=2026-04&on=2026-03-12")
+    assert '<h3 id="month-heading">April 2026</h3>' in page
+    section = page[page.index('id="on-day"') : page.index('id="month-heading"')]
+    words = " ".join(re.sub(r"<[^>]+>", " ", section).split())
+    assert "Thu 12 Mar 2026" in words
+    assert "00:00–08:00 Ana" in words and "08:00–24:00 Ben" in words

@@ -25,8 +25,11 @@ def roster_calendar(found: Roster, zone: ZoneInfo) -> dict[str, Any]:
     today = now().astimezone(zone).date()
     asked = day_of(request.args.get("on", ""), today)
     first = month_of(request.args.get("month", ""), asked)
-    day, day_names = _days(found, zone, asked, 1)
     month, month_names = _days(found, zone, first, days_in(first))
+    if asked.year == first.year and asked.month == first.month:
+        day, day_names = [month[asked.day - 1]], {}  # already counted with the month
+    else:
+        day, day_names = _days(found, zone, asked, 1)
     return {
         "on_day": day[0],
         "month": month_grid(first, month),
