@@ -14,8 +14,8 @@ from tests.support.admin import Store, Visitor
 ANA = {
     "name": "Ana Ruiz",
     "phone": "(262) 555-0101",
-    "languages": "EN, es",
-    "skills": "juvenile",
+    "languages": ["en", "es"],
+    "skills": ["juvenile"],
     "coordinator": "y",
     "away_until": "",
 }
@@ -51,7 +51,7 @@ def test_names_and_phones_are_unique(coordinator: Visitor, store: Store) -> None
     response = coordinator.post("/admin/people/new", {**ANA, "phone": "262-555-0199"})
     assert "Another person has this name." in response.get_data(as_text=True)
     response = coordinator.post("/admin/people/new", {**ANA, "name": "Ben Ode"})
-    assert "Another person or officer has this number." in response.get_data(as_text=True)
+    assert "Ana Ruiz (person) already has this number." in response.get_data(as_text=True)
     assert len(store.all(select(Person))) == 1
 
 
@@ -64,7 +64,7 @@ def test_editing_is_audited_with_old_and_new_values(
     assert 'value="Ana Ruiz"' in form
     response = coordinator.post(
         f"/admin/people/{person_id}",
-        {**ANA, "skills": "juvenile, trauma", "away_until": "2026-03-12T18:30"},
+        {**ANA, "languages": ["en", "es", "vi"], "away_until": "2026-03-12T18:30"},
     )
     assert response.status_code == 302
     entries = store.all(select(AuditEntry).order_by(AuditEntry.id))
@@ -74,9 +74,9 @@ def test_editing_is_audited_with_old_and_new_values(
     ]
     assert entries[1].actor == "coord@coalition.test"
     assert entries[1].at == clock.now()
-    assert entries[1].old == {"skills": ["juvenile"], "away_until": None}
+    assert entries[1].old == {"languages": ["en", "es"], "away_until": None}
     assert entries[1].new == {
-        "skills": ["juvenile", "trauma"],
+        "languages": ["en", "es", "vi"],
         "away_until": "2026-03-12T23:30+00:00",  # 18:30 in Chicago (CDT)
     }
     person = store.get(Person, person_id)
@@ -111,4 +111,14 @@ def test_the_hotlines_own_number_is_refused_on_the_form(coordinator: Visitor, st
     response = coordinator.post("/admin/people/new", {**ANA, "phone": "(262) 555-0100"})
     assert response.status_code == 200
     assert "This is the hotline&#39;s own number." in response.get_data(as_text=True)
+    assert store.all(select(Person)) == []
+
+
+def test_languages_and_skills_are_chosen_from_the_lists(coordinator: Visitor, store: Store) -> None:
+    form = coordinator.text("/admin/people/new")
+    assert 'type="checkbox"' in form and 'value="vi"' in form and "Vietnamese" in form
+    assert "Juvenile-trained" in form
+    response = coordinator.post("/admin/people/new", {**ANA, "languages": ["en", "klingon"]})
+    assert response.status_code == 200
+    assert "&#39;klingon&#39; is not a valid choice" in response.get_data(as_text=True)
     assert store.all(select(Person)) == []

@@ -12,7 +12,7 @@ from dispatcher import web
 from dispatcher.admin.auth import roles_required
 from dispatcher.admin.blueprint import blueprint
 from dispatcher.admin.forms import PersonForm, show_problems
-from dispatcher.admin.pages import auditor, db, get_or_404, split_words
+from dispatcher.admin.pages import auditor, db, get_or_404
 from dispatcher.rosters import contacts
 from dispatcher.rosters.models import Person
 from dispatcher.rosters.schedule import local_to_utc, local_wall
@@ -85,8 +85,8 @@ def _form_values(person: Person) -> dict[str, Any]:
     return {
         "name": person.name,
         "phone": person.phone,
-        "languages": ", ".join(person.languages),
-        "skills": ", ".join(person.skills),
+        "languages": list(person.languages),
+        "skills": list(person.skills),
         "coordinator": person.coordinator,
         "language": person.language,
         "away_until": away,
@@ -100,8 +100,8 @@ def _save(form: PersonForm, person: Person | None) -> Person | None:
     details = contacts.PersonDetails(
         name=form.name.data,
         phone=form.phone.data,
-        languages=split_words(form.languages.data),
-        skills=split_words(form.skills.data),
+        languages=list(form.languages.data or []),
+        skills=list(form.skills.data or []),
         coordinator=bool(form.coordinator.data),
         away_until=None if away is None else local_to_utc(away, settings.zone),
         language=form.language.data,

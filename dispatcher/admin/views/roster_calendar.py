@@ -26,8 +26,9 @@ def roster_calendar(found: Roster, zone: ZoneInfo) -> dict[str, Any]:
     asked = day_of(request.args.get("on", ""), today)
     first = month_of(request.args.get("month", ""), asked)
     month, month_names = _days(found, zone, first, days_in(first))
+    day_names: dict[int, str] = {}
     if asked.year == first.year and asked.month == first.month:
-        day, day_names = [month[asked.day - 1]], {}  # already counted with the month
+        day = [month[asked.day - 1]]  # already counted with the month
     else:
         day, day_names = _days(found, zone, asked, 1)
     return {

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable, Iterable
 from datetime import datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from dispatcher.durations import parse_duration
+from dispatcher.errors import ValidationError
 from dispatcher.languages import LANGUAGES
 from dispatcher.phones import DEFAULT_REGION
 from dispatcher.rosters import contacts  # module import: contacts imports this package
@@ -40,6 +42,7 @@ from dispatcher.rosters.file.fields import (
 )
 from dispatcher.rosters.models import OVERRIDE_ACTIONS, ROSTER_KINDS, ROTATION_TYPES, WEEKDAYS
 from dispatcher.rosters.officernames import to_officer_name
+from dispatcher.rosters.traits import read_languages, read_skills
 
 TOP_LEVEL = ("people", "rosters", "agencies")
 PERSON_FIELDS = (
@@ -120,14 +123,23 @@ def _read_person(table: Table, region: str, hotline: str) -> PersonEntry:
     return PersonEntry(
         name=name,
         phone=phone,
-        languages=table.words("languages"),
-        skills=table.words("skills"),
+        languages=_traits(table, "languages", read_languages),
+        skills=_traits(table, "skills", read_skills),
         coordinator=table.flag("coordinator", False),
         active=table.flag("active", True),
         away_until=away,
         language=table.choice("language", LANGUAGES) if table.has("language") else "en",
         at=table.at,
     )
+
+
+def _traits(table: Table, key: str, read: Callable[[Iterable[str]], list[str]]) -> tuple[str, ...]:
+    """A person's languages or skills, each a known one (by key or English name)."""
+    try:
+        return tuple(read(table.words(key)))
+    except ValidationError as error:
+        table.fail(key, str(error))
+        return ()
 
 
 def _read_roster(table: Table) -> RosterEntry:
