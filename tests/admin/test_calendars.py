@@ -43,7 +43,7 @@ def make_link(visitor: Visitor, page: str) -> str:
     """Press the page's button for a new calendar address; the feed's path."""
     response = visitor.post(f"{page}/calendar", {"do": "regenerate"})
     assert response.status_code == 302
-    assert response.headers["Location"].endswith("#calendar")
+    assert response.headers["Location"].endswith("#calendar-feed")
     found = FEED.search(visitor.text(page))
     assert found, "the page shows the calendar address"
     return found.group(1)

@@ -53,7 +53,7 @@ def person_calendar(person_id: int) -> ResponseReturnValue:
     """Give the person's calendar feed a new address, or revoke it (form ``do``)."""
     person = get_or_404(Person, person_id)
     _change(person)
-    return redirect(url_for("admin.person_edit", person_id=person.id, _anchor="calendar"))
+    return redirect(url_for("admin.person_edit", person_id=person.id, _anchor="calendar-feed"))
 
 
 @blueprint.post("/rosters/<int:roster_id>/calendar")
@@ -62,7 +62,7 @@ def roster_calendar(roster_id: int) -> ResponseReturnValue:
     """Give the roster's calendar feed a new address, or revoke it (form ``do``)."""
     roster = get_or_404(Roster, roster_id)
     _change(roster)
-    return redirect(url_for("admin.roster", roster_id=roster.id, _anchor="calendar"))
+    return redirect(url_for("admin.roster", roster_id=roster.id, _anchor="calendar-feed"))
 
 
 def _change(owner: Owner) -> None:

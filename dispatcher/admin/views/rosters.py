@@ -33,6 +33,7 @@ from dispatcher.admin.forms import (
 from dispatcher.admin.pages import auditor, db, now, people_choices
 from dispatcher.admin.timeline import Day, build_days, day_bounds, uncovered
 from dispatcher.admin.views.calendars import calendar_link
+from dispatcher.admin.views.roster_calendar import roster_calendar
 from dispatcher.admin.views.trainings import roster_gated
 from dispatcher.errors import Conflict, ValidationError
 from dispatcher.rosters.changes import audited, create_roster, delete_roster, save_roster
@@ -175,6 +176,7 @@ def render_roster(found: Roster, status: int = 200, **forms: Any) -> ResponseRet
         "title": found.name,
         "calendar": calendar_link(found),
         "gated": roster_gated(found, _members(found)),
+        **roster_calendar(found, zone),
         **_blank_forms(found, zone),
         **forms,
     }
