@@ -23,8 +23,9 @@ from dispatcher.rosters.file import (
     load_roster_file,
 )
 from dispatcher.rosters.file.fields import to_instant, to_moment
+from dispatcher.rosters.history import recorded_shifts, who_was_on_call
 from dispatcher.rosters.models import Person
-from dispatcher.rosters.service import get_roster, shifts, who_is_on_call
+from dispatcher.rosters.service import get_roster
 from dispatcher.settings import CONFIG_DIR
 
 DEMO_FILE = CONFIG_DIR / "demo.toml"
@@ -81,11 +82,15 @@ def export_command(file: Path | None) -> None:
 @click.option("--at", "when", metavar="WHEN", help=f"The instant to ask about ({WHEN_HELP}).")
 @domain_errors
 def oncall(roster: str, when: str | None) -> None:
-    """Print who is on call on ROSTER now (or at WHEN), one name per line; exit 3 if nobody."""
+    """Print who is on call on ROSTER now (or at WHEN), one name per line; exit 3 if nobody.
+
+    A past WHEN is answered from the shift history (who was on call then), a future one
+    from the rotations as they stand.
+    """
     with session_scope() as session:
         found = get_roster(session, roster)
         at = parse_when(when, ZoneInfo(found.timezone), "--at") if when else SystemClock().now()
-        names = [person.name for person in who_is_on_call(session, found, at)]
+        names = [person.name for person in who_was_on_call(session, found, at)]
     if not names:
         raise click.exceptions.Exit(NOBODY_ON_CALL)
     click.echo("\n".join(names))
@@ -97,14 +102,17 @@ def oncall(roster: str, when: str | None) -> None:
 @click.option("--to", "end", metavar="WHEN", required=True, help=WHEN_HELP)
 @domain_errors
 def shifts_command(roster: str, start: str, end: str) -> None:
-    """Print every on-call period overlapping [--from, --to) as START END NAME lines."""
+    """Print every on-call period overlapping [--from, --to) as START END NAME lines.
+
+    The past comes from the shift history, the future from the rotations.
+    """
     with session_scope() as session:
         found = get_roster(session, roster)
         zone = ZoneInfo(found.timezone)
         a, b = parse_when(start, zone, "--from"), parse_when(end, zone, "--to")
         if b <= a:
             raise click.BadParameter("must be after --from", param_hint="--to")
-        for shift, person in shifts(session, found, a, b):
+        for shift, person in recorded_shifts(session, found, a, b):
             click.echo(f"{_stamp(shift.start, zone)} {_stamp(shift.end, zone)} {person.name}")
 
 

@@ -25,6 +25,7 @@ from dispatcher.flows.models import Need, OutboxMessage, Request
 from dispatcher.flows.ports import Kick, Sender
 from dispatcher.flows.sending import Courier
 from dispatcher.flows.vocabulary import FINISHED, NeedState, RequestStatus
+from dispatcher.rosters import history
 from dispatcher.settings import Settings
 
 log = logging.getLogger("dispatcher.engine")
@@ -43,6 +44,7 @@ class TickReport:
     """What one tick did, for logs and tests."""
 
     escalated: int = 0
+    shifts_recorded: int = 0
     closed: int = 0
     notes_expired: int = 0
     sent: int = 0
@@ -85,10 +87,13 @@ class Engine:
         return FlowContext(self.settings, self.sealer, now or self.clock.now(), self.kick)
 
     def tick(self) -> TickReport:
-        """Apply every due escalation step, then drain the outbox (the hot path)."""
+        """Apply every due escalation step, record due on-call changes, then drain the
+        outbox (the hot path)."""
         report = TickReport()
         with self.database.session_scope() as session:
-            report.escalated = escalate_due(session, self.context())
+            ctx = self.context()
+            report.escalated = escalate_due(session, ctx)
+            report.shifts_recorded = history.record_due(session, ctx.now)
         return self.deliver(report)
 
     def next_deadline(self) -> datetime | None:

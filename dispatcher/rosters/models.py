@@ -208,3 +208,38 @@ class Officer(Base):
     def active(self) -> bool:
         """True until a coordinator revokes the officer, once approved."""
         return self.revoked_at is None and not self.pending
+
+
+class ShiftRecord(Base):
+    """Who was actually on call: ``person_id`` on ``roster_id`` from ``starts_at``.
+
+    Written as on-call changes happen, never recomputed: ``ends_at`` is None while the
+    shift is under way. The past is read from these rows, the future from the rotations.
+    """
+
+    __tablename__ = "shift_history"
+    __table_args__ = (UniqueConstraint("roster_id", "person_id", "starts_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    roster_id: Mapped[int] = mapped_column(ForeignKey("rosters.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+    person: Mapped[Person] = relationship()
+
+
+class ShiftLedger(Base):
+    """How far a roster's shift history is written: from ``since`` up to ``checked_at``.
+
+    ``due_at`` is when the engine looks again (the next handoff, or sooner).
+    """
+
+    __tablename__ = "shift_ledgers"
+
+    roster_id: Mapped[int] = mapped_column(
+        ForeignKey("rosters.id", ondelete="CASCADE"), primary_key=True
+    )
+    since: Mapped[datetime] = mapped_column(UTCDateTime)
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -34,6 +34,7 @@ from dispatcher.admin.pages import auditor, db, now, people_choices
 from dispatcher.admin.timeline import Day, build_days, day_bounds, uncovered
 from dispatcher.errors import Conflict, ValidationError
 from dispatcher.rosters.changes import audited, create_roster, delete_roster, save_roster
+from dispatcher.rosters.history import recorded_shifts
 from dispatcher.rosters.models import (
     EscalationStep,
     Override,
@@ -41,7 +42,7 @@ from dispatcher.rosters.models import (
     Rotation,
     RotationParticipant,
 )
-from dispatcher.rosters.service import shifts, who_is_on_call
+from dispatcher.rosters.service import who_is_on_call
 
 EDITORS = ("coordinator",)
 TIMELINE_DAYS = 14
@@ -186,10 +187,13 @@ class RosterTimeline:
 
 
 def roster_timeline(found: Roster, zone: ZoneInfo, first: date) -> RosterTimeline:
-    """Who is on call when, TIMELINE_DAYS local days from ``first``."""
+    """Who is on call when, TIMELINE_DAYS local days from ``first``.
+
+    Days gone by show who was on call (the shift history), the rest the rotations.
+    """
     start = day_bounds(first, zone)[0]
     end = day_bounds(first + timedelta(days=TIMELINE_DAYS), zone)[0]
-    periods = shifts(db(), found, start, end)
+    periods = recorded_shifts(db(), found, start, end)
     days = build_days([shift for shift, _ in periods], zone, first, TIMELINE_DAYS)
     names = {person.id: person.name for _, person in periods}
     order = sorted(names, key=lambda pid: (names[pid], pid))

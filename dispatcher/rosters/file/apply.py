@@ -30,6 +30,7 @@ from dispatcher.rosters.file.data import (
 )
 from dispatcher.rosters.file.export import Table, agency_record, person_table, roster_table
 from dispatcher.rosters.file.fields import to_instant
+from dispatcher.rosters.history import record_shifts
 from dispatcher.rosters.models import (
     Agency,
     EscalationStep,
@@ -90,16 +91,28 @@ def apply_roster_file(
     """Check ``data`` against the database, then create or update everything it names.
 
     Raises RosterFileError (a ValidationError) listing every problem, before writing
-    anything. Flushes, never commits. Each creation or change is recorded by ``auditor``.
+    anything. Flushes, never commits. Each creation or change is recorded by ``auditor``,
+    and with it the shift history is brought up to the auditor's instant, before and after.
     """
     validate(data, session)
+    _record_history(session, auditor)
     snapshots: list[_Snapshot] = []
     people = _apply_people(session, data.people, snapshots)
     for entry in data.rosters:
         _apply_roster(session, entry, people, snapshots)
     _apply_agencies(session, data.agencies, snapshots)
     session.flush()
-    return _summarise(session, snapshots, auditor)
+    summary = _summarise(session, snapshots, auditor)
+    _record_history(session, auditor)
+    return summary
+
+
+def _record_history(session: Session, auditor: Auditor | None) -> None:
+    """Write every roster's on-call changes up to the auditor's instant (if one is given)."""
+    if auditor is None:
+        return
+    for roster in session.scalars(select(Roster).order_by(Roster.id)):
+        record_shifts(session, roster, auditor.now)
 
 
 def _apply_people(
