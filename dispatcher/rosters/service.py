@@ -75,7 +75,7 @@ def roster_specs(session: Session, roster: Roster) -> tuple[list[RotationSpec], 
         .options(selectinload(Rotation.participants), selectinload(Rotation.windows))
         .order_by(Rotation.position, Rotation.id)
     )
-    specs = [_rotation_spec(rotation, zone) for rotation in rotations]
+    specs = [rotation_spec(rotation, zone) for rotation in rotations]
     overrides = [
         OverrideSpec(o.action, o.person_id, o.replaces_id, o.starts_at, o.ends_at)
         for o in roster.overrides
@@ -83,8 +83,8 @@ def roster_specs(session: Session, roster: Roster) -> tuple[list[RotationSpec], 
     return specs, overrides
 
 
-def _rotation_spec(rotation: Rotation, zone: ZoneInfo) -> RotationSpec:
-    """One stored rotation as a RotationSpec."""
+def rotation_spec(rotation: Rotation, zone: ZoneInfo) -> RotationSpec:
+    """One stored rotation as a RotationSpec (``zone`` is its roster's)."""
     windows = tuple(
         Window(frozenset(WEEKDAYS.index(day) for day in w.days), w.starts, w.ends)
         for w in rotation.windows
