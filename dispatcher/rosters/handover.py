@@ -48,8 +48,8 @@ def edit_rotation(
 ) -> Kept | None:
     """Apply ``edit`` to ``rotation``; unless ``from_now``, keep whoever is on at ``at``.
 
-    Returns who was kept on, and until when (None when nobody needed keeping or
-    ``from_now``). Whatever ``edit`` raises passes through.
+    Returns who was kept on, and until when (None when nobody needed keeping, the new
+    order having the same person on now, or ``from_now``). Whatever ``edit`` raises passes through.
     """
     zone = ZoneInfo(roster.timezone)
     before = rotation_spec(rotation, zone)
@@ -72,6 +72,9 @@ def keep_whoever_is_on(
     current = shift_at(before, at)
     if current is None or not rotation.participants:
         return None
+    standing = shift_at(rotation_spec(rotation, ZoneInfo(roster.timezone)), at)
+    if standing is not None and standing.person_id == current.person_id:
+        return None  # the new order has them on now, and continues from them already
     places = [i for i, p in enumerate(rotation.participants) if p.person_id == current.person_id]
     person = session.get(Person, current.person_id)
     if person is None:
@@ -121,12 +124,11 @@ class OnCallChange:
 
 
 def upcoming_periods(session: Session, roster: Roster, at: datetime) -> list[Shift]:
-    """Who is on call within [at, at + NOTICE_AHEAD), computed, cut at both ends."""
+    """Who is on call within [at, at + NOTICE_AHEAD), computed, cut at ``at`` only."""
     rotations, overrides = roster_specs(session, roster)
-    end = at + NOTICE_AHEAD
     return [
-        Shift(max(p.start, at), min(p.end, end), p.person_id)
-        for p in on_call_periods(rotations, overrides, at, end)
+        Shift(max(p.start, at), p.end, p.person_id)
+        for p in on_call_periods(rotations, overrides, at, at + NOTICE_AHEAD)
     ]
 
 

@@ -20,6 +20,7 @@ from babel.dates import format_datetime
 from dispatcher.sms.catalogs import Words, words_for
 from dispatcher.sms.officer_texts import OFFICER_TEMPLATES
 from dispatcher.sms.person_texts import PERSON_TEMPLATES
+from dispatcher.sms.rota_texts import ROTA_TEMPLATES
 from dispatcher.sms.segments import (
     fit_one_segment,
     fit_segments,
@@ -155,6 +156,7 @@ def _call_referral(t: Words, p: dict[str, Any]) -> str:
 TEMPLATES: dict[str, Template] = {
     **PERSON_TEMPLATES,
     **OFFICER_TEMPLATES,
+    **ROTA_TEMPLATES,
     "covered": _covered,
     "already_covered": _covered,
     "away_ack": _away_ack,

@@ -109,8 +109,8 @@ def test_the_change_names_who_goes_on_and_off_call(session: Session, rotation: R
     edit_rotation(session, roster, rotation, move, AT, from_now=True)
     found = on_call_change(session, before, upcoming_periods(session, roster, AT))
     assert [(c.person.name, c.on, c.off) for c in found] == [
-        ("A", ((FIRST + DAY, AT + DAY),), ((AT, FIRST + DAY),)),
-        ("B", (), ((FIRST + DAY, AT + DAY),)),
+        ("A", ((FIRST + DAY, FIRST + 2 * DAY),), ((AT, FIRST + DAY),)),
+        ("B", (), ((FIRST + DAY, FIRST + 2 * DAY),)),
         ("C", ((AT, FIRST + DAY),), ()),
     ]
 

@@ -227,6 +227,13 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "away_ack": {"until": "Tue 18:00"},
     "away_too_long": {"days": 30},
     "back_ack": {},
+    "on_call_changed": {
+        "roster": "Advocates",
+        "zone": "America/Chicago",
+        "at": "2026-03-10T17:00:00+00:00",
+        "on": [["2026-03-11T01:00:00+00:00", "2026-03-11T13:00:00+00:00"]],
+        "off": [],
+    },
     "who": {"rosters": [{"roster": "Advocates", "names": ["Ana", "Ben"]}]},
     "codes_needed": {"codes": ["K7Q4", "M3XT"]},
     "nothing_open": {},
