@@ -7,8 +7,18 @@ zone) because they are rules, not instants; overrides and away-until are instant
 from __future__ import annotations
 
 from datetime import datetime, time
+from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Time, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+)
 from sqlalchemy import DateTime as NaiveDateTime
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -243,3 +253,24 @@ class ShiftLedger(Base):
     since: Mapped[datetime] = mapped_column(UTCDateTime)
     checked_at: Mapped[datetime] = mapped_column(UTCDateTime)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class RosterUpload(Base):
+    """The last roster file applied, with the data as it was before, so it can be undone.
+
+    ``before`` is the roster file exported just before the upload (emptied once undone);
+    ``created`` lists the ``[entity, id]`` pairs the upload created; ``version_after`` is
+    the data version right after it (an undo is refused once anything else changed).
+    Only the last upload is kept.
+    """
+
+    __tablename__ = "roster_uploads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    applied_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor: Mapped[str] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(String(200))
+    before: Mapped[str] = mapped_column(Text)
+    created: Mapped[list[list[Any]]] = mapped_column(JSON, default=list)
+    version_after: Mapped[int] = mapped_column(Integer)
+    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)

@@ -1,4 +1,5 @@
-"""shift_history and shift_ledgers: who was actually on call, written as it happens
+"""shift_history and shift_ledgers: who was actually on call, written as it happens;
+roster_uploads: the last roster file applied, to undo it
 
 Revision ID: 0012_history
 Revises: 0011_lang
@@ -62,9 +63,22 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("shift_ledgers", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_shift_ledgers_due_at"), ["due_at"], unique=False)
+    op.create_table(
+        "roster_uploads",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("applied_at", UTCDateTime(), nullable=False),
+        sa.Column("actor", sa.String(length=200), nullable=False),
+        sa.Column("source", sa.String(length=200), nullable=False),
+        sa.Column("before", sa.Text(), nullable=False),
+        sa.Column("created", sa.JSON(), nullable=False),
+        sa.Column("version_after", sa.Integer(), nullable=False),
+        sa.Column("undone_at", UTCDateTime(), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_roster_uploads")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("roster_uploads")
     with op.batch_alter_table("shift_ledgers", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_shift_ledgers_due_at"))
     op.drop_table("shift_ledgers")

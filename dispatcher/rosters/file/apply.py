@@ -28,6 +28,7 @@ from dispatcher.rosters.file.data import (
     RosterFile,
     RotationEntry,
 )
+from dispatcher.rosters.file.describe import Change
 from dispatcher.rosters.file.export import Table, agency_record, person_table, roster_table
 from dispatcher.rosters.file.fields import to_instant
 from dispatcher.rosters.history import record_shifts
@@ -51,9 +52,11 @@ _SINGULAR = {"people": "person", "rosters": "roster", "agencies": "agency", "off
 
 @dataclass
 class ApplySummary:
-    """How many entries of each kind were created, updated or left unchanged."""
+    """How many entries of each kind were created, updated or left unchanged, and each
+    creation or change with its tables (``describe`` words them)."""
 
     counts: Counter[tuple[str, str]] = field(default_factory=Counter)
+    changes: list[Change] = field(default_factory=list)
 
     def created(self, entity: str) -> int:
         """How many ``entity`` (people, rosters, agencies, officers) were created."""
@@ -288,6 +291,8 @@ def _summarise(
         if snapshot.old == new:
             outcome = "unchanged"
         summary.counts[(snapshot.entity, outcome)] += 1
+        if outcome != "unchanged":
+            summary.changes.append(Change(snapshot.entity, snapshot.item.id, snapshot.old, new))
         if auditor is not None and outcome != "unchanged":
             action = "create" if outcome == "created" else "update"
             entity = _SINGULAR[snapshot.entity]

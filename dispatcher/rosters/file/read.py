@@ -41,7 +41,7 @@ from dispatcher.rosters.file.fields import (
 from dispatcher.rosters.models import OVERRIDE_ACTIONS, ROSTER_KINDS, ROTATION_TYPES, WEEKDAYS
 from dispatcher.rosters.officernames import to_officer_name
 
-TOP_LEVEL = ("people", "rosters", "agencies")
+TOP_LEVEL = ("version", "people", "rosters", "agencies")
 PERSON_FIELDS = (
     "name", "phone", "languages", "skills", "coordinator", "active", "away_until", "language",
 )  # fmt: skip
@@ -96,12 +96,14 @@ def _syntax_error(name: str, exc: tomllib.TOMLDecodeError) -> str:
 
 
 def _read_file(raw: dict[str, object], at: Location, region: str, hotline: str) -> RosterFile:
-    """Read the three top-level arrays of tables."""
+    """Read the version (0 when absent) and the three top-level arrays of tables."""
     top = Table(raw, at, TOP_LEVEL, [])
+    version = top.integer("version", 0, 0)
     people = top.children("people", PERSON_FIELDS)
     agencies = top.children("agencies", AGENCY_FIELDS)
     return RosterFile(
         source=at.source,
+        version=version,
         people=tuple(_read_person(t, region, hotline) for t in people),
         rosters=tuple(_read_roster(t) for t in top.children("rosters", ROSTER_FIELDS)),
         agencies=tuple(_read_agency(t, region, hotline) for t in agencies),
