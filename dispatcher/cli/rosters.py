@@ -18,11 +18,12 @@ from dispatcher.cli.common import cli_auditor, domain_errors, session_scope, set
 from dispatcher.clock import SystemClock
 from dispatcher.rosters.file import (
     ApplySummary,
-    apply_roster_file,
+    RosterFile,
     export_roster_file,
     load_roster_file,
 )
 from dispatcher.rosters.file.fields import to_instant, to_moment
+from dispatcher.rosters.file.uploads import Preview, apply_upload, preview_upload
 from dispatcher.rosters.history import recorded_shifts, who_was_on_call
 from dispatcher.rosters.models import Person
 from dispatcher.rosters.service import get_roster
@@ -48,18 +49,54 @@ def roster_group() -> None:
 
 @roster_group.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--dry-run", is_flag=True, help="Print the changes the file would make; write nothing."
+)
 @domain_errors
-def import_command(file: Path) -> None:
-    """Check FILE whole, then create or update everything it names (nothing on any error)."""
+def import_command(file: Path, dry_run: bool) -> None:
+    """Check FILE whole, then create or update everything it names (nothing on any error).
+
+    A file exported before the data's last change is warned about on stderr, naming the
+    changes it would undo. With --dry-run, print one line per change and write nothing.
+    """
+    if dry_run:
+        preview = preview_roster_file(file)
+        _warn_if_stale(preview)
+        click.echo("\n".join(preview.lines) if preview.lines else "no changes")
+        return
+    _warn_if_stale(preview_roster_file(file))
     click.echo(import_roster_file(file))
 
 
 def import_roster_file(file: Path) -> ApplySummary:
-    """Load, check and apply one roster file in one unit of work."""
-    config = settings()
-    data = load_roster_file(file, region=config.default_region, hotline=config.hotline_number)
+    """Load, check and apply one roster file in one unit of work (the page can undo it)."""
     with session_scope() as session:
-        return apply_roster_file(session, data, cli_auditor())
+        return apply_upload(session, _load(file), cli_auditor())
+
+
+def preview_roster_file(file: Path) -> Preview:
+    """What importing ``file`` would change; nothing is written."""
+    with session_scope() as session:
+        return preview_upload(session, _load(file), cli_auditor())
+
+
+def _load(file: Path) -> RosterFile:
+    """``file`` read with the service's region and hotline."""
+    config = settings()
+    return load_roster_file(file, region=config.default_region, hotline=config.hotline_number)
+
+
+def _warn_if_stale(preview: Preview) -> None:
+    """On stderr: the file is older than the data, and what importing it would undo."""
+    if not preview.stale:
+        return
+    click.echo(
+        f"warning: {preview.source} is version {preview.file_version}; the data is at "
+        f"version {preview.version}. Changed since: " + "; ".join(preview.since),
+        err=True,
+    )
+    for line in preview.lost:
+        click.echo(f"warning: importing it would undo: {line}", err=True)
 
 
 @roster_group.command("export")
