@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from dispatcher import metrics
 from dispatcher.crypto import Sealer
+from dispatcher.flows import texts
 from dispatcher.flows.models import OutboxMessage, Page
 from dispatcher.flows.parts import split_parts
 from dispatcher.flows.ports import OPTED_OUT_ERROR, UNREACHABLE_ERRORS, SendResult
@@ -30,13 +31,13 @@ log = logging.getLogger("dispatcher.outbox")
 
 # (template, parameters, language) -> the text to send.
 Renderer = Callable[[str, dict[str, Any], str], str]
+PAGE_TEMPLATE = texts.Page.template
 # A short lease, extended while the send is in flight (``extend_leases``): a sender that
 # died gives its rows back quickly.
 LEASE = timedelta(seconds=30)
 MAX_BACKOFF = timedelta(seconds=30)
 # Why a message failed (``failure``): the service's fault (unreadable, unrenderable), the
 # provider's (rejected, expired: retried for the whole window), the person's (unreachable).
-PAGE_TEMPLATE = "page"
 # A dropped page (not_paging) was no longer wanted when its turn came.
 FAILURES = tuple(Failure)
 
@@ -76,8 +77,7 @@ def enqueue(
     sealer: Sealer,
     now: datetime,
     to: str,
-    template: str,
-    params: dict[str, Any],
+    text: texts.Text,
     *,
     person_id: int | None = None,
     officer_id: int | None = None,
@@ -91,9 +91,9 @@ def enqueue(
         person_id=person_id,
         officer_id=officer_id,
         page_id=page_id,
-        template=template,
+        template=text.template,
         language=language_or_default(language),
-        body=sealer.seal(json.dumps(params, sort_keys=True)),
+        body=sealer.seal(json.dumps(text.params(), sort_keys=True)),
         state=OutboxState.PENDING,
         attempts=0,
         parts_sent=0,

@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from dispatcher.flows import notify
+from dispatcher.flows import notify, texts
 from dispatcher.flows.context import FlowContext
 from dispatcher.flows.models import Need, Page, Request
 from dispatcher.flows.policy import (
@@ -120,8 +120,8 @@ def tell_progress(session: Session, ctx: FlowContext, need: Need) -> None:
         return
     request.progress_sent_at = ctx.now
     asked = len({page.person_id for page in need.pages})
-    params = {"code": request.code, "need": need.kind, "asked": asked}
-    notify.to_officer(session, ctx, request, "officer_progress", params)
+    progress = texts.OfficerProgress(code=request.code, need=need.kind, asked=asked)
+    notify.to_officer(session, ctx, request, progress)
 
 
 def page_person(session: Session, ctx: FlowContext, need: Need, person: Person) -> Page:
@@ -137,14 +137,14 @@ def page_person(session: Session, ctx: FlowContext, need: Need, person: Person) 
     session.add(page)
     session.flush()
     request = need.request
-    params = {
-        "code": request.code,
-        "agency": notify.agency_name(session, request),
-        "need": need.kind,
-        "tags": list(request.tags),
-        "open_codes": open_page_count(session, person.id),
-    }
-    notify.to_person(session, ctx, person, "page", params, page_id=page.id)
+    text = texts.Page(
+        code=request.code,
+        agency=notify.agency_name(session, request),
+        need=need.kind,
+        tags=tuple(request.tags),
+        open_codes=open_page_count(session, person.id),
+    )
+    notify.to_person(session, ctx, person, text, page_id=page.id)
     log.info("page.queued request=%s member=%s step=%s", request.code, person.id, need.step_index)
     return page
 
@@ -178,18 +178,16 @@ def give_up(session: Session, ctx: FlowContext, need: Need) -> None:
     for page in need.pages:
         if page.state == PageState.OPEN:
             page.state = PageState.EXPIRED
+    fallback = ctx.settings.fallback_hotline
     notify.to_officer(
         session,
         ctx,
         request,
-        "officer_unfilled",
-        {"code": request.code, "need": need.kind, "fallback": ctx.settings.fallback_hotline},
+        texts.OfficerUnfilled(code=request.code, need=need.kind, fallback=fallback),
     )
+    agency = notify.agency_name(session, request)
     notify.to_coordinators(
-        session,
-        ctx,
-        "coordinator_unfilled",
-        {"code": request.code, "agency": notify.agency_name(session, request), "need": need.kind},
+        session, ctx, texts.CoordinatorUnfilled(code=request.code, agency=agency, need=need.kind)
     )
     log.warning("need.unfilled request=%s need=%s kind=%s", request.code, need.id, need.kind)
 

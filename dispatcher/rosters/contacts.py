@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dispatcher.accounts.audit import Auditor
+from dispatcher.audit import Auditor
 from dispatcher.errors import ValidationError
 from dispatcher.phones import DEFAULT_REGION, to_e164
 from dispatcher.rosters.file.export import person_table

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from dispatcher.accounts.models import AuditEntry
+from dispatcher.audit import AuditEntry
 from dispatcher.clock import ManualClock
 from dispatcher.rosters.models import Person
 from tests.support.admin import Store, Visitor

@@ -9,7 +9,7 @@ import re
 
 from sqlalchemy import func, select
 
-from dispatcher.accounts.models import AuditEntry
+from dispatcher.audit import AuditEntry
 from dispatcher.rosters.models import Agency, Override, Person, Roster
 from dispatcher.settings import CONFIG_DIR
 from tests.support.admin import EMAILS, Store, Visitor

@@ -4,15 +4,30 @@ from __future__ import annotations
 
 import pytest
 
-from dispatcher.sms.messages import render, segments
+from dispatcher.flows.oncall_texts import OnCallChanged, Span
+from dispatcher.sms.messages import render, segments, write
 
 AT = "2026-03-10T17:00:00+00:00"  # 12:00 in Chicago (CDT)
 ZONE = "America/Chicago"
 
 
-def notice(on: list[list[str]], off: list[list[str]] = [], language: str = "en") -> str:
-    params = {"roster": "advocates", "zone": ZONE, "at": AT, "on": on, "off": off}
-    return render("on_call_changed", params, language)
+def notice(on: list[list[str]], off: list[list[str]] | None = None, language: str = "en") -> str:
+    text = OnCallChanged(
+        roster="advocates",
+        zone=ZONE,
+        at=AT,
+        on=tuple(Span(*span) for span in on),
+        off=tuple(Span(*span) for span in off or []),
+    )
+    return write(text, language)
+
+
+def test_an_outbox_row_reads_back_as_the_same_text() -> None:
+    span = {"start": "2026-03-11T01:00:00+00:00", "end": "2026-03-11T13:00:00+00:00"}
+    params = {"roster": "advocates", "zone": ZONE, "at": AT, "on": [span], "off": []}
+    assert render("on_call_changed", params) == (
+        "You are on call for advocates from 20:00 tonight to 08:00."
+    )
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from dispatcher.accounts.models import AuditEntry
+from dispatcher.audit import AuditEntry
 from dispatcher.durations import format_duration
 from dispatcher.languages import SOURCE_LANGUAGE
 from dispatcher.rosters.models import (

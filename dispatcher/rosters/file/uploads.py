@@ -16,8 +16,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from dispatcher.accounts.audit import Auditor
-from dispatcher.accounts.models import AuditEntry
+from dispatcher.audit import AuditEntry, Auditor
 from dispatcher.errors import Conflict, NotFound, ValidationError
 from dispatcher.rosters.file.apply import ApplySummary, apply_roster_file
 from dispatcher.rosters.file.data import RosterFile

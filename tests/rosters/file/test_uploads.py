@@ -8,8 +8,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from dispatcher.accounts.audit import Auditor
-from dispatcher.accounts.models import AuditEntry
+from dispatcher.audit import AuditEntry, Auditor
 from dispatcher.errors import Conflict, NotFound
 from dispatcher.rosters import changes
 from dispatcher.rosters.file import export_roster_file, load_roster_file
