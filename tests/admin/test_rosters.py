@@ -298,3 +298,53 @@ def test_unknown_rosters_and_rotations_are_not_found(coordinator: Visitor) -> No
     assert coordinator.get("/admin/rosters/999").status_code == 404
     assert coordinator.get("/admin/rotations/999").status_code == 404
     assert coordinator.post("/admin/participants/999/remove").status_code == 404
+
+
+def test_an_override_for_tonight_texts_who_goes_on_and_off_but_not_after_stop(
+    coordinator: Visitor, roster_url: str, people: dict[str, int], store: Store
+) -> None:
+    with store.scope() as session:
+        cy = session.get(Person, people["Cy"])
+        assert cy is not None
+        cy.opted_out = True  # Cy texted STOP
+    before = texted(store)
+    response = coordinator.post(
+        f"{roster_url}/overrides",
+        {
+            "override-action": "replace",
+            "override-person": people["Ana"],
+            "override-replaces": people["Ben"],  # Ben's shift runs from 08:00 today
+            "override-starts": "2026-03-10T20:00",
+            "override-ends": "2026-03-11T08:00",
+        },
+    )
+    assert response.status_code == 302
+    assert texted(store)[len(before) :] == [people["Ana"], people["Ben"]]
+    assert "Texted 2 people whose time on call moved." in coordinator.text(roster_url)
+    before = texted(store)
+    coordinator.post(
+        f"{roster_url}/overrides",
+        {
+            "override-action": "add",
+            "override-person": people["Cy"],
+            "override-starts": "2026-03-10T20:00",
+            "override-ends": "2026-03-11T08:00",
+        },
+    )
+    assert texted(store)[len(before) :] == []  # Cy opted out: never texted
+
+
+def test_an_override_next_week_texts_nobody(
+    coordinator: Visitor, roster_url: str, people: dict[str, int], store: Store
+) -> None:
+    before = texted(store)
+    coordinator.post(
+        f"{roster_url}/overrides",
+        {
+            "override-action": "add",
+            "override-person": people["Cy"],
+            "override-starts": "2026-03-17T20:00",
+            "override-ends": "2026-03-18T08:00",
+        },
+    )
+    assert texted(store)[len(before) :] == []

@@ -18,7 +18,9 @@ from dispatcher.admin.auth import roles_required
 from dispatcher.admin.blueprint import blueprint
 from dispatcher.admin.forms import RosterFileForm
 from dispatcher.admin.pages import auditor, db, now
+from dispatcher.admin.views.rosters import flow_context, told_note
 from dispatcher.errors import Conflict, NotFound, ValidationError
+from dispatcher.flows.rota import tell_what_moved, upcoming_by_roster
 from dispatcher.rosters.file import (
     RosterFile,
     RosterFileError,
@@ -92,13 +94,16 @@ def roster_file_apply() -> ResponseReturnValue:
     if request.form.get("version") != str(data_version(db())):
         flash("The roster data changed since this preview: check the changes again.", "error")
         return _preview(text, name, RosterFileForm(formdata=None))
+    at = now()
+    before = upcoming_by_roster(db(), at)
     try:
         summary = apply_upload(db(), _load(text, name), auditor())
+        told = tell_what_moved(db(), flow_context(at), before)
     except RosterFileError as exc:
         db().rollback()
         return _page(RosterFileForm(formdata=None), 400, errors=exc.errors, source=name)
     db().commit()
-    flash(f"Applied {name}: {summary}".replace("\n", "; "), "success")
+    flash(" ".join([f"Applied {name}: {summary}".replace("\n", "; "), *told_note(told)]), "success")
     return redirect(url_for("admin.roster_file"))
 
 
@@ -107,16 +112,20 @@ def roster_file_apply() -> ResponseReturnValue:
 def roster_file_undo() -> ResponseReturnValue:
     """Put the data back as it was before the last upload (audited)."""
     config = web.runtime().settings
+    at = now()
+    before = upcoming_by_roster(db(), at)
     try:
         upload = undo_last_upload(
             db(), auditor(), region=config.default_region, hotline=config.hotline_number
         )
+        told = tell_what_moved(db(), flow_context(at), before)
     except (NotFound, Conflict, ValidationError) as exc:
         db().rollback()
         flash(f"Nothing was undone: {exc}.", "error")
     else:
         db().commit()
-        flash(f"Undid the upload of {upload.source}: the data is as it was before.", "success")
+        undone = f"Undid the upload of {upload.source}: the data is as it was before."
+        flash(" ".join([undone, *told_note(told)]), "success")
     return redirect(url_for("admin.roster_file"))
 
 

@@ -10,15 +10,20 @@ from zoneinfo import ZoneInfo
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from dispatcher import web
 from dispatcher.admin.auth import roles_required
 from dispatcher.admin.blueprint import blueprint
 from dispatcher.admin.display import format_when
 from dispatcher.admin.forms import PersonChoiceForm, RotationForm, WindowForm, options
 from dispatcher.admin.pages import auditor, db, get_or_404, now
-from dispatcher.admin.views.rosters import EDITORS, edit_roster, load_roster, render_roster
+from dispatcher.admin.views.rosters import (
+    EDITORS,
+    edit_roster,
+    flow_context,
+    load_roster,
+    render_roster,
+    told_note,
+)
 from dispatcher.errors import Conflict, ValidationError
-from dispatcher.flows.context import FlowContext
 from dispatcher.flows.rota import tell_on_call_changes
 from dispatcher.rosters.changes import (
     add_participant,
@@ -257,9 +262,7 @@ def change_rotation(
     try:
         audited(db(), auditor(), roster, apply)
         moved = on_call_change(db(), before, upcoming_periods(db(), roster, at))
-        runtime = web.runtime()
-        ctx = FlowContext(runtime.settings, runtime.sealer, at)
-        told = tell_on_call_changes(db(), ctx, roster, moved)
+        told = tell_on_call_changes(db(), flow_context(at), roster, moved)
     except (ValidationError, Conflict) as exc:
         db().rollback()
         message = str(exc).capitalize() + "."
@@ -269,7 +272,7 @@ def change_rotation(
         form.form_errors.append(message)
         return None
     db().commit()
-    flash(" ".join([done, *_kept_note(kept, roster), *_told_note(told)]), "success")
+    flash(" ".join([done, *_kept_note(kept, roster), *told_note(told)]), "success")
     return _back(found)
 
 
@@ -279,13 +282,6 @@ def _kept_note(kept: list[Kept | None], roster: Roster) -> list[str]:
         return []
     until = format_when(kept[0].until, ZoneInfo(roster.timezone))
     return [f"{kept[0].person.name} stays on call until {until}; the change applies from then."]
-
-
-def _told_note(told: int) -> list[str]:
-    """How many people were texted about their time on call."""
-    if not told:
-        return []
-    return [f"Texted {told} {'person' if told == 1 else 'people'} whose time on call moved."]
 
 
 def _confirm_from_now(
