@@ -26,6 +26,7 @@ from dispatcher.flows.ports import Kick, Sender
 from dispatcher.flows.sending import Courier
 from dispatcher.flows.vocabulary import FINISHED, NeedState, RequestStatus
 from dispatcher.rosters import history
+from dispatcher.rosters.models import RosterUpload
 from dispatcher.settings import Settings
 
 log = logging.getLogger("dispatcher.engine")
@@ -184,7 +185,8 @@ def expire_notes(session: Session, now: datetime) -> int:
 def purge(session: Session, now: datetime) -> None:
     """Delete closed requests' working rows and finished outbox rows after KEEP_CLOSED.
 
-    Also forgets call-log reference codes older than ``calllog.CODE_KEPT``.
+    Also forgets call-log reference codes older than ``calllog.CODE_KEPT``, and the copy
+    kept to undo the last roster file upload after KEEP_RECEIPTS.
     """
     cutoff = now - KEEP_CLOSED
     session.execute(
@@ -197,6 +199,8 @@ def purge(session: Session, now: datetime) -> None:
         )
     )
     receipts_cutoff = now - KEEP_RECEIPTS
+    # The copy kept to undo the last roster file upload holds phone numbers: a week only.
+    session.execute(delete(RosterUpload).where(RosterUpload.applied_at <= receipts_cutoff))
     for kept in (deduplication, statuses, redaction):
         kept.purge(session, receipts_cutoff)
     calllog.forget_codes(session, now)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from dispatcher.audit import AuditEntry, Auditor
 from dispatcher.errors import Conflict, NotFound
+from dispatcher.flows.engine import KEEP_RECEIPTS, purge
 from dispatcher.rosters import changes
 from dispatcher.rosters.file import export_roster_file, load_roster_file
 from dispatcher.rosters.file.describe import Change, describe
@@ -134,3 +135,11 @@ def test_an_undo_that_would_lose_a_later_change_is_refused(session: Session) -> 
 def test_nothing_to_undo(session: Session) -> None:
     with pytest.raises(NotFound):
         undo_last_upload(session, AUDITOR, region="US", hotline="")
+
+
+def test_the_copy_kept_for_undo_is_purged_after_a_week(session: Session) -> None:
+    coalition(session)
+    purge(session, AUDITOR.now + KEEP_RECEIPTS - timedelta(seconds=1))
+    assert last_upload(session) is not None
+    purge(session, AUDITOR.now + KEEP_RECEIPTS)
+    assert last_upload(session) is None
