@@ -37,6 +37,8 @@ from dispatcher.flows.models import Need, OutboxMessage, Request
 from dispatcher.flows.ports import Kick, Sender
 from dispatcher.flows.sending import Courier
 from dispatcher.flows.vocabulary import FINISHED, NeedState, RequestStatus
+from dispatcher.rosters import history
+from dispatcher.rosters.models import RosterUpload
 from dispatcher.settings import Settings
 
 log = logging.getLogger("dispatcher.engine")
@@ -55,6 +57,7 @@ class TickReport:
     """What one tick did, for logs and tests."""
 
     escalated: int = 0
+    shifts_recorded: int = 0
     closed: int = 0
     notes_expired: int = 0
     sent: int = 0
@@ -101,16 +104,29 @@ class Engine:
         return FlowContext(self.settings, self.sealer, now or self.clock.now(), self.kick)
 
     def tick(self) -> TickReport:
-        """Apply every due escalation step, then drain the outbox (the hot path).
+        """Apply every due escalation step, then drain the outbox (the hot path); on-call
+        changes that are due are recorded and shift reminders sent, each in a unit of work of
+        its own.
 
-        The report carries the next deadline, read in the same transaction.
+        The report carries the next deadline, read in the same transaction as the steps.
         """
         report = TickReport()
         with self.database.session_scope() as session:
             report.escalated = escalate_due(session, self.context())
             report.next_deadline = next_deadline(session)
+        report.shifts_recorded = self.record_shifts()
         report.reminded = self.remind()
         return self.deliver(report)
+
+    def record_shifts(self) -> int:
+        """Write the on-call changes that are due to the shift history; a failure is logged
+        (the next tick tries again) and never stops paging."""
+        try:
+            with self.database.session_scope() as session:
+                return history.record_due(session, self.clock.now())
+        except Exception as exc:
+            log.warning("engine.shift_history_failed error=%s", type(exc).__name__)
+            return 0
 
     def remind(self) -> int:
         """Queue the shift reminders that are due; a failure is logged, pages go on."""
@@ -223,7 +239,8 @@ def expire_notes(session: Session, now: datetime) -> int:
 def purge(session: Session, now: datetime) -> None:
     """Delete closed requests' working rows and finished outbox rows after KEEP_CLOSED.
 
-    Also forgets call-log reference codes older than ``calllog.CODE_KEPT``.
+    Also forgets call-log reference codes older than ``calllog.CODE_KEPT``, and the copy
+    kept to undo the last roster file upload after KEEP_RECEIPTS.
     """
     cutoff = now - KEEP_CLOSED
     session.execute(
@@ -236,6 +253,8 @@ def purge(session: Session, now: datetime) -> None:
         )
     )
     receipts_cutoff = now - KEEP_RECEIPTS
+    # The copy kept to undo the last roster file upload holds phone numbers: a week only.
+    session.execute(delete(RosterUpload).where(RosterUpload.applied_at <= receipts_cutoff))
     for kept in (deduplication, statuses, redaction):
         kept.purge(session, receipts_cutoff)
     calllog.forget_codes(session, now)

@@ -96,6 +96,24 @@ def roster_specs(session: Session, roster: Roster) -> tuple[list[RotationSpec], 
     return specs_by_roster(session, {roster.id: roster.timezone})[roster.id]
 
 
+def rotation_spec(rotation: Rotation, zone: ZoneInfo) -> RotationSpec:
+    """One stored rotation as a RotationSpec (``zone`` is its roster's)."""
+    windows = tuple(
+        Window(frozenset(WEEKDAYS.index(day) for day in w.days), w.starts, w.ends)
+        for w in rotation.windows
+    )
+    return RotationSpec(
+        type=rotation.type,
+        length=rotation.length,
+        start=rotation.start,
+        zone=zone,
+        participants=tuple(p.person_id for p in rotation.participants),
+        windows=windows,
+        on_now_at=rotation.on_now_at,
+        on_now_index=rotation.on_now_index,
+    )
+
+
 def who_is_on_call(session: Session, roster: Roster, at: datetime) -> list[Person]:
     """Everyone the schedule has on call at ``at`` (availability not applied), by name."""
     rotations, overrides = roster_specs(session, roster)

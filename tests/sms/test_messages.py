@@ -274,6 +274,13 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "zone": "America/Chicago",
         "codes": ["K7Q4"],
     },
+    "on_call_changed": {
+        "roster": "Advocates",
+        "zone": "America/Chicago",
+        "at": "2026-03-10T17:00:00+00:00",
+        "on": [{"start": "2026-03-11T01:00:00+00:00", "end": "2026-03-11T13:00:00+00:00"}],
+        "off": [],
+    },
     "who": {"rosters": [{"roster": "Advocates", "names": ["Ana", "Ben"]}]},
     "codes_needed": {"codes": ["K7Q4", "M3XT"]},
     "nothing_open": {},

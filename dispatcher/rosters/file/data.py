@@ -152,9 +152,14 @@ class RegionEntry:
 
 @dataclass(frozen=True)
 class RosterFile:
-    """A whole roster file; ``errors`` lists what could not be read (empty when fine)."""
+    """A whole roster file; ``errors`` lists what could not be read (empty when fine).
+
+    ``version`` is the data version the file was exported at (0: not an export, or older
+    than versions): a file older than the stored data would undo the changes since.
+    """
 
     source: str
+    version: int = field(default=0, compare=False)
     people: tuple[PersonEntry, ...] = ()
     rosters: tuple[RosterEntry, ...] = ()
     agencies: tuple[AgencyEntry, ...] = ()

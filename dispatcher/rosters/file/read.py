@@ -50,7 +50,7 @@ from dispatcher.rosters.models import OVERRIDE_ACTIONS, ROSTER_KINDS, ROTATION_T
 from dispatcher.rosters.officernames import to_officer_name
 from dispatcher.rosters.traits import read_languages, read_skills
 
-TOP_LEVEL = ("people", "rosters", "agencies", "regions")
+TOP_LEVEL = ("version", "people", "rosters", "agencies", "regions")
 PERSON_FIELDS = (
     "name", "phone", "languages", "skills", "coordinator", "active", "away_until", "language",
     "remind",
@@ -112,12 +112,14 @@ def _syntax_error(name: str, exc: tomllib.TOMLDecodeError) -> str:
 
 
 def _read_file(raw: dict[str, object], at: Location, region: str, hotline: str) -> RosterFile:
-    """Read the top-level arrays of tables."""
+    """Read the version (0 when absent) and the top-level arrays of tables."""
     top = Table(raw, at, TOP_LEVEL, [])
+    version = top.integer("version", 0, 0)
     people = top.children("people", PERSON_FIELDS)
     agencies = top.children("agencies", AGENCY_FIELDS)
     return RosterFile(
         source=at.source,
+        version=version,
         people=tuple(_read_person(t, region, hotline) for t in people),
         rosters=tuple(_read_roster(t) for t in top.children("rosters", ROSTER_FIELDS)),
         agencies=tuple(_read_agency(t, region, hotline) for t in agencies),
