@@ -19,9 +19,18 @@ from sqlalchemy.orm import Session
 from dispatcher.clock import Clock
 from dispatcher.crypto import Sealer
 from dispatcher.db import Database
-from dispatcher.flows import calllog, deduplication, officers, outbox, paging, redaction, statuses
+from dispatcher.flows import (
+    calllog,
+    deduplication,
+    officers,
+    outbox,
+    paging,
+    redaction,
+    statuses,
+    voicepages,
+)
 from dispatcher.flows.context import FlowContext
-from dispatcher.flows.models import Need, OutboxMessage, Request
+from dispatcher.flows.models import Need, OutboxMessage, Page, Request
 from dispatcher.flows.ports import Kick, Sender
 from dispatcher.flows.sending import Courier
 from dispatcher.flows.vocabulary import FINISHED, NeedState, RequestStatus
@@ -43,6 +52,7 @@ class TickReport:
     """What one tick did, for logs and tests."""
 
     escalated: int = 0
+    followed_up: int = 0  # open pages sent again by the person's next channel
     closed: int = 0
     notes_expired: int = 0
     sent: int = 0
@@ -89,6 +99,8 @@ class Engine:
         report = TickReport()
         with self.database.session_scope() as session:
             report.escalated = escalate_due(session, self.context())
+        with self.database.session_scope() as session:
+            report.followed_up = voicepages.follow_up_due(session, self.context())
         return self.deliver(report)
 
     def next_deadline(self) -> datetime | None:
@@ -198,10 +210,18 @@ def purge(session: Session, now: datetime) -> None:
 
 
 def next_deadline(session: Session) -> datetime | None:
-    """The earliest escalation deadline (for the scheduler's sleep)."""
-    return session.scalar(
+    """The earliest escalation or follow-up deadline (for the scheduler's sleep)."""
+    escalation = session.scalar(
         select(Need.next_action_at)
         .where(Need.state == NeedState.PAGING)
         .order_by(Need.next_action_at)
         .limit(1)
     )
+    follow_up = session.scalar(
+        select(Page.follow_up_at)
+        .where(Page.follow_up_at.is_not(None))
+        .order_by(Page.follow_up_at)
+        .limit(1)
+    )
+    found = [d for d in (escalation, follow_up) if d is not None]
+    return min(found) if found else None

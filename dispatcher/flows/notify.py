@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from dispatcher.flows import outbox
 from dispatcher.flows.context import FlowContext
 from dispatcher.flows.models import Request
+from dispatcher.rosters.channels import Channel
 from dispatcher.rosters.models import Agency, Officer, Person
 
 
@@ -34,6 +35,30 @@ def to_person(
         person_id=person.id,
         page_id=page_id,
         language=person.language,
+    )
+    ctx.kick()
+
+
+def call_person(
+    session: Session,
+    ctx: FlowContext,
+    person: Person,
+    template: str,
+    params: dict[str, Any],
+    page_id: int | None = None,
+) -> None:
+    """Queue a call to a roster member that speaks ``template`` (STOP does not stop calls)."""
+    outbox.enqueue(
+        session,
+        ctx.sealer,
+        ctx.now,
+        person.phone,
+        template,
+        params,
+        person_id=person.id,
+        page_id=page_id,
+        language=person.language,
+        channel=Channel.VOICE,
     )
     ctx.kick()
 

@@ -25,6 +25,7 @@ from dispatcher.flows.parts import split_parts
 from dispatcher.flows.ports import OPTED_OUT_ERROR, UNREACHABLE_ERRORS, SendResult
 from dispatcher.flows.vocabulary import Failure, NeedState, OutboxState, PageState
 from dispatcher.languages import language_or_default
+from dispatcher.rosters.channels import Channel
 
 log = logging.getLogger("dispatcher.outbox")
 
@@ -37,13 +38,19 @@ MAX_BACKOFF = timedelta(seconds=30)
 # Why a message failed (``failure``): the service's fault (unreadable, unrenderable), the
 # provider's (rejected, expired: retried for the whole window), the person's (unreachable).
 PAGE_TEMPLATE = "page"
+# A page spoken on a call (channel voice).
+VOICE_PAGE_TEMPLATE = "voice_page"
+PAGE_TEMPLATES = frozenset({PAGE_TEMPLATE, VOICE_PAGE_TEMPLATE})
 # A dropped page (not_paging) was no longer wanted when its turn came.
 FAILURES = tuple(Failure)
 
 
 @dataclass(frozen=True)
 class Outgoing:
-    """A leased message, opened and rendered: its parts exist only in memory."""
+    """A leased message, opened and rendered: its parts exist only in memory.
+
+    A call (``channel`` voice) has one part: the text spoken, in ``language``.
+    """
 
     id: int
     to: str
@@ -52,6 +59,8 @@ class Outgoing:
     created_at: datetime
     uncertain: bool  # an earlier attempt may have reached the provider
     last_sid: str | None = None  # the provider's sid of the latest part it accepted
+    channel: Channel = Channel.SMS
+    language: str = "en"
 
 
 @dataclass
@@ -83,10 +92,13 @@ def enqueue(
     officer_id: int | None = None,
     page_id: int | None = None,
     language: str | None = None,
+    channel: Channel = Channel.SMS,
 ) -> OutboxMessage:
     """Add a message to the outbox, to be written in ``language`` (English when None or not
-    one the service writes in); its parameters are sealed before they touch the disk."""
+    one the service writes in) and sent by ``channel`` (a text, or a call that speaks it);
+    its parameters are sealed before they touch the disk."""
     message = OutboxMessage(
+        channel=channel,
         to_number=to,
         person_id=person_id,
         officer_id=officer_id,
@@ -166,20 +178,24 @@ def _open(message: OutboxMessage, sealer: Sealer, render: Renderer) -> Outgoing:
         text = render(message.template, params, message.language)
     except Exception:  # an unknown template or a missing or odd parameter
         raise Unsendable(Failure.UNRENDERABLE) from None
+    voice = message.channel == Channel.VOICE
     return Outgoing(
         message.id,
         message.to_number,
-        tuple(split_parts(text)),
+        (text,) if voice else tuple(split_parts(text)),
         message.parts_sent,
         message.created_at,
         uncertain=message.state == OutboxState.SENDING or message.provider_status == "uncertain",
         last_sid=message.provider_sid,
+        channel=Channel.VOICE if voice else Channel.SMS,
+        language=message.language,
     )
 
 
 def is_page(message: OutboxMessage) -> bool:
-    """True for the page itself (other messages, such as "covered", may name a page too)."""
-    return message.template == PAGE_TEMPLATE and message.page_id is not None
+    """True for the page itself, texted or spoken (other messages, such as "covered", may
+    name a page too)."""
+    return message.template in PAGE_TEMPLATES and message.page_id is not None
 
 
 def still_wanted(session: Session, message: OutboxMessage) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 from dispatcher.flows import notify
 from dispatcher.flows.context import FlowContext
 from dispatcher.flows.models import Need, Page, Request
+from dispatcher.flows.outbox import PAGE_TEMPLATE, VOICE_PAGE_TEMPLATE
 from dispatcher.flows.policy import (
     DEFAULT_POLICY,
     Policy,
@@ -19,11 +21,13 @@ from dispatcher.flows.policy import (
     Step,
     depth_of,
     passed_over,
+    plan_contact,
     plan_next,
     traits_of,
 )
 from dispatcher.flows.vocabulary import NEEDS, NeedKind, NeedState, PageState
 from dispatcher.rosters import service as rosters
+from dispatcher.rosters.channels import Channel, from_stored
 from dispatcher.rosters.models import Person, Roster
 
 log = logging.getLogger("dispatcher.paging")
@@ -51,9 +55,11 @@ def add_needs(session: Session, ctx: FlowContext, request: Request, kinds: tuple
 def policy_of(roster: Roster) -> Policy:
     """The roster's escalation policy (the default one when it has no steps)."""
     if not roster.steps:
-        return DEFAULT_POLICY
+        return replace(DEFAULT_POLICY, voice_after=roster.voice_after_seconds)
     steps = tuple(Step(s.notify, s.wait_seconds, s.person_id) for s in roster.steps)
-    return Policy(steps=steps, repeat=roster.escalation_repeat)
+    return Policy(
+        steps=steps, repeat=roster.escalation_repeat, voice_after=roster.voice_after_seconds
+    )
 
 
 def escalate(session: Session, ctx: FlowContext, need: Need) -> None:
@@ -136,17 +142,35 @@ def page_person(session: Session, ctx: FlowContext, need: Need, person: Person) 
     )
     session.add(page)
     session.flush()
-    request = need.request
+    voice_after = Policy.from_json(need.policy).voice_after
+    plan = plan_contact(from_stored(person.channels), person.opted_out, voice_after)
+    send_page(session, ctx, page, person, plan.first)
+    if plan.then is not None and plan.after is not None:
+        page.follow_up_at = ctx.now + timedelta(seconds=plan.after)
+    log.info(
+        "page.queued request=%s member=%s step=%s channel=%s",
+        need.request.code,
+        person.id,
+        need.step_index,
+        plan.first,
+    )
+    return page
+
+
+def send_page(session: Session, ctx: FlowContext, page: Page, person: Person, by: Channel) -> None:
+    """Queue ``page`` to ``person`` as a text or as a call (agency, need, tags, code)."""
+    request = page.need.request
     params = {
         "code": request.code,
         "agency": notify.agency_name(session, request),
-        "need": need.kind,
+        "need": page.need.kind,
         "tags": list(request.tags),
         "open_codes": open_page_count(session, person.id),
     }
-    notify.to_person(session, ctx, person, "page", params, page_id=page.id)
-    log.info("page.queued request=%s member=%s step=%s", request.code, person.id, need.step_index)
-    return page
+    if by == Channel.VOICE:
+        notify.call_person(session, ctx, person, VOICE_PAGE_TEMPLATE, params, page_id=page.id)
+    else:
+        notify.to_person(session, ctx, person, PAGE_TEMPLATE, params, page_id=page.id)
 
 
 def build_pool(session: Session, roster: Roster, ctx: FlowContext) -> Pool:

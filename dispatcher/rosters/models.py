@@ -40,6 +40,9 @@ class Person(Base):
     opted_out: Mapped[bool] = mapped_column(Boolean, default=False)
     opted_out_cause: Mapped[str | None] = mapped_column(String(40), default=None)
     opted_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # How a page reaches them, in order: "sms", "voice", "sms,voice" or "voice,sms"
+    # (see dispatcher.rosters.channels).
+    channels: Mapped[str] = mapped_column(String(16), default="sms", server_default="sms")
 
     def __repr__(self) -> str:
         return f"<Person {self.id} {self.name!r}>"
@@ -55,6 +58,9 @@ class Roster(Base):
     kind: Mapped[str] = mapped_column(String(20))
     timezone: Mapped[str] = mapped_column(String(64))
     escalation_repeat: Mapped[int] = mapped_column(Integer, default=0)
+    # A page still open this long after its text goes out is followed by a call, for people
+    # whose channels list voice after sms (None: never).
+    voice_after_seconds: Mapped[int | None] = mapped_column(Integer, default=None)
 
     rotations: Mapped[list[Rotation]] = relationship(
         back_populates="roster", cascade="all, delete-orphan", order_by="Rotation.position"

@@ -28,6 +28,7 @@ from dispatcher.sms.segments import (
     segments,
     to_gsm7,
 )
+from dispatcher.sms.voice_texts import VOICE_TEMPLATES
 from dispatcher.sms.wording import (
     FALLBACK,
     REFERRAL,
@@ -155,6 +156,7 @@ def _call_referral(t: Words, p: dict[str, Any]) -> str:
 TEMPLATES: dict[str, Template] = {
     **PERSON_TEMPLATES,
     **OFFICER_TEMPLATES,
+    **VOICE_TEMPLATES,
     "covered": _covered,
     "already_covered": _covered,
     "away_ack": _away_ack,

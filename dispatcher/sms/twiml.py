@@ -36,3 +36,26 @@ def voice_response(say: str, language: str = "en") -> str:
     response = VoiceResponse()
     response.say(say, **VOICES.get(language, {}))
     return str(response.to_xml())
+
+
+# How long a spoken page waits for a key after it is read, in seconds.
+GATHER_SECONDS = 8
+
+
+def voice_page(say: str, language: str, action: str, no_key: str) -> str:
+    """A spoken page: ``say`` inside ``<Gather numDigits="1">`` posting the key to
+    ``action``; with no key, ``no_key`` is said and the call ends (no answer)."""
+    response = VoiceResponse()
+    gather = response.gather(num_digits=1, action=action, method="POST", timeout=GATHER_SECONDS)
+    gather.say(say, **VOICES.get(language, {}))
+    response.say(no_key, **VOICES.get(language, {}))
+    response.hangup()
+    return str(response.to_xml())
+
+
+def voice_hangup(say: str, language: str = "en") -> str:
+    """Say ``say`` and end the call."""
+    response = VoiceResponse()
+    response.say(say, **VOICES.get(language, {}))
+    response.hangup()
+    return str(response.to_xml())

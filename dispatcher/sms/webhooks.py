@@ -21,8 +21,8 @@ from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
 from dispatcher import web
-from dispatcher.flows import alerts, deduplication, statuses
-from dispatcher.flows.context import FlowContext
+from dispatcher.flows import alerts, deduplication, statuses, voicepages
+from dispatcher.flows.context import FlowContext, Reply
 from dispatcher.sms import inbound, twiml
 from dispatcher.sms.messages import render
 from dispatcher.sms.security import twilio_signature_required
@@ -125,9 +125,9 @@ def webhook_failed(exc: Exception) -> ResponseReturnValue:
         return exc
     log.error("webhook.failed endpoint=%s error=%s", request.endpoint, type(exc).__name__)
     report_unprocessed()
-    if request.endpoint == "sms.message_status":
+    if request.endpoint in ("sms.message_status", "sms.call_status"):
         return Response(status=204)
-    if request.endpoint == "sms.inbound_call":
+    if request.endpoint in ("sms.inbound_call", "sms.voice_page_key"):
         return xml(twiml.voice_response(UNREADABLE))
     return xml(twiml.message_response(UNREADABLE))
 
@@ -219,3 +219,40 @@ def inbound_call() -> ResponseReturnValue:
     log.info("voice.inbound reply=%s", reply.template)
     text = render(reply.template, reply.params, reply.language)
     return xml(twiml.voice_response(text, reply.language))
+
+
+@blueprint.post("/voice/page")
+@twilio_signature_required
+def voice_page_key() -> ResponseReturnValue:
+    """The key pressed on a spoken page (``?o=<outbox id>``): 1 accepts, 2 passes."""
+    check_form()
+    row, _ = sent_for()
+    session = web.db_session()
+    kick = KickAfterCommit()
+    ctx = flow_context(kick)
+    if row is None:
+        reply = Reply("voice_closed")
+    else:
+        reply = voicepages.key_pressed(session, ctx, row, request.form.get("Digits", ""))
+    session.commit()
+    kick.committed()
+    log.info("voice.page_key reply=%s", reply.template)
+    text = render(reply.template, reply.params, reply.language)
+    return xml(twiml.voice_hangup(text, reply.language))
+
+
+@blueprint.post("/voice/status")
+@twilio_signature_required
+def call_status() -> ResponseReturnValue:
+    """A status callback for a call we placed (``?o=<outbox id>``)."""
+    check_form()
+    sid = request.form.get("CallSid", "")
+    status = request.form.get("CallStatus", "").lower()
+    if not sid or not status:
+        return Response(status=400)
+    session = web.db_session()
+    kick = KickAfterCommit()
+    voicepages.call_status(session, flow_context(kick), sid, status, sent_for()[0])
+    session.commit()
+    kick.committed()
+    return Response(status=204)

@@ -1,0 +1,55 @@
+"""What a call to a roster member says: the spoken page and the answers to a key press.
+
+Each template is ``(t, params) -> text`` like the SMS ones, spoken with TwiML ``<Say>``.
+A spoken page names the agency, the need, the tags and the code (read letter by letter),
+never the officer's words.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dispatcher.sms.catalogs import Words
+from dispatcher.sms.segments import plain
+from dispatcher.sms.wording import Template, describe_tags, need_phrase, spoken
+
+
+def _voice_page(t: Words, p: dict[str, Any]) -> str:
+    """The page spoken on a call, ending with the keys to press."""
+    details = describe_tags(p.get("tags", []), t)
+    what = need_phrase(p["need"], t) + (f", {details}" if details else "")
+    return t.gettext(
+        "This is the hotline with a page. {agency} needs {what}. Reference {code}. "
+        "Press 1 to accept, or 2 to pass."
+    ).format(agency=plain(p["agency"]), what=what, code=spoken(p["code"]))
+
+
+def _voice_accepted(t: Words, p: dict[str, Any]) -> str:
+    """Spoken after 1 won the page: the details follow by text."""
+    return t.gettext("You accepted {code}. The details follow by text message. Goodbye.").format(
+        code=spoken(p["code"])
+    )
+
+
+def _voice_declined(t: Words, p: dict[str, Any]) -> str:
+    """Spoken after 2: the page passed on."""
+    return t.gettext("You passed on {code}. Goodbye.").format(code=spoken(p["code"]))
+
+
+def _voice_closed(t: Words, p: dict[str, Any]) -> str:
+    """Spoken when the page is no longer open (covered, closed, or answered already)."""
+    return t.gettext("This page is no longer open. Thank you. Goodbye.")
+
+
+def _voice_no_answer(t: Words, p: dict[str, Any]) -> str:
+    """Spoken when no key was pressed: the page stays unanswered."""
+    return t.gettext("No answer was taken. Goodbye.")
+
+
+VOICE_TEMPLATES: dict[str, Template] = {
+    "voice_page": _voice_page,
+    "voice_accepted": _voice_accepted,
+    "voice_declined": _voice_declined,
+    "voice_closed": _voice_closed,
+    "voice_no_answer": _voice_no_answer,
+}
