@@ -127,6 +127,7 @@ def _copy_person(entry: PersonEntry, person: Person) -> None:
     person.coordinator = entry.coordinator
     person.active = entry.active
     person.language = entry.language
+    person.channels = entry.channels
     if entry.away_until is not None:
         person.away_until = entry.away_until
 
@@ -154,6 +155,9 @@ def _apply_roster(
     zone = ZoneInfo(entry.timezone)
     roster.kind, roster.timezone = entry.kind, entry.timezone
     roster.escalation_repeat = entry.repeat
+    roster.voice_after_seconds = (
+        int(entry.voice_after.total_seconds()) if entry.voice_after is not None else None
+    )
     existing = {r.name: r for r in roster.rotations}
     roster.rotations = [
         _rotation(existing.get(r.name) or Rotation(name=r.name), position, r, people, zone)

@@ -27,6 +27,7 @@ class PersonEntry:
     active: bool = True
     away_until: datetime | None = None
     language: str = "en"  # the language of the texts they get
+    channels: str = "sms"  # how pages reach them, in order (rosters.channels, as stored)
     at: Location = field(default=NOWHERE, compare=False, repr=False)
 
 
@@ -94,6 +95,7 @@ class RosterEntry:
     overrides: tuple[OverrideEntry, ...] = ()
     steps: tuple[StepEntry, ...] = ()
     repeat: int = 0
+    voice_after: timedelta | None = None  # a page still open this long is followed by a call
     at: Location = field(default=NOWHERE, compare=False, repr=False)
 
     @property

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from dispatcher.durations import format_duration
 from dispatcher.languages import SOURCE_LANGUAGE
+from dispatcher.rosters.channels import DEFAULT, from_stored, stored
 from dispatcher.rosters.models import (
     WEEKDAYS,
     Agency,
@@ -64,6 +65,8 @@ def person_table(person: Person) -> Table:
         table["skills"] = _words(person.skills)
     if person.language != SOURCE_LANGUAGE:
         table["language"] = person.language
+    if person.channels != stored(DEFAULT):
+        table["channels"] = list(from_stored(person.channels))
     if person.coordinator:
         table["coordinator"] = True
     if not person.active:
@@ -82,6 +85,10 @@ def roster_table(roster: Roster) -> Table:
     table["overrides"] = [_override_table(o, zone) for o in overrides]
     steps = [_step_table(s.notify, s.person, s.wait_seconds) for s in roster.steps]
     table["escalation"] = {"steps": steps, "repeat": roster.escalation_repeat}
+    if roster.voice_after_seconds:
+        table["escalation"]["voice_after"] = format_duration(
+            timedelta(seconds=roster.voice_after_seconds)
+        )
     return table
 
 
