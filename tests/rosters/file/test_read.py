@@ -200,7 +200,7 @@ BAD_FILES: dict[str, tuple[str, str, str]] = {
     "channel named twice": (
         "coordinator = true",
         'coordinator = true\nchannels = ["voice", "voice"]',
-        'people[1] "Kim Moss": channels: \'voice\' is named twice',
+        "people[1] \"Kim Moss\": channels: 'voice' is named twice",
     ),
     "bad voice_after": (
         "repeat = 1",
