@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from dispatcher.accounts.audit import Auditor
 from dispatcher.errors import ValidationError
 from dispatcher.phones import DEFAULT_REGION, to_e164
+from dispatcher.rosters.channels import from_stored, stored
 from dispatcher.rosters.file.export import person_table
 from dispatcher.rosters.models import Agency, Officer, Person
 from dispatcher.rosters.officernames import name_for_the_record
@@ -71,6 +72,7 @@ class PersonDetails:
     coordinator: bool
     away_until: datetime | None
     language: str = "en"  # the language of the texts they get
+    channels: str = "sms"  # how pages reach them, as stored (rosters.channels.CHOICES)
 
 
 def read_phone(text: str, owner: str, region: str = DEFAULT_REGION, hotline: str = "") -> str:
@@ -253,3 +255,4 @@ def _copy_details(person: Person, name: str, phone: str, details: PersonDetails)
     person.coordinator = details.coordinator
     person.away_until = details.away_until
     person.language = details.language
+    person.channels = stored(from_stored(details.channels))

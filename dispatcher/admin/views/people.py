@@ -89,6 +89,7 @@ def _form_values(person: Person) -> dict[str, Any]:
         "skills": ", ".join(person.skills),
         "coordinator": person.coordinator,
         "language": person.language,
+        "channels": person.channels,
         "away_until": away,
     }
 
@@ -105,6 +106,7 @@ def _save(form: PersonForm, person: Person | None) -> Person | None:
         coordinator=bool(form.coordinator.data),
         away_until=None if away is None else local_to_utc(away, settings.zone),
         language=form.language.data,
+        channels=form.channels.data,
     )
     rules = contacts.PhoneRules(settings.default_region, settings.hotline_number)
     try:
