@@ -13,7 +13,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from dispatcher.clock import Clock
@@ -151,13 +151,18 @@ def escalate_due(session: Session, ctx: FlowContext) -> int:
     """Apply the next escalation step of every need whose deadline has passed."""
     query = (
         select(Need)
-        .where(Need.state == NeedState.PAGING, Need.next_action_at <= ctx.now)
+        .where(
+            Need.state == NeedState.PAGING,
+            Need.next_action_at <= ctx.now,
+            or_(Need.held_until.is_(None), Need.held_until <= ctx.now),  # a call rings it
+        )
         .order_by(Need.next_action_at, Need.id)
         .limit(BATCH)
         .with_for_update(skip_locked=True)
     )
     needs = list(session.scalars(query))
     for need in needs:
+        need.held_until = None  # a hold whose call never reported its end
         paging.escalate(session, ctx, need)
         if need.state == NeedState.UNFILLED:
             officers.close_if_settled(session, ctx, need.request)
@@ -213,8 +218,14 @@ def next_deadline(session: Session) -> datetime | None:
     """The earliest escalation or follow-up deadline (for the scheduler's sleep)."""
     escalation = session.scalar(
         select(Need.next_action_at)
-        .where(Need.state == NeedState.PAGING)
+        .where(Need.state == NeedState.PAGING, Need.held_until.is_(None))
         .order_by(Need.next_action_at)
+        .limit(1)
+    )
+    held = session.scalar(
+        select(Need.held_until)
+        .where(Need.state == NeedState.PAGING, Need.held_until.is_not(None))
+        .order_by(Need.held_until)
         .limit(1)
     )
     follow_up = session.scalar(
@@ -223,5 +234,5 @@ def next_deadline(session: Session) -> datetime | None:
         .order_by(Page.follow_up_at)
         .limit(1)
     )
-    found = [d for d in (escalation, follow_up) if d is not None]
+    found = [d for d in (escalation, held, follow_up) if d is not None]
     return min(found) if found else None

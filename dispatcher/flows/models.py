@@ -94,6 +94,10 @@ class Need(Base):
         back_populates="need", cascade="all, delete-orphan", order_by="Page.id"
     )
 
+    # While an officer's call rings advocates one by one, the engine leaves the need alone
+    # until then (the call's routing moves it); None when no call holds it.
+    held_until: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
     __table_args__ = (Index("ix_needs_due", "state", "next_action_at"),)
 
 

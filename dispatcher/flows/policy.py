@@ -245,6 +245,29 @@ def traits_of(languages: list[str], skills: list[str]) -> frozenset[str]:
     return frozenset([f"lang:{code}" for code in languages] + list(skills))
 
 
+def next_leg(
+    policy: Policy,
+    position: Position | None,
+    pool: Pool,
+    tags: tuple[str, ...],
+    exclude: frozenset[int],
+    this_round: frozenset[int],
+    paged: frozenset[int],
+) -> tuple[Position, int] | None:
+    """Whom a live call rings next, one person at a time: the next target of the current
+    step not yet rung in this round, else the first target of the next step that has one.
+
+    Arguments as for ``plan_next``. None when the policy is spent.
+    """
+    if position is not None:
+        step = policy.steps[position.step_index]
+        left = targets(step, pool, tags, exclude | this_round, paged)
+        if left:
+            return position, left[0]
+    plan = plan_next(policy, position, pool, tags, exclude, this_round, paged)
+    return (plan.position, plan.targets[0]) if plan else None
+
+
 @dataclass(frozen=True)
 class ContactPlan:
     """How one page goes out: by ``first`` at once, then by ``then`` after ``after``

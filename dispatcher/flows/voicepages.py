@@ -97,11 +97,12 @@ def key_pressed(session: Session, ctx: FlowContext, outbox_id: int, digits: str)
     person = session.get(Person, message.person_id) if message.person_id else None
     if page is None or person is None:
         return Reply("voice_closed")
-    return replace(_answer(session, ctx, page, person, digits), language=person.language)
+    return replace(answer(session, ctx, page, person, digits), language=person.language)
 
 
-def _answer(session: Session, ctx: FlowContext, page: Page, person: Person, digits: str) -> Reply:
-    """``key_pressed`` once the page and its person are known."""
+def answer(session: Session, ctx: FlowContext, page: Page, person: Person, digits: str) -> Reply:
+    """A key pressed by ``person`` about ``page`` (on a spoken page or a call's screen):
+    1 accepts (``voice_accepted`` when this person won), 2 passes, any other is no answer."""
     need = page.need
     code = need.request.code
     if digits not in (ACCEPT, DECLINE):

@@ -59,3 +59,43 @@ def voice_hangup(say: str, language: str = "en") -> str:
     response.say(say, **VOICES.get(language, {}))
     response.hangup()
     return str(response.to_xml())
+
+
+def dial_response(
+    say: str | None, language: str, number: str, ring_seconds: int, action: str, screen: str
+) -> str:
+    """Say ``say`` (if any), then ring ``number`` for ``ring_seconds``.
+
+    ``answerOnBridge`` keeps the caller hearing ringing until the callee takes the call;
+    the callee first hears the TwiML at ``screen`` (the whisper and its key); when the leg
+    ends, Twilio asks ``action`` what to do next. One number per ``<Dial>``: several ring
+    at once and a voicemail could win.
+    """
+    response = VoiceResponse()
+    if say:
+        response.say(say, **VOICES.get(language, {}))
+    dial = response.dial(answer_on_bridge=True, action=action, method="POST", timeout=ring_seconds)
+    dial.number(number, url=screen, method="POST")
+    return str(response.to_xml())
+
+
+def screen_response(say: str, language: str, action: str) -> str:
+    """The callee's screen: ``say`` inside ``<Gather numDigits="1">`` posting to ``action``;
+    with no key (or a voicemail) the leg hangs up, which ends that leg only."""
+    response = VoiceResponse()
+    gather = response.gather(num_digits=1, action=action, method="POST", timeout=GATHER_SECONDS)
+    gather.say(say, **VOICES.get(language, {}))
+    response.hangup()
+    return str(response.to_xml())
+
+
+def bridge_response() -> str:
+    """An empty answer to the screen's key: the callee is put through to the caller."""
+    return str(VoiceResponse().to_xml())
+
+
+def voice_hangup_silently() -> str:
+    """End the call (or the leg) without a word."""
+    response = VoiceResponse()
+    response.hangup()
+    return str(response.to_xml())

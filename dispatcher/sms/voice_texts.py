@@ -1,4 +1,5 @@
-"""What a call to a roster member says: the spoken page and the answers to a key press.
+"""What calls say: the spoken page, the answers to a key press, the screen an advocate hears
+before an officer's call is put through, and what the officer hears while it is routed.
 
 Each template is ``(t, params) -> text`` like the SMS ones, spoken with TwiML ``<Say>``.
 A spoken page names the agency, the need, the tags and the code (read letter by letter),
@@ -46,7 +47,42 @@ def _voice_no_answer(t: Words, p: dict[str, Any]) -> str:
     return t.gettext("No answer was taken. Goodbye.")
 
 
+def _voice_screen(t: Words, p: dict[str, Any]) -> str:
+    """What an advocate hears before an officer's call is put through to them."""
+    details = describe_tags(p.get("tags", []), t)
+    what = need_phrase(p["need"], t) + (f", {details}" if details else "")
+    return t.gettext(
+        "A hotline call from {agency}, who needs {what}. Press 1 to take this call, or 2 to pass."
+    ).format(agency=plain(p["agency"]), what=what)
+
+
+def _call_connecting(t: Words, p: dict[str, Any]) -> str:
+    """Spoken to an officer whose call opened a request, before advocates are rung."""
+    return t.gettext(
+        "Your request is open. Reference {code}. Connecting you to an advocate now. Please hold."
+    ).format(code=spoken(p["code"]))
+
+
+def _route_texting(t: Words, p: dict[str, Any]) -> str:
+    """Spoken to an officer when no advocate could take the call within the ring budget."""
+    return t.gettext(
+        "Nobody could pick up yet. Advocates are being texted now, and you will get a text "
+        "message when someone accepts. If anyone is in danger, call 9 1 1."
+    )
+
+
+def _route_accepted(t: Words, p: dict[str, Any]) -> str:
+    """Spoken to an officer whose request was accepted by text while their call rang."""
+    return t.gettext(
+        "An advocate accepted your request. You will get a text message with their name. Goodbye."
+    )
+
+
 VOICE_TEMPLATES: dict[str, Template] = {
+    "route_accepted": _route_accepted,
+    "voice_screen": _voice_screen,
+    "call_connecting": _call_connecting,
+    "route_texting": _route_texting,
     "voice_page": _voice_page,
     "voice_accepted": _voice_accepted,
     "voice_declined": _voice_declined,

@@ -21,9 +21,9 @@ from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
 from dispatcher import web
-from dispatcher.flows import alerts, deduplication, statuses, voicepages
-from dispatcher.flows.context import FlowContext, Reply
-from dispatcher.sms import inbound, twiml
+from dispatcher.flows import alerts, deduplication, statuses
+from dispatcher.flows.context import FlowContext
+from dispatcher.sms import callurls, inbound, twiml
 from dispatcher.sms.messages import render
 from dispatcher.sms.security import twilio_signature_required
 
@@ -125,9 +125,9 @@ def webhook_failed(exc: Exception) -> ResponseReturnValue:
         return exc
     log.error("webhook.failed endpoint=%s error=%s", request.endpoint, type(exc).__name__)
     report_unprocessed()
-    if request.endpoint in ("sms.message_status", "sms.call_status"):
+    if request.endpoint == "sms.message_status":
         return Response(status=204)
-    if request.endpoint in ("sms.inbound_call", "sms.voice_page_key"):
+    if request.endpoint == "sms.inbound_call":
         return xml(twiml.voice_response(UNREADABLE))
     return xml(twiml.message_response(UNREADABLE))
 
@@ -213,46 +213,12 @@ def inbound_call() -> ResponseReturnValue:
     if not deduplication.first_delivery(session, sid, ctx.now, copy_after=CALL_RECORD_AFTER):
         log.info("voice.duplicate_dropped")
         return xml(twiml.voice_response("Thank you."))
-    reply = inbound.handle_call(session, ctx, request.form.get("From", ""))
+    answer = inbound.handle_call(session, ctx, request.form.get("From", ""))
     session.commit()
     kick.committed()
-    log.info("voice.inbound reply=%s", reply.template)
+    reply = answer.reply
+    log.info("voice.inbound reply=%s ringing=%s", reply.template, answer.leg is not None)
     text = render(reply.template, reply.params, reply.language)
+    if answer.leg is not None and answer.request_id is not None:
+        return xml(callurls.dial(text, reply.language, answer.leg, answer.request_id))
     return xml(twiml.voice_response(text, reply.language))
-
-
-@blueprint.post("/voice/page")
-@twilio_signature_required
-def voice_page_key() -> ResponseReturnValue:
-    """The key pressed on a spoken page (``?o=<outbox id>``): 1 accepts, 2 passes."""
-    check_form()
-    row, _ = sent_for()
-    session = web.db_session()
-    kick = KickAfterCommit()
-    ctx = flow_context(kick)
-    if row is None:
-        reply = Reply("voice_closed")
-    else:
-        reply = voicepages.key_pressed(session, ctx, row, request.form.get("Digits", ""))
-    session.commit()
-    kick.committed()
-    log.info("voice.page_key reply=%s", reply.template)
-    text = render(reply.template, reply.params, reply.language)
-    return xml(twiml.voice_hangup(text, reply.language))
-
-
-@blueprint.post("/voice/status")
-@twilio_signature_required
-def call_status() -> ResponseReturnValue:
-    """A status callback for a call we placed (``?o=<outbox id>``)."""
-    check_form()
-    sid = request.form.get("CallSid", "")
-    status = request.form.get("CallStatus", "").lower()
-    if not sid or not status:
-        return Response(status=400)
-    session = web.db_session()
-    kick = KickAfterCommit()
-    voicepages.call_status(session, flow_context(kick), sid, status, sent_for()[0])
-    session.commit()
-    kick.committed()
-    return Response(status=204)

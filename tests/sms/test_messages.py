@@ -259,8 +259,12 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "voice_declined": {"code": "K7Q4"},
     "voice_closed": {},
     "voice_no_answer": {},
+    "voice_screen": {"agency": "Racine PD", "need": "advocate", "tags": ["juvenile"]},
+    "call_connecting": {"code": "K7Q4"},
+    "route_texting": {},
+    "route_accepted": {},
 }
-SPOKEN = ("call_", "voice_")  # codes read letter by letter, no segments
+SPOKEN = ("call_", "voice_", "route_")  # codes read letter by letter, no segments
 WITH_CODE = {name for name, params in SAMPLES.items() if "code" in params}
 OFFICER_WORDS = ("She is 16", "Main St", "sister")
 

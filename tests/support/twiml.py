@@ -27,9 +27,19 @@ VOICE_ATTRIBUTES: dict[str, frozenset[str]] = {
     ),
     "Hangup": frozenset(),
     "Pause": frozenset({"length"}),
+    "Dial": frozenset(
+        {"action", "method", "timeout", "answerOnBridge", "callerId", "hangupOnStar", "timeLimit"}
+    ),
+    "Number": frozenset({"url", "method", "sendDigits", "statusCallback", "statusCallbackEvent"}),
 }
-# Parents each verb may appear in.
-PARENTS = {"Say": {"Response", "Gather"}, "Gather": {"Response"}, "Hangup": {"Response"}}
+# Parents each verb or noun may appear in.
+PARENTS = {
+    "Say": {"Response", "Gather"},
+    "Gather": {"Response"},
+    "Hangup": {"Response"},
+    "Dial": {"Response"},
+    "Number": {"Dial"},
+}
 NEVER = ("Record", "record", "transcribe", "Transcription", "voicemail")
 
 
@@ -51,6 +61,11 @@ def _check(element: ElementTree.Element, parent: str | None) -> None:
     assert set(element.attrib) <= allowed, f"<{element.tag}> {set(element.attrib) - allowed}"
     if parent is not None:
         assert parent in PARENTS.get(element.tag, set()), f"<{element.tag}> in <{parent}>"
+    if element.tag == "Dial":
+        assert element.get("answerOnBridge") == "true" and element.get("action")
+        assert len(element) == 1, "one number per <Dial>: a voicemail could win a parallel ring"
+    if element.tag == "Number":
+        assert element.get("url"), "every leg is screened before it is bridged"
     if element.tag == "Gather":
         assert element.get("numDigits") == "1" and element.get("action")
         assert element.get("method", "POST") == "POST"

@@ -1,4 +1,5 @@
-"""people.channels, rosters.voice_after_seconds, pages.follow_up_at, outbox.channel: voice pages
+"""people.channels, rosters.voice_after_seconds, pages.follow_up_at, outbox.channel,
+needs.held_until: voice pages and calls routed live to advocates
 
 Revision ID: 0012_voice
 Revises: 0011_lang
@@ -30,9 +31,13 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("channel", sa.String(length=8), server_default="sms", nullable=False)
         )
+    with op.batch_alter_table("needs", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("held_until", UTCDateTime(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("needs", schema=None) as batch_op:
+        batch_op.drop_column("held_until")
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.drop_column("channel")
     with op.batch_alter_table("pages", schema=None) as batch_op:
