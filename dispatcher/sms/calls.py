@@ -14,13 +14,15 @@ one transaction and answers TwiML at once. Nothing is recorded or transcribed.
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 
 from flask import Blueprint, Response, request
 from flask.typing import ResponseReturnValue
+from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
 from dispatcher import web
-from dispatcher.flows import notify, routing, voicepages
+from dispatcher.flows import notify, redaction, routing, voicepages
 from dispatcher.flows.context import Reply
 from dispatcher.sms import callurls, twiml
 from dispatcher.sms.messages import render
@@ -38,6 +40,8 @@ from dispatcher.sms.webhooks import (
 blueprint = Blueprint("calls", __name__)
 log = logging.getLogger("dispatcher.calls")
 ACCEPTED = "voice_accepted"
+# A call's or leg's record is deleted this long after its <Dial> reported it over.
+LEG_RECORD_AFTER = timedelta(minutes=1)
 
 
 @blueprint.errorhandler(Exception)
@@ -111,6 +115,7 @@ def dial_ended() -> ResponseReturnValue:
         routed = routing.Routing(reply=Reply("route_texting"))
     else:
         routed = routing.dial_ended(session, ctx, row, gone, bridged)
+    forget_call_records(session, ctx.now, call_over=routed.leg is None)
     session.commit()
     kick.committed()
     log.info("call.dial_ended ringing=%s caller_gone=%s", routed.leg is not None, gone)
@@ -120,6 +125,16 @@ def dial_ended() -> ResponseReturnValue:
         return xml(twiml.voice_hangup_silently())
     text = render(routed.reply.template, routed.reply.params, routed.reply.language)
     return xml(twiml.voice_hangup(text, routed.reply.language))
+
+
+def forget_call_records(session: Session, now: datetime, call_over: bool) -> None:
+    """Plan the deletion of the ended leg's record and, once the call is over, the call's."""
+    leg = request.form.get("DialCallSid", "")
+    if leg.startswith("CA"):
+        redaction.keep_copy_for_redaction(session, leg, now + LEG_RECORD_AFTER)
+    parent = request.form.get("CallSid", "")
+    if call_over and parent.startswith("CA"):
+        redaction.reschedule_copy(session, parent, now + LEG_RECORD_AFTER)
 
 
 @blueprint.post("/voice/screen")

@@ -21,7 +21,7 @@ from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
 from dispatcher import web
-from dispatcher.flows import alerts, deduplication, statuses
+from dispatcher.flows import alerts, deduplication, redaction, statuses
 from dispatcher.flows.context import FlowContext
 from dispatcher.sms import callurls, inbound, twiml
 from dispatcher.sms.messages import render
@@ -55,6 +55,9 @@ TWILIO_STATUSES = frozenset(
 # A call's record (with the caller's number) is deleted once the call is over: our answers
 # speak a sentence and hang up, so this is long after; deletion retries if it is not.
 CALL_RECORD_AFTER = timedelta(minutes=5)
+# A call routed to an advocate is deleted once its <Dial> reports it over (sms.calls); this
+# is the latest, should that report never come.
+ROUTED_CALL_RECORD_AFTER = timedelta(hours=4)
 
 
 def flow_context(kick: Callable[[], None] | None = None) -> FlowContext:
@@ -214,6 +217,8 @@ def inbound_call() -> ResponseReturnValue:
         log.info("voice.duplicate_dropped")
         return xml(twiml.voice_response("Thank you."))
     answer = inbound.handle_call(session, ctx, request.form.get("From", ""))
+    if answer.leg is not None:  # a routed call may last long: deleted once it is over
+        redaction.reschedule_copy(session, sid, ctx.now + ROUTED_CALL_RECORD_AFTER)
     session.commit()
     kick.committed()
     reply = answer.reply

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from dispatcher.clock import ManualClock
 from dispatcher.db import Database
-from dispatcher.flows.models import Need, Page
+from dispatcher.flows.models import CallLogEntry, Need, Page
 from tests.fakes import FakeTwilio
 from tests.night import ANA, BEN, CRUZ, OFFICER, load_coalition
 from tests.scenarios.live import PUBLIC, LiveNight
@@ -61,8 +61,23 @@ def test_the_first_leg_accepts_and_is_bridged(night: LiveNight) -> None:
     assert f"Ana (advocate) accepted {code}" in night.last(OFFICER)
     assert night.last(ANA).startswith(f"You accepted {code}")  # the details, by text
     assert not any("Reply 1" in text for text in night.inbox(ANA))  # never paged by text
+    leg = call.leg_sid
     call.leg_ends("completed", bridged=True)
     assert call.ringing is None and call.heard == ""
+    night.advance(minutes=1)
+    assert {call.sid, leg} <= set(night.fake.deleted_calls)  # Twilio's records, both legs
+
+
+def test_a_long_routed_call_is_not_deleted_while_it_may_still_be_on(night: LiveNight) -> None:
+    call = OfficerCall(night, OFFICER)
+    call.dial()
+    call.answer_leg()
+    call.press("1")
+    night.advance(minutes=30)  # a long conversation, still bridged
+    assert call.sid not in night.fake.deleted_calls
+    call.leg_ends("completed", bridged=True)
+    night.advance(minutes=1)
+    assert call.sid in night.fake.deleted_calls
 
 
 def test_the_second_leg_takes_the_call_after_the_first_passed(night: LiveNight) -> None:
@@ -77,6 +92,14 @@ def test_the_second_leg_takes_the_call_after_the_first_passed(night: LiveNight) 
     assert call.bridged
     night.tick()
     assert states(night) == ["declined", "accepted"]
+    night.text(BEN, "DONE")
+    night.tick()
+    with night.database.session_scope() as session:
+        entry = session.scalars(sa.select(CallLogEntry)).one()
+        assert entry.channel == "voice" and entry.outcome == "accepted"
+        assert entry.depth == 2  # Ana on call, then Ben next
+        kept = " ".join(str(getattr(entry, c.key)) for c in CallLogEntry.__table__.columns)
+        assert OFFICER not in kept and BEN not in kept
 
 
 def test_a_voicemail_or_no_key_ends_that_leg_only(night: LiveNight) -> None:
