@@ -19,7 +19,7 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
-from dispatcher.flows import paging
+from dispatcher.flows import needs, paging
 from dispatcher.flows.context import FlowContext, Reply
 from dispatcher.flows.languages import reader_language
 from dispatcher.flows.models import Need, Page, Request
@@ -33,6 +33,9 @@ HOLD_SLACK = timedelta(seconds=30)
 # How long one advocate's phone rings, and the shortest ring worth starting, in seconds.
 LEG_RING = 20
 MIN_LEG = 5
+# Keys an officer may press during the greeting, and what each adds.
+KEYPAD_NEEDS = {"2": NeedKind.ROOM, "3": NeedKind.RIDE}
+KEYPAD_REPLY = "call_need_added"
 
 
 @dataclass(frozen=True)
@@ -147,6 +150,47 @@ def dial_ended(
         return Routing(leg=leg)
     release(ctx, need)
     return Routing(reply=Reply("route_texting", language=language))
+
+
+def keypad_need(
+    session: Session, ctx: FlowContext, request_id: int, page_id: int, digits: str
+) -> Routing:
+    """The officer's key during the greeting: 2 adds a room, 3 a ride (paged by text at
+    once); then the leg already planned (``page_id``) rings, or the next one.
+
+    The reply, if any, says what was added, in the officer's language.
+    """
+    request = session.get(Request, request_id)
+    need = advocate_need(request) if request is not None else None
+    if request is None or need is None:
+        return Routing(reply=Reply("route_texting"))
+    kind = KEYPAD_NEEDS.get(digits)
+    reply = None
+    if kind is not None:
+        added = needs.add_need(session, ctx, request, kind)
+        officer = session.get(Officer, request.officer_id) if request.officer_id else None
+        reply = Reply(KEYPAD_REPLY, {"need": kind}, reader_language(officer, ""))
+        log.info("call.keypad request=%s need=%s reply=%s", request.code, kind, added.template)
+    page = session.get(Page, page_id)
+    if page is not None and page.need_id == need.id and page.state == PageState.OPEN:
+        leg = _ring_again(session, ctx, need, page)
+    else:
+        leg = ring_next(session, ctx, need)
+    if leg is None:
+        release(ctx, need)
+        return Routing(reply=Reply("route_texting", language=reply.language if reply else "en"))
+    return Routing(leg=leg, reply=reply)
+
+
+def _ring_again(session: Session, ctx: FlowContext, need: Need, page: Page) -> Leg | None:
+    """The planned leg of ``page``, within what is left of the budget."""
+    if need.state != NeedState.PAGING or need.held_until is None:
+        return None
+    left = int((need.held_until - HOLD_SLACK - ctx.now).total_seconds())
+    if left < MIN_LEG:
+        return None
+    person = session.get_one(Person, page.person_id)
+    return Leg(page.id, person.phone, min(LEG_RING, left))
 
 
 def screened_page(session: Session, page_id: int) -> tuple[Page, Person] | None:

@@ -180,3 +180,27 @@ def screen_key() -> ResponseReturnValue:
         return xml(twiml.bridge_response())
     text = render(reply.template, reply.params, reply.language)
     return xml(twiml.voice_hangup(text, reply.language))
+
+
+@blueprint.post("/voice/needs")
+@twilio_signature_required
+def keypad() -> ResponseReturnValue:
+    """The officer's key during the greeting (``?r=<request>&p=<page>``): 2 adds a room,
+    3 a ride; then the planned leg rings."""
+    check_form()
+    row, page = row_arg("r"), row_arg("p")
+    session = web.db_session()
+    kick = KickAfterCommit()
+    ctx = flow_context(kick)
+    if row is None or page is None:
+        routed = routing.Routing(reply=Reply("route_texting"))
+    else:
+        routed = routing.keypad_need(session, ctx, row, page, request.form.get("Digits", ""))
+    session.commit()
+    kick.committed()
+    reply = routed.reply
+    text = render(reply.template, reply.params, reply.language) if reply else None
+    language = reply.language if reply else "en"
+    if routed.leg is not None and row is not None:
+        return xml(callurls.dial(text, language, routed.leg, row))
+    return xml(twiml.voice_hangup(text or "", language))

@@ -18,8 +18,11 @@ def voice_url(path: str, **query: int) -> str:
     return f"{base}/voice/{path}" + (f"?{args}" if args else "")
 
 
-def dial(say: str | None, language: str, leg: Leg, request_id: int) -> str:
-    """Say ``say`` (if any), then ring the leg's advocate with the screen before the bridge."""
+def dial(say: str | None, language: str, leg: Leg, request_id: int, keypad: bool = False) -> str:
+    """Say ``say`` (if any), then ring the leg's advocate with the screen before the bridge.
+
+    With ``keypad``, a key pressed during ``say`` goes to ``/voice/needs`` (room, ride).
+    """
     return twiml.dial_response(
         say,
         language,
@@ -27,4 +30,5 @@ def dial(say: str | None, language: str, leg: Leg, request_id: int) -> str:
         leg.ring_seconds,
         action=voice_url("dial", r=request_id),
         screen=voice_url("screen", p=leg.page_id),
+        keypad=voice_url("needs", r=request_id, p=leg.page_id) if keypad else None,
     )

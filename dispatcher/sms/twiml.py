@@ -40,6 +40,8 @@ def voice_response(say: str, language: str = "en") -> str:
 
 # How long a spoken page waits for a key after it is read, in seconds.
 GATHER_SECONDS = 8
+# How long an officer's greeting waits for a keypad choice (room, ride) before ringing.
+KEYPAD_SECONDS = 2
 
 
 def voice_page(say: str, language: str, action: str, no_key: str) -> str:
@@ -62,18 +64,30 @@ def voice_hangup(say: str, language: str = "en") -> str:
 
 
 def dial_response(
-    say: str | None, language: str, number: str, ring_seconds: int, action: str, screen: str
+    say: str | None,
+    language: str,
+    number: str,
+    ring_seconds: int,
+    action: str,
+    screen: str,
+    keypad: str | None = None,
 ) -> str:
     """Say ``say`` (if any), then ring ``number`` for ``ring_seconds``.
 
-    ``answerOnBridge`` keeps the caller hearing ringing until the callee takes the call;
-    the callee first hears the TwiML at ``screen`` (the whisper and its key); when the leg
-    ends, Twilio asks ``action`` what to do next. One number per ``<Dial>``: several ring
-    at once and a voicemail could win.
+    With ``keypad``, ``say`` is spoken inside ``<Gather numDigits="1">`` posting a key to
+    ``keypad`` (no key: the call goes straight on to the ringing). ``answerOnBridge``
+    keeps the caller hearing ringing until the callee takes the call; the callee first
+    hears the TwiML at ``screen`` (the whisper and its key); when the leg ends, Twilio asks
+    ``action`` what to do next. One number per ``<Dial>``: several ring at once and a
+    voicemail could win.
     """
     response = VoiceResponse()
-    if say:
-        response.say(say, **VOICES.get(language, {}))
+    voice = VOICES.get(language, {})
+    if say and keypad:
+        gather = response.gather(num_digits=1, action=keypad, method="POST", timeout=KEYPAD_SECONDS)
+        gather.say(say, **voice)
+    elif say:
+        response.say(say, **voice)
     dial = response.dial(answer_on_bridge=True, action=action, method="POST", timeout=ring_seconds)
     dial.number(number, url=screen, method="POST")
     return str(response.to_xml())

@@ -59,8 +59,14 @@ def _voice_screen(t: Words, p: dict[str, Any]) -> str:
 def _call_connecting(t: Words, p: dict[str, Any]) -> str:
     """Spoken to an officer whose call opened a request, before advocates are rung."""
     return t.gettext(
-        "Your request is open. Reference {code}. Connecting you to an advocate now. Please hold."
+        "Your request is open. Reference {code}. Connecting you to an advocate now. If you "
+        "also need a room, press 2; a ride, press 3. Please hold."
     ).format(code=spoken(p["code"]))
+
+
+def _call_need_added(t: Words, p: dict[str, Any]) -> str:
+    """Spoken to an officer who pressed 2 or 3: that need is being paged by text too."""
+    return t.gettext("Also requesting {need}. Please hold.").format(need=need_phrase(p["need"], t))
 
 
 def _route_texting(t: Words, p: dict[str, Any]) -> str:
@@ -82,6 +88,7 @@ VOICE_TEMPLATES: dict[str, Template] = {
     "route_accepted": _route_accepted,
     "voice_screen": _voice_screen,
     "call_connecting": _call_connecting,
+    "call_need_added": _call_need_added,
     "route_texting": _route_texting,
     "voice_page": _voice_page,
     "voice_accepted": _voice_accepted,

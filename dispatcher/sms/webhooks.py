@@ -225,5 +225,6 @@ def inbound_call() -> ResponseReturnValue:
     log.info("voice.inbound reply=%s ringing=%s", reply.template, answer.leg is not None)
     text = render(reply.template, reply.params, reply.language)
     if answer.leg is not None and answer.request_id is not None:
-        return xml(callurls.dial(text, reply.language, answer.leg, answer.request_id))
+        leg, request_id = answer.leg, answer.request_id
+        return xml(callurls.dial(text, reply.language, leg, request_id, keypad=True))
     return xml(twiml.voice_response(text, reply.language))

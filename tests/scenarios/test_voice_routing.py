@@ -17,7 +17,7 @@ from dispatcher.clock import ManualClock
 from dispatcher.db import Database
 from dispatcher.flows.models import CallLogEntry, Need, Page
 from tests.fakes import FakeTwilio
-from tests.night import ANA, BEN, CRUZ, OFFICER, load_coalition
+from tests.night import ANA, BEN, CRUZ, HARBOR, LAKEVIEW, OFFICER, load_coalition
 from tests.scenarios.live import PUBLIC, LiveNight
 from tests.scenarios.test_night_call import code_of
 from tests.support.calls import OfficerCall
@@ -194,6 +194,22 @@ def test_an_accept_by_text_while_the_call_rings_wins_once(night: LiveNight) -> N
         assert "An advocate accepted your request" in call.heard
 
 
+def test_the_officer_asks_for_a_room_on_the_keypad_while_the_advocate_rings(
+    night: LiveNight,
+) -> None:
+    call = OfficerCall(night, OFFICER)
+    call.dial()
+    code = code_of(night)
+    assert "If you also need a room, press 2" in call.heard
+    call.keypad("2")
+    assert "Also requesting a room" in call.heard and call.ringing == ANA
+    night.tick()
+    assert code in night.last(HARBOR) and code in night.last(LAKEVIEW)  # hotels, by text
+    call.answer_leg()
+    call.press("1")
+    assert call.bridged
+
+
 def test_forged_or_altered_routing_webhooks_change_nothing(night: LiveNight) -> None:
     call = OfficerCall(night, OFFICER)
     call.dial()
@@ -203,5 +219,7 @@ def test_forged_or_altered_routing_webhooks_change_nothing(night: LiveNight) -> 
     assert night.post(key_url.removeprefix(PUBLIC), params, token="forged").status_code == 403
     assert night.post("/voice/dial?r=1", call.params(), token="forged").status_code == 403
     assert night.post("/voice/screen?p=1", call.params(), token="forged").status_code == 403
+    keypad = call.params(Digits="2")
+    assert night.post("/voice/needs?r=1&p=1", keypad, token="forged").status_code == 403
     night.tick()
     assert need(night) == ("paging", None)

@@ -263,6 +263,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "call_connecting": {"code": "K7Q4"},
     "route_texting": {},
     "route_accepted": {},
+    "call_need_added": {"need": "room"},
 }
 SPOKEN = ("call_", "voice_", "route_")  # codes read letter by letter, no segments
 WITH_CODE = {name for name, params in SAMPLES.items() if "code" in params}

@@ -62,6 +62,12 @@ class OfficerCall:
         number = ElementTree.fromstring(self.twiml).find("Dial/Number")
         return None if number is None else (number.text or "")
 
+    def keypad(self, digits: str) -> None:
+        """The officer presses ``digits`` during the greeting."""
+        gather = ElementTree.fromstring(self.twiml).find("Gather")
+        assert gather is not None, self.twiml
+        self.twiml = self.post(gather.get("action", ""), self.params(Digits=digits))
+
     def answer_leg(self) -> str:
         """The rung phone picks up: Twilio fetches the screen; what the callee hears."""
         number = ElementTree.fromstring(self.twiml).find("Dial/Number")
