@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,8 @@ from sqlalchemy import DateTime, MetaData, create_engine, event
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+from dispatcher.files import create_private
 
 # After a checkpoint SQLite truncates the WAL to this size (bytes) instead of keeping it.
 JOURNAL_SIZE_LIMIT = 1024 * 1024
@@ -71,7 +73,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if is_sqlite(url):
         path = url.split("sqlite:///", 1)[-1].split("?", 1)[0]
         if path and path != ":memory:":
-            _private_file(Path(path))
+            # SQLite gives its -wal and -shm files the database file's permissions.
+            descriptor = create_private(Path(path))
+            if descriptor is not None:
+                os.close(descriptor)
         kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 30})
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -79,18 +84,6 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)
-
-
-def _private_file(path: Path) -> None:
-    """Create the SQLite file readable by its owner only (0600; its folder 0700 if new).
-
-    SQLite gives its -wal and -shm files the database file's permissions.
-    """
-    if not path.parent.exists():
-        path.parent.mkdir(parents=True, mode=0o700)
-        path.parent.chmod(0o700)
-    with suppress(FileExistsError):
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

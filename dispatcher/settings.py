@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dispatcher.durations import parse_duration
 from dispatcher.errors import ConfigError, ValidationError
+from dispatcher.files import create_private
 from dispatcher.phones import to_e164
 
 # The shipped configuration files live inside the package, so a wheel carries them.
@@ -222,16 +223,10 @@ def _local_secret_key(instance: Path) -> str:
     path = instance / "secret_key"
     if path.exists():
         return path.read_text().strip()
-    private_folder(instance)
     key = secrets.token_urlsafe(48)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    descriptor = create_private(path)
+    if descriptor is None:  # another process wrote it first
+        return path.read_text().strip()
     with os.fdopen(descriptor, "w") as handle:
         handle.write(key)
     return key
-
-
-def private_folder(folder: Path) -> None:
-    """Create ``folder`` (and its parents) if needed; a folder created here is 0700."""
-    if not folder.exists():
-        folder.mkdir(parents=True, mode=0o700)
-        folder.chmod(0o700)  # mkdir's mode is narrowed by the umask only, never widened

@@ -18,7 +18,7 @@ from dispatcher.flows.engine import Engine, TickReport
 from dispatcher.rosters.file import apply_roster_file, load_roster_file
 from dispatcher.settings import Settings
 from dispatcher.sms import inbound
-from dispatcher.sms.messages import render
+from dispatcher.sms.messages import render, write
 from dispatcher.sms.ratelimit import ReplyLimiter
 from dispatcher.sms.simulator import SimulatorPhones, SimulatorSender
 
@@ -206,7 +206,7 @@ class World(Night):
         """``number`` texts the hotline; return the immediate reply's text (None: no reply)."""
         with self.session() as session:
             reply = inbound.handle_text(session, self.context(), self.limiter, number, body)
-        return render(reply.template, reply.params, reply.language) if reply else None
+        return write(reply.text, reply.language) if reply else None
 
     def inbox(self, number: str) -> list[str]:
         """Every text the hotline sent to ``number`` (simulated phone), oldest first."""

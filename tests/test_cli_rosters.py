@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner, Result
 from sqlalchemy import select
 
-from dispatcher.accounts.models import AuditEntry
+from dispatcher.audit import AuditEntry
 from dispatcher.cli import main
 from dispatcher.db import Database, upgrade_database
 from tests.support.coalition import COALITION

@@ -1,11 +1,10 @@
-"""Admin accounts and the append-only audit log."""
+"""Admin accounts and their sign-in throttles."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import JSON, Boolean, Integer, String
+from sqlalchemy import Boolean, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dispatcher.db import Base, UTCDateTime
@@ -27,21 +26,6 @@ class User(Base):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     # Bumped on sign-out, password change and deactivation: older session cookies stop working.
     session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-
-
-class AuditEntry(Base):
-    """One change made through the admin pages or the CLI: who, what, when, old and new."""
-
-    __tablename__ = "audit_log"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    actor: Mapped[str] = mapped_column(String(200))  # an account's email, or cli:<user>
-    action: Mapped[str] = mapped_column(String(40))  # create, update, delete, export, ...
-    entity: Mapped[str] = mapped_column(String(40))  # person, roster, rotation, ...
-    entity_id: Mapped[int | None] = mapped_column(Integer, default=None)
-    old: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
-    new: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
 
 
 class LoginThrottle(Base):

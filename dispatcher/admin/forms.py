@@ -114,11 +114,18 @@ class LoginForm(FlaskForm):  # type: ignore[misc]
     password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)])
 
 
+PHONE_HELP = "For example (262) 555-0101; a number abroad starts with + and its country code."
+
+
 class PersonForm(FlaskForm):  # type: ignore[misc]
     """Someone who can be paged."""
 
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
-    phone = StringField("Mobile number", validators=[DataRequired(), Length(max=40)])
+    phone = StringField(
+        "Mobile number",
+        description=PHONE_HELP,
+        validators=[DataRequired(), Length(max=40)],
+    )
     languages = StringField(
         "Languages", description="Comma-separated, e.g. en, es", validators=[Length(max=200)]
     )
@@ -239,7 +246,11 @@ class OfficerForm(FlaskForm):  # type: ignore[misc]
     name = StringField(
         "Rank and name", validators=[DataRequired(), _officer_name], description=EXPECTED_FORM
     )
-    phone = StringField("Mobile number", validators=[DataRequired(), Length(max=40)])
+    phone = StringField(
+        "Mobile number",
+        description=PHONE_HELP,
+        validators=[DataRequired(), Length(max=40)],
+    )
     language = SelectField(
         "Texts in",
         choices=OFFICER_LANGUAGES,

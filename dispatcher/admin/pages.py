@@ -14,8 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dispatcher import web
-from dispatcher.accounts.service import Auditor
 from dispatcher.admin.auth import actor
+from dispatcher.audit import Auditor
 from dispatcher.db import Base
 from dispatcher.rosters.models import Person
 

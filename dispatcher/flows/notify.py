@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dispatcher.flows import outbox
 from dispatcher.flows.context import FlowContext
 from dispatcher.flows.models import Request
+from dispatcher.flows.texts import Text
 from dispatcher.rosters.channels import Channel
 from dispatcher.rosters.models import Agency, Officer, Person
 
@@ -18,8 +17,7 @@ def to_person(
     session: Session,
     ctx: FlowContext,
     person: Person,
-    template: str,
-    params: dict[str, Any],
+    text: Text,
     page_id: int | None = None,
 ) -> None:
     """Queue a message to a roster member, unless they opted out of texts."""
@@ -30,8 +28,7 @@ def to_person(
         ctx.sealer,
         ctx.now,
         person.phone,
-        template,
-        params,
+        text,
         person_id=person.id,
         page_id=page_id,
         language=person.language,
@@ -43,18 +40,16 @@ def call_person(
     session: Session,
     ctx: FlowContext,
     person: Person,
-    template: str,
-    params: dict[str, Any],
+    text: Text,
     page_id: int | None = None,
 ) -> None:
-    """Queue a call to a roster member that speaks ``template`` (STOP does not stop calls)."""
+    """Queue a call to a roster member that speaks ``text`` (STOP does not stop calls)."""
     outbox.enqueue(
         session,
         ctx.sealer,
         ctx.now,
         person.phone,
-        template,
-        params,
+        text,
         person_id=person.id,
         page_id=page_id,
         language=person.language,
@@ -63,43 +58,36 @@ def call_person(
     ctx.kick()
 
 
-def to_officer(
-    session: Session, ctx: FlowContext, request: Request, template: str, params: dict[str, Any]
-) -> None:
+def to_officer(session: Session, ctx: FlowContext, request: Request, text: Text) -> None:
     """Queue a message to the officer who opened ``request``."""
     officer = session.get(Officer, request.officer_id) if request.officer_id else None
     if officer is None or officer.revoked_at is not None:
         return
-    to_enrolled(session, ctx, officer, template, params)
+    to_enrolled(session, ctx, officer, text)
 
 
-def to_enrolled(
-    session: Session, ctx: FlowContext, officer: Officer, template: str, params: dict[str, Any]
-) -> None:
+def to_enrolled(session: Session, ctx: FlowContext, officer: Officer, text: Text) -> None:
     """Queue a message to an officer, revoked or pending or not (enrollment notices)."""
     outbox.enqueue(
         session,
         ctx.sealer,
         ctx.now,
         officer.phone,
-        template,
-        params,
+        text,
         officer_id=officer.id,
         language=officer.language,
     )
     ctx.kick()
 
 
-def to_coordinators(
-    session: Session, ctx: FlowContext, template: str, params: dict[str, Any]
-) -> int:
+def to_coordinators(session: Session, ctx: FlowContext, text: Text) -> int:
     """Queue a message to every active coordinator who can receive texts; return how many."""
     query = select(Person).where(
         Person.coordinator.is_(True), Person.active.is_(True), Person.opted_out.is_(False)
     )
     coordinators = session.scalars(query.order_by(Person.id)).all()
     for person in coordinators:
-        to_person(session, ctx, person, template, params)
+        to_person(session, ctx, person, text)
     return len(coordinators)
 
 

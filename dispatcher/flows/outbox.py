@@ -20,10 +20,12 @@ from sqlalchemy.orm import Session
 
 from dispatcher import metrics
 from dispatcher.crypto import Sealer
+from dispatcher.flows import texts
 from dispatcher.flows.models import OutboxMessage, Page
 from dispatcher.flows.parts import split_parts
 from dispatcher.flows.ports import OPTED_OUT_ERROR, UNREACHABLE_ERRORS, SendResult
 from dispatcher.flows.vocabulary import Failure, NeedState, OutboxState, PageState
+from dispatcher.flows.voicetexts import VoicePage
 from dispatcher.languages import language_or_default
 from dispatcher.rosters.channels import Channel
 
@@ -31,16 +33,16 @@ log = logging.getLogger("dispatcher.outbox")
 
 # (template, parameters, language) -> the text to send.
 Renderer = Callable[[str, dict[str, Any], str], str]
+PAGE_TEMPLATE = texts.Page.template
+# A page spoken on a call (channel voice).
+VOICE_PAGE_TEMPLATE = VoicePage.template
+PAGE_TEMPLATES = frozenset({PAGE_TEMPLATE, VOICE_PAGE_TEMPLATE})
 # A short lease, extended while the send is in flight (``extend_leases``): a sender that
 # died gives its rows back quickly.
 LEASE = timedelta(seconds=30)
 MAX_BACKOFF = timedelta(seconds=30)
 # Why a message failed (``failure``): the service's fault (unreadable, unrenderable), the
 # provider's (rejected, expired: retried for the whole window), the person's (unreachable).
-PAGE_TEMPLATE = "page"
-# A page spoken on a call (channel voice).
-VOICE_PAGE_TEMPLATE = "voice_page"
-PAGE_TEMPLATES = frozenset({PAGE_TEMPLATE, VOICE_PAGE_TEMPLATE})
 # A dropped page (not_paging) was no longer wanted when its turn came.
 FAILURES = tuple(Failure)
 
@@ -85,8 +87,7 @@ def enqueue(
     sealer: Sealer,
     now: datetime,
     to: str,
-    template: str,
-    params: dict[str, Any],
+    text: texts.Text,
     *,
     person_id: int | None = None,
     officer_id: int | None = None,
@@ -103,9 +104,9 @@ def enqueue(
         person_id=person_id,
         officer_id=officer_id,
         page_id=page_id,
-        template=template,
+        template=text.template,
         language=language_or_default(language),
-        body=sealer.seal(json.dumps(params, sort_keys=True)),
+        body=sealer.seal(json.dumps(text.params(), sort_keys=True)),
         state=OutboxState.PENDING,
         attempts=0,
         parts_sent=0,

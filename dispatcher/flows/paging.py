@@ -9,10 +9,9 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from dispatcher.flows import notify
+from dispatcher.flows import notify, texts
 from dispatcher.flows.context import FlowContext
 from dispatcher.flows.models import Need, Page, Request
-from dispatcher.flows.outbox import PAGE_TEMPLATE, VOICE_PAGE_TEMPLATE
 from dispatcher.flows.policy import (
     DEFAULT_POLICY,
     Policy,
@@ -26,6 +25,7 @@ from dispatcher.flows.policy import (
     traits_of,
 )
 from dispatcher.flows.vocabulary import NEEDS, NeedKind, NeedState, PageState
+from dispatcher.flows.voicetexts import VoicePage
 from dispatcher.rosters import service as rosters
 from dispatcher.rosters.channels import Channel, from_stored
 from dispatcher.rosters.models import Person, Roster
@@ -126,8 +126,8 @@ def tell_progress(session: Session, ctx: FlowContext, need: Need) -> None:
         return
     request.progress_sent_at = ctx.now
     asked = len({page.person_id for page in need.pages})
-    params = {"code": request.code, "need": need.kind, "asked": asked}
-    notify.to_officer(session, ctx, request, "officer_progress", params)
+    progress = texts.OfficerProgress(code=request.code, need=need.kind, asked=asked)
+    notify.to_officer(session, ctx, request, progress)
 
 
 def page_person(session: Session, ctx: FlowContext, need: Need, person: Person) -> Page:
@@ -160,17 +160,14 @@ def page_person(session: Session, ctx: FlowContext, need: Need, person: Person) 
 def send_page(session: Session, ctx: FlowContext, page: Page, person: Person, by: Channel) -> None:
     """Queue ``page`` to ``person`` as a text or as a call (agency, need, tags, code)."""
     request = page.need.request
-    params = {
-        "code": request.code,
-        "agency": notify.agency_name(session, request),
-        "need": page.need.kind,
-        "tags": list(request.tags),
-        "open_codes": open_page_count(session, person.id),
-    }
+    code, agency = request.code, notify.agency_name(session, request)
+    tags, open_codes = tuple(request.tags), open_page_count(session, person.id)
     if by == Channel.VOICE:
-        notify.call_person(session, ctx, person, VOICE_PAGE_TEMPLATE, params, page_id=page.id)
+        spoken = VoicePage(code, page.need.kind, agency, tags, open_codes)
+        notify.call_person(session, ctx, person, spoken, page_id=page.id)
     else:
-        notify.to_person(session, ctx, person, PAGE_TEMPLATE, params, page_id=page.id)
+        text = texts.Page(code, page.need.kind, agency, tags, open_codes)
+        notify.to_person(session, ctx, person, text, page_id=page.id)
 
 
 def build_pool(session: Session, roster: Roster, ctx: FlowContext) -> Pool:
@@ -202,18 +199,16 @@ def give_up(session: Session, ctx: FlowContext, need: Need) -> None:
     for page in need.pages:
         if page.state == PageState.OPEN:
             page.state = PageState.EXPIRED
+    fallback = ctx.settings.fallback_hotline
     notify.to_officer(
         session,
         ctx,
         request,
-        "officer_unfilled",
-        {"code": request.code, "need": need.kind, "fallback": ctx.settings.fallback_hotline},
+        texts.OfficerUnfilled(code=request.code, need=need.kind, fallback=fallback),
     )
+    agency = notify.agency_name(session, request)
     notify.to_coordinators(
-        session,
-        ctx,
-        "coordinator_unfilled",
-        {"code": request.code, "agency": notify.agency_name(session, request), "need": need.kind},
+        session, ctx, texts.CoordinatorUnfilled(code=request.code, agency=agency, need=need.kind)
     )
     log.warning("need.unfilled request=%s need=%s kind=%s", request.code, need.id, need.kind)
 

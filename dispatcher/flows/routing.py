@@ -25,6 +25,7 @@ from dispatcher.flows.languages import reader_language
 from dispatcher.flows.models import Need, Page, Request
 from dispatcher.flows.policy import Policy, Pool, Position, depth_of, next_leg
 from dispatcher.flows.vocabulary import NeedKind, NeedState, PageState
+from dispatcher.flows.voicetexts import CallNeedAdded, RouteAccepted, RouteTexting, VoiceScreen
 from dispatcher.rosters.models import Officer, Person, Roster
 
 log = logging.getLogger("dispatcher.routing")
@@ -35,7 +36,6 @@ LEG_RING = 20
 MIN_LEG = 5
 # Keys an officer may press during the greeting, and what each adds.
 KEYPAD_NEEDS = {"2": NeedKind.ROOM, "3": NeedKind.RIDE}
-KEYPAD_REPLY = "call_need_added"
 
 
 @dataclass(frozen=True)
@@ -136,7 +136,7 @@ def dial_ended(
     request = session.get(Request, request_id)
     need = advocate_need(request) if request is not None else None
     if request is None or need is None:
-        return Routing(reply=Reply("route_texting"))
+        return Routing(reply=Reply(RouteTexting()))
     officer = session.get(Officer, request.officer_id) if request.officer_id else None
     language = reader_language(officer, "")
     if caller_gone or bridged:
@@ -144,12 +144,12 @@ def dial_ended(
         return Routing()  # the officer hung up, or the bridged call is over
     if need.state != NeedState.PAGING:
         release(ctx, need)
-        return Routing(reply=Reply("route_accepted", language=language))  # taken by text
+        return Routing(reply=Reply(RouteAccepted(), language))  # taken by text
     leg = ring_next(session, ctx, need)
     if leg is not None:
         return Routing(leg=leg)
     release(ctx, need)
-    return Routing(reply=Reply("route_texting", language=language))
+    return Routing(reply=Reply(RouteTexting(), language))
 
 
 def keypad_need(
@@ -163,13 +163,13 @@ def keypad_need(
     request = session.get(Request, request_id)
     need = advocate_need(request) if request is not None else None
     if request is None or need is None:
-        return Routing(reply=Reply("route_texting"))
+        return Routing(reply=Reply(RouteTexting()))
     kind = KEYPAD_NEEDS.get(digits)
     reply = None
     if kind is not None:
         added = needs.add_need(session, ctx, request, kind)
         officer = session.get(Officer, request.officer_id) if request.officer_id else None
-        reply = Reply(KEYPAD_REPLY, {"need": kind}, reader_language(officer, ""))
+        reply = Reply(CallNeedAdded(need=kind), reader_language(officer, ""))
         log.info("call.keypad request=%s need=%s reply=%s", request.code, kind, added.template)
     page = session.get(Page, page_id)
     if page is not None and page.need_id == need.id and page.state == PageState.OPEN:
@@ -178,7 +178,7 @@ def keypad_need(
         leg = ring_next(session, ctx, need)
     if leg is None:
         release(ctx, need)
-        return Routing(reply=Reply("route_texting", language=reply.language if reply else "en"))
+        return Routing(reply=Reply(RouteTexting(), reply.language if reply else "en"))
     return Routing(leg=leg, reply=reply)
 
 
@@ -201,11 +201,6 @@ def screened_page(session: Session, page_id: int) -> tuple[Page, Person] | None:
     return page, session.get_one(Person, page.person_id)
 
 
-def screen_params(page: Page, agency: str) -> dict[str, object]:
+def screen_text(page: Page, agency: str) -> VoiceScreen:
     """What an advocate hears before taking a call: agency, need, tags (no words)."""
-    return {
-        "code": page.need.request.code,
-        "agency": agency,
-        "need": page.need.kind,
-        "tags": list(page.need.request.tags),
-    }
+    return VoiceScreen(agency=agency, need=page.need.kind, tags=tuple(page.need.request.tags))

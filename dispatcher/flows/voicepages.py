@@ -23,6 +23,7 @@ from dispatcher.flows.policy import Policy, plan_contact
 from dispatcher.flows.ports import LANDLINE_ERROR, OPTED_OUT_ERROR
 from dispatcher.flows.redaction import keep_copy_for_redaction
 from dispatcher.flows.vocabulary import ANSWERABLE, WANTED, OutboxState, PageState, RequestStatus
+from dispatcher.flows.voicetexts import VoiceAccepted, VoiceClosed, VoiceDeclined, VoiceNoAnswer
 from dispatcher.rosters.channels import Channel, from_stored
 from dispatcher.rosters.models import Person
 
@@ -92,11 +93,11 @@ def key_pressed(session: Session, ctx: FlowContext, outbox_id: int, digits: str)
     no answer. Returns what the call says next, in the person's language."""
     message = session.get(OutboxMessage, outbox_id)
     if message is None or message.template != outbox.VOICE_PAGE_TEMPLATE:
-        return Reply("voice_closed")
+        return Reply(VoiceClosed())
     page = session.get(Page, message.page_id) if message.page_id else None
     person = session.get(Person, message.person_id) if message.person_id else None
     if page is None or person is None:
-        return Reply("voice_closed")
+        return Reply(VoiceClosed())
     return replace(answer(session, ctx, page, person, digits), language=person.language)
 
 
@@ -106,21 +107,21 @@ def answer(session: Session, ctx: FlowContext, page: Page, person: Person, digit
     need = page.need
     code = need.request.code
     if digits not in (ACCEPT, DECLINE):
-        return Reply("voice_no_answer")
+        return Reply(VoiceNoAnswer())
     answerable = (
         page.state in ANSWERABLE
         and need.state in WANTED
         and need.request.status == RequestStatus.OPEN
     )
     if not answerable:
-        return Reply("voice_closed")
+        return Reply(VoiceClosed())
     if digits == DECLINE:
         members.decline_page(session, ctx, person, page)
-        return Reply("voice_declined", {"code": code})
+        return Reply(VoiceDeclined(code=code))
     if members.accept_page(session, ctx, person, page) is None:
         log.info("page.accepted_by_voice request=%s member=%s", code, person.id)
-        return Reply("voice_accepted", {"code": code})
-    return Reply("voice_closed")
+        return Reply(VoiceAccepted(code=code))
+    return Reply(VoiceClosed())
 
 
 def call_status(

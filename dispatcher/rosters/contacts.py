@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dispatcher.accounts.audit import Auditor
+from dispatcher.audit import Auditor
 from dispatcher.errors import ValidationError
 from dispatcher.phones import DEFAULT_REGION, to_e164
 from dispatcher.rosters.channels import from_stored, stored
@@ -26,7 +26,6 @@ from dispatcher.rosters.officernames import name_for_the_record
 
 INVALID_PHONE = "Not a valid mobile number."
 HOTLINE_PHONE = "This is the hotline's own number."
-PHONE_TAKEN = "Another person or officer has this number."
 NAME_TAKEN = "Another person has this name."
 
 
@@ -59,6 +58,10 @@ class Holder:
     id: int
     name: str
     phone: str
+
+    def taken(self) -> str:
+        """What a form says when someone else wants this number: who has it."""
+        return f"{self.name} ({self.kind}) already has this number."
 
 
 @dataclass(frozen=True)
@@ -149,8 +152,9 @@ def save_person(
     others = select(Person.id).where(Person.name == name)
     if session.scalar(others.where(Person.id != person.id) if person else others) is not None:
         problems["name"] = NAME_TAKEN
-    if phone_holder(session, phone, person) is not None:
-        problems["phone"] = PHONE_TAKEN
+    holder = phone_holder(session, phone, person)
+    if holder is not None:
+        problems["phone"] = holder.taken()
     if problems:
         raise Refused(problems)
     old = None if person is None else person_snapshot(person)
@@ -195,8 +199,9 @@ def add_officer(
     held by another person or officer.
     """
     e164 = _typed_phone(phone, name, rules)
-    if phone_holder(session, e164) is not None:
-        raise Refused({"phone": PHONE_TAKEN})
+    holder = phone_holder(session, e164)
+    if holder is not None:
+        raise Refused({"phone": holder.taken()})
     officer = Officer(
         agency_id=agency.id, name=name, phone=e164, enrolled_by="admin", enrolled_at=auditor.now
     )

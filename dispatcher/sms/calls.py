@@ -24,8 +24,9 @@ from werkzeug.exceptions import HTTPException
 from dispatcher import web
 from dispatcher.flows import notify, redaction, routing, voicepages
 from dispatcher.flows.context import Reply
+from dispatcher.flows.voicetexts import RouteTexting, VoiceAccepted, VoiceClosed
 from dispatcher.sms import callurls, twiml
-from dispatcher.sms.messages import render
+from dispatcher.sms.messages import write
 from dispatcher.sms.security import twilio_signature_required
 from dispatcher.sms.webhooks import (
     UNREADABLE,
@@ -39,7 +40,6 @@ from dispatcher.sms.webhooks import (
 
 blueprint = Blueprint("calls", __name__)
 log = logging.getLogger("dispatcher.calls")
-ACCEPTED = "voice_accepted"
 # A call's or leg's record is deleted this long after its <Dial> reported it over.
 LEG_RECORD_AFTER = timedelta(minutes=1)
 
@@ -73,12 +73,12 @@ def voice_page_key() -> ResponseReturnValue:
     ctx = flow_context(kick)
     digits = request.form.get("Digits", "")
     reply = (
-        Reply("voice_closed") if row is None else voicepages.key_pressed(session, ctx, row, digits)
+        Reply(VoiceClosed()) if row is None else voicepages.key_pressed(session, ctx, row, digits)
     )
     session.commit()
     kick.committed()
     log.info("voice.page_key reply=%s", reply.template)
-    text = render(reply.template, reply.params, reply.language)
+    text = write(reply.text, reply.language)
     return xml(twiml.voice_hangup(text, reply.language))
 
 
@@ -112,7 +112,7 @@ def dial_ended() -> ResponseReturnValue:
     gone = request.form.get("CallStatus", "") in ("completed", "canceled", "failed")
     bridged = request.form.get("DialBridged", "") == "true"
     if row is None:
-        routed = routing.Routing(reply=Reply("route_texting"))
+        routed = routing.Routing(reply=Reply(RouteTexting()))
     else:
         routed = routing.dial_ended(session, ctx, row, gone, bridged)
     forget_call_records(session, ctx.now, call_over=routed.leg is None)
@@ -123,7 +123,7 @@ def dial_ended() -> ResponseReturnValue:
         return xml(callurls.dial(None, "en", routed.leg, row))
     if routed.reply is None:
         return xml(twiml.voice_hangup_silently())
-    text = render(routed.reply.template, routed.reply.params, routed.reply.language)
+    text = write(routed.reply.text, routed.reply.language)
     return xml(twiml.voice_hangup(text, routed.reply.language))
 
 
@@ -148,8 +148,8 @@ def screen() -> ResponseReturnValue:
     if found is None:
         return xml(twiml.voice_hangup_silently())
     page, person = found
-    params = routing.screen_params(page, notify.agency_name(session, page.need.request))
-    text = render("voice_screen", params, person.language)
+    screen = routing.screen_text(page, notify.agency_name(session, page.need.request))
+    text = write(screen, person.language)
     session.rollback()  # read only
     return xml(
         twiml.screen_response(text, person.language, callurls.voice_url("screen/key", p=page.id))
@@ -168,17 +168,17 @@ def screen_key() -> ResponseReturnValue:
     ctx = flow_context(kick)
     found = routing.screened_page(session, row) if row is not None else None
     if found is None:
-        reply = Reply("voice_closed")
+        reply = Reply(VoiceClosed())
     else:
         page, person = found
         reply = voicepages.answer(session, ctx, page, person, request.form.get("Digits", ""))
-        reply = Reply(reply.template, reply.params, person.language)
+        reply = Reply(reply.text, person.language)
     session.commit()
     kick.committed()
     log.info("call.screen_key reply=%s", reply.template)
-    if reply.template == ACCEPTED:
+    if isinstance(reply.text, VoiceAccepted):
         return xml(twiml.bridge_response())
-    text = render(reply.template, reply.params, reply.language)
+    text = write(reply.text, reply.language)
     return xml(twiml.voice_hangup(text, reply.language))
 
 
@@ -193,13 +193,13 @@ def keypad() -> ResponseReturnValue:
     kick = KickAfterCommit()
     ctx = flow_context(kick)
     if row is None or page is None:
-        routed = routing.Routing(reply=Reply("route_texting"))
+        routed = routing.Routing(reply=Reply(RouteTexting()))
     else:
         routed = routing.keypad_need(session, ctx, row, page, request.form.get("Digits", ""))
     session.commit()
     kick.committed()
     reply = routed.reply
-    text = render(reply.template, reply.params, reply.language) if reply else None
+    text = write(reply.text, reply.language) if reply else None
     language = reply.language if reply else "en"
     if routed.leg is not None and row is not None:
         return xml(callurls.dial(text, language, routed.leg, row))

@@ -12,9 +12,19 @@ from sqlalchemy.orm import Session
 
 from dispatcher.durations import parse_duration
 from dispatcher.errors import ValidationError
-from dispatcher.flows import enrollment, members, needs, notify, officers, routing, unknown
+from dispatcher.flows import (
+    enrollment,
+    members,
+    needs,
+    notify,
+    officers,
+    routing,
+    texts,
+    unknown,
+)
 from dispatcher.flows.context import FlowContext, Reply
 from dispatcher.flows.languages import learn_language, reader_language
+from dispatcher.flows.voicetexts import CallConnecting
 from dispatcher.phones import is_e164
 from dispatcher.rosters import service as rosters
 from dispatcher.rosters.models import Officer, Person, Roster
@@ -38,7 +48,7 @@ def handle_text(
     """
     if not is_e164(number):
         allowed = limiter.allow(number, ctx.now)
-        return Reply("referral", language=reader_language(None, body)) if allowed else None
+        return Reply(texts.Referral(), language=reader_language(None, body)) if allowed else None
     command = parse(body)
     sender = find_sender(session, number)
     if isinstance(sender, Officer):
@@ -46,7 +56,7 @@ def handle_text(
     if isinstance(sender, Person):
         reply = from_person(session, ctx, sender, command)
     elif isinstance(sender, Officer) and sender.pending:
-        reply = None if command.kind in SILENT else Reply("enrollment_pending")
+        reply = None if command.kind in SILENT else Reply(texts.EnrollmentPending())
     elif isinstance(sender, Officer):
         reply = officer_texts.from_officer(session, ctx, sender, command, body)
     else:
@@ -117,10 +127,10 @@ def _words(session: Session, ctx: FlowContext, person: Person, command: Command)
     if route.action == "accept":
         return members.accept(session, ctx, person, route.code)
     if route.action == "choose":
-        return Reply("codes_needed", {"codes": list(route.codes)})
+        return Reply(texts.CodesNeeded(codes=tuple(route.codes)))
     if route.action == "not_sent":
-        return Reply("not_sent", {"codes": list(route.codes), "waiting": sorted(set(waiting))})
-    return Reply("help_person")
+        return Reply(texts.NotSent(codes=tuple(route.codes), waiting=tuple(sorted(set(waiting)))))
+    return Reply(texts.HelpPerson())
 
 
 def _change_need(session: Session, ctx: FlowContext, person: Person, command: Command) -> Reply:
@@ -130,16 +140,15 @@ def _change_need(session: Session, ctx: FlowContext, person: Person, command: Co
     """
     mine = {request.code: request for request in needs.advocate_requests(session, person)}
     if not mine:
-        return Reply("need_change_refused")
+        return Reply(texts.NeedChangeRefused())
     request = officer_texts.one_named(mine, command.code)
     if request is None:
-        return Reply(
-            "officer_which", {"codes": sorted(mine), "command": officer_texts.word_of(command)}
-        )
+        word = officer_texts.word_of(command)
+        return Reply(texts.OfficerWhich(codes=tuple(sorted(mine)), command=word))
     add = command.kind == CommandKind.ADD
     reply = needs.change_need(session, ctx, request, command.argument, add=add)
-    if reply.template in ("need_added", "need_dropped_ack"):
-        notify.to_officer(session, ctx, request, reply.template, reply.params)
+    if isinstance(reply.text, texts.NeedAdded | texts.NeedDroppedAck):
+        notify.to_officer(session, ctx, request, reply.text)
     return reply
 
 
@@ -149,9 +158,9 @@ def _away(session: Session, ctx: FlowContext, person: Person, argument: str) -> 
     try:
         duration = parse_duration(argument) if argument.strip() else None
     except ValidationError:
-        return Reply("help_person")
+        return Reply(texts.HelpPerson())
     if duration is not None and duration > AWAY_LONGEST:
-        return Reply("away_too_long", {"days": AWAY_LONGEST.days})
+        return Reply(texts.AwayTooLong(days=AWAY_LONGEST.days))
     zone = members.person_zone(session, ctx, person)
     return members.set_away(person, ctx.now, duration, zone)
 
@@ -161,20 +170,20 @@ def open_codes(session: Session, person: Person) -> Reply:
     waiting = {p.need.request.code for p in members.pending_pages(session, person, None)}
     working = {n.request.code for n in members.accepted_needs(session, person)}
     if not waiting and not working:
-        return Reply("nothing_open")
-    return Reply("codes_needed", {"codes": sorted(waiting | working)})
+        return Reply(texts.NothingOpen())
+    return Reply(texts.CodesNeeded(codes=tuple(sorted(waiting | working))))
 
 
 def who(session: Session, ctx: FlowContext) -> Reply:
     """WHO: who is on call now on every roster."""
-    listing = [
-        {
-            "roster": roster.name,
-            "names": [p.name for p in rosters.who_is_on_call(session, roster, ctx.now)],
-        }
+    listing = tuple(
+        texts.OnCall(
+            roster=roster.name,
+            names=tuple(p.name for p in rosters.who_is_on_call(session, roster, ctx.now)),
+        )
         for roster in session.scalars(select(Roster).order_by(Roster.name))
-    ]
-    return Reply("who", {"rosters": listing})
+    )
+    return Reply(texts.Who(rosters=listing))
 
 
 def from_unknown(session: Session, ctx: FlowContext, number: str, command: Command) -> Reply | None:
@@ -187,7 +196,7 @@ def from_unknown(session: Session, ctx: FlowContext, number: str, command: Comma
     if command.kind in SILENT:
         return None
     unknown.count(session, ctx.now, "unknown_sender")
-    return Reply("referral")
+    return Reply(texts.Referral())
 
 
 @dataclass(frozen=True)
@@ -207,13 +216,14 @@ def handle_call(session: Session, ctx: FlowContext, number: str) -> CallAnswer:
     sender = find_sender(session, number) if is_e164(number) else None
     reply = _call(session, ctx, number, sender)
     answer = CallAnswer(replace(reply, language=reader_language(sender, "")))
-    if reply.template != "call_opened" or not isinstance(sender, Officer):
+    if not isinstance(reply.text, texts.CallOpened) or not isinstance(sender, Officer):
         return answer
     request = officers.open_request_of(session, sender)
     leg = routing.start(session, ctx, request) if request is not None else None
     if leg is None or request is None:
         return answer
-    return CallAnswer(replace(answer.reply, template="call_connecting"), leg, request.id)
+    greeting = CallConnecting(code=request.code)
+    return CallAnswer(replace(answer.reply, text=greeting), leg, request.id)
 
 
 def _call(
@@ -226,14 +236,14 @@ def _call(
     number is neither looked up nor counted.
     """
     if not is_e164(number):
-        return Reply("call_referral")
+        return Reply(texts.CallReferral())
     if isinstance(officer, Person):
-        return Reply("call_person")
+        return Reply(texts.CallPerson())
     if officer is None or officer.pending:
         unknown.count(session, ctx.now, "unknown_caller")
-        return Reply("call_referral")
+        return Reply(texts.CallReferral())
     request = officers.open_request_of(session, officer)
     if request is not None:
-        return Reply("call_open_already", {"code": request.code})
-    opened = officers.open_request(session, ctx, officer, "", channel="voice")
-    return Reply("call_opened", opened.params)
+        return Reply(texts.CallOpenAlready(code=request.code))
+    opened = officers.start_request(session, ctx, officer, "", channel="voice")
+    return Reply(texts.CallOpened(code=opened.code))

@@ -19,9 +19,10 @@ from twilio.http.response import Response
 from twilio.rest import Client
 
 from dispatcher.flows.ports import LookupFailed, Sender, SendResult
+from dispatcher.flows.voicetexts import VoiceNoAnswer
 from dispatcher.settings import Settings
 from dispatcher.sms import twiml
-from dispatcher.sms.messages import render
+from dispatcher.sms.messages import write
 from dispatcher.sms.simulator import SimulatorPhones, SimulatorSender
 
 log = logging.getLogger(__name__)
@@ -126,7 +127,7 @@ class TwilioSender:
         Never recorded.
         """
         action = callback_url(self.voice_url + "/page", outbox_id)
-        no_key = render("voice_no_answer", {}, language)
+        no_key = write(VoiceNoAnswer(), language)
         try:
             call = self.client.calls.create(
                 to=to,

@@ -30,7 +30,7 @@ from dispatcher.flows.ports import SendResult
 from dispatcher.phones import to_e164
 from dispatcher.rosters.models import Agency, Officer, Person
 from dispatcher.sms import inbound
-from dispatcher.sms.messages import render
+from dispatcher.sms.messages import write
 from dispatcher.sms.webhooks import flow_context, limiter
 
 log = logging.getLogger("dispatcher.sms.senders")  # the simulator's sends log beside Twilio's
@@ -245,7 +245,7 @@ def send() -> ResponseReturnValue:
     session.commit()
     phones().record_incoming(number, body)
     if reply is not None:
-        phones().record_reply(number, render(reply.template, reply.params, reply.language))
+        phones().record_reply(number, write(reply.text, reply.language))
     ctx.kick()
     return redirect(url_for("simulator.page"))
 

@@ -24,7 +24,7 @@ from dispatcher import web
 from dispatcher.flows import alerts, deduplication, redaction, statuses
 from dispatcher.flows.context import FlowContext
 from dispatcher.sms import callurls, inbound, twiml
-from dispatcher.sms.messages import render
+from dispatcher.sms.messages import write
 from dispatcher.sms.security import twilio_signature_required
 
 blueprint = Blueprint("sms", __name__)
@@ -172,7 +172,7 @@ def inbound_sms() -> ResponseReturnValue:
     reply = inbound.handle_text(session, ctx, limiter(), number, body)
     session.commit()
     kick.committed()
-    text = render(reply.template, reply.params, reply.language) if reply else None
+    text = write(reply.text, reply.language) if reply else None
     log.info("sms.inbound reply=%s", reply.template if reply else "none")
     return xml(twiml.message_response(text, status_url() if text else None))
 
@@ -223,7 +223,7 @@ def inbound_call() -> ResponseReturnValue:
     kick.committed()
     reply = answer.reply
     log.info("voice.inbound reply=%s ringing=%s", reply.template, answer.leg is not None)
-    text = render(reply.template, reply.params, reply.language)
+    text = write(reply.text, reply.language)
     if answer.leg is not None and answer.request_id is not None:
         leg, request_id = answer.leg, answer.request_id
         return xml(callurls.dial(text, reply.language, leg, request_id, keypad=True))

@@ -6,7 +6,7 @@ import re
 
 from sqlalchemy import select
 
-from dispatcher.accounts.models import AuditEntry
+from dispatcher.audit import AuditEntry
 from dispatcher.clock import ManualClock
 from dispatcher.flows.codes import REFERENCE_ALPHABET
 from dispatcher.rosters.file import export_roster_file, load_roster_file

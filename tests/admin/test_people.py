@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from dispatcher.accounts.models import AuditEntry
+from dispatcher.audit import AuditEntry
 from dispatcher.clock import ManualClock
 from dispatcher.rosters.models import Person
 from tests.support.admin import Store, Visitor
@@ -51,7 +51,7 @@ def test_names_and_phones_are_unique(coordinator: Visitor, store: Store) -> None
     response = coordinator.post("/admin/people/new", {**ANA, "phone": "262-555-0199"})
     assert "Another person has this name." in response.get_data(as_text=True)
     response = coordinator.post("/admin/people/new", {**ANA, "name": "Ben Ode"})
-    assert "Another person or officer has this number." in response.get_data(as_text=True)
+    assert "Ana Ruiz (person) already has this number." in response.get_data(as_text=True)
     assert len(store.all(select(Person))) == 1
 
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from dispatcher.accounts.models import AuditEntry
+from dispatcher.audit import AuditEntry
 from dispatcher.rosters.models import EscalationStep, Person, Roster, Rotation
 from tests.support.admin import Store, Visitor
 

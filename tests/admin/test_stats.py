@@ -12,7 +12,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from dispatcher.accounts.models import AuditEntry
 from dispatcher.admin.stats import (
     COUNT_UNITS,
     FEWER,
@@ -23,6 +22,7 @@ from dispatcher.admin.stats import (
     measures,
 )
 from dispatcher.admin.views.stats import FUNDER_COLUMNS, funder_csv
+from dispatcher.audit import AuditEntry
 from dispatcher.flows.calllog import BUCKET_KEYS
 from dispatcher.flows.models import AnonymousCount
 from dispatcher.flows.stats import NEED_KINDS, Coverage, Figures, NeedCounts, Period

@@ -154,3 +154,32 @@ def test_the_pages_work_without_javascript(browser: object, server: Server) -> N
         assert tab.errors == []
     finally:
         tab.context.close()
+
+
+def test_every_form_error_is_summarised_at_the_top_and_takes_the_focus(
+    tab: Tab, server: Server
+) -> None:
+    with server.database.session_scope() as session:
+        session.add(Person(name="Fay Holt", phone="+12625550197", languages=[], skills=[]))
+    page = tab.page
+    tab.sign_in()
+    page.goto("/admin/people/new")
+    page.get_by_label("Name").fill("Fay Holt")
+    page.get_by_label("Mobile number").fill("+1 262 555 0197")
+    page.get_by_role("button", name="Add person").click()
+
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("heading", name="There is a problem")).to_be_visible()
+    expect(summary.get_by_role("link")).to_have_text(
+        [
+            "Name: Another person has this name.",
+            "Mobile number: Fay Holt (person) already has this number.",
+        ]
+    )
+    summary.get_by_role(
+        "link", name="Mobile number: Fay Holt (person) already has this number."
+    ).click()
+    expect(page.get_by_label("Mobile number")).to_be_focused()
+    expect(page.get_by_text("For example (262) 555-0101")).to_be_visible()
+    assert tab.errors == []

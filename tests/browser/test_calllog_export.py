@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from dispatcher.accounts.models import AuditEntry
 from dispatcher.admin.calllog_export import CSV_COLUMNS
+from dispatcher.audit import AuditEntry
 from tests.admin.calllog_rows import MARCH, Seeded, alike, seed_call_log, utc
 from tests.support.admin import Store
 from tests.support.browser import ADMIN_EMAIL, ADMIN_PASSWORD, REQUIRE_BROWSER, Server

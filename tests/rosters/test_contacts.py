@@ -8,8 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dispatcher.accounts.audit import Auditor
-from dispatcher.accounts.models import AuditEntry
+from dispatcher.audit import AuditEntry, Auditor
 from dispatcher.rosters import contacts
 from dispatcher.rosters.contacts import PersonDetails, PhoneRules, Refused
 from dispatcher.rosters.models import Agency, Officer, Person
@@ -55,7 +54,7 @@ def test_a_person_may_not_take_a_name_or_an_officers_number(
         contacts.save_person(session, AUDITOR, None, details("Ana", "(262) 555-0150"), RULES)
     assert refused.value.problems == {
         "name": contacts.NAME_TAKEN,
-        "phone": contacts.PHONE_TAKEN,
+        "phone": "Inv. N. Lofy (officer) already has this number.",
     }
     assert session.scalars(select(Person.name)).all() == ["Ana"]
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import dispatcher.accounts.models
+import dispatcher.audit
 import dispatcher.flows.models
 import dispatcher.rosters.models  # noqa: F401  (every table)
 from dispatcher.db import Base, Database

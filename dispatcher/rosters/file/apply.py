@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dispatcher.accounts.audit import Auditor
+from dispatcher.audit import Auditor
 from dispatcher.rosters.file.check import validate
 from dispatcher.rosters.file.data import (
     AgencyEntry,

@@ -6,8 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
-from dispatcher.accounts.audit import Auditor
-from dispatcher.accounts.models import AuditEntry
+from dispatcher.audit import AuditEntry, Auditor
 from dispatcher.db import Database
 from dispatcher.rosters.file import export_roster_file, load_roster_file
 from dispatcher.rosters.file.apply import apply_roster_file
