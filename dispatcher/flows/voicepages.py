@@ -1,7 +1,7 @@
 """Pages by voice: calls to roster members, their key presses, and the calls' statuses.
 
 A page goes out as a call when the person's first channel is voice, when they texted STOP,
-when the text could not reach a landline (30006) or was refused after STOP (21610), or
+when the text could not reach a landline (30006), or
 when it is still open after the policy's ``voice_after`` and their channels list voice
 second. A key press goes through the same conditional accept and decline as a text; no
 key is no answer. Calls are never recorded; their records at the provider are deleted.
@@ -20,7 +20,7 @@ from dispatcher.flows import members, outbox, paging
 from dispatcher.flows.context import FlowContext, Reply
 from dispatcher.flows.models import OutboxMessage, Page, StatusEvent
 from dispatcher.flows.policy import Policy, plan_contact
-from dispatcher.flows.ports import LANDLINE_ERROR, OPTED_OUT_ERROR
+from dispatcher.flows.ports import LANDLINE_ERROR
 from dispatcher.flows.redaction import keep_copy_for_redaction
 from dispatcher.flows.vocabulary import ANSWERABLE, WANTED, OutboxState, PageState, RequestStatus
 from dispatcher.flows.voicetexts import VoiceAccepted, VoiceClosed, VoiceDeclined, VoiceNoAnswer
@@ -29,8 +29,9 @@ from dispatcher.rosters.models import Person
 
 log = logging.getLogger("dispatcher.voice")
 BATCH = 100
-# A text page refused for these reasons is placed as a call instead of failing.
-CALL_INSTEAD = frozenset({LANDLINE_ERROR, OPTED_OUT_ERROR})
+# A text page refused for this reason (a landline) is placed as a call instead of failing.
+# (21610, STOP, opts the person out and moves on; their later pages are calls.)
+CALL_INSTEAD = frozenset({LANDLINE_ERROR})
 # The call statuses Twilio reports once a call is over.
 CALL_FINAL = frozenset({"completed", "busy", "no-answer", "failed", "canceled"})
 ACCEPT, DECLINE = "1", "2"
@@ -70,7 +71,7 @@ def follow_up_due(session: Session, ctx: FlowContext) -> int:
 
 
 def call_instead(session: Session, ctx: FlowContext, message: OutboxMessage) -> bool:
-    """A text page that cannot reach a landline or a person who texted STOP: call them.
+    """A text page that cannot reach a landline: call instead.
 
     True when a call was queued (the page stays open), False when this does not apply.
     """
