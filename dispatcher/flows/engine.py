@@ -13,7 +13,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from dispatcher.clock import Clock
@@ -31,9 +31,10 @@ from dispatcher.flows import (
     reminders,
     statuses,
     trainings,
+    voicepages,
 )
 from dispatcher.flows.context import FlowContext
-from dispatcher.flows.models import Need, OutboxMessage, Request
+from dispatcher.flows.models import Need, OutboxMessage, Page, Request
 from dispatcher.flows.ports import Kick, Sender
 from dispatcher.flows.sending import Courier
 from dispatcher.flows.vocabulary import FINISHED, NeedState, RequestStatus
@@ -58,6 +59,7 @@ class TickReport:
 
     escalated: int = 0
     shifts_recorded: int = 0
+    followed_up: int = 0  # open pages sent again by the person's next channel
     closed: int = 0
     notes_expired: int = 0
     sent: int = 0
@@ -116,7 +118,18 @@ class Engine:
             report.next_deadline = next_deadline(session)
         report.shifts_recorded = self.record_shifts()
         report.reminded = self.remind()
+        report.followed_up = self.follow_up()
         return self.deliver(report)
+
+    def follow_up(self) -> int:
+        """Send again, by the person's next channel, the open pages that are due (a call
+        after an unanswered text); a failure is logged and never stops paging."""
+        try:
+            with self.database.session_scope() as session:
+                return voicepages.follow_up_due(session, self.context())
+        except Exception as exc:
+            log.warning("engine.follow_up_failed error=%s", type(exc).__name__)
+            return 0
 
     def record_shifts(self) -> int:
         """Write the on-call changes that are due to the shift history; a failure is logged
@@ -197,7 +210,11 @@ def escalate_due(session: Session, ctx: FlowContext) -> int:
     """Apply the next escalation step of every need whose deadline has passed."""
     query = (
         select(Need)
-        .where(Need.state == NeedState.PAGING, Need.next_action_at <= ctx.now)
+        .where(
+            Need.state == NeedState.PAGING,
+            Need.next_action_at <= ctx.now,
+            or_(Need.held_until.is_(None), Need.held_until <= ctx.now),  # a call rings it
+        )
         .order_by(Need.next_action_at, Need.id)
         .limit(BATCH)
         .with_for_update(skip_locked=True)
@@ -206,6 +223,7 @@ def escalate_due(session: Session, ctx: FlowContext) -> int:
     needs = list(session.scalars(query))
     pools: paging.Pools = {}
     for need in needs:
+        need.held_until = None  # a hold whose call never reported its end
         paging.escalate(session, ctx, need, pools)
         if need.state == NeedState.UNFILLED:
             officers.close_if_settled(session, ctx, need.request)
@@ -263,10 +281,24 @@ def purge(session: Session, now: datetime) -> None:
 
 
 def next_deadline(session: Session) -> datetime | None:
-    """The earliest escalation deadline (for the scheduler's sleep)."""
-    return session.scalar(
+    """The earliest escalation or follow-up deadline (for the scheduler's sleep)."""
+    escalation = session.scalar(
         select(Need.next_action_at)
-        .where(Need.state == NeedState.PAGING)
+        .where(Need.state == NeedState.PAGING, Need.held_until.is_(None))
         .order_by(Need.next_action_at)
         .limit(1)
     )
+    held = session.scalar(
+        select(Need.held_until)
+        .where(Need.state == NeedState.PAGING, Need.held_until.is_not(None))
+        .order_by(Need.held_until)
+        .limit(1)
+    )
+    follow_up = session.scalar(
+        select(Page.follow_up_at)
+        .where(Page.follow_up_at.is_not(None))
+        .order_by(Page.follow_up_at)
+        .limit(1)
+    )
+    found = [d for d in (escalation, held, follow_up) if d is not None]
+    return min(found) if found else None

@@ -60,6 +60,9 @@ class Person(Base):
     trainings: Mapped[list[Training]] = relationship(
         back_populates="person", cascade="all, delete-orphan", order_by="Training.name"
     )
+    # How a page reaches them, in order: "sms", "voice", "sms,voice" or "voice,sms"
+    # (see dispatcher.rosters.channels).
+    channels: Mapped[str] = mapped_column(String(16), default="sms", server_default="sms")
 
     def __repr__(self) -> str:
         return f"<Person {self.id} {self.name!r}>"
@@ -107,6 +110,9 @@ class Roster(Base):
     # for requests tagged juvenile; None requires none.
     requires_training: Mapped[str | None] = mapped_column(String(80), default=None)
     juvenile_training: Mapped[str | None] = mapped_column(String(80), default=None)
+    # A page still open this long after its text goes out is followed by a call, for people
+    # whose channels list voice after sms (None: never).
+    voice_after_seconds: Mapped[int | None] = mapped_column(Integer, default=None)
 
     rotations: Mapped[list[Rotation]] = relationship(
         back_populates="roster", cascade="all, delete-orphan", order_by="Rotation.position"

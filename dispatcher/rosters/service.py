@@ -61,9 +61,12 @@ class Candidates:
 
 
 def is_available(person: Person, at: datetime) -> bool:
-    """True if ``person`` can be paged at ``at``: active, not opted out, not away."""
+    """True if ``person`` can be paged at ``at``: active and not away.
+
+    A person who texted STOP can still be paged: by a call (``flows.policy.plan_contact``).
+    """
     away = person.away_until is not None and as_utc(person.away_until) > as_utc(at)
-    return person.active and not person.opted_out and not away
+    return person.active and not away
 
 
 def get_roster(session: Session, name: str) -> Roster:

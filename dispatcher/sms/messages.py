@@ -29,6 +29,7 @@ from dispatcher.sms import (  # noqa: F401  (their writers)
     rota_texts,
     shift_texts,
     training_texts,
+    voice_texts,
 )
 from dispatcher.sms.catalogs import Words, words_for
 from dispatcher.sms.segments import (

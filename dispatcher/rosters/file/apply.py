@@ -169,6 +169,7 @@ def _copy_person(entry: PersonEntry, person: Person) -> None:
     person.trainings = [
         _training(stored.get(t.name) or Training(name=t.name), t) for t in entry.trainings
     ]
+    person.channels = entry.channels
     if entry.away_until is not None:
         person.away_until = entry.away_until
 
@@ -209,6 +210,9 @@ def _apply_roster(
     roster.handoff_notice = entry.handoff_notice
     roster.requires_training = entry.requires_training
     roster.juvenile_training = entry.juvenile_training
+    roster.voice_after_seconds = (
+        int(entry.voice_after.total_seconds()) if entry.voice_after is not None else None
+    )
     existing = {r.name: r for r in roster.rotations}
     roster.rotations = [
         _rotation(existing.get(r.name) or Rotation(name=r.name), position, r, people, zone)

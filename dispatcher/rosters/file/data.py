@@ -38,6 +38,7 @@ class PersonEntry:
     language: str = "en"  # the language of the texts they get
     remind_hours: int = 2  # a text this many hours before each shift; 0: none
     trainings: tuple[TrainingEntry, ...] = ()  # by name
+    channels: str = "sms"  # how pages reach them, in order (rosters.channels, as stored)
     at: Location = field(default=NOWHERE, compare=False, repr=False)
 
 
@@ -110,6 +111,7 @@ class RosterEntry:
     handoff_notice: bool = False  # text each person "you are on call now" at their shift start
     requires_training: str | None = None  # needed to be paged from this roster
     juvenile_training: str | None = None  # needed as well for juvenile-tagged requests
+    voice_after: timedelta | None = None  # a page still open this long is followed by a call
     at: Location = field(default=NOWHERE, compare=False, repr=False)
 
     @property

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 from dispatcher.audit import AuditEntry
 from dispatcher.durations import format_duration
 from dispatcher.languages import SOURCE_LANGUAGE
+from dispatcher.rosters.channels import DEFAULT, from_stored, stored
 from dispatcher.rosters.models import (
     WEEKDAYS,
     Agency,
@@ -84,6 +85,8 @@ def person_table(person: Person) -> Table:
         table["skills"] = _words(person.skills)
     if person.language != SOURCE_LANGUAGE:
         table["language"] = person.language
+    if person.channels != stored(DEFAULT):
+        table["channels"] = list(from_stored(person.channels))
     if person.coordinator:
         table["coordinator"] = True
     if person.remind_hours != 2:
@@ -125,6 +128,10 @@ def roster_table(roster: Roster) -> Table:
     table["overrides"] = [_override_table(o, zone) for o in overrides]
     steps = [_step_table(s.notify, s.person, s.region, s.wait_seconds) for s in roster.steps]
     table["escalation"] = {"steps": steps, "repeat": roster.escalation_repeat}
+    if roster.voice_after_seconds:
+        table["escalation"]["voice_after"] = format_duration(
+            timedelta(seconds=roster.voice_after_seconds)
+        )
     return table
 
 
