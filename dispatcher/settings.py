@@ -65,6 +65,8 @@ class Settings:
     note_max_age: timedelta = _setting("engine", "note_max_age")
     key_grace: timedelta = _setting("engine", "key_grace")
     engine_in_process: bool = _setting("engine", "in_process", "DISPATCHER_ENGINE_IN_PROCESS")
+    checkin_grace: timedelta = _setting("care", "checkin_grace")
+    checkin_tell_officer: bool = _setting("care", "checkin_tell_officer")
     session_idle: timedelta = _setting("admin", "session_idle")
     login_attempts: int = _setting("admin", "login_attempts")
     # Derived, not configured: True when the secret key was generated and kept locally.

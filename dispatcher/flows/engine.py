@@ -19,7 +19,16 @@ from sqlalchemy.orm import Session
 from dispatcher.clock import Clock
 from dispatcher.crypto import Sealer
 from dispatcher.db import Database
-from dispatcher.flows import calllog, deduplication, officers, outbox, paging, redaction, statuses
+from dispatcher.flows import (
+    calllog,
+    checkins,
+    deduplication,
+    officers,
+    outbox,
+    paging,
+    redaction,
+    statuses,
+)
 from dispatcher.flows.context import FlowContext
 from dispatcher.flows.models import Need, OutboxMessage, Request
 from dispatcher.flows.ports import Kick, Sender
@@ -43,6 +52,7 @@ class TickReport:
     """What one tick did, for logs and tests."""
 
     escalated: int = 0
+    checkins: int = 0
     closed: int = 0
     notes_expired: int = 0
     sent: int = 0
@@ -88,7 +98,9 @@ class Engine:
         """Apply every due escalation step, then drain the outbox (the hot path)."""
         report = TickReport()
         with self.database.session_scope() as session:
-            report.escalated = escalate_due(session, self.context())
+            ctx = self.context()
+            report.escalated = escalate_due(session, ctx)
+            report.checkins = checkins.run_due(session, ctx)
         return self.deliver(report)
 
     def next_deadline(self) -> datetime | None:
@@ -198,10 +210,13 @@ def purge(session: Session, now: datetime) -> None:
 
 
 def next_deadline(session: Session) -> datetime | None:
-    """The earliest escalation deadline (for the scheduler's sleep)."""
-    return session.scalar(
+    """The earliest escalation or check-in deadline (for the scheduler's sleep)."""
+    step = session.scalar(
         select(Need.next_action_at)
         .where(Need.state == NeedState.PAGING)
         .order_by(Need.next_action_at)
         .limit(1)
     )
+    checkin = checkins.next_due(session)
+    due = [d for d in (step, checkin.due_at if checkin else None) if d is not None]
+    return min(due, default=None)

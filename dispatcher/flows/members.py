@@ -13,7 +13,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from dispatcher.db import rows_changed
-from dispatcher.flows import measures, notify, officers, paging
+from dispatcher.flows import checkins, measures, notify, officers, paging
 from dispatcher.flows.context import FlowContext, Reply
 from dispatcher.flows.models import Need, OutboxMessage, Page, Request
 from dispatcher.flows.vocabulary import (
@@ -111,6 +111,7 @@ def accept(session: Session, ctx: FlowContext, person: Person, code: str | None)
     chosen.state = PageState.ACCEPTED
     chosen.answered_at = ctx.now
     _announce_acceptance(session, ctx, need, person)
+    checkins.start(session, ctx, need, person)
     measures.need_accepted(need, ctx.now)
     if late:
         notify.to_coordinators(
@@ -180,6 +181,7 @@ def done(session: Session, ctx: FlowContext, person: Person, code: str | None) -
     need = needs[0]
     need.state = NeedState.DONE
     need.ended_at = ctx.now
+    checkins.end(need.checkin, ctx)
     officers.close_if_settled(session, ctx, need.request)
     return Reply("person_closed", {"code": need.request.code})
 

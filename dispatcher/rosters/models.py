@@ -20,6 +20,8 @@ ROSTER_KINDS = ("advocate", "hotel", "ride")
 ROTATION_TYPES = ("hourly", "daily", "weekly", "monthly")
 OVERRIDE_ACTIONS = ("add", "remove", "replace")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# Safety check-ins of in-person needs, unless a roster says otherwise: every 45 minutes.
+DEFAULT_CHECKIN_SECONDS = 2700
 
 
 class Person(Base):
@@ -40,6 +42,8 @@ class Person(Base):
     opted_out: Mapped[bool] = mapped_column(Boolean, default=False)
     opted_out_cause: Mapped[str | None] = mapped_column(String(40), default=None)
     opted_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # The duress word, hashed (``crypto.duress``); never stored or shown in clear.
+    duress_hash: Mapped[str | None] = mapped_column(String(200), default=None)
 
     def __repr__(self) -> str:
         return f"<Person {self.id} {self.name!r}>"
@@ -55,6 +59,10 @@ class Roster(Base):
     kind: Mapped[str] = mapped_column(String(20))
     timezone: Mapped[str] = mapped_column(String(64))
     escalation_repeat: Mapped[int] = mapped_column(Integer, default=0)
+    # Safety check-ins for in-person needs: every this many seconds; 0 turns them off.
+    checkin_seconds: Mapped[int] = mapped_column(
+        Integer, default=DEFAULT_CHECKIN_SECONDS, server_default=str(DEFAULT_CHECKIN_SECONDS)
+    )
 
     rotations: Mapped[list[Rotation]] = relationship(
         back_populates="roster", cascade="all, delete-orphan", order_by="Rotation.position"

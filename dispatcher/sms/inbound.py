@@ -12,13 +12,14 @@ from sqlalchemy.orm import Session
 
 from dispatcher.durations import parse_duration
 from dispatcher.errors import ValidationError
-from dispatcher.flows import enrollment, members, needs, notify, officers, unknown
+from dispatcher.flows import checkins, enrollment, members, needs, notify, officers, unknown
 from dispatcher.flows.context import FlowContext, Reply
 from dispatcher.flows.languages import learn_language, reader_language
 from dispatcher.phones import is_e164
 from dispatcher.rosters import service as rosters
 from dispatcher.rosters.models import Officer, Person, Roster
 from dispatcher.sms import officers as officer_texts
+from dispatcher.sms.checkin_words import read_ok
 from dispatcher.sms.commands import Command, CommandKind, parse
 from dispatcher.sms.officers import SILENT
 from dispatcher.sms.routing import route_words
@@ -84,6 +85,14 @@ def from_person(
         return None
     if kind == CommandKind.CARRIER_HELP:
         return None
+    if kind == CommandKind.DURESS:
+        return checkins.set_duress_word(person, command.argument)
+    if checkins.has_duress_word(person, command.text):
+        return checkins.duress(session, ctx, person)
+    if kind in (CommandKind.ACCEPT, CommandKind.UNCLEAR):
+        checked_in = _check_in(session, ctx, person, command)
+        if checked_in is not None:
+            return checked_in
     if kind == CommandKind.ACCEPT:
         return members.accept(session, ctx, person, code)
     if kind == CommandKind.DECLINE:
@@ -105,6 +114,20 @@ def from_person(
     if kind == CommandKind.WHO:
         return who(session, ctx)
     return _words(session, ctx, person, command)
+
+
+def _check_in(session: Session, ctx: FlowContext, person: Person, command: Command) -> Reply | None:
+    """An OK that is a safety check-in (``sms.checkin_words``); None when it is not one."""
+    running = {c.need.request.code: c for c in checkins.running(session, person)}
+    if not running:
+        return None
+    waiting = [p.need.request.code for p in members.pending_pages(session, person, None)]
+    route = read_ok(command, running, waiting)
+    if route.action == "checkin" and route.code in running:
+        return checkins.check_in(session, ctx, running[route.code])
+    if route.action == "choose":
+        return Reply("checkin_which", {"codes": list(route.codes)})
+    return None
 
 
 def _words(session: Session, ctx: FlowContext, person: Person, command: Command) -> Reply | None:

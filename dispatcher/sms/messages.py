@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 
+from dispatcher.sms.care_texts import CARE_TEMPLATES
 from dispatcher.sms.catalogs import Words, words_for
 from dispatcher.sms.officer_texts import OFFICER_TEMPLATES
 from dispatcher.sms.person_texts import PERSON_TEMPLATES
@@ -155,6 +156,7 @@ def _call_referral(t: Words, p: dict[str, Any]) -> str:
 TEMPLATES: dict[str, Template] = {
     **PERSON_TEMPLATES,
     **OFFICER_TEMPLATES,
+    **CARE_TEMPLATES,
     "covered": _covered,
     "already_covered": _covered,
     "away_ack": _away_ack,

@@ -154,6 +154,7 @@ def _apply_roster(
     zone = ZoneInfo(entry.timezone)
     roster.kind, roster.timezone = entry.kind, entry.timezone
     roster.escalation_repeat = entry.repeat
+    roster.checkin_seconds = entry.checkin_seconds
     existing = {r.name: r for r in roster.rotations}
     roster.rotations = [
         _rotation(existing.get(r.name) or Rotation(name=r.name), position, r, people, zone)

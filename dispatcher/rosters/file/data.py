@@ -94,6 +94,7 @@ class RosterEntry:
     overrides: tuple[OverrideEntry, ...] = ()
     steps: tuple[StepEntry, ...] = ()
     repeat: int = 0
+    checkin_seconds: int = 2700  # safety check-ins every 45 minutes (the default); 0: off
     at: Location = field(default=NOWHERE, compare=False, repr=False)
 
     @property

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 from dispatcher.durations import format_duration
 from dispatcher.languages import SOURCE_LANGUAGE
 from dispatcher.rosters.models import (
+    DEFAULT_CHECKIN_SECONDS,
     WEEKDAYS,
     Agency,
     Officer,
@@ -82,6 +83,12 @@ def roster_table(roster: Roster) -> Table:
     table["overrides"] = [_override_table(o, zone) for o in overrides]
     steps = [_step_table(s.notify, s.person, s.wait_seconds) for s in roster.steps]
     table["escalation"] = {"steps": steps, "repeat": roster.escalation_repeat}
+    if roster.checkin_seconds != DEFAULT_CHECKIN_SECONDS:
+        table["checkin"] = (
+            format_duration(timedelta(seconds=roster.checkin_seconds))
+            if roster.checkin_seconds
+            else "off"
+        )
     return table
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from dispatcher.durations import parse_duration
+from dispatcher.errors import ValidationError
 from dispatcher.languages import LANGUAGES
 from dispatcher.phones import DEFAULT_REGION
 from dispatcher.rosters import contacts  # module import: contacts imports this package
@@ -38,7 +39,13 @@ from dispatcher.rosters.file.fields import (
     to_instant,
     zone_or_none,
 )
-from dispatcher.rosters.models import OVERRIDE_ACTIONS, ROSTER_KINDS, ROTATION_TYPES, WEEKDAYS
+from dispatcher.rosters.models import (
+    DEFAULT_CHECKIN_SECONDS,
+    OVERRIDE_ACTIONS,
+    ROSTER_KINDS,
+    ROTATION_TYPES,
+    WEEKDAYS,
+)
 from dispatcher.rosters.officernames import to_officer_name
 
 TOP_LEVEL = ("people", "rosters", "agencies")
@@ -46,7 +53,9 @@ PERSON_FIELDS = (
     "name", "phone", "languages", "skills", "coordinator", "active", "away_until", "language",
 )  # fmt: skip
 OFFICER_FIELDS = ("name", "phone", "language")
-ROSTER_FIELDS = ("name", "kind", "timezone", "rotations", "overrides", "escalation")
+ROSTER_FIELDS = ("name", "kind", "timezone", "rotations", "overrides", "escalation", "checkin")
+DEFAULT_CHECKIN = timedelta(seconds=DEFAULT_CHECKIN_SECONDS)
+LONGEST_CHECKIN = timedelta(hours=12)
 ROTATION_FIELDS = ("name", "type", "length", "start", "participants", "windows", "on_now")
 OVERRIDE_FIELDS = ("action", "person", "replaces", "from", "to")
 AGENCY_FIELDS = ("name", "kind", "enrollment_code", "enrollment", "officers")
@@ -145,8 +154,25 @@ def _read_roster(table: Table) -> RosterEntry:
         ),
         steps=steps,
         repeat=repeat,
+        checkin_seconds=table.read("checkin", _checkin_seconds, _seconds(DEFAULT_CHECKIN), False),
         at=table.at,
     )
+
+
+def _checkin_seconds(value: object) -> int:
+    """``checkin = "45m"`` (5 minutes to 12 hours) or ``"off"``: seconds, 0 for off."""
+    text = _string(value).strip().lower()
+    if text == "off":
+        return 0
+    interval = parse_duration(text)
+    if not timedelta(minutes=5) <= interval <= LONGEST_CHECKIN:
+        raise ValidationError("must be between 5m and 12h, or off")
+    return _seconds(interval)
+
+
+def _seconds(interval: timedelta) -> int:
+    """Whole seconds of ``interval``."""
+    return int(interval.total_seconds())
 
 
 def _read_rotation(table: Table) -> RotationEntry:
