@@ -110,8 +110,9 @@ def accept(session: Session, ctx: FlowContext, person: Person, code: str | None)
         return what_happened(session, ctx, person, need)
     chosen.state = PageState.ACCEPTED
     chosen.answered_at = ctx.now
-    _announce_acceptance(session, ctx, need, person)
+    # The check-in instructions go first, so that the details are the last text on the phone.
     checkins.start(session, ctx, need, person)
+    _announce_acceptance(session, ctx, need, person)
     measures.need_accepted(need, ctx.now)
     if late:
         notify.to_coordinators(

@@ -31,9 +31,11 @@ def checkin_row(world: World) -> CheckIn:
 
 def test_accepting_an_advocate_need_starts_a_timer(world: World) -> None:
     code = accept_at_scene(world)
-    assert world.last(ANA) == (
+    instructions, details = world.inbox(ANA)[-2:]  # the details stay the last text
+    assert instructions == (
         f"Reply OK {code} when you arrive and every 45 min; DONE {code} when you leave."
     )
+    assert details.startswith(f"You accepted {code}")
     row = checkin_row(world)
     assert row.state == "started" and row.count == 0
     assert row.due_at == world.clock.now() + timedelta(minutes=45)
@@ -132,7 +134,7 @@ def test_a_ride_is_in_person_a_room_is_not(world: World) -> None:
     assert world.text(HARBOR, "1") is None  # the hotel takes the room
     assert world.inbox(ROSA) == [] and world.text(SAM, "1") is None  # Sam drives this week
     world.tick()
-    assert world.last(SAM).startswith("Reply OK")
+    assert world.inbox(SAM)[-2].startswith("Reply OK")
     assert not any("when you arrive" in t for t in world.inbox(HARBOR))
     with world.session() as session:
         rows = session.scalars(sa.select(CheckIn)).all()
@@ -155,7 +157,7 @@ def test_ok_still_accepts_a_waiting_page(world: World) -> None:
     code = open_request(world)
     assert world.text(ANA, f"OK {code}") is None  # an accept, as before
     world.tick()
-    assert world.last(ANA).startswith("Reply OK")
+    assert world.inbox(ANA)[-2].startswith("Reply OK")
     assert world.text(ANA, f"OK {code}") == f"{code}: checked in. Next check-in within 45 min."
 
 
@@ -174,7 +176,7 @@ def test_a_bare_ok_with_a_page_waiting_and_a_check_in_running_asks_which(world: 
     assert world.text(ANA, f"OK {first}") == f"{first}: checked in. Next check-in within 45 min."
     assert world.text(ANA, f"OK {second}") is None  # accepts the page still waiting
     world.tick()
-    assert world.last(ANA).startswith(f"Reply OK {second}")
+    assert world.inbox(ANA)[-2].startswith(f"Reply OK {second}")
     assert world.text(ANA, "OK").startswith("Add the code")  # two running now
     assert checkin_row_count(world) == (1, 0)
     assert world.text(BEN, "OK") == "Nothing is open for you right now."

@@ -8,7 +8,8 @@ extra words, safety check-ins (``OK <code> <words>``, ``OK <words>``), a duress 
 text and a reply carrying it with words, DONE, ROOM and NO ROOM with words, a hotel's
 accept with words and its relay, AWAY with junk, an unknown sender (its number too), JOIN
 with a refused name and with an unknown agency code, voice calls (an unknown caller's
-number, two officers) and a status callback with odd fields (an undocumented status, a non-numeric error code, extra fields).
+number, two officers) and a status callback with odd fields (an undocumented status, a
+non-numeric error code, extra fields).
 
 Only the accepting advocate receives an officer's words, and only that request's officer
 receives the relays (never other advocates, hotels, coordinators or the other officer);
