@@ -178,6 +178,15 @@ RESERVED_WORDS = frozenset(
 )
 
 
+def new_duress_hash(word: str) -> str:
+    """The stored form of a new duress word; ValidationError (naming no value) when it is
+    not one word of 3 to 30 letters or digits, or is a command word."""
+    checked = duress_words.check_word(word)
+    if checked in RESERVED_WORDS:
+        raise ValidationError("a command word of the hotline cannot be a duress word")
+    return duress_words.hash_word(checked)
+
+
 def set_duress_word(person: Person, word: str) -> Reply:
     """DURESS <word> sets (or replaces) the person's duress word, hashed; DURESS alone
     removes it. The word is never stored, logged or repeated in the reply."""
@@ -186,12 +195,9 @@ def set_duress_word(person: Person, word: str) -> Reply:
         log.info("person.duress_cleared member=%s", person.id)
         return Reply("duress_cleared")
     try:
-        checked = duress_words.check_word(word)
+        person.duress_hash = new_duress_hash(word)
     except ValidationError:
         return Reply("duress_refused")
-    if checked in RESERVED_WORDS:
-        return Reply("duress_refused")
-    person.duress_hash = duress_words.hash_word(checked)
     log.info("person.duress_set member=%s", person.id)
     return Reply("duress_set")
 

@@ -1,4 +1,5 @@
-"""People: list, add, edit, deactivate; away-until; opted-out state and clearing it."""
+"""People: list, add, edit, deactivate; away-until; opted-out state and clearing it; the
+duress word (set or removed, never shown)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from dispatcher.admin.auth import roles_required
 from dispatcher.admin.blueprint import blueprint
 from dispatcher.admin.forms import PersonForm, show_problems
 from dispatcher.admin.pages import auditor, db, get_or_404, split_words
+from dispatcher.errors import ValidationError
+from dispatcher.flows import checkins
 from dispatcher.rosters import contacts
 from dispatcher.rosters.models import Person
 from dispatcher.rosters.schedule import local_to_utc, local_wall
@@ -74,6 +77,28 @@ def person_clear_opt_out(person_id: int) -> ResponseReturnValue:
     contacts.clear_opt_out(db(), auditor(), person)
     db().commit()
     flash(f"{person.name} can be paged by SMS again.", "success")
+    return redirect(url_for("admin.person_edit", person_id=person.id))
+
+
+@blueprint.post("/people/<int:person_id>/duress")
+@roles_required(*EDITORS)
+def person_duress(person_id: int) -> ResponseReturnValue:
+    """Set the person's duress word (form ``word``, typed by them, never shown again) or
+    remove it (``remove``); the audit log records only that it changed."""
+    person = get_or_404(Person, person_id)
+    if request.form.get("remove") == "1":
+        contacts.set_duress_hash(db(), auditor(), person, None)
+        db().commit()
+        flash(f"{person.name} has no duress word now.", "success")
+        return redirect(url_for("admin.person_edit", person_id=person.id))
+    try:
+        hashed = checkins.new_duress_hash(request.form.get("word", ""))
+    except ValidationError as exc:
+        flash(f"Not set: {exc}.", "error")
+        return redirect(url_for("admin.person_edit", person_id=person.id))
+    contacts.set_duress_hash(db(), auditor(), person, hashed)
+    db().commit()
+    flash(f"{person.name}'s duress word is set.", "success")
     return redirect(url_for("admin.person_edit", person_id=person.id))
 
 
