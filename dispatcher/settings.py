@@ -67,6 +67,7 @@ class Settings:
     engine_in_process: bool = _setting("engine", "in_process", "DISPATCHER_ENGINE_IN_PROCESS")
     checkin_grace: timedelta = _setting("care", "checkin_grace")
     checkin_tell_officer: bool = _setting("care", "checkin_tell_officer")
+    services: tuple[str, ...] = _setting("care", "services")
     session_idle: timedelta = _setting("admin", "session_idle")
     login_attempts: int = _setting("admin", "login_attempts")
     # Derived, not configured: True when the secret key was generated and kept locally.
@@ -162,6 +163,10 @@ def _validated(values: dict[str, Any]) -> Settings:
     backend = values["sms_backend"]
     if not 0 <= values["proxy_hops"] <= 5:
         raise ConfigError("setting service.proxy_hops must be between 0 and 5")
+    if not 1 <= len(values["services"]) <= 9 or len(set(values["services"])) != len(
+        values["services"]
+    ):
+        raise ConfigError("setting care.services must name 1 to 9 different services")
     if not 1 <= values["send_concurrency"] <= 64:
         raise ConfigError("setting sms.send_concurrency must be between 1 and 64")
     if backend not in SMS_BACKENDS:

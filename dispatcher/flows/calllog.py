@@ -48,6 +48,7 @@ def log_closed(session: Session, request: Request, now: datetime) -> CallLogEntr
         outcome=request.outcome or Outcome.EXPIRED,
         checkins=sum(received for received, _ in checkin_counts),
         checkin_alerts=sum(alerts for _, alerts in checkin_counts),
+        services=list(request.services or []),
         **{kind: outcomes.get(kind) for kind in NEED_KINDS},
     )
     session.add(entry)

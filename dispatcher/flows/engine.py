@@ -22,6 +22,7 @@ from dispatcher.db import Database
 from dispatcher.flows import (
     calllog,
     checkins,
+    debriefs,
     deduplication,
     officers,
     outbox,
@@ -207,6 +208,7 @@ def purge(session: Session, now: datetime) -> None:
     for kept in (deduplication, statuses, redaction):
         kept.purge(session, receipts_cutoff)
     calllog.forget_codes(session, now)
+    debriefs.purge(session, now)
 
 
 def next_deadline(session: Session) -> datetime | None:

@@ -13,7 +13,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from dispatcher.db import rows_changed
-from dispatcher.flows import checkins, measures, notify, officers, paging
+from dispatcher.flows import checkins, debriefs, measures, notify, officers, paging
 from dispatcher.flows.context import FlowContext, Reply
 from dispatcher.flows.models import Need, OutboxMessage, Page, Request
 from dispatcher.flows.vocabulary import (
@@ -183,6 +183,7 @@ def done(session: Session, ctx: FlowContext, person: Person, code: str | None) -
     need.state = NeedState.DONE
     need.ended_at = ctx.now
     checkins.end(need.checkin, ctx)
+    debriefs.ask(session, ctx, need, person)
     officers.close_if_settled(session, ctx, need.request)
     return Reply("person_closed", {"code": need.request.code})
 

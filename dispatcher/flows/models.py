@@ -58,6 +58,8 @@ class Request(Base):
     note_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     # When the officer was last told "still paging" (at most one such text per 10 minutes).
     progress_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # Service keys the accepters' debriefs named so far (copied to the call log at close).
+    services: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
 
     needs: Mapped[list[Need]] = relationship(
         back_populates="request", cascade="all, delete-orphan", order_by="Need.id"
@@ -194,6 +196,21 @@ class OutboxMessage(Base):
     __table_args__ = (Index("ix_outbox_due", "state", "next_attempt_at"),)
 
 
+class Debrief(Base):
+    """A debrief asked after an accepter's DONE and not yet answered (``flows.debriefs``).
+
+    Holds who was asked about which code and when; deleted when answered or after a day.
+    """
+
+    __tablename__ = "debriefs"
+    __table_args__ = (UniqueConstraint("person_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(8))
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
 class InboundMessage(Base):
     """A seen MessageSid (or CallSid), to drop Twilio's repeated deliveries. No body."""
 
@@ -289,6 +306,8 @@ class CallLogEntry(Base):
     # the coordinators were alerted (a missed check-in or a duress word, not told apart).
     checkins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     checkin_alerts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Services the accepters said they provided (``care.services`` keys), nothing else.
+    services: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
 
 
 class Alert(Base):

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from dispatcher.flows.services import label_of
 from dispatcher.languages import N_
 from dispatcher.sms.catalogs import Words
 from dispatcher.sms.segments import plain
@@ -118,7 +119,18 @@ def _officer_duress(t: Words, p: dict[str, Any]) -> str:
     ).format(role=_role(t, p), code=p["code"], time=clock_time(str(p["at"]), p.get("zone")))
 
 
+def _debrief(t: Words, p: dict[str, Any]) -> str:
+    """After DONE: which services, by number, in the reader's language."""
+    listed = [f"{n} {t.gettext(label_of(key))}" for n, key in enumerate(p["services"], start=1)]
+    options = ", ".join([*listed, "0 " + t.gettext("none")])
+    return t.gettext("{code}: what did you provide? Reply with numbers: {options}").format(
+        code=p["code"], options=options
+    )
+
+
 CARE_TEMPLATES: dict[str, Template] = {
+    "debrief": _debrief,
+    "debrief_ack": lambda t, p: t.gettext("Thank you. Recorded for {code}.").format(code=p["code"]),
     "checkin_started": _checkin_started,
     "checkin_ack": _checkin_ack,
     "checkin_reminder": _checkin_reminder,

@@ -12,7 +12,16 @@ from sqlalchemy.orm import Session
 
 from dispatcher.durations import parse_duration
 from dispatcher.errors import ValidationError
-from dispatcher.flows import checkins, enrollment, members, needs, notify, officers, unknown
+from dispatcher.flows import (
+    checkins,
+    debriefs,
+    enrollment,
+    members,
+    needs,
+    notify,
+    officers,
+    unknown,
+)
 from dispatcher.flows.context import FlowContext, Reply
 from dispatcher.flows.languages import learn_language, reader_language
 from dispatcher.phones import is_e164
@@ -89,6 +98,9 @@ def from_person(
         return checkins.set_duress_word(person, command.argument)
     if checkins.has_duress_word(person, command.text):
         return checkins.duress(session, ctx, person)
+    debriefed = _debrief(session, ctx, person, command)
+    if debriefed is not None:
+        return debriefed
     if kind in (CommandKind.ACCEPT, CommandKind.UNCLEAR):
         checked_in = _check_in(session, ctx, person, command)
         if checked_in is not None:
@@ -114,6 +126,21 @@ def from_person(
     if kind == CommandKind.WHO:
         return who(session, ctx)
     return _words(session, ctx, person, command)
+
+
+# Kinds a numbered debrief answer parses as ("1", "2 3", "0", "13"); never with a code.
+NUMBER_KINDS = (CommandKind.ACCEPT, CommandKind.DECLINE, CommandKind.UNCLEAR, CommandKind.TEXT)
+
+
+def _debrief(session: Session, ctx: FlowContext, person: Person, command: Command) -> Reply | None:
+    """Numbers answering a pending debrief (``flows.debriefs``), while no page waits on the
+    person; None when the text is not one."""
+    if command.kind not in NUMBER_KINDS or command.code is not None:
+        return None
+    asked = debriefs.pending(session, person, ctx.now)
+    if asked is None or members.pending_pages(session, person, None):
+        return None
+    return debriefs.answer(session, ctx, asked, command.text)
 
 
 def _check_in(session: Session, ctx: FlowContext, person: Person, command: Command) -> Reply | None:

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from dispatcher.flows.models import CallLogEntry, CheckIn
+from dispatcher.flows.models import CallLogEntry, CheckIn, Debrief
 from dispatcher.rosters.models import Person, Roster
 from tests.flows.test_night import open_request
 from tests.night import ANA, BEN, HARBOR, KIM, LEE, OFFICER, ROSA, SAM, World
@@ -247,3 +247,52 @@ def test_duress_words_are_checked_and_can_be_removed(world: World) -> None:
         assert (
             session.scalars(sa.select(Person.duress_hash).where(Person.phone == ANA)).one() is None
         )
+
+
+def test_done_asks_one_debrief_and_keeps_only_the_service_codes(world: World) -> None:
+    code = accept_at_scene(world)
+    world.text(ANA, f"DONE {code}")
+    world.tick()
+    assert world.last(ANA) == (
+        f"{code}: what did you provide? Reply with numbers: 1 crisis support, 2 hospital "
+        "accompaniment, 3 shelter placed, 4 transport, 5 referral to legal, 6 referral to "
+        "medical, 7 interpreter, 0 none"
+    )
+    officer_before = len(world.inbox(OFFICER))
+    reply = world.text(ANA, "1 2 7 Maria Lopez 03/04/2009 room 212, her brother is 555-0199")
+    assert reply == f"Thank you. Recorded for {code}."
+    assert world.text(ANA, "3") != f"Thank you. Recorded for {code}."  # asked once
+    world.tick()
+    assert len(world.inbox(OFFICER)) == officer_before  # nothing relayed
+    with world.session() as session:
+        entry = session.scalars(sa.select(CallLogEntry)).one()
+        assert entry.services == ["crisis_support", "hospital_accompaniment", "interpreter"]
+        assert session.scalars(sa.select(Debrief)).all() == []
+
+
+def test_a_debrief_answered_while_the_request_is_open_reaches_the_call_log(world: World) -> None:
+    code = open_request(world, "Needs an advocate and a ride")
+    world.text(ANA, "1")
+    world.text(SAM, "1")
+    world.tick()
+    world.text(SAM, f"DONE {code}")  # the advocate is still there
+    assert world.text(SAM, "4") == f"Thank you. Recorded for {code}."
+    world.text(ANA, f"DONE {code}")
+    assert world.text(ANA, "0") == f"Thank you. Recorded for {code}."
+    with world.session() as session:
+        assert session.scalars(sa.select(CallLogEntry.services)).one() == ["transport"]
+
+
+def test_a_page_waiting_keeps_1_an_accept_and_the_debrief_expires(world: World) -> None:
+    first = accept_at_scene(world)
+    world.text(ANA, f"DONE {first}")
+    second = open_request(world, "NEW another one")
+    assert second != first
+    assert world.text(ANA, "1") is None  # accepts the page, not a debrief answer
+    world.tick()
+    assert world.inbox(ANA)[-1].startswith(f"You accepted {second}")
+    world.text(ANA, f"DONE {second}")
+    world.advance(minutes=60 * 25)  # both debriefs lapse unanswered
+    with world.session() as session:
+        assert session.scalars(sa.select(Debrief)).all() == []
+        assert [e.services for e in session.scalars(sa.select(CallLogEntry))] == [[], []]
