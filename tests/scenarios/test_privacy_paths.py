@@ -5,11 +5,11 @@ an e-mail; a fresh set per path and per run) enter through: the officer's first 
 follow-up held before anyone accepts, ``NEW <words>``, ``<code> <words>``, words after
 acceptance, the advocate's relays (with and without the code), an accept and a decline with
 extra words, safety check-ins (``OK <code> <words>``, ``OK <words>``), a duress word set by
-text and a reply carrying it with words, DONE, ROOM and NO ROOM with words, a hotel's
-accept with words and its relay, AWAY with junk, an unknown sender (its number too), JOIN
-with a refused name and with an unknown agency code, voice calls (an unknown caller's
-number, two officers) and a status callback with odd fields (an undocumented status, a
-non-numeric error code, extra fields).
+text and a reply carrying it with words, DONE, a debrief answer with words, ROOM and NO
+ROOM with words, a hotel's accept with words and its relay, AWAY with junk, an unknown
+sender (its number too), JOIN with a refused name and with an unknown agency code, voice
+calls (an unknown caller's number, two officers) and a status callback with odd fields (an
+undocumented status, a non-numeric error code, extra fields).
 
 Only the accepting advocate receives an officer's words, and only that request's officer
 receives the relays (never other advocates, hotels, coordinators or the other officer);
@@ -281,6 +281,10 @@ def close_everything(night: LiveNight, p: Planted, codes: tuple[str, str, str]) 
     say(night, p, ANA, f"DONE {r1} {p.canary('advocate DONE with words').words}")
     say(night, p, BEN, f"DONE {r2} {p.canary('other advocate DONE with words').words}")
     say(night, p, OFFICER, f"DONE {r3} {p.canary('officer DONE with words').words}")
+    settle(night)
+    assert any(t.startswith(f"{r1}: what did you provide?") for t in night.inbox(ANA))
+    answer = say(night, p, ANA, f"1 3 {p.canary('debrief answer with words').words}")
+    assert answer == f"Thank you. Recorded for {r1}."
     settle(night)
 
 
