@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from dispatcher.flows.models import CallLogEntry, CheckIn, Debrief
-from dispatcher.rosters.models import Person, Roster
-from tests.flows.test_night import open_request
+from dispatcher.rosters.models import Agency, Officer, Person, Roster
+from tests.flows.test_engine import world_pg as world_pg  # the coalition on PostgreSQL
+from tests.flows.test_night import code_in, open_request
 from tests.night import ANA, BEN, HARBOR, KIM, LEE, OFFICER, ROSA, SAM, World
 
 
@@ -296,3 +299,37 @@ def test_a_page_waiting_keeps_1_an_accept_and_the_debrief_expires(world: World) 
     with world.session() as session:
         assert session.scalars(sa.select(Debrief)).all() == []
         assert [e.services for e in session.scalars(sa.select(CallLogEntry))] == [[], []]
+
+
+@pytest.mark.postgres
+def test_two_engines_on_postgres_never_remind_twice(world_pg: World) -> None:
+    with world_pg.session() as session:
+        agency = session.scalars(sa.select(Agency)).one()
+        for n in range(12):
+            phone = f"+1262555{1000 + n:04d}"
+            session.add(Officer(agency_id=agency.id, name=f"Officer {n}", phone=phone))
+    codes = [
+        code_in(world_pg.text(f"+1262555{1000 + n:04d}", "need an advocate")) for n in range(12)
+    ]
+    world_pg.tick()
+    for code in codes:
+        assert world_pg.text(ANA, f"1 {code}") is None
+    world_pg.tick()
+    world_pg.clock.advance(timedelta(minutes=46))
+    engines = [world_pg.new_engine(), world_pg.new_engine()]
+    barrier = threading.Barrier(2)
+
+    def run(engine_index: int) -> None:
+        barrier.wait()
+        for _ in range(3):
+            engines[engine_index].tick()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    reminders = [t for t in world_pg.inbox(ANA) if "time to check in" in t]
+    assert sorted(reminders) == sorted(
+        f"{c}: time to check in. Reply OK {c}, or DONE {c} if you have left." for c in codes
+    )
