@@ -6,6 +6,8 @@ STAMP_RUN := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
 
 LOCK := requirements.lock
+# npm ci writes node_modules/.package-lock.json (and node_modules/axe-core/axe.min.js).
+AXE := node_modules/.package-lock.json
 
 .PHONY: run test lint types contracts pytest bench migration lock messages clean
 
@@ -41,8 +43,14 @@ types: $(STAMP_TEST)
 contracts: $(STAMP_TEST)
 	$(BIN)/lint-imports --no-cache
 
-pytest: $(STAMP_TEST)
+pytest: $(STAMP_TEST) $(AXE)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# axe-core for the browser tests' accessibility checks, from npm, pinned in package-lock.json.
+# Without npm the checks skip (CI requires them).
+$(AXE): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error; \
+	else echo "npm is not installed: the axe-core checks will skip"; fi
 
 ## Print the speed figures recorded in the README.
 bench: $(STAMP_TEST)

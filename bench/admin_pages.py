@@ -28,7 +28,7 @@ from dispatcher.app import create_app
 from dispatcher.db import Database
 from dispatcher.flows.calllog import BUCKET_KEYS
 from dispatcher.flows.models import NEED_KINDS, CallLogEntry
-from dispatcher.rosters.models import Agency, Officer, Person, Roster, Rotation
+from dispatcher.rosters.models import Agency, Officer, Person, Region, Roster, Rotation
 from dispatcher.settings import CONFIG_DIR
 from dispatcher.sms import inbound
 from dispatcher.sms.ratelimit import ReplyLimiter
@@ -129,6 +129,7 @@ def main() -> None:
             "roster": session.query(Roster.id).first()[0],
             "rotation": session.query(Rotation.id).first()[0],
             "agency": session.query(Agency.id).first()[0],
+            "region": session.query(Region.id).first()[0],
         }
     month = now.strftime("%Y-%m")
     pages = [
@@ -141,6 +142,8 @@ def main() -> None:
         f"/admin/rotations/{ids['rotation']}",
         "/admin/agencies",
         f"/admin/agencies/{ids['agency']}",
+        "/admin/regions",
+        f"/admin/regions/{ids['region']}",
         "/admin/accounts",
         "/admin/audit",
         f"/admin/call-log?month={month}",

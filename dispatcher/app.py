@@ -63,11 +63,14 @@ def create_app(
 
 def register_blueprints(app: Flask) -> None:
     """Mount every area of the service."""
-    from dispatcher import admin, health, home
+    from dispatcher import admin, api, calendars, health, home
     from dispatcher.sms import webhooks
 
     app.register_blueprint(home.blueprint)
     app.register_blueprint(health.blueprint)
+    app.register_blueprint(calendars.blueprint)  # the token in the address signs in
+    web.csrf.exempt(api.blueprint)  # bearer tokens only: cookies never authenticate it
+    app.register_blueprint(api.blueprint)
     web.csrf.exempt(webhooks.blueprint)
     app.register_blueprint(webhooks.blueprint)
     if web.runtime_of(app).settings.simulator:

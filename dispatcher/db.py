@@ -9,15 +9,17 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, MetaData, create_engine, event
+from sqlalchemy import DateTime, MetaData, Table, create_engine, event
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+from dispatcher.files import create_private
 
 # After a checkpoint SQLite truncates the WAL to this size (bytes) instead of keeping it.
 JOURNAL_SIZE_LIMIT = 1024 * 1024
@@ -71,7 +73,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if is_sqlite(url):
         path = url.split("sqlite:///", 1)[-1].split("?", 1)[0]
         if path and path != ":memory:":
-            _private_file(Path(path))
+            # SQLite gives its -wal and -shm files the database file's permissions.
+            descriptor = create_private(Path(path))
+            if descriptor is not None:
+                os.close(descriptor)
         kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 30})
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -79,18 +84,6 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)
-
-
-def _private_file(path: Path) -> None:
-    """Create the SQLite file readable by its owner only (0600; its folder 0700 if new).
-
-    SQLite gives its -wal and -shm files the database file's permissions.
-    """
-    if not path.parent.exists():
-        path.parent.mkdir(parents=True, mode=0o700)
-        path.parent.chmod(0o700)
-    with suppress(FileExistsError):
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -185,9 +178,26 @@ def upgrade_database(url: str, revision: str = "head") -> None:
     command.upgrade(config, revision)
 
 
-def upsert(session: Session, model: type[Base]) -> Any:
+def upsert(session: Session, model: type[Base] | Table) -> Any:
     """An INSERT for ``model`` that offers ``on_conflict_do_nothing/do_update`` (SQLite, PG)."""
-    if session.get_bind().dialect.name == "sqlite":
+    return dialect_upsert(dialect_of(session), model)
+
+
+def table_of(model: type[Base]) -> Table:
+    """The table of a mapped class, for Core statements on hot paths."""
+    return Base.metadata.tables[model.__tablename__]
+
+
+def dialect_of(session: Session) -> str:
+    """The name of the session's database dialect: ``sqlite`` or ``postgresql``."""
+    return session.get_bind().dialect.name
+
+
+def dialect_upsert(dialect: str, model: type[Base] | Table) -> Any:
+    """``upsert`` for a dialect by name, so a hot path can build its statement once per
+    dialect (``functools.cache``) and bind values at execution: building and keying a
+    statement cost more CPU than running it."""
+    if dialect == "sqlite":
         from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
         return sqlite_insert(model)

@@ -10,6 +10,25 @@ SOURCE_LANGUAGE = "en"
 LANGUAGES = ("en", "es")
 # How each language names itself (in forms and the pages' language switch).
 LANGUAGE_LABELS = {"en": "English", "es": "Español"}
+# The languages people on the rosters may speak, by the code a request's tag carries
+# (``lang:es``), with their English names: the list a coordinator chooses from.
+SPOKEN = {
+    "en": "English",
+    "es": "Spanish",
+    "fr": "French",
+    "vi": "Vietnamese",
+    "hmn": "Hmong",
+    "ar": "Arabic",
+    "so": "Somali",
+    "zh": "Chinese",
+    "pt": "Portuguese",
+    "ru": "Russian",
+    "ko": "Korean",
+    "tl": "Tagalog",
+    "asl": "ASL",
+    "ht": "Haitian Creole",
+    "uk": "Ukrainian",
+}
 
 
 def N_(message: str) -> str:

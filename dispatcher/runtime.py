@@ -18,7 +18,7 @@ from dispatcher.settings import Settings
 from dispatcher.sms.messages import render
 from dispatcher.sms.ratelimit import ReplyLimiter
 from dispatcher.sms.senders import build_sender
-from dispatcher.sms.simulator import SimulatorPhones
+from dispatcher.sms.simulated import SimulatorPhones
 from dispatcher.web import Runtime
 
 # Third-party loggers that would write phone numbers or bodies at DEBUG or INFO (urllib3

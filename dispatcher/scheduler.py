@@ -28,6 +28,9 @@ HOUSEKEEPING_SECONDS = 10
 LOCK_RETRY_SECONDS = 0.2
 # This many failed ticks in a row is an request the coordinators hear about.
 FAILING_AFTER = 5
+# The lease row records a tick at most this often (readiness allows health.ENGINE_SILENCE,
+# 30 s): a write per tick cost a transaction each time a webhook kicked the engine.
+RECORD_TICK_EVERY = timedelta(seconds=5)
 
 
 class Watchdog:
@@ -81,6 +84,7 @@ class EngineRunner:
         self._waiter: threading.Thread | None = None
         self.listener: wakeups.Listener | None = None
         self.watchdog = Watchdog(engine)
+        self._recorded_at: datetime | None = None
 
     def start(self) -> None:
         """Start ticking as soon as this process holds the engine lock; never blocks.
@@ -188,19 +192,25 @@ class EngineRunner:
     def _tick_guarded(self) -> bool:
         """One tick; errors are logged (False) and the next tick tries again."""
         try:
-            if not lease.renew(self.engine.database, self.holder, self.engine.clock.now()):
-                log.error("engine.lease_lost holder=%s", self.holder)
-                return True
-            self.engine.tick()
-            self._wake_for_next_deadline()
+            self._record_tick()
+            report = self.engine.tick()
+            self._wake_for_next_deadline(report.next_deadline)
         except Exception:
             log.exception("engine.tick_failed")
             return False
         return True
 
-    def _wake_for_next_deadline(self) -> None:
+    def _record_tick(self) -> None:
+        """Record in the lease row that this engine ticks, at most every RECORD_TICK_EVERY."""
+        now = self.engine.clock.now()
+        last = self._recorded_at
+        if last is not None and timedelta(0) <= now - last < RECORD_TICK_EVERY:
+            return
+        lease.renew(self.engine.database, self.holder, now)
+        self._recorded_at = now
+
+    def _wake_for_next_deadline(self, deadline: datetime | None) -> None:
         """Tick exactly at the next escalation deadline instead of up to a period late."""
-        deadline = self.engine.next_deadline()
         if deadline is None or not self.scheduler.running:
             return
         delay = deadline - self.engine.clock.now()

@@ -7,17 +7,19 @@ start-up; a bad or missing value raises ConfigError naming the setting.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from datetime import timedelta
+from datetime import time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dispatcher.durations import parse_duration
 from dispatcher.errors import ConfigError, ValidationError
+from dispatcher.files import create_private
 from dispatcher.phones import to_e164
 
 # The shipped configuration files live inside the package, so a wheel carries them.
@@ -68,6 +70,10 @@ class Settings:
     checkin_grace: timedelta = _setting("care", "checkin_grace")
     checkin_tell_officer: bool = _setting("care", "checkin_tell_officer")
     services: tuple[str, ...] = _setting("care", "services")
+    # Local time (coalition zone) of the coordinators' daily text of coverage gaps, or "off".
+    gap_report_at: str = _setting("engine", "gap_report_at", "DISPATCHER_GAP_REPORT_AT")
+    # How long a COVER or SWAP offer waits for a taker before the coordinators are told.
+    offer_wait: timedelta = _setting("engine", "offer_wait")
     session_idle: timedelta = _setting("admin", "session_idle")
     login_attempts: int = _setting("admin", "login_attempts")
     # Derived, not configured: True when the secret key was generated and kept locally.
@@ -82,6 +88,11 @@ class Settings:
     def zone(self) -> ZoneInfo:
         """The coalition's display time zone."""
         return ZoneInfo(self.timezone)
+
+    @property
+    def gap_report_time(self) -> time | None:
+        """The local time of the daily gap report, or None when it is off."""
+        return None if self.gap_report_at == "off" else time.fromisoformat(self.gap_report_at)
 
 
 def load_settings(
@@ -171,6 +182,10 @@ def _validated(values: dict[str, Any]) -> Settings:
         raise ConfigError("setting sms.send_concurrency must be between 1 and 64")
     if backend not in SMS_BACKENDS:
         raise ConfigError(f"setting sms.backend must be one of {', '.join(SMS_BACKENDS)}")
+    report = values["gap_report_at"].strip().lower()
+    if report != "off" and not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", report):
+        raise ConfigError('setting engine.gap_report_at must be a time like "07:00", or "off"')
+    values["gap_report_at"] = report
     instance = Path(values["instance_dir"])
     if not instance.is_absolute():
         instance = Path.cwd() / instance
@@ -228,16 +243,10 @@ def _local_secret_key(instance: Path) -> str:
     path = instance / "secret_key"
     if path.exists():
         return path.read_text().strip()
-    private_folder(instance)
     key = secrets.token_urlsafe(48)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    descriptor = create_private(path)
+    if descriptor is None:  # another process wrote it first
+        return path.read_text().strip()
     with os.fdopen(descriptor, "w") as handle:
         handle.write(key)
     return key
-
-
-def private_folder(folder: Path) -> None:
-    """Create ``folder`` (and its parents) if needed; a folder created here is 0700."""
-    if not folder.exists():
-        folder.mkdir(parents=True, mode=0o700)
-        folder.chmod(0o700)  # mkdir's mode is narrowed by the umask only, never widened

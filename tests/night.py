@@ -18,7 +18,7 @@ from dispatcher.flows.engine import Engine, TickReport
 from dispatcher.rosters.file import apply_roster_file, load_roster_file
 from dispatcher.settings import Settings
 from dispatcher.sms import inbound
-from dispatcher.sms.messages import render
+from dispatcher.sms.messages import render, write
 from dispatcher.sms.ratelimit import ReplyLimiter
 from dispatcher.sms.simulator import SimulatorPhones, SimulatorSender
 
@@ -30,20 +30,26 @@ OFFICER = "+12625550150"
 STRANGER = "+14145550177"
 
 # At the tests' START (2026-03-10 07:00 in Chicago) Ana is on call and Ben is next.
+# The advocates have shift reminders off (`remind = "off"`): these nights count every text
+# a phone gets; tests/flows/test_reminders.py turns them back on (REMINDERS_OFF).
+REMINDERS_OFF = 'remind = "off"\n'
 COALITION = """
 [[people]]
 name = "Ana Ruiz"
 phone = "(262) 555-0101"
 languages = ["en", "es"]
 skills = ["juvenile"]
+remind = "off"
 
 [[people]]
 name = "Ben Okafor"
 phone = "+12625550102"
+remind = "off"
 
 [[people]]
 name = "Cruz Lee"
 phone = "+12625550103"
+remind = "off"
 
 [[people]]
 name = "Dee Park"
@@ -206,7 +212,7 @@ class World(Night):
         """``number`` texts the hotline; return the immediate reply's text (None: no reply)."""
         with self.session() as session:
             reply = inbound.handle_text(session, self.context(), self.limiter, number, body)
-        return render(reply.template, reply.params, reply.language) if reply else None
+        return write(reply.text, reply.language) if reply else None
 
     def inbox(self, number: str) -> list[str]:
         """Every text the hotline sent to ``number`` (simulated phone), oldest first."""

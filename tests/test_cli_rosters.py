@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner, Result
 from sqlalchemy import select
 
-from dispatcher.accounts.models import AuditEntry
+from dispatcher.audit import AuditEntry
 from dispatcher.cli import main
 from dispatcher.db import Database, upgrade_database
 from tests.support.coalition import COALITION
@@ -173,12 +173,12 @@ def test_shifts_accept_instants_with_an_offset(loaded: Run) -> None:
 def test_demo_load_fills_an_empty_database_once(run: Run) -> None:
     first = run("demo", "load", "--if-empty")
     assert first.exit_code == 0, first.output
-    assert "rosters: 3 created" in first.stdout
+    assert "rosters: 4 created" in first.stdout
     second = run("demo", "load", "--if-empty")
     assert second.stdout == "the database already has people: demo not loaded\n"
     hotels = run("oncall", "hotels", "--at", "2026-03-10T03:00")
     assert hotels.stdout == "Harborview Inn\nLakeshore Suites\n"
-    assert run("demo", "load").stdout.startswith("people: 0 created, 0 updated, 13 unchanged")
+    assert run("demo", "load").stdout.startswith("people: 0 created, 0 updated, 15 unchanged")
 
 
 def test_the_installed_command_exits_with_the_documented_codes(

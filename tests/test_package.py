@@ -116,6 +116,9 @@ def test_the_wheel_carries_configuration_and_migrations(installed: tuple[Path, P
         "dispatcher/migrations/script.py.mako",
         "dispatcher/migrations/versions/0001_initial.py",
         "dispatcher/admin/templates/admin/base.html",
+        "dispatcher/sms/templates/sms/_phone.html",
+        "dispatcher/sms/static/sms/simulator.js",
+        "dispatcher/sms/static/sms/simulator.css",
         "dispatcher/translations/es/LC_MESSAGES/messages.mo",
     ):
         assert needed in names

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import stat
-from datetime import timedelta
+from datetime import time, timedelta
 from pathlib import Path
 
 import pytest
@@ -75,6 +75,8 @@ def test_environment_overrides_site_file_which_overrides_defaults(tmp_path: Path
         ({"DISPATCHER_TICK_INTERVAL": "soon"}, "engine.tick_interval"),
         ({"DISPATCHER_ENGINE_IN_PROCESS": "maybe"}, "engine.in_process"),
         ({"DISPATCHER_TIMEZONE": "Mars/Olympus"}, "service.timezone"),
+        ({"DISPATCHER_GAP_REPORT_AT": "7am"}, "engine.gap_report_at"),
+        ({"DISPATCHER_GAP_REPORT_AT": "24:00"}, "engine.gap_report_at"),
         ({"DISPATCHER_CONFIG": "/nonexistent/site.toml"}, "/nonexistent/site.toml"),
     ],
 )
@@ -114,3 +116,11 @@ def test_key_settings_default_to_the_instance_folder_and_read_a_list(tmp_path: P
     site.write_text("[service]\nprevious_secret_keys = 3\n")
     with pytest.raises(ConfigError, match=r"service\.previous_secret_keys"):
         load_settings(environ={**env, "DISPATCHER_CONFIG": str(site)})
+
+
+@pytest.mark.parametrize(
+    ("value", "at"), [("07:00", time(7)), ("23:59", time(23, 59)), ("OFF", None)]
+)
+def test_the_gap_report_time(tmp_path: Path, value: str, at: time | None) -> None:
+    env = {"DISPATCHER_INSTANCE_DIR": str(tmp_path), "DISPATCHER_GAP_REPORT_AT": value}
+    assert load_settings(environ=env).gap_report_time == at

@@ -1,9 +1,8 @@
-"""Admin accounts and the append-only audit log."""
+"""Admin accounts and their sign-in throttles."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import JSON, Boolean, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -11,6 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from dispatcher.db import Base, UTCDateTime
 
 ROLES = ("admin", "coordinator", "viewer")
+# What an API token may do: read rosters and who is on call; open requests; see phones.
+API_SCOPES = ("read", "open-requests", "manage")
 
 
 class User(Base):
@@ -29,21 +30,6 @@ class User(Base):
     session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
-class AuditEntry(Base):
-    """One change made through the admin pages or the CLI: who, what, when, old and new."""
-
-    __tablename__ = "audit_log"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    actor: Mapped[str] = mapped_column(String(200))  # an account's email, or cli:<user>
-    action: Mapped[str] = mapped_column(String(40))  # create, update, delete, export, ...
-    entity: Mapped[str] = mapped_column(String(40))  # person, roster, rotation, ...
-    entity_id: Mapped[int | None] = mapped_column(Integer, default=None)
-    old: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
-    new: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
-
-
 class LoginThrottle(Base):
     """Failed sign-ins for one account (``account:<email>``) or one client address
     (``address:<ip>``). Counted by conditional UPDATEs, so parallel guesses cannot pass
@@ -57,3 +43,19 @@ class LoginThrottle(Base):
     failures: Mapped[int] = mapped_column(Integer, default=0)
     last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+
+class ApiToken(Base):
+    """A token an integration sends to the JSON API; only its SHA-256 is stored.
+
+    ``scopes`` is a subset of API_SCOPES; a revoked token stops working at once.
+    """
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    scopes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)

@@ -14,8 +14,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from dispatcher.accounts import passwords
-from dispatcher.accounts.audit import Auditor, changes
 from dispatcher.accounts.models import ROLES, User
+from dispatcher.audit import Auditor, changes
 from dispatcher.errors import Conflict, NotFound, ValidationError
 
 __all__ = [

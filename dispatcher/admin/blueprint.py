@@ -34,10 +34,12 @@ AREAS = (
     Area("admin.people", N_("People")),
     Area("admin.rosters", N_("Rosters")),
     Area("admin.agencies", N_("Agencies")),
+    Area("admin.regions", N_("Regions")),
     Area("admin.call_log", N_("Call log")),
     Area("admin.statistics", N_("Statistics")),
     Area("admin.roster_file", N_("Roster file")),
     Area("admin.accounts", N_("Accounts")),
+    Area("admin.api_tokens", N_("API tokens")),
     Area("admin.audit_log", N_("Audit log")),
     Area("admin.settings_page", N_("Settings")),
 )

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from dispatcher.flows.intake import describe_tag
 from dispatcher.flows.models import Need, Request
-from dispatcher.flows.vocabulary import RequestStatus
+from dispatcher.flows.vocabulary import WANTED, NeedState, RequestStatus
 from dispatcher.rosters.models import Agency, Person, Roster
 from dispatcher.rosters.rotation import next_handoffs, on_call_at
 from dispatcher.rosters.service import roster_specs
@@ -31,6 +31,14 @@ class Handoff:
     names: list[str]
 
 
+@dataclass(frozen=True, order=True)
+class OnCall:
+    """Someone on call now, with the number the page's tap-to-call and tap-to-text use."""
+
+    name: str
+    phone: str  # E.164
+
+
 @dataclass(frozen=True)
 class RosterNow:
     """One roster's card: who is on call now and the handoffs of the coming hours."""
@@ -39,7 +47,7 @@ class RosterNow:
     kind: str
     timezone: str
     roster_id: int
-    on_call: list[str]
+    on_call: list[OnCall]
     handoffs: list[Handoff]
 
 
@@ -65,6 +73,7 @@ class NeedRow:
     roster: str | None
     accepted_by: str | None
     pages: list[PageRow]
+    next_step_at: datetime | None  # when the engine runs its next step (None: nothing due)
 
 
 @dataclass(frozen=True)
@@ -76,6 +85,16 @@ class RequestRow:
     opened_at: datetime
     tags: list[str]
     needs: list[NeedRow]
+
+    @property
+    def unfilled(self) -> bool:
+        """True while some need has nobody who accepted (paging, or given up on)."""
+        return any(need.state in WANTED for need in self.needs)
+
+    @property
+    def next_step_at(self) -> datetime | None:
+        """The earliest next escalation step among the request's needs."""
+        return min((n.next_step_at for n in self.needs if n.next_step_at), default=None)
 
 
 def rosters_now(session: Session, now: datetime) -> list[RosterNow]:
@@ -91,13 +110,17 @@ def rosters_now(session: Session, now: datetime) -> list[RosterNow]:
         found.append((roster, on_call, changes))
     wanted = {pid for _, ids, changes in found for pid in ids.union(*(c for _, c in changes))}
     names = _names(session, wanted)
+    on_call_now: set[int] = set()
+    for _, ids, _ in found:
+        on_call_now |= ids
+    phones = _phones(session, on_call_now)
     return [
         RosterNow(
             name=roster.name,
             kind=roster.kind,
             timezone=roster.timezone,
             roster_id=roster.id,
-            on_call=_sorted_names(names, on_call),
+            on_call=sorted(OnCall(names.get(p, "?"), phones.get(p, "")) for p in on_call),
             handoffs=[Handoff(at, _sorted_names(names, ids)) for at, ids in changes],
         )
         for roster, on_call, changes in found
@@ -105,7 +128,8 @@ def rosters_now(session: Session, now: datetime) -> list[RosterNow]:
 
 
 def open_requests(session: Session) -> list[RequestRow]:
-    """Every open request, oldest first, with its needs and who was paged."""
+    """Every open request with its needs and who was paged: those still unfilled first,
+    oldest first within each group."""
     requests = session.scalars(
         select(Request)
         .where(Request.status == RequestStatus.OPEN)
@@ -120,7 +144,7 @@ def open_requests(session: Session) -> list[RequestRow]:
     )
     agencies = _lookup(session, Agency, {i.agency_id for i in requests if i.agency_id})
     rosters = _lookup(session, Roster, {n.roster_id for n in needs if n.roster_id})
-    return [
+    rows = [
         RequestRow(
             code=request.code,
             agency=agencies.get(request.agency_id or 0, "unknown agency"),
@@ -130,6 +154,7 @@ def open_requests(session: Session) -> list[RequestRow]:
         )
         for request in requests
     ]
+    return sorted(rows, key=lambda row: not row.unfilled)  # stable: oldest first within
 
 
 def _need_row(need: Need, people: dict[int, str], rosters: dict[int, str]) -> NeedRow:
@@ -145,6 +170,7 @@ def _need_row(need: Need, people: dict[int, str], rosters: dict[int, str]) -> Ne
         roster=rosters.get(need.roster_id) if need.roster_id else None,
         accepted_by=accepted,
         pages=[PageRow(people.get(p.person_id, "?"), p.state, p.paged_at) for p in need.pages],
+        next_step_at=need.next_action_at if need.state == NeedState.PAGING else None,
     )
 
 
@@ -155,6 +181,14 @@ def _names(session: Session, ids: Iterable[int]) -> dict[int, str]:
         return {}
     rows = session.execute(select(Person.id, Person.name).where(Person.id.in_(wanted)))
     return {pid: name for pid, name in rows}
+
+
+def _phones(session: Session, ids: set[int]) -> dict[int, str]:
+    """Person phone numbers (E.164) by id, in one query."""
+    if not ids:
+        return {}
+    rows = session.execute(select(Person.id, Person.phone).where(Person.id.in_(ids)))
+    return {pid: phone for pid, phone in rows}
 
 
 def _lookup(session: Session, model: type[Agency] | type[Roster], ids: set[int]) -> dict[int, str]:

@@ -98,3 +98,9 @@ def _layout() -> dict[str, Any]:
         "coalition_zone": web.runtime().settings.timezone,
         "now": web.runtime().clock.now(),
     }
+
+
+@blueprint.app_template_filter("until")
+def until_filter(instant: datetime) -> str:
+    """How long until ``instant``, by the service's clock (``0 s`` once it has passed)."""
+    return format_age(instant - web.runtime().clock.now())

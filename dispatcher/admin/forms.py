@@ -36,7 +36,7 @@ from wtforms.widgets import CheckboxInput, ListWidget, Select
 
 from dispatcher.accounts.models import ROLES
 from dispatcher.accounts.passwords import MIN_LENGTH
-from dispatcher.languages import LANGUAGE_LABELS
+from dispatcher.languages import LANGUAGE_LABELS, SPOKEN
 from dispatcher.rosters.contacts import Refused
 from dispatcher.rosters.models import (
     OVERRIDE_ACTIONS,
@@ -46,6 +46,7 @@ from dispatcher.rosters.models import (
     WEEKDAYS,
 )
 from dispatcher.rosters.officernames import EXPECTED_FORM, to_officer_name
+from dispatcher.rosters.traits import SKILLS
 
 try:  # WTForms 3.3 names choices; older versions take (value, label) pairs
     from wtforms.fields.choices import SelectChoice
@@ -105,16 +106,27 @@ class LoginForm(FlaskForm):  # type: ignore[misc]
     password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)])
 
 
+PHONE_HELP = "For example (262) 555-0101; a number abroad starts with + and its country code."
+
+
 class PersonForm(FlaskForm):  # type: ignore[misc]
     """Someone who can be paged."""
 
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
-    phone = StringField("Mobile number", validators=[DataRequired(), Length(max=40)])
-    languages = StringField(
-        "Languages", description="Comma-separated, e.g. en, es", validators=[Length(max=200)]
+    phone = StringField(
+        "Mobile number",
+        description=PHONE_HELP,
+        validators=[DataRequired(), Length(max=40)],
     )
-    skills = StringField(
-        "Skills", description="Comma-separated, e.g. juvenile", validators=[Length(max=200)]
+    languages = MultiCheckboxField(
+        "Languages spoken",
+        choices=options(SPOKEN.items()),
+        description="Requests that ask for a language page these people first",
+    )
+    skills = MultiCheckboxField(
+        "Skills",
+        choices=options(SKILLS.items()),
+        description="Requests that ask for a skill (a juvenile) page these people first",
     )
     language = SelectField(
         "Texts in",
@@ -123,6 +135,13 @@ class PersonForm(FlaskForm):  # type: ignore[misc]
         description="The language of the pages and replies they get",
     )
     coordinator = BooleanField("Coordinator (paged when escalation reaches coordinators)")
+    remind_hours = SelectField(
+        "Shift reminder",
+        coerce=int,
+        choices=options([(0, "Off")] + [(h, f"{h} h before each shift") for h in range(1, 25)]),
+        default=2,
+        description="A text before each of their shifts; reply AWAY if they cannot",
+    )
     away_until = DateTimeLocalField(
         "Away until", format=LOCAL_FORMAT, validators=[Optional()], description="Leave empty"
     )
@@ -201,6 +220,18 @@ class CheckinForm(FlaskForm):  # type: ignore[misc]
     )
 
 
+class RegionForm(FlaskForm):  # type: ignore[misc]
+    """A region: its name, its agencies and the rosters that serve it (choices by the view)."""
+
+    name = StringField("Name", validators=[DataRequired(), Length(max=80)])
+    agencies = MultiCheckboxField("Agencies in this region", coerce=int)
+    rosters = MultiCheckboxField(
+        "Rosters that serve it",
+        coerce=int,
+        description="A roster no region names serves every region.",
+    )
+
+
 class AgencyForm(FlaskForm):  # type: ignore[misc]
     """A requesting agency."""
 
@@ -233,7 +264,11 @@ class OfficerForm(FlaskForm):  # type: ignore[misc]
     name = StringField(
         "Rank and name", validators=[DataRequired(), _officer_name], description=EXPECTED_FORM
     )
-    phone = StringField("Mobile number", validators=[DataRequired(), Length(max=40)])
+    phone = StringField(
+        "Mobile number",
+        description=PHONE_HELP,
+        validators=[DataRequired(), Length(max=40)],
+    )
     language = SelectField(
         "Texts in",
         choices=OFFICER_LANGUAGES,

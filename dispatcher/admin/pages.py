@@ -6,16 +6,18 @@ account's email, the service clock's time, and only the values that changed.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TypeVar
 
-from flask import abort
+from flask import abort, render_template, request
+from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dispatcher import web
-from dispatcher.accounts.service import Auditor
 from dispatcher.admin.auth import actor
+from dispatcher.audit import Auditor
 from dispatcher.db import Base
 from dispatcher.rosters.models import Person
 
@@ -45,15 +47,32 @@ def auditor() -> Auditor:
     return Auditor(actor(), now())
 
 
+def confirmed() -> bool:
+    """True when the posted form is the answer to ``confirm_page`` (a second, deliberate post)."""
+    return request.form.get("confirm") == "yes"
+
+
+def confirm_page(
+    question: str, changes: Sequence[str], button: str, back: str
+) -> ResponseReturnValue:
+    """Ask before a change that cannot be taken back: what will change, a button that posts
+    the same form again to the same address with ``confirm=yes``, and a way back."""
+    fields = [
+        (k, v) for k, v in request.form.items(multi=True) if k not in ("csrf_token", "confirm")
+    ]
+    return render_template(
+        "admin/confirm.html",
+        title=question,
+        changes=changes,
+        button=button,
+        back=back,
+        fields=fields,
+    )
+
+
 def people_choices(active_only: bool = True) -> list[tuple[int, str]]:
     """(id, name) of people, by name, for select lists."""
     query = select(Person.id, Person.name).order_by(Person.name)
     if active_only:
         query = query.where(Person.active.is_(True))
     return [(row.id, row.name) for row in db().execute(query)]
-
-
-def split_words(text: str | None) -> list[str]:
-    """``"en, ES,  fr"`` as ``["en", "es", "fr"]`` (lower case, each once)."""
-    words = (word.strip().lower() for word in (text or "").split(","))
-    return list(dict.fromkeys(word for word in words if word))

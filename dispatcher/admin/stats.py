@@ -79,6 +79,27 @@ def measures(f: Figures, rounded: bool = False) -> list[Measure]:
     ]
 
 
+def trend_measures(f: Figures, rounded: bool = False) -> list[Measure]:
+    """The numbers of one month of the 12-month trend: requests, fill rate, time to accept.
+
+    The fill rate is the share of needs filled; like every share it is computed from the
+    rounded counts when ``rounded`` and hidden behind the counts it comes from.
+    """
+    filled = sum(n.filled for n in f.needs)
+    unfilled = sum(n.unfilled for n in f.needs)
+    return [
+        Measure("Requests", f.requests, "requests"),
+        Measure(
+            "Fill rate",
+            _share(filled, filled + unfilled, rounded),
+            "percent",
+            (filled, unfilled),
+            "needs filled or unfilled",
+        ),
+        _time("Median time to accept", f.median_accept, f.accepted),
+    ]
+
+
 def _request_measures(f: Figures, rounded: bool) -> list[Measure]:
     """Requests, those at night and their share, and the times to accept."""
     day = f.requests - f.night

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from dispatcher.cli import accounts, rosters, serve
+from dispatcher.cli import accounts, apitokens, rosters, serve
 from dispatcher.cli.common import database_group
 
 
@@ -18,3 +18,4 @@ main.add_command(database_group)
 serve.register(main)
 rosters.register(main)
 accounts.register(main)
+apitokens.register(main)

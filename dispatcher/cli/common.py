@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import click
 from sqlalchemy.orm import Session
 
-from dispatcher.accounts.audit import Auditor
+from dispatcher.audit import Auditor
 from dispatcher.db import Database, upgrade_database
 from dispatcher.errors import DispatcherError
 from dispatcher.settings import Settings, load_settings

@@ -102,9 +102,11 @@ def worker(metrics_port: int | None) -> None:
         from prometheus_client import start_http_server
 
         start_http_server(metrics_port)
-    runner = start(build_runtime(settings()))
+    # Handlers first: a SIGTERM that arrives once the engine holds its lock must still stop
+    # it cleanly, however slow the start (a busy machine widened that window).
     stopping = threading.Event()
     stop_on_signals(stopping.set)
+    runner = start(build_runtime(settings()))
     click.echo("dispatcher engine started; stop with Ctrl-C or SIGTERM")
     stopping.wait()
     runner.stop()

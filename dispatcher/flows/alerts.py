@@ -14,7 +14,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dispatcher.flows import notify
+from dispatcher.flows import notify, texts
 from dispatcher.flows.context import FlowContext
 from dispatcher.flows.models import Alert
 
@@ -52,7 +52,7 @@ def raise_alert(session: Session, ctx: FlowContext, kind: str, count: int = 1) -
     log.warning("alert.raised kind=%s count=%s", kind, alert.count)
     if alert.reported_at is not None and ctx.now - alert.reported_at < REPEAT_AFTER:
         return False
-    told = notify.to_coordinators(session, ctx, "alert", {"kind": kind, "count": alert.unreported})
+    told = notify.to_coordinators(session, ctx, texts.Alert(kind=kind, count=alert.unreported))
     alert.reported_at = ctx.now
     alert.unreported = 0
     log.warning("alert.reported kind=%s coordinators=%s", kind, told)

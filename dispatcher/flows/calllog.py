@@ -20,6 +20,7 @@ from dispatcher.flows.buckets import DURATION_BUCKETS as DURATION_BUCKETS
 from dispatcher.flows.buckets import bucket_between, hour_of
 from dispatcher.flows.buckets import bucket_of_seconds as bucket_of_seconds
 from dispatcher.flows.models import NEED_KINDS, CallLogEntry, Need, Request
+from dispatcher.flows.policy import Policy, is_mutual_aid
 from dispatcher.flows.vocabulary import NeedKind, NeedState, Outcome
 
 CODE_KEPT = timedelta(days=30)
@@ -49,6 +50,7 @@ def log_closed(session: Session, request: Request, now: datetime) -> CallLogEntr
         checkins=sum(received for received, _ in checkin_counts),
         checkin_alerts=sum(alerts for _, alerts in checkin_counts),
         services=list(request.services or []),
+        mutual_aid=sum(1 for n in needs if called_on_aid(n)),
         **{kind: outcomes.get(kind) for kind in NEED_KINDS},
     )
     session.add(entry)
@@ -64,6 +66,12 @@ def _logged_need(need: Need, opened_at: datetime) -> dict[str, object]:
         "member_id": need.accepted_by_id,
         "time_to_accept": bucket_between(opened_at, need.accepted_at),
     }
+
+
+def called_on_aid(need: Need) -> bool:
+    """True if the need paged someone through a mutual-aid step (another region's roster)."""
+    policy = Policy.from_json(need.policy)
+    return any(is_mutual_aid(policy, page.step_index) for page in need.pages)
 
 
 def need_outcome(state: str, accepted_by: int | None) -> str:

@@ -28,6 +28,33 @@ def random_code(rng: random.Random | None = None) -> str:
             return code
 
 
+# Shift offers (COVER, SWAP) have codes of their own: this letter, which no reference code
+# holds, then three characters of the alphabet with a digit. "1 S4K7" takes offer S4K7 and
+# can never mean a request.
+OFFER_PREFIX = "S"
+
+
+def random_offer_code(rng: random.Random | None = None) -> str:
+    """A random shift-offer code: OFFER_PREFIX and three characters, one a digit."""
+    source = rng or _SECURE
+    while True:
+        code = OFFER_PREFIX + "".join(source.choice(REFERENCE_ALPHABET) for _ in range(3))
+        if looks_like_offer_code(code):
+            return code
+
+
+def looks_like_offer_code(token: str) -> bool:
+    """True when ``token`` (any case) is shaped like a shift-offer code."""
+    upper = token.upper()
+    rest = upper[1:]
+    return (
+        len(upper) == CODE_LENGTH
+        and upper[:1] == OFFER_PREFIX
+        and all(c in REFERENCE_ALPHABET for c in rest)
+        and any(c in REFERENCE_DIGITS for c in rest)
+    )
+
+
 def looks_like_code(token: str) -> bool:
     """True when ``token`` (any case) is shaped like a reference code."""
     upper = token.upper()

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from dispatcher.crypto import Sealer
+from dispatcher.flows.texts import Text
 from dispatcher.settings import Settings
 
 
@@ -27,9 +27,13 @@ class FlowContext:
 
 @dataclass(frozen=True)
 class Reply:
-    """An immediate answer to an inbound text: a message template, its parameters and the
-    language to write it in (the sender's)."""
+    """An immediate answer to an inbound text (or call): the text, and the language to write
+    it in (the sender's)."""
 
-    template: str
-    params: dict[str, Any] = field(default_factory=dict)
+    text: Text
     language: str = "en"
+
+    @property
+    def template(self) -> str:
+        """The text's template name (what logs and rate limits go by)."""
+        return self.text.template

@@ -7,11 +7,12 @@ Only the sid is kept (the engine purges it after a week), and the provider's cop
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import cache
 
-from sqlalchemy import delete
+from sqlalchemy import Insert, delete
 from sqlalchemy.orm import Session
 
-from dispatcher.db import insert_ignoring_duplicates
+from dispatcher.db import dialect_of, dialect_upsert, table_of
 from dispatcher.flows.models import InboundMessage
 from dispatcher.flows.redaction import keep_copy_for_redaction
 
@@ -27,16 +28,22 @@ def first_delivery(
     """
     if not sid:
         return True  # nothing to deduplicate on (Twilio always sends one)
-    statement = (
-        insert_ignoring_duplicates(session, InboundMessage)
-        .values(sid=sid, received_at=now)
-        .returning(InboundMessage.sid)
-    )
     # RETURNING, not the row count: psycopg reports -1 for ON CONFLICT DO NOTHING.
-    if session.execute(statement).first() is None:
+    recorded = session.execute(_record(dialect_of(session)), {"sid": sid, "received_at": now})
+    if recorded.first() is None:
         return False
     keep_copy_for_redaction(session, sid, now + copy_after)
     return True
+
+
+@cache
+def _record(dialect: str) -> Insert:
+    """The INSERT of ``first_delivery``, built once per dialect (Core: no ORM)."""
+    inbound = table_of(InboundMessage)
+    statement: Insert = (
+        dialect_upsert(dialect, inbound).on_conflict_do_nothing().returning(inbound.c.sid)
+    )
+    return statement
 
 
 def purge(session: Session, cutoff: datetime) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from dispatcher.clock import Clock
 from dispatcher.crypto import Sealer
@@ -24,11 +24,15 @@ from dispatcher.flows import (
     checkins,
     debriefs,
     deduplication,
+    gaps,
+    offers,
     officers,
     outbox,
     paging,
     redaction,
+    reminders,
     statuses,
+    trainings,
 )
 from dispatcher.flows.context import FlowContext
 from dispatcher.flows.models import Need, OutboxMessage, Request
@@ -59,6 +63,10 @@ class TickReport:
     sent: int = 0
     failed: int = 0
     redacted: int = 0
+    reminded: int = 0
+    training_notices: int = 0
+    # the earliest escalation deadline still ahead once the tick's steps were applied
+    next_deadline: datetime | None = None
 
 
 @dataclass
@@ -96,22 +104,41 @@ class Engine:
         return FlowContext(self.settings, self.sealer, now or self.clock.now(), self.kick)
 
     def tick(self) -> TickReport:
-        """Apply every due escalation step, then drain the outbox (the hot path)."""
+        """Apply every due escalation step, then drain the outbox (the hot path).
+
+        The report carries the next deadline, read in the same transaction.
+        """
         report = TickReport()
         with self.database.session_scope() as session:
-            ctx = self.context()
-            report.escalated = escalate_due(session, ctx)
-            report.checkins = checkins.run_due(session, ctx)
+            report.escalated = escalate_due(session, self.context())
+            report.next_deadline = next_deadline(session)
+        report.checkins = self.run_checkins()
+        report.reminded = self.remind()
         return self.deliver(report)
 
-    def next_deadline(self) -> datetime | None:
-        """The earliest escalation deadline still ahead, so a runner can wake up for it."""
-        with self.database.session_scope() as session:
-            return next_deadline(session)
+    def run_checkins(self) -> int:
+        """Send the safety check-in reminders and alerts that are due; a failure is logged
+        (the next tick tries again) and never stops paging."""
+        try:
+            with self.database.session_scope() as session:
+                return checkins.run_due(session, self.context())
+        except Exception as exc:
+            log.warning("engine.checkins_failed error=%s", type(exc).__name__)
+            return 0
+
+    def remind(self) -> int:
+        """Queue the shift reminders that are due; a failure is logged, pages go on."""
+        try:
+            with self.database.session_scope() as session:
+                return reminders.send_due(session, self.context())
+        except Exception as exc:
+            log.warning("engine.reminders_failed error=%s", type(exc).__name__)
+            return 0
 
     def housekeeping(self) -> TickReport:
         """The slow duties: erase expired keys, close idle requests, expire notes, purge,
-        delete provider copies, then checkpoint SQLite's WAL.
+        tell of trainings about to expire, delete provider copies, then checkpoint SQLite's
+        WAL.
 
         Run less often than ``tick`` so that network calls to delete copies never delay
         a page.
@@ -123,12 +150,28 @@ class Engine:
             report.closed = close_idle(session, ctx)
             report.notes_expired = expire_notes(session, ctx.now)
             purge(session, ctx.now)
+        with self.database.session_scope() as session:
+            reminders.plan(session, self.context())
+        report.reminded = self.remind()
+        self.report_gaps()
+        with self.database.session_scope() as session:
+            offers.expire_due(session, self.context())
+        with self.database.session_scope() as session:
+            report.training_notices = trainings.send_expiry_notices(session, self.context())
         self.deliver(report)
         report.redacted = redaction.redact_copies(
             self.database, self.sender, self.clock, ctx=self.context()
         )
         self.database.checkpoint()  # SQLite: wiped rows leave the WAL
         return report
+
+    def report_gaps(self) -> None:
+        """The coordinators' morning gap report, once a day; a failure is logged."""
+        try:
+            with self.database.session_scope() as session:
+                gaps.report_daily(session, self.context())
+        except Exception as exc:
+            log.warning("engine.gap_report_failed error=%s", type(exc).__name__)
 
     def deliver(self, report: TickReport | None = None) -> TickReport:
         """Send every due outbox message (see ``background``); failures move pages on.
@@ -156,10 +199,12 @@ def escalate_due(session: Session, ctx: FlowContext) -> int:
         .order_by(Need.next_action_at, Need.id)
         .limit(BATCH)
         .with_for_update(skip_locked=True)
+        .options(selectinload(Need.request), selectinload(Need.pages))
     )
     needs = list(session.scalars(query))
+    pools: paging.Pools = {}
     for need in needs:
-        paging.escalate(session, ctx, need)
+        paging.escalate(session, ctx, need, pools)
         if need.state == NeedState.UNFILLED:
             officers.close_if_settled(session, ctx, need.request)
     return len(needs)
@@ -209,6 +254,8 @@ def purge(session: Session, now: datetime) -> None:
         kept.purge(session, receipts_cutoff)
     calllog.forget_codes(session, now)
     debriefs.purge(session, now)
+    reminders.purge(session, now)
+    offers.purge(session, now)
 
 
 def next_deadline(session: Session) -> datetime | None:

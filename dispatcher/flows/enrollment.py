@@ -12,12 +12,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from dispatcher.accounts.audit import Auditor
-from dispatcher.flows import notify
+from dispatcher.audit import Auditor
+from dispatcher.flows import notify, texts
 from dispatcher.flows.context import FlowContext, Reply
 from dispatcher.rosters.contacts import phone_holder
 from dispatcher.rosters.models import Agency, Officer
-from dispatcher.rosters.officernames import EXPECTED_FORM, officer_name
+from dispatcher.rosters.officernames import officer_name
 
 log = logging.getLogger("dispatcher.enrollment")
 
@@ -34,10 +34,10 @@ def enroll(
         select(Agency).where(func.upper(Agency.enrollment_code) == enrollment_code.strip().upper())
     ).first()
     if agency is None or phone_holder(session, phone) is not None:
-        return Reply("join_failed")
+        return Reply(texts.JoinFailed())
     name = officer_name(text)
     if name is None:
-        return Reply("join_name_refused", {"form": EXPECTED_FORM})
+        return Reply(texts.JoinNameRefused())
     pending = agency.enrollment == "approve"
     officer = Officer(
         agency_id=agency.id,
@@ -51,12 +51,13 @@ def enroll(
     session.flush()
     Auditor("sms", ctx.now).record(session, "create", "officer", officer.id, None, _record(officer))
     log.info("officer.enrolled officer=%s agency=%s pending=%s", officer.id, agency.id, pending)
-    params = {"officer_name": name, "agency": agency.name, "number": officer.id}
     if pending:
-        notify.to_coordinators(session, ctx, "coordinator_approve", params)
-        return Reply("enrollment_waiting", {"agency": agency.name})
-    notify.to_coordinators(session, ctx, "coordinator_enrolled", params)
-    return Reply("enrolled", {"agency": agency.name})
+        approve = texts.CoordinatorApprove(officer_name=name, agency=agency.name, number=officer.id)
+        notify.to_coordinators(session, ctx, approve)
+        return Reply(texts.EnrollmentWaiting(agency=agency.name))
+    enrolled = texts.CoordinatorEnrolled(officer_name=name, agency=agency.name, number=officer.id)
+    notify.to_coordinators(session, ctx, enrolled)
+    return Reply(texts.Enrolled(agency=agency.name))
 
 
 def decide(
@@ -70,20 +71,21 @@ def decide(
     """
     officer = session.get(Officer, officer_id)
     if officer is None or not officer.pending:
-        return Reply("enrollment_not_pending", {"number": officer_id})
+        return Reply(texts.EnrollmentNotPending(number=officer_id))
     agency, old, auditor = officer.agency.name, _record(officer), Auditor(actor, ctx.now)
-    params = {"agency": agency, "officer_name": officer.name, "number": officer_id}
+    told = texts.EnrollmentApproved if approve else texts.EnrollmentDeniedAck
+    answer = told(officer_name=officer.name, agency=agency, number=officer_id)
     if approve:
         officer.pending = False
         auditor.record(session, "update", "officer", officer.id, old, _record(officer), whole=True)
-        notify.to_enrolled(session, ctx, officer, "enrolled", {"agency": agency})
+        notify.to_enrolled(session, ctx, officer, texts.Enrolled(agency=agency))
     else:
-        notify.to_enrolled(session, ctx, officer, "enrollment_denied", {"agency": agency})
+        notify.to_enrolled(session, ctx, officer, texts.EnrollmentDenied(agency=agency))
         auditor.record(session, "delete", "officer", officer.id, old, None)
         session.delete(officer)
     session.flush()
     log.info("officer.%s officer=%s", "approved" if approve else "denied", officer_id)
-    return Reply("enrollment_approved" if approve else "enrollment_denied_ack", params)
+    return Reply(answer)
 
 
 def _record(officer: Officer) -> dict[str, Any]:

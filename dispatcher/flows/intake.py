@@ -15,6 +15,8 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from dispatcher.languages import SPOKEN
+
 # Words that add a need (an advocate is always needed), as people type them.
 NEED_WORDS = {
     "room": (
@@ -49,22 +51,8 @@ LANGUAGE_WORDS = {
     "tl": ("tagalog",),
     "asl": ("asl", "sign language", "deaf"),
 }
-LANGUAGE_NAMES = {
-    "es": "Spanish",
-    "fr": "French",
-    "vi": "Vietnamese",
-    "hmn": "Hmong",
-    "ar": "Arabic",
-    "so": "Somali",
-    "zh": "Chinese",
-    "pt": "Portuguese",
-    "ru": "Russian",
-    "ko": "Korean",
-    "tl": "Tagalog",
-    "asl": "ASL",
-    "ht": "Haitian Creole",
-    "uk": "Ukrainian",
-}
+# The languages a request can ask for: every spoken language but English, the default.
+LANGUAGE_NAMES = {code: name for code, name in SPOKEN.items() if code != "en"}
 
 NEGATORS = frozenset({"no", "not", "never", "nor", "sin", "dont", "doesnt", "didnt", "isnt"})
 # "has no ride", "does not have a car", "can't get a ride", "no tiene transporte": lacking,

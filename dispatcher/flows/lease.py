@@ -16,9 +16,7 @@ import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import update
-
-from dispatcher.db import Database, insert_ignoring_duplicates
+from dispatcher.db import Database, upsert
 from dispatcher.flows.models import EngineLease
 
 NAME = "engine"
@@ -83,26 +81,22 @@ def acquire(database: Database, holder: str, now: datetime) -> None:
     _record(database, holder, now, tick=False)
 
 
-def renew(database: Database, holder: str, now: datetime) -> bool:
-    """Record a tick by ``holder`` (readiness reads it). Always True: the lock guards."""
+def renew(database: Database, holder: str, now: datetime) -> None:
+    """Record a tick by ``holder`` (readiness reads it). Nothing to win or lose: on SQLite
+    the EngineLock guards, and on PostgreSQL row locks share the work."""
     _record(database, holder, now, tick=True)
-    return True
 
 
 def _record(database: Database, holder: str, now: datetime, *, tick: bool) -> None:
-    """Write the lease row: the holder, a nominal expiry and (with ``tick``) the last tick."""
+    """Write the lease row (one upsert): the holder, a nominal expiry and (with ``tick``)
+    the last tick."""
     values: dict[str, object] = {"holder": holder, "expires_at": now + TERM}
     if tick:
         values["last_tick_at"] = now
     with database.session_scope() as session:
+        statement = upsert(session, EngineLease).values(name=NAME, **values)
         session.execute(
-            insert_ignoring_duplicates(session, EngineLease).values(name=NAME, **values)
-        )
-        session.execute(
-            update(EngineLease)
-            .where(EngineLease.name == NAME)
-            .values(**values)
-            .execution_options(synchronize_session=False)
+            statement.on_conflict_do_update(index_elements=[EngineLease.name], set_=values)
         )
 
 

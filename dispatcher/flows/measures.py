@@ -8,31 +8,42 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from dispatcher import metrics
-from dispatcher.flows.models import Need, OutboxMessage, Page
+from dispatcher.flows.models import Need, OutboxMessage, Page, Request
 
 
 def page_sent(session: Session, message: OutboxMessage, now: datetime) -> None:
-    """Count a page the provider accepted; its need's first one also times the wait."""
-    page = session.get(Page, message.page_id)
-    if page is None:
-        metrics.page_sent(None)
-        return
-    earlier = session.scalar(
+    """Count a page the provider accepted; its need's first one also times the wait.
+
+    One query reads the request's opening and how many of the need's pages were sent
+    before this one.
+    """
+    earlier_page = aliased(Page)
+    earlier = (
         select(func.count())
         .select_from(OutboxMessage)
-        .join(Page, OutboxMessage.page_id == Page.id)
+        .join(earlier_page, OutboxMessage.page_id == earlier_page.id)
         .where(
-            Page.need_id == page.need_id,
+            earlier_page.need_id == Page.need_id,
             OutboxMessage.sent_at.is_not(None),
             OutboxMessage.id != message.id,
         )
+        .scalar_subquery()
     )
-    first = not earlier
-    opened = page.need.request.opened_at
-    metrics.page_sent((now - opened).total_seconds() if first else None)
+    found = session.execute(
+        select(Request.opened_at, earlier)
+        .select_from(Page)
+        .join(Need, Page.need_id == Need.id)
+        .join(Request, Need.request_id == Request.id)
+        .where(Page.id == message.page_id)
+    ).first()
+    if found is None:
+        metrics.page_sent(None)
+        return
+    opened, sent_before = found
+    metrics.page_sent((now - opened).total_seconds() if not sent_before else None)
 
 
 def need_accepted(need: Need, now: datetime) -> None:

@@ -10,10 +10,9 @@ import logging
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
-from dispatcher.db import rows_changed
-from dispatcher.flows import checkins, debriefs, measures, notify, officers, paging
+from dispatcher.flows import checkins, debriefs, measures, notify, officers, paging, texts
 from dispatcher.flows.context import FlowContext, Reply
 from dispatcher.flows.models import Need, OutboxMessage, Page, Request
 from dispatcher.flows.vocabulary import (
@@ -65,6 +64,7 @@ def pending_pages(session: Session, person: Person, code: str | None) -> list[Pa
             Need.state.in_(WANTED),
             Request.status == RequestStatus.OPEN,
         )
+        .options(contains_eager(Page.need).contains_eager(Need.request))
         .order_by(Page.id)
     )
     if code:
@@ -81,7 +81,7 @@ def choose_page(
     if len(pages) == 1:
         return pages[0]
     if len(pages) > 1:
-        return Reply("codes_needed", {"codes": sorted({p.need.request.code for p in pages})})
+        return Reply(texts.CodesNeeded(codes=tuple(sorted({p.need.request.code for p in pages}))))
     return superseded(session, ctx, person, code)
 
 
@@ -91,22 +91,22 @@ def accept(session: Session, ctx: FlowContext, person: Person, code: str | None)
     if isinstance(chosen, Reply):
         return chosen
     need = chosen.need
+    request = need.request  # held: the UPDATE below reloads the need, not its request
     late = need.state == NeedState.UNFILLED
-    won = rows_changed(
-        session.execute(
-            update(Need)
-            .where(Need.id == need.id, Need.state.in_(WANTED))
-            .values(
-                state=NeedState.ACCEPTED,
-                accepted_by_id=person.id,
-                accepted_at=ctx.now,
-                next_action_at=None,
-            )
-            .execution_options(synchronize_session=False)
+    won = session.execute(
+        update(Need)
+        .where(Need.id == need.id, Need.state.in_(WANTED))
+        .values(
+            state=NeedState.ACCEPTED,
+            accepted_by_id=person.id,
+            accepted_at=ctx.now,
+            next_action_at=None,
         )
-    )
-    session.refresh(need)
-    if won != 1:
+        .returning(Need)
+        .execution_options(synchronize_session=False, populate_existing=True)
+    ).first()
+    if won is None:
+        session.refresh(need)
         return what_happened(session, ctx, person, need)
     chosen.state = PageState.ACCEPTED
     chosen.answered_at = ctx.now
@@ -115,13 +115,11 @@ def accept(session: Session, ctx: FlowContext, person: Person, code: str | None)
     _announce_acceptance(session, ctx, need, person)
     measures.need_accepted(need, ctx.now)
     if late:
-        notify.to_coordinators(
-            session,
-            ctx,
-            "coordinator_late_accept",
-            {"code": need.request.code, "need": need.kind, "name": person.name},
+        late_accept = texts.CoordinatorLateAccept(
+            code=request.code, need=need.kind, name=person.name
         )
-    log.info("need.accepted request=%s need=%s member=%s", need.request.code, need.id, person.id)
+        notify.to_coordinators(session, ctx, late_accept)
+    log.info("need.accepted request=%s need=%s member=%s", request.code, need.id, person.id)
     return None
 
 
@@ -129,37 +127,36 @@ def _announce_acceptance(session: Session, ctx: FlowContext, need: Need, person:
     """Tell the accepter (with the officer's words for the advocate), the officer, the rest."""
     request = need.request
     request.last_activity_at = ctx.now
-    officer_name = request_officer_name(session, request)
+    # Held while the officer is also texted below, so their row is read once.
+    officer = session.get(Officer, request.officer_id) if request.officer_id else None
+    officer_name = officer.name if officer else "the officer"
     notes = officers.read_note(ctx, request) if need.kind == NeedKind.ADVOCATE else []
-    params = {
-        "code": request.code,
-        "need": need.kind,
-        "agency": notify.agency_name(session, request),
-        "officer_name": officer_name,
-        "notes": notes,
-    }
-    notify.to_person(session, ctx, person, "accepted", params)
+    accepted = texts.Accepted(
+        code=request.code,
+        need=need.kind,
+        agency=notify.agency_name(session, request),
+        officer_name=officer_name,
+        notes=tuple(notes),
+    )
+    notify.to_person(session, ctx, person, accepted)
     if need.kind == NeedKind.ADVOCATE:
         officers.wipe_note(request)
+    role = NEEDS[NeedKind(need.kind)].role
+    first_name = notify.first_name(person)
     notify.to_officer(
         session,
         ctx,
         request,
-        "officer_accepted",
-        {
-            "code": request.code,
-            "first_name": notify.first_name(person),
-            "role": NEEDS[NeedKind(need.kind)].role,
-        },
+        texts.OfficerAccepted(code=request.code, first_name=first_name, role=role),
     )
     told = {person.id}
-    covered = {"code": request.code, "first_name": notify.first_name(person)}
+    covered = texts.Covered(code=request.code, first_name=first_name)
     for page in need.pages:
         if page.state in ANSWERABLE and page.person_id not in told:
             page.state = PageState.COVERED
             told.add(page.person_id)
             other = session.get_one(Person, page.person_id)
-            notify.to_person(session, ctx, other, "covered", covered, page_id=page.id)
+            notify.to_person(session, ctx, other, covered, page_id=page.id)
 
 
 def decline(session: Session, ctx: FlowContext, person: Person, code: str | None) -> Reply:
@@ -169,23 +166,23 @@ def decline(session: Session, ctx: FlowContext, person: Person, code: str | None
         return chosen
     paging.page_answered(session, ctx, chosen, PageState.DECLINED)
     log.info("page.declined request=%s member=%s", chosen.need.request.code, person.id)
-    return Reply("declined", {"code": chosen.need.request.code})
+    return Reply(texts.Declined(code=chosen.need.request.code))
 
 
 def done(session: Session, ctx: FlowContext, person: Person, code: str | None) -> Reply | None:
     """The accepter is finished: their need is done; the request closes when all are."""
     needs = accepted_needs(session, person, code)
     if len(needs) > 1:
-        return Reply("codes_needed", {"codes": sorted({n.request.code for n in needs})})
+        return Reply(texts.CodesNeeded(codes=tuple(sorted({n.request.code for n in needs}))))
     if not needs:
-        return Reply("nothing_open")
+        return Reply(texts.NothingOpen())
     need = needs[0]
     need.state = NeedState.DONE
     need.ended_at = ctx.now
     checkins.end(need.checkin, ctx)
     debriefs.ask(session, ctx, need, person)
     officers.close_if_settled(session, ctx, need.request)
-    return Reply("person_closed", {"code": need.request.code})
+    return Reply(texts.PersonClosed(code=need.request.code))
 
 
 def accepted_needs(session: Session, person: Person, code: str | None = None) -> list[Need]:
@@ -198,6 +195,7 @@ def accepted_needs(session: Session, person: Person, code: str | None = None) ->
             Need.state == NeedState.ACCEPTED,
             Request.status == RequestStatus.OPEN,
         )
+        .options(contains_eager(Need.request))
         .order_by(Need.id)
     )
     if code:
@@ -215,16 +213,11 @@ def relay_to_officer(
     """
     needs = accepted_needs(session, person, code)
     if not needs:
-        return Reply("help_person")
+        return Reply(texts.HelpPerson())
     request = needs[0].request
     request.last_activity_at = ctx.now
-    notify.to_officer(
-        session,
-        ctx,
-        request,
-        "relay_to_officer",
-        {"code": request.code, "first_name": notify.first_name(person), "text": text},
-    )
+    relay = texts.RelayToOfficer(code=request.code, first_name=notify.first_name(person), text=text)
+    notify.to_officer(session, ctx, request, relay)
     return None
 
 
@@ -237,7 +230,7 @@ def set_away(
     """
     person.away_until = now + (duration or UNTIL_FURTHER_NOTICE)
     shown = person.away_until.isoformat(timespec="minutes") if duration else None
-    return Reply("away_ack", {"until": shown, "zone": zone})
+    return Reply(texts.AwayAck(until=shown, zone=zone))
 
 
 def person_zone(session: Session, ctx: FlowContext, person: Person) -> str:
@@ -255,7 +248,7 @@ def person_zone(session: Session, ctx: FlowContext, person: Person) -> str:
 def set_back(person: Person) -> Reply:
     """BACK: page this person again."""
     person.away_until = None
-    return Reply("back_ack")
+    return Reply(texts.BackAck())
 
 
 def opt_out(session: Session, ctx: FlowContext, person: Person, cause: str) -> None:
@@ -267,9 +260,7 @@ def opt_out(session: Session, ctx: FlowContext, person: Person, cause: str) -> N
         select(Page).where(Page.person_id == person.id, Page.state == PageState.OPEN)
     ):
         paging.page_answered(session, ctx, page, PageState.FAILED)
-    notify.to_coordinators(
-        session, ctx, "coordinator_opted_out", {"name": person.name, "cause": cause}
-    )
+    notify.to_coordinators(session, ctx, texts.CoordinatorOptedOut(name=person.name, cause=cause))
     log.warning("person.opted_out member=%s cause=%s", person.id, cause)
 
 
@@ -278,14 +269,8 @@ def opt_in(session: Session, ctx: FlowContext, person: Person) -> None:
     if not person.opted_out:
         return
     person.opted_out, person.opted_out_cause, person.opted_out_at = False, None, None
-    notify.to_coordinators(session, ctx, "coordinator_opted_in", {"name": person.name})
+    notify.to_coordinators(session, ctx, texts.CoordinatorOptedIn(name=person.name))
     log.info("person.opted_in member=%s", person.id)
-
-
-def request_officer_name(session: Session, request: Request) -> str:
-    """The requesting officer's name, for the accepter."""
-    officer = session.get(Officer, request.officer_id) if request.officer_id else None
-    return officer.name if officer else "the officer"
 
 
 def superseded(session: Session, ctx: FlowContext, person: Person, code: str | None) -> Reply:
@@ -305,7 +290,7 @@ def superseded(session: Session, ctx: FlowContext, person: Person, code: str | N
         query = query.where(Page.paged_at >= ctx.now - RECENT)
     page = session.scalars(query).first()
     if page is None:
-        return Reply("nothing_open")
+        return Reply(texts.NothingOpen())
     return what_happened(session, ctx, person, page.need)
 
 
@@ -316,17 +301,17 @@ def what_happened(session: Session, ctx: FlowContext, person: Person, need: Need
     """
     code = need.request.code
     if need.accepted_by_id == person.id:
-        return Reply("already_yours", {"code": code})
+        return Reply(texts.AlreadyYours(code=code))
     if need.accepted_by_id is not None:
         _withdraw_notice(session, person, need)
         accepter = session.get(Person, need.accepted_by_id)
         name = notify.first_name(accepter) if accepter else "someone else"
-        return Reply("already_covered", {"code": code, "first_name": name})
+        return Reply(texts.AlreadyCovered(code=code, first_name=name))
     if need.request.status != RequestStatus.OPEN or need.state == NeedState.DONE:
-        return Reply("page_closed", {"code": code})
+        return Reply(texts.PageClosed(code=code))
     if need.state == NeedState.CANCELLED:
-        return Reply("need_dropped", {"code": code, "need": need.kind})
-    return Reply("nothing_open")
+        return Reply(texts.NeedDropped(code=code, need=need.kind))
+    return Reply(texts.NothingOpen())
 
 
 def _withdraw_notice(session: Session, person: Person, need: Need) -> None:
@@ -336,7 +321,7 @@ def _withdraw_notice(session: Session, person: Person, need: Need) -> None:
         delete(OutboxMessage)
         .where(
             OutboxMessage.page_id.in_(pages),
-            OutboxMessage.template == "covered",
+            OutboxMessage.template == texts.Covered.template,
             OutboxMessage.state == OutboxState.PENDING,
         )
         .execution_options(synchronize_session=False)

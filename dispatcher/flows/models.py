@@ -308,6 +308,8 @@ class CallLogEntry(Base):
     checkin_alerts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # Services the accepters said they provided (``care.services`` keys), nothing else.
     services: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    # How many needs paged another region's roster (mutual aid); who was paged is not kept.
+    mutual_aid: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Alert(Base):
@@ -333,3 +335,69 @@ class EngineLease(Base):
     holder: Mapped[str] = mapped_column(String(80))
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_tick_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+
+class GapReport(Base):
+    """The day (in the coalition's zone) whose morning gap report was sent: one a day."""
+
+    __tablename__ = "gap_reports"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ShiftReminder(Base):
+    """A text due to a person about one of their shifts on one roster (``flows.reminders``).
+
+    ``kind`` is ``before`` (``due_at`` = the shift's start less the person's lead time) or
+    ``handoff`` (``due_at`` = the start). The unique key (person, roster, kind, start) makes
+    planning idempotent, so no reminder is ever sent twice; ``state`` goes pending -> sent
+    or skipped (opted out, away, no longer on call, too late), with ``reason`` saying why.
+    """
+
+    __tablename__ = "shift_reminders"
+    __table_args__ = (
+        UniqueConstraint("person_id", "roster_id", "kind", "shift_start"),
+        Index("ix_shift_reminders_due", "state", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    roster_id: Mapped[int] = mapped_column(ForeignKey("rosters.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(10))
+    shift_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    shift_end: Mapped[datetime] = mapped_column(UTCDateTime)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    state: Mapped[str] = mapped_column(String(10), default="pending")
+    reason: Mapped[str | None] = mapped_column(String(20), default=None)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+
+class ShiftOffer(Base):
+    """A person's shift on a roster offered to others by text (``flows.offers``).
+
+    COVER offers it to the roster's other members (``to_person_id`` None), SWAP to one
+    person. ``code`` answers it (``1 S4K7``); the first taker wins by one conditional UPDATE
+    and becomes a replace override. ``expires_at`` is the deadline the engine claims: an
+    offer still open then is ``expired`` and the coordinators are told. States: open ->
+    taken | declined (SWAP) | expired | closed (no longer the offerer's shift: nobody told).
+    """
+
+    __tablename__ = "shift_offers"
+    __table_args__ = (Index("ix_shift_offers_open", "state", "expires_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(8), unique=True)
+    roster_id: Mapped[int] = mapped_column(ForeignKey("rosters.id", ondelete="CASCADE"))
+    from_person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    to_person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), default=None
+    )
+    taker_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), default=None
+    )
+    shift_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    shift_end: Mapped[datetime] = mapped_column(UTCDateTime)
+    state: Mapped[str] = mapped_column(String(10), default="open")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -11,7 +11,7 @@ import logging
 
 from sqlalchemy.orm import Session
 
-from dispatcher.flows import checkins, notify, officers, paging
+from dispatcher.flows import checkins, notify, officers, paging, texts
 from dispatcher.flows.context import FlowContext, Reply
 from dispatcher.flows.members import accepted_needs
 from dispatcher.flows.models import Need, Request
@@ -39,7 +39,7 @@ def add_need(session: Session, ctx: FlowContext, request: Request, kind: str) ->
     under that need's policy snapshot; a new kind under its roster's policy as it is now.
     """
     if any(n.kind == kind and n.state in ACTIVE for n in request.needs):
-        return Reply("need_already", {"code": request.code, "need": kind})
+        return Reply(texts.NeedAlready(code=request.code, need=kind))
     earlier = [n.policy for n in request.needs if n.kind == kind]
     paging.add_needs(session, ctx, request, (kind,))
     if earlier:
@@ -48,20 +48,20 @@ def add_need(session: Session, ctx: FlowContext, request: Request, kind: str) ->
     session.flush()
     ctx.kick()
     log.info("need.added request=%s kind=%s", request.code, kind)
-    return Reply("need_added", {"code": request.code, "need": kind})
+    return Reply(texts.NeedAdded(code=request.code, need=kind))
 
 
 def drop_need(session: Session, ctx: FlowContext, request: Request, kind: str) -> Reply:
     """Stop paging for ``kind`` (room or ride) and tell whoever was paged or accepted."""
     needs = [n for n in request.needs if n.kind == kind and n.state in ACTIVE]
     if kind not in DROPPABLE or not needs:
-        return Reply("need_not_open", {"code": request.code, "need": kind})
+        return Reply(texts.NeedNotOpen(code=request.code, need=kind))
     for need in needs:
         _cancel(session, ctx, need)
     request.last_activity_at = ctx.now
     log.info("need.dropped request=%s kind=%s", request.code, kind)
     officers.close_if_settled(session, ctx, request)
-    return Reply("need_dropped_ack", {"code": request.code, "need": kind})
+    return Reply(texts.NeedDroppedAck(code=request.code, need=kind))
 
 
 def _cancel(session: Session, ctx: FlowContext, need: Need) -> None:
@@ -75,9 +75,9 @@ def _cancel(session: Session, ctx: FlowContext, need: Need) -> None:
         if page.state in ANSWERABLE:
             page.state = PageState.DROPPED
             told.add(page.person_id)
-    params = {"code": need.request.code, "need": need.kind}
+    dropped = texts.NeedDropped(code=need.request.code, need=need.kind)
     for person_id in sorted(told):
-        notify.to_person(session, ctx, session.get_one(Person, person_id), "need_dropped", params)
+        notify.to_person(session, ctx, session.get_one(Person, person_id), dropped)
 
 
 def advocate_requests(session: Session, person: Person) -> list[Request]:

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
 from dispatcher.crypto import Unreadable
-from dispatcher.flows import calllog, checkins, codes, notify, paging
+from dispatcher.flows import calllog, checkins, codes, notify, paging, texts
 from dispatcher.flows.context import FlowContext, Reply
-from dispatcher.flows.intake import read_request
+from dispatcher.flows.intake import Wanted, read_request
 from dispatcher.flows.models import CallLogEntry, Need, Request
 from dispatcher.flows.vocabulary import (
     SETTLED,
@@ -48,8 +47,26 @@ def open_requests_of(session: Session, officer: Officer) -> list[Request]:
 def open_request(
     session: Session, ctx: FlowContext, officer: Officer, text: str, channel: str = "sms"
 ) -> Reply:
-    """Open a request from an officer's first text; page from now on."""
-    wanted = read_request(text)
+    """Open a request from an officer's first text; page from now on. The reply names its
+    code and the needs being paged."""
+    request = start_request(session, ctx, officer, text, channel)
+    return Reply(texts.OfficerOpened(code=request.code, needs=tuple(n.kind for n in request.needs)))
+
+
+def start_request(
+    session: Session,
+    ctx: FlowContext,
+    officer: Officer,
+    text: str,
+    channel: str = "sms",
+    wanted: Wanted | None = None,
+) -> Request:
+    """Open a request from an officer's words (held for whoever accepts); page from now on.
+
+    ``wanted`` gives the needs and tags when they come already structured (the API);
+    otherwise they are read from ``text``.
+    """
+    wanted = wanted or read_request(text)
     request = Request(
         code=new_code(session),
         agency_id=officer.agency_id,
@@ -59,6 +76,7 @@ def open_request(
         tags=list(wanted.tags),
         opened_at=ctx.now,
         last_activity_at=ctx.now,
+        needs=[],  # new: nothing to load
     )
     session.add(request)
     if text.strip():
@@ -72,7 +90,7 @@ def open_request(
         request.agency_id,
         ",".join(wanted.needs),
     )
-    return Reply("officer_opened", {"code": request.code, "needs": list(wanted.needs)})
+    return request
 
 
 def officer_wrote(session: Session, ctx: FlowContext, request: Request, text: str) -> Reply | None:
@@ -84,14 +102,12 @@ def officer_wrote(session: Session, ctx: FlowContext, request: Request, text: st
     request.last_activity_at = ctx.now
     advocate = accepted_advocate(session, request)
     if advocate is not None:
-        notify.to_person(
-            session, ctx, advocate, "relay_to_person", {"code": request.code, "text": text}
-        )
+        notify.to_person(session, ctx, advocate, texts.RelayToPerson(code=request.code, text=text))
         return None
     if not any(n.kind == NeedKind.ADVOCATE and n.state == NeedState.PAGING for n in request.needs):
-        return Reply("officer_not_kept", {"code": request.code})
+        return Reply(texts.OfficerNotKept(code=request.code))
     hold_words(ctx, request, text)
-    return Reply("officer_held", {"code": request.code})
+    return Reply(texts.OfficerHeld(code=request.code))
 
 
 def hold_words(ctx: FlowContext, request: Request, text: str) -> None:
@@ -136,25 +152,20 @@ def wipe_note(request: Request) -> None:
 
 def status(session: Session, requests: list[Request]) -> Reply:
     """Progress of each need of each request, for the officer's STATUS."""
-    listed = [_progress(session, request) for request in requests]
+    listed = tuple(_progress(session, request) for request in requests)
     if len(listed) == 1:
-        return Reply("officer_status", listed[0])
-    return Reply("officer_status_list", {"requests": listed})
+        return Reply(listed[0])
+    return Reply(texts.OfficerStatusList(requests=listed))
 
 
-def _progress(session: Session, request: Request) -> dict[str, Any]:
+def _progress(session: Session, request: Request) -> texts.OfficerStatus:
     """One request's code and the state of each of its needs (with the accepter's name)."""
     needs = []
     for need in request.needs:
         person = session.get(Person, need.accepted_by_id) if need.accepted_by_id else None
-        needs.append(
-            {
-                "kind": need.kind,
-                "state": need.state,
-                "first_name": notify.first_name(person) if person else None,
-            }
-        )
-    return {"code": request.code, "needs": needs}
+        first_name = notify.first_name(person) if person else None
+        needs.append(texts.NeedLine(kind=need.kind, state=need.state, first_name=first_name))
+    return texts.OfficerStatus(code=request.code, needs=tuple(needs))
 
 
 def close(session: Session, ctx: FlowContext, request: Request, by: str) -> None:
@@ -184,9 +195,9 @@ def close(session: Session, ctx: FlowContext, request: Request, by: str) -> None
         if by != "person" or need.state != NeedState.DONE:
             person = session.get(Person, need.accepted_by_id)
             if person is not None:
-                notify.to_person(session, ctx, person, "person_closed", {"code": request.code})
+                notify.to_person(session, ctx, person, texts.PersonClosed(code=request.code))
     if by in ("person", "idle"):
-        notify.to_officer(session, ctx, request, "officer_closed", {"code": request.code})
+        notify.to_officer(session, ctx, request, texts.OfficerClosed(code=request.code))
     calllog.log_closed(session, request, ctx.now)
     log.info("request.closed request=%s outcome=%s by=%s", request.code, request.outcome, by)
 
@@ -230,8 +241,13 @@ def new_code(session: Session) -> str:
     """A code used by no request and no call log entry."""
     while True:
         code = codes.random_code()
-        taken = session.scalar(select(Request.id).where(Request.code == code)) or session.scalar(
-            select(CallLogEntry.id).where(CallLogEntry.code == code)
+        taken = session.scalar(
+            select(
+                or_(
+                    exists().where(Request.code == code),
+                    exists().where(CallLogEntry.code == code),
+                )
+            )
         )
         if not taken:
             return code

@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session
 
 from dispatcher import metrics
 from dispatcher.crypto import Sealer
-from dispatcher.flows.models import OutboxMessage, Page
+from dispatcher.flows import texts
+from dispatcher.flows.models import Need, OutboxMessage, Page
 from dispatcher.flows.parts import split_parts
 from dispatcher.flows.ports import OPTED_OUT_ERROR, UNREACHABLE_ERRORS, SendResult
 from dispatcher.flows.vocabulary import Failure, NeedState, OutboxState, PageState
@@ -30,13 +31,13 @@ log = logging.getLogger("dispatcher.outbox")
 
 # (template, parameters, language) -> the text to send.
 Renderer = Callable[[str, dict[str, Any], str], str]
+PAGE_TEMPLATE = texts.Page.template
 # A short lease, extended while the send is in flight (``extend_leases``): a sender that
 # died gives its rows back quickly.
 LEASE = timedelta(seconds=30)
 MAX_BACKOFF = timedelta(seconds=30)
 # Why a message failed (``failure``): the service's fault (unreadable, unrenderable), the
 # provider's (rejected, expired: retried for the whole window), the person's (unreachable).
-PAGE_TEMPLATE = "page"
 # A dropped page (not_paging) was no longer wanted when its turn came.
 FAILURES = tuple(Failure)
 
@@ -76,8 +77,7 @@ def enqueue(
     sealer: Sealer,
     now: datetime,
     to: str,
-    template: str,
-    params: dict[str, Any],
+    text: texts.Text,
     *,
     person_id: int | None = None,
     officer_id: int | None = None,
@@ -91,9 +91,9 @@ def enqueue(
         person_id=person_id,
         officer_id=officer_id,
         page_id=page_id,
-        template=template,
+        template=text.template,
         language=language_or_default(language),
-        body=sealer.seal(json.dumps(params, sort_keys=True)),
+        body=sealer.seal(json.dumps(text.params(), sort_keys=True)),
         state=OutboxState.PENDING,
         attempts=0,
         parts_sent=0,
@@ -121,8 +121,10 @@ def claim_due(
     LOCKED on PostgreSQL so several workers share the work without sending twice.
     """
     claim = Claim()
-    for message in session.scalars(_due(now, limit, busy)):
-        if not still_wanted(session, message):
+    due = list(session.scalars(_due(now, limit, busy)))
+    wanted = wanted_pages(session, [m.page_id for m in due if is_page(m)])
+    for message in due:
+        if is_page(message) and message.page_id not in wanted:
             drop(message)
             claim.dropped += 1
             continue
@@ -182,12 +184,20 @@ def is_page(message: OutboxMessage) -> bool:
     return message.template == PAGE_TEMPLATE and message.page_id is not None
 
 
-def still_wanted(session: Session, message: OutboxMessage) -> bool:
-    """False for a page whose page is no longer open or whose need stopped paging."""
-    if not is_page(message):
-        return True
-    page = session.get(Page, message.page_id)
-    return page is not None and page.state == PageState.OPEN and page.need.state == NeedState.PAGING
+def wanted_pages(session: Session, page_ids: Collection[int | None]) -> set[int]:
+    """Of these pages, those still open on a need still paging (one query for a claim)."""
+    if not page_ids:
+        return set()
+    query = (
+        select(Page.id)
+        .join(Need, Page.need_id == Need.id)
+        .where(
+            Page.id.in_([i for i in page_ids if i is not None]),
+            Page.state == PageState.OPEN,
+            Need.state == NeedState.PAGING,
+        )
+    )
+    return set(session.scalars(query))
 
 
 def drop(message: OutboxMessage) -> None:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from dispatcher.flows import notify
+from dispatcher.flows import notify, texts
 from dispatcher.flows.context import FlowContext
 from dispatcher.flows.models import Need, Page, Request
 from dispatcher.flows.policy import (
@@ -24,16 +25,21 @@ from dispatcher.flows.policy import (
 )
 from dispatcher.flows.vocabulary import NEEDS, NeedKind, NeedState, PageState
 from dispatcher.rosters import service as rosters
-from dispatcher.rosters.models import Person, Roster
+from dispatcher.rosters.models import Agency, Person, Roster
 
 log = logging.getLogger("dispatcher.paging")
 PROGRESS_EVERY = timedelta(minutes=10)
 
 
 def add_needs(session: Session, ctx: FlowContext, request: Request, kinds: tuple[str, ...]) -> None:
-    """Create the request's needs, each due now, with a snapshot of its roster's policy."""
+    """Create the request's needs, each due now, with a snapshot of its roster's policy.
+
+    Each need goes to the roster of its kind that serves the region of the officer's agency.
+    """
+    agency = session.get(Agency, request.agency_id) if request.agency_id else None
+    region_id = agency.region_id if agency else None
     for kind in kinds:
-        roster = _roster_for(session, kind)
+        roster = roster_for(session, NEEDS[NeedKind(kind)].roster_kind, region_id)
         request.needs.append(
             Need(
                 kind=kind,
@@ -52,23 +58,42 @@ def policy_of(roster: Roster) -> Policy:
     """The roster's escalation policy (the default one when it has no steps)."""
     if not roster.steps:
         return DEFAULT_POLICY
-    steps = tuple(Step(s.notify, s.wait_seconds, s.person_id) for s in roster.steps)
+    steps = tuple(Step(s.notify, s.wait_seconds, s.person_id, s.region_id) for s in roster.steps)
     return Policy(steps=steps, repeat=roster.escalation_repeat)
 
 
-def escalate(session: Session, ctx: FlowContext, need: Need) -> None:
-    """Page the need's next step, or declare it unfilled when the policy is spent."""
+# A roster's pool at one instant for a request's tags, the people in it by id, and who was
+# left out for a missing training.
+PoolEntry = tuple[Pool, dict[int, Person], tuple[int, ...]]
+Pools = dict[tuple[int, tuple[str, ...]], PoolEntry]
+
+
+def escalate(session: Session, ctx: FlowContext, need: Need, pools: Pools | None = None) -> None:
+    """Page the need's next step, or declare it unfilled when the policy is spent.
+
+    ``pools`` keeps each roster's pool for the rest of a tick (one roster load per roster,
+    not per need): nothing a tick writes changes who may be paged at ``ctx.now``.
+    """
     policy = Policy.from_json(need.policy)
     position = None if need.step_index < 0 else Position(need.step_index, need.round)
-    roster = session.get(Roster, need.roster_id) if need.roster_id else None
-    pool = build_pool(session, roster, ctx) if roster else Pool()
+    tags = tuple(need.request.tags)
+    pool, people, untrained = pool_for(session, ctx, need.roster_id, tags, pools)
+    for person_id in untrained:
+        log.info(
+            "need.person_skipped request=%s need=%s member=%s reason=training",
+            need.request.code,
+            need.id,
+            person_id,
+        )
+    if need.roster_id is not None and policy.aid_regions():
+        roster = session.get_one(Roster, need.roster_id)
+        pool = replace(pool, aid=aid_of(session, roster, policy.aid_regions(), ctx, tags))
     pages = list(need.pages)
     never = frozenset(
         p.person_id for p in pages if p.state in (PageState.DECLINED, PageState.FAILED)
     )
     this_round = frozenset(p.person_id for p in pages if p.state == PageState.OPEN)
     paged = frozenset(p.person_id for p in pages)
-    tags = tuple(need.request.tags)
     plan = plan_next(policy, position, pool, tags, never, this_round, paged)
     log_skipped(need, policy, passed_over(policy, position, plan.position if plan else None))
     if plan is None:
@@ -83,7 +108,8 @@ def escalate(session: Session, ctx: FlowContext, need: Need) -> None:
     need.next_action_at = ctx.now + plan.wait
     need.first_paged_at = need.first_paged_at or ctx.now
     for person_id in plan.targets:
-        page_person(session, ctx, need, session.get_one(Person, person_id))
+        person = people.get(person_id) or session.get_one(Person, person_id)
+        page_person(session, ctx, need, person)
     if position is not None and plan.targets:
         tell_progress(session, ctx, need)
     log.info(
@@ -120,8 +146,8 @@ def tell_progress(session: Session, ctx: FlowContext, need: Need) -> None:
         return
     request.progress_sent_at = ctx.now
     asked = len({page.person_id for page in need.pages})
-    params = {"code": request.code, "need": need.kind, "asked": asked}
-    notify.to_officer(session, ctx, request, "officer_progress", params)
+    progress = texts.OfficerProgress(code=request.code, need=need.kind, asked=asked)
+    notify.to_officer(session, ctx, request, progress)
 
 
 def page_person(session: Session, ctx: FlowContext, need: Need, person: Person) -> Page:
@@ -137,30 +163,79 @@ def page_person(session: Session, ctx: FlowContext, need: Need, person: Person) 
     session.add(page)
     session.flush()
     request = need.request
-    params = {
-        "code": request.code,
-        "agency": notify.agency_name(session, request),
-        "need": need.kind,
-        "tags": list(request.tags),
-        "open_codes": open_page_count(session, person.id),
-    }
-    notify.to_person(session, ctx, person, "page", params, page_id=page.id)
+    text = texts.Page(
+        code=request.code,
+        agency=notify.agency_name(session, request),
+        need=need.kind,
+        tags=tuple(request.tags),
+        open_codes=open_page_count(session, person.id),
+    )
+    notify.to_person(session, ctx, person, text, page_id=page.id)
     log.info("page.queued request=%s member=%s step=%s", request.code, person.id, need.step_index)
     return page
 
 
-def build_pool(session: Session, roster: Roster, ctx: FlowContext) -> Pool:
-    """Who could be paged from ``roster`` now, as ids, with the tags each one matches."""
-    found = rosters.escalation_candidates(session, roster, ctx.now)
+def pool_for(
+    session: Session,
+    ctx: FlowContext,
+    roster_id: int | None,
+    tags: tuple[str, ...],
+    pools: Pools | None,
+) -> PoolEntry:
+    """The pool of roster ``roster_id`` now for a request with ``tags`` (empty without a
+    roster), kept in ``pools`` for the rest of the tick."""
+    if roster_id is None:
+        return Pool(), {}, ()
+    pools = {} if pools is None else pools
+    key = (roster_id, tags)
+    if key not in pools:
+        roster = session.get(Roster, roster_id)
+        pools[key] = build_pool(session, roster, ctx, tags) if roster else (Pool(), {}, ())
+    return pools[key]
+
+
+def build_pool(
+    session: Session, roster: Roster, ctx: FlowContext, tags: tuple[str, ...] = ()
+) -> PoolEntry:
+    """Who could be paged from ``roster`` now for a request with ``tags``, as ids, with the
+    tags each one matches; those people by id (held, so paging them reads no row again);
+    and who was left out for a missing training."""
+    found = rosters.escalation_candidates(session, roster, ctx.now, tags)
     following = [p for line in found.next for p in line]
     people = {p.id: p for p in (*found.on_call, *following, *found.everyone, *found.coordinators)}
-    return Pool(
+    pool = Pool(
         on_call=tuple(p.id for p in found.on_call),
         next=tuple(tuple(p.id for p in line) for line in found.next),
         everyone=tuple(p.id for p in found.everyone),
         coordinators=tuple(p.id for p in found.coordinators),
         traits={i: traits_of(p.languages or [], p.skills or []) for i, p in people.items()},
     )
+    return pool, people, tuple(p.id for p in found.untrained)
+
+
+def aid_of(
+    session: Session,
+    roster: Roster,
+    regions: frozenset[int],
+    ctx: FlowContext,
+    tags: tuple[str, ...] = (),
+) -> dict[int, tuple[int, ...]]:
+    """For each region, who is on call and available now on its roster of ``roster``'s kind.
+
+    Only a roster that names the region serves it here (never ``roster`` itself): help
+    from a roster that serves every region would not be help from outside.
+    """
+    aid: dict[int, tuple[int, ...]] = {}
+    for region_id in sorted(regions):
+        helpers = [
+            r
+            for r in rosters.rosters_of_kind(session, roster.kind)
+            if r.id != roster.id and region_id in {g.id for g in r.regions}
+        ]
+        if helpers:
+            found = rosters.escalation_candidates(session, helpers[0], ctx.now, tags)
+            aid[region_id] = tuple(p.id for p in found.on_call)
+    return aid
 
 
 def give_up(session: Session, ctx: FlowContext, need: Need) -> None:
@@ -178,18 +253,16 @@ def give_up(session: Session, ctx: FlowContext, need: Need) -> None:
     for page in need.pages:
         if page.state == PageState.OPEN:
             page.state = PageState.EXPIRED
+    fallback = ctx.settings.fallback_hotline
     notify.to_officer(
         session,
         ctx,
         request,
-        "officer_unfilled",
-        {"code": request.code, "need": need.kind, "fallback": ctx.settings.fallback_hotline},
+        texts.OfficerUnfilled(code=request.code, need=need.kind, fallback=fallback),
     )
+    agency = notify.agency_name(session, request)
     notify.to_coordinators(
-        session,
-        ctx,
-        "coordinator_unfilled",
-        {"code": request.code, "agency": notify.agency_name(session, request), "need": need.kind},
+        session, ctx, texts.CoordinatorUnfilled(code=request.code, agency=agency, need=need.kind)
     )
     log.warning("need.unfilled request=%s need=%s kind=%s", request.code, need.id, need.kind)
 
@@ -225,7 +298,13 @@ def open_page_count(session: Session, person_id: int) -> int:
     return session.scalar(query) or 0
 
 
-def _roster_for(session: Session, need_kind: str) -> Roster | None:
-    """The roster that serves a kind of need (the first by name when there are several)."""
-    found = rosters.rosters_of_kind(session, NEEDS[NeedKind(need_kind)].roster_kind)
+def roster_for(session: Session, kind: str, region_id: int | None) -> Roster | None:
+    """The roster of ``kind`` that serves ``region_id``, the first by name among several.
+
+    A roster that names the region comes before one that serves every region; with no
+    region (an agency outside every region), the first roster of the kind.
+    """
+    found = [r for r in rosters.rosters_of_kind(session, kind) if r.serves(region_id)]
+    if region_id is not None:
+        found = [r for r in found if r.regions] or found
     return found[0] if found else None

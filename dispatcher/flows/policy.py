@@ -15,11 +15,16 @@ from dispatcher.rosters.targets import StepTarget
 
 @dataclass(frozen=True)
 class Step:
-    """Whom to page (``notify``; ``person_id`` for ``person``) and how long to wait after."""
+    """Whom to page and how long to wait after.
+
+    ``person_id`` names the person of a ``person`` step, ``region_id`` the region of a
+    ``mutual-aid`` step.
+    """
 
     notify: str
     wait_seconds: int
     person_id: int | None = None
+    region_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -35,10 +40,7 @@ class Policy:
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready copy for ``Need.policy``."""
         return {
-            "steps": [
-                {"notify": s.notify, "wait": s.wait_seconds, "person": s.person_id}
-                for s in self.steps
-            ],
+            "steps": [_step_json(s) for s in self.steps],
             "repeat": self.repeat,
         }
 
@@ -46,10 +48,32 @@ class Policy:
     def from_json(cls, data: Mapping[str, Any]) -> Policy:
         """Read back what ``to_json`` wrote."""
         steps = tuple(
-            Step(notify=s["notify"], wait_seconds=int(s["wait"]), person_id=s.get("person"))
+            Step(
+                notify=s["notify"],
+                wait_seconds=int(s["wait"]),
+                person_id=s.get("person"),
+                region_id=s.get("region"),
+            )
             for s in data.get("steps", [])
         )
         return cls(steps=steps, repeat=int(data.get("repeat", 0)))
+
+    def aid_regions(self) -> frozenset[int]:
+        """The regions the policy's mutual-aid steps call on."""
+        return frozenset(
+            s.region_id
+            for s in self.steps
+            if s.notify == StepTarget.MUTUAL_AID and s.region_id is not None
+        )
+
+
+def _step_json(step: Step) -> dict[str, Any]:
+    """One step as ``Need.policy`` keeps it (``region`` only on a mutual-aid step)."""
+    data: dict[str, Any] = {"notify": step.notify, "wait": step.wait_seconds}
+    data["person"] = step.person_id
+    if step.region_id is not None:
+        data["region"] = step.region_id
+    return data
 
 
 # A roster without a policy of its own pages like this.
@@ -71,7 +95,8 @@ class Pool:
     ``on_call``: on duty now. ``next``: one line per rotation on duty now, the participants
     who follow the one on duty, in rotation order. ``everyone``: every member of the
     roster, on duty or not. ``traits`` maps a person to the tags they match (``juvenile``,
-    ``lang:es``, ...).
+    ``lang:es``, ...). ``aid`` maps a region to who is on call now on the roster of the
+    same kind that serves it (what a ``mutual-aid`` step pages).
     """
 
     on_call: tuple[int, ...] = ()
@@ -79,10 +104,11 @@ class Pool:
     everyone: tuple[int, ...] = ()
     coordinators: tuple[int, ...] = ()
     traits: Mapping[int, frozenset[str]] = field(default_factory=dict)
+    aid: Mapping[int, tuple[int, ...]] = field(default_factory=dict)
 
     @property
     def available(self) -> frozenset[int]:
-        """Everyone in the pool, whatever their role."""
+        """Everyone in the pool, whatever their role (other regions' rosters aside)."""
         following = tuple(p for line in self.next for p in line)
         return frozenset(self.on_call + following + self.everyone + self.coordinators)
 
@@ -178,7 +204,8 @@ def targets(
     ``on-call``: who is on duty now. ``next``: from each rotation on duty now, the first
     participant after the one on duty who is neither excluded nor in ``paged``; with no
     rotation on duty, nobody. ``all``: every available member. ``coordinators``,
-    ``person``: as named. Raises ValueError on an unknown target.
+    ``person``: as named. ``mutual-aid``: who is on call on the step's region's roster.
+    Raises ValueError on an unknown target.
     """
     if step.notify == StepTarget.ON_CALL:
         chosen = _with_a_match(pool.on_call, pool, tags)
@@ -190,6 +217,8 @@ def targets(
         chosen = pool.coordinators
     elif step.notify == StepTarget.PERSON:
         chosen = (step.person_id,) if step.person_id in pool.available else ()
+    elif step.notify == StepTarget.MUTUAL_AID:
+        chosen = pool.aid.get(step.region_id, ()) if step.region_id is not None else ()
     else:
         raise ValueError(f"unknown escalation target {step.notify!r}")
     unique = tuple(dict.fromkeys(p for p in chosen if p is not None and p not in exclude))
@@ -228,6 +257,12 @@ def _with_a_match(on_call: tuple[int, ...], pool: Pool, tags: tuple[str, ...]) -
         return on_call
     best = max(matching, key=lambda p: len(wanted & pool.traits.get(p, frozenset())))
     return (*on_call, best)
+
+
+def is_mutual_aid(policy: Policy, step_index: int) -> bool:
+    """True if the policy's step at ``step_index`` calls on another region."""
+    in_range = 0 <= step_index < len(policy.steps)
+    return in_range and policy.steps[step_index].notify == StepTarget.MUTUAL_AID
 
 
 def traits_of(languages: list[str], skills: list[str]) -> frozenset[str]:

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from functools import cache
 
-from sqlalchemy import Select, delete, select
+from sqlalchemy import Insert, Select, case, delete, func, select
 from sqlalchemy.orm import Session, aliased
 
 from dispatcher.clock import Clock
-from dispatcher.db import Database
+from dispatcher.db import Database, dialect_of, dialect_upsert, table_of
 from dispatcher.flows import alerts, outbox
 from dispatcher.flows.context import FlowContext
 from dispatcher.flows.models import OutboxMessage, ProviderCopy
@@ -34,13 +35,30 @@ def keep_copy_for_redaction(
     """Remember to delete the provider's copy of message ``sid`` from ``ready_at`` on.
 
     ``outbox_id`` ties the copy to the outbox row it was sent for (see ``redact_copies``).
+    One upsert: a new sid is inserted; a known one not yet deleted keeps the earlier
+    ``ready_at`` and its first ``outbox_id``.
     """
-    copy = session.get(ProviderCopy, sid)
-    if copy is None:
-        session.add(ProviderCopy(sid=sid, ready_at=ready_at, attempts=0, outbox_id=outbox_id))
-    elif copy.redacted_at is None:
-        copy.ready_at = min(copy.ready_at, ready_at)
-        copy.outbox_id = copy.outbox_id or outbox_id
+    values = {"sid": sid, "ready_at": ready_at, "attempts": 0, "outbox_id": outbox_id}
+    session.execute(_keep_copy(dialect_of(session)), values)
+
+
+@cache
+def _keep_copy(dialect: str) -> Insert:
+    """The upsert of ``keep_copy_for_redaction``, built once per dialect (Core: no ORM)."""
+    copies = table_of(ProviderCopy)
+    statement = dialect_upsert(dialect, copies)
+    new = statement.excluded
+    upserted: Insert = statement.on_conflict_do_update(
+        index_elements=[copies.c.sid],
+        set_={
+            "ready_at": case(
+                (new.ready_at < copies.c.ready_at, new.ready_at), else_=copies.c.ready_at
+            ),
+            "outbox_id": func.coalesce(copies.c.outbox_id, new.outbox_id),
+        },
+        where=copies.c.redacted_at.is_(None),
+    )
+    return upserted
 
 
 def sent_copy(session: Session, message_id: int, sid: str | None, now: datetime) -> None:

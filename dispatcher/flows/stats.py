@@ -76,6 +76,12 @@ def period_of(kind: str, day: date) -> Period:
     return Period(kind, date(day.year, month, 1))
 
 
+def months_up_to(period: Period, count: int) -> list[Period]:
+    """The ``count`` months ending with the last month of ``period``, oldest first."""
+    last = period_of("month", period.after - timedelta(days=1))
+    return [Period("month", _add_months(last.first, -back)) for back in range(count - 1, -1, -1)]
+
+
 def parse_month(text: str) -> date:
     """The first day of month ``YYYY-MM``; ValueError for anything else."""
     year, sep, month = text.strip().partition("-")
@@ -173,6 +179,16 @@ class Tallies:
 
 
 @dataclass(frozen=True)
+class MonthTally:
+    """One month of the 12-month trend counted in SQL: requests, (kind, outcome, needs)
+    triples and accepted requests per bucket in BUCKET_KEYS order."""
+
+    requests: int
+    outcomes: tuple[tuple[str, str, int], ...]
+    accept_buckets: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class Figures:
     """A period's numbers. Times to accept are counts per bucket over accepted requests."""
 
@@ -236,3 +252,15 @@ def _need_counts(outcomes: Iterable[tuple[str, str, int]], kind: str) -> NeedCou
     counts = [(outcome, n) for k, outcome, n in outcomes if k == kind]
     filled = sum(n for outcome, n in counts if outcome == Outcome.ACCEPTED)
     return NeedCounts(kind, filled, sum(n for _, n in counts) - filled)
+
+
+def month_trend_figures(tally: MonthTally) -> Figures:
+    """A trend month's figures: requests, needs and times to accept only (the trend counts
+    no nights, advocates, roster hours or texts, so those are zero)."""
+    return Figures(
+        requests=tally.requests,
+        night=0,
+        needs=tuple(_need_counts(tally.outcomes, kind) for kind in NEED_KINDS),
+        accept_buckets=tally.accept_buckets,
+        active_advocates=0,
+    )

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import delete, select
+from sqlalchemy import Insert, bindparam, delete, select
 from sqlalchemy.orm import Session
 
-from dispatcher.db import insert_ignoring_duplicates
+from dispatcher.db import dialect_of, dialect_upsert, table_of
 from dispatcher.flows import members, outbox, paging
 from dispatcher.flows.context import FlowContext
 from dispatcher.flows.models import OutboxMessage, Page, StatusEvent
@@ -97,14 +98,10 @@ def status_callback(
     ``outbox_id`` and ``part`` come from the callback URL of messages sent through the
     API: a late callback for a send that timed out settles it, so it is never sent again.
     """
-    seen = insert_ignoring_duplicates(session, StatusEvent).values(
-        message_sid=sid, status=status, received_at=ctx.now
-    )
-    if session.execute(seen.returning(StatusEvent.id)).first() is None:
+    seen = {"message_sid": sid, "status": status, "received_at": ctx.now}
+    if session.execute(_seen(dialect_of(session)), seen).first() is None:
         return  # a repeat (one INSERT: concurrent repeats cannot both pass)
-    message = session.scalars(
-        select(OutboxMessage).where(OutboxMessage.provider_sid == sid)
-    ).first()
+    message = session.scalars(MESSAGE_BY_SID, {"sid": sid}).first()
     if message is None and outbox_id is not None:
         message = session.get(OutboxMessage, outbox_id)
         if message is not None and settle_uncertain(message, part, sid, ctx.now):
@@ -116,6 +113,20 @@ def status_callback(
     delivery = advance_status(message, status, error_code, ctx.now)
     if delivery is not None:
         person_unreachable(session, ctx, delivery)
+
+
+# Built once: every message gets two or three status callbacks.
+MESSAGE_BY_SID = select(OutboxMessage).where(OutboxMessage.provider_sid == bindparam("sid"))
+
+
+@cache
+def _seen(dialect: str) -> Insert:
+    """The INSERT that records a (sid, status) pair once, built once per dialect (Core)."""
+    events = table_of(StatusEvent)
+    statement: Insert = (
+        dialect_upsert(dialect, events).on_conflict_do_nothing().returning(events.c.id)
+    )
+    return statement
 
 
 def page_unsent(session: Session, ctx: FlowContext, message: OutboxMessage) -> None:

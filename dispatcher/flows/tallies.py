@@ -7,15 +7,16 @@ hour and returns at most a few thousand grouped rows (one per opening hour at mo
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, cast, func, select
+from sqlalchemy import ColumnElement, String, case, cast, func, select
 from sqlalchemy.orm import Session
 
 from dispatcher.flows.calllog import BUCKET_KEYS
 from dispatcher.flows.models import NEED_KINDS, CallLogEntry
-from dispatcher.flows.stats import Tallies
+from dispatcher.flows.stats import MonthTally, Tallies
 from dispatcher.flows.vocabulary import Outcome
 
 
@@ -105,3 +106,43 @@ def _services(
         for key in set(keys):
             counts[key] = counts.get(key, 0) + int(count)
     return tuple(sorted(counts.items())), debriefed
+
+
+def tally_months(session: Session, bounds: Sequence[tuple[datetime, datetime]]) -> list[MonthTally]:
+    """Requests, need outcomes and accept buckets of each period in ``bounds`` (contiguous
+    [start, end) pairs in order, aware UTC), in one GROUP BY over the whole span.
+
+    Each entry is given its period's index by a CASE over the boundaries, so the grouping
+    is the same on SQLite and PostgreSQL whatever the display zone.
+    """
+    if not bounds:
+        return []
+    index = case(
+        *((CallLogEntry.opened_hour < end, i) for i, (_, end) in enumerate(bounds)),
+        else_=len(bounds),
+    )
+    columns: list[Any] = [getattr(CallLogEntry, kind) for kind in NEED_KINDS]
+    rows = session.execute(
+        select(index, *columns, CallLogEntry.time_to_accept, func.count())
+        .where(*_opened_in(bounds[0][0], bounds[-1][1]))
+        .group_by(index, *columns, CallLogEntry.time_to_accept)
+    )
+    requests = [0] * len(bounds)
+    needs: list[dict[tuple[str, str], int]] = [{} for _ in bounds]
+    waits = [dict.fromkeys(BUCKET_KEYS, 0) for _ in bounds]
+    for row in rows:
+        at, *outcomes, wait, count = row
+        requests[at] += int(count)
+        for kind, outcome in zip(NEED_KINDS, outcomes, strict=True):
+            if outcome is not None:
+                needs[at][kind, outcome] = needs[at].get((kind, outcome), 0) + int(count)
+        if wait in waits[at]:
+            waits[at][wait] += int(count)
+    return [
+        MonthTally(
+            requests[i],
+            tuple((kind, outcome, n) for (kind, outcome), n in sorted(needs[i].items())),
+            tuple(waits[i][key] for key in BUCKET_KEYS),
+        )
+        for i in range(len(bounds))
+    ]

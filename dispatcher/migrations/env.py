@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 import dispatcher.accounts.models
+import dispatcher.audit
 import dispatcher.flows.models
 import dispatcher.rosters.models  # noqa: F401  (register every table)
 from dispatcher.db import Base, make_engine

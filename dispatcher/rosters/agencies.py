@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dispatcher.accounts.audit import Auditor
+from dispatcher.audit import Auditor
 from dispatcher.rosters.contacts import Refused
 from dispatcher.rosters.file.export import agency_record
 from dispatcher.rosters.models import Agency

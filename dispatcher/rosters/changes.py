@@ -15,7 +15,7 @@ from typing import TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dispatcher.accounts.audit import Auditor
+from dispatcher.audit import Auditor
 from dispatcher.errors import Conflict, ValidationError
 from dispatcher.rosters.file.export import roster_table
 from dispatcher.rosters.file.fields import zone_or_none

@@ -16,16 +16,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dispatcher.accounts.audit import Auditor
+from dispatcher.audit import Auditor
 from dispatcher.errors import ValidationError
 from dispatcher.phones import DEFAULT_REGION, to_e164
 from dispatcher.rosters.file.export import person_table
 from dispatcher.rosters.models import Agency, Officer, Person
 from dispatcher.rosters.officernames import name_for_the_record
+from dispatcher.rosters.traits import read_languages, read_skills
 
 INVALID_PHONE = "Not a valid mobile number."
 HOTLINE_PHONE = "This is the hotline's own number."
-PHONE_TAKEN = "Another person or officer has this number."
 NAME_TAKEN = "Another person has this name."
 
 
@@ -59,6 +59,10 @@ class Holder:
     name: str
     phone: str
 
+    def taken(self) -> str:
+        """What a form says when someone else wants this number: who has it."""
+        return f"{self.name} ({self.kind}) already has this number."
+
 
 @dataclass(frozen=True)
 class PersonDetails:
@@ -71,6 +75,7 @@ class PersonDetails:
     coordinator: bool
     away_until: datetime | None
     language: str = "en"  # the language of the texts they get
+    remind_hours: int = 2  # a text this many hours before each shift (1-24); 0: none
 
 
 def read_phone(text: str, owner: str, region: str = DEFAULT_REGION, hotline: str = "") -> str:
@@ -144,11 +149,17 @@ def save_person(
     name = details.name.strip()
     phone = _typed_phone(details.phone, name or "this person", rules)
     problems = {}
+    for key, read in (("languages", read_languages), ("skills", read_skills)):
+        try:
+            read(getattr(details, key))
+        except ValidationError as error:
+            problems[key] = str(error)
     others = select(Person.id).where(Person.name == name)
     if session.scalar(others.where(Person.id != person.id) if person else others) is not None:
         problems["name"] = NAME_TAKEN
-    if phone_holder(session, phone, person) is not None:
-        problems["phone"] = PHONE_TAKEN
+    holder = phone_holder(session, phone, person)
+    if holder is not None:
+        problems["phone"] = holder.taken()
     if problems:
         raise Refused(problems)
     old = None if person is None else person_snapshot(person)
@@ -205,8 +216,9 @@ def add_officer(
     held by another person or officer.
     """
     e164 = _typed_phone(phone, name, rules)
-    if phone_holder(session, e164) is not None:
-        raise Refused({"phone": PHONE_TAKEN})
+    holder = phone_holder(session, e164)
+    if holder is not None:
+        raise Refused({"phone": holder.taken()})
     officer = Officer(
         agency_id=agency.id, name=name, phone=e164, enrolled_by="admin", enrolled_at=auditor.now
     )
@@ -265,3 +277,4 @@ def _copy_details(person: Person, name: str, phone: str, details: PersonDetails)
     person.coordinator = details.coordinator
     person.away_until = details.away_until
     person.language = details.language
+    person.remind_hours = details.remind_hours

@@ -6,9 +6,21 @@ zone) because they are rules, not instants; overrides and away-until are instant
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Time, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Time,
+    UniqueConstraint,
+)
 from sqlalchemy import DateTime as NaiveDateTime
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -44,13 +56,45 @@ class Person(Base):
     opted_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     # The duress word, hashed (``crypto.duress``); never stored or shown in clear.
     duress_hash: Mapped[str | None] = mapped_column(String(200), default=None)
+    # Hours before each shift to text a reminder (1-24); 0: no reminders.
+    remind_hours: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
+
+    trainings: Mapped[list[Training]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", order_by="Training.name"
+    )
 
     def __repr__(self) -> str:
         return f"<Person {self.id} {self.name!r}>"
 
 
+class Region(Base):
+    """A jurisdiction (a county, ...): agencies belong to one, rosters serve some."""
+
+    __tablename__ = "regions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+
+    agencies: Mapped[list[Agency]] = relationship(back_populates="region", order_by="Agency.name")
+    rosters: Mapped[list[Roster]] = relationship(
+        secondary="roster_regions", back_populates="regions", order_by="Roster.name"
+    )
+
+
+# Which regions a roster serves; a roster with none serves every region.
+roster_regions = Table(
+    "roster_regions",
+    Base.metadata,
+    Column("roster_id", ForeignKey("rosters.id", ondelete="CASCADE"), primary_key=True),
+    Column("region_id", ForeignKey("regions.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
 class Roster(Base):
-    """A pool of people of one kind with rotations and an escalation policy."""
+    """A pool of people of one kind with rotations and an escalation policy.
+
+    ``regions`` are the regions it serves; none means it serves every region.
+    """
 
     __tablename__ = "rosters"
 
@@ -63,6 +107,12 @@ class Roster(Base):
     checkin_seconds: Mapped[int] = mapped_column(
         Integer, default=DEFAULT_CHECKIN_SECONDS, server_default=str(DEFAULT_CHECKIN_SECONDS)
     )
+    # Text each person "you are on call now" when their shift starts.
+    handoff_notice: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    # A training every person paged from this roster must hold (current), and one more
+    # for requests tagged juvenile; None requires none.
+    requires_training: Mapped[str | None] = mapped_column(String(80), default=None)
+    juvenile_training: Mapped[str | None] = mapped_column(String(80), default=None)
 
     rotations: Mapped[list[Rotation]] = relationship(
         back_populates="roster", cascade="all, delete-orphan", order_by="Rotation.position"
@@ -73,6 +123,13 @@ class Roster(Base):
     steps: Mapped[list[EscalationStep]] = relationship(
         back_populates="roster", cascade="all, delete-orphan", order_by="EscalationStep.position"
     )
+    regions: Mapped[list[Region]] = relationship(
+        secondary="roster_regions", back_populates="rosters", order_by="Region.name"
+    )
+
+    def serves(self, region_id: int | None) -> bool:
+        """True if the roster serves ``region_id`` (every roster serves no region)."""
+        return region_id is None or not self.regions or region_id in {r.id for r in self.regions}
 
 
 class Rotation(Base):
@@ -159,7 +216,10 @@ class Override(Base):
 
 
 class EscalationStep(Base):
-    """One step of a roster's escalation policy: whom to page, then how long to wait."""
+    """One step of a roster's escalation policy: whom to page, then how long to wait.
+
+    ``person_id`` is set for a ``person`` step, ``region_id`` for a ``mutual-aid`` step.
+    """
 
     __tablename__ = "escalation_steps"
 
@@ -171,9 +231,13 @@ class EscalationStep(Base):
         ForeignKey("people.id", ondelete="CASCADE"), default=None
     )
     wait_seconds: Mapped[int] = mapped_column(Integer)
+    region_id: Mapped[int | None] = mapped_column(
+        ForeignKey("regions.id", ondelete="CASCADE"), default=None
+    )
 
     roster: Mapped[Roster] = relationship(back_populates="steps")
     person: Mapped[Person | None] = relationship()
+    region: Mapped[Region | None] = relationship()
 
 
 class Agency(Base):
@@ -187,7 +251,11 @@ class Agency(Base):
     enrollment_code: Mapped[str] = mapped_column(String(40), unique=True)
     # open: JOIN enrolls at once; approve: a coordinator approves each JOIN first.
     enrollment: Mapped[str] = mapped_column(String(10), default="open", server_default="open")
+    region_id: Mapped[int | None] = mapped_column(
+        ForeignKey("regions.id", ondelete="SET NULL"), default=None
+    )
 
+    region: Mapped[Region | None] = relationship(back_populates="agencies")
     officers: Mapped[list[Officer]] = relationship(
         back_populates="agency", cascade="all, delete-orphan", order_by="Officer.name"
     )
@@ -216,3 +284,66 @@ class Officer(Base):
     def active(self) -> bool:
         """True until a coordinator revokes the officer, once approved."""
         return self.revoked_at is None and not self.pending
+
+
+class CalendarFeed(Base):
+    """An iCal feed of one person's or one roster's shifts, at an unguessable address.
+
+    ``public_id`` is random and names the feed; the address also carries a MAC of it under
+    the service's secret key (``rosters.calendars``), so the stored row alone opens nothing.
+    A revoked feed keeps its row (``revoked_at``) and answers 404 from then on.
+    """
+
+    __tablename__ = "calendar_feeds"
+    __table_args__ = (
+        CheckConstraint("(person_id IS NULL) <> (roster_id IS NULL)", name="one_owner"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True)
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), default=None, index=True
+    )
+    roster_id: Mapped[int | None] = mapped_column(
+        ForeignKey("rosters.id", ondelete="CASCADE"), default=None, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+    person: Mapped[Person | None] = relationship()
+    roster: Mapped[Roster | None] = relationship()
+
+
+class Training(Base):
+    """A training a person completed, current until ``expires`` (a local date; None never).
+
+    Current on day ``d`` when ``completed <= d < expires`` (see ``targets.is_current``).
+    """
+
+    __tablename__ = "trainings"
+    __table_args__ = (UniqueConstraint("person_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(80))
+    completed: Mapped[date] = mapped_column(Date)
+    expires: Mapped[date | None] = mapped_column(Date, default=None)
+
+    person: Mapped[Person] = relationship(back_populates="trainings")
+
+
+class TrainingNotice(Base):
+    """The "your training expires soon" notice for one training and one expiry date.
+
+    Inserted in the same transaction as the texts it queues; the unique pair makes the
+    notice once-only even with two engines, and a renewed training (a new ``expires``)
+    gets a notice of its own.
+    """
+
+    __tablename__ = "training_notices"
+    __table_args__ = (UniqueConstraint("training_id", "expires"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    training_id: Mapped[int] = mapped_column(ForeignKey("trainings.id", ondelete="CASCADE"))
+    expires: Mapped[date] = mapped_column(Date)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -7,26 +7,38 @@ aware UTC; the rotation maths (``rotation``) does the time arithmetic.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import BindParameter, bindparam, select
+from sqlalchemy.orm import Session, joinedload
 
 from dispatcher.clock import as_utc
 from dispatcher.errors import NotFound, ValidationError
-from dispatcher.rosters.models import WEEKDAYS, Person, Roster, Rotation
+from dispatcher.rosters.gaps import uncovered
+from dispatcher.rosters.models import (
+    WEEKDAYS,
+    Override,
+    Person,
+    Roster,
+    Rotation,
+    RotationParticipant,
+    RotationWindow,
+    Training,
+)
 from dispatcher.rosters.rotation import (
     OverrideSpec,
     RotationSpec,
     Shift,
     Window,
+    duty_periods,
     following_in_order,
     on_call_at,
     on_call_periods,
     on_duty_at,
 )
+from dispatcher.rosters.targets import missing_trainings, required_trainings
 
 
 @dataclass(frozen=True)
@@ -37,12 +49,15 @@ class Candidates:
     applied), the participants who follow the one on duty, in rotation order; a rotation
     off duty has no line. ``everyone``: all the roster's participants and override
     people, in rotation order, on duty or not. ``coordinators``: every coordinator (by name).
+    ``untrained``: the roster's available people left out of the first three lists because
+    a training the roster requires for this request is missing or expired (by name).
     """
 
     on_call: list[Person]
     next: list[list[Person]]
     everyone: list[Person]
     coordinators: list[Person]
+    untrained: list[Person] = field(default_factory=list)
 
 
 def is_available(person: Person, at: datetime) -> bool:
@@ -66,45 +81,117 @@ def rosters_of_kind(session: Session, kind: str) -> list[Roster]:
     return list(session.scalars(query))
 
 
+def rosters_serving(session: Session) -> dict[str, Roster]:
+    """The roster that serves each kind (the first by name when there are several), with
+    its escalation steps loaded: one query for every need of a new request."""
+    query = select(Roster).options(joinedload(Roster.steps)).order_by(Roster.name, Roster.id)
+    serving: dict[str, Roster] = {}
+    for roster in session.scalars(query).unique():
+        serving.setdefault(roster.kind, roster)
+    return serving
+
+
 def roster_specs(session: Session, roster: Roster) -> tuple[list[RotationSpec], list[OverrideSpec]]:
     """The roster's rotations and overrides as values for the rotation maths."""
-    zone = ZoneInfo(roster.timezone)
-    rotations = session.scalars(
-        select(Rotation)
-        .where(Rotation.roster_id == roster.id)
-        .options(selectinload(Rotation.participants), selectinload(Rotation.windows))
-        .order_by(Rotation.position, Rotation.id)
-    )
-    specs = [_rotation_spec(rotation, zone) for rotation in rotations]
-    overrides = [
-        OverrideSpec(o.action, o.person_id, o.replaces_id, o.starts_at, o.ends_at)
-        for o in roster.overrides
-    ]
-    return specs, overrides
-
-
-def _rotation_spec(rotation: Rotation, zone: ZoneInfo) -> RotationSpec:
-    """One stored rotation as a RotationSpec."""
-    windows = tuple(
-        Window(frozenset(WEEKDAYS.index(day) for day in w.days), w.starts, w.ends)
-        for w in rotation.windows
-    )
-    return RotationSpec(
-        type=rotation.type,
-        length=rotation.length,
-        start=rotation.start,
-        zone=zone,
-        participants=tuple(p.person_id for p in rotation.participants),
-        windows=windows,
-        on_now_at=rotation.on_now_at,
-        on_now_index=rotation.on_now_index,
-    )
+    return specs_by_roster(session, {roster.id: roster.timezone})[roster.id]
 
 
 def who_is_on_call(session: Session, roster: Roster, at: datetime) -> list[Person]:
     """Everyone the schedule has on call at ``at`` (availability not applied), by name."""
     rotations, overrides = roster_specs(session, roster)
     return _by_name(_people(session, on_call_at(rotations, overrides, at)))
+
+
+def on_call_everywhere(session: Session, at: datetime) -> list[tuple[Roster, list[Person]]]:
+    """``who_is_on_call`` for every roster, by roster name, in a fixed number of queries."""
+    rosters = list(session.scalars(select(Roster).order_by(Roster.name, Roster.id)))
+    specs = specs_by_roster(session, {roster.id: roster.timezone for roster in rosters})
+    on_call = [on_call_at(*specs[roster.id], at) for roster in rosters]
+    people = {p.id: p for p in _people(session, set().union(*on_call))}
+    return [
+        (roster, _by_name(people[pid] for pid in ids if pid in people))
+        for roster, ids in zip(rosters, on_call, strict=True)
+    ]
+
+
+# The rows the rotation maths needs, for rosters ``ids`` (built once: read as plain rows,
+# they cost a fraction of loading the mapped objects).
+_ROSTERS: BindParameter[int] = bindparam("ids", expanding=True)
+ROTATION_ROWS = (
+    select(
+        Rotation.id,
+        Rotation.roster_id,
+        Rotation.type,
+        Rotation.length,
+        Rotation.start,
+        Rotation.on_now_at,
+        Rotation.on_now_index,
+    )
+    .where(Rotation.roster_id.in_(_ROSTERS))
+    .order_by(Rotation.position, Rotation.id)
+)
+PARTICIPANT_ROWS = (
+    select(RotationParticipant.rotation_id, RotationParticipant.person_id)
+    .join(Rotation, RotationParticipant.rotation_id == Rotation.id)
+    .where(Rotation.roster_id.in_(_ROSTERS))
+    .order_by(RotationParticipant.position, RotationParticipant.id)
+)
+WINDOW_ROWS = (
+    select(
+        RotationWindow.rotation_id, RotationWindow.days, RotationWindow.starts, RotationWindow.ends
+    )
+    .join(Rotation, RotationWindow.rotation_id == Rotation.id)
+    .where(Rotation.roster_id.in_(_ROSTERS))
+    .order_by(RotationWindow.id)
+)
+OVERRIDE_ROWS = (
+    select(
+        Override.roster_id,
+        Override.action,
+        Override.person_id,
+        Override.replaces_id,
+        Override.starts_at,
+        Override.ends_at,
+    )
+    .where(Override.roster_id.in_(_ROSTERS))
+    .order_by(Override.starts_at, Override.id)
+)
+
+
+def specs_by_roster(
+    session: Session, zones: dict[int, str]
+) -> dict[int, tuple[list[RotationSpec], list[OverrideSpec]]]:
+    """``roster_specs`` of every roster in ``zones`` (roster id -> IANA zone), in four
+    queries whatever their number."""
+    ids = {"ids": list(zones)}
+    participants: dict[int, list[int]] = {}
+    for rotation_id, person_id in session.execute(PARTICIPANT_ROWS, ids):
+        participants.setdefault(rotation_id, []).append(person_id)
+    windows: dict[int, list[Window]] = {}
+    for rotation_id, days, starts, ends in session.execute(WINDOW_ROWS, ids):
+        found = Window(frozenset(WEEKDAYS.index(day) for day in days), starts, ends)
+        windows.setdefault(rotation_id, []).append(found)
+    specs: dict[int, tuple[list[RotationSpec], list[OverrideSpec]]] = {
+        roster_id: ([], []) for roster_id in zones
+    }
+    for row in session.execute(ROTATION_ROWS, ids):
+        specs[row.roster_id][0].append(
+            RotationSpec(
+                type=row.type,
+                length=row.length,
+                start=row.start,
+                zone=ZoneInfo(zones[row.roster_id]),
+                participants=tuple(participants.get(row.id, ())),
+                windows=tuple(windows.get(row.id, ())),
+                on_now_at=row.on_now_at,
+                on_now_index=row.on_now_index,
+            )
+        )
+    for o in session.execute(OVERRIDE_ROWS, ids):
+        specs[o.roster_id][1].append(
+            OverrideSpec(o.action, o.person_id, o.replaces_id, o.starts_at, o.ends_at)
+        )
+    return specs
 
 
 def shifts(
@@ -122,10 +209,39 @@ def shifts(
     return sorted(found, key=lambda pair: (pair[0].start, pair[1].name, pair[0].end))
 
 
-def escalation_candidates(session: Session, roster: Roster, at: datetime) -> Candidates:
-    """Whom to page at ``at``: on call, next in order, everyone, coordinators (available).
+def coverage_gaps(
+    session: Session, roster: Roster, start: datetime, end: datetime
+) -> list[tuple[datetime, datetime]]:
+    """The spans of [start, end) the roster's rotations are on duty for (windows applied,
+    plus override adds) with nobody on call who can be paged: away (from ``start`` until
+    their return), opted out and inactive people do not cover. Sorted, aware UTC."""
+    rotations, overrides = roster_specs(session, roster)
+    duty = [(p.start, p.end) for spec in rotations for p in duty_periods(spec, start, end)]
+    duty += [(o.start, o.end) for o in overrides if o.action == "add"]
+    periods = on_call_periods(rotations, overrides, start, end)
+    people = _people(session, {shift.person_id for shift in periods})
+    unavailable = {person.id: _unavailable(person, start, end) for person in people}
+    return uncovered(sorted(duty), periods, unavailable, start, end)
 
-    Away, opted-out and inactive people are left out of every list.
+
+def _unavailable(person: Person, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+    """When within [start, end) ``person`` cannot be paged (away is counted from ``start``)."""
+    if not person.active or person.opted_out:
+        return [(start, end)]
+    if person.away_until is not None and as_utc(person.away_until) > start:
+        return [(start, min(as_utc(person.away_until), end))]
+    return []
+
+
+def escalation_candidates(
+    session: Session, roster: Roster, at: datetime, tags: Iterable[str] = ()
+) -> Candidates:
+    """Whom to page at ``at`` for a request with ``tags``: on call, next in order,
+    everyone, coordinators (available).
+
+    Away, opted-out and inactive people are left out of every list; so are, from the
+    roster's lists, people without a current training the roster requires (``untrained``).
+    Coordinators are the last resort and are never gated.
     """
     rotations, overrides = roster_specs(session, roster)
     scheduled = on_call_at(rotations, overrides, at)
@@ -133,14 +249,47 @@ def escalation_candidates(session: Session, roster: Roster, at: datetime) -> Can
     pool = [pid for spec in rotations for pid in spec.participants]
     pool += [o.person_id for o in overrides if o.action != "remove" and o.person_id is not None]
     wanted = scheduled | {pid for line in following for pid in line} | set(pool)
-    people = {p.id: p for p in _people(session, wanted) if is_available(p, at)}
-    coordinators = session.scalars(select(Person).where(Person.coordinator.is_(True)))
+    found = list(
+        session.scalars(
+            select(Person).where(
+                Person.id.in_({pid for pid in wanted if pid is not None})
+                | Person.coordinator.is_(True)
+            )
+        )
+    )
+    people = {p.id: p for p in found if p.id in wanted and is_available(p, at)}
+    untrained = _untrained(session, roster, people, at, tags)
+    for pid in untrained:
+        del people[pid]
     return Candidates(
         on_call=_by_name(people[pid] for pid in scheduled if pid in people),
         next=[_pick(people, line) for line in following],
         everyone=_pick(people, pool),
-        coordinators=_by_name(p for p in coordinators if is_available(p, at)),
+        coordinators=_by_name(p for p in found if p.coordinator and is_available(p, at)),
+        untrained=_by_name(untrained.values()),
     )
+
+
+def _untrained(
+    session: Session, roster: Roster, people: dict[int, Person], at: datetime, tags: Iterable[str]
+) -> dict[int, Person]:
+    """Those of ``people`` missing a training the roster requires for ``tags`` on the
+    roster's local date at ``at``."""
+    required = required_trainings(roster.requires_training, roster.juvenile_training, tags)
+    if not required or not people:
+        return {}
+    rows = session.scalars(
+        select(Training).where(Training.person_id.in_(people), Training.name.in_(required))
+    )
+    held: dict[int, dict[str, tuple[date, date | None]]] = {pid: {} for pid in people}
+    for row in rows:
+        held[row.person_id][row.name] = (row.completed, row.expires)
+    today = as_utc(at).astimezone(ZoneInfo(roster.timezone)).date()
+    return {
+        pid: person
+        for pid, person in people.items()
+        if missing_trainings(held[pid], required, today)
+    }
 
 
 def set_on_now(session: Session, rotation: Rotation, person: Person, at: datetime) -> None:

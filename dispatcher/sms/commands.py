@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from enum import StrEnum
 
 from dispatcher.flows.codes import CODE_LENGTH as REFERENCE_LENGTH
-from dispatcher.flows.codes import looks_like_code
+from dispatcher.flows.codes import looks_like_code, looks_like_offer_code
 
 
 class CommandKind(StrEnum):
@@ -37,6 +38,8 @@ class CommandKind(StrEnum):
     AWAY = "away"
     BACK = "back"
     WHO = "who"
+    COVER = "cover"
+    SWAP = "swap"
     JOIN = "join"
     DURESS = "duress"
     OPT_OUT = "opt_out"
@@ -80,6 +83,8 @@ NEED_OF_WORD = {
     "NO RIDE": "ride",
 }
 SINGLE_WORDS = {"BACK": CommandKind.BACK, "WHO": CommandKind.WHO}
+# Offering one's shift: COVER SAT / COVER 3/14 / COVER NEXT to the rotation, SWAP <name> to one.
+OFFER_WORDS = {"COVER": CommandKind.COVER, "SWAP": CommandKind.SWAP}
 # A coordinator settling a pending enrollment: APPROVE 12, DENY 12.
 DECISION_WORDS = {"APPROVE": CommandKind.APPROVE, "DENY": CommandKind.DENY}
 # Whole texts that accept the one page waiting on the sender (apostrophes made straight).
@@ -155,6 +160,8 @@ def _command(head: str, tokens: list[str]) -> Command | None:
         return Command(SINGLE_WORDS[head]) if len(tokens) == 1 else None
     if head == "AWAY":
         return Command(CommandKind.AWAY, argument=" ".join(tokens[1:]))
+    if head in OFFER_WORDS:
+        return Command(OFFER_WORDS[head], argument=" ".join(tokens[1:]))
     if head == "JOIN":
         code = tokens[1] if len(tokens) > 1 else None
         return Command(CommandKind.JOIN, code=code, argument=" ".join(tokens[2:]))
@@ -192,6 +199,9 @@ def _free_text(tokens: list[str], cleaned: str, whole: str) -> Command:
     lead = _word(tokens[0])
     if len(tokens) > 1 and looks_like_code(lead):
         return Command(CommandKind.TEXT, code=lead, argument=whole.split(" ", 1)[1])
+    if looks_like_offer_code(lead):  # an offer's code is never words for an officer
+        rest = whole.split(" ", 1)[1] if len(tokens) > 1 else ""
+        return Command(CommandKind.TEXT, code=lead, argument=rest)
     return Command(CommandKind.TEXT, argument=cleaned)
 
 
@@ -205,3 +215,44 @@ def codes_mentioned(words: str) -> frozenset[str]:
         elif word[:1] in ("1", "2") and looks_like_code(word[1:]):
             found.add(word[1:])
     return frozenset(found)
+
+
+# COVER's day: a weekday (the next one, today included), TODAY, TOMORROW, NEXT, 2026-03-14
+# or 3/14 (month/day, this year or, once past, the next).
+NEXT_SHIFT = "next"
+_WEEKDAY_WORDS = {
+    **{name: i for i, name in enumerate(("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"))},
+    **{
+        name: i
+        for i, name in enumerate(
+            ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
+        )
+    },
+    "TUES": 1, "THUR": 3, "THURS": 3,
+}  # fmt: skip
+_MONTH_DAY = re.compile(r"^(\d{1,2})/(\d{1,2})$")
+
+
+def cover_day(words: str, today: date) -> date | str | None:
+    """The local date COVER names, NEXT_SHIFT for ``NEXT``, or None when it names no day."""
+    word = _word(words.strip()) if words.strip() else ""
+    if word in ("NEXT", ""):
+        return NEXT_SHIFT if word else None
+    if word in ("TODAY", "TONIGHT"):
+        return today
+    if word == "TOMORROW":
+        return today + timedelta(days=1)
+    if word in _WEEKDAY_WORDS:
+        return today + timedelta(days=(_WEEKDAY_WORDS[word] - today.weekday()) % 7)
+    try:
+        return date.fromisoformat(word)
+    except ValueError:
+        pass
+    found = _MONTH_DAY.match(word)
+    if found is None:
+        return None
+    try:
+        day = date(today.year, int(found.group(1)), int(found.group(2)))
+    except ValueError:
+        return None
+    return day if day >= today else day.replace(year=today.year + 1)

@@ -5,9 +5,9 @@ or an unknown number. The body is parsed in memory and never stored or logged.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from dispatcher.durations import parse_duration
@@ -16,20 +16,25 @@ from dispatcher.flows import (
     checkins,
     debriefs,
     enrollment,
+    gaps,
     members,
     needs,
     notify,
+    offers,
     officers,
+    texts,
     unknown,
 )
+from dispatcher.flows.codes import looks_like_offer_code
 from dispatcher.flows.context import FlowContext, Reply
 from dispatcher.flows.languages import learn_language, reader_language
+from dispatcher.flows.rostertexts import OfferHelp
 from dispatcher.phones import is_e164
 from dispatcher.rosters import service as rosters
-from dispatcher.rosters.models import Officer, Person, Roster
+from dispatcher.rosters.models import Officer, Person
 from dispatcher.sms import officers as officer_texts
 from dispatcher.sms.checkin_words import read_ok
-from dispatcher.sms.commands import Command, CommandKind, parse
+from dispatcher.sms.commands import Command, CommandKind, cover_day, parse
 from dispatcher.sms.officers import SILENT
 from dispatcher.sms.routing import route_words
 from dispatcher.web import Limiter
@@ -48,7 +53,7 @@ def handle_text(
     """
     if not is_e164(number):
         allowed = limiter.allow(number, ctx.now)
-        return Reply("referral", language=reader_language(None, body)) if allowed else None
+        return Reply(texts.Referral(), language=reader_language(None, body)) if allowed else None
     command = parse(body)
     sender = find_sender(session, number)
     if isinstance(sender, Officer):
@@ -56,7 +61,7 @@ def handle_text(
     if isinstance(sender, Person):
         reply = from_person(session, ctx, sender, command)
     elif isinstance(sender, Officer) and sender.pending:
-        reply = None if command.kind in SILENT else Reply("enrollment_pending")
+        reply = None if command.kind in SILENT else Reply(texts.EnrollmentPending())
     elif isinstance(sender, Officer):
         reply = officer_texts.from_officer(session, ctx, sender, command, body)
     else:
@@ -68,11 +73,17 @@ def handle_text(
 
 def find_sender(session: Session, number: str) -> Person | Officer | None:
     """Who holds ``number``: a roster member first, then an officer who was not revoked."""
-    person = session.scalars(select(Person).where(Person.phone == number)).first()
+    person = session.scalars(PERSON_BY_PHONE, {"phone": number}).first()
     if person is not None:
         return person
-    query = select(Officer).where(Officer.phone == number, Officer.revoked_at.is_(None))
-    return session.scalars(query).first()
+    return session.scalars(OFFICER_BY_PHONE, {"phone": number}).first()
+
+
+# Built once: every text looks its sender up.
+PERSON_BY_PHONE = select(Person).where(Person.phone == bindparam("phone"))
+OFFICER_BY_PHONE = select(Officer).where(
+    Officer.phone == bindparam("phone"), Officer.revoked_at.is_(None)
+)
 
 
 # Replies that answer a text we did not understand: a few per number per hour at most.
@@ -105,10 +116,17 @@ def from_person(
         checked_in = _check_in(session, ctx, person, command)
         if checked_in is not None:
             return checked_in
+    if kind in (CommandKind.ACCEPT, CommandKind.DECLINE) and code and looks_like_offer_code(code):
+        answer = offers.take if kind == CommandKind.ACCEPT else offers.decline
+        return answer(session, ctx, person, code)
     if kind == CommandKind.ACCEPT:
         return members.accept(session, ctx, person, code)
     if kind == CommandKind.DECLINE:
         return members.decline(session, ctx, person, code)
+    if kind == CommandKind.COVER:
+        return _cover(session, ctx, person, command.argument)
+    if kind == CommandKind.SWAP:
+        return offers.offer_swap(session, ctx, person, command.argument)
     if kind == CommandKind.DONE:
         return members.done(session, ctx, person, code)
     if kind == CommandKind.STATUS:
@@ -167,10 +185,10 @@ def _words(session: Session, ctx: FlowContext, person: Person, command: Command)
     if route.action == "accept":
         return members.accept(session, ctx, person, route.code)
     if route.action == "choose":
-        return Reply("codes_needed", {"codes": list(route.codes)})
+        return Reply(texts.CodesNeeded(codes=tuple(route.codes)))
     if route.action == "not_sent":
-        return Reply("not_sent", {"codes": list(route.codes), "waiting": sorted(set(waiting))})
-    return Reply("help_person")
+        return Reply(texts.NotSent(codes=tuple(route.codes), waiting=tuple(sorted(set(waiting)))))
+    return Reply(texts.HelpPerson())
 
 
 def _change_need(session: Session, ctx: FlowContext, person: Person, command: Command) -> Reply:
@@ -180,16 +198,15 @@ def _change_need(session: Session, ctx: FlowContext, person: Person, command: Co
     """
     mine = {request.code: request for request in needs.advocate_requests(session, person)}
     if not mine:
-        return Reply("need_change_refused")
+        return Reply(texts.NeedChangeRefused())
     request = officer_texts.one_named(mine, command.code)
     if request is None:
-        return Reply(
-            "officer_which", {"codes": sorted(mine), "command": officer_texts.word_of(command)}
-        )
+        word = officer_texts.word_of(command)
+        return Reply(texts.OfficerWhich(codes=tuple(sorted(mine)), command=word))
     add = command.kind == CommandKind.ADD
     reply = needs.change_need(session, ctx, request, command.argument, add=add)
-    if reply.template in ("need_added", "need_dropped_ack"):
-        notify.to_officer(session, ctx, request, reply.template, reply.params)
+    if isinstance(reply.text, texts.NeedAdded | texts.NeedDroppedAck):
+        notify.to_officer(session, ctx, request, reply.text)
     return reply
 
 
@@ -199,11 +216,21 @@ def _away(session: Session, ctx: FlowContext, person: Person, argument: str) -> 
     try:
         duration = parse_duration(argument) if argument.strip() else None
     except ValidationError:
-        return Reply("help_person")
+        return Reply(texts.HelpPerson())
     if duration is not None and duration > AWAY_LONGEST:
-        return Reply("away_too_long", {"days": AWAY_LONGEST.days})
+        return Reply(texts.AwayTooLong(days=AWAY_LONGEST.days))
     zone = members.person_zone(session, ctx, person)
-    return members.set_away(person, ctx.now, duration, zone)
+    reply = members.set_away(person, ctx.now, duration, zone)
+    gaps.report_after_away(session, ctx, person)
+    return reply
+
+
+def _cover(session: Session, ctx: FlowContext, person: Person, argument: str) -> Reply:
+    """COVER SAT / COVER 3/14 / COVER NEXT: the day read in the coalition's zone."""
+    day = cover_day(argument, ctx.now.astimezone(ctx.settings.zone).date())
+    if day is None:
+        return Reply(OfferHelp())
+    return offers.offer_cover(session, ctx, person, day if isinstance(day, date) else None)
 
 
 def open_codes(session: Session, person: Person) -> Reply:
@@ -211,20 +238,17 @@ def open_codes(session: Session, person: Person) -> Reply:
     waiting = {p.need.request.code for p in members.pending_pages(session, person, None)}
     working = {n.request.code for n in members.accepted_needs(session, person)}
     if not waiting and not working:
-        return Reply("nothing_open")
-    return Reply("codes_needed", {"codes": sorted(waiting | working)})
+        return Reply(texts.NothingOpen())
+    return Reply(texts.CodesNeeded(codes=tuple(sorted(waiting | working))))
 
 
 def who(session: Session, ctx: FlowContext) -> Reply:
     """WHO: who is on call now on every roster."""
-    listing = [
-        {
-            "roster": roster.name,
-            "names": [p.name for p in rosters.who_is_on_call(session, roster, ctx.now)],
-        }
-        for roster in session.scalars(select(Roster).order_by(Roster.name))
-    ]
-    return Reply("who", {"rosters": listing})
+    listing = tuple(
+        texts.OnCall(roster=roster.name, names=tuple(p.name for p in people))
+        for roster, people in rosters.on_call_everywhere(session, ctx.now)
+    )
+    return Reply(texts.Who(rosters=listing))
 
 
 def from_unknown(session: Session, ctx: FlowContext, number: str, command: Command) -> Reply | None:
@@ -237,7 +261,7 @@ def from_unknown(session: Session, ctx: FlowContext, number: str, command: Comma
     if command.kind in SILENT:
         return None
     unknown.count(session, ctx.now, "unknown_sender")
-    return Reply("referral")
+    return Reply(texts.Referral())
 
 
 def handle_call(session: Session, ctx: FlowContext, number: str) -> Reply:
@@ -256,14 +280,14 @@ def _call(
     number is neither looked up nor counted.
     """
     if not is_e164(number):
-        return Reply("call_referral")
+        return Reply(texts.CallReferral())
     if isinstance(officer, Person):
-        return Reply("call_person")
+        return Reply(texts.CallPerson())
     if officer is None or officer.pending:
         unknown.count(session, ctx.now, "unknown_caller")
-        return Reply("call_referral")
+        return Reply(texts.CallReferral())
     request = officers.open_request_of(session, officer)
     if request is not None:
-        return Reply("call_open_already", {"code": request.code})
-    opened = officers.open_request(session, ctx, officer, "", channel="voice")
-    return Reply("call_opened", opened.params)
+        return Reply(texts.CallOpenAlready(code=request.code))
+    opened = officers.start_request(session, ctx, officer, "", channel="voice")
+    return Reply(texts.CallOpened(code=opened.code))

@@ -1,26 +1,35 @@
 """Every text the service sends: plain, calm, short, aware of SMS segments, in the reader's
 language.
 
-``render(template, params, language)`` turns an outbox row's template name, JSON parameters
-and language into the body. Every sentence is a gettext message (``t.gettext``), extracted
-by ``make messages`` into the catalogs under ``dispatcher/translations``; English is the
-source text. An English page fits one GSM-7 segment and a page in any other language two
-segments: the agency name is shortened to fit. Only the texts for the accepting person
-(``accepted``, ``relay_to_person``) carry an officer's words.
+The flows build texts as typed classes (``dispatcher.flows.texts``); ``write(text,
+language)`` turns one into its body, and ``render(template, params, language)`` does the
+same for an outbox row's template name and JSON parameters. Every sentence is a gettext
+message (``t.gettext``), extracted by ``make messages`` into the catalogs under
+``dispatcher/translations``; English is the source text. An English page fits one GSM-7
+segment and a page in any other language two segments: the agency name is shortened to fit.
+Only the texts for the accepting person (``accepted``, ``relay_to_person``) carry an
+officer's words.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 
-from dispatcher.sms.care_texts import CARE_TEMPLATES
+from dispatcher.flows import texts
+from dispatcher.flows.texts import TEXTS, Text, load
+from dispatcher.languages import N_
+from dispatcher.sms import (  # noqa: F401  (their writers)
+    officer_texts,
+    person_texts,
+    shift_texts,
+    training_texts,
+)
 from dispatcher.sms.catalogs import Words, words_for
-from dispatcher.sms.officer_texts import OFFICER_TEMPLATES
-from dispatcher.sms.person_texts import PERSON_TEMPLATES
 from dispatcher.sms.segments import (
     fit_one_segment,
     fit_segments,
@@ -32,16 +41,19 @@ from dispatcher.sms.segments import (
 from dispatcher.sms.wording import (
     FALLBACK,
     REFERRAL,
-    Template,
+    VERBATIM,
+    WRITERS,
     describe_tags,
+    fixed,
     need_phrase,
     spoken,
+    writes,
 )
 
 __all__ = [
     "FALLBACK",
     "REFERRAL",
-    "TEMPLATES",
+    "TEXTS",
     "describe_tags",
     "fit_one_segment",
     "fit_segments",
@@ -53,29 +65,23 @@ __all__ = [
     "show_time",
     "spoken",
     "to_gsm7",
+    "write",
 ]
 
-# Texts that carry someone's own words, or an officer's validated name in any alphabet:
-# delivered as written (accents, Cyrillic), even if that costs UCS-2 segments; every other
-# text is kept to GSM-7 lookalikes (a translation may still need UCS-2 for its accents).
-VERBATIM = frozenset(
-    {
-        "accepted",
-        "relay_to_person",
-        "relay_to_officer",
-        "coordinator_enrolled",
-        "coordinator_approve",
-        "enrollment_approved",
-        "enrollment_denied_ack",
-    }
-)
+
+def write(text: Text, language: str | None = "en") -> str:
+    """The body of ``text`` in ``language`` (English when None or unknown)."""
+    kind = type(text)
+    body = WRITERS[kind](words_for(language), text)
+    return body if kind in VERBATIM else to_gsm7(body)
 
 
-def render(template: str, params: dict[str, Any], language: str | None = "en") -> str:
-    """The body for ``template`` with ``params`` in ``language`` (English when None or
-    unknown); KeyError for an unknown template."""
-    text = TEMPLATES[template](words_for(language), params)
-    return text if template in VERBATIM else to_gsm7(text)
+def render(template: str, params: Mapping[str, Any], language: str | None = "en") -> str:
+    """The body of an outbox row's text: its template name and JSON parameters.
+
+    KeyError for an unknown template, TypeError for parameters that do not fit it.
+    """
+    return write(load(template, params), language)
 
 
 def show_time(value: str, zone: str | None = None, language: str = "en") -> str:
@@ -95,75 +101,61 @@ def show_time(value: str, zone: str | None = None, language: str = "en") -> str:
     return text + ("" if zone else " UTC")
 
 
-def _away_ack(t: Words, p: dict[str, Any]) -> str:
+@writes(texts.AwayAck)
+def _away_ack(t: Words, p: texts.AwayAck) -> str:
     """AWAY's answer: until when (in the person's zone and language), or until BACK."""
-    until = p.get("until")
-    if until:
-        when = show_time(str(until), p.get("zone"), t.language)
+    if p.until:
+        when = show_time(p.until, p.zone, t.language)
         return t.gettext(
             "You are away until {when} and will not be paged. Text BACK to return early."
         ).format(when=when)
     return t.gettext("You are away and will not be paged until you text BACK.")
 
 
-def _covered(t: Words, p: dict[str, Any]) -> str:
+@writes(texts.Covered, texts.AlreadyCovered)
+def _covered(t: Words, p: texts.Covered) -> str:
     """Someone else took the need: name the code and who, when known."""
-    name = p.get("first_name")
-    if name:
+    if p.first_name:
         return t.gettext("{code} is already covered by {name}. Thank you.").format(
-            code=p["code"], name=plain(name)
+            code=p.code, name=plain(p.first_name)
         )
-    return t.gettext("{code} is already covered. Thank you.").format(code=p["code"])
+    return t.gettext("{code} is already covered. Thank you.").format(code=p.code)
 
 
-def _referral(t: Words, p: dict[str, Any]) -> str:
-    """The safe referral: 911 and the National Human Trafficking Hotline."""
-    return t.gettext(REFERRAL)
-
-
-def _call_opened(t: Words, p: dict[str, Any]) -> str:
+@writes(texts.CallOpened)
+def _call_opened(t: Words, p: texts.CallOpened) -> str:
     """Spoken on a call that opened a request; the code is read out letter by letter."""
     return t.gettext(
         "Your request is open. Reference {code}. An advocate is being paged now, and you will "
         "get a text message when someone accepts. Text this number with details."
-    ).format(code=spoken(p["code"]))
+    ).format(code=spoken(p.code))
 
 
-def _call_open_already(t: Words, p: dict[str, Any]) -> str:
+@writes(texts.CallOpenAlready)
+def _call_open_already(t: Words, p: texts.CallOpenAlready) -> str:
     """Spoken on a call from an officer whose request is still open."""
     return t.gettext(
         "Your request {code} is still open. Text STATUS to this number for progress, or text "
         "the details you want passed on."
-    ).format(code=spoken(p["code"]))
+    ).format(code=spoken(p.code))
 
 
-def _call_person(t: Words, p: dict[str, Any]) -> str:
-    """Spoken to a roster member who calls the hotline."""
-    return t.gettext(
+fixed(texts.Referral, REFERRAL)
+fixed(
+    texts.CallPerson,
+    N_(
         "This line is for officers. To answer a page, text 1 and the reference code to "
         "accept, or 2 and the code to pass."
-    )
-
-
-def _call_referral(t: Words, p: dict[str, Any]) -> str:
-    """Spoken to an unknown caller: the referral, digits read one by one."""
-    return t.gettext(
+    ),
+)
+fixed(
+    texts.CallReferral,
+    N_(
         "If you are in danger, hang up and call 9 1 1. The National Human Trafficking "
         "Hotline is 1 8 8 8, 3 7 3, 7 8 8 8, or text 2 3 3 7 3 3."
-    )
+    ),
+)
 
-
-TEMPLATES: dict[str, Template] = {
-    **PERSON_TEMPLATES,
-    **OFFICER_TEMPLATES,
-    **CARE_TEMPLATES,
-    "covered": _covered,
-    "already_covered": _covered,
-    "away_ack": _away_ack,
-    "referral": _referral,
-    # Spoken on a call to the hotline (TwiML <Say>); codes are read out letter by letter.
-    "call_opened": _call_opened,
-    "call_open_already": _call_open_already,
-    "call_person": _call_person,
-    "call_referral": _call_referral,
-}
+_UNWRITTEN = sorted(kind.template for kind in TEXTS.values() if kind not in WRITERS)
+if _UNWRITTEN:  # a text nobody can write is found at start-up, not when it is sent
+    raise RuntimeError(f"texts without a writer: {', '.join(_UNWRITTEN)}")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from dispatcher.flows import needs, officers
+from dispatcher.flows import needs, officers, texts
 from dispatcher.flows.context import FlowContext, Reply
 from dispatcher.flows.models import Request
 from dispatcher.rosters.models import Officer
@@ -33,7 +33,7 @@ def from_officer(
     theirs = officers.open_requests_of(session, officer)
     if not theirs:
         if command.kind in (CommandKind.STATUS, CommandKind.DONE, CommandKind.JOIN):
-            return Reply("help_officer")
+            return Reply(texts.HelpOfficer())
         return officers.open_request(session, ctx, officer, body)
     by_code = {request.code: request for request in theirs}
     if command.kind == CommandKind.STATUS:
@@ -44,7 +44,7 @@ def from_officer(
     if command.kind in (CommandKind.ADD, CommandKind.DROP):
         request = one_named(by_code, command.code)
         if request is None:
-            return Reply("officer_which", {"codes": list(by_code), "command": word_of(command)})
+            return Reply(texts.OfficerWhich(codes=tuple(by_code), command=word_of(command)))
         return needs.change_need(
             session, ctx, request, command.argument, add=command.kind == CommandKind.ADD
         )
@@ -71,9 +71,9 @@ def _done(
     """DONE [code]: close that request; without a code, the only one (else ask which)."""
     request = one_named(by_code, code)
     if request is None:
-        return Reply("officer_which", {"codes": list(by_code), "command": "DONE"})
+        return Reply(texts.OfficerWhich(codes=tuple(by_code), command="DONE"))
     officers.close(session, ctx, request, by="officer")
-    return Reply("officer_closed", {"code": request.code})
+    return Reply(texts.OfficerClosed(code=request.code))
 
 
 def _words(
@@ -83,4 +83,4 @@ def _words(
     route = route_officer_words(command, by_code)
     if route.action == "relay" and route.code:
         return officers.officer_wrote(session, ctx, by_code[route.code], route.words)
-    return Reply("officer_which", {"codes": list(route.codes)})
+    return Reply(texts.OfficerWhich(codes=tuple(route.codes)))

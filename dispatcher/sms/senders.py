@@ -1,5 +1,5 @@
 """The Twilio sender behind ``dispatcher.flows.ports.Sender``, and ``build_sender``, which picks
-Twilio or the in-app simulator (``dispatcher.sms.simulator``).
+Twilio or the in-app simulator (``dispatcher.sms.simulated``).
 
 This is the only module that imports ``twilio.rest``. One call is one attempt; the outbox
 owns retries. Logs name the outbox row, the sid and error codes, never a body or a number.
@@ -20,7 +20,7 @@ from twilio.rest import Client
 
 from dispatcher.flows.ports import LookupFailed, Sender, SendResult
 from dispatcher.settings import Settings
-from dispatcher.sms.simulator import SimulatorPhones, SimulatorSender
+from dispatcher.sms.simulated import SimulatorPhones, SimulatorSender
 
 log = logging.getLogger(__name__)
 # The twilio library logs request bodies at INFO; keep its HTTP client quiet whatever the

@@ -1,7 +1,13 @@
-"""The SMS simulator: in-memory phones, the sender that delivers to them, and the page where
-one texts the hotline as any listed or unknown number and watches every phone's inbox. The
-page is mounted only when the simulator backend is on; nothing reaches a carrier and the
-conversations live in memory only.
+"""The SMS simulator page: text the hotline as any listed or unknown number and watch every
+phone's conversation, for a drill with a room of volunteers. Mounted only when the simulator
+backend is on; nothing reaches a carrier and the conversations live in memory only
+(``dispatcher.sms.simulated``).
+
+The page shows one card per phone (every listed officer and person, then unknown numbers
+that texted), each with its own reply box. A small script (``static/sms/simulator.js``)
+polls ``/simulator/phones`` and updates each card's messages in place, never touching the
+forms, so nothing a trainer types is lost; without JavaScript every form still posts and
+the page comes back.
 
 It shows every conversation, so it is open to anyone only while the service is reachable
 on loopback alone: the public base URL's host is loopback and, under ``dispatcher run``,
@@ -12,120 +18,47 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-import threading
-import uuid
-from collections import deque
-from dataclasses import dataclass
-from datetime import datetime
+from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from dispatcher import web
-from dispatcher.clock import Clock, SystemClock
-from dispatcher.flows.ports import SendResult
+from dispatcher.durations import format_duration
+from dispatcher.flows import drills
 from dispatcher.phones import to_e164
-from dispatcher.rosters.models import Agency, Officer, Person
 from dispatcher.sms import inbound
-from dispatcher.sms.messages import render
+from dispatcher.sms.cards import Card, card_key, card_parts, phone_cards
+from dispatcher.sms.carrier import carrier_answer
+from dispatcher.sms.messages import write
+from dispatcher.sms.simulated import PhoneMessage, SimulatorPhones, SimulatorSender
 from dispatcher.sms.webhooks import flow_context, limiter
 
-log = logging.getLogger("dispatcher.sms.senders")  # the simulator's sends log beside Twilio's
-blueprint = Blueprint("simulator", __name__, template_folder="templates")
+__all__ = ["PhoneMessage", "SimulatorPhones", "SimulatorSender", "blueprint", "phones_of"]
 
-
-@dataclass(frozen=True)
-class PhoneMessage:
-    """One text on a simulated phone: sent by the hotline or by the phone itself."""
-
-    at: datetime
-    sender: str
-    body: str
-    sid: str | None = None
-
-
-class SimulatorPhones:
-    """In-memory phones: each number's conversation with the hotline, bounded, thread-safe.
-
-    Nothing here touches the disk; a restart forgets every conversation.
-    """
-
-    def __init__(self, hotline_number: str, clock: Clock | None = None, keep: int = 200) -> None:
-        self.hotline_number = hotline_number
-        self.clock = clock or SystemClock()
-        self.keep = keep
-        self._lock = threading.Lock()
-        self._inboxes: dict[str, deque[PhoneMessage]] = {}
-
-    def _append(self, number: str, message: PhoneMessage) -> None:
-        """Add one message to a phone's conversation, dropping the oldest beyond ``keep``."""
-        with self._lock:
-            inbox = self._inboxes.setdefault(number, deque(maxlen=self.keep))
-            inbox.append(message)
-
-    def deliver(self, number: str, body: str) -> str:
-        """Put a message from the hotline on ``number``'s phone; return its sid."""
-        sid = "SM" + uuid.uuid4().hex
-        self._append(number, PhoneMessage(self.clock.now(), self.hotline_number, body, sid))
-        return sid
-
-    def record_incoming(self, number: str, text: str) -> None:
-        """Show a text the phone sent to the hotline."""
-        self._append(number, PhoneMessage(self.clock.now(), number, text))
-
-    def record_reply(self, number: str, text: str) -> None:
-        """Show the hotline's immediate (TwiML) answer on the phone."""
-        self._append(number, PhoneMessage(self.clock.now(), self.hotline_number, text))
-
-    def inbox(self, number: str) -> list[PhoneMessage]:
-        """The phone's conversation, oldest first."""
-        with self._lock:
-            return list(self._inboxes.get(number, ()))
-
-    def numbers(self) -> list[str]:
-        """Every phone that has a conversation, sorted."""
-        with self._lock:
-            return sorted(self._inboxes)
-
-    def find(self, number: str, body: str, since: datetime) -> str | None:
-        """The sid of a hotline message with this body on ``number`` since ``since``."""
-        for message in reversed(self.inbox(number)):
-            if message.sid and message.body == body and message.at >= since:
-                return message.sid
-        return None
-
-
-class SimulatorSender:
-    """Delivers to the in-app phones at once; nothing leaves the process."""
-
-    def __init__(self, phones: SimulatorPhones) -> None:
-        self.phones = phones
-
-    def send(self, to: str, body: str, outbox_id: int, part: int = 1) -> SendResult:
-        """Put the message on the phone; always delivered."""
-        sid = self.phones.deliver(to, body)
-        log.info("sms.sent outbox=%s sid=%s status=delivered backend=simulator", outbox_id, sid)
-        return SendResult(sid=sid, status="delivered")
-
-    def find_sent(self, to: str, body: str, since: datetime) -> str | None:
-        """The sid of a message already on the phone, if any."""
-        return self.phones.find(to, body, since)
-
-    def redact(self, sid: str) -> bool:
-        """Nothing to do: the simulated phone keeps its own inbox, in memory only."""
-        return True
-
-
-@dataclass(frozen=True)
-class Phone:
-    """A phone on the page: its number, who holds it and their conversation."""
-
-    number: str
-    label: str
-    messages: list[tuple[str, str, str]]  # (time, direction, text)
+log = logging.getLogger("dispatcher.sms.simulator")
+blueprint = Blueprint(
+    "simulator",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/simulator/static",
+)
+POLL_SECONDS = 2
+SENDER_KEY = "simulator_sender"  # the last "Send as" choice, kept in the session cookie
 
 
 def phones() -> SimulatorPhones:
@@ -141,25 +74,6 @@ def phones_of(runtime: web.Runtime) -> SimulatorPhones:
     if isinstance(runtime.sender, SimulatorSender):
         return runtime.sender.phones
     raise LookupError("the SMS backend is not the simulator: no in-app phones")
-
-
-def directory() -> list[tuple[str, str]]:
-    """(number, label) for every listed person and officer, for the sender picker."""
-    session = web.db_session()
-    people = [
-        (p.phone, f"{p.name} ({'coordinator' if p.coordinator else 'roster'})")
-        for p in session.scalars(select(Person).order_by(Person.name))
-    ]
-    officers = [
-        (o.phone, f"{o.name} ({agency})")
-        for o, agency in session.execute(
-            select(Officer, Agency.name)
-            .join(Agency)
-            .where(Officer.revoked_at.is_(None))
-            .order_by(Officer.name)
-        )
-    ]
-    return officers + people
 
 
 def is_loopback(host: str | None) -> bool:
@@ -193,47 +107,93 @@ def _guard() -> ResponseReturnValue | None:
     return None
 
 
+def _cards() -> list[Card]:
+    """Every phone card at the service clock's now, in their stable order."""
+    runtime = web.runtime()
+    return phone_cards(
+        web.db_session(),
+        phones(),
+        runtime.clock.now(),
+        runtime.settings.zone,
+        runtime.settings.default_region,
+    )
+
+
 @blueprint.get("/simulator")
 def page() -> ResponseReturnValue:
-    """Every phone's conversation, and a form to text the hotline."""
-    labels = dict(directory())
-    zone = web.runtime().settings.zone
-    shown = []
-    for number in phones().numbers():
-        messages = [
-            (
-                m.at.astimezone(zone).strftime("%H:%M:%S"),
-                "out" if m.sender == number else "in",
-                m.body,
-            )
-            for m in reversed(phones().inbox(number))
-        ]
-        shown.append(Phone(number, labels.get(number, "unknown number"), messages))
+    """Every phone's card, the "Send as" form and the drill controls."""
+    cards = _cards()
     return render_template(
         "sms/simulator.html",
-        directory=labels,
-        phones=shown,
+        cards=cards,
+        senders=[(c.number, c.label) for c in cards if c.listed],
+        last_sender=session.get(SENDER_KEY, ""),
         hotline=web.runtime().settings.hotline_number,
+        poll_seconds=POLL_SECONDS,
     )
+
+
+@blueprint.get("/simulator/phones")
+def phone_updates() -> ResponseReturnValue:
+    """The cards' changing parts as JSON, for the page's script to put in place."""
+    parts = [card_parts(card) for card in _cards()]
+    return jsonify(version=phones().version(), cards=parts)
 
 
 @blueprint.post("/simulator/send")
 def send() -> ResponseReturnValue:
-    """Text the hotline as the chosen number, exactly as a Twilio webhook would."""
+    """Text the hotline as the chosen number, exactly as a Twilio webhook would.
+
+    A carrier keyword sent alone also gets the carrier's own answer, shown as the carrier's.
+    """
     number = normalise(request.form.get("other") or request.form.get("number", ""))
     body = request.form.get("body", "").strip()
     if number is None or not body:
-        flash("Choose a sender (or type a valid number) and write a message.")
-        return redirect(url_for("simulator.page"))
-    session = web.db_session()
+        return _answer(_("Choose a sender (or type a valid number) and write a message."), 422)
+    if request.form.get("remember"):
+        session[SENDER_KEY] = number
+    db = web.db_session()
     ctx = flow_context()
-    reply = inbound.handle_text(session, ctx, limiter(), number, body)
-    session.commit()
+    reply = inbound.handle_text(db, ctx, limiter(), number, body)
+    db.commit()
     phones().record_incoming(number, body)
+    carrier = carrier_answer(body)
+    if carrier is not None:
+        phones().record_carrier(number, carrier)
     if reply is not None:
-        phones().record_reply(number, render(reply.template, reply.params, reply.language))
+        phones().record_reply(number, write(reply.text, reply.language))
     ctx.kick()
-    return redirect(url_for("simulator.page"))
+    return _answer(_("Sent."), anchor=card_key(number))
+
+
+@blueprint.post("/simulator/reset")
+def reset() -> ResponseReturnValue:
+    """Clear every simulated phone's conversation; the service's own records stay."""
+    cleared = phones().reset()
+    log.info("simulator.reset phones=%d", cleared)
+    return _answer(_("The phones' conversations are cleared. Open requests go on."))
+
+
+@blueprint.post("/simulator/skip")
+def skip() -> ResponseReturnValue:
+    """Bring the next escalation deadline forward to now and wake the engine."""
+    db = web.db_session()
+    ctx = flow_context()
+    skipped = drills.skip_to_next_deadline(db, ctx.now)
+    db.commit()
+    ctx.kick()
+    if not skipped.needs:
+        return _answer(_("No escalation is waiting for a deadline."))
+    wait = format_duration(max(skipped.skipped, timedelta(seconds=1)))
+    return _answer(_("Skipped a wait of %(wait)s: the next step runs now.", wait=wait))
+
+
+def _answer(notice: str, status: int = 200, anchor: str = "") -> ResponseReturnValue:
+    """JSON for the page's script (``fetch``), else a flash and back to the page."""
+    if request.headers.get("X-Requested-With") == "fetch":
+        return jsonify(notice=notice, ok=status < 400), status
+    flash(notice)
+    return redirect(url_for("simulator.page") + (f"#{anchor}" if anchor else ""))
 
 
 def normalise(number: str) -> str | None:

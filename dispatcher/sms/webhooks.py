@@ -24,7 +24,7 @@ from dispatcher import web
 from dispatcher.flows import alerts, deduplication, statuses
 from dispatcher.flows.context import FlowContext
 from dispatcher.sms import inbound, twiml
-from dispatcher.sms.messages import render
+from dispatcher.sms.messages import write
 from dispatcher.sms.security import twilio_signature_required
 
 blueprint = Blueprint("sms", __name__)
@@ -169,7 +169,7 @@ def inbound_sms() -> ResponseReturnValue:
     reply = inbound.handle_text(session, ctx, limiter(), number, body)
     session.commit()
     kick.committed()
-    text = render(reply.template, reply.params, reply.language) if reply else None
+    text = write(reply.text, reply.language) if reply else None
     log.info("sms.inbound reply=%s", reply.template if reply else "none")
     return xml(twiml.message_response(text, status_url() if text else None))
 
@@ -217,5 +217,5 @@ def inbound_call() -> ResponseReturnValue:
     session.commit()
     kick.committed()
     log.info("voice.inbound reply=%s", reply.template)
-    text = render(reply.template, reply.params, reply.language)
+    text = write(reply.text, reply.language)
     return xml(twiml.voice_response(text, reply.language))

@@ -7,16 +7,58 @@ are used (``t.gettext``), so the catalogs hold every one of them.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 from dispatcher.flows.intake import describe_tag
+from dispatcher.flows.texts import CodeText, Fixed, NeedText, Text
 from dispatcher.flows.vocabulary import NEEDS
 from dispatcher.languages import N_
 from dispatcher.sms.catalogs import Words, words_for
 from dispatcher.sms.segments import plain
 
-Template = Callable[[Words, dict[str, Any]], str]
 ENGLISH = words_for(None)
+TextT = TypeVar("TextT", bound=Text)
+Writer = Callable[[Words, TextT], str]
+
+WRITERS: dict[type[Text], Callable[[Words, Any], str]] = {}
+"""Each text class's writer: ``(words of the reader's language, text) -> body``."""
+VERBATIM: set[type[Text]] = set()
+"""Texts that carry someone's own words, or an officer's validated name in any alphabet:
+delivered as written (accents, Cyrillic), even if that costs UCS-2 segments."""
+
+
+def writes(*kinds: type[TextT], verbatim: bool = False) -> Callable[[Writer[TextT]], Writer[TextT]]:
+    """Register the decorated function as the writer of ``kinds``."""
+
+    def register(writer: Writer[TextT]) -> Writer[TextT]:
+        for kind in kinds:
+            if kind in WRITERS:
+                raise ValueError(f"two writers for {kind.__name__}")
+            WRITERS[kind] = writer
+            if verbatim:
+                VERBATIM.add(kind)
+        return writer
+
+    return register
+
+
+def fixed(kind: type[Fixed], message: str) -> None:
+    """``kind`` is always ``message`` (an English source text marked with ``N_``)."""
+    writes(kind)(lambda t, p: t.gettext(message))
+
+
+def with_code(kind: type[CodeText], message: str) -> None:
+    """``kind`` is ``message`` with the request's ``{code}``."""
+    writes(kind)(lambda t, p: t.gettext(message).format(code=p.code))
+
+
+def with_need(kind: type[NeedText], message: str) -> None:
+    """``kind`` is ``message`` with ``{code}``, the ``{need}`` phrase and its bare ``{kind}``."""
+    writes(kind)(
+        lambda t, p: t.gettext(message).format(
+            code=p.code, need=need_phrase(p.need, t), kind=need_kind(p.need, t)
+        )
+    )
 
 
 # Each need kind's phrase and role word come from the one need table.

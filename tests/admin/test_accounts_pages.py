@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from dispatcher.accounts.models import AuditEntry, User
+from dispatcher.accounts.models import User
+from dispatcher.audit import AuditEntry
 from tests.support.admin import EMAILS, PASSWORD, Store, Visitor
 
 

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dispatcher.accounts import service
-from dispatcher.accounts.audit import WITHHELD, clean
-from dispatcher.accounts.models import AuditEntry, User
+from dispatcher.accounts.models import User
+from dispatcher.audit import WITHHELD, AuditEntry, clean
 from dispatcher.cli import main
 from dispatcher.clock import ManualClock
 from dispatcher.db import Database

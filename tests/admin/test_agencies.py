@@ -6,7 +6,7 @@ import re
 
 from sqlalchemy import select
 
-from dispatcher.accounts.models import AuditEntry
+from dispatcher.audit import AuditEntry
 from dispatcher.clock import ManualClock
 from dispatcher.flows.codes import REFERENCE_ALPHABET
 from dispatcher.rosters.file import export_roster_file, load_roster_file
@@ -31,7 +31,11 @@ def test_a_new_agency_gets_an_unambiguous_code_that_can_be_replaced(
     agency = store.one(select(Agency))
     assert CODE.fullmatch(agency.enrollment_code) and agency.kind == "police"
     assert agency.enrollment_code in coordinator.text(url)
-    assert coordinator.post(f"{url}/code").status_code == 302
+    asked = coordinator.post(f"{url}/code")
+    assert asked.status_code == 200  # asks first, naming what changes; nothing changed yet
+    assert f"The code {agency.enrollment_code} stops working at once" in asked.get_data(True)
+    assert store.one(select(Agency)).enrollment_code == agency.enrollment_code
+    assert coordinator.post(f"{url}/code", {"confirm": "yes"}).status_code == 302
     renewed = store.one(select(Agency))
     assert CODE.fullmatch(renewed.enrollment_code)
     assert renewed.enrollment_code != agency.enrollment_code
@@ -105,7 +109,11 @@ def test_coordinators_delete_an_officer_and_the_log_keeps_no_free_text(
         agency = session.scalars(select(Agency)).one()
         session.add(Officer(agency_id=agency.id, name="Sgt. X girl is 16", phone="+12625550171"))
     officer = store.one(select(Officer))
-    assert coordinator.post(f"/admin/officers/{officer.id}/delete").status_code == 302
+    asked = coordinator.post(f"/admin/officers/{officer.id}/delete").get_data(as_text=True)
+    assert "Delete Sgt. X girl is 16 for good?" in asked and "revoke them instead" in asked
+    assert store.all(select(Officer)) != []
+    response = coordinator.post(f"/admin/officers/{officer.id}/delete", {"confirm": "yes"})
+    assert response.status_code == 302
     assert store.all(select(Officer)) == []
     entry = store.all(select(AuditEntry).order_by(AuditEntry.id.desc()))[0]
     assert (entry.action, entry.entity, entry.new) == ("delete", "officer", None)

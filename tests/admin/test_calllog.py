@@ -9,9 +9,9 @@ import re
 import pytest
 from sqlalchemy import select
 
-from dispatcher.accounts.models import AuditEntry
 from dispatcher.admin.calllog_export import CSV_COLUMNS
 from dispatcher.admin.views.calllog import PAGE_SIZE
+from dispatcher.audit import AuditEntry
 from dispatcher.flows.models import CallLogEntry
 from dispatcher.rosters.models import Agency, Person
 from tests.admin.calllog_rows import MARCH, Seeded, alike, seed_call_log, utc

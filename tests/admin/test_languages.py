@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from dispatcher.accounts.models import AuditEntry
+from dispatcher.audit import AuditEntry
 from dispatcher.rosters.models import Officer, Person
 from tests.admin.conftest import Store, Visitor
 from tests.admin.test_agencies import add_agency

@@ -61,7 +61,13 @@ def test_the_board_shows_who_is_on_call_and_the_next_handoff(
     coordinator: Visitor, night: None
 ) -> None:
     page = coordinator.text("/admin/")
-    assert "Now: <strong>Ana</strong>" in page
+    assert page.index("On call now") < page.index("Open requests")  # the night view's order
+    assert (
+        '<strong>Ana</strong> <span class="contact-links">'
+        '<a class="button-link" href="tel:+12625550101">Call Ana</a> '
+        '<a class="button-link" href="sms:+12625550101">Text Ana</a>'
+    ) in page
+    assert "tel:+12625550102" not in page  # Ben is only next
     assert "Tue 10 Mar 2026, 08:00 CDT: Ben" in page
     assert "Wed 11 Mar 2026, 08:00" not in page  # beyond the next 24 hours
 
@@ -75,7 +81,8 @@ def test_the_board_shows_open_requests_with_their_escalation(
     assert "Step 2 of 3, round 1; deepest step reached 2." in page
     assert 'Ana <span class="muted">(declined, 12 min ago)</span>' in page
     assert 'Ben <span class="muted">(open, 7 min ago)</span>' in page
-    assert "+1262555" not in page and "555-01" not in page  # the board shows no numbers
+    requests = page[page.index('id="requests-heading"') :]
+    assert "+1262555" not in requests and "555-01" not in requests  # no numbers on requests
 
 
 def test_the_fragment_is_the_board_alone_and_the_page_loads_the_script(
@@ -105,3 +112,47 @@ def test_refreshing_the_board_does_not_keep_a_session_alive(
 def test_with_no_rosters_and_no_requests_the_board_says_so(coordinator: Visitor) -> None:
     page = coordinator.text("/admin/")
     assert "No open requests." in page and "No rosters yet." in page
+
+
+def test_the_page_lists_the_gaps_of_the_next_week(
+    coordinator: Visitor, night: None, store: Store, clock: ManualClock
+) -> None:
+    assert "Every roster is covered for the next 7 days." in coordinator.text("/admin/")
+    with store.scope() as session:
+        ben = session.query(Person).filter_by(name="Ben").one()
+        ben.away_until = clock.now() + timedelta(days=2)  # Thu 07:00: his Tue shift is lost
+    page = coordinator.text("/admin/")
+    assert "Gaps in the next 7 days" in page
+    assert "Tue 10 Mar 2026, 08:00 CDT-Wed 11 Mar 2026, 08:00 CDT</span> uncovered" in page
+
+
+def test_unfilled_requests_come_first_each_saying_when_its_next_step_fires(
+    store: Store, coordinator: Visitor, night: None, clock: ManualClock
+) -> None:
+    with store.scope() as session:
+        need = session.query(Need).one()
+        need.next_action_at = clock.now() + timedelta(minutes=3)  # 07:03 in Chicago
+        filled = Request(
+            code="M2P8",
+            agency_id=session.query(Agency).one().id,
+            opened_at=clock.now() - timedelta(hours=1),  # older than K7Q4
+            last_activity_at=clock.now(),
+            tags=[],
+        )
+        filled.needs.append(
+            Need(kind="advocate", state="accepted", policy={"steps": []}, step_index=0, depth=1)
+        )
+        session.add(filled)
+    page = coordinator.text("/admin/")
+    assert page.index("K7Q4") < page.index("M2P8")  # unfilled first, though newer
+    assert "Next step at 07:03 (in 3 min)." in page
+    assert '<article class="card unfilled" data-code="K7Q4"' in page
+    assert '<article class="card" data-code="M2P8"' in page
+
+
+def test_the_board_keeps_focus_and_announces_through_a_live_region(
+    coordinator: Visitor, night: None
+) -> None:
+    page = coordinator.text("/admin/")
+    assert '<p id="board-news" class="visually-hidden" role="status" aria-live="polite">' in page
+    assert page.index('id="board-news"') < page.index('id="board"')  # never swapped out

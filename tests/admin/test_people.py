@@ -6,16 +6,17 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from dispatcher.accounts.models import AuditEntry
+from dispatcher.audit import AuditEntry
 from dispatcher.clock import ManualClock
-from dispatcher.rosters.models import Person
+from dispatcher.flows.models import OutboxMessage, ShiftOffer
+from dispatcher.rosters.models import Person, Roster, Rotation, RotationParticipant
 from tests.support.admin import Store, Visitor
 
 ANA = {
     "name": "Ana Ruiz",
     "phone": "(262) 555-0101",
-    "languages": "EN, es",
-    "skills": "juvenile",
+    "languages": ["en", "es"],
+    "skills": ["juvenile"],
     "coordinator": "y",
     "away_until": "",
 }
@@ -51,7 +52,7 @@ def test_names_and_phones_are_unique(coordinator: Visitor, store: Store) -> None
     response = coordinator.post("/admin/people/new", {**ANA, "phone": "262-555-0199"})
     assert "Another person has this name." in response.get_data(as_text=True)
     response = coordinator.post("/admin/people/new", {**ANA, "name": "Ben Ode"})
-    assert "Another person or officer has this number." in response.get_data(as_text=True)
+    assert "Ana Ruiz (person) already has this number." in response.get_data(as_text=True)
     assert len(store.all(select(Person))) == 1
 
 
@@ -64,7 +65,7 @@ def test_editing_is_audited_with_old_and_new_values(
     assert 'value="Ana Ruiz"' in form
     response = coordinator.post(
         f"/admin/people/{person_id}",
-        {**ANA, "skills": "juvenile, trauma", "away_until": "2026-03-12T18:30"},
+        {**ANA, "languages": ["en", "es", "vi"], "away_until": "2026-03-12T18:30"},
     )
     assert response.status_code == 302
     entries = store.all(select(AuditEntry).order_by(AuditEntry.id))
@@ -74,9 +75,9 @@ def test_editing_is_audited_with_old_and_new_values(
     ]
     assert entries[1].actor == "coord@coalition.test"
     assert entries[1].at == clock.now()
-    assert entries[1].old == {"skills": ["juvenile"], "away_until": None}
+    assert entries[1].old == {"languages": ["en", "es"], "away_until": None}
     assert entries[1].new == {
-        "skills": ["juvenile", "trauma"],
+        "languages": ["en", "es", "vi"],
         "away_until": "2026-03-12T23:30+00:00",  # 18:30 in Chicago (CDT)
     }
     person = store.get(Person, person_id)
@@ -112,3 +113,93 @@ def test_the_hotlines_own_number_is_refused_on_the_form(coordinator: Visitor, st
     assert response.status_code == 200
     assert "This is the hotline&#39;s own number." in response.get_data(as_text=True)
     assert store.all(select(Person)) == []
+
+
+def test_languages_and_skills_are_chosen_from_the_lists(coordinator: Visitor, store: Store) -> None:
+    form = coordinator.text("/admin/people/new")
+    assert 'type="checkbox"' in form and 'value="vi"' in form and "Vietnamese" in form
+    assert "Juvenile-trained" in form
+    response = coordinator.post("/admin/people/new", {**ANA, "languages": ["en", "klingon"]})
+    assert response.status_code == 200
+    assert "&#39;klingon&#39; is not a valid choice" in response.get_data(as_text=True)
+    assert store.all(select(Person)) == []
+
+
+def test_the_shift_reminder_is_set_on_the_page_and_audited(
+    coordinator: Visitor, store: Store
+) -> None:
+    add(coordinator)
+    person_id = store.one(select(Person.id))
+    assert store.get(Person, person_id).remind_hours == 2  # the default
+    assert "2 h before each shift" in coordinator.text(f"/admin/people/{person_id}")
+    response = coordinator.post(f"/admin/people/{person_id}", {**ANA, "remind_hours": "0"})
+    assert response.status_code == 302
+    assert store.get(Person, person_id).remind_hours == 0
+    entry = store.all(select(AuditEntry).order_by(AuditEntry.id))[-1]
+    assert (entry.old, entry.new) == ({"remind": None}, {"remind": "off"})
+    refused = coordinator.post(f"/admin/people/{person_id}", {**ANA, "remind_hours": "25"})
+    assert refused.status_code == 200
+    assert store.get(Person, person_id).remind_hours == 0
+
+
+def test_a_coming_shift_is_offered_from_the_person_page(coordinator: Visitor, store: Store) -> None:
+    with store.scope() as session:
+        ana = Person(name="Ana", phone="+12625550101", languages=[], skills=[])
+        ben = Person(name="Ben", phone="+12625550102", languages=[], skills=[])
+        roster = Roster(name="Advocates", kind="advocate", timezone="America/Chicago")
+        rotation = Rotation(name="days", type="daily", length=1, start=datetime(2026, 3, 9, 8))
+        rotation.participants = [
+            RotationParticipant(person=ana, position=0),
+            RotationParticipant(person=ben, position=1),
+        ]
+        roster.rotations.append(rotation)
+        session.add_all([ana, ben, roster])
+        session.flush()
+        ben_id, roster_id = ben.id, roster.id
+    page = coordinator.text(f"/admin/people/{ben_id}")
+    assert "Shifts in the next 14 days" in page
+    assert "Tue 10 Mar 2026, 08:00 CDT to Wed 11 Mar 2026, 08:00 CDT" in page
+    start = "2026-03-10T13:00:00+00:00"  # Tue 08:00 in Chicago
+    response = coordinator.post(
+        f"/admin/people/{ben_id}/offers", {"roster": str(roster_id), "start": start}
+    )
+    assert response.status_code == 302
+    offer = store.one(select(ShiftOffer))
+    assert (offer.from_person_id, offer.state, offer.to_person_id) == (ben_id, "open", None)
+    page = coordinator.text(f"/admin/people/{ben_id}")
+    assert "Offered to 1 person" in page and offer.code in page
+    entry = store.all(select(AuditEntry).order_by(AuditEntry.id))[-1]
+    assert (entry.action, entry.entity, entry.entity_id) == ("offer", "person", ben_id)
+    stale = coordinator.post(
+        f"/admin/people/{ben_id}/offers",
+        {"roster": str(roster_id), "start": "2026-03-09T13:00:00+00:00"},
+    )
+    assert stale.status_code == 302
+    assert len(store.all(select(ShiftOffer))) == 1
+
+
+def test_an_away_set_on_the_page_that_leaves_a_gap_tells_the_coordinators(
+    coordinator: Visitor, store: Store
+) -> None:
+    with store.scope() as session:
+        ana = Person(name="Ana", phone="+12625550101", languages=[], skills=[])
+        kim = Person(name="Kim", phone="+12625550109", languages=[], skills=[], coordinator=True)
+        roster = Roster(name="Advocates", kind="advocate", timezone="America/Chicago")
+        rotation = Rotation(name="days", type="daily", length=1, start=datetime(2026, 3, 9, 8))
+        rotation.participants = [RotationParticipant(person=ana, position=0)]
+        roster.rotations.append(rotation)
+        session.add_all([ana, kim, roster])
+        session.flush()
+        ana_id, kim_id = ana.id, kim.id
+    form = {**ANA, "name": "Ana", "phone": "+12625550101", "coordinator": ""}
+    response = coordinator.post(
+        f"/admin/people/{ana_id}", {**form, "away_until": "2026-03-11T08:00"}
+    )
+    assert response.status_code == 302
+    queued = store.all(select(OutboxMessage.template).where(OutboxMessage.person_id == kim_id))
+    assert queued == ["coverage_gaps"]
+    response = coordinator.post(
+        f"/admin/people/{ana_id}", {**form, "away_until": "2026-03-11T08:00", "skills": []}
+    )
+    assert response.status_code == 302
+    assert len(store.all(select(OutboxMessage).where(OutboxMessage.person_id == kim_id))) == 1

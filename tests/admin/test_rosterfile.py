@@ -6,7 +6,7 @@ import io
 
 from sqlalchemy import func, select
 
-from dispatcher.accounts.models import AuditEntry
+from dispatcher.audit import AuditEntry
 from dispatcher.rosters.models import Agency, Person, Roster
 from dispatcher.settings import CONFIG_DIR
 from tests.support.admin import EMAILS, Store, Visitor

@@ -7,7 +7,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from dispatcher.accounts.models import AuditEntry
+from dispatcher.audit import AuditEntry
 from dispatcher.rosters.models import EscalationStep, Person, Roster, Rotation
 from tests.support.admin import Store, Visitor
 
@@ -248,3 +248,21 @@ def test_unknown_rosters_and_rotations_are_not_found(coordinator: Visitor) -> No
     assert coordinator.get("/admin/rosters/999").status_code == 404
     assert coordinator.get("/admin/rotations/999").status_code == 404
     assert coordinator.post("/admin/participants/999/remove").status_code == 404
+
+
+def test_removing_a_step_asks_first_and_names_what_changes(
+    coordinator: Visitor, roster_url: str, store: Store
+) -> None:
+    for wait in ("5m", "10m"):
+        coordinator.post(f"{roster_url}/steps", {"step-notify": "on-call", "step-wait": wait})
+    first = store.all(select(EscalationStep).order_by(EscalationStep.position))[0]
+    asked = coordinator.post(f"/admin/steps/{first.id}/delete")
+    page = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "Remove step 1 of Advocates&#39;s escalation?" in page
+    assert "Step 1 pages on-call, then waits 5m; Advocates will have 1 step(s)." in page
+    assert "Requests paging now keep the steps they started with" in page
+    assert 'name="confirm" value="yes"' in page and "Cancel" in page
+    assert len(store.all(select(EscalationStep))) == 2
+    done = coordinator.post(f"/admin/steps/{first.id}/delete", {"confirm": "yes"})
+    assert done.status_code == 302
+    assert [s.wait_seconds for s in store.all(select(EscalationStep))] == [600]

@@ -70,22 +70,24 @@ def test_a_new_person_goes_on_call_and_a_swap_shows_on_the_timeline(
 
     tab.open("People")
     page.get_by_role("link", name="Add a person").click()
-    page.get_by_label("Name").fill("Dana Reyes")
+    page.get_by_label("Name", exact=True).fill("Dana Reyes")
     page.get_by_label("Mobile number").fill("262 555 0199")
-    page.get_by_label("Languages").fill("en, es")
+    languages = page.get_by_role("group", name="Languages spoken")
+    languages.get_by_label("English").check()
+    languages.get_by_label("Spanish").check()
     page.get_by_role("button", name="Add person").click()
     expect(page.get_by_role("cell", name="(262) 555-0199")).to_be_visible()
 
     tab.open("Rosters")
     created = tab.form("Create roster")
-    created.get_by_label("Name").fill("Advocates")
+    created.get_by_label("Name", exact=True).fill("Advocates")
     created.get_by_label("Kind").select_option("advocate")
     expect(created.get_by_label("Time zone")).to_have_value("America/Chicago")
     created.get_by_role("button", name="Create roster").click()
     expect(page.get_by_role("heading", name="Advocates", level=1)).to_be_visible()
 
     rotation = tab.form("Add rotation")
-    rotation.get_by_label("Name").fill("days")
+    rotation.get_by_label("Name", exact=True).fill("days")
     rotation.get_by_label("Hands off").select_option("daily")
     rotation.get_by_label("Every").fill("1")
     rotation.get_by_label("First handoff").fill("2026-03-09T08:00")
@@ -104,7 +106,7 @@ def test_a_new_person_goes_on_call_and_a_swap_shows_on_the_timeline(
 
     tab.open("Now")
     card = page.locator("article", has=page.get_by_role("heading", name="Advocates"))
-    expect(card).to_contain_text("Now: Dana Reyes")
+    expect(card.get_by_role("link", name="Call Dana Reyes")).to_be_visible()
     expect(card).to_contain_text("Tue 10 Mar 2026, 08:00 CDT: Eli Moss")
 
     card.get_by_role("link", name="Advocates").click()
@@ -154,3 +156,32 @@ def test_the_pages_work_without_javascript(browser: object, server: Server) -> N
         assert tab.errors == []
     finally:
         tab.context.close()
+
+
+def test_every_form_error_is_summarised_at_the_top_and_takes_the_focus(
+    tab: Tab, server: Server
+) -> None:
+    with server.database.session_scope() as session:
+        session.add(Person(name="Fay Holt", phone="+12625550197", languages=[], skills=[]))
+    page = tab.page
+    tab.sign_in()
+    page.goto("/admin/people/new")
+    page.get_by_label("Name", exact=True).fill("Fay Holt")
+    page.get_by_label("Mobile number").fill("+1 262 555 0197")
+    page.get_by_role("button", name="Add person").click()
+
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("heading", name="There is a problem")).to_be_visible()
+    expect(summary.get_by_role("link")).to_have_text(
+        [
+            "Name: Another person has this name.",
+            "Mobile number: Fay Holt (person) already has this number.",
+        ]
+    )
+    summary.get_by_role(
+        "link", name="Mobile number: Fay Holt (person) already has this number."
+    ).click()
+    expect(page.get_by_label("Mobile number")).to_be_focused()
+    expect(page.get_by_text("For example (262) 555-0101")).to_be_visible()
+    assert tab.errors == []

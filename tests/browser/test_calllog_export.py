@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from dispatcher.accounts.models import AuditEntry
 from dispatcher.admin.calllog_export import CSV_COLUMNS
+from dispatcher.audit import AuditEntry
 from tests.admin.calllog_rows import MARCH, Seeded, alike, seed_call_log, utc
 from tests.support.admin import Store
 from tests.support.browser import ADMIN_EMAIL, ADMIN_PASSWORD, REQUIRE_BROWSER, Server
@@ -98,7 +98,7 @@ def test_the_statistics_charts_are_styled_without_breaking_the_page_policy(
     tab.get_by_role("navigation", name="Main").get_by_role("link", name="Statistics").click()
     expect(tab.get_by_role("heading", name="Statistics", level=1)).to_be_visible()
     charts = tab.locator("svg.stats-chart")
-    expect(charts).to_have_count(2)  # needs and services; no rosters in this database
+    expect(charts).to_have_count(3)  # needs, services, the trend; no rosters in this database
     filled = charts.first.locator(".color-0 rect").first
     assert filled.evaluate("e => getComputedStyle(e).fill") == "rgb(27, 94, 32)"
     expect(tab.get_by_role("row", name="Requests 10")).to_be_visible()  # exact for an admin

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from dispatcher.accounts.models import AuditEntry
+from dispatcher.audit import AuditEntry
 from dispatcher.rosters.models import Agency, Officer
 from tests.flows.test_night import code_in
 from tests.night import ANA, BEN, KIM, LEE, World

@@ -12,6 +12,7 @@ from prometheus_client import REGISTRY
 from dispatcher.flows import lease, outbox
 from dispatcher.flows.engine import Engine
 from dispatcher.flows.ports import SendResult
+from dispatcher.flows.texts import HelpPerson
 from dispatcher.sms.messages import render
 from tests.night import ANA, OFFICER, World
 
@@ -30,7 +31,7 @@ def ready(app: Flask, world: World) -> tuple[int, dict[str, object]]:
 
 def test_readiness_reports_the_outbox_lag_and_fails_past_a_minute(app: Flask, world: World) -> None:
     with world.session() as session:
-        outbox.enqueue(session, world.sealer, world.clock.now(), ANA, "help", {})
+        outbox.enqueue(session, world.sealer, world.clock.now(), ANA, HelpPerson())
     status, body = ready(app, world)
     assert (status, body["outbox_depth"], body["outbox_lag_seconds"]) == (200, 1, 0.0)
     world.clock.advance(timedelta(seconds=60))

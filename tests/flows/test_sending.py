@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import threading
 import time
 from collections.abc import Callable
@@ -15,6 +16,7 @@ from dispatcher.flows import outbox
 from dispatcher.flows.engine import Engine, escalate_due
 from dispatcher.flows.models import Need, OutboxMessage, Page
 from dispatcher.flows.ports import SendResult
+from dispatcher.flows.texts import NothingOpen
 from dispatcher.rosters.models import Agency, Officer, Person
 from dispatcher.sms.messages import render
 from dispatcher.sms.simulator import SimulatorSender
@@ -40,9 +42,12 @@ def engine_with(world: World, **changes: object) -> Engine:
 
 
 def queue(world: World, number: str, template: str = "nothing_open", **params: object) -> int:
-    """Queue one message and return its outbox id."""
+    """Queue one message and return its outbox id; a row as a database may hold it, even with
+    a template or parameters no text has (an older version's, or damaged)."""
     with world.session() as session:
-        message = outbox.enqueue(session, world.sealer, world.clock.now(), number, template, params)
+        message = outbox.enqueue(session, world.sealer, world.clock.now(), number, NothingOpen())
+        message.template = template
+        message.body = world.sealer.seal(json.dumps(params))
         session.flush()
         return message.id
 

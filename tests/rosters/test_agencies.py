@@ -8,8 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dispatcher.accounts.audit import Auditor
-from dispatcher.accounts.models import AuditEntry
+from dispatcher.audit import AuditEntry, Auditor
 from dispatcher.rosters.agencies import NAME_TAKEN, AgencyDetails, replace_code, save_agency
 from dispatcher.rosters.contacts import Refused
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dispatcher.accounts.audit import Auditor
-from dispatcher.accounts.models import AuditEntry
+from dispatcher.audit import AuditEntry, Auditor
 from dispatcher.rosters import contacts
 from dispatcher.rosters.contacts import PersonDetails, PhoneRules, Refused
 from dispatcher.rosters.models import Agency, Officer, Person
@@ -55,7 +55,7 @@ def test_a_person_may_not_take_a_name_or_an_officers_number(
         contacts.save_person(session, AUDITOR, None, details("Ana", "(262) 555-0150"), RULES)
     assert refused.value.problems == {
         "name": contacts.NAME_TAKEN,
-        "phone": contacts.PHONE_TAKEN,
+        "phone": "Inv. N. Lofy (officer) already has this number.",
     }
     assert session.scalars(select(Person.name)).all() == ["Ana"]
 
@@ -85,3 +85,13 @@ def test_saving_a_person_unchanged_records_nothing(
     assert (entry.actor, entry.action, entry.entity) == (AUDITOR.actor, "update", "person")
     assert entry.old == {"name": "Ana", "languages": None}
     assert entry.new == {"name": "Ana Ruiz", "languages": ["en"]}
+
+
+def test_a_person_speaks_only_known_languages_and_has_only_known_skills(session: Session) -> None:
+    odd = dataclasses.replace(details("Eli", "+12625550160"), languages=["en", "elvish"])
+    odd = dataclasses.replace(odd, skills=["trauma"])
+    with pytest.raises(Refused) as refused:
+        contacts.save_person(session, AUDITOR, None, odd, RULES)
+    assert set(refused.value.problems) == {"languages", "skills"}
+    assert "'elvish' is not a known language" in refused.value.problems["languages"]
+    assert session.scalars(select(Person.name)).all() == []

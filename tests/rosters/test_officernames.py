@@ -10,8 +10,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dispatcher.accounts.audit import Auditor
-from dispatcher.accounts.models import AuditEntry
+from dispatcher.audit import AuditEntry, Auditor
 from dispatcher.rosters.file import apply_roster_file, load_roster_file
 from dispatcher.rosters.models import Agency, Officer
 from dispatcher.rosters.officernames import (

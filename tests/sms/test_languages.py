@@ -8,12 +8,12 @@ from hypothesis import strategies as st
 
 from dispatcher.flows.intake import LANGUAGE_NAMES
 from dispatcher.languages import LANGUAGES
-from dispatcher.sms.messages import TEMPLATES, is_gsm7, render, segments, show_time
+from dispatcher.sms.messages import TEXTS, is_gsm7, render, segments, show_time
 from dispatcher.sms.twiml import voice_response
 from dispatcher.sms.wording import TAG_WORDS
 from tests.sms.test_messages import LONG_AGENCIES, SAMPLES
 
-SPOKEN = {name for name in TEMPLATES if name.startswith("call_")}
+SPOKEN = {name for name in TEXTS if name.startswith("call_")}
 # Texts with nothing to translate: a person's name and their own words.
 UNTRANSLATED = {"relay_to_officer"}
 SPANISH_REFERRAL = (

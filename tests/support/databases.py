@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import dispatcher.accounts.models
+import dispatcher.audit
 import dispatcher.flows.models
 import dispatcher.rosters.models  # noqa: F401  (every table)
 from dispatcher.db import Base, Database
@@ -43,6 +44,9 @@ def make_settings(tmp_path: Path, database_url: str, **overrides: Any) -> Settin
         "secret_key": "test-secret-key-at-least-32-characters-long",
         "public_base_url": "https://dispatch.test",
         "twilio_auth_token": "test-auth-token",
+        # The tests' clock starts at 07:00: a morning gap report would follow every first
+        # tick. Tests of the report turn it on.
+        "gap_report_at": "off",
     }
     values.update(overrides)
     return load_settings(environ={}, overrides=values)

@@ -8,12 +8,12 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from dispatcher.accounts import service
-from dispatcher.accounts.audit import audit_page
 from dispatcher.accounts.models import ROLES, User
 from dispatcher.admin.auth import roles_required
 from dispatcher.admin.blueprint import blueprint
 from dispatcher.admin.forms import AccountForm, RoleForm
 from dispatcher.admin.pages import auditor, db, get_or_404
+from dispatcher.audit import audit_page
 from dispatcher.errors import Conflict, ValidationError
 
 PER_PAGE = 50

@@ -12,8 +12,9 @@ from sqlalchemy.orm import selectinload
 from dispatcher import web
 from dispatcher.admin.auth import actor, roles_required
 from dispatcher.admin.blueprint import blueprint
+from dispatcher.admin.display import phone_filter
 from dispatcher.admin.forms import AgencyForm, OfficerForm, show_problems
-from dispatcher.admin.pages import auditor, db, get_or_404, now
+from dispatcher.admin.pages import auditor, confirm_page, confirmed, db, get_or_404, now
 from dispatcher.flows import enrollment
 from dispatcher.flows.codes import REFERENCE_ALPHABET
 from dispatcher.flows.context import FlowContext
@@ -112,8 +113,19 @@ def agency(agency_id: int) -> ResponseReturnValue:
 @blueprint.post("/agencies/<int:agency_id>/code")
 @roles_required(*EDITORS)
 def agency_new_code(agency_id: int) -> ResponseReturnValue:
-    """Replace the enrollment code (the old one stops working at once)."""
+    """Replace the enrollment code (the old one stops working at once), once confirmed."""
     found = get_or_404(Agency, agency_id)
+    if not confirmed():
+        return confirm_page(
+            f"Make a new enrollment code for {found.name}?",
+            [
+                f"The code {found.enrollment_code} stops working at once: officers who have not "
+                "enrolled yet need the new one.",
+                "Officers already enrolled keep texting as before.",
+            ],
+            "Make a new code",
+            url_for("admin.agency", agency_id=found.id),
+        )
     agency_service.replace_code(db(), auditor(), found, _new_code())
     db().commit()
     flash(f"New enrollment code: {found.enrollment_code}. The old code no longer works.", "success")
@@ -167,9 +179,22 @@ def officer_language(officer_id: int) -> ResponseReturnValue:
 @blueprint.post("/officers/<int:officer_id>/delete")
 @roles_required(*EDITORS)
 def officer_delete(officer_id: int) -> ResponseReturnValue:
-    """Delete an officer for good (their requests and call log keep no link to them)."""
+    """Delete an officer for good (their requests and call log keep no link to them), once
+    confirmed."""
     officer = get_or_404(Officer, officer_id)
     agency_id = officer.agency_id
+    if not confirmed():
+        return confirm_page(
+            f"Delete {officer.name} for good?",
+            [
+                f"{phone_filter(officer.phone)} can no longer open requests; texts from it get "
+                "the referral, as from any unknown number.",
+                "Their past requests stay in the call log, without a link to them.",
+                "To keep them on record but stop their requests, revoke them instead.",
+            ],
+            f"Delete {officer.name}",
+            url_for("admin.agency", agency_id=agency_id),
+        )
     contacts.delete_officer(db(), auditor(), officer)
     db().commit()
     flash("The officer was deleted.", "success")

@@ -15,6 +15,7 @@ from dispatcher.admin.blueprint import blueprint
 from dispatcher.admin.board import open_requests, rosters_now
 from dispatcher.admin.checkins import running_checkins
 from dispatcher.admin.pages import db, now
+from dispatcher.flows.gaps import find_gaps
 
 VIEWERS = ("coordinator",)
 REFRESH_SECONDS = 10
@@ -30,6 +31,7 @@ def now_page() -> ResponseReturnValue:
         title="Now",
         refresh_seconds=REFRESH_SECONDS,
         reload_seconds=RELOAD_SECONDS,
+        gaps=find_gaps(db(), now()),
         **_board(),
     )
 

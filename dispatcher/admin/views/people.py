@@ -13,11 +13,15 @@ from dispatcher import web
 from dispatcher.admin.auth import roles_required
 from dispatcher.admin.blueprint import blueprint
 from dispatcher.admin.forms import PersonForm, show_problems
-from dispatcher.admin.pages import auditor, db, get_or_404, split_words
+from dispatcher.admin.pages import auditor, db, get_or_404, now
+from dispatcher.admin.views.calendars import calendar_link
+from dispatcher.admin.views.trainings import training_rows
 from dispatcher.errors import ValidationError
-from dispatcher.flows import checkins
+from dispatcher.flows import checkins, gaps, offers
+from dispatcher.flows.context import FlowContext
+from dispatcher.flows.rostertexts import OfferSent
 from dispatcher.rosters import contacts
-from dispatcher.rosters.models import Person
+from dispatcher.rosters.models import Person, Roster
 from dispatcher.rosters.schedule import local_to_utc, local_wall
 
 EDITORS = ("coordinator",)
@@ -54,7 +58,51 @@ def person_edit(person_id: int) -> ResponseReturnValue:
         flash(f"Saved {person.name}.", "success")
         return redirect(url_for("admin.person_edit", person_id=person.id))
     title = f"Edit {person.name}"
-    return render_template("admin/person_form.html", form=form, person=person, title=title)
+    today = now().astimezone(web.runtime().settings.zone).date()
+    return render_template(
+        "admin/person_form.html",
+        form=form,
+        person=person,
+        calendar=calendar_link(person),
+        trainings=training_rows(person, today),
+        title=title,
+        shifts=offers.upcoming_shifts(db(), person, now()),
+        offers=offers.offers_of(db(), person),
+        rosters={r.id: r for r in db().scalars(select(Roster))},
+    )
+
+
+@blueprint.post("/people/<int:person_id>/offers")
+@roles_required(*EDITORS)
+def person_offer(person_id: int) -> ResponseReturnValue:
+    """Offer one of the person's coming shifts to the roster (as COVER by text would)."""
+    person = get_or_404(Person, person_id)
+    wanted = (request.form.get("roster", type=int), request.form.get("start", ""))
+    shift = next(
+        (
+            (roster, s)
+            for roster, s in offers.upcoming_shifts(db(), person, now())
+            if (roster.id, s.start.isoformat()) == wanted
+        ),
+        None,
+    )
+    if shift is None:
+        flash("That shift is not one of theirs any more; nothing was offered.", "error")
+        return redirect(url_for("admin.person_edit", person_id=person.id))
+    runtime = web.runtime()
+    ctx = FlowContext(runtime.settings, runtime.sealer, now())
+    reply = offers.offer_shift(db(), ctx, person, *shift)
+    entry = {"roster": shift[0].name, "start": wanted[1], "answer": reply.template}
+    auditor().record(db(), "offer", "person", person.id, None, entry)
+    db().commit()
+    if isinstance(reply.text, OfferSent):
+        asked = reply.text.asked
+        whom = "1 person" if asked == 1 else f"{asked} people"
+        message = f"Offered to {whom} (code {reply.text.code})."
+    else:
+        message = "Nobody else on the roster can take it; the coordinators were told."
+    flash(message, "success")
+    return redirect(url_for("admin.person_edit", person_id=person.id))
 
 
 @blueprint.post("/people/<int:person_id>/active")
@@ -110,10 +158,11 @@ def _form_values(person: Person) -> dict[str, Any]:
     return {
         "name": person.name,
         "phone": person.phone,
-        "languages": ", ".join(person.languages),
-        "skills": ", ".join(person.skills),
+        "languages": list(person.languages),
+        "skills": list(person.skills),
         "coordinator": person.coordinator,
         "language": person.language,
+        "remind_hours": person.remind_hours,
         "away_until": away,
     }
 
@@ -125,17 +174,23 @@ def _save(form: PersonForm, person: Person | None) -> Person | None:
     details = contacts.PersonDetails(
         name=form.name.data,
         phone=form.phone.data,
-        languages=split_words(form.languages.data),
-        skills=split_words(form.skills.data),
+        languages=list(form.languages.data or []),
+        skills=list(form.skills.data or []),
         coordinator=bool(form.coordinator.data),
         away_until=None if away is None else local_to_utc(away, settings.zone),
         language=form.language.data,
+        remind_hours=form.remind_hours.data,
     )
     rules = contacts.PhoneRules(settings.default_region, settings.hotline_number)
+    was_away = None if person is None else person.away_until
     try:
         saved = contacts.save_person(db(), auditor(), person, details, rules)
     except contacts.Refused as refused:
         show_problems(form, refused)
         return None
+    if saved.away_until is not None and saved.away_until != was_away:
+        # Away set here, as by AWAY: the coordinators hear at once of any gap it leaves.
+        runtime = web.runtime()
+        gaps.report_after_away(db(), FlowContext(settings, runtime.sealer, now()), saved)
     db().commit()
     return saved

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import partial
 
 from flask import redirect, request, url_for
@@ -10,9 +11,9 @@ from flask.typing import ResponseReturnValue
 from dispatcher.admin.auth import roles_required
 from dispatcher.admin.blueprint import blueprint
 from dispatcher.admin.forms import NOBODY, CheckinForm, RepeatForm, StepForm, options
-from dispatcher.admin.pages import db, get_or_404, people_choices
+from dispatcher.admin.pages import confirm_page, confirmed, db, get_or_404, people_choices
 from dispatcher.admin.views.rosters import EDITORS, edit_roster, load_roster, render_roster
-from dispatcher.durations import parse_duration
+from dispatcher.durations import format_duration, parse_duration
 from dispatcher.errors import ValidationError
 from dispatcher.rosters.changes import add_step, move_step, remove_step, set_checkin, set_repeat
 from dispatcher.rosters.models import EscalationStep, Person, Roster
@@ -59,9 +60,24 @@ def step_move(step_id: int) -> ResponseReturnValue:
 @blueprint.post("/steps/<int:step_id>/delete")
 @roles_required(*EDITORS)
 def step_delete(step_id: int) -> ResponseReturnValue:
-    """Remove a step."""
+    """Remove a step, once the coordinator has confirmed what that changes."""
     roster = load_roster(get_or_404(EscalationStep, step_id).roster_id)
     step = next(s for s in roster.steps if s.id == step_id)
+    if not confirmed():
+        number = roster.steps.index(step) + 1
+        target = f"person:{step.person.name}" if step.person else step.notify
+        wait = format_duration(timedelta(seconds=step.wait_seconds))
+        return confirm_page(
+            f"Remove step {number} of {roster.name}'s escalation?",
+            [
+                f"Step {number} pages {target}, then waits {wait}; "
+                f"{roster.name} will have {len(roster.steps) - 1} step(s).",
+                "Requests paging now keep the steps they started with; new requests follow "
+                "the new policy.",
+            ],
+            f"Remove step {number}",
+            url_for("admin.roster", roster_id=roster.id, _anchor="policy"),
+        )
     edit_roster(roster, partial(remove_step, db(), roster, step), "Removed the step.")
     return _back(roster)
 

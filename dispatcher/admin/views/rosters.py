@@ -33,11 +33,15 @@ from dispatcher.admin.forms import (
 )
 from dispatcher.admin.pages import auditor, db, now, people_choices
 from dispatcher.admin.timeline import Day, build_days, day_bounds, uncovered
+from dispatcher.admin.views.calendars import calendar_link
+from dispatcher.admin.views.roster_calendar import roster_calendar
+from dispatcher.admin.views.trainings import roster_gated
 from dispatcher.errors import Conflict, ValidationError
 from dispatcher.rosters.changes import audited, create_roster, delete_roster, save_roster
 from dispatcher.rosters.models import (
     EscalationStep,
     Override,
+    Person,
     Roster,
     Rotation,
     RotationParticipant,
@@ -171,6 +175,9 @@ def render_roster(found: Roster, status: int = 200, **forms: Any) -> ResponseRet
         "earlier": first - timedelta(days=TIMELINE_DAYS),
         "later": first + timedelta(days=TIMELINE_DAYS),
         "title": found.name,
+        "calendar": calendar_link(found),
+        "gated": roster_gated(found, _members(found)),
+        **roster_calendar(found, zone),
         **_blank_forms(found, zone),
         **forms,
     }
@@ -195,6 +202,12 @@ def roster_timeline(found: Roster, zone: ZoneInfo, first: date) -> RosterTimelin
     names = {person.id: person.name for _, person in periods}
     order = sorted(names, key=lambda pid: (names[pid], pid))
     return RosterTimeline(days, names, {pid: i % 8 for i, pid in enumerate(order)})
+
+
+def _members(found: Roster) -> list[Person]:
+    """The roster's rotation participants, each once."""
+    people = {p.person.id: p.person for r in found.rotations for p in r.participants}
+    return list(people.values())
 
 
 def _first_day(zone: ZoneInfo) -> date:

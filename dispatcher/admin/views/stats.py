@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import Response, flash, render_template, request
@@ -19,7 +21,13 @@ from sqlalchemy import func, select
 from dispatcher import web
 from dispatcher.admin.auth import roles_required, sees_exact_counts
 from dispatcher.admin.blueprint import blueprint
-from dispatcher.admin.charts import coverage_chart, needs_chart, services_chart, stylesheet
+from dispatcher.admin.charts import (
+    coverage_chart,
+    needs_chart,
+    services_chart,
+    stylesheet,
+    trend_chart,
+)
 from dispatcher.admin.pages import auditor, db, now
 from dispatcher.admin.stats import (
     FunderCell,
@@ -29,6 +37,7 @@ from dispatcher.admin.stats import (
     measures,
     rounded_text,
     shown_numbers,
+    trend_measures,
 )
 from dispatcher.flows.models import AnonymousCount
 from dispatcher.flows.stats import (
@@ -38,16 +47,20 @@ from dispatcher.flows.stats import (
     Period,
     covered_time,
     figures,
+    month_trend_figures,
+    months_up_to,
     parse_month,
     period_of,
 )
-from dispatcher.flows.tallies import tally_period
+from dispatcher.flows.tallies import tally_months, tally_period
 from dispatcher.rosters.models import Roster
 from dispatcher.rosters.rotation import on_call_periods
 from dispatcher.rosters.service import roster_specs
 
 READERS = ("viewer", "coordinator")
 FUNDER_COLUMNS = ("period", "measure", "value", "unit", "note")
+TREND_MONTHS = 12
+TREND_PREFIX = "12-month trend: "  # the export's trend rows, apart from the period's own
 # The small layout rules of the reports (the filter row) beside the charts' styling.
 REPORT_CSS = """
 form.filters { display: flex; flex-wrap: wrap; gap: 0 1rem; align-items: end; }
@@ -66,10 +79,12 @@ def statistics() -> ResponseReturnValue:
     period = _chosen_period()
     found = period_figures(period)
     rows, shown = _table(found, exact=sees_exact_counts())
+    trend = trend_rows(period, exact=sees_exact_counts())
     charts = {
         "needs": needs_chart(found, shown),
         "services": services_chart(found, shown),
         "coverage": coverage_chart(found) if found.coverage else None,
+        "trend": trend_chart(tuple((row.month.label, row.requests) for row in trend)),
     }
     return render_template(
         "admin/stats.html",
@@ -77,6 +92,7 @@ def statistics() -> ResponseReturnValue:
         figures=found,
         exact=sees_exact_counts(),
         rows=rows,
+        trend=trend,
         charts=charts,
         kinds=PERIOD_KINDS,
         partial=period.bounds(web.runtime().settings.zone)[1] > now(),
@@ -90,12 +106,16 @@ def statistics_funder_export() -> ResponseReturnValue:
     """The period's table for funders: small counts suppressed (the export is audited)."""
     period = _chosen_period()
     cells = funder_cells(measures(period_figures(period), rounded=True))
+    trend = [
+        (month, funder_cells(trend_measures(found, rounded=True)))
+        for month, found in trend_figures(period)
+    ]
     auditor().record(
         db(), "export", "statistics", None, None, {"period": period.key, "funder": True}
     )
     db().commit()
     return Response(
-        funder_csv(period, cells),
+        funder_csv(period, cells, trend),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="statistics-{period.key}.csv"'},
     )
@@ -120,13 +140,59 @@ def _table(found: Figures, exact: bool) -> tuple[list[tuple[str, str]], dict[str
     return [(c.measure, rounded_text(c)) for c in cells], shown_numbers(cells)
 
 
-def funder_csv(period: Period, cells: list[FunderCell]) -> str:
-    """The funder export: one row per measure, with the period, unit and a note."""
+def funder_csv(
+    period: Period,
+    cells: list[FunderCell],
+    trend: Sequence[tuple[Period, list[FunderCell]]] = (),
+) -> str:
+    """The funder export: one row per measure, with the period, unit and a note; then the
+    12-month trend, one row per month and measure, under the same small-cell rule."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(FUNDER_COLUMNS)
     writer.writerows([period.label, c.measure, c.value, c.unit, c.note] for c in cells)
+    for month, month_cells in trend:
+        writer.writerows(
+            [month.label, f"{TREND_PREFIX}{c.measure}", c.value, c.unit, c.note]
+            for c in month_cells
+        )
     return out.getvalue()
+
+
+@dataclass(frozen=True)
+class TrendRow:
+    """One month of the trend: its cells as the reader may see them, and the requests
+    number the chart draws (None when hidden)."""
+
+    month: Period
+    cells: tuple[str, ...]
+    requests: float | None
+
+
+def trend_rows(period: Period, exact: bool) -> list[TrendRow]:
+    """The 12 months up to ``period``'s last: requests, fill rate, median time to accept.
+
+    Exact for coordinators and admins; rounded and small cells hidden otherwise, as in the
+    funder export.
+    """
+    rows = []
+    for month, found in trend_figures(period):
+        if exact:
+            items = trend_measures(found)
+            texts, numbers = [exact_text(m) for m in items], exact_numbers(items)
+        else:
+            cells = funder_cells(trend_measures(found, rounded=True))
+            texts, numbers = [rounded_text(c) for c in cells], shown_numbers(cells)
+        rows.append(TrendRow(month, tuple(texts), numbers.get("Requests")))
+    return rows
+
+
+def trend_figures(period: Period) -> list[tuple[Period, Figures]]:
+    """The TREND_MONTHS months up to ``period``'s last, with their figures (one query)."""
+    zone = web.runtime().settings.zone
+    months = months_up_to(period, TREND_MONTHS)
+    tallies = tally_months(db(), [month.bounds(zone) for month in months])
+    return [(m, month_trend_figures(t)) for m, t in zip(months, tallies, strict=True)]
 
 
 def period_figures(period: Period) -> Figures:

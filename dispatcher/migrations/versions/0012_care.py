@@ -13,7 +13,7 @@ from alembic import op
 import dispatcher.db
 
 revision = "0012_care"
-down_revision = "0011_lang"
+down_revision = "0012_calendars"
 branch_labels = None
 depends_on = None
 

@@ -18,17 +18,25 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dispatcher.accounts.audit import Auditor
+from dispatcher.audit import Auditor
 from dispatcher.rosters.file.check import validate
 from dispatcher.rosters.file.data import (
     AgencyEntry,
     OverrideEntry,
     PersonEntry,
+    RegionEntry,
     RosterEntry,
     RosterFile,
     RotationEntry,
+    TrainingEntry,
 )
-from dispatcher.rosters.file.export import Table, agency_record, person_table, roster_table
+from dispatcher.rosters.file.export import (
+    Table,
+    agency_record,
+    person_table,
+    region_table,
+    roster_table,
+)
 from dispatcher.rosters.file.fields import to_instant
 from dispatcher.rosters.models import (
     Agency,
@@ -36,16 +44,26 @@ from dispatcher.rosters.models import (
     Officer,
     Override,
     Person,
+    Region,
     Roster,
     Rotation,
     RotationParticipant,
     RotationWindow,
+    Training,
 )
 from dispatcher.rosters.officernames import name_for_the_record
 from dispatcher.rosters.schedule import local_wall
 
-ENTITIES = ("people", "rosters", "agencies", "officers")
-_SINGULAR = {"people": "person", "rosters": "roster", "agencies": "agency", "officers": "officer"}
+ENTITIES = ("people", "rosters", "agencies", "officers", "regions")
+_SINGULAR = {
+    "people": "person",
+    "rosters": "roster",
+    "agencies": "agency",
+    "officers": "officer",
+    "regions": "region",
+}
+# Kinds left out of the summary's text when a file names none of them.
+_OPTIONAL = ("regions",)
 
 
 @dataclass
@@ -72,6 +90,7 @@ class ApplySummary:
             f"{entity}: {self.created(entity)} created, {self.updated(entity)} updated, "
             f"{self.unchanged(entity)} unchanged"
             for entity in ENTITIES
+            if entity not in _OPTIONAL or any(k[0] == entity for k in self.counts)
         )
 
 
@@ -80,7 +99,7 @@ class _Snapshot:
     """An entity named by the file, as it was before the import (None: it is new)."""
 
     entity: str
-    item: Person | Roster | Agency | Officer
+    item: Person | Roster | Agency | Officer | Region
     old: Table | None
 
 
@@ -95,9 +114,11 @@ def apply_roster_file(
     validate(data, session)
     snapshots: list[_Snapshot] = []
     people = _apply_people(session, data.people, snapshots)
+    regions = _named_regions(session, data.regions, snapshots)
     for entry in data.rosters:
-        _apply_roster(session, entry, people, snapshots)
+        _apply_roster(session, entry, people, regions, snapshots)
     _apply_agencies(session, data.agencies, snapshots)
+    _apply_regions(session, data.regions, regions)
     session.flush()
     return _summarise(session, snapshots, auditor)
 
@@ -127,8 +148,19 @@ def _copy_person(entry: PersonEntry, person: Person) -> None:
     person.coordinator = entry.coordinator
     person.active = entry.active
     person.language = entry.language
+    person.remind_hours = entry.remind_hours
+    stored = {t.name: t for t in person.trainings}
+    person.trainings = [
+        _training(stored.get(t.name) or Training(name=t.name), t) for t in entry.trainings
+    ]
     if entry.away_until is not None:
         person.away_until = entry.away_until
+
+
+def _training(training: Training, entry: TrainingEntry) -> Training:
+    """``training`` (kept when the person already had it) with the file's dates."""
+    training.completed, training.expires = entry.completed, entry.expires
+    return training
 
 
 def _free_unique_values(moves: Iterable[tuple[Any, str, str]], session: Session) -> None:
@@ -141,7 +173,11 @@ def _free_unique_values(moves: Iterable[tuple[Any, str, str]], session: Session)
 
 
 def _apply_roster(
-    session: Session, entry: RosterEntry, people: dict[str, Person], snapshots: list[_Snapshot]
+    session: Session,
+    entry: RosterEntry,
+    people: dict[str, Person],
+    regions: dict[str, Region],
+    snapshots: list[_Snapshot],
 ) -> None:
     """Create or update one roster; its rotations, overrides and steps become the file's."""
     roster = session.scalars(select(Roster).where(Roster.name == entry.name)).one_or_none()
@@ -155,6 +191,9 @@ def _apply_roster(
     roster.kind, roster.timezone = entry.kind, entry.timezone
     roster.escalation_repeat = entry.repeat
     roster.checkin_seconds = entry.checkin_seconds
+    roster.handoff_notice = entry.handoff_notice
+    roster.requires_training = entry.requires_training
+    roster.juvenile_training = entry.juvenile_training
     existing = {r.name: r for r in roster.rotations}
     roster.rotations = [
         _rotation(existing.get(r.name) or Rotation(name=r.name), position, r, people, zone)
@@ -166,6 +205,7 @@ def _apply_roster(
             position=position,
             notify=step.notify,
             person=people[step.person] if step.person else None,
+            region=regions[step.region] if step.region else None,
             wait_seconds=int(step.wait.total_seconds()),
         )
         for position, step in enumerate(entry.steps)
@@ -243,18 +283,51 @@ def _apply_agencies(
             officer.language = officer_entry.language
 
 
+def _named_regions(
+    session: Session, entries: Sequence[RegionEntry], snapshots: list[_Snapshot]
+) -> dict[str, Region]:
+    """Every stored region by name, with the file's new regions created (empty for now)."""
+    stored = {r.name: r for r in session.scalars(select(Region))}
+    snapshots += [_before("regions", stored[e.name]) for e in entries if e.name in stored]
+    for entry in entries:
+        if entry.name not in stored:
+            stored[entry.name] = Region(name=entry.name)
+            session.add(stored[entry.name])
+            snapshots.append(_Snapshot("regions", stored[entry.name], None))
+    return stored
+
+
+def _apply_regions(
+    session: Session, entries: Sequence[RegionEntry], regions: dict[str, Region]
+) -> None:
+    """Each region named gets exactly the file's agencies and rosters.
+
+    An agency the file puts in a region leaves the region it was in before.
+    """
+    agencies = {a.name: a for a in session.scalars(select(Agency))}
+    rosters = {r.name: r for r in session.scalars(select(Roster))}
+    for entry in entries:
+        region = regions[entry.name]
+        for agency in list(region.agencies):
+            if agency.name not in entry.agencies:
+                agency.region = None
+        for name in entry.agencies:
+            agencies[name].region = region
+        region.rosters = [rosters[name] for name in entry.rosters]
+
+
 def _officer_table(officer: Officer) -> Table:
     """An officer as the audit log sees it."""
     agency = officer.agency.name if officer.agency else None
     return {"name": name_for_the_record(officer.name), "phone": officer.phone, "agency": agency}
 
 
-def _before(entity: str, item: Person | Roster | Agency | Officer) -> _Snapshot:
+def _before(entity: str, item: Person | Roster | Agency | Officer | Region) -> _Snapshot:
     """A stored entity the file names, as it is before the import."""
     return _Snapshot(entity, item, _table_of(item))
 
 
-def _table_of(item: Person | Roster | Agency | Officer) -> Table:
+def _table_of(item: Person | Roster | Agency | Officer | Region) -> Table:
     """The entity as a plain table (the roster-file form; officers with their agency)."""
     if isinstance(item, Person):
         return person_table(item)
@@ -262,6 +335,8 @@ def _table_of(item: Person | Roster | Agency | Officer) -> Table:
         return roster_table(item)
     if isinstance(item, Agency):
         return agency_record(item)
+    if isinstance(item, Region):
+        return region_table(item)
     return _officer_table(item)
 
 

@@ -12,7 +12,7 @@ from dispatcher.errors import ValidationError
 from dispatcher.rosters import contacts  # module import: contacts imports this package
 from dispatcher.rosters.file.data import RosterEntry, RosterFile
 from dispatcher.rosters.file.fields import Location
-from dispatcher.rosters.models import Agency, Person
+from dispatcher.rosters.models import Agency, Person, Region, Roster
 
 
 class RosterFileError(ValidationError):
@@ -32,6 +32,7 @@ def validate(data: RosterFile, session: Session | None = None) -> None:
     already in the database count too, and phones or codes held there by others conflict.
     """
     errors = [*data.errors, *_duplicates(data), *_references(data, _stored_names(session))]
+    errors.extend(_region_references(data, session))
     if session is not None:
         errors.extend(_conflicts_with_database(data, session))
     if errors:
@@ -49,6 +50,7 @@ def _duplicates(data: RosterFile) -> Iterator[str]:
     yield from _twice("name", [(r.name, r.at) for r in data.rosters])
     yield from _twice("name", [(a.name, a.at) for a in data.agencies])
     yield from _twice("enrollment_code", [(a.enrollment_code, a.at) for a in data.agencies])
+    yield from _twice("name", [(r.name, r.at) for r in data.regions])
     for roster in data.rosters:
         yield from _twice("name", [(r.name, r.at) for r in roster.rotations])
     phones = [(p.phone, p.at) for p in data.people]
@@ -88,6 +90,42 @@ def _roster_references(roster: RosterEntry, known: set[str]) -> Iterator[str]:
     for step in roster.steps:
         if step.person is not None:
             yield from _unknown(step.at, "notify", step.person, known)
+
+
+def _region_references(data: RosterFile, session: Session | None) -> Iterator[str]:
+    """Regions named by mutual-aid steps, and the agencies and rosters regions name, must
+    exist in the file or stored; an agency belongs to one region at most."""
+    regions, agencies, rosters = _stored_region_names(session)
+    regions |= {r.name for r in data.regions}
+    agencies |= {a.name for a in data.agencies}
+    rosters |= {r.name for r in data.rosters}
+    for roster in data.rosters:
+        for step in roster.steps:
+            if step.region is not None and step.region not in regions:
+                yield step.at.error("notify", f"unknown region {step.region!r}")
+    seen: dict[str, str] = {}
+    for region in data.regions:
+        for name in region.agencies:
+            if name not in agencies:
+                yield region.at.error("agencies", f"unknown agency {name!r}")
+            elif name in seen:
+                message = f"agency {name!r} is already in region {seen[name]!r}"
+                yield region.at.error("agencies", message)
+            seen.setdefault(name, region.name)
+        for name in region.rosters:
+            if name not in rosters:
+                yield region.at.error("rosters", f"unknown roster {name!r}")
+
+
+def _stored_region_names(session: Session | None) -> tuple[set[str], set[str], set[str]]:
+    """The names of the stored regions, agencies and rosters (empty without a session)."""
+    if session is None:
+        return set(), set(), set()
+    return (
+        set(session.scalars(select(Region.name))),
+        set(session.scalars(select(Agency.name))),
+        set(session.scalars(select(Roster.name))),
+    )
 
 
 def _unknown(at: Location, key: str, name: str, known: set[str]) -> Iterator[str]:

@@ -7,12 +7,21 @@ no part in equality, so two readings of the same content compare equal.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from dispatcher.rosters.file.fields import Location, zone_or_none
 
 NOWHERE = Location("", "")
+
+
+@dataclass(frozen=True)
+class TrainingEntry:
+    """A training a person completed; current until ``expires`` (None: never expires)."""
+
+    name: str
+    completed: date
+    expires: date | None = None
 
 
 @dataclass(frozen=True)
@@ -27,6 +36,8 @@ class PersonEntry:
     active: bool = True
     away_until: datetime | None = None
     language: str = "en"  # the language of the texts they get
+    remind_hours: int = 2  # a text this many hours before each shift; 0: none
+    trainings: tuple[TrainingEntry, ...] = ()  # by name
     at: Location = field(default=NOWHERE, compare=False, repr=False)
 
 
@@ -75,11 +86,13 @@ class OverrideEntry:
 
 @dataclass(frozen=True)
 class StepEntry:
-    """One escalation step: ``notify`` (on-call, next, all, coordinators, person), ``wait``."""
+    """One escalation step: ``notify`` (on-call, next, all, coordinators, person,
+    mutual-aid), ``wait``; ``person`` or ``region`` names whom a step of that kind pages."""
 
     notify: str
     wait: timedelta
     person: str | None = None
+    region: str | None = None
     at: Location = field(default=NOWHERE, compare=False, repr=False)
 
 
@@ -95,6 +108,9 @@ class RosterEntry:
     steps: tuple[StepEntry, ...] = ()
     repeat: int = 0
     checkin_seconds: int = 2700  # safety check-ins every 45 minutes (the default); 0: off
+    handoff_notice: bool = False  # text each person "you are on call now" at their shift start
+    requires_training: str | None = None  # needed to be paged from this roster
+    juvenile_training: str | None = None  # needed as well for juvenile-tagged requests
     at: Location = field(default=NOWHERE, compare=False, repr=False)
 
     @property
@@ -126,6 +142,16 @@ class AgencyEntry:
 
 
 @dataclass(frozen=True)
+class RegionEntry:
+    """A region (jurisdiction): the agencies in it and the rosters that serve it, by name."""
+
+    name: str
+    agencies: tuple[str, ...] = ()
+    rosters: tuple[str, ...] = ()
+    at: Location = field(default=NOWHERE, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
 class RosterFile:
     """A whole roster file; ``errors`` lists what could not be read (empty when fine)."""
 
@@ -133,4 +159,5 @@ class RosterFile:
     people: tuple[PersonEntry, ...] = ()
     rosters: tuple[RosterEntry, ...] = ()
     agencies: tuple[AgencyEntry, ...] = ()
+    regions: tuple[RegionEntry, ...] = ()
     errors: tuple[str, ...] = field(default=(), compare=False)

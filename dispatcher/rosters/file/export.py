@@ -24,9 +24,11 @@ from dispatcher.rosters.models import (
     Officer,
     Override,
     Person,
+    Region,
     Roster,
     Rotation,
     RotationWindow,
+    Training,
 )
 from dispatcher.rosters.officernames import name_for_the_record
 from dispatcher.rosters.schedule import local_to_utc, local_wall
@@ -38,7 +40,7 @@ _SECTIONS = ("rotations", "overrides", "escalation")
 
 
 def export_roster_file(session: Session) -> str:
-    """Every person, roster and agency as roster-file TOML, sorted by name."""
+    """Every person, roster, agency and region as roster-file TOML, sorted by name."""
     people = session.scalars(select(Person).order_by(Person.name))
     rosters = session.scalars(
         select(Roster)
@@ -53,6 +55,8 @@ def export_roster_file(session: Session) -> str:
         _write_section(lines, "rosters", roster_table(roster))
     for agency in agencies:
         _write_section(lines, "agencies", agency_table(agency))
+    for region in session.scalars(select(Region).order_by(Region.name)):
+        _write_section(lines, "regions", region_table(region))
     return "\n".join(lines) + "\n"
 
 
@@ -67,21 +71,44 @@ def person_table(person: Person) -> Table:
         table["language"] = person.language
     if person.coordinator:
         table["coordinator"] = True
+    if person.remind_hours != 2:
+        table["remind"] = person.remind_hours or "off"
     if not person.active:
         table["active"] = False
     if person.away_until is not None:
         table["away_until"] = format_moment(person.away_until)
+    if person.trainings:
+        table["trainings"] = [_training_table(t) for t in sorted(person.trainings, key=_by_name)]
     return table
+
+
+def _training_table(training: Training) -> Table:
+    """One ``trainings`` item: name, completed and, when it expires, expires."""
+    table: Table = {"name": training.name, "completed": training.completed.isoformat()}
+    if training.expires is not None:
+        table["expires"] = training.expires.isoformat()
+    return table
+
+
+def _by_name(training: Training) -> str:
+    """A training's sort key."""
+    return training.name
 
 
 def roster_table(roster: Roster) -> Table:
     """A ``[[rosters]]`` table with its rotations, overrides and escalation policy."""
     zone = ZoneInfo(roster.timezone)
     table: Table = {"name": roster.name, "kind": roster.kind, "timezone": roster.timezone}
+    if roster.handoff_notice:
+        table["handoff_notice"] = True
+    if roster.requires_training:
+        table["requires_training"] = roster.requires_training
+    if roster.juvenile_training:
+        table["juvenile_training"] = roster.juvenile_training
     table["rotations"] = [rotation_table(r, zone) for r in roster.rotations]
     overrides = sorted(roster.overrides, key=lambda o: (o.starts_at, o.ends_at, o.id))
     table["overrides"] = [_override_table(o, zone) for o in overrides]
-    steps = [_step_table(s.notify, s.person, s.wait_seconds) for s in roster.steps]
+    steps = [_step_table(s.notify, s.person, s.region, s.wait_seconds) for s in roster.steps]
     table["escalation"] = {"steps": steps, "repeat": roster.escalation_repeat}
     if roster.checkin_seconds != DEFAULT_CHECKIN_SECONDS:
         table["checkin"] = (
@@ -127,9 +154,15 @@ def _override_table(override: Override, zone: ZoneInfo) -> Table:
     return table
 
 
-def _step_table(notify: str, person: Person | None, wait_seconds: int) -> Table:
+def _step_table(
+    notify: str, person: Person | None, region: Region | None, wait_seconds: int
+) -> Table:
     """One escalation step: ``{ notify = "...", wait = "5m" }``."""
-    target = f"person:{person.name}" if notify == StepTarget.PERSON and person else notify
+    target = notify
+    if notify == StepTarget.PERSON and person:
+        target = f"person:{person.name}"
+    elif notify == StepTarget.MUTUAL_AID and region:
+        target = f"mutual-aid:{region.name}"
     return {"notify": target, "wait": format_duration(timedelta(seconds=wait_seconds))}
 
 
@@ -150,6 +183,15 @@ def agency_table(agency: Agency) -> Table:
         "enrollment_code": agency.enrollment_code.upper(),
         **({"enrollment": agency.enrollment} if agency.enrollment != "open" else {}),
         "officers": [_officer_table(o) for o in officers],
+    }
+
+
+def region_table(region: Region) -> Table:
+    """A ``[[regions]]`` table: its agencies and the rosters that serve it, by name."""
+    return {
+        "name": region.name,
+        "agencies": sorted(a.name for a in region.agencies),
+        "rosters": sorted(r.name for r in region.rosters),
     }
 
 

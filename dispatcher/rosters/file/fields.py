@@ -212,6 +212,17 @@ def to_integer(value: object, minimum: int) -> int:
     return value
 
 
+def to_remind(value: object) -> int:
+    """Hours before each shift to remind (1-24), or ``"off"`` (0)."""
+    if value == "off":
+        return 0
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 24:
+        raise ValueError(
+            f'must be a whole number of hours from 1 to 24 or "off", not {describe(value)}'
+        )
+    return value
+
+
 def to_list(value: object) -> list[object]:
     """A TOML array."""
     if not isinstance(value, list):
@@ -256,6 +267,20 @@ def to_moment(value: object) -> datetime:
         return datetime.fromisoformat(value.strip())
     except ValueError:
         raise ValueError(f"{value!r} is not an ISO 8601 date-time (2026-03-06T20:00)") from None
+
+
+def to_day(value: object) -> date:
+    """A calendar date: ``2026-03-06`` text or a TOML local date."""
+    if isinstance(value, datetime):
+        raise ValueError("must be a date (2026-03-06), not a date-time")
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        raise ValueError(f"must be a date (2026-03-06), not {describe(value)}")
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValueError(f"{value!r} is not a date (2026-03-06)") from None
 
 
 def to_clock_time(value: object) -> time:

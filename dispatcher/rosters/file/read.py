@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable, Iterable
 from datetime import datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -23,10 +24,12 @@ from dispatcher.rosters.file.data import (
     OnNowEntry,
     OverrideEntry,
     PersonEntry,
+    RegionEntry,
     RosterEntry,
     RosterFile,
     RotationEntry,
     StepEntry,
+    TrainingEntry,
     WindowEntry,
 )
 from dispatcher.rosters.file.fields import (
@@ -35,8 +38,12 @@ from dispatcher.rosters.file.fields import (
     Table,
     describe,
     to_clock_time,
+    to_day,
     to_days,
     to_instant,
+    to_list,
+    to_remind,
+    to_text,
     zone_or_none,
 )
 from dispatcher.rosters.models import (
@@ -47,18 +54,26 @@ from dispatcher.rosters.models import (
     WEEKDAYS,
 )
 from dispatcher.rosters.officernames import to_officer_name
+from dispatcher.rosters.traits import read_languages, read_skills
 
-TOP_LEVEL = ("people", "rosters", "agencies")
+TOP_LEVEL = ("people", "rosters", "agencies", "regions")
 PERSON_FIELDS = (
     "name", "phone", "languages", "skills", "coordinator", "active", "away_until", "language",
+    "remind",
+    "trainings",
 )  # fmt: skip
+TRAINING_FIELDS = ("name", "completed", "expires")
 OFFICER_FIELDS = ("name", "phone", "language")
-ROSTER_FIELDS = ("name", "kind", "timezone", "rotations", "overrides", "escalation", "checkin")
+ROSTER_FIELDS = (
+    "name", "kind", "timezone", "requires_training", "juvenile_training",
+    "rotations", "overrides", "escalation", "handoff_notice", "checkin",
+)  # fmt: skip
 DEFAULT_CHECKIN = timedelta(seconds=DEFAULT_CHECKIN_SECONDS)
 LONGEST_CHECKIN = timedelta(hours=12)
 ROTATION_FIELDS = ("name", "type", "length", "start", "participants", "windows", "on_now")
 OVERRIDE_FIELDS = ("action", "person", "replaces", "from", "to")
 AGENCY_FIELDS = ("name", "kind", "enrollment_code", "enrollment", "officers")
+REGION_FIELDS = ("name", "agencies", "rosters")
 ENROLLMENTS = ("open", "approve")
 STEP_NOTIFY = ("on-call", "next", "all", "coordinators")
 # Stands in for a date-time that could not be read; such a file is never applied.
@@ -105,7 +120,7 @@ def _syntax_error(name: str, exc: tomllib.TOMLDecodeError) -> str:
 
 
 def _read_file(raw: dict[str, object], at: Location, region: str, hotline: str) -> RosterFile:
-    """Read the three top-level arrays of tables."""
+    """Read the top-level arrays of tables."""
     top = Table(raw, at, TOP_LEVEL, [])
     people = top.children("people", PERSON_FIELDS)
     agencies = top.children("agencies", AGENCY_FIELDS)
@@ -114,6 +129,7 @@ def _read_file(raw: dict[str, object], at: Location, region: str, hotline: str) 
         people=tuple(_read_person(t, region, hotline) for t in people),
         rosters=tuple(_read_roster(t) for t in top.children("rosters", ROSTER_FIELDS)),
         agencies=tuple(_read_agency(t, region, hotline) for t in agencies),
+        regions=tuple(_read_region(t) for t in top.children("regions", REGION_FIELDS)),
         errors=tuple(top.errors),
     )
 
@@ -129,14 +145,42 @@ def _read_person(table: Table, region: str, hotline: str) -> PersonEntry:
     return PersonEntry(
         name=name,
         phone=phone,
-        languages=table.words("languages"),
-        skills=table.words("skills"),
+        languages=_traits(table, "languages", read_languages),
+        skills=_traits(table, "skills", read_skills),
         coordinator=table.flag("coordinator", False),
         active=table.flag("active", True),
         away_until=away,
         language=table.choice("language", LANGUAGES) if table.has("language") else "en",
+        remind_hours=table.read("remind", to_remind, 2, False),
+        trainings=_read_trainings(table),
         at=table.at,
     )
+
+
+def _traits(table: Table, key: str, read: Callable[[Iterable[str]], list[str]]) -> tuple[str, ...]:
+    """A person's languages or skills, each a known one (by key or English name)."""
+    try:
+        return tuple(read(table.words(key)))
+    except ValidationError as error:
+        table.fail(key, str(error))
+        return ()
+
+
+def _read_trainings(table: Table) -> tuple[TrainingEntry, ...]:
+    """A person's ``trainings``: each named once, ``expires`` after ``completed``."""
+    found: list[TrainingEntry] = []
+    for item in table.children("trainings", TRAINING_FIELDS):
+        name = item.text("name", limit=80)
+        completed = item.read("completed", to_day, None, True)
+        expires = item.read("expires", to_day, None, False)
+        if name in {t.name for t in found}:
+            item.fail("name", f"names the training {name!r} twice")
+        if completed is None:
+            continue
+        if expires is not None and expires <= completed:
+            item.fail("expires", "must be after completed")
+        found.append(TrainingEntry(name, completed, expires))
+    return tuple(sorted(found, key=lambda t: t.name))
 
 
 def _read_roster(table: Table) -> RosterEntry:
@@ -155,6 +199,9 @@ def _read_roster(table: Table) -> RosterEntry:
         steps=steps,
         repeat=repeat,
         checkin_seconds=table.read("checkin", _checkin_seconds, _seconds(DEFAULT_CHECKIN), False),
+        handoff_notice=table.flag("handoff_notice", False),
+        requires_training=_optional_name(table, "requires_training"),
+        juvenile_training=_optional_name(table, "juvenile_training"),
         at=table.at,
     )
 
@@ -173,6 +220,11 @@ def _checkin_seconds(value: object) -> int:
 def _seconds(interval: timedelta) -> int:
     """Whole seconds of ``interval``."""
     return int(interval.total_seconds())
+
+
+def _optional_name(table: Table, key: str) -> str | None:
+    """An optional training name (None when absent)."""
+    return table.text(key, limit=80) if table.has(key) else None
 
 
 def _read_rotation(table: Table) -> RotationEntry:
@@ -237,20 +289,43 @@ def _read_escalation(roster: Table) -> tuple[tuple[StepEntry, ...], int]:
 def _read_step(table: Table) -> StepEntry:
     """One step: ``{ notify = "on-call", wait = "5m" }`` or ``notify = "person:NAME"``."""
     unread: tuple[str, str | None] = ("on-call", None)
-    notify = table.read("notify", _notify_target, unread, True)
+    notify, name = table.read("notify", _notify_target, unread, True)
     wait = table.read("wait", lambda v: parse_duration(_string(v)), timedelta(minutes=5), True)
-    return StepEntry(notify=notify[0], wait=wait, person=notify[1], at=table.at)
+    person = name if notify == "person" else None
+    region = name if notify == "mutual-aid" else None
+    return StepEntry(notify=notify, wait=wait, person=person, region=region, at=table.at)
 
 
 def _notify_target(value: object) -> tuple[str, str | None]:
-    """``on-call``, ``next``, ``all``, ``coordinators`` or ``person:NAME``."""
+    """``on-call``, ``next``, ``all``, ``coordinators``, ``person:NAME`` or
+    ``mutual-aid:REGION``."""
     text = _string(value).strip()
-    kind, colon, person = text.partition(":")
-    if kind.strip().lower() == "person" and colon and person.strip():
-        return "person", person.strip()
+    kind, colon, name = text.partition(":")
+    if kind.strip().lower() in ("person", "mutual-aid") and colon and name.strip():
+        return kind.strip().lower(), name.strip()
     if text.lower() not in STEP_NOTIFY:
-        raise ValueError(f"{text!r} is not one of: {', '.join(STEP_NOTIFY)}, person:NAME")
+        choices = ", ".join(STEP_NOTIFY)
+        raise ValueError(f"{text!r} is not one of: {choices}, person:NAME, mutual-aid:REGION")
     return text.lower(), None
+
+
+def _read_region(table: Table) -> RegionEntry:
+    """A ``[[regions]]`` entry: its name, its agencies and the rosters that serve it."""
+    return RegionEntry(
+        name=table.text("name", limit=80),
+        agencies=table.read("agencies", _names_once, (), False),
+        rosters=table.read("rosters", _names_once, (), False),
+        at=table.at,
+    )
+
+
+def _names_once(value: object) -> tuple[str, ...]:
+    """A list of names, possibly empty; a name given twice is an error."""
+    names = tuple(to_text(item, 120) for item in to_list(value))
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise ValueError(f"names {twice[0]!r} twice")
+    return names
 
 
 def _read_agency(table: Table, region: str, hotline: str) -> AgencyEntry:

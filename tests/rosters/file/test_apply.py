@@ -6,8 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
-from dispatcher.accounts.audit import Auditor
-from dispatcher.accounts.models import AuditEntry
+from dispatcher.audit import AuditEntry, Auditor
 from dispatcher.db import Database
 from dispatcher.rosters.file import export_roster_file, load_roster_file
 from dispatcher.rosters.file.apply import apply_roster_file
@@ -116,11 +115,17 @@ def test_changes_are_recorded_by_the_auditor(database: Database) -> None:
 
 def test_the_demo_file_imports_cleanly(database: Database) -> None:
     summary = apply_text(database, (CONFIG_DIR / "demo.toml").read_text())
-    assert summary.created("rosters") == 3
+    assert summary.created("rosters") == 4
     assert summary.created("agencies") == 2
+    assert summary.created("regions") == 2
     with database.session_scope() as session:
         kinds = {name: kind for name, kind in session.execute(select(Roster.name, Roster.kind))}
-    assert kinds == {"advocates": "advocate", "hotels": "hotel", "rides": "ride"}
+    assert kinds == {
+        "advocates": "advocate",
+        "kenosha advocates": "advocate",
+        "hotels": "hotel",
+        "rides": "ride",
+    }
 
 
 def test_an_agency_may_approve_each_enrollment(database: Database) -> None:

@@ -278,3 +278,24 @@ def test_phones_are_stored_as_e164(text: str, region: str, expected: str) -> Non
 def test_an_invalid_phone_names_its_owner(text: str) -> None:
     with pytest.raises(ValidationError, match="is not a valid phone number for Ana Ruiz"):
         read_phone(text, "Ana Ruiz", "US")
+
+
+def test_languages_and_skills_must_be_known_and_are_read_by_name() -> None:
+    text = """
+[[people]]
+name = "Ana Ruiz"
+phone = "+12625550101"
+languages = ["English", "Spanish"]
+skills = ["Juvenile"]
+
+[[people]]
+name = "Ben Okafor"
+phone = "+12625550102"
+languages = ["klingon"]
+skills = ["trauma"]
+"""
+    parsed = load_roster_file(text, name="people.toml")
+    assert parsed.people[0].languages == ("en", "es") and parsed.people[0].skills == ("juvenile",)
+    problems = " ".join(parsed.errors)
+    assert "'klingon' is not a known language; known: en (English), es (Spanish)" in problems
+    assert "'trauma' is not a known skill; known: juvenile (Juvenile-trained)" in problems

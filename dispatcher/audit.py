@@ -1,5 +1,8 @@
 """The append-only audit log: who changed what, when, with the old and new values.
 
+Below rosters and accounts, which both record their changes here and need nothing else of
+each other.
+
 Values pass through ``clean`` before they are stored: secrets and anything that could carry
 an officer's words are withheld, and values are made JSON-ready. Rows are never updated or
 deleted through the ORM (``AuditEntry`` refuses it).
@@ -12,11 +15,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import event, func, select
-from sqlalchemy.orm import Mapper, Session
+from sqlalchemy import JSON, Integer, String, event, func, select
+from sqlalchemy.orm import Mapped, Mapper, Session, mapped_column
 
-from dispatcher.accounts.models import AuditEntry
 from dispatcher.clock import as_utc
+from dispatcher.db import Base, UTCDateTime
 
 # Keys whose values never reach the log: secrets, and fields that may hold a victim's
 # details or an officer's words (the flows never pass them, this is the backstop).
@@ -24,6 +27,21 @@ WITHHELD_KEYS = frozenset(
     {"password", "password_hash", "secret", "token", "note", "body", "text", "message", "words"}
 )
 WITHHELD = "(withheld)"
+
+
+class AuditEntry(Base):
+    """One change made through the admin pages or the CLI: who, what, when, old and new."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    actor: Mapped[str] = mapped_column(String(200))  # an account's email, or cli:<user>
+    action: Mapped[str] = mapped_column(String(40))  # create, update, delete, export, ...
+    entity: Mapped[str] = mapped_column(String(40))  # person, roster, rotation, ...
+    entity_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    old: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    new: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
 
 
 @dataclass(frozen=True)
