@@ -19,6 +19,7 @@ person is or what they wrote; the call log keeps the counts.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -26,7 +27,8 @@ from sqlalchemy.orm import Session
 
 from dispatcher.crypto import duress as duress_words
 from dispatcher.errors import ValidationError
-from dispatcher.flows import notify
+from dispatcher.flows import care_texts as ct
+from dispatcher.flows import notify, texts
 from dispatcher.flows.context import FlowContext, Reply
 from dispatcher.flows.models import CheckIn, Need, Request
 from dispatcher.flows.vocabulary import (
@@ -66,9 +68,7 @@ def start(session: Session, ctx: FlowContext, need: Need, person: Person) -> Che
     )
     session.add(checkin)
     code = need.request.code
-    notify.to_person(
-        session, ctx, person, "checkin_started", {"code": code, "minutes": interval // 60}
-    )
+    notify.to_person(session, ctx, person, ct.CheckinStarted(code=code, minutes=interval // 60))
     log.info("checkin.started request=%s member=%s every=%ss", code, person.id, interval)
     return checkin
 
@@ -115,7 +115,7 @@ def _record(checkin: CheckIn, ctx: FlowContext) -> None:
 def _ack(checkin: CheckIn) -> Reply:
     """What the person's phone shows after an OK (and after the duress word)."""
     code = checkin.need.request.code
-    return Reply("checkin_ack", {"code": code, "minutes": checkin.interval_seconds // 60})
+    return Reply(ct.CheckinAck(code=code, minutes=checkin.interval_seconds // 60))
 
 
 def duress(session: Session, ctx: FlowContext, person: Person) -> Reply:
@@ -134,23 +134,22 @@ def duress(session: Session, ctx: FlowContext, person: Person) -> Reply:
     notify.to_coordinators(
         session,
         ctx,
-        "coordinator_duress",
-        {
-            "name": person.name,
-            "codes": sorted(requests),
-            "at": at,
-            "zone": ctx.settings.timezone,
-            "last": last,
-            "phone": format_phone(person.phone, ctx.settings.default_region),
-        },
+        ct.CoordinatorDuress(
+            name=person.name,
+            codes=tuple(sorted(requests)),
+            at=at,
+            zone=ctx.settings.timezone,
+            last=last,
+            phone=format_phone(person.phone, ctx.settings.default_region),
+        ),
     )
     for code, need in sorted(requests.items()):
         role = NEEDS[NeedKind(need.kind)].role
-        params = {"code": code, "role": role, "at": at, "zone": ctx.settings.timezone}
-        notify.to_officer(session, ctx, need.request, "officer_duress", params)
+        text = ct.OfficerDuress(role=role, code=code, at=at, zone=ctx.settings.timezone)
+        notify.to_officer(session, ctx, need.request, text)
     for code in sorted(requests) or ["-"]:  # logged as a missed check-in is, no more
         log.warning("checkin.alert request=%s member=%s", code, person.id)
-    return _ack(checkins[0]) if checkins else Reply("nothing_open")
+    return _ack(checkins[0]) if checkins else Reply(texts.NothingOpen())
 
 
 def _accepted_needs(session: Session, person: Person) -> list[Need]:
@@ -174,7 +173,7 @@ RESERVED_WORDS = frozenset(
     {"stop", "stopall", "unsubscribe", "cancel", "end", "quit", "start", "yes", "unstop"}
     | {"help", "info", "accept", "decline", "pass", "done", "status", "room", "ride"}
     | {"advocate", "back", "who", "away", "join", "new", "approve", "deny", "duress", "ok"}
-    | {"omw", "coming", "voy"}
+    | {"omw", "coming", "voy", "cover", "swap"}
 )
 
 
@@ -193,13 +192,13 @@ def set_duress_word(person: Person, word: str) -> Reply:
     if not word.strip():
         person.duress_hash = None
         log.info("person.duress_cleared member=%s", person.id)
-        return Reply("duress_cleared")
+        return Reply(ct.DuressCleared())
     try:
         person.duress_hash = new_duress_hash(word)
     except ValidationError:
-        return Reply("duress_refused")
+        return Reply(ct.DuressRefused())
     log.info("person.duress_set member=%s", person.id)
-    return Reply("duress_set")
+    return Reply(ct.DuressSet())
 
 
 def has_duress_word(person: Person, text: str) -> bool:
@@ -263,7 +262,7 @@ def _on_deadline(session: Session, ctx: FlowContext, checkin: CheckIn) -> None:
     if checkin.state != CheckInState.REMINDED:
         checkin.state = CheckInState.REMINDED
         checkin.due_at = ctx.now + ctx.settings.checkin_grace
-        notify.to_person(session, ctx, person, "checkin_reminder", {"code": code})
+        notify.to_person(session, ctx, person, ct.CheckinReminder(code=code))
         log.info("checkin.reminded request=%s member=%s", code, person.id)
         return
     checkin.state = CheckInState.OVERDUE
@@ -281,36 +280,35 @@ def _tell_missed(session: Session, ctx: FlowContext, checkin: CheckIn, person: P
     notify.to_coordinators(
         session,
         ctx,
-        "coordinator_checkin_missed",
-        {
-            "name": person.name,
-            "code": request.code,
-            "since": since,
-            "zone": zone,
-            "last": last_known(checkin),
-            "phone": format_phone(person.phone, ctx.settings.default_region),
-        },
+        ct.CoordinatorCheckinMissed(
+            name=person.name,
+            code=request.code,
+            since=since,
+            zone=zone,
+            last=last_known(checkin),
+            phone=format_phone(person.phone, ctx.settings.default_region),
+        ),
     )
     if ctx.settings.checkin_tell_officer:
         role = NEEDS[NeedKind(checkin.need.kind)].role
-        params = {"code": request.code, "role": role, "since": since, "zone": zone}
-        notify.to_officer(session, ctx, request, "officer_checkin_missed", params)
+        text = ct.OfficerCheckinMissed(role=role, code=request.code, since=since, zone=zone)
+        notify.to_officer(session, ctx, request, text)
 
 
 def _tell_resumed(session: Session, ctx: FlowContext, checkin: CheckIn) -> None:
     """After an alert, whoever was told hears that the person checked in."""
     person = session.get(Person, checkin.person_id) if checkin.person_id else None
     request = checkin.need.request
-    params = {
-        "name": person.name if person else "?",
-        "code": request.code,
-        "at": ctx.now.isoformat(),
-        "zone": ctx.settings.timezone,
-    }
-    notify.to_coordinators(session, ctx, "checkin_resumed", params)
+    text = ct.CheckinResumed(
+        name=person.name if person else "?",
+        code=request.code,
+        at=ctx.now.isoformat(),
+        zone=ctx.settings.timezone,
+    )
+    notify.to_coordinators(session, ctx, text)
     if ctx.settings.checkin_tell_officer:
-        officer_params = {**params, "name": notify.first_name(person) if person else "?"}
-        notify.to_officer(session, ctx, request, "checkin_resumed", officer_params)
+        first = notify.first_name(person) if person else "?"
+        notify.to_officer(session, ctx, request, replace(text, name=first))
 
 
 def next_due(session: Session) -> CheckIn | None:

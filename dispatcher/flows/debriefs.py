@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from dispatcher.flows import care_texts as ct
 from dispatcher.flows import notify
 from dispatcher.flows.context import FlowContext, Reply
 from dispatcher.flows.models import CallLogEntry, Debrief, Need, Request
@@ -39,8 +40,8 @@ def ask(session: Session, ctx: FlowContext, need: Need, person: Person) -> None:
     if session.scalar(asked) is not None:
         return
     session.add(Debrief(person_id=person.id, code=code, asked_at=ctx.now))
-    params = {"code": code, "services": list(ctx.settings.services)}
-    notify.to_person(session, ctx, person, "debrief", params)
+    text = ct.Debrief(code=code, services=tuple(ctx.settings.services))
+    notify.to_person(session, ctx, person, text)
     log.info("debrief.asked request=%s member=%s", code, person.id)
 
 
@@ -70,7 +71,7 @@ def answer(session: Session, ctx: FlowContext, debrief: Debrief, text: str) -> R
         if entry is not None:
             entry.services = _merged(entry.services, services, ctx.settings.services)
     log.info("debrief.answered request=%s services=%s", code, len(services))
-    return Reply("debrief_ack", {"code": code})
+    return Reply(ct.DebriefAck(code=code))
 
 
 def _merged(old: list[str], new: tuple[str, ...], order: tuple[str, ...]) -> list[str]:

@@ -25,6 +25,7 @@ from dispatcher.flows import (
     texts,
     unknown,
 )
+from dispatcher.flows.care_texts import CheckinWhich
 from dispatcher.flows.codes import looks_like_offer_code
 from dispatcher.flows.context import FlowContext, Reply
 from dispatcher.flows.languages import learn_language, reader_language
@@ -171,7 +172,7 @@ def _check_in(session: Session, ctx: FlowContext, person: Person, command: Comma
     if route.action == "checkin" and route.code in running:
         return checkins.check_in(session, ctx, running[route.code])
     if route.action == "choose":
-        return Reply("checkin_which", {"codes": list(route.codes)})
+        return Reply(CheckinWhich(codes=tuple(route.codes)))
     return None
 
 

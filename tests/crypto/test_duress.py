@@ -11,6 +11,7 @@ from dispatcher.sms.commands import (
     CARRIER_WORDS,
     CODED_WORDS,
     DECISION_WORDS,
+    OFFER_WORDS,
     SINGLE_WORDS,
     CommandKind,
 )
@@ -53,5 +54,5 @@ def test_a_duress_word_is_one_word_of_3_to_30_letters_or_digits(word: str) -> No
 def test_every_command_word_is_reserved() -> None:
     words = set(CARRIER_WORDS) | set(DECISION_WORDS) | set(SINGLE_WORDS)
     words |= {w for w in CODED_WORDS if " " not in w and w.isalpha() and len(w) >= 3}
-    words |= {"AWAY", "JOIN", "NEW", CommandKind.DURESS.upper(), "OK"}
+    words |= {"AWAY", "JOIN", "NEW", CommandKind.DURESS.upper(), "OK"} | set(OFFER_WORDS)
     assert {w.lower() for w in words} <= RESERVED_WORDS
