@@ -7,7 +7,7 @@ import logging
 import pytest
 from sqlalchemy import select
 
-from dispatcher.accounts.models import AuditEntry
+from dispatcher.audit import AuditEntry
 from dispatcher.crypto.duress import contains_word
 from dispatcher.rosters.models import Person
 from tests.support.admin import Store, Visitor

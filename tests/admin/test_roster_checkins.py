@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from dispatcher.accounts.models import AuditEntry
+from dispatcher.audit import AuditEntry
 from dispatcher.rosters.models import Roster
 from tests.admin.test_rosters import people as people
 from tests.admin.test_rosters import roster_url as roster_url
