@@ -60,6 +60,7 @@ bench: $(STAMP_TEST)
 	$(BIN)/python bench/webhook_throughput.py
 	$(BIN)/python bench/admin_pages.py
 	$(BIN)/python bench/restart.py
+	$(BIN)/python bench/voice.py
 
 ## Regenerate the initial migration from the models (before the first release only).
 migration: $(STAMP_TEST)

@@ -64,7 +64,7 @@ def create_app(
 def register_blueprints(app: Flask) -> None:
     """Mount every area of the service."""
     from dispatcher import admin, api, calendars, health, home
-    from dispatcher.sms import webhooks
+    from dispatcher.sms import calls, webhooks
 
     app.register_blueprint(home.blueprint)
     app.register_blueprint(health.blueprint)
@@ -73,6 +73,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api.blueprint)
     web.csrf.exempt(webhooks.blueprint)
     app.register_blueprint(webhooks.blueprint)
+    web.csrf.exempt(calls.blueprint)
+    app.register_blueprint(calls.blueprint)
     if web.runtime_of(app).settings.simulator:
         from dispatcher.sms import simulator
 

@@ -62,6 +62,7 @@ class Settings:
     send_retry_window: timedelta = _setting("sms", "send_retry_window")
     send_concurrency: int = _setting("sms", "send_concurrency", "DISPATCHER_SEND_CONCURRENCY")
     help_replies_per_hour: int = _setting("sms", "help_replies_per_hour")
+    voice_ring_budget: timedelta = _setting("sms", "voice_ring_budget")
     tick_interval: timedelta = _setting("engine", "tick_interval", "DISPATCHER_TICK_INTERVAL")
     idle_close: timedelta = _setting("engine", "idle_close")
     note_max_age: timedelta = _setting("engine", "note_max_age")

@@ -1,11 +1,12 @@
 """A fake Twilio REST API that the real ``twilio`` client talks to over real HTTP.
 
-``FakeTwilio`` serves the Messages part of the 2010-04-01 API on 127.0.0.1 (a random port)
-and records everything it is asked. When Twilio's OpenAPI description is present
+``FakeTwilio`` serves the Messages and Calls parts of the 2010-04-01 API on 127.0.0.1 (a
+random port) and records everything it is asked. When Twilio's OpenAPI description is present
 (``../shared/twilio/twilio_api_v2010.json`` next to the repository, as in CI), every request
 is checked against it and whatever does not conform lands in ``violations``; without the
 file only that check is skipped. Failures can be injected into message creation, and
-``deliver`` posts a signed status callback so scenario tests can drive ``/sms/status``.
+``deliver`` posts a signed status callback so scenario tests can drive ``/sms/status``;
+``press`` and ``end_call`` play the callee of a placed call (a key, the call's end).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import json
 import threading
 import time
 import uuid
+import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from email.utils import format_datetime
@@ -75,6 +77,21 @@ class FakeMessage:
     deleted: bool = False
 
 
+@dataclass
+class FakeCall:
+    """One call the fake placed: the TwiML it was given and where its status goes."""
+
+    sid: str
+    account_sid: str
+    to: str
+    from_: str
+    twiml: str
+    status_callback: str | None
+    date_created: datetime
+    status: str = "queued"
+    deleted: bool = False
+
+
 @dataclass(frozen=True)
 class ReceivedRequest:
     """One request as the fake received it."""
@@ -117,6 +134,7 @@ class _State:
     violations: list[str] = field(default_factory=list)
     injections: list[_Injection] = field(default_factory=list)
     deleted_calls: list[str] = field(default_factory=list)
+    calls: dict[str, FakeCall] = field(default_factory=dict)
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -171,6 +189,7 @@ class FakeTwilio:
             [
                 Rule(f"{API}/Messages.json", endpoint="messages", methods=["GET", "POST"]),
                 Rule(f"{API}/Messages/<sid>.json", endpoint="message"),
+                Rule(f"{API}/Calls.json", endpoint="calls", methods=["GET", "POST"]),
                 Rule(f"{API}/Calls/<sid>.json", endpoint="call", methods=["DELETE"]),
             ]
         )
@@ -270,6 +289,53 @@ class FakeTwilio:
         with self._lock:
             return list(self._state.deleted_calls)
 
+    @property
+    def calls(self) -> list[FakeCall]:
+        """Every call placed, oldest first (deleted ones included)."""
+        with self._lock:
+            return list(self._state.calls.values())
+
+    def calls_to(self, number: str) -> list[FakeCall]:
+        """The calls placed to ``number``, oldest first."""
+        return [c for c in self.calls if c.to == number]
+
+    def press(self, sid: str, digits: str) -> Posted:
+        """The callee of call ``sid`` presses ``digits`` during its ``<Gather>``: post the
+        signed key press to the Gather's action, as Twilio would; return the answer."""
+        call = self._state.calls[sid]
+        action = gather_action(call.twiml)
+        params = {
+            "AccountSid": call.account_sid,
+            "ApiVersion": "2010-04-01",
+            "CallSid": sid,
+            "CallStatus": "in-progress",
+            "Direction": "outbound-api",
+            "From": call.from_,
+            "To": call.to,
+            "Digits": digits,
+            "FinishedOnKey": "",
+        }
+        return signed_post(self.callback_target, action, params, self.auth_token)
+
+    def end_call(self, sid: str, status: str = "completed") -> Posted:
+        """Call ``sid`` ends with ``status``: post its signed status callback."""
+        with self._lock:
+            call = self._state.calls[sid]
+            call.status = status
+        if not call.status_callback:
+            raise ValueError(f"call {sid} has no StatusCallback")
+        params = {
+            "AccountSid": call.account_sid,
+            "ApiVersion": "2010-04-01",
+            "CallSid": sid,
+            "CallStatus": status,
+            "Direction": "outbound-api",
+            "From": call.from_,
+            "To": call.to,
+            "CallDuration": "20",
+        }
+        return signed_post(self.callback_target, call.status_callback, params, self.auth_token)
+
     def message(self, sid: str) -> FakeMessage:
         """The message with this sid (KeyError if none)."""
         with self._lock:
@@ -355,7 +421,13 @@ class FakeTwilio:
         if endpoint == "call":
             with self._lock:
                 self._state.deleted_calls.append(args["sid"])
+                if args["sid"] in self._state.calls:
+                    self._state.calls[args["sid"]].deleted = True
             return Response(status=204)
+        if endpoint == "calls":
+            if request.method == "POST":
+                return self._create_call(request, account)
+            return self._list_calls(request, account)
         outage = self.outage
         if outage is not None and endpoint == "messages":
             return self._down(request, account, outage)
@@ -413,6 +485,53 @@ class FakeTwilio:
         if injection is not None:
             self._stopping.wait(injection.delay)
         return _json(201, _resource(message))
+
+    def _create_call(self, request: Request, account: str) -> Response:
+        """Place a call (``Twiml`` only: the service never hands Twilio a URL to fetch)."""
+        to = request.form.get("To", "")
+        injection = self._take_injection(to)
+        if injection is not None and not injection.delay:
+            return _error(injection.status, injection.code)
+        call = FakeCall(
+            sid="CA" + uuid.uuid4().hex,
+            account_sid=account,
+            to=to,
+            from_=request.form.get("From", ""),
+            twiml=request.form.get("Twiml", ""),
+            status_callback=request.form.get("StatusCallback"),
+            date_created=self.clock.now(),
+        )
+        with self._lock:
+            self._state.calls[call.sid] = call
+        if injection is not None:
+            self._stopping.wait(injection.delay)
+        return _json(201, _call_resource(call))
+
+    def _list_calls(self, request: Request, account: str) -> Response:
+        found = [
+            c
+            for c in reversed(self.calls)
+            if c.account_sid == account
+            and not c.deleted
+            and request.args.get("To", c.to) == c.to
+            and request.args.get("From", c.from_) == c.from_
+        ]
+        size = int(request.args.get("PageSize", 50))
+        uri = f"{request.path}?{urlencode({**request.args, 'PageSize': size, 'Page': 0})}"
+        return _json(
+            200,
+            {
+                "calls": [_call_resource(c) for c in found[:size]],
+                "page": 0,
+                "page_size": size,
+                "start": 0,
+                "end": max(min(len(found), size) - 1, 0),
+                "uri": uri,
+                "first_page_uri": uri,
+                "next_page_uri": None,
+                "previous_page_uri": None,
+            },
+        )
 
     def _list(self, request: Request, account: str) -> Response:
         found = [
@@ -534,6 +653,31 @@ def _resource(message: FakeMessage) -> dict[str, Any]:
         "to": message.to,
         "uri": f"{uri}.json",
     }
+
+
+def _call_resource(call: FakeCall) -> dict[str, Any]:
+    """The call as Twilio's JSON resource."""
+    uri = f"/2010-04-01/Accounts/{call.account_sid}/Calls/{call.sid}"
+    return {
+        "account_sid": call.account_sid,
+        "api_version": "2010-04-01",
+        "date_created": _rfc2822(call.date_created),
+        "date_updated": _rfc2822(call.date_created),
+        "direction": "outbound-api",
+        "from": call.from_,
+        "sid": call.sid,
+        "status": call.status,
+        "to": call.to,
+        "uri": f"{uri}.json",
+    }
+
+
+def gather_action(twiml: str) -> str:
+    """The ``action`` of the ``<Gather>`` in ``twiml`` (ValueError when there is none)."""
+    gather = ElementTree.fromstring(twiml).find("Gather")
+    if gather is None or not gather.get("action"):
+        raise ValueError("the TwiML has no <Gather action>")
+    return str(gather.get("action"))
 
 
 def _json(status: int, payload: dict[str, Any]) -> Response:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
+from pathlib import Path
 
 from sqlalchemy.orm import Session
 
@@ -33,113 +34,10 @@ STRANGER = "+14145550177"
 # The advocates have shift reminders off (`remind = "off"`): these nights count every text
 # a phone gets; tests/flows/test_reminders.py turns them back on (REMINDERS_OFF).
 REMINDERS_OFF = 'remind = "off"\n'
-COALITION = """
-[[people]]
-name = "Ana Ruiz"
-phone = "(262) 555-0101"
-languages = ["en", "es"]
-skills = ["juvenile"]
-remind = "off"
-
-[[people]]
-name = "Ben Okafor"
-phone = "+12625550102"
-remind = "off"
-
-[[people]]
-name = "Cruz Lee"
-phone = "+12625550103"
-remind = "off"
-
-[[people]]
-name = "Dee Park"
-phone = "+12625550104"
-
-[[people]]
-name = "Kim Moss"
-phone = "+12625550109"
-coordinator = true
-
-[[people]]
-name = "Lee Hart"
-phone = "+12625550110"
-coordinator = true
-
-[[people]]
-name = "Harbor Inn"
-phone = "+12625550121"
-
-[[people]]
-name = "Lakeview Motel"
-phone = "+12625550122"
-
-[[people]]
-name = "Rosa Diaz"
-phone = "+12625550131"
-
-[[people]]
-name = "Sam Cole"
-phone = "+12625550132"
-
-[[rosters]]
-name = "advocates"
-kind = "advocate"
-timezone = "America/Chicago"
-
-[[rosters.rotations]]
-name = "daily"
-type = "daily"
-length = 1
-start = "2026-03-03T08:00"
-participants = ["Ana Ruiz", "Ben Okafor", "Cruz Lee"]
-
-[rosters.escalation]
-steps = [
-  { notify = "on-call", wait = "5m" },
-  { notify = "next", wait = "5m" },
-  { notify = "all", wait = "10m" },
-  { notify = "coordinators", wait = "10m" },
-]
-repeat = 1
-
-[[rosters]]
-name = "hotels"
-kind = "hotel"
-timezone = "America/Chicago"
-
-[[rosters.rotations]]
-name = "partners"
-type = "weekly"
-length = 1
-start = "2026-03-02T00:00"
-participants = ["Harbor Inn", "Lakeview Motel"]
-
-[rosters.escalation]
-steps = [{ notify = "all", wait = "10m" }, { notify = "coordinators", wait = "10m" }]
-repeat = 0
-
-[[rosters]]
-name = "rides"
-kind = "ride"
-timezone = "America/Chicago"
-
-[[rosters.rotations]]
-name = "drivers"
-type = "weekly"
-length = 1
-start = "2026-03-02T00:00"
-participants = ["Rosa Diaz", "Sam Cole"]
-
-[rosters.escalation]
-steps = [{ notify = "on-call", wait = "5m" }, { notify = "all", wait = "10m" }]
-repeat = 0
-
-[[agencies]]
-name = "Racine Police Department"
-kind = "police"
-enrollment_code = "RPD-4821"
-officers = [{ name = "Inv. N. Lofy", phone = "+12625550150" }]
-"""
+# tests/data/night.toml: four advocates on a daily rotation, two coordinators, two partner
+# hotels, two drivers, one Racine police officer. Variants change one value with
+# str.replace and say why; tests name lines of it, so add to its end.
+COALITION = (Path(__file__).resolve().parent / "data" / "night.toml").read_text()
 
 
 def load_coalition(database: Database, text: str = COALITION) -> None:

@@ -278,3 +278,33 @@ def test_twelve_hour_shifts_keep_eight_and_eight_across_the_change(
         "2026-07-15T08:00:00-05:00 2026-07-15T20:00:00-05:00 Ana Ruiz\n"
         "2026-07-15T20:00:00-05:00 2026-07-16T08:00:00-05:00 Ben Okafor\n"
     )
+
+
+def test_a_dry_run_prints_the_changes_and_writes_nothing(loaded: Run, tmp_path: Path) -> None:
+    path = tmp_path / "changed.toml"
+    without_dee = ROSTER.replace(
+        '[[rosters.overrides]]\naction = "add"\nperson = "Dee Park"\n'
+        'from = "2026-03-07T22:00"\nto = "2026-03-08T04:00"\n',
+        "",
+    )
+    assert without_dee != ROSTER
+    path.write_text(without_dee + '\n[[people]]\nname = "Maria Gonzalez"\nphone = "262-555-0177"\n')
+    result = loaded("roster", "import", str(path), "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "adds person Maria Gonzalez",
+        "removes 1 override from advocates: Dee Park, Sat 07 Mar",
+    ]
+    assert "Maria Gonzalez" not in loaded("roster", "export").stdout
+
+
+def test_importing_an_older_export_warns_what_it_would_undo(loaded: Run, tmp_path: Path) -> None:
+    old = tmp_path / "old.toml"
+    assert loaded("roster", "export", str(old)).exit_code == 0
+    newer = tmp_path / "newer.toml"
+    newer.write_text('[[people]]\nname = "Maria Gonzalez"\nphone = "262-555-0177"\n')
+    assert loaded("roster", "import", str(newer)).exit_code == 0
+    result = loaded("roster", "import", str(old), "--dry-run")
+    assert result.exit_code == 0
+    assert "warning: " in result.stderr and "created person Maria Gonzalez" in result.stderr
+    assert result.stdout.strip() == "no changes"  # an import never deletes people

@@ -99,6 +99,15 @@ class MultiCheckboxField(SelectMultipleField):  # type: ignore[misc]
     option_widget = CheckboxInput()
 
 
+# How pages reach a person (rosters.channels.CHOICES), as the person form offers them.
+CHANNEL_LABELS = {
+    "sms": "Text messages",
+    "voice": "Phone calls",
+    "sms,voice": "A text, then a call",
+    "voice,sms": "A call, then a text",
+}
+
+
 class LoginForm(FlaskForm):  # type: ignore[misc]
     """Email and password."""
 
@@ -133,6 +142,13 @@ class PersonForm(FlaskForm):  # type: ignore[misc]
         choices=options(LANGUAGE_LABELS.items()),
         default="en",
         description="The language of the pages and replies they get",
+    )
+    channels = SelectField(
+        "Paged by",
+        choices=options(CHANNEL_LABELS.items()),
+        default="sms",
+        description="A second channel is used when a page is still open after the "
+        "roster's voice_after; someone who texted STOP is called",
     )
     coordinator = BooleanField("Coordinator (paged when escalation reaches coordinators)")
     remind_hours = SelectField(

@@ -18,13 +18,15 @@ from dispatcher.cli.common import cli_auditor, domain_errors, session_scope, set
 from dispatcher.clock import SystemClock
 from dispatcher.rosters.file import (
     ApplySummary,
-    apply_roster_file,
+    RosterFile,
     export_roster_file,
     load_roster_file,
 )
 from dispatcher.rosters.file.fields import to_instant, to_moment
+from dispatcher.rosters.file.uploads import Preview, apply_upload, preview_upload
+from dispatcher.rosters.history import recorded_shifts, who_was_on_call
 from dispatcher.rosters.models import Person
-from dispatcher.rosters.service import get_roster, shifts, who_is_on_call
+from dispatcher.rosters.service import get_roster
 from dispatcher.settings import CONFIG_DIR
 
 DEMO_FILE = CONFIG_DIR / "demo.toml"
@@ -47,18 +49,54 @@ def roster_group() -> None:
 
 @roster_group.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--dry-run", is_flag=True, help="Print the changes the file would make; write nothing."
+)
 @domain_errors
-def import_command(file: Path) -> None:
-    """Check FILE whole, then create or update everything it names (nothing on any error)."""
+def import_command(file: Path, dry_run: bool) -> None:
+    """Check FILE whole, then create or update everything it names (nothing on any error).
+
+    A file exported before the data's last change is warned about on stderr, naming the
+    changes it would undo. With --dry-run, print one line per change and write nothing.
+    """
+    if dry_run:
+        preview = preview_roster_file(file)
+        _warn_if_stale(preview)
+        click.echo("\n".join(preview.lines) if preview.lines else "no changes")
+        return
+    _warn_if_stale(preview_roster_file(file))
     click.echo(import_roster_file(file))
 
 
 def import_roster_file(file: Path) -> ApplySummary:
-    """Load, check and apply one roster file in one unit of work."""
-    config = settings()
-    data = load_roster_file(file, region=config.default_region, hotline=config.hotline_number)
+    """Load, check and apply one roster file in one unit of work (the page can undo it)."""
     with session_scope() as session:
-        return apply_roster_file(session, data, cli_auditor())
+        return apply_upload(session, _load(file), cli_auditor())
+
+
+def preview_roster_file(file: Path) -> Preview:
+    """What importing ``file`` would change; nothing is written."""
+    with session_scope() as session:
+        return preview_upload(session, _load(file), cli_auditor())
+
+
+def _load(file: Path) -> RosterFile:
+    """``file`` read with the service's region and hotline."""
+    config = settings()
+    return load_roster_file(file, region=config.default_region, hotline=config.hotline_number)
+
+
+def _warn_if_stale(preview: Preview) -> None:
+    """On stderr: the file is older than the data, and what importing it would undo."""
+    if not preview.stale:
+        return
+    click.echo(
+        f"warning: {preview.source} is version {preview.file_version}; the data is at "
+        f"version {preview.version}. Changed since: " + "; ".join(preview.since),
+        err=True,
+    )
+    for line in preview.lost:
+        click.echo(f"warning: importing it would undo: {line}", err=True)
 
 
 @roster_group.command("export")
@@ -81,11 +119,15 @@ def export_command(file: Path | None) -> None:
 @click.option("--at", "when", metavar="WHEN", help=f"The instant to ask about ({WHEN_HELP}).")
 @domain_errors
 def oncall(roster: str, when: str | None) -> None:
-    """Print who is on call on ROSTER now (or at WHEN), one name per line; exit 3 if nobody."""
+    """Print who is on call on ROSTER now (or at WHEN), one name per line; exit 3 if nobody.
+
+    A past WHEN is answered from the shift history (who was on call then), a future one
+    from the rotations as they stand.
+    """
     with session_scope() as session:
         found = get_roster(session, roster)
         at = parse_when(when, ZoneInfo(found.timezone), "--at") if when else SystemClock().now()
-        names = [person.name for person in who_is_on_call(session, found, at)]
+        names = [person.name for person in who_was_on_call(session, found, at)]
     if not names:
         raise click.exceptions.Exit(NOBODY_ON_CALL)
     click.echo("\n".join(names))
@@ -97,14 +139,17 @@ def oncall(roster: str, when: str | None) -> None:
 @click.option("--to", "end", metavar="WHEN", required=True, help=WHEN_HELP)
 @domain_errors
 def shifts_command(roster: str, start: str, end: str) -> None:
-    """Print every on-call period overlapping [--from, --to) as START END NAME lines."""
+    """Print every on-call period overlapping [--from, --to) as START END NAME lines.
+
+    The past comes from the shift history, the future from the rotations.
+    """
     with session_scope() as session:
         found = get_roster(session, roster)
         zone = ZoneInfo(found.timezone)
         a, b = parse_when(start, zone, "--from"), parse_when(end, zone, "--to")
         if b <= a:
             raise click.BadParameter("must be after --from", param_hint="--to")
-        for shift, person in shifts(session, found, a, b):
+        for shift, person in recorded_shifts(session, found, a, b):
             click.echo(f"{_stamp(shift.start, zone)} {_stamp(shift.end, zone)} {person.name}")
 
 

@@ -13,7 +13,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from dispatcher.clock import Clock
@@ -33,12 +33,15 @@ from dispatcher.flows import (
     reminders,
     statuses,
     trainings,
+    voicepages,
 )
 from dispatcher.flows.context import FlowContext
-from dispatcher.flows.models import Need, OutboxMessage, Request
+from dispatcher.flows.models import Need, OutboxMessage, Page, Request
 from dispatcher.flows.ports import Kick, Sender
 from dispatcher.flows.sending import Courier
 from dispatcher.flows.vocabulary import FINISHED, NeedState, RequestStatus
+from dispatcher.rosters import history
+from dispatcher.rosters.models import RosterUpload
 from dispatcher.settings import Settings
 
 log = logging.getLogger("dispatcher.engine")
@@ -58,6 +61,8 @@ class TickReport:
 
     escalated: int = 0
     checkins: int = 0
+    shifts_recorded: int = 0
+    followed_up: int = 0  # open pages sent again by the person's next channel
     closed: int = 0
     notes_expired: int = 0
     sent: int = 0
@@ -104,16 +109,20 @@ class Engine:
         return FlowContext(self.settings, self.sealer, now or self.clock.now(), self.kick)
 
     def tick(self) -> TickReport:
-        """Apply every due escalation step, then drain the outbox (the hot path).
+        """Apply every due escalation step, then drain the outbox (the hot path); on-call
+        changes that are due are recorded and shift reminders sent, each in a unit of work of
+        its own.
 
-        The report carries the next deadline, read in the same transaction.
+        The report carries the next deadline, read in the same transaction as the steps.
         """
         report = TickReport()
         with self.database.session_scope() as session:
             report.escalated = escalate_due(session, self.context())
             report.next_deadline = next_deadline(session)
         report.checkins = self.run_checkins()
+        report.shifts_recorded = self.record_shifts()
         report.reminded = self.remind()
+        report.followed_up = self.follow_up()
         return self.deliver(report)
 
     def run_checkins(self) -> int:
@@ -124,6 +133,26 @@ class Engine:
                 return checkins.run_due(session, self.context())
         except Exception as exc:
             log.warning("engine.checkins_failed error=%s", type(exc).__name__)
+            return 0
+
+    def follow_up(self) -> int:
+        """Send again, by the person's next channel, the open pages that are due (a call
+        after an unanswered text); a failure is logged and never stops paging."""
+        try:
+            with self.database.session_scope() as session:
+                return voicepages.follow_up_due(session, self.context())
+        except Exception as exc:
+            log.warning("engine.follow_up_failed error=%s", type(exc).__name__)
+            return 0
+
+    def record_shifts(self) -> int:
+        """Write the on-call changes that are due to the shift history; a failure is logged
+        (the next tick tries again) and never stops paging."""
+        try:
+            with self.database.session_scope() as session:
+                return history.record_due(session, self.clock.now())
+        except Exception as exc:
+            log.warning("engine.shift_history_failed error=%s", type(exc).__name__)
             return 0
 
     def remind(self) -> int:
@@ -195,7 +224,11 @@ def escalate_due(session: Session, ctx: FlowContext) -> int:
     """Apply the next escalation step of every need whose deadline has passed."""
     query = (
         select(Need)
-        .where(Need.state == NeedState.PAGING, Need.next_action_at <= ctx.now)
+        .where(
+            Need.state == NeedState.PAGING,
+            Need.next_action_at <= ctx.now,
+            or_(Need.held_until.is_(None), Need.held_until <= ctx.now),  # a call rings it
+        )
         .order_by(Need.next_action_at, Need.id)
         .limit(BATCH)
         .with_for_update(skip_locked=True)
@@ -204,6 +237,7 @@ def escalate_due(session: Session, ctx: FlowContext) -> int:
     needs = list(session.scalars(query))
     pools: paging.Pools = {}
     for need in needs:
+        need.held_until = None  # a hold whose call never reported its end
         paging.escalate(session, ctx, need, pools)
         if need.state == NeedState.UNFILLED:
             officers.close_if_settled(session, ctx, need.request)
@@ -237,7 +271,8 @@ def expire_notes(session: Session, now: datetime) -> int:
 def purge(session: Session, now: datetime) -> None:
     """Delete closed requests' working rows and finished outbox rows after KEEP_CLOSED.
 
-    Also forgets call-log reference codes older than ``calllog.CODE_KEPT``.
+    Also forgets call-log reference codes older than ``calllog.CODE_KEPT``, and the copy
+    kept to undo the last roster file upload after KEEP_RECEIPTS.
     """
     cutoff = now - KEEP_CLOSED
     session.execute(
@@ -250,6 +285,8 @@ def purge(session: Session, now: datetime) -> None:
         )
     )
     receipts_cutoff = now - KEEP_RECEIPTS
+    # The copy kept to undo the last roster file upload holds phone numbers: a week only.
+    session.execute(delete(RosterUpload).where(RosterUpload.applied_at <= receipts_cutoff))
     for kept in (deduplication, statuses, redaction):
         kept.purge(session, receipts_cutoff)
     calllog.forget_codes(session, now)
@@ -259,13 +296,26 @@ def purge(session: Session, now: datetime) -> None:
 
 
 def next_deadline(session: Session) -> datetime | None:
-    """The earliest escalation or check-in deadline (for the scheduler's sleep)."""
-    step = session.scalar(
+    """The earliest escalation, follow-up or check-in deadline (for the scheduler's sleep)."""
+    escalation = session.scalar(
         select(Need.next_action_at)
-        .where(Need.state == NeedState.PAGING)
+        .where(Need.state == NeedState.PAGING, Need.held_until.is_(None))
         .order_by(Need.next_action_at)
         .limit(1)
     )
+    held = session.scalar(
+        select(Need.held_until)
+        .where(Need.state == NeedState.PAGING, Need.held_until.is_not(None))
+        .order_by(Need.held_until)
+        .limit(1)
+    )
+    follow_up = session.scalar(
+        select(Page.follow_up_at)
+        .where(Page.follow_up_at.is_not(None))
+        .order_by(Page.follow_up_at)
+        .limit(1)
+    )
     checkin = checkins.next_due(session)
-    due = [d for d in (step, checkin.due_at if checkin else None) if d is not None]
-    return min(due, default=None)
+    checkin_due = checkin.due_at if checkin else None
+    found = [d for d in (escalation, held, follow_up, checkin_due) if d is not None]
+    return min(found) if found else None

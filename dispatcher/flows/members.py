@@ -90,6 +90,12 @@ def accept(session: Session, ctx: FlowContext, person: Person, code: str | None)
     chosen = choose_page(session, ctx, person, code)
     if isinstance(chosen, Reply):
         return chosen
+    return accept_page(session, ctx, person, chosen)
+
+
+def accept_page(session: Session, ctx: FlowContext, person: Person, chosen: Page) -> Reply | None:
+    """Accept the need of ``chosen`` (by text or by a key press on a call): one conditional
+    UPDATE decides the winner; None when this person won, else the reply that explains."""
     need = chosen.need
     request = need.request  # held: the UPDATE below reloads the need, not its request
     late = need.state == NeedState.UNFILLED
@@ -164,6 +170,11 @@ def decline(session: Session, ctx: FlowContext, person: Person, code: str | None
     chosen = choose_page(session, ctx, person, code)
     if isinstance(chosen, Reply):
         return chosen
+    return decline_page(session, ctx, person, chosen)
+
+
+def decline_page(session: Session, ctx: FlowContext, person: Person, chosen: Page) -> Reply:
+    """Pass on ``chosen`` (an answerable page of ``person``)."""
     paging.page_answered(session, ctx, chosen, PageState.DECLINED)
     log.info("page.declined request=%s member=%s", chosen.need.request.code, person.id)
     return Reply(texts.Declined(code=chosen.need.request.code))

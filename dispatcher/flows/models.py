@@ -105,6 +105,10 @@ class Need(Base):
         back_populates="need", cascade="all, delete-orphan"
     )
 
+    # While an officer's call rings advocates one by one, the engine leaves the need alone
+    # until then (the call's routing moves it); None when no call holds it.
+    held_until: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
     __table_args__ = (Index("ix_needs_due", "state", "next_action_at"),)
 
 
@@ -150,6 +154,8 @@ class Page(Base):
     state: Mapped[str] = mapped_column(String(10), default=PageState.OPEN)  # see PageState
     paged_at: Mapped[datetime] = mapped_column(UTCDateTime)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # When a page still open goes out again by the person's next channel (voice_after).
+    follow_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
     need: Mapped[Need] = relationship(back_populates="pages")
 
@@ -178,6 +184,8 @@ class OutboxMessage(Base):
     )
     template: Mapped[str] = mapped_column(String(32))  # which message (see sms.messages)
     language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
+    # "sms" (a text) or "voice" (a call that speaks the rendered text; see rosters.channels.Channel)
+    channel: Mapped[str] = mapped_column(String(8), default="sms", server_default="sms")
     body: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)  # sealed parameters
     state: Mapped[str] = mapped_column(String(12), default=OutboxState.PENDING)  # OutboxState
     # why a message failed or was dropped: a ``vocabulary.Failure``

@@ -9,6 +9,7 @@ from dispatcher.flows import outbox
 from dispatcher.flows.context import FlowContext
 from dispatcher.flows.models import Request
 from dispatcher.flows.texts import Text
+from dispatcher.rosters.channels import Channel
 from dispatcher.rosters.models import Agency, Officer, Person
 
 # What a page says when the request has no agency.
@@ -34,6 +35,28 @@ def to_person(
         person_id=person.id,
         page_id=page_id,
         language=person.language,
+    )
+    ctx.kick()
+
+
+def call_person(
+    session: Session,
+    ctx: FlowContext,
+    person: Person,
+    text: Text,
+    page_id: int | None = None,
+) -> None:
+    """Queue a call to a roster member that speaks ``text`` (STOP does not stop calls)."""
+    outbox.enqueue(
+        session,
+        ctx.sealer,
+        ctx.now,
+        person.phone,
+        text,
+        person_id=person.id,
+        page_id=page_id,
+        language=person.language,
+        channel=Channel.VOICE,
     )
     ctx.kick()
 

@@ -25,13 +25,18 @@ from dispatcher.flows.models import Need, OutboxMessage, Page
 from dispatcher.flows.parts import split_parts
 from dispatcher.flows.ports import OPTED_OUT_ERROR, UNREACHABLE_ERRORS, SendResult
 from dispatcher.flows.vocabulary import Failure, NeedState, OutboxState, PageState
+from dispatcher.flows.voicetexts import VoicePage
 from dispatcher.languages import language_or_default
+from dispatcher.rosters.channels import Channel
 
 log = logging.getLogger("dispatcher.outbox")
 
 # (template, parameters, language) -> the text to send.
 Renderer = Callable[[str, dict[str, Any], str], str]
 PAGE_TEMPLATE = texts.Page.template
+# A page spoken on a call (channel voice).
+VOICE_PAGE_TEMPLATE = VoicePage.template
+PAGE_TEMPLATES = frozenset({PAGE_TEMPLATE, VOICE_PAGE_TEMPLATE})
 # A short lease, extended while the send is in flight (``extend_leases``): a sender that
 # died gives its rows back quickly.
 LEASE = timedelta(seconds=30)
@@ -44,7 +49,10 @@ FAILURES = tuple(Failure)
 
 @dataclass(frozen=True)
 class Outgoing:
-    """A leased message, opened and rendered: its parts exist only in memory."""
+    """A leased message, opened and rendered: its parts exist only in memory.
+
+    A call (``channel`` voice) has one part: the text spoken, in ``language``.
+    """
 
     id: int
     to: str
@@ -53,6 +61,8 @@ class Outgoing:
     created_at: datetime
     uncertain: bool  # an earlier attempt may have reached the provider
     last_sid: str | None = None  # the provider's sid of the latest part it accepted
+    channel: Channel = Channel.SMS
+    language: str = "en"
 
 
 @dataclass
@@ -83,10 +93,13 @@ def enqueue(
     officer_id: int | None = None,
     page_id: int | None = None,
     language: str | None = None,
+    channel: Channel = Channel.SMS,
 ) -> OutboxMessage:
     """Add a message to the outbox, to be written in ``language`` (English when None or not
-    one the service writes in); its parameters are sealed before they touch the disk."""
+    one the service writes in) and sent by ``channel`` (a text, or a call that speaks it);
+    its parameters are sealed before they touch the disk."""
     message = OutboxMessage(
+        channel=channel,
         to_number=to,
         person_id=person_id,
         officer_id=officer_id,
@@ -168,20 +181,24 @@ def _open(message: OutboxMessage, sealer: Sealer, render: Renderer) -> Outgoing:
         text = render(message.template, params, message.language)
     except Exception:  # an unknown template or a missing or odd parameter
         raise Unsendable(Failure.UNRENDERABLE) from None
+    voice = message.channel == Channel.VOICE
     return Outgoing(
         message.id,
         message.to_number,
-        tuple(split_parts(text)),
+        (text,) if voice else tuple(split_parts(text)),
         message.parts_sent,
         message.created_at,
         uncertain=message.state == OutboxState.SENDING or message.provider_status == "uncertain",
         last_sid=message.provider_sid,
+        channel=Channel.VOICE if voice else Channel.SMS,
+        language=message.language,
     )
 
 
 def is_page(message: OutboxMessage) -> bool:
-    """True for the page itself (other messages, such as "covered", may name a page too)."""
-    return message.template == PAGE_TEMPLATE and message.page_id is not None
+    """True for the page itself, texted or spoken (other messages, such as "covered", may
+    name a page too)."""
+    return message.template in PAGE_TEMPLATES and message.page_id is not None
 
 
 def wanted_pages(session: Session, page_ids: Collection[int | None]) -> set[int]:

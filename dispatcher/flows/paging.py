@@ -20,11 +20,14 @@ from dispatcher.flows.policy import (
     Step,
     depth_of,
     passed_over,
+    plan_contact,
     plan_next,
     traits_of,
 )
 from dispatcher.flows.vocabulary import NEEDS, NeedKind, NeedState, PageState
+from dispatcher.flows.voicetexts import VoicePage
 from dispatcher.rosters import service as rosters
+from dispatcher.rosters.channels import Channel, from_stored
 from dispatcher.rosters.models import Agency, Person, Roster
 
 log = logging.getLogger("dispatcher.paging")
@@ -57,9 +60,11 @@ def add_needs(session: Session, ctx: FlowContext, request: Request, kinds: tuple
 def policy_of(roster: Roster) -> Policy:
     """The roster's escalation policy (the default one when it has no steps)."""
     if not roster.steps:
-        return DEFAULT_POLICY
+        return replace(DEFAULT_POLICY, voice_after=roster.voice_after_seconds)
     steps = tuple(Step(s.notify, s.wait_seconds, s.person_id, s.region_id) for s in roster.steps)
-    return Policy(steps=steps, repeat=roster.escalation_repeat)
+    return Policy(
+        steps=steps, repeat=roster.escalation_repeat, voice_after=roster.voice_after_seconds
+    )
 
 
 # A roster's pool at one instant for a request's tags, the people in it by id, and who was
@@ -162,17 +167,32 @@ def page_person(session: Session, ctx: FlowContext, need: Need, person: Person) 
     )
     session.add(page)
     session.flush()
-    request = need.request
-    text = texts.Page(
-        code=request.code,
-        agency=notify.agency_name(session, request),
-        need=need.kind,
-        tags=tuple(request.tags),
-        open_codes=open_page_count(session, person.id),
+    voice_after = Policy.from_json(need.policy).voice_after
+    plan = plan_contact(from_stored(person.channels), person.opted_out, voice_after)
+    send_page(session, ctx, page, person, plan.first)
+    if plan.then is not None and plan.after is not None:
+        page.follow_up_at = ctx.now + timedelta(seconds=plan.after)
+    log.info(
+        "page.queued request=%s member=%s step=%s channel=%s",
+        need.request.code,
+        person.id,
+        need.step_index,
+        plan.first,
     )
-    notify.to_person(session, ctx, person, text, page_id=page.id)
-    log.info("page.queued request=%s member=%s step=%s", request.code, person.id, need.step_index)
     return page
+
+
+def send_page(session: Session, ctx: FlowContext, page: Page, person: Person, by: Channel) -> None:
+    """Queue ``page`` to ``person`` as a text or as a call (agency, need, tags, code)."""
+    request = page.need.request
+    code, agency = request.code, notify.agency_name(session, request)
+    tags, open_codes = tuple(request.tags), open_page_count(session, person.id)
+    if by == Channel.VOICE:
+        spoken = VoicePage(code, page.need.kind, agency, tags, open_codes)
+        notify.call_person(session, ctx, person, spoken, page_id=page.id)
+    else:
+        text = texts.Page(code, page.need.kind, agency, tags, open_codes)
+        notify.to_person(session, ctx, person, text, page_id=page.id)
 
 
 def pool_for(

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from dispatcher.rosters.channels import Channel
 from dispatcher.rosters.targets import StepTarget
 
 
@@ -32,16 +33,20 @@ class Policy:
     """A roster's escalation policy, snapshotted into each need when paging starts.
 
     ``repeat`` is how many times the whole list runs again after the first pass.
+    ``voice_after`` (seconds, None for never) is how long a page stays open before it goes
+    out again by the person's second channel (a call after a text).
     """
 
     steps: tuple[Step, ...]
     repeat: int = 0
+    voice_after: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready copy for ``Need.policy``."""
         return {
             "steps": [_step_json(s) for s in self.steps],
             "repeat": self.repeat,
+            "voice_after": self.voice_after,
         }
 
     @classmethod
@@ -56,7 +61,12 @@ class Policy:
             )
             for s in data.get("steps", [])
         )
-        return cls(steps=steps, repeat=int(data.get("repeat", 0)))
+        after = data.get("voice_after")
+        return cls(
+            steps=steps,
+            repeat=int(data.get("repeat", 0)),
+            voice_after=int(after) if after is not None else None,
+        )
 
     def aid_regions(self) -> frozenset[int]:
         """The regions the policy's mutual-aid steps call on."""
@@ -268,3 +278,52 @@ def is_mutual_aid(policy: Policy, step_index: int) -> bool:
 def traits_of(languages: list[str], skills: list[str]) -> frozenset[str]:
     """The tags a person matches, from their languages and skills."""
     return frozenset([f"lang:{code}" for code in languages] + list(skills))
+
+
+def next_leg(
+    policy: Policy,
+    position: Position | None,
+    pool: Pool,
+    tags: tuple[str, ...],
+    exclude: frozenset[int],
+    this_round: frozenset[int],
+    paged: frozenset[int],
+) -> tuple[Position, int] | None:
+    """Whom a live call rings next, one person at a time: the next target of the current
+    step not yet rung in this round, else the first target of the next step that has one.
+
+    Arguments as for ``plan_next``. None when the policy is spent.
+    """
+    if position is not None:
+        step = policy.steps[position.step_index]
+        left = targets(step, pool, tags, exclude | this_round, paged)
+        if left:
+            return position, left[0]
+    plan = plan_next(policy, position, pool, tags, exclude, this_round, paged)
+    return (plan.position, plan.targets[0]) if plan else None
+
+
+@dataclass(frozen=True)
+class ContactPlan:
+    """How one page goes out: by ``first`` at once, then by ``then`` after ``after``
+    seconds if it is still open (None: no second channel)."""
+
+    first: Channel
+    then: Channel | None = None
+    after: int | None = None
+
+
+def plan_contact(
+    channels: tuple[Channel, ...], opted_out: bool, voice_after: int | None
+) -> ContactPlan:
+    """The channels a page uses for a person with ``channels``.
+
+    A person who texted STOP can only be called. The second channel is used only when the
+    policy has a ``voice_after``; without one a person is reached by their first channel.
+    """
+    if opted_out:
+        return ContactPlan(Channel.VOICE)
+    first = channels[0] if channels else Channel.SMS
+    if len(channels) > 1 and voice_after is not None:
+        return ContactPlan(first, channels[1], voice_after)
+    return ContactPlan(first)

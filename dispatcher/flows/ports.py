@@ -18,6 +18,7 @@ from dispatcher.errors import DispatcherError
 # 21610 they texted STOP (which also opts them out).
 UNREACHABLE_ERRORS = frozenset({21610, 30003, 30005, 30006, 30007})
 OPTED_OUT_ERROR = 21610
+LANDLINE_ERROR = 30006
 
 
 class LookupFailed(DispatcherError):
@@ -67,6 +68,18 @@ class Sender(Protocol):
 
     def redact(self, sid: str) -> bool:
         """Remove the provider's copy of a finished message; True once it is gone."""
+        ...
+
+    def call(self, to: str, say: str, language: str, outbox_id: int) -> SendResult:
+        """Place a call to ``to`` that speaks ``say`` (written in ``language``) and takes
+        one key press, reported with ``outbox_id`` (the spoken page's row)."""
+        ...
+
+    def find_call(self, to: str, since: datetime) -> str | None:
+        """The sid of a call placed to ``to`` since ``since``, if any.
+
+        Raises LookupFailed when the provider cannot be asked.
+        """
         ...
 
 

@@ -61,6 +61,16 @@ def _keep_copy(dialect: str) -> Insert:
     return upserted
 
 
+def reschedule_copy(session: Session, sid: str, ready_at: datetime) -> None:
+    """Delete the provider's copy of ``sid`` from ``ready_at`` on, earlier or later than
+    planned (a routed call is deleted once it is over, however long it lasted)."""
+    copy = session.get(ProviderCopy, sid)
+    if copy is None:
+        session.add(ProviderCopy(sid=sid, ready_at=ready_at, attempts=0))
+    elif copy.redacted_at is None:
+        copy.ready_at = ready_at
+
+
 def sent_copy(session: Session, message_id: int, sid: str | None, now: datetime) -> None:
     """After a send, plan the deletion of the provider's copy even if no callback comes."""
     if sid:

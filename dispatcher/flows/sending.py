@@ -25,6 +25,7 @@ from dispatcher.flows import alerts, measures, outbox, redaction, statuses
 from dispatcher.flows.context import FlowContext
 from dispatcher.flows.models import OutboxMessage
 from dispatcher.flows.ports import LookupFailed, Sender, SendResult
+from dispatcher.rosters.channels import Channel
 from dispatcher.settings import Settings
 
 log = logging.getLogger("dispatcher.sending")
@@ -171,6 +172,8 @@ class Courier:
         After an uncertain attempt each part is looked up first, until one is not found:
         parts go out in order, so none after it can have been sent.
         """
+        if message.channel == Channel.VOICE:
+            return self._place_call(message)
         uncertain = message.uncertain
         result = SendResult(sid=message.last_sid, status="sent")  # every part already sent
         for index in range(message.parts_sent, len(message.parts)):
@@ -198,6 +201,21 @@ class Courier:
                 return SendResult(sid=sid, status="sent"), True
         part = index + 1 if len(message.parts) > 1 else 1
         return self.sender.send(message.to, body, message.id, part), False
+
+    def _place_call(self, message: outbox.Outgoing) -> SendResult:
+        """Place a call that speaks the message; after an uncertain attempt, look first.
+
+        The look-up finds any call to the number since the row was queued: a call the
+        provider took before the read timeout is never placed twice.
+        """
+        if message.uncertain:
+            try:
+                sid = self.sender.find_call(message.to, message.created_at)
+            except LookupFailed:
+                return SendResult(retryable=True, uncertain=True)
+            if sid:
+                return SendResult(sid=sid, status="queued")
+        return self.sender.call(message.to, message.parts[0], message.language, message.id)
 
     def _record_part(self, message: outbox.Outgoing, parts_sent: int, result: SendResult) -> None:
         """Remember a part the provider accepted, and plan the deletion of its copy."""

@@ -16,7 +16,7 @@ from sqlalchemy import Insert, bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from dispatcher.db import dialect_of, dialect_upsert, table_of
-from dispatcher.flows import members, outbox, paging
+from dispatcher.flows import members, outbox, paging, voicepages
 from dispatcher.flows.context import FlowContext
 from dispatcher.flows.models import OutboxMessage, Page, StatusEvent
 from dispatcher.flows.outbox import Delivery
@@ -139,10 +139,11 @@ def page_unsent(session: Session, ctx: FlowContext, message: OutboxMessage) -> N
 
 
 def person_unreachable(session: Session, ctx: FlowContext, delivery: outbox.Delivery) -> None:
-    """A message could not reach its person: their page counts as unanswered; 21610 opts out."""
+    """A message could not reach its person: their page counts as unanswered, unless the
+    page is placed as a call instead (a landline, or STOP); 21610 opts out."""
     message = delivery.message
     person = session.get(Person, message.person_id) if message.person_id else None
-    if message.page_id is not None:
+    if message.page_id is not None and not voicepages.call_instead(session, ctx, message):
         page = session.get(Page, message.page_id)
         if page is not None and page.state == PageState.OPEN:
             paging.page_answered(session, ctx, page, PageState.FAILED)

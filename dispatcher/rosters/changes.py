@@ -19,6 +19,7 @@ from dispatcher.audit import Auditor
 from dispatcher.errors import Conflict, ValidationError
 from dispatcher.rosters.file.export import roster_table
 from dispatcher.rosters.file.fields import zone_or_none
+from dispatcher.rosters.history import record_shifts
 from dispatcher.rosters.models import (
     ROSTER_KINDS,
     ROTATION_TYPES,
@@ -41,11 +42,15 @@ T = TypeVar("T")
 def audited(session: Session, auditor: Auditor, roster: Roster, edit: Callable[[], T]) -> T:
     """Run ``edit`` (one of the edits below, on ``roster``) and record the roster's change.
 
-    Whatever ``edit`` raises passes through, and nothing is recorded then.
+    The shift history is brought up to the edit's instant, before and after, so a change
+    of who is on call now is written when it happens. Whatever ``edit`` raises passes
+    through, and nothing is recorded then.
     """
     old = roster_table(roster)
+    record_shifts(session, roster, auditor.now)
     result = edit()
     auditor.record(session, "update", "roster", roster.id, old, roster_table(roster))
+    record_shifts(session, roster, auditor.now)
     return result
 
 

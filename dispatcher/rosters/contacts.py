@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from dispatcher.audit import Auditor
 from dispatcher.errors import ValidationError
 from dispatcher.phones import DEFAULT_REGION, to_e164
+from dispatcher.rosters.channels import from_stored, stored
 from dispatcher.rosters.file.export import person_table
 from dispatcher.rosters.models import Agency, Officer, Person
 from dispatcher.rosters.officernames import name_for_the_record
@@ -76,6 +77,7 @@ class PersonDetails:
     away_until: datetime | None
     language: str = "en"  # the language of the texts they get
     remind_hours: int = 2  # a text this many hours before each shift (1-24); 0: none
+    channels: str = "sms"  # how pages reach them, as stored (rosters.channels.CHOICES)
 
 
 def read_phone(text: str, owner: str, region: str = DEFAULT_REGION, hotline: str = "") -> str:
@@ -278,3 +280,4 @@ def _copy_details(person: Person, name: str, phone: str, details: PersonDetails)
     person.away_until = details.away_until
     person.language = details.language
     person.remind_hours = details.remind_hours
+    person.channels = stored(from_stored(details.channels))

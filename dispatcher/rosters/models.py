@@ -7,6 +7,7 @@ zone) because they are rules, not instants; overrides and away-until are instant
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -18,6 +19,7 @@ from sqlalchemy import (
     Integer,
     String,
     Table,
+    Text,
     Time,
     UniqueConstraint,
 )
@@ -62,6 +64,9 @@ class Person(Base):
     trainings: Mapped[list[Training]] = relationship(
         back_populates="person", cascade="all, delete-orphan", order_by="Training.name"
     )
+    # How a page reaches them, in order: "sms", "voice", "sms,voice" or "voice,sms"
+    # (see dispatcher.rosters.channels).
+    channels: Mapped[str] = mapped_column(String(16), default="sms", server_default="sms")
 
     def __repr__(self) -> str:
         return f"<Person {self.id} {self.name!r}>"
@@ -113,6 +118,9 @@ class Roster(Base):
     # for requests tagged juvenile; None requires none.
     requires_training: Mapped[str | None] = mapped_column(String(80), default=None)
     juvenile_training: Mapped[str | None] = mapped_column(String(80), default=None)
+    # A page still open this long after its text goes out is followed by a call, for people
+    # whose channels list voice after sms (None: never).
+    voice_after_seconds: Mapped[int | None] = mapped_column(Integer, default=None)
 
     rotations: Mapped[list[Rotation]] = relationship(
         back_populates="roster", cascade="all, delete-orphan", order_by="Rotation.position"
@@ -347,3 +355,59 @@ class TrainingNotice(Base):
     training_id: Mapped[int] = mapped_column(ForeignKey("trainings.id", ondelete="CASCADE"))
     expires: Mapped[date] = mapped_column(Date)
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ShiftRecord(Base):
+    """Who was actually on call: ``person_id`` on ``roster_id`` from ``starts_at``.
+
+    Written as on-call changes happen, never recomputed: ``ends_at`` is None while the
+    shift is under way. The past is read from these rows, the future from the rotations.
+    """
+
+    __tablename__ = "shift_history"
+    __table_args__ = (UniqueConstraint("roster_id", "person_id", "starts_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    roster_id: Mapped[int] = mapped_column(ForeignKey("rosters.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+    person: Mapped[Person] = relationship()
+
+
+class ShiftLedger(Base):
+    """How far a roster's shift history is written: from ``since`` up to ``checked_at``.
+
+    ``due_at`` is when the engine looks again (the next handoff, or sooner).
+    """
+
+    __tablename__ = "shift_ledgers"
+
+    roster_id: Mapped[int] = mapped_column(
+        ForeignKey("rosters.id", ondelete="CASCADE"), primary_key=True
+    )
+    since: Mapped[datetime] = mapped_column(UTCDateTime)
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class RosterUpload(Base):
+    """The last roster file applied, with the data as it was before, so it can be undone.
+
+    ``before`` is the roster file exported just before the upload (emptied once undone);
+    ``created`` lists the ``[entity, id]`` pairs the upload created; ``version_after`` is
+    the data version right after it (an undo is refused once anything else changed).
+    Only the last upload is kept.
+    """
+
+    __tablename__ = "roster_uploads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    applied_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor: Mapped[str] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(String(200))
+    before: Mapped[str] = mapped_column(Text)
+    created: Mapped[list[list[Any]]] = mapped_column(JSON, default=list)
+    version_after: Mapped[int] = mapped_column(Integer)
+    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)

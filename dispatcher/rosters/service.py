@@ -61,9 +61,12 @@ class Candidates:
 
 
 def is_available(person: Person, at: datetime) -> bool:
-    """True if ``person`` can be paged at ``at``: active, not opted out, not away."""
+    """True if ``person`` can be paged at ``at``: active and not away.
+
+    A person who texted STOP can still be paged: by a call (``flows.policy.plan_contact``).
+    """
     away = person.away_until is not None and as_utc(person.away_until) > as_utc(at)
-    return person.active and not person.opted_out and not away
+    return person.active and not away
 
 
 def get_roster(session: Session, name: str) -> Roster:
@@ -94,6 +97,24 @@ def rosters_serving(session: Session) -> dict[str, Roster]:
 def roster_specs(session: Session, roster: Roster) -> tuple[list[RotationSpec], list[OverrideSpec]]:
     """The roster's rotations and overrides as values for the rotation maths."""
     return specs_by_roster(session, {roster.id: roster.timezone})[roster.id]
+
+
+def rotation_spec(rotation: Rotation, zone: ZoneInfo) -> RotationSpec:
+    """One stored rotation as a RotationSpec (``zone`` is its roster's)."""
+    windows = tuple(
+        Window(frozenset(WEEKDAYS.index(day) for day in w.days), w.starts, w.ends)
+        for w in rotation.windows
+    )
+    return RotationSpec(
+        type=rotation.type,
+        length=rotation.length,
+        start=rotation.start,
+        zone=zone,
+        participants=tuple(p.person_id for p in rotation.participants),
+        windows=windows,
+        on_now_at=rotation.on_now_at,
+        on_now_index=rotation.on_now_index,
+    )
 
 
 def who_is_on_call(session: Session, roster: Roster, at: datetime) -> list[Person]:

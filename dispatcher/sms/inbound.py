@@ -4,7 +4,7 @@ or an unknown number. The body is parsed in memory and never stored or logged.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from sqlalchemy import bindparam, select
@@ -22,6 +22,7 @@ from dispatcher.flows import (
     notify,
     offers,
     officers,
+    routing,
     texts,
     unknown,
 )
@@ -30,6 +31,7 @@ from dispatcher.flows.codes import looks_like_offer_code
 from dispatcher.flows.context import FlowContext, Reply
 from dispatcher.flows.languages import learn_language, reader_language
 from dispatcher.flows.rostertexts import OfferHelp
+from dispatcher.flows.voicetexts import CallConnecting
 from dispatcher.phones import is_e164
 from dispatcher.rosters import service as rosters
 from dispatcher.rosters.models import Officer, Person
@@ -265,10 +267,31 @@ def from_unknown(session: Session, ctx: FlowContext, number: str, command: Comma
     return Reply(texts.Referral())
 
 
-def handle_call(session: Session, ctx: FlowContext, number: str) -> Reply:
-    """A call to the hotline, answered in the caller's language when they are listed."""
+@dataclass(frozen=True)
+class CallAnswer:
+    """What a call to the hotline hears (``reply``), then whom it rings (``leg``, if any)."""
+
+    reply: Reply
+    leg: routing.Leg | None = None
+    request_id: int | None = None
+
+
+def handle_call(session: Session, ctx: FlowContext, number: str) -> CallAnswer:
+    """A call to the hotline, answered in the caller's language when they are listed.
+
+    A listed officer's new request rings advocates at once (live call routing).
+    """
     sender = find_sender(session, number) if is_e164(number) else None
-    return replace(_call(session, ctx, number, sender), language=reader_language(sender, ""))
+    reply = _call(session, ctx, number, sender)
+    answer = CallAnswer(replace(reply, language=reader_language(sender, "")))
+    if not isinstance(reply.text, texts.CallOpened) or not isinstance(sender, Officer):
+        return answer
+    request = officers.open_request_of(session, sender)
+    leg = routing.start(session, ctx, request) if request is not None else None
+    if leg is None or request is None:
+        return answer
+    greeting = CallConnecting(code=request.code)
+    return CallAnswer(replace(answer.reply, text=greeting), leg, request.id)
 
 
 def _call(

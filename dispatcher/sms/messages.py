@@ -27,8 +27,10 @@ from dispatcher.sms import (  # noqa: F401  (their writers)
     care_texts,
     officer_texts,
     person_texts,
+    rota_texts,
     shift_texts,
     training_texts,
+    voice_texts,
 )
 from dispatcher.sms.catalogs import Words, words_for
 from dispatcher.sms.segments import (

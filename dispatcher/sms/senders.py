@@ -19,7 +19,10 @@ from twilio.http.response import Response
 from twilio.rest import Client
 
 from dispatcher.flows.ports import LookupFailed, Sender, SendResult
+from dispatcher.flows.voicetexts import VoiceNoAnswer
 from dispatcher.settings import Settings
+from dispatcher.sms import twiml
+from dispatcher.sms.messages import write
 from dispatcher.sms.simulated import SimulatorPhones, SimulatorSender
 
 log = logging.getLogger(__name__)
@@ -34,6 +37,8 @@ _TWILIO_HOST = re.compile(r"^https://[A-Za-z0-9.-]*\.?twilio\.com(?=/|$)")
 # How far back to look for a message Twilio may have taken before a read timeout.
 _LOOKUP_SLACK = timedelta(minutes=1)
 _PENDING_STATUSES = frozenset({"accepted", "scheduled", "queued", "sending"})
+# How long a call to a roster member rings before it counts as not answered, in seconds.
+RING_SECONDS = 25
 
 
 class RedirectingHttpClient(TwilioHttpClient):
@@ -61,11 +66,13 @@ class TwilioSender:
         status_callback_url: str,
         timeout_seconds: float,
         api_base_url: str | None = None,
+        voice_url: str = "",
     ) -> None:
         http = RedirectingHttpClient(timeout_seconds, api_base_url)
         self.client = Client(account_sid, auth_token, http_client=http)
         self.from_number = from_number
         self.status_callback_url = status_callback_url
+        self.voice_url = voice_url  # where calls report: <public base>/voice
 
     def send(self, to: str, body: str, outbox_id: int, part: int = 1) -> SendResult:
         """One attempt to hand ``body`` to Twilio; errors become a classified SendResult."""
@@ -111,6 +118,56 @@ class TwilioSender:
         for message in [*sent, *recent]:
             if message.body == body and _since(message, since):
                 return str(message.sid)
+        return None
+
+    def call(self, to: str, say: str, language: str, outbox_id: int) -> SendResult:
+        """One attempt to place a call that speaks ``say`` and takes one key (``voice_page``).
+
+        The key goes to ``/voice/page?o=<outbox_id>``; the call's end to ``/voice/status``.
+        Never recorded.
+        """
+        action = callback_url(self.voice_url + "/page", outbox_id)
+        no_key = write(VoiceNoAnswer(), language)
+        try:
+            call = self.client.calls.create(
+                to=to,
+                from_=self.from_number,
+                twiml=twiml.voice_page(say, language, action, no_key),
+                status_callback=callback_url(self.voice_url + "/status", outbox_id),
+                status_callback_event=["completed"],
+                status_callback_method="POST",
+                timeout=RING_SECONDS,
+            )
+        except TwilioRestException as exc:
+            result = rest_error_result(exc)
+        except requests.RequestException as exc:
+            result = network_error_result(exc)
+        else:
+            log.info("voice.called outbox=%s sid=%s status=%s", outbox_id, call.sid, call.status)
+            return SendResult(sid=call.sid, status=call.status)
+        log.warning(
+            "voice.call_failed outbox=%s code=%s retryable=%s uncertain=%s",
+            outbox_id,
+            result.error_code,
+            result.retryable,
+            result.uncertain,
+        )
+        return result
+
+    def find_call(self, to: str, since: datetime) -> str | None:
+        """The sid of a call from the hotline to ``to`` created since ``since``, if any.
+
+        Raises LookupFailed when Twilio cannot be asked.
+        """
+        since = since - _LOOKUP_SLACK
+        try:
+            calls = self.client.calls.list(to=to, from_=self.from_number, limit=20)
+        except Exception as exc:  # whatever went wrong, the answer is unknown
+            log.warning("voice.lookup_failed error=%s", type(exc).__name__)
+            raise LookupFailed(type(exc).__name__) from exc
+        for call in calls:
+            if call.date_created is not None and call.date_created >= since:
+                return str(call.sid)
         return None
 
     def redact(self, sid: str) -> bool:
@@ -195,4 +252,5 @@ def build_sender(settings: Settings, phones: SimulatorPhones | None = None) -> S
         status_callback_url=settings.public_base_url + "/sms/status",
         timeout_seconds=settings.send_timeout.total_seconds(),
         api_base_url=settings.twilio_api_base_url or None,
+        voice_url=settings.public_base_url + "/voice",
     )

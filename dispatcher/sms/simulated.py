@@ -108,6 +108,10 @@ class SimulatorPhones:
         return None
 
 
+# How a spoken page shows on a simulated phone (which has no keypad yet).
+CALL_MARK = "(call) "
+
+
 class SimulatorSender:
     """Delivers to the in-app phones at once; nothing leaves the process."""
 
@@ -127,3 +131,13 @@ class SimulatorSender:
     def redact(self, sid: str) -> bool:
         """Nothing to do: the simulated phone keeps its own inbox, in memory only."""
         return True
+
+    def call(self, to: str, say: str, language: str, outbox_id: int) -> SendResult:
+        """The simulated phones do not ring yet: the spoken page shows as a message."""
+        sid = self.phones.deliver(to, CALL_MARK + say)
+        log.info("voice.called outbox=%s sid=%s backend=simulator", outbox_id, sid)
+        return SendResult(sid=sid, status="completed")
+
+    def find_call(self, to: str, since: datetime) -> str | None:
+        """None: a simulated call is placed at once, never left uncertain."""
+        return None

@@ -21,9 +21,9 @@ from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
 from dispatcher import web
-from dispatcher.flows import alerts, deduplication, statuses
+from dispatcher.flows import alerts, deduplication, redaction, statuses
 from dispatcher.flows.context import FlowContext
-from dispatcher.sms import inbound, twiml
+from dispatcher.sms import callurls, inbound, twiml
 from dispatcher.sms.messages import write
 from dispatcher.sms.security import twilio_signature_required
 
@@ -55,6 +55,9 @@ TWILIO_STATUSES = frozenset(
 # A call's record (with the caller's number) is deleted once the call is over: our answers
 # speak a sentence and hang up, so this is long after; deletion retries if it is not.
 CALL_RECORD_AFTER = timedelta(minutes=5)
+# A call routed to an advocate is deleted once its <Dial> reports it over (sms.calls); this
+# is the latest, should that report never come.
+ROUTED_CALL_RECORD_AFTER = timedelta(hours=4)
 
 
 def flow_context(kick: Callable[[], None] | None = None) -> FlowContext:
@@ -213,9 +216,15 @@ def inbound_call() -> ResponseReturnValue:
     if not deduplication.first_delivery(session, sid, ctx.now, copy_after=CALL_RECORD_AFTER):
         log.info("voice.duplicate_dropped")
         return xml(twiml.voice_response("Thank you."))
-    reply = inbound.handle_call(session, ctx, request.form.get("From", ""))
+    answer = inbound.handle_call(session, ctx, request.form.get("From", ""))
+    if answer.leg is not None:  # a routed call may last long: deleted once it is over
+        redaction.reschedule_copy(session, sid, ctx.now + ROUTED_CALL_RECORD_AFTER)
     session.commit()
     kick.committed()
-    log.info("voice.inbound reply=%s", reply.template)
+    reply = answer.reply
+    log.info("voice.inbound reply=%s ringing=%s", reply.template, answer.leg is not None)
     text = write(reply.text, reply.language)
+    if answer.leg is not None and answer.request_id is not None:
+        leg, request_id = answer.leg, answer.request_id
+        return xml(callurls.dial(text, reply.language, leg, request_id, keypad=True))
     return xml(twiml.voice_response(text, reply.language))

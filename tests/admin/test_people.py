@@ -203,3 +203,21 @@ def test_an_away_set_on_the_page_that_leaves_a_gap_tells_the_coordinators(
     )
     assert response.status_code == 302
     assert len(store.all(select(OutboxMessage).where(OutboxMessage.person_id == kim_id))) == 1
+
+
+def test_the_channels_a_page_uses_are_set_on_the_person_page_and_audited(
+    coordinator: Visitor, store: Store
+) -> None:
+    add(coordinator)
+    person_id = store.one(select(Person.id))
+    assert store.one(select(Person.channels)) == "sms"
+    form = coordinator.text(f"/admin/people/{person_id}")
+    assert "A text, then a call" in form
+    response = coordinator.post(f"/admin/people/{person_id}", {**ANA, "channels": "sms,voice"})
+    assert response.status_code == 302
+    assert store.one(select(Person.channels)) == "sms,voice"
+    audit = store.all(select(AuditEntry).order_by(AuditEntry.id))[-1]
+    assert "voice" in str(audit.new) and "voice" not in str(audit.old)
+    refused = coordinator.post(f"/admin/people/{person_id}", {**ANA, "channels": "fax"})
+    assert refused.status_code == 200
+    assert store.one(select(Person.channels)) == "sms,voice"

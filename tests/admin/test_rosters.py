@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from dispatcher.audit import AuditEntry
+from dispatcher.flows.models import OutboxMessage
 from dispatcher.rosters.models import EscalationStep, Person, Roster, Rotation
 from tests.support.admin import Store, Visitor
 
@@ -106,18 +107,67 @@ def test_moving_participants_keeps_whoever_is_on_now(
     assert on_call_now(coordinator.text(roster_url)) == "Ben"
 
 
-def test_removing_the_participant_on_now_hands_over_to_the_next(
-    coordinator: Visitor, roster_url: str, people: dict[str, int], store: Store
-) -> None:
+def _ben_on_now_with_cy(coordinator: Visitor, people: dict[str, int], store: Store) -> int:
+    """Ana, Ben, Cy with Ben set on now; returns Ben's place id."""
     rotation = rotation_of(store)
     coordinator.post(
         f"/admin/rotations/{rotation.id}/participants", {"participant-person": people["Cy"]}
     )
     coordinator.post(f"/admin/rotations/{rotation.id}/on-now", {"onnow-person": people["Ben"]})
     with store.scope() as session:
-        ben = session.scalars(select(Rotation)).one().participants[1].id
-    coordinator.post(f"/admin/participants/{ben}/remove")
+        return session.scalars(select(Rotation)).one().participants[1].id
+
+
+def texted(store: Store) -> list[int | None]:
+    """Who got an on-call notice, by person id, in order."""
+    found = store.all(select(OutboxMessage).order_by(OutboxMessage.id))
+    return [m.person_id for m in found if m.template == "on_call_changed"]
+
+
+def test_removing_the_participant_on_now_keeps_them_until_the_handoff(
+    coordinator: Visitor, roster_url: str, people: dict[str, int], store: Store
+) -> None:
+    ben = _ben_on_now_with_cy(coordinator, people, store)
+    before = texted(store)
+    response = coordinator.post(f"/admin/participants/{ben}/remove")
+    assert response.status_code == 302
+    rotation_page = coordinator.text(response.headers["Location"])
+    assert "Ben stays on call until Tue 10 Mar 2026, 08:00 CDT" in rotation_page
+    page = coordinator.text(roster_url)
+    assert on_call_now(page) == "Ben"  # until 08:00, then Cy
+    assert "08:00–24:00\n      Cy" in page
+    assert texted(store)[len(before) :] == []  # nobody's next 24 hours moved
+
+
+def test_removing_from_now_asks_first_then_hands_over_and_texts(
+    coordinator: Visitor, roster_url: str, people: dict[str, int], store: Store
+) -> None:
+    ben = _ben_on_now_with_cy(coordinator, people, store)
+    before = texted(store)
+    asked = coordinator.post(f"/admin/participants/{ben}/remove", {"when": "now"})
+    assert asked.status_code == 200
+    page = asked.get_data(as_text=True)
+    assert "Apply this change from now?" in page
+    assert (
+        "<strong>Ben</strong>\n      \n      <br>goes off call Tue 10 Mar 2026, 07:00 CDT" in page
+    )
+    assert "<strong>Cy</strong>\n      <br>goes on call Tue 10 Mar 2026, 07:00 CDT" in page
+    assert on_call_now(coordinator.text(roster_url)) == "Ben"  # nothing changed yet
+    done = coordinator.post(f"/admin/participants/{ben}/remove", {"when": "now", "confirm": "yes"})
+    assert done.status_code == 302
     assert on_call_now(coordinator.text(roster_url)) == "Cy"
+    # Cy takes over now, so Ana's turn comes at 08:00 instead of tomorrow: all three moved.
+    assert sorted(texted(store)[len(before) :]) == sorted(people.values())
+
+
+def test_the_picker_offers_only_people_not_in_the_rotation(
+    coordinator: Visitor, roster_url: str, store: Store
+) -> None:
+    rotation = rotation_of(store)
+    page = coordinator.text(f"/admin/rotations/{rotation.id}")
+    picker = page[page.index('name="participant-person"') :]
+    picker = picker[: picker.index("</select>")]
+    assert "Cy" in picker and "Ana" not in picker and "Ben" not in picker
 
 
 def test_a_window_leaves_the_other_hours_uncovered(
@@ -266,3 +316,53 @@ def test_removing_a_step_asks_first_and_names_what_changes(
     done = coordinator.post(f"/admin/steps/{first.id}/delete", {"confirm": "yes"})
     assert done.status_code == 302
     assert [s.wait_seconds for s in store.all(select(EscalationStep))] == [600]
+
+
+def test_an_override_for_tonight_texts_who_goes_on_and_off_but_not_after_stop(
+    coordinator: Visitor, roster_url: str, people: dict[str, int], store: Store
+) -> None:
+    with store.scope() as session:
+        cy = session.get(Person, people["Cy"])
+        assert cy is not None
+        cy.opted_out = True  # Cy texted STOP
+    before = texted(store)
+    response = coordinator.post(
+        f"{roster_url}/overrides",
+        {
+            "override-action": "replace",
+            "override-person": people["Ana"],
+            "override-replaces": people["Ben"],  # Ben's shift runs from 08:00 today
+            "override-starts": "2026-03-10T20:00",
+            "override-ends": "2026-03-11T08:00",
+        },
+    )
+    assert response.status_code == 302
+    assert texted(store)[len(before) :] == [people["Ana"], people["Ben"]]
+    assert "Texted 2 people whose time on call moved." in coordinator.text(roster_url)
+    before = texted(store)
+    coordinator.post(
+        f"{roster_url}/overrides",
+        {
+            "override-action": "add",
+            "override-person": people["Cy"],
+            "override-starts": "2026-03-10T20:00",
+            "override-ends": "2026-03-11T08:00",
+        },
+    )
+    assert texted(store)[len(before) :] == []  # Cy opted out: never texted
+
+
+def test_an_override_next_week_texts_nobody(
+    coordinator: Visitor, roster_url: str, people: dict[str, int], store: Store
+) -> None:
+    before = texted(store)
+    coordinator.post(
+        f"{roster_url}/overrides",
+        {
+            "override-action": "add",
+            "override-person": people["Cy"],
+            "override-starts": "2026-03-17T20:00",
+            "override-ends": "2026-03-18T08:00",
+        },
+    )
+    assert texted(store)[len(before) :] == []

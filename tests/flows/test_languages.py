@@ -147,9 +147,9 @@ def test_an_unknown_sender_who_writes_in_spanish_gets_the_referral_in_spanish(
 def test_a_call_is_answered_in_the_callers_language(world: World) -> None:
     set_language(world, Officer, OFFICER, "es")
     with world.session() as session:
-        reply = inbound.handle_call(session, world.context(), OFFICER)
-        stranger = inbound.handle_call(session, world.context(), STRANGER)
-    assert (reply.template, reply.language) == ("call_opened", "es")
+        reply = inbound.handle_call(session, world.context(), OFFICER).reply
+        stranger = inbound.handle_call(session, world.context(), STRANGER).reply
+    assert (reply.template, reply.language) == ("call_connecting", "es")
     assert (stranger.template, stranger.language) == ("call_referral", "en")
 
 

@@ -77,7 +77,7 @@ def test_a_sender_that_is_not_e164_gets_the_referral_and_nothing_is_stored(
 
 def test_a_caller_that_is_not_e164_is_neither_looked_up_nor_counted(world: World) -> None:
     with world.session() as session:
-        reply = inbound.handle_call(session, world.context(), "anonymous")
+        reply = inbound.handle_call(session, world.context(), "anonymous").reply
         assert reply.template == "call_referral"
         assert session.scalars(sa.select(AnonymousCount)).all() == []
 

@@ -188,18 +188,18 @@ windows = [{ from = "12:00", to = "18:00" }]
 def test_escalation_candidates_are_available_people_only(roster_session: Session) -> None:
     session = roster_session
     person(session, "Ben Okafor").active = False
-    person(session, "Cruz Lee").opted_out = True
+    person(session, "Cruz Lee").opted_out = True  # texted STOP: still paged, by a call
     person(session, "Dee Park").away_until = at("2026-03-10T15:00")  # on call, but away
     person(session, "Eli Hart").away_until = at("2026-03-10T12:00")  # back already
     person(session, "Lou Baptiste").away_until = at("2026-03-11T00:00")
     found = escalation_candidates(session, get_roster(session, "advocates"), at("2026-03-10T13:00"))
     assert names(found.on_call) == ["Fay Moreno"]
     assert [names(line) for line in found.next] == [["Eli Hart"]]  # after Dee, on days
-    assert names(found.everyone) == ["Ana Ruiz", "Eli Hart", "Gus Tran", "Fay Moreno"]
+    assert names(found.everyone) == ["Ana Ruiz", "Cruz Lee", "Eli Hart", "Gus Tran", "Fay Moreno"]
     assert names(found.coordinators) == ["Kim Moss"]
     night = escalation_candidates(session, get_roster(session, "advocates"), at("2026-03-10T21:00"))
     assert names(night.on_call) == []  # Ben's night, but he is inactive
-    assert [names(line) for line in night.next] == [["Ana Ruiz"]]  # Cruz opted out
+    assert [names(line) for line in night.next] == [["Cruz Lee", "Ana Ruiz"]]  # Cruz is called
 
 
 @pytest.mark.parametrize(
@@ -233,7 +233,7 @@ def test_next_follows_only_the_rotations_on_duty(
     [
         (True, False, None, True),
         (False, False, None, False),
-        (True, True, None, False),
+        (True, True, None, True),  # texted STOP: paged by a call
         (True, False, "2026-03-10T13:01", False),
         (True, False, "2026-03-10T13:00", True),  # back at that very instant
         (True, False, "2026-03-09T00:00", True),

@@ -275,6 +275,13 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "zone": "America/Chicago",
         "codes": ["K7Q4"],
     },
+    "on_call_changed": {
+        "roster": "Advocates",
+        "zone": "America/Chicago",
+        "at": "2026-03-10T17:00:00+00:00",
+        "on": [{"start": "2026-03-11T01:00:00+00:00", "end": "2026-03-11T13:00:00+00:00"}],
+        "off": [],
+    },
     "who": {"rosters": [{"roster": "Advocates", "names": ["Ana", "Ben"]}]},
     "codes_needed": {"codes": ["K7Q4", "M3XT"]},
     "nothing_open": {},
@@ -302,8 +309,25 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "training": "advocate-40h",
         "expires": "2026-04-01",
     },
+    "voice_page": {
+        "code": "K7Q4",
+        "agency": "Racine PD",
+        "need": "advocate",
+        "tags": ["juvenile", "lang:es"],
+        "open_codes": 1,
+    },
+    "voice_accepted": {"code": "K7Q4"},
+    "voice_declined": {"code": "K7Q4"},
+    "voice_closed": {},
+    "voice_no_answer": {},
+    "voice_screen": {"agency": "Racine PD", "need": "advocate", "tags": ["juvenile"]},
+    "call_connecting": {"code": "K7Q4"},
+    "route_texting": {},
+    "route_accepted": {},
+    "call_need_added": {"need": "room"},
 }
 SAMPLES.update(CARE_SAMPLES)
+SPOKEN = ("call_", "voice_", "route_")  # codes read letter by letter, no segments
 WITH_CODE = {name for name, params in SAMPLES.items() if "code" in params}
 OFFICER_WORDS = ("She is 16", "Main St", "sister")
 
@@ -316,12 +340,14 @@ def test_every_template_has_a_sample() -> None:
 def test_every_template_renders_plain_text(name: str) -> None:
     text = render(name, SAMPLES[name])
     assert text.strip() == text and text
-    if name in WITH_CODE and not name.startswith("call_"):
+    if name in WITH_CODE and not name.startswith(SPOKEN):
         assert SAMPLES[name]["code"] in text
+    if name in WITH_CODE and name.startswith("voice_"):
+        assert "K, 7, Q, 4" in text
     if name not in ("accepted", "relay_to_person"):
         assert not any(word in text for word in OFFICER_WORDS)
     spoken_or_long = ("accepted", "relay_to_person", "relay_to_officer", "who", "officer_unfilled")
-    if name not in spoken_or_long and not name.startswith("call_"):
+    if name not in spoken_or_long and not name.startswith(SPOKEN):
         assert segments(text) <= 2
 
 

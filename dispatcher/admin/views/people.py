@@ -163,6 +163,7 @@ def _form_values(person: Person) -> dict[str, Any]:
         "coordinator": person.coordinator,
         "language": person.language,
         "remind_hours": person.remind_hours,
+        "channels": person.channels,
         "away_until": away,
     }
 
@@ -180,6 +181,7 @@ def _save(form: PersonForm, person: Person | None) -> Person | None:
         away_until=None if away is None else local_to_utc(away, settings.zone),
         language=form.language.data,
         remind_hours=form.remind_hours.data,
+        channels=form.channels.data,
     )
     rules = contacts.PhoneRules(settings.default_region, settings.hotline_number)
     was_away = None if person is None else person.away_until

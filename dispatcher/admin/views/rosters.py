@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -37,7 +37,11 @@ from dispatcher.admin.views.calendars import calendar_link
 from dispatcher.admin.views.roster_calendar import roster_calendar
 from dispatcher.admin.views.trainings import roster_gated
 from dispatcher.errors import Conflict, ValidationError
+from dispatcher.flows.context import FlowContext
+from dispatcher.flows.rota import tell_on_call_changes
 from dispatcher.rosters.changes import audited, create_roster, delete_roster, save_roster
+from dispatcher.rosters.handover import on_call_change, upcoming_periods
+from dispatcher.rosters.history import recorded_shifts
 from dispatcher.rosters.models import (
     EscalationStep,
     Override,
@@ -46,7 +50,7 @@ from dispatcher.rosters.models import (
     Rotation,
     RotationParticipant,
 )
-from dispatcher.rosters.service import shifts, who_is_on_call
+from dispatcher.rosters.service import who_is_on_call
 
 EDITORS = ("coordinator",)
 TIMELINE_DAYS = 14
@@ -76,10 +80,15 @@ def edit_roster(
 ) -> bool:
     """Apply ``edit``, audit the roster's change and commit; False if it was refused.
 
-    A refusal is attached to ``form`` (which the caller shows again) or flashed.
+    Everyone whose next 24 hours on call the edit moves is texted. A refusal is attached
+    to ``form`` (which the caller shows again) or flashed.
     """
+    at = now()
+    before = upcoming_periods(db(), roster, at)
     try:
         audited(db(), auditor(), roster, edit)
+        moved = on_call_change(db(), before, upcoming_periods(db(), roster, at))
+        told = tell_on_call_changes(db(), flow_context(at), roster, moved)
     except (ValidationError, Conflict) as exc:
         db().rollback()
         if form is None:
@@ -88,8 +97,21 @@ def edit_roster(
             form.form_errors.append(str(exc).capitalize() + ".")
         return False
     db().commit()
-    flash(done, "success")
+    flash(" ".join([done, *told_note(told)]), "success")
     return True
+
+
+def flow_context(at: datetime) -> FlowContext:
+    """A flow context at ``at`` for the texts a coordinator's change sends."""
+    runtime = web.runtime()
+    return FlowContext(runtime.settings, runtime.sealer, at)
+
+
+def told_note(told: int) -> list[str]:
+    """How many people were texted about their time on call, for the confirmation."""
+    if not told:
+        return []
+    return [f"Texted {told} {'person' if told == 1 else 'people'} whose time on call moved."]
 
 
 @blueprint.route("/rosters", methods=["GET", "POST"])
@@ -194,10 +216,13 @@ class RosterTimeline:
 
 
 def roster_timeline(found: Roster, zone: ZoneInfo, first: date) -> RosterTimeline:
-    """Who is on call when, TIMELINE_DAYS local days from ``first``."""
+    """Who is on call when, TIMELINE_DAYS local days from ``first``.
+
+    Days gone by show who was on call (the shift history), the rest the rotations.
+    """
     start = day_bounds(first, zone)[0]
     end = day_bounds(first + timedelta(days=TIMELINE_DAYS), zone)[0]
-    periods = shifts(db(), found, start, end)
+    periods = recorded_shifts(db(), found, start, end)
     days = build_days([shift for shift, _ in periods], zone, first, TIMELINE_DAYS)
     names = {person.id: person.name for _, person in periods}
     order = sorted(names, key=lambda pid: (names[pid], pid))

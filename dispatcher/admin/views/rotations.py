@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -11,17 +12,36 @@ from flask.typing import ResponseReturnValue
 
 from dispatcher.admin.auth import roles_required
 from dispatcher.admin.blueprint import blueprint
+from dispatcher.admin.display import format_when
 from dispatcher.admin.forms import PersonChoiceForm, RotationForm, WindowForm, options
-from dispatcher.admin.pages import db, get_or_404, now, people_choices
-from dispatcher.admin.views.rosters import EDITORS, edit_roster, load_roster, render_roster
+from dispatcher.admin.pages import auditor, db, get_or_404, now
+from dispatcher.admin.views.rosters import (
+    EDITORS,
+    edit_roster,
+    flow_context,
+    load_roster,
+    render_roster,
+    told_note,
+)
+from dispatcher.errors import Conflict, ValidationError
+from dispatcher.flows.rota import tell_on_call_changes
 from dispatcher.rosters.changes import (
     add_participant,
     add_window,
+    audited,
     move_participant,
     remove_participant,
     remove_rotation,
     remove_window,
     save_rotation,
+)
+from dispatcher.rosters.handover import (
+    Kept,
+    OnCallChange,
+    edit_rotation,
+    on_call_change,
+    people_to_offer,
+    upcoming_periods,
 )
 from dispatcher.rosters.models import (
     Person,
@@ -34,6 +54,7 @@ from dispatcher.rosters.rotation import shift_at
 from dispatcher.rosters.service import roster_specs, set_on_now
 
 MOVES = {"up": -1, "down": 1}
+FROM_NOW = "now"
 
 
 def _rotation(rotation_id: int) -> tuple[Roster, Rotation]:
@@ -80,8 +101,9 @@ def rotation(rotation_id: int) -> ResponseReturnValue:
         return render_rotation(roster, found)
     if form.validate_on_submit():
         edit = partial(save_rotation, db(), roster, found, _fields(form))
-        if edit_roster(roster, edit, "Saved the rotation.", form):
-            return _back(found)
+        done = change_rotation(roster, found, edit, "Saved the rotation.", form)
+        if done is not None:
+            return done
         roster, found = _rotation(rotation_id)
     return render_rotation(roster, found, 400, rotation_form=form)
 
@@ -128,12 +150,12 @@ def participant_add(rotation_id: int) -> ResponseReturnValue:
     """Put a person at the end of the rotation's order."""
     roster, found = _rotation(rotation_id)
     form = PersonChoiceForm(prefix="participant")
-    form.person.choices = options(people_choices())
+    form.person.choices = options(_offered(roster, found))
     if form.validate_on_submit():
         person = get_or_404(Person, form.person.data)
         edit = partial(add_participant, db(), found, person)
-        edit_roster(roster, edit, f"Added {person.name} to the rotation.")
-        return _back(found)
+        done = change_rotation(roster, found, edit, f"Added {person.name} to the rotation.")
+        return done or _back(found)
     return render_rotation(roster, found, 400, participant_form=form)
 
 
@@ -145,8 +167,8 @@ def participant_move(place_id: int) -> ResponseReturnValue:
     place = next(p for p in found.participants if p.id == place_id)
     step = MOVES.get(request.form.get("direction", ""), 0)
     edit = partial(move_participant, db(), found, place, step)
-    edit_roster(roster, edit, f"Moved {place.person.name} {request.form.get('direction')}.")
-    return _back(found)
+    moved = f"Moved {place.person.name} {request.form.get('direction')}."
+    return change_rotation(roster, found, edit, moved) or _back(found)
 
 
 @blueprint.post("/participants/<int:place_id>/remove")
@@ -156,8 +178,8 @@ def participant_remove(place_id: int) -> ResponseReturnValue:
     roster, found = _rotation(get_or_404(RotationParticipant, place_id).rotation_id)
     place = next(p for p in found.participants if p.id == place_id)
     name = place.person.name
-    edit_roster(roster, partial(remove_participant, db(), found, place), f"Removed {name}.")
-    return _back(found)
+    edit = partial(remove_participant, db(), found, place)
+    return change_rotation(roster, found, edit, f"Removed {name}.") or _back(found)
 
 
 @blueprint.post("/rotations/<int:rotation_id>/on-now")
@@ -182,7 +204,7 @@ def render_rotation(
     specs, _ = roster_specs(db(), roster)
     spec = specs[roster.rotations.index(found)]
     participant = PersonChoiceForm(prefix="participant", formdata=None)
-    participant.person.choices = options(people_choices())
+    participant.person.choices = options(_offered(roster, found))
     on_now = PersonChoiceForm(prefix="onnow", formdata=None)
     on_now.person.choices = options(_participant_choices(found))
     context = {
@@ -195,6 +217,7 @@ def render_rotation(
         "window_form": WindowForm(prefix="window", formdata=None),
         "participant_form": participant,
         "on_now_form": on_now,
+        "when": FROM_NOW if request.args.get("when") == FROM_NOW else "",
         "title": f"{roster.name}: {found.name}",
         **forms,
     }
@@ -204,3 +227,95 @@ def render_rotation(
 def _participant_choices(found: Rotation) -> list[tuple[int, str]]:
     """(id, name) of each participant once, in rotation order."""
     return list({p.person_id: p.person.name for p in found.participants}.items())
+
+
+def _offered(roster: Roster, found: Rotation) -> list[tuple[int, str]]:
+    """(id, name) of the people the participant picker offers (``people_to_offer``)."""
+    return [(p.id, p.name) for p in people_to_offer(db(), roster, found)]
+
+
+def change_rotation(
+    roster: Roster,
+    found: Rotation,
+    edit: Callable[[], object],
+    done: str,
+    form: RotationForm | None = None,
+) -> ResponseReturnValue | None:
+    """Apply a rotation edit from the next handoff, or from now (form ``when=now``).
+
+    From now, a first post answers the confirmation page (who goes on and off call) and
+    changes nothing; the page posts again with ``confirm=yes``. People whose next 24 hours
+    on call change are texted. Returns a redirect, the confirmation page, or None when
+    the edit was refused (the error is on ``form`` or flashed).
+    """
+    from_now = request.form.get("when") == FROM_NOW
+    at = now()
+    if from_now and request.form.get("confirm") != "yes":
+        return _confirm_from_now(roster, found, edit, at)
+    before = upcoming_periods(db(), roster, at)
+    kept: list[Kept | None] = []
+
+    def apply() -> None:
+        """The edit, timed as chosen."""
+        kept.append(edit_rotation(db(), roster, found, edit, at, from_now=from_now))
+
+    try:
+        audited(db(), auditor(), roster, apply)
+        moved = on_call_change(db(), before, upcoming_periods(db(), roster, at))
+        told = tell_on_call_changes(db(), flow_context(at), roster, moved)
+    except (ValidationError, Conflict) as exc:
+        db().rollback()
+        message = str(exc).capitalize() + "."
+        if form is None:
+            flash(message, "error")
+            return _back(found)
+        form.form_errors.append(message)
+        return None
+    db().commit()
+    flash(" ".join([done, *_kept_note(kept, roster), *told_note(told)]), "success")
+    return _back(found)
+
+
+def _kept_note(kept: list[Kept | None], roster: Roster) -> list[str]:
+    """Who stays on until the next handoff, for the confirmation message."""
+    if not kept or kept[0] is None:
+        return []
+    until = format_when(kept[0].until, ZoneInfo(roster.timezone))
+    return [f"{kept[0].person.name} stays on call until {until}; the change applies from then."]
+
+
+def _confirm_from_now(
+    roster: Roster, found: Rotation, edit: Callable[[], object], at: Any
+) -> ResponseReturnValue:
+    """Try the edit from now, list who goes on and off call, undo it, ask to confirm."""
+    before = upcoming_periods(db(), roster, at)
+    try:
+        edit_rotation(db(), roster, found, edit, at, from_now=True)
+        moved = _described(on_call_change(db(), before, upcoming_periods(db(), roster, at)), roster)
+    except (ValidationError, Conflict) as exc:
+        db().rollback()
+        flash(str(exc).capitalize() + ".", "error")
+        return _back(found)
+    names = (roster.name, found.name, found.id)
+    db().rollback()
+    fields = [(k, v) for k, v in request.form.items(multi=True) if k not in ("csrf_token",)]
+    context = {
+        "roster_name": names[0],
+        "rotation_name": names[1],
+        "rotation_id": names[2],
+        "moved": moved,
+        "fields": fields,
+        "title": f"Confirm: {names[0]}: {names[1]}",
+    }
+    return render_template("admin/rotation_confirm.html", **context)
+
+
+def _described(moved: list[OnCallChange], roster: Roster) -> list[dict[str, Any]]:
+    """Each person's periods gained and lost, as text in the roster's zone."""
+    zone = ZoneInfo(roster.timezone)
+
+    def spans(found: tuple[tuple[Any, Any], ...]) -> list[str]:
+        """``Tue 10 Mar 20:00 to Wed 11 Mar 08:00`` for each span."""
+        return [f"{format_when(a, zone)} to {format_when(b, zone)}" for a, b in found]
+
+    return [{"name": c.person.name, "on": spans(c.on), "off": spans(c.off)} for c in moved]

@@ -53,9 +53,8 @@ from dispatcher.flows.stats import (
     period_of,
 )
 from dispatcher.flows.tallies import tally_months, tally_period
+from dispatcher.rosters.history import recorded_periods
 from dispatcher.rosters.models import Roster
-from dispatcher.rosters.rotation import on_call_periods
-from dispatcher.rosters.service import roster_specs
 
 READERS = ("viewer", "coordinator")
 FUNDER_COLUMNS = ("period", "measure", "value", "unit", "note")
@@ -204,14 +203,14 @@ def period_figures(period: Period) -> Figures:
 
 
 def _coverage(start: datetime, end: datetime) -> list[Coverage]:
-    """Each roster's covered and uncovered time in [start, end) (zero when it is empty)."""
+    """Each roster's covered and uncovered time in [start, end) (zero when it is empty),
+    read from the shift history where it is written."""
     span = max(end - start, timedelta())
     found = []
     for roster in db().scalars(select(Roster).order_by(Roster.name)):
         covered = timedelta()
         if span:
-            rotations, overrides = roster_specs(db(), roster)
-            periods = on_call_periods(rotations, overrides, start, end)
+            periods = recorded_periods(db(), roster, start, end)
             covered = covered_time(((p.start, p.end) for p in periods), start, end)
         found.append(Coverage(roster.name, covered, span - covered))
     return found

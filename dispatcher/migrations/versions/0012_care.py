@@ -13,7 +13,7 @@ from alembic import op
 import dispatcher.db
 
 revision = "0012_care"
-down_revision = "0012_calendars"
+down_revision = "0012_voice"
 branch_labels = None
 depends_on = None
 

@@ -30,6 +30,7 @@ from dispatcher.rosters.file.data import (
     RotationEntry,
     TrainingEntry,
 )
+from dispatcher.rosters.file.describe import Change
 from dispatcher.rosters.file.export import (
     Table,
     agency_record,
@@ -38,6 +39,7 @@ from dispatcher.rosters.file.export import (
     roster_table,
 )
 from dispatcher.rosters.file.fields import to_instant
+from dispatcher.rosters.history import record_shifts
 from dispatcher.rosters.models import (
     Agency,
     EscalationStep,
@@ -68,9 +70,11 @@ _OPTIONAL = ("regions",)
 
 @dataclass
 class ApplySummary:
-    """How many entries of each kind were created, updated or left unchanged."""
+    """How many entries of each kind were created, updated or left unchanged, and each
+    creation or change with its tables (``describe`` words them)."""
 
     counts: Counter[tuple[str, str]] = field(default_factory=Counter)
+    changes: list[Change] = field(default_factory=list)
 
     def created(self, entity: str) -> int:
         """How many ``entity`` (people, rosters, agencies, officers) were created."""
@@ -109,9 +113,11 @@ def apply_roster_file(
     """Check ``data`` against the database, then create or update everything it names.
 
     Raises RosterFileError (a ValidationError) listing every problem, before writing
-    anything. Flushes, never commits. Each creation or change is recorded by ``auditor``.
+    anything. Flushes, never commits. Each creation or change is recorded by ``auditor``,
+    and with it the shift history is brought up to the auditor's instant, before and after.
     """
     validate(data, session)
+    _record_history(session, auditor)
     snapshots: list[_Snapshot] = []
     people = _apply_people(session, data.people, snapshots)
     regions = _named_regions(session, data.regions, snapshots)
@@ -120,7 +126,17 @@ def apply_roster_file(
     _apply_agencies(session, data.agencies, snapshots)
     _apply_regions(session, data.regions, regions)
     session.flush()
-    return _summarise(session, snapshots, auditor)
+    summary = _summarise(session, snapshots, auditor)
+    _record_history(session, auditor)
+    return summary
+
+
+def _record_history(session: Session, auditor: Auditor | None) -> None:
+    """Write every roster's on-call changes up to the auditor's instant (if one is given)."""
+    if auditor is None:
+        return
+    for roster in session.scalars(select(Roster).order_by(Roster.id)):
+        record_shifts(session, roster, auditor.now)
 
 
 def _apply_people(
@@ -153,6 +169,7 @@ def _copy_person(entry: PersonEntry, person: Person) -> None:
     person.trainings = [
         _training(stored.get(t.name) or Training(name=t.name), t) for t in entry.trainings
     ]
+    person.channels = entry.channels
     if entry.away_until is not None:
         person.away_until = entry.away_until
 
@@ -194,6 +211,9 @@ def _apply_roster(
     roster.handoff_notice = entry.handoff_notice
     roster.requires_training = entry.requires_training
     roster.juvenile_training = entry.juvenile_training
+    roster.voice_after_seconds = (
+        int(entry.voice_after.total_seconds()) if entry.voice_after is not None else None
+    )
     existing = {r.name: r for r in roster.rotations}
     roster.rotations = [
         _rotation(existing.get(r.name) or Rotation(name=r.name), position, r, people, zone)
@@ -351,6 +371,8 @@ def _summarise(
         if snapshot.old == new:
             outcome = "unchanged"
         summary.counts[(snapshot.entity, outcome)] += 1
+        if outcome != "unchanged":
+            summary.changes.append(Change(snapshot.entity, snapshot.item.id, snapshot.old, new))
         if auditor is not None and outcome != "unchanged":
             action = "create" if outcome == "created" else "update"
             entity = _SINGULAR[snapshot.entity]

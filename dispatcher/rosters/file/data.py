@@ -38,6 +38,7 @@ class PersonEntry:
     language: str = "en"  # the language of the texts they get
     remind_hours: int = 2  # a text this many hours before each shift; 0: none
     trainings: tuple[TrainingEntry, ...] = ()  # by name
+    channels: str = "sms"  # how pages reach them, in order (rosters.channels, as stored)
     at: Location = field(default=NOWHERE, compare=False, repr=False)
 
 
@@ -111,6 +112,7 @@ class RosterEntry:
     handoff_notice: bool = False  # text each person "you are on call now" at their shift start
     requires_training: str | None = None  # needed to be paged from this roster
     juvenile_training: str | None = None  # needed as well for juvenile-tagged requests
+    voice_after: timedelta | None = None  # a page still open this long is followed by a call
     at: Location = field(default=NOWHERE, compare=False, repr=False)
 
     @property
@@ -153,9 +155,14 @@ class RegionEntry:
 
 @dataclass(frozen=True)
 class RosterFile:
-    """A whole roster file; ``errors`` lists what could not be read (empty when fine)."""
+    """A whole roster file; ``errors`` lists what could not be read (empty when fine).
+
+    ``version`` is the data version the file was exported at (0: not an export, or older
+    than versions): a file older than the stored data would undo the changes since.
+    """
 
     source: str
+    version: int = field(default=0, compare=False)
     people: tuple[PersonEntry, ...] = ()
     rosters: tuple[RosterEntry, ...] = ()
     agencies: tuple[AgencyEntry, ...] = ()

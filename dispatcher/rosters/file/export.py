@@ -12,11 +12,13 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from dispatcher.audit import AuditEntry
 from dispatcher.durations import format_duration
 from dispatcher.languages import SOURCE_LANGUAGE
+from dispatcher.rosters.channels import DEFAULT, from_stored, stored
 from dispatcher.rosters.models import (
     DEFAULT_CHECKIN_SECONDS,
     WEEKDAYS,
@@ -37,10 +39,25 @@ from dispatcher.rosters.targets import StepTarget
 Table = dict[str, Any]
 HEADING = "# Roster file exported by dispatcher; load it with: dispatcher roster import FILE\n"
 _SECTIONS = ("rotations", "overrides", "escalation")
+# The audit log's entities that a roster file holds.
+DATA_ENTITIES = ("person", "roster", "agency", "officer", "region")
+
+
+def data_version(session: Session) -> int:
+    """The version of the roster data: the id of its last change in the audit log (0: none).
+
+    Every change to people, rosters, agencies and officers is audited, so a file exported
+    at version N lacks exactly the changes logged after entry N.
+    """
+    query = select(func.max(AuditEntry.id)).where(
+        AuditEntry.entity.in_(DATA_ENTITIES), AuditEntry.action != "export"
+    )
+    return int(session.scalar(query) or 0)
 
 
 def export_roster_file(session: Session) -> str:
-    """Every person, roster, agency and region as roster-file TOML, sorted by name."""
+    """Every person, roster, agency and region as roster-file TOML, sorted by name, with the
+    data version it was taken at (``data_version``)."""
     people = session.scalars(select(Person).order_by(Person.name))
     rosters = session.scalars(
         select(Roster)
@@ -48,7 +65,7 @@ def export_roster_file(session: Session) -> str:
         .order_by(Roster.name)
     )
     agencies = session.scalars(select(Agency).order_by(Agency.name))
-    lines = [HEADING.rstrip("\n")]
+    lines = [HEADING.rstrip("\n"), f"version = {data_version(session)}"]
     for person in people:
         _write_section(lines, "people", person_table(person))
     for roster in rosters:
@@ -69,6 +86,8 @@ def person_table(person: Person) -> Table:
         table["skills"] = _words(person.skills)
     if person.language != SOURCE_LANGUAGE:
         table["language"] = person.language
+    if person.channels != stored(DEFAULT):
+        table["channels"] = list(from_stored(person.channels))
     if person.coordinator:
         table["coordinator"] = True
     if person.remind_hours != 2:
@@ -115,6 +134,10 @@ def roster_table(roster: Roster) -> Table:
             format_duration(timedelta(seconds=roster.checkin_seconds))
             if roster.checkin_seconds
             else "off"
+        )
+    if roster.voice_after_seconds:
+        table["escalation"]["voice_after"] = format_duration(
+            timedelta(seconds=roster.voice_after_seconds)
         )
     return table
 

@@ -18,6 +18,7 @@ from dispatcher.errors import ValidationError
 from dispatcher.languages import LANGUAGES
 from dispatcher.phones import DEFAULT_REGION
 from dispatcher.rosters import contacts  # module import: contacts imports this package
+from dispatcher.rosters.channels import parse_channels, stored
 from dispatcher.rosters.file.data import (
     AgencyEntry,
     OfficerEntry,
@@ -56,11 +57,12 @@ from dispatcher.rosters.models import (
 from dispatcher.rosters.officernames import to_officer_name
 from dispatcher.rosters.traits import read_languages, read_skills
 
-TOP_LEVEL = ("people", "rosters", "agencies", "regions")
+TOP_LEVEL = ("version", "people", "rosters", "agencies", "regions")
 PERSON_FIELDS = (
     "name", "phone", "languages", "skills", "coordinator", "active", "away_until", "language",
     "remind",
     "trainings",
+    "channels",
 )  # fmt: skip
 TRAINING_FIELDS = ("name", "completed", "expires")
 OFFICER_FIELDS = ("name", "phone", "language")
@@ -120,12 +122,14 @@ def _syntax_error(name: str, exc: tomllib.TOMLDecodeError) -> str:
 
 
 def _read_file(raw: dict[str, object], at: Location, region: str, hotline: str) -> RosterFile:
-    """Read the top-level arrays of tables."""
+    """Read the version (0 when absent) and the top-level arrays of tables."""
     top = Table(raw, at, TOP_LEVEL, [])
+    version = top.integer("version", 0, 0)
     people = top.children("people", PERSON_FIELDS)
     agencies = top.children("agencies", AGENCY_FIELDS)
     return RosterFile(
         source=at.source,
+        version=version,
         people=tuple(_read_person(t, region, hotline) for t in people),
         rosters=tuple(_read_roster(t) for t in top.children("rosters", ROSTER_FIELDS)),
         agencies=tuple(_read_agency(t, region, hotline) for t in agencies),
@@ -153,6 +157,7 @@ def _read_person(table: Table, region: str, hotline: str) -> PersonEntry:
         language=table.choice("language", LANGUAGES) if table.has("language") else "en",
         remind_hours=table.read("remind", to_remind, 2, False),
         trainings=_read_trainings(table),
+        channels=table.read("channels", _channels, "sms", False),
         at=table.at,
     )
 
@@ -183,11 +188,16 @@ def _read_trainings(table: Table) -> tuple[TrainingEntry, ...]:
     return tuple(sorted(found, key=lambda t: t.name))
 
 
+def _channels(value: object) -> str:
+    """``["sms", "voice"]``: a page's channels in order, as stored."""
+    return stored(parse_channels(to_text(item, 16) for item in to_list(value)))
+
+
 def _read_roster(table: Table) -> RosterEntry:
     """A ``[[rosters]]`` entry with its rotations, overrides and escalation."""
     timezone = table.read("timezone", _zone_name, "UTC", True)
     zone = zone_or_none(timezone)
-    steps, repeat = _read_escalation(table)
+    steps, repeat, voice_after = _read_escalation(table)
     return RosterEntry(
         name=table.text("name", limit=80),
         kind=table.choice("kind", ROSTER_KINDS),
@@ -202,6 +212,7 @@ def _read_roster(table: Table) -> RosterEntry:
         handoff_notice=table.flag("handoff_notice", False),
         requires_training=_optional_name(table, "requires_training"),
         juvenile_training=_optional_name(table, "juvenile_training"),
+        voice_after=voice_after,
         at=table.at,
     )
 
@@ -275,15 +286,25 @@ def _read_override(table: Table, zone: ZoneInfo | None) -> OverrideEntry:
     )
 
 
-def _read_escalation(roster: Table) -> tuple[tuple[StepEntry, ...], int]:
-    """``[rosters.escalation]``: its steps and how many times to repeat them (optional)."""
+def _read_escalation(roster: Table) -> tuple[tuple[StepEntry, ...], int, timedelta | None]:
+    """``[rosters.escalation]``: its steps, how many times to repeat them, and how long a
+    page waits before it is followed by a call (``voice_after``); all optional."""
     if not roster.has("escalation"):
-        return (), 0
-    table = roster.child("escalation", ("steps", "repeat"))
+        return (), 0, None
+    table = roster.child("escalation", ("steps", "repeat", "voice_after"))
     if not table.has("steps"):
         table.fail("steps", "is missing")
     steps = tuple(_read_step(t) for t in table.children("steps", ("notify", "wait")))
-    return steps, table.integer("repeat", 0, minimum=0)
+    voice_after = table.read("voice_after", _voice_after, None, False)
+    return steps, table.integer("repeat", 0, minimum=0), voice_after
+
+
+def _voice_after(value: object) -> timedelta | None:
+    """``voice_after = "2m"``: at most a day."""
+    after = parse_duration(_string(value))
+    if after > timedelta(days=1):
+        raise ValueError("must be at most 1d")
+    return after
 
 
 def _read_step(table: Table) -> StepEntry:

@@ -202,6 +202,26 @@ BAD_FILES: dict[str, tuple[str, str, str]] = {
         'coordinator = true\nlanguage = "fr"',
         "people[1] \"Kim Moss\": language: 'fr' is not one of: en, es",
     ),
+    "channel nobody offers": (
+        "coordinator = true",
+        'coordinator = true\nchannels = ["sms", "fax"]',
+        "people[1] \"Kim Moss\": channels: 'fax' is not a channel",
+    ),
+    "channel named twice": (
+        "coordinator = true",
+        'coordinator = true\nchannels = ["voice", "voice"]',
+        "people[1] \"Kim Moss\": channels: 'voice' is named twice",
+    ),
+    "bad voice_after": (
+        "repeat = 1",
+        'repeat = 1\nvoice_after = "soon"',
+        "escalation: voice_after: 'soon' is not a duration",
+    ),
+    "voice_after over a day": (
+        "repeat = 1",
+        'repeat = 1\nvoice_after = "2d"',
+        "escalation: voice_after: must be at most 1d",
+    ),
     "officer language as a list": (
         'phone = "+12625550150" }',
         'phone = "+12625550150", language = ["es"] }',

@@ -15,7 +15,7 @@ from dispatcher.db import Base, Database
 from dispatcher.durations import format_duration
 from dispatcher.rosters.file import load_roster_file
 from dispatcher.rosters.file.apply import ENTITIES
-from dispatcher.rosters.models import WEEKDAYS, Officer, Person
+from dispatcher.rosters.models import WEEKDAYS, Officer, Person, Roster
 from tests.support.coalition import COALITION, apply_text, export
 
 # Everything the format can say, including instants that only an offset can pin down.
@@ -252,3 +252,22 @@ def test_a_file_without_an_officers_language_keeps_the_one_stored(database: Data
     apply_text(database, COALITION)
     with database.session_scope() as session:
         assert session.scalars(select(Officer.language)).one() == "es"
+
+
+def test_contact_channels_and_voice_after_round_trip(database: Database) -> None:
+    text = COALITION.replace(
+        "coordinator = true", 'coordinator = true\nchannels = ["voice", "sms"]', 1
+    )
+    text = text.replace("repeat = 1", 'repeat = 1\nvoice_after = "2m"', 1)
+    apply_text(database, text)
+    with database.session_scope() as session:
+        channels = dict(session.execute(select(Person.name, Person.channels)).all())
+        assert channels["Kim Moss"] == "voice,sms" and channels["Ana Ruiz"] == "sms"
+        assert session.scalars(select(Roster.voice_after_seconds)).first() == 120
+    exported = export(database)
+    assert 'channels = ["voice", "sms"]' in exported and exported.count("channels =") == 1
+    assert 'voice_after = "2m"' in exported
+    apply_text(database, COALITION)  # a file without them: back to texts only, no calls
+    with database.session_scope() as session:
+        assert set(session.scalars(select(Person.channels))) == {"sms"}
+        assert set(session.scalars(select(Roster.voice_after_seconds))) == {None}

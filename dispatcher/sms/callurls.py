@@ -1,0 +1,34 @@
+"""The URLs a routed call gives Twilio, and the ``<Dial>`` that rings one advocate.
+
+Every URL carries its row in the query (``r`` the request, ``p`` the page), which the
+signature covers: Twilio signs the full URL it calls.
+"""
+
+from __future__ import annotations
+
+from dispatcher import web
+from dispatcher.flows.routing import Leg
+from dispatcher.sms import twiml
+
+
+def voice_url(path: str, **query: int) -> str:
+    """``<public base>/voice/<path>?k=v``."""
+    args = "&".join(f"{key}={value}" for key, value in query.items())
+    base = web.runtime().settings.public_base_url.rstrip("/")
+    return f"{base}/voice/{path}" + (f"?{args}" if args else "")
+
+
+def dial(say: str | None, language: str, leg: Leg, request_id: int, keypad: bool = False) -> str:
+    """Say ``say`` (if any), then ring the leg's advocate with the screen before the bridge.
+
+    With ``keypad``, a key pressed during ``say`` goes to ``/voice/needs`` (room, ride).
+    """
+    return twiml.dial_response(
+        say,
+        language,
+        leg.number,
+        leg.ring_seconds,
+        action=voice_url("dial", r=request_id),
+        screen=voice_url("screen", p=leg.page_id),
+        keypad=voice_url("needs", r=request_id, p=leg.page_id) if keypad else None,
+    )
