@@ -68,6 +68,9 @@ class Settings:
     note_max_age: timedelta = _setting("engine", "note_max_age")
     key_grace: timedelta = _setting("engine", "key_grace")
     engine_in_process: bool = _setting("engine", "in_process", "DISPATCHER_ENGINE_IN_PROCESS")
+    checkin_grace: timedelta = _setting("care", "checkin_grace")
+    checkin_tell_officer: bool = _setting("care", "checkin_tell_officer")
+    services: tuple[str, ...] = _setting("care", "services")
     # Local time (coalition zone) of the coordinators' daily text of coverage gaps, or "off".
     gap_report_at: str = _setting("engine", "gap_report_at", "DISPATCHER_GAP_REPORT_AT")
     # How long a COVER or SWAP offer waits for a taker before the coordinators are told.
@@ -172,6 +175,10 @@ def _validated(values: dict[str, Any]) -> Settings:
     backend = values["sms_backend"]
     if not 0 <= values["proxy_hops"] <= 5:
         raise ConfigError("setting service.proxy_hops must be between 0 and 5")
+    if not 1 <= len(values["services"]) <= 9 or len(set(values["services"])) != len(
+        values["services"]
+    ):
+        raise ConfigError("setting care.services must name 1 to 9 different services")
     if not 1 <= values["send_concurrency"] <= 64:
         raise ConfigError("setting sms.send_concurrency must be between 1 and 64")
     if backend not in SMS_BACKENDS:

@@ -226,6 +226,16 @@ class RepeatForm(FlaskForm):  # type: ignore[misc]
     repeat = IntegerField("Repeat", validators=[InputRequired(), NumberRange(min=0, max=20)])
 
 
+class CheckinForm(FlaskForm):  # type: ignore[misc]
+    """How often whoever accepts an in-person need of the roster checks in (0: never)."""
+
+    minutes = IntegerField(
+        "Safety check-in every (minutes)",
+        validators=[InputRequired(), NumberRange(min=0, max=720)],
+        description="5 to 720 minutes; 0 turns check-ins off for this roster.",
+    )
+
+
 class RegionForm(FlaskForm):  # type: ignore[misc]
     """A region: its name, its agencies and the rosters that serve it (choices by the view)."""
 

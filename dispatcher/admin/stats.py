@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 from dispatcher.flows.anonymity import round_count
 from dispatcher.flows.calllog import BUCKET_LABELS
+from dispatcher.flows.services import SERVICE_LABELS as DEBRIEF_SERVICES
+from dispatcher.flows.services import label_of
 from dispatcher.flows.stats import Figures
 
 SMALL = 5
@@ -70,6 +72,7 @@ def measures(f: Figures, rounded: bool = False) -> list[Measure]:
     return [
         *_request_measures(f, rounded),
         *_need_measures(f),
+        *_debrief_measures(f),
         Measure("Active advocates", f.active_advocates, "people"),
         *_roster_measures(f),
         Measure("Texts from unknown numbers", f.unknown_texts, "texts"),
@@ -140,6 +143,19 @@ def _need_measures(f: Figures) -> list[Measure]:
     return found + [
         Measure(SERVICE_LABELS.get(n.kind, n.kind), n.filled, "services", (n.unfilled,))
         for n in f.needs
+    ]
+
+
+def _debrief_measures(f: Figures) -> list[Measure]:
+    """Requests with a debrief, then for each service named the requests that got it.
+
+    A service's count hides behind the debriefed requests without it, so that "all but
+    a few" cannot be read; none is shown for a service no debrief named.
+    """
+    order = {key: n for n, key in enumerate(DEBRIEF_SERVICES)}
+    named = sorted(f.services, key=lambda item: (order.get(item[0], len(order)), item[0]))
+    return [Measure("Requests with a debrief", f.debriefed, "requests")] + [
+        Measure(f"Debrief: {label_of(key)}", n, "services", (f.debriefed - n,)) for key, n in named
     ]
 
 

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from dispatcher.flows import checkins
 from dispatcher.flows.buckets import BUCKET_KEYS as BUCKET_KEYS
 from dispatcher.flows.buckets import BUCKET_LABELS as BUCKET_LABELS
 from dispatcher.flows.buckets import DURATION_BUCKETS as DURATION_BUCKETS
@@ -32,6 +33,7 @@ def log_closed(session: Session, request: Request, now: datetime) -> CallLogEntr
     first_accept = min((n.accepted_at for n in needs if n.accepted_at), default=None)
     advocate = next((n for n in needs if n.kind == NeedKind.ADVOCATE), None)
     outcomes = {n.kind: need_outcome(n.state, n.accepted_by_id) for n in needs}
+    checkin_counts = [checkins.counts(n) for n in needs]
     entry = CallLogEntry(
         code=request.code,
         opened_hour=hour_of(request.opened_at),
@@ -45,6 +47,9 @@ def log_closed(session: Session, request: Request, now: datetime) -> CallLogEntr
         depth=max((n.depth for n in needs), default=0),
         accepted_member_id=advocate.accepted_by_id if advocate else None,
         outcome=request.outcome or Outcome.EXPIRED,
+        checkins=sum(received for received, _ in checkin_counts),
+        checkin_alerts=sum(alerts for _, alerts in checkin_counts),
+        services=list(request.services or []),
         mutual_aid=sum(1 for n in needs if called_on_aid(n)),
         **{kind: outcomes.get(kind) for kind in NEED_KINDS},
     )

@@ -21,6 +21,8 @@ from dispatcher.crypto import Sealer
 from dispatcher.db import Database
 from dispatcher.flows import (
     calllog,
+    checkins,
+    debriefs,
     deduplication,
     gaps,
     offers,
@@ -58,6 +60,7 @@ class TickReport:
     """What one tick did, for logs and tests."""
 
     escalated: int = 0
+    checkins: int = 0
     shifts_recorded: int = 0
     followed_up: int = 0  # open pages sent again by the person's next channel
     closed: int = 0
@@ -116,10 +119,21 @@ class Engine:
         with self.database.session_scope() as session:
             report.escalated = escalate_due(session, self.context())
             report.next_deadline = next_deadline(session)
+        report.checkins = self.run_checkins()
         report.shifts_recorded = self.record_shifts()
         report.reminded = self.remind()
         report.followed_up = self.follow_up()
         return self.deliver(report)
+
+    def run_checkins(self) -> int:
+        """Send the safety check-in reminders and alerts that are due; a failure is logged
+        (the next tick tries again) and never stops paging."""
+        try:
+            with self.database.session_scope() as session:
+                return checkins.run_due(session, self.context())
+        except Exception as exc:
+            log.warning("engine.checkins_failed error=%s", type(exc).__name__)
+            return 0
 
     def follow_up(self) -> int:
         """Send again, by the person's next channel, the open pages that are due (a call
@@ -276,12 +290,13 @@ def purge(session: Session, now: datetime) -> None:
     for kept in (deduplication, statuses, redaction):
         kept.purge(session, receipts_cutoff)
     calllog.forget_codes(session, now)
+    debriefs.purge(session, now)
     reminders.purge(session, now)
     offers.purge(session, now)
 
 
 def next_deadline(session: Session) -> datetime | None:
-    """The earliest escalation or follow-up deadline (for the scheduler's sleep)."""
+    """The earliest escalation, follow-up or check-in deadline (for the scheduler's sleep)."""
     escalation = session.scalar(
         select(Need.next_action_at)
         .where(Need.state == NeedState.PAGING, Need.held_until.is_(None))
@@ -300,5 +315,7 @@ def next_deadline(session: Session) -> datetime | None:
         .order_by(Page.follow_up_at)
         .limit(1)
     )
-    found = [d for d in (escalation, held, follow_up) if d is not None]
+    checkin = checkins.next_due(session)
+    checkin_due = checkin.due_at if checkin else None
+    found = [d for d in (escalation, held, follow_up, checkin_due) if d is not None]
     return min(found) if found else None

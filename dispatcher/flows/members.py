@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, contains_eager
 
-from dispatcher.flows import measures, notify, officers, paging, texts
+from dispatcher.flows import checkins, debriefs, measures, notify, officers, paging, texts
 from dispatcher.flows.context import FlowContext, Reply
 from dispatcher.flows.models import Need, OutboxMessage, Page, Request
 from dispatcher.flows.vocabulary import (
@@ -116,6 +116,8 @@ def accept_page(session: Session, ctx: FlowContext, person: Person, chosen: Page
         return what_happened(session, ctx, person, need)
     chosen.state = PageState.ACCEPTED
     chosen.answered_at = ctx.now
+    # The check-in instructions go first, so that the details are the last text on the phone.
+    checkins.start(session, ctx, need, person)
     _announce_acceptance(session, ctx, need, person)
     measures.need_accepted(need, ctx.now)
     if late:
@@ -188,6 +190,8 @@ def done(session: Session, ctx: FlowContext, person: Person, code: str | None) -
     need = needs[0]
     need.state = NeedState.DONE
     need.ended_at = ctx.now
+    checkins.end(need.checkin, ctx)
+    debriefs.ask(session, ctx, need, person)
     officers.close_if_settled(session, ctx, need.request)
     return Reply(texts.PersonClosed(code=need.request.code))
 

@@ -25,7 +25,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from dispatcher.db import Base, UTCDateTime
 from dispatcher.flows.vocabulary import NEED_KINDS as NEED_KINDS
 from dispatcher.flows.vocabulary import OUTCOMES as OUTCOMES
-from dispatcher.flows.vocabulary import NeedState, OutboxState, PageState, RequestStatus
+from dispatcher.flows.vocabulary import (
+    CheckInState,
+    NeedState,
+    OutboxState,
+    PageState,
+    RequestStatus,
+)
 
 
 class Request(Base):
@@ -52,6 +58,8 @@ class Request(Base):
     note_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     # When the officer was last told "still paging" (at most one such text per 10 minutes).
     progress_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # Service keys the accepters' debriefs named so far (copied to the call log at close).
+    services: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
 
     needs: Mapped[list[Need]] = relationship(
         back_populates="request", cascade="all, delete-orphan", order_by="Need.id"
@@ -93,12 +101,44 @@ class Need(Base):
     pages: Mapped[list[Page]] = relationship(
         back_populates="need", cascade="all, delete-orphan", order_by="Page.id"
     )
+    checkin: Mapped[CheckIn | None] = relationship(
+        back_populates="need", cascade="all, delete-orphan"
+    )
 
     # While an officer's call rings advocates one by one, the engine leaves the need alone
     # until then (the call's routing moves it); None when no call holds it.
     held_until: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
     __table_args__ = (Index("ix_needs_due", "state", "next_action_at"),)
+
+
+class CheckIn(Base):
+    """The safety check-in of whoever accepted an in-person need (``flows.checkins``).
+
+    ``due_at`` is the deadline the engine claims (NULL: nothing due). Only times and counts
+    are kept: never where the person is or what they wrote. Purged with its request.
+    """
+
+    __tablename__ = "checkins"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    need_id: Mapped[int] = mapped_column(ForeignKey("needs.id", ondelete="CASCADE"), unique=True)
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), default=None
+    )
+    interval_seconds: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(10), default=CheckInState.STARTED)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_at: Mapped[datetime] = mapped_column(UTCDateTime)  # accept, or the latest OK
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    count: Mapped[int] = mapped_column(Integer, default=0)  # OKs (and duress words) received
+    missed: Mapped[int] = mapped_column(Integer, default=0)  # coordinators told of a silence
+    alarms: Mapped[int] = mapped_column(Integer, default=0)  # duress words
+
+    need: Mapped[Need] = relationship(back_populates="checkin")
+
+    __table_args__ = (Index("ix_checkins_due", "state", "due_at"),)
 
 
 class Page(Base):
@@ -162,6 +202,21 @@ class OutboxMessage(Base):
     error_code: Mapped[int | None] = mapped_column(Integer, default=None)
 
     __table_args__ = (Index("ix_outbox_due", "state", "next_attempt_at"),)
+
+
+class Debrief(Base):
+    """A debrief asked after an accepter's DONE and not yet answered (``flows.debriefs``).
+
+    Holds who was asked about which code and when; deleted when answered or after a day.
+    """
+
+    __tablename__ = "debriefs"
+    __table_args__ = (UniqueConstraint("person_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(8))
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
 class InboundMessage(Base):
@@ -255,6 +310,12 @@ class CallLogEntry(Base):
     depth: Mapped[int] = mapped_column(Integer, default=0)
     accepted_member_id: Mapped[int | None] = mapped_column(Integer, default=None)
     outcome: Mapped[str] = mapped_column(String(20))
+    # Safety check-ins of the request's in-person needs: OKs received, and how many times
+    # the coordinators were alerted (a missed check-in or a duress word, not told apart).
+    checkins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    checkin_alerts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Services the accepters said they provided (``care.services`` keys), nothing else.
+    services: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     # How many needs paged another region's roster (mutual aid); who was paged is not kept.
     mutual_aid: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 

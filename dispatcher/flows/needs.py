@@ -11,7 +11,7 @@ import logging
 
 from sqlalchemy.orm import Session
 
-from dispatcher.flows import notify, officers, paging, texts
+from dispatcher.flows import checkins, notify, officers, paging, texts
 from dispatcher.flows.context import FlowContext, Reply
 from dispatcher.flows.members import accepted_needs
 from dispatcher.flows.models import Need, Request
@@ -70,6 +70,7 @@ def _cancel(session: Session, ctx: FlowContext, need: Need) -> None:
     if need.accepted_by_id is not None and need.state == NeedState.ACCEPTED:
         told.add(need.accepted_by_id)
     need.state, need.next_action_at, need.ended_at = NeedState.CANCELLED, None, ctx.now
+    checkins.end(need.checkin, ctx)
     for page in need.pages:
         if page.state in ANSWERABLE:
             page.state = PageState.DROPPED

@@ -13,7 +13,7 @@ from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
 from dispatcher.crypto import Unreadable
-from dispatcher.flows import calllog, codes, notify, paging, texts
+from dispatcher.flows import calllog, checkins, codes, notify, paging, texts
 from dispatcher.flows.context import FlowContext, Reply
 from dispatcher.flows.intake import Wanted, read_request
 from dispatcher.flows.models import CallLogEntry, Need, Request
@@ -208,6 +208,7 @@ def _end_need(need: Need, ctx: FlowContext) -> None:
     if need.state == NeedState.PAGING:
         need.state = NeedState.CANCELLED
     need.ended_at = need.ended_at or ctx.now
+    checkins.end(need.checkin, ctx)
     for page in need.pages:
         if page.state == PageState.OPEN:
             page.state = PageState.EXPIRED

@@ -166,13 +166,16 @@ class Tallies:
 
     ``by_hour``: (opening hour, requests) pairs; ``outcomes``: (kind, outcome, needs)
     triples; ``accept_buckets``: requests accepted in each bucket, in BUCKET_KEYS order;
-    ``active_advocates``: distinct advocates who accepted.
+    ``active_advocates``: distinct advocates who accepted; ``services``: (service key,
+    requests whose debriefs named it) pairs; ``debriefed``: requests with a debrief answer.
     """
 
     by_hour: tuple[tuple[datetime, int], ...] = ()
     outcomes: tuple[tuple[str, str, int], ...] = ()
     accept_buckets: tuple[int, ...] = (0,) * len(BUCKET_KEYS)
     active_advocates: int = 0
+    services: tuple[tuple[str, int], ...] = ()
+    debriefed: int = 0
 
 
 @dataclass(frozen=True)
@@ -196,6 +199,8 @@ class Figures:
     active_advocates: int
     coverage: tuple[Coverage, ...] = ()
     unknown_texts: int = 0
+    services: tuple[tuple[str, int], ...] = ()  # (service key, requests), debriefs only
+    debriefed: int = 0  # requests with a debrief answer
 
     def need(self, kind: str) -> NeedCounts:
         """The counts of need ``kind`` (zeros when none was asked for)."""
@@ -237,6 +242,8 @@ def figures(
         active_advocates=tallies.active_advocates,
         coverage=tuple(coverage),
         unknown_texts=unknown_texts,
+        services=tuple(tallies.services),
+        debriefed=tallies.debriefed,
     )
 
 

@@ -6,11 +6,12 @@ hour and returns at most a few thousand grouped rows (one per opening hour at mo
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import ColumnElement, String, case, cast, func, select
 from sqlalchemy.orm import Session
 
 from dispatcher.flows.calllog import BUCKET_KEYS
@@ -22,11 +23,14 @@ from dispatcher.flows.vocabulary import Outcome
 def tally_period(session: Session, start: datetime, end: datetime) -> Tallies:
     """The call log's counts for entries opened in [start, end) (aware UTC)."""
     outcomes, accept_buckets = _needs_and_waits(session, start, end)
+    services, debriefed = _services(session, start, end)
     return Tallies(
         by_hour=_by_hour(session, start, end),
         outcomes=outcomes,
         accept_buckets=accept_buckets,
         active_advocates=_active_advocates(session, start, end),
+        services=services,
+        debriefed=debriefed,
     )
 
 
@@ -79,6 +83,29 @@ def _active_advocates(session: Session, start: datetime, end: datetime) -> int:
         )
     )
     return int(count or 0)
+
+
+def _services(
+    session: Session, start: datetime, end: datetime
+) -> tuple[tuple[tuple[str, int], ...], int]:
+    """(service key, requests) for every service a debrief named; requests debriefed.
+
+    Grouped in SQL by the stored list as text (few distinct lists), read in Python.
+    """
+    listed = cast(CallLogEntry.services, String)
+    rows = session.execute(
+        select(listed, func.count()).where(*_opened_in(start, end)).group_by(listed)
+    )
+    counts: dict[str, int] = {}
+    debriefed = 0
+    for text, count in rows:
+        keys = json.loads(text) if text else []
+        if not keys:
+            continue
+        debriefed += int(count)
+        for key in set(keys):
+            counts[key] = counts.get(key, 0) + int(count)
+    return tuple(sorted(counts.items())), debriefed
 
 
 def tally_months(session: Session, bounds: Sequence[tuple[datetime, datetime]]) -> list[MonthTally]:

@@ -90,22 +90,34 @@ class NeedKind(StrEnum):
 class NeedSpec:
     """One need kind: the roster kind that covers it, the role word for the person who
     takes it, and the phrase used in messages ("an advocate", English, marked for the
-    catalogs and translated where it is sent: ``sms.wording``)."""
+    catalogs and translated where it is sent: ``sms.wording``).
+
+    ``in_person``: whoever accepts goes out to the scene (an advocate to the station or
+    hospital, a driver to the pick-up), so they get safety check-ins
+    (``flows.checkins``); a hotel gives a room and sends nobody.
+    """
 
     kind: NeedKind
     roster_kind: str
     role: str
     phrase: str
+    in_person: bool = False
 
 
 NEEDS: dict[NeedKind, NeedSpec] = {
     spec.kind: spec
     for spec in (
         NeedSpec(
-            NeedKind.ADVOCATE, roster_kind="advocate", role="advocate", phrase=N_("an advocate")
+            NeedKind.ADVOCATE,
+            roster_kind="advocate",
+            role="advocate",
+            phrase=N_("an advocate"),
+            in_person=True,
         ),
         NeedSpec(NeedKind.ROOM, roster_kind="hotel", role="hotel", phrase=N_("a room")),
-        NeedSpec(NeedKind.RIDE, roster_kind="ride", role="driver", phrase=N_("a ride")),
+        NeedSpec(
+            NeedKind.RIDE, roster_kind="ride", role="driver", phrase=N_("a ride"), in_person=True
+        ),
     )
 }
 NEED_KINDS: tuple[NeedKind, ...] = tuple(NeedKind)  # in the order requests list them
@@ -122,3 +134,26 @@ ANSWERABLE = (PageState.OPEN, PageState.EXPIRED)
 def need_spec(kind: str) -> NeedSpec | None:
     """The table row for ``kind``, or None when it names no need kind."""
     return NEEDS.get(NeedKind(kind)) if kind in NEEDS else None
+
+
+class CheckInState(StrEnum):
+    """A safety check-in: started at accept -> arrived at the first OK -> ended at DONE.
+
+    ``reminded``: the check-in was missed and the person texted once; ``overdue``: still
+    nothing after the grace, the coordinators were told.
+    """
+
+    STARTED = "started"
+    ARRIVED = "arrived"
+    REMINDED = "reminded"
+    OVERDUE = "overdue"
+    ENDED = "ended"
+
+
+# Check-ins still running (the engine watches their deadline, OK answers them).
+CHECKING_IN = (
+    CheckInState.STARTED,
+    CheckInState.ARRIVED,
+    CheckInState.REMINDED,
+    CheckInState.OVERDUE,
+)

@@ -277,6 +277,15 @@ def set_repeat(session: Session, roster: Roster, repeat: int) -> None:
     session.flush()
 
 
+def set_checkin(session: Session, roster: Roster, minutes: int) -> None:
+    """Safety check-ins of the roster's in-person needs every ``minutes`` (5 to 720), or
+    none (0)."""
+    if minutes != 0 and not 5 <= minutes <= 720:
+        raise ValidationError("check-ins are every 5 to 720 minutes, or 0 for none")
+    roster.checkin_seconds = minutes * 60
+    session.flush()
+
+
 def _renumber(roster: Roster, steps: list[EscalationStep]) -> None:
     """Make ``steps`` the policy, in this order."""
     roster.steps[:] = steps

@@ -183,6 +183,18 @@ def set_person_active(session: Session, auditor: Auditor, person: Person, active
     auditor.record(session, "update", "person", person.id, old, person_snapshot(person))
 
 
+def set_duress_hash(
+    session: Session, auditor: Auditor, person: Person, duress_hash: str | None
+) -> None:
+    """Set (a hash) or remove (None) a person's duress word; the audit log records only
+    that it was set or removed, never the word or its hash."""
+    old = {"duress_word": "set" if person.duress_hash else "not set"}
+    person.duress_hash = duress_hash
+    session.flush()
+    new = {"duress_word": "set" if duress_hash else "not set"}
+    auditor.record(session, "update", "person", person.id, old, new)
+
+
 def clear_opt_out(session: Session, auditor: Auditor, person: Person) -> None:
     """Let a person be paged by SMS again (after they texted START); record it."""
     old = person_snapshot(person)

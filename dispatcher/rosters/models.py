@@ -34,6 +34,8 @@ ROSTER_KINDS = ("advocate", "hotel", "ride")
 ROTATION_TYPES = ("hourly", "daily", "weekly", "monthly")
 OVERRIDE_ACTIONS = ("add", "remove", "replace")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# Safety check-ins of in-person needs, unless a roster says otherwise: every 45 minutes.
+DEFAULT_CHECKIN_SECONDS = 2700
 
 
 class Person(Base):
@@ -54,6 +56,8 @@ class Person(Base):
     opted_out: Mapped[bool] = mapped_column(Boolean, default=False)
     opted_out_cause: Mapped[str | None] = mapped_column(String(40), default=None)
     opted_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # The duress word, hashed (``crypto.duress``); never stored or shown in clear.
+    duress_hash: Mapped[str | None] = mapped_column(String(200), default=None)
     # Hours before each shift to text a reminder (1-24); 0: no reminders.
     remind_hours: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
 
@@ -104,6 +108,10 @@ class Roster(Base):
     kind: Mapped[str] = mapped_column(String(20))
     timezone: Mapped[str] = mapped_column(String(64))
     escalation_repeat: Mapped[int] = mapped_column(Integer, default=0)
+    # Safety check-ins for in-person needs: every this many seconds; 0 turns them off.
+    checkin_seconds: Mapped[int] = mapped_column(
+        Integer, default=DEFAULT_CHECKIN_SECONDS, server_default=str(DEFAULT_CHECKIN_SECONDS)
+    )
     # Text each person "you are on call now" when their shift starts.
     handoff_notice: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
     # A training every person paged from this roster must hold (current), and one more

@@ -41,6 +41,7 @@ class CommandKind(StrEnum):
     COVER = "cover"
     SWAP = "swap"
     JOIN = "join"
+    DURESS = "duress"
     OPT_OUT = "opt_out"
     OPT_IN = "opt_in"
     CARRIER_HELP = "carrier_help"
@@ -105,7 +106,8 @@ _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
 class Command:
     """One parsed reply. ``code`` is an upper-case reference (or agency code for ``join``).
 
-    ``argument`` holds the AWAY duration, the JOIN name, the words of NEW, the need of an
+    ``argument`` holds the AWAY duration, the JOIN name, the words of NEW, the new duress
+    word of DURESS, the need of an
     ``add``/``drop``, the command an ``unclear`` text started with, or for ``text`` the
     words (after a leading code, when ``code`` is set, as written). ``text`` is the whole
     message as written, runs of whitespace collapsed. Neither is shown by ``repr`` and
@@ -167,6 +169,8 @@ def _command(head: str, tokens: list[str]) -> Command | None:
         return Command(DECISION_WORDS[head], argument=tokens[1])
     if head == "NEW":
         return Command(CommandKind.NEW, argument=" ".join(tokens[1:]))
+    if head == "DURESS":
+        return Command(CommandKind.DURESS, argument=" ".join(tokens[1:]))
     glued = _GLUED_DIGIT_CODE.match(head)
     if glued and _CODE_SHAPE.match(glued.group(2)):
         return Command(CODED_WORDS[glued.group(1)], code=glued.group(2))

@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 from dispatcher.durations import parse_duration
 from dispatcher.errors import ValidationError
 from dispatcher.flows import (
+    checkins,
+    debriefs,
     enrollment,
     gaps,
     members,
@@ -24,6 +26,7 @@ from dispatcher.flows import (
     texts,
     unknown,
 )
+from dispatcher.flows.care_texts import CheckinWhich
 from dispatcher.flows.codes import looks_like_offer_code
 from dispatcher.flows.context import FlowContext, Reply
 from dispatcher.flows.languages import learn_language, reader_language
@@ -33,6 +36,7 @@ from dispatcher.phones import is_e164
 from dispatcher.rosters import service as rosters
 from dispatcher.rosters.models import Officer, Person
 from dispatcher.sms import officers as officer_texts
+from dispatcher.sms.checkin_words import read_ok
 from dispatcher.sms.commands import Command, CommandKind, cover_day, parse
 from dispatcher.sms.officers import SILENT
 from dispatcher.sms.routing import route_words
@@ -104,6 +108,17 @@ def from_person(
         return None
     if kind == CommandKind.CARRIER_HELP:
         return None
+    if kind == CommandKind.DURESS:
+        return checkins.set_duress_word(person, command.argument)
+    if checkins.has_duress_word(person, command.text):
+        return checkins.duress(session, ctx, person)
+    debriefed = _debrief(session, ctx, person, command)
+    if debriefed is not None:
+        return debriefed
+    if kind in (CommandKind.ACCEPT, CommandKind.UNCLEAR):
+        checked_in = _check_in(session, ctx, person, command)
+        if checked_in is not None:
+            return checked_in
     if kind in (CommandKind.ACCEPT, CommandKind.DECLINE) and code and looks_like_offer_code(code):
         answer = offers.take if kind == CommandKind.ACCEPT else offers.decline
         return answer(session, ctx, person, code)
@@ -132,6 +147,35 @@ def from_person(
     if kind == CommandKind.WHO:
         return who(session, ctx)
     return _words(session, ctx, person, command)
+
+
+# Kinds a numbered debrief answer parses as ("1", "2 3", "0", "13"); never with a code.
+NUMBER_KINDS = (CommandKind.ACCEPT, CommandKind.DECLINE, CommandKind.UNCLEAR, CommandKind.TEXT)
+
+
+def _debrief(session: Session, ctx: FlowContext, person: Person, command: Command) -> Reply | None:
+    """Numbers answering a pending debrief (``flows.debriefs``), while no page waits on the
+    person; None when the text is not one."""
+    if command.kind not in NUMBER_KINDS or command.code is not None:
+        return None
+    asked = debriefs.pending(session, person, ctx.now)
+    if asked is None or members.pending_pages(session, person, None):
+        return None
+    return debriefs.answer(session, ctx, asked, command.text)
+
+
+def _check_in(session: Session, ctx: FlowContext, person: Person, command: Command) -> Reply | None:
+    """An OK that is a safety check-in (``sms.checkin_words``); None when it is not one."""
+    running = {c.need.request.code: c for c in checkins.running(session, person)}
+    if not running:
+        return None
+    waiting = [p.need.request.code for p in members.pending_pages(session, person, None)]
+    route = read_ok(command, running, waiting)
+    if route.action == "checkin" and route.code in running:
+        return checkins.check_in(session, ctx, running[route.code])
+    if route.action == "choose":
+        return Reply(CheckinWhich(codes=tuple(route.codes)))
+    return None
 
 
 def _words(session: Session, ctx: FlowContext, person: Person, command: Command) -> Reply | None:

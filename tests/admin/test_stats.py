@@ -124,6 +124,7 @@ def test_a_coordinator_sees_every_number_exactly(coordinator: Visitor, seeded: S
         "Advocate responses": "2",
         "Hotel room-nights": "1",
         "Rides": "0",
+        "Requests with a debrief": "0",
         "Active advocates": "2",
         # From 00:00 CST on 1 March to now (07:00 CDT on 10 March): 222 hours, of which
         # 20:00-08:00 nightly is covered: 8 + 6 x 12 + 11 (spring forward) + 12 + 11 = 114.

@@ -110,6 +110,8 @@ def test_a_spanish_speaking_advocate_gets_a_spanish_page(world: World) -> None:
     world.text(ANA, f"1 {code}")
     world.tick()
     assert world.inbox(ANA)[-1].startswith(f"Usted aceptó {code}: una persona intercesora")
+    checkin = f"Responda OK {code} al llegar y cada 45 min; DONE {code} al irse."
+    assert world.inbox(ANA)[-2] == checkin
     assert world.last(OFFICER).startswith(f"Ana (advocate) accepted {code}.")
 
 

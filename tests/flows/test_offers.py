@@ -8,8 +8,10 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from dispatcher.audit import AuditEntry
+from dispatcher.flows.models import CallLogEntry, Debrief
 from dispatcher.rosters import service
 from dispatcher.rosters.models import Roster
+from tests.flows.test_night import open_request
 from tests.night import ANA, BEN, CRUZ, KIM, OFFICER, World
 
 DEE = "+12625550104"
@@ -126,3 +128,20 @@ def test_a_shift_offered_twice_is_taken_once(world: World) -> None:
         "needs cover."
     ]
     assert on_call(world, datetime(2026, 3, 14, 15, tzinfo=UTC)) == ["Ben Okafor"]
+
+
+def test_an_offer_answer_and_a_debrief_answer_are_never_mistaken(world: World) -> None:
+    code = open_request(world, "Need an advocate at the station")
+    assert world.text(ANA, "1") is None
+    world.tick()
+    world.text(ANA, f"DONE {code}")  # the debrief waits for numbers
+    offer = offer_code(world.text(CRUZ, "COVER SAT"))
+    world.tick()
+    assert world.text(ANA, f"1 {offer}") == f"You are covering {SATURDAY} for Cruz Lee. Thank you."
+    with world.session() as session:
+        assert len(session.scalars(select(Debrief)).all()) == 1  # not taken as its answer
+    assert world.text(ANA, "1") == f"Thank you. Recorded for {code}."
+    assert world.text(BEN, f"1 {offer}") == f"{offer} is already taken or closed. Thank you."
+    with world.session() as session:
+        assert session.scalars(select(Debrief)).all() == []
+        assert session.scalars(select(CallLogEntry.services)).one() == ["crisis_support"]

@@ -4,10 +4,12 @@ Random identifiers (Latin and Cyrillic names, a date of birth, a phone number, a
 an e-mail; a fresh set per path and per run) enter through: the officer's first text, a
 follow-up held before anyone accepts, ``NEW <words>``, ``<code> <words>``, words after
 acceptance, the advocate's relays (with and without the code), an accept and a decline with
-extra words, DONE, ROOM and NO ROOM with words, a hotel's accept with words and its relay,
-AWAY with junk, an unknown sender (its number too), JOIN with a refused name and with an
-unknown agency code, voice calls (an unknown caller's number, two officers) and a status
-callback with odd fields (an undocumented status, a non-numeric error code, extra fields).
+extra words, safety check-ins (``OK <code> <words>``, ``OK <words>``), a duress word set by
+text and a reply carrying it with words, DONE, a debrief answer with words, ROOM and NO
+ROOM with words, a hotel's accept with words and its relay, AWAY with junk, an unknown
+sender (its number too), JOIN with a refused name and with an unknown agency code, voice
+calls (an unknown caller's number, two officers) and a status callback with odd fields (an
+undocumented status, a non-numeric error code, extra fields).
 
 Only the accepting advocate receives an officer's words, and only that request's officer
 receives the relays (never other advocates, hotels, coordinators or the other officer);
@@ -186,6 +188,24 @@ def open_requests(night: LiveNight, p: Planted) -> tuple[str, str]:
     return r1, r2
 
 
+def check_ins(night: LiveNight, p: Planted, r1: str, r2: str) -> None:
+    """Safety check-ins with words after the code and after a bare OK, a duress word set
+    by text (itself a needle) and sent inside a reply with words: all go nowhere, and the
+    phone shows the same answer for the duress reply as for an OK."""
+    coded = say(night, p, ANA, f"OK {r1} {p.canary('check-in with words').words}")
+    assert coded is not None and coded.startswith(f"{r1}: checked in")
+    plain = say(night, p, ANA, f"ok {p.canary('bare OK with words').words}")
+    assert plain == coded
+    word = f"Wren{p.planter.fresh()}"
+    p.others += [word, word.lower()]
+    assert say(night, p, BEN, f"DURESS {word}") is not None
+    ordinary = say(night, p, BEN, f"OK {r2}")
+    alarm = say(night, p, BEN, f"{p.canary('duress reply with words').words} {word.lower()}")
+    assert alarm == ordinary and ordinary is not None and ordinary.startswith(f"{r2}: checked in")
+    settle(night)
+    assert any(t.startswith("URGENT: Ben") for t in night.inbox(KIM))
+
+
 def words_both_ways(night: LiveNight, p: Planted, r1: str, r2: str) -> None:
     """Officers' words after acceptance and the advocates' relays, coded and plain."""
     say(night, p, OFFICER, f"{r1} {p.canary('officer <code> words', ANA).words}")
@@ -262,6 +282,10 @@ def close_everything(night: LiveNight, p: Planted, codes: tuple[str, str, str]) 
     say(night, p, BEN, f"DONE {r2} {p.canary('other advocate DONE with words').words}")
     say(night, p, OFFICER, f"DONE {r3} {p.canary('officer DONE with words').words}")
     settle(night)
+    assert any(t.startswith(f"{r1}: what did you provide?") for t in night.inbox(ANA))
+    answer = say(night, p, ANA, f"1 3 {p.canary('debrief answer with words').words}")
+    assert answer == f"Thank you. Recorded for {r1}."
+    settle(night)
 
 
 def outlive_the_keys(night: LiveNight) -> None:
@@ -313,6 +337,7 @@ def test_identifiers_planted_through_every_path_are_nowhere_after_the_call(
     create_accounts(night, monkeypatch)
     p = Planted(started=time.time() - 1)
     r1, r2 = open_requests(night, p)
+    check_ins(night, p, r1, r2)
     words_both_ways(night, p, r1, r2)
     r3 = new_request(night, p)
     commands_with_words(night, p, r1)

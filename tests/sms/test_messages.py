@@ -19,6 +19,7 @@ from dispatcher.sms.messages import (
     segments,
     to_gsm7,
 )
+from tests.sms.care_samples import CARE_SAMPLES
 
 FALLBACK = "National Human Trafficking Hotline: call 1-888-373-7888 or text 233733"
 LONG_AGENCIES = [
@@ -325,6 +326,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "route_accepted": {},
     "call_need_added": {"need": "room"},
 }
+SAMPLES.update(CARE_SAMPLES)
 SPOKEN = ("call_", "voice_", "route_")  # codes read letter by letter, no segments
 WITH_CODE = {name for name, params in SAMPLES.items() if "code" in params}
 OFFICER_WORDS = ("She is 16", "Main St", "sister")

@@ -34,8 +34,10 @@ TOKEN = "test-auth-token"
 OFFICER_TEXT = {"sqlite": 14, "postgresql": 15}
 # A member's "1" for the one page waiting on them: deduplication, provider copy, sender,
 # the page with its need and request, the winning UPDATE, the page, the officer, the
-# agency, two outbox rows, the wiped note, the other pages (PostgreSQL: one NOTIFY).
-MEMBER_ACCEPT = {"sqlite": 12, "postgresql": 12}
+# agency, two outbox rows, the wiped note, the other pages (PostgreSQL: one NOTIFY); and
+# for the safety check-in of an in-person need: the pending debrief, the running check-ins,
+# the roster's interval, the check-in row and the text telling how to check in.
+MEMBER_ACCEPT = {"sqlite": 17, "postgresql": 17}
 
 
 @contextmanager

@@ -13,6 +13,7 @@ from flask.typing import ResponseReturnValue
 from dispatcher.admin.auth import roles_required
 from dispatcher.admin.blueprint import blueprint
 from dispatcher.admin.board import open_requests, rosters_now
+from dispatcher.admin.checkins import running_checkins
 from dispatcher.admin.pages import db, now
 from dispatcher.flows.gaps import find_gaps
 
@@ -45,4 +46,8 @@ def now_board() -> ResponseReturnValue:
 def _board() -> dict[str, object]:
     """The board's data at the service clock's now."""
     at = now()
-    return {"rosters": rosters_now(db(), at), "requests": open_requests(db())}
+    return {
+        "rosters": rosters_now(db(), at),
+        "requests": open_requests(db()),
+        "checkins": running_checkins(db()),
+    }

@@ -1,4 +1,5 @@
-"""People: list, add, edit, deactivate; away-until; opted-out state and clearing it."""
+"""People: list, add, edit, deactivate; away-until; opted-out state and clearing it; the
+duress word (set or removed, never shown)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from dispatcher.admin.forms import PersonForm, show_problems
 from dispatcher.admin.pages import auditor, db, get_or_404, now
 from dispatcher.admin.views.calendars import calendar_link
 from dispatcher.admin.views.trainings import training_rows
-from dispatcher.flows import gaps, offers
+from dispatcher.errors import ValidationError
+from dispatcher.flows import checkins, gaps, offers
 from dispatcher.flows.context import FlowContext
 from dispatcher.flows.rostertexts import OfferSent
 from dispatcher.rosters import contacts
@@ -123,6 +125,28 @@ def person_clear_opt_out(person_id: int) -> ResponseReturnValue:
     contacts.clear_opt_out(db(), auditor(), person)
     db().commit()
     flash(f"{person.name} can be paged by SMS again.", "success")
+    return redirect(url_for("admin.person_edit", person_id=person.id))
+
+
+@blueprint.post("/people/<int:person_id>/duress")
+@roles_required(*EDITORS)
+def person_duress(person_id: int) -> ResponseReturnValue:
+    """Set the person's duress word (form ``word``, typed by them, never shown again) or
+    remove it (``remove``); the audit log records only that it changed."""
+    person = get_or_404(Person, person_id)
+    if request.form.get("remove") == "1":
+        contacts.set_duress_hash(db(), auditor(), person, None)
+        db().commit()
+        flash(f"{person.name} has no duress word now.", "success")
+        return redirect(url_for("admin.person_edit", person_id=person.id))
+    try:
+        hashed = checkins.new_duress_hash(request.form.get("word", ""))
+    except ValidationError as exc:
+        flash(f"Not set: {exc}.", "error")
+        return redirect(url_for("admin.person_edit", person_id=person.id))
+    contacts.set_duress_hash(db(), auditor(), person, hashed)
+    db().commit()
+    flash(f"{person.name}'s duress word is set.", "success")
     return redirect(url_for("admin.person_edit", person_id=person.id))
 
 

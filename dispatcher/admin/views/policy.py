@@ -10,12 +10,12 @@ from flask.typing import ResponseReturnValue
 
 from dispatcher.admin.auth import roles_required
 from dispatcher.admin.blueprint import blueprint
-from dispatcher.admin.forms import NOBODY, RepeatForm, StepForm, options
+from dispatcher.admin.forms import NOBODY, CheckinForm, RepeatForm, StepForm, options
 from dispatcher.admin.pages import confirm_page, confirmed, db, get_or_404, people_choices
 from dispatcher.admin.views.rosters import EDITORS, edit_roster, load_roster, render_roster
 from dispatcher.durations import format_duration, parse_duration
 from dispatcher.errors import ValidationError
-from dispatcher.rosters.changes import add_step, move_step, remove_step, set_repeat
+from dispatcher.rosters.changes import add_step, move_step, remove_step, set_checkin, set_repeat
 from dispatcher.rosters.models import EscalationStep, Person, Roster
 
 MOVES = {"up": -1, "down": 1}
@@ -93,3 +93,16 @@ def policy_repeat(roster_id: int) -> ResponseReturnValue:
         if edit_roster(roster, edit, "Saved the number of repeats.", form):
             return _back(roster)
     return render_roster(load_roster(roster_id), status=400, repeat_form=form)
+
+
+@blueprint.post("/rosters/<int:roster_id>/checkin")
+@roles_required(*EDITORS)
+def policy_checkin(roster_id: int) -> ResponseReturnValue:
+    """Set how often whoever accepts an in-person need checks in (0: never); audited."""
+    roster = load_roster(roster_id)
+    form = CheckinForm(prefix="checkin")
+    if form.validate_on_submit():
+        edit = partial(set_checkin, db(), roster, form.minutes.data)
+        if edit_roster(roster, edit, "Saved the check-in interval.", form):
+            return _back(roster)
+    return render_roster(load_roster(roster_id), status=400, checkin_form=form)

@@ -23,6 +23,7 @@ from dispatcher.admin.auth import roles_required
 from dispatcher.admin.blueprint import blueprint
 from dispatcher.admin.forms import (
     NOBODY,
+    CheckinForm,
     OverrideForm,
     RepeatForm,
     RosterForm,
@@ -260,5 +261,8 @@ def _blank_forms(found: Roster, zone: ZoneInfo) -> dict[str, FlaskForm]:
         "step_form": step,
         "repeat_form": RepeatForm(
             prefix="policy", formdata=None, data={"repeat": found.escalation_repeat}
+        ),
+        "checkin_form": CheckinForm(
+            prefix="checkin", formdata=None, data={"minutes": found.checkin_seconds // 60}
         ),
     }

@@ -207,6 +207,7 @@ def _apply_roster(
     zone = ZoneInfo(entry.timezone)
     roster.kind, roster.timezone = entry.kind, entry.timezone
     roster.escalation_repeat = entry.repeat
+    roster.checkin_seconds = entry.checkin_seconds
     roster.handoff_notice = entry.handoff_notice
     roster.requires_training = entry.requires_training
     roster.juvenile_training = entry.juvenile_training

@@ -108,6 +108,7 @@ class RosterEntry:
     overrides: tuple[OverrideEntry, ...] = ()
     steps: tuple[StepEntry, ...] = ()
     repeat: int = 0
+    checkin_seconds: int = 2700  # safety check-ins every 45 minutes (the default); 0: off
     handoff_notice: bool = False  # text each person "you are on call now" at their shift start
     requires_training: str | None = None  # needed to be paged from this roster
     juvenile_training: str | None = None  # needed as well for juvenile-tagged requests

@@ -20,6 +20,7 @@ from dispatcher.durations import format_duration
 from dispatcher.languages import SOURCE_LANGUAGE
 from dispatcher.rosters.channels import DEFAULT, from_stored, stored
 from dispatcher.rosters.models import (
+    DEFAULT_CHECKIN_SECONDS,
     WEEKDAYS,
     Agency,
     Officer,
@@ -128,6 +129,12 @@ def roster_table(roster: Roster) -> Table:
     table["overrides"] = [_override_table(o, zone) for o in overrides]
     steps = [_step_table(s.notify, s.person, s.region, s.wait_seconds) for s in roster.steps]
     table["escalation"] = {"steps": steps, "repeat": roster.escalation_repeat}
+    if roster.checkin_seconds != DEFAULT_CHECKIN_SECONDS:
+        table["checkin"] = (
+            format_duration(timedelta(seconds=roster.checkin_seconds))
+            if roster.checkin_seconds
+            else "off"
+        )
     if roster.voice_after_seconds:
         table["escalation"]["voice_after"] = format_duration(
             timedelta(seconds=roster.voice_after_seconds)

@@ -47,7 +47,13 @@ from dispatcher.rosters.file.fields import (
     to_text,
     zone_or_none,
 )
-from dispatcher.rosters.models import OVERRIDE_ACTIONS, ROSTER_KINDS, ROTATION_TYPES, WEEKDAYS
+from dispatcher.rosters.models import (
+    DEFAULT_CHECKIN_SECONDS,
+    OVERRIDE_ACTIONS,
+    ROSTER_KINDS,
+    ROTATION_TYPES,
+    WEEKDAYS,
+)
 from dispatcher.rosters.officernames import to_officer_name
 from dispatcher.rosters.traits import read_languages, read_skills
 
@@ -62,8 +68,10 @@ TRAINING_FIELDS = ("name", "completed", "expires")
 OFFICER_FIELDS = ("name", "phone", "language")
 ROSTER_FIELDS = (
     "name", "kind", "timezone", "requires_training", "juvenile_training",
-    "rotations", "overrides", "escalation", "handoff_notice",
+    "rotations", "overrides", "escalation", "handoff_notice", "checkin",
 )  # fmt: skip
+DEFAULT_CHECKIN = timedelta(seconds=DEFAULT_CHECKIN_SECONDS)
+LONGEST_CHECKIN = timedelta(hours=12)
 ROTATION_FIELDS = ("name", "type", "length", "start", "participants", "windows", "on_now")
 OVERRIDE_FIELDS = ("action", "person", "replaces", "from", "to")
 AGENCY_FIELDS = ("name", "kind", "enrollment_code", "enrollment", "officers")
@@ -200,12 +208,29 @@ def _read_roster(table: Table) -> RosterEntry:
         ),
         steps=steps,
         repeat=repeat,
+        checkin_seconds=table.read("checkin", _checkin_seconds, _seconds(DEFAULT_CHECKIN), False),
         handoff_notice=table.flag("handoff_notice", False),
         requires_training=_optional_name(table, "requires_training"),
         juvenile_training=_optional_name(table, "juvenile_training"),
         voice_after=voice_after,
         at=table.at,
     )
+
+
+def _checkin_seconds(value: object) -> int:
+    """``checkin = "45m"`` (5 minutes to 12 hours) or ``"off"``: seconds, 0 for off."""
+    text = _string(value).strip().lower()
+    if text == "off":
+        return 0
+    interval = parse_duration(text)
+    if not timedelta(minutes=5) <= interval <= LONGEST_CHECKIN:
+        raise ValidationError("must be between 5m and 12h, or off")
+    return _seconds(interval)
+
+
+def _seconds(interval: timedelta) -> int:
+    """Whole seconds of ``interval``."""
+    return int(interval.total_seconds())
 
 
 def _optional_name(table: Table, key: str) -> str | None:

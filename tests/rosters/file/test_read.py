@@ -93,6 +93,16 @@ BAD_FILES: dict[str, tuple[str, str, str]] = {
         "roster.toml:3: people[0] \"Ana Ruiz\": phone: '555-01' is not a valid "
         "phone number for Ana Ruiz",
     ),
+    "check-ins too often": (
+        'timezone = "America/Chicago"',
+        'timezone = "America/Chicago"\ncheckin = "2m"',
+        'rosters[0] "advocates": checkin: must be between 5m and 12h, or off',
+    ),
+    "check-ins not a duration": (
+        'timezone = "America/Chicago"',
+        'timezone = "America/Chicago"\ncheckin = "often"',
+        'rosters[0] "advocates": checkin: ',
+    ),
     "wrong type": (
         "length = 1",
         'length = "1"',

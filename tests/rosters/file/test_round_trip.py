@@ -39,6 +39,7 @@ active = false
 name = "rides"
 kind = "ride"
 timezone = "Australia/Lord_Howe"
+checkin = "1h30m"
 
 [[rosters.rotations]]
 name = "drivers"
@@ -88,6 +89,15 @@ def test_export_import_export_is_identical(database: Database) -> None:
     assert 'on_now = { person = "Cruz Lee", since = "2026-03-09T20:00" }' in first
     assert 'start = "2026-04-05T01:45:30"' in first
     assert '{ notify = "person:Kim Moss", wait = "1h30m" }' in first
+    assert 'timezone = "Australia/Lord_Howe"\ncheckin = "1h30m"\n' in first
+    assert first.count("checkin =") == 1  # the default (45m) is not written
+
+
+def test_check_ins_can_be_turned_off_and_back(database: Database) -> None:
+    apply_text(database, RICH.replace('checkin = "1h30m"', 'checkin = "off"'))
+    assert 'checkin = "off"' in export(database)
+    apply_text(database, RICH.replace('checkin = "1h30m"\n', ""))
+    assert "checkin =" not in export(database)
 
 
 def test_the_export_reads_back_as_the_same_values(database: Database) -> None:
