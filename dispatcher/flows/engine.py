@@ -72,6 +72,8 @@ class TickReport:
     training_notices: int = 0
     # the earliest escalation deadline still ahead once the tick's steps were applied
     next_deadline: datetime | None = None
+    # the earliest follow-up or check-in deadline (a duty the next tick must not skip)
+    next_duty: datetime | None = None
 
 
 @dataclass
@@ -108,21 +110,26 @@ class Engine:
         """A flow context at ``now`` (the clock's now by default)."""
         return FlowContext(self.settings, self.sealer, now or self.clock.now(), self.kick)
 
-    def tick(self) -> TickReport:
-        """Apply every due escalation step, then drain the outbox (the hot path); on-call
-        changes that are due are recorded and shift reminders sent, each in a unit of work of
-        its own.
+    def tick(self, *, duties: bool = True) -> TickReport:
+        """Apply every due escalation step, then drain the outbox (the hot path).
 
-        The report carries the next deadline, read in the same transaction as the steps.
+        With ``duties`` (the default), the side duties that are due run too, each in a unit
+        of work of its own: check-ins, on-call changes for the shift history, shift
+        reminders and follow-up calls. The scheduler passes ``duties=False`` to the ticks a
+        webhook's kick asks for, so a burst of texts costs no more than its escalation;
+        the duties then run on the interval (see ``scheduler.EngineRunner``).
+
+        The report carries the next deadlines, read in the same transaction as the steps.
         """
         report = TickReport()
         with self.database.session_scope() as session:
             report.escalated = escalate_due(session, self.context())
-            report.next_deadline = next_deadline(session)
-        report.checkins = self.run_checkins()
-        report.shifts_recorded = self.record_shifts()
-        report.reminded = self.remind()
-        report.followed_up = self.follow_up()
+            report.next_deadline, report.next_duty = next_deadlines(session)
+        if duties:
+            report.checkins = self.run_checkins()
+            report.shifts_recorded = self.record_shifts()
+            report.reminded = self.remind()
+            report.followed_up = self.follow_up()
         return self.deliver(report)
 
     def run_checkins(self) -> int:
@@ -295,8 +302,9 @@ def purge(session: Session, now: datetime) -> None:
     offers.purge(session, now)
 
 
-def next_deadline(session: Session) -> datetime | None:
-    """The earliest escalation, follow-up or check-in deadline (for the scheduler's sleep)."""
+def next_deadlines(session: Session) -> tuple[datetime | None, datetime | None]:
+    """(the earliest escalation or hold deadline, the earliest follow-up or check-in one),
+    for the scheduler's sleep."""
     escalation = session.scalar(
         select(Need.next_action_at)
         .where(Need.state == NeedState.PAGING, Need.held_until.is_(None))
@@ -317,5 +325,10 @@ def next_deadline(session: Session) -> datetime | None:
     )
     checkin = checkins.next_due(session)
     checkin_due = checkin.due_at if checkin else None
-    found = [d for d in (escalation, held, follow_up, checkin_due) if d is not None]
+    return earliest(escalation, held), earliest(follow_up, checkin_due)
+
+
+def earliest(*instants: datetime | None) -> datetime | None:
+    """The earliest of ``instants`` that are set, or None."""
+    found = [instant for instant in instants if instant is not None]
     return min(found) if found else None
