@@ -13,7 +13,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from dispatcher.clock import Clock
@@ -36,7 +36,7 @@ from dispatcher.flows import (
     voicepages,
 )
 from dispatcher.flows.context import FlowContext
-from dispatcher.flows.models import Need, OutboxMessage, Page, Request
+from dispatcher.flows.models import CheckIn, Need, OutboxMessage, Page, Request
 from dispatcher.flows.ports import Kick, Sender
 from dispatcher.flows.sending import Courier
 from dispatcher.flows.vocabulary import FINISHED, NeedState, RequestStatus
@@ -107,8 +107,17 @@ class Engine:
         )
 
     def context(self, now: datetime | None = None) -> FlowContext:
-        """A flow context at ``now`` (the clock's now by default)."""
+        """A flow context at ``now`` (the clock's now by default) whose kick wakes the engine:
+        for work queued outside a tick."""
         return FlowContext(self.settings, self.sealer, now or self.clock.now(), self.kick)
+
+    def run_context(self) -> FlowContext:
+        """A flow context at the clock's now for work done inside a tick or housekeeping.
+
+        It wakes nobody: what the run queues is sent by its own ``deliver``, and a wake
+        would only run another tick for nothing (or NOTIFY every other engine).
+        """
+        return FlowContext(self.settings, self.sealer, self.clock.now())
 
     def tick(self, *, duties: bool = True) -> TickReport:
         """Apply every due escalation step, then drain the outbox (the hot path).
@@ -123,7 +132,7 @@ class Engine:
         """
         report = TickReport()
         with self.database.session_scope() as session:
-            report.escalated = escalate_due(session, self.context())
+            report.escalated = escalate_due(session, self.run_context())
             report.next_deadline, report.next_duty = next_deadlines(session)
         if duties:
             report.checkins = self.run_checkins()
@@ -137,7 +146,7 @@ class Engine:
         (the next tick tries again) and never stops paging."""
         try:
             with self.database.session_scope() as session:
-                return checkins.run_due(session, self.context())
+                return checkins.run_due(session, self.run_context())
         except Exception as exc:
             log.warning("engine.checkins_failed error=%s", type(exc).__name__)
             return 0
@@ -147,7 +156,7 @@ class Engine:
         after an unanswered text); a failure is logged and never stops paging."""
         try:
             with self.database.session_scope() as session:
-                return voicepages.follow_up_due(session, self.context())
+                return voicepages.follow_up_due(session, self.run_context())
         except Exception as exc:
             log.warning("engine.follow_up_failed error=%s", type(exc).__name__)
             return 0
@@ -166,7 +175,7 @@ class Engine:
         """Queue the shift reminders that are due; a failure is logged, pages go on."""
         try:
             with self.database.session_scope() as session:
-                return reminders.send_due(session, self.context())
+                return reminders.send_due(session, self.run_context())
         except Exception as exc:
             log.warning("engine.reminders_failed error=%s", type(exc).__name__)
             return 0
@@ -182,18 +191,18 @@ class Engine:
         report = TickReport()
         self.sealer.erase_expired(self.clock.now())
         with self.database.session_scope() as session:
-            ctx = self.context()
+            ctx = self.run_context()
             report.closed = close_idle(session, ctx)
             report.notes_expired = expire_notes(session, ctx.now)
             purge(session, ctx.now)
         with self.database.session_scope() as session:
-            reminders.plan(session, self.context())
+            reminders.plan(session, self.run_context())
         report.reminded = self.remind()
         self.report_gaps()
         with self.database.session_scope() as session:
-            offers.expire_due(session, self.context())
+            offers.expire_due(session, self.run_context())
         with self.database.session_scope() as session:
-            report.training_notices = trainings.send_expiry_notices(session, self.context())
+            report.training_notices = trainings.send_expiry_notices(session, self.run_context())
         self.deliver(report)
         report.redacted = redaction.redact_copies(
             self.database, self.sender, self.clock, ctx=self.context()
@@ -205,7 +214,7 @@ class Engine:
         """The coordinators' morning gap report, once a day; a failure is logged."""
         try:
             with self.database.session_scope() as session:
-                gaps.report_daily(session, self.context())
+                gaps.report_daily(session, self.run_context())
         except Exception as exc:
             log.warning("engine.gap_report_failed error=%s", type(exc).__name__)
 
@@ -304,28 +313,29 @@ def purge(session: Session, now: datetime) -> None:
 
 def next_deadlines(session: Session) -> tuple[datetime | None, datetime | None]:
     """(the earliest escalation or hold deadline, the earliest follow-up or check-in one),
-    for the scheduler's sleep."""
-    escalation = session.scalar(
-        select(Need.next_action_at)
-        .where(Need.state == NeedState.PAGING, Need.held_until.is_(None))
-        .order_by(Need.next_action_at)
-        .limit(1)
-    )
-    held = session.scalar(
-        select(Need.held_until)
-        .where(Need.state == NeedState.PAGING, Need.held_until.is_not(None))
-        .order_by(Need.held_until)
-        .limit(1)
-    )
-    follow_up = session.scalar(
-        select(Page.follow_up_at)
-        .where(Page.follow_up_at.is_not(None))
-        .order_by(Page.follow_up_at)
-        .limit(1)
-    )
-    checkin = checkins.next_due(session)
-    checkin_due = checkin.due_at if checkin else None
-    return earliest(escalation, held), earliest(follow_up, checkin_due)
+    for the scheduler's sleep; one statement, as every tick reads it."""
+    row = session.execute(_NEXT_DEADLINES).one()
+    return earliest(row.escalation, row.held), earliest(row.follow_up, row.checkin)
+
+
+_NEXT_DEADLINES = select(
+    select(func.min(Need.next_action_at))
+    .where(Need.state == NeedState.PAGING, Need.held_until.is_(None))
+    .scalar_subquery()
+    .label("escalation"),
+    select(func.min(Need.held_until))
+    .where(Need.state == NeedState.PAGING, Need.held_until.is_not(None))
+    .scalar_subquery()
+    .label("held"),
+    select(func.min(Page.follow_up_at))
+    .where(Page.follow_up_at.is_not(None))
+    .scalar_subquery()
+    .label("follow_up"),
+    select(func.min(CheckIn.due_at))
+    .where(CheckIn.state.in_(checkins.WATCHED))
+    .scalar_subquery()
+    .label("checkin"),
+)
 
 
 def earliest(*instants: datetime | None) -> datetime | None:
