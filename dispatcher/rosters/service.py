@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import BindParameter, bindparam, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from dispatcher.clock import as_utc
 from dispatcher.errors import NotFound, ValidationError
@@ -84,37 +85,56 @@ def rosters_of_kind(session: Session, kind: str) -> list[Roster]:
     return list(session.scalars(query))
 
 
-def rosters_serving(session: Session) -> dict[str, Roster]:
-    """The roster that serves each kind (the first by name when there are several), with
-    its escalation steps loaded: one query for every need of a new request."""
-    query = select(Roster).options(joinedload(Roster.steps)).order_by(Roster.name, Roster.id)
-    serving: dict[str, Roster] = {}
-    for roster in session.scalars(query).unique():
-        serving.setdefault(roster.kind, roster)
-    return serving
-
-
 def roster_specs(session: Session, roster: Roster) -> tuple[list[RotationSpec], list[OverrideSpec]]:
     """The roster's rotations and overrides as values for the rotation maths."""
     return specs_by_roster(session, {roster.id: roster.timezone})[roster.id]
 
 
+class _RotationColumns(Protocol):
+    """The columns of a rotation the rotation maths reads: a stored ``Rotation`` or one of
+    ``ROTATION_ROWS``."""
+
+    @property
+    def type(self) -> str: ...
+    @property
+    def length(self) -> int: ...
+    @property
+    def start(self) -> datetime: ...
+    @property
+    def on_now_at(self) -> datetime | None: ...
+    @property
+    def on_now_index(self) -> int | None: ...
+
+
 def rotation_spec(rotation: Rotation, zone: ZoneInfo) -> RotationSpec:
     """One stored rotation as a RotationSpec (``zone`` is its roster's)."""
-    windows = tuple(
-        Window(frozenset(WEEKDAYS.index(day) for day in w.days), w.starts, w.ends)
-        for w in rotation.windows
-    )
+    windows = [_window(w.days, w.starts, w.ends) for w in rotation.windows]
+    return _spec(rotation, zone, [p.person_id for p in rotation.participants], windows)
+
+
+def _spec(
+    rotation: _RotationColumns,
+    zone: ZoneInfo,
+    participants: Iterable[int],
+    windows: Iterable[Window],
+) -> RotationSpec:
+    """The RotationSpec of a rotation's columns, its participants' ids in order and its
+    windows: the one place a stored rotation becomes a value for the rotation maths."""
     return RotationSpec(
         type=rotation.type,
         length=rotation.length,
         start=rotation.start,
         zone=zone,
-        participants=tuple(p.person_id for p in rotation.participants),
-        windows=windows,
+        participants=tuple(participants),
+        windows=tuple(windows),
         on_now_at=rotation.on_now_at,
         on_now_index=rotation.on_now_index,
     )
+
+
+def _window(days: Iterable[str], starts: time, ends: time) -> Window:
+    """A stored duty window (weekday names) as a Window (weekday numbers, Monday 0)."""
+    return Window(frozenset(WEEKDAYS.index(day) for day in days), starts, ends)
 
 
 def who_is_on_call(session: Session, roster: Roster, at: datetime) -> list[Person]:
@@ -190,24 +210,14 @@ def specs_by_roster(
         participants.setdefault(rotation_id, []).append(person_id)
     windows: dict[int, list[Window]] = {}
     for rotation_id, days, starts, ends in session.execute(WINDOW_ROWS, ids):
-        found = Window(frozenset(WEEKDAYS.index(day) for day in days), starts, ends)
-        windows.setdefault(rotation_id, []).append(found)
+        windows.setdefault(rotation_id, []).append(_window(days, starts, ends))
     specs: dict[int, tuple[list[RotationSpec], list[OverrideSpec]]] = {
         roster_id: ([], []) for roster_id in zones
     }
     for row in session.execute(ROTATION_ROWS, ids):
-        specs[row.roster_id][0].append(
-            RotationSpec(
-                type=row.type,
-                length=row.length,
-                start=row.start,
-                zone=ZoneInfo(zones[row.roster_id]),
-                participants=tuple(participants.get(row.id, ())),
-                windows=tuple(windows.get(row.id, ())),
-                on_now_at=row.on_now_at,
-                on_now_index=row.on_now_index,
-            )
-        )
+        zone = ZoneInfo(zones[row.roster_id])
+        spec = _spec(row, zone, participants.get(row.id, ()), windows.get(row.id, ()))
+        specs[row.roster_id][0].append(spec)
     for o in session.execute(OVERRIDE_ROWS, ids):
         specs[o.roster_id][1].append(
             OverrideSpec(o.action, o.person_id, o.replaces_id, o.starts_at, o.ends_at)
