@@ -24,19 +24,8 @@ def to_person(
     page_id: int | None = None,
 ) -> None:
     """Queue a message to a roster member, unless they opted out of texts."""
-    if person.opted_out:
-        return
-    outbox.enqueue(
-        session,
-        ctx.sealer,
-        ctx.now,
-        person.phone,
-        text,
-        person_id=person.id,
-        page_id=page_id,
-        language=person.language,
-    )
-    ctx.kick()
+    if not person.opted_out:
+        _queue_for(session, ctx, person, text, page_id, Channel.SMS)
 
 
 def call_person(
@@ -47,6 +36,19 @@ def call_person(
     page_id: int | None = None,
 ) -> None:
     """Queue a call to a roster member that speaks ``text`` (STOP does not stop calls)."""
+    _queue_for(session, ctx, person, text, page_id, Channel.VOICE)
+
+
+def _queue_for(
+    session: Session,
+    ctx: FlowContext,
+    person: Person,
+    text: Text,
+    page_id: int | None,
+    channel: Channel,
+) -> None:
+    """Queue ``text`` to a roster member by ``channel``, in their language, and wake the
+    engine."""
     outbox.enqueue(
         session,
         ctx.sealer,
@@ -56,7 +58,7 @@ def call_person(
         person_id=person.id,
         page_id=page_id,
         language=person.language,
-        channel=Channel.VOICE,
+        channel=channel,
     )
     ctx.kick()
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import requests
 from twilio.base.exceptions import TwilioRestException
@@ -26,6 +27,7 @@ from dispatcher.sms.messages import write
 from dispatcher.sms.simulated import SimulatorPhones, SimulatorSender
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 # The twilio library logs request bodies at INFO; keep its HTTP client quiet whatever the
 # logging set-up.
 _HTTP_LOG = logging.getLogger("dispatcher.sms.twilio_http")
@@ -76,28 +78,16 @@ class TwilioSender:
 
     def send(self, to: str, body: str, outbox_id: int, part: int = 1) -> SendResult:
         """One attempt to hand ``body`` to Twilio; errors become a classified SendResult."""
-        try:
-            message = self.client.messages.create(
+        return _attempt(
+            ("sms.sent", "sms.send_failed"),
+            outbox_id,
+            lambda: self.client.messages.create(
                 to=to,
                 from_=self.from_number,
                 body=body,
                 status_callback=callback_url(self.status_callback_url, outbox_id, part),
-            )
-        except TwilioRestException as exc:
-            result = rest_error_result(exc)
-        except requests.RequestException as exc:
-            result = network_error_result(exc)
-        else:
-            log.info("sms.sent outbox=%s sid=%s status=%s", outbox_id, message.sid, message.status)
-            return SendResult(sid=message.sid, status=message.status)
-        log.warning(
-            "sms.send_failed outbox=%s code=%s retryable=%s uncertain=%s",
-            outbox_id,
-            result.error_code,
-            result.retryable,
-            result.uncertain,
+            ),
         )
-        return result
 
     def find_sent(self, to: str, body: str, since: datetime) -> str | None:
         """The sid of a message with this exact body sent to ``to`` since ``since``, if any.
@@ -107,15 +97,16 @@ class TwilioSender:
         when Twilio cannot be asked: the answer is unknown, so do not send yet.
         """
         since = since - _LOOKUP_SLACK  # the two clocks may disagree a little
-        try:
-            sent = self.client.messages.list(
-                to=to, from_=self.from_number, date_sent_after=since, limit=200
-            )
-            recent = self.client.messages.list(to=to, from_=self.from_number, limit=50)
-        except Exception as exc:  # whatever went wrong, the answer is unknown
-            log.warning("sms.lookup_failed error=%s", type(exc).__name__)
-            raise LookupFailed(type(exc).__name__) from exc
-        for message in [*sent, *recent]:
+        listed = _look_up(
+            "sms.lookup_failed",
+            lambda: [
+                *self.client.messages.list(
+                    to=to, from_=self.from_number, date_sent_after=since, limit=200
+                ),
+                *self.client.messages.list(to=to, from_=self.from_number, limit=50),
+            ],
+        )
+        for message in listed:
             if message.body == body and _since(message, since):
                 return str(message.sid)
         return None
@@ -128,8 +119,10 @@ class TwilioSender:
         """
         action = callback_url(self.voice_url + "/page", outbox_id)
         no_key = write(VoiceNoAnswer(), language)
-        try:
-            call = self.client.calls.create(
+        return _attempt(
+            ("voice.called", "voice.call_failed"),
+            outbox_id,
+            lambda: self.client.calls.create(
                 to=to,
                 from_=self.from_number,
                 twiml=twiml.voice_page(say, language, action, no_key),
@@ -137,22 +130,8 @@ class TwilioSender:
                 status_callback_event=["completed"],
                 status_callback_method="POST",
                 timeout=RING_SECONDS,
-            )
-        except TwilioRestException as exc:
-            result = rest_error_result(exc)
-        except requests.RequestException as exc:
-            result = network_error_result(exc)
-        else:
-            log.info("voice.called outbox=%s sid=%s status=%s", outbox_id, call.sid, call.status)
-            return SendResult(sid=call.sid, status=call.status)
-        log.warning(
-            "voice.call_failed outbox=%s code=%s retryable=%s uncertain=%s",
-            outbox_id,
-            result.error_code,
-            result.retryable,
-            result.uncertain,
+            ),
         )
-        return result
 
     def find_call(self, to: str, since: datetime) -> str | None:
         """The sid of a call from the hotline to ``to`` created since ``since``, if any.
@@ -160,11 +139,10 @@ class TwilioSender:
         Raises LookupFailed when Twilio cannot be asked.
         """
         since = since - _LOOKUP_SLACK
-        try:
-            calls = self.client.calls.list(to=to, from_=self.from_number, limit=20)
-        except Exception as exc:  # whatever went wrong, the answer is unknown
-            log.warning("voice.lookup_failed error=%s", type(exc).__name__)
-            raise LookupFailed(type(exc).__name__) from exc
+        calls = _look_up(
+            "voice.lookup_failed",
+            lambda: self.client.calls.list(to=to, from_=self.from_number, limit=20),
+        )
         for call in calls:
             if call.date_created is not None and call.date_created >= since:
                 return str(call.sid)
@@ -191,6 +169,40 @@ class TwilioSender:
             return False
         log.info("sms.redacted sid=%s", sid)
         return True
+
+
+def _attempt(events: tuple[str, str], outbox_id: int, create: Callable[[], Any]) -> SendResult:
+    """Run one ``create`` call against Twilio and classify the outcome; log it under
+    ``events`` (taken, failed) with the outbox row, the sid and error codes only."""
+    taken, failed = events
+    try:
+        created = create()
+    except TwilioRestException as exc:
+        result = rest_error_result(exc)
+    except requests.RequestException as exc:
+        result = network_error_result(exc)
+    else:
+        log.info("%s outbox=%s sid=%s status=%s", taken, outbox_id, created.sid, created.status)
+        return SendResult(sid=created.sid, status=created.status)
+    log.warning(
+        "%s outbox=%s code=%s retryable=%s uncertain=%s",
+        failed,
+        outbox_id,
+        result.error_code,
+        result.retryable,
+        result.uncertain,
+    )
+    return result
+
+
+def _look_up(event: str, listing: Callable[[], list[T]]) -> list[T]:
+    """What ``listing`` reads from Twilio; raises LookupFailed (logged as ``event``) when it
+    fails: whatever went wrong, the answer is unknown."""
+    try:
+        return listing()
+    except Exception as exc:
+        log.warning("%s error=%s", event, type(exc).__name__)
+        raise LookupFailed(type(exc).__name__) from exc
 
 
 def callback_url(base: str, outbox_id: int, part: int = 1) -> str:
