@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields, is_dataclass
-from typing import Any, ClassVar, get_args, get_origin, get_type_hints
+from types import UnionType
+from typing import Any, ClassVar, Union, get_args, get_origin, get_type_hints
 
 TEXTS: dict[str, type[Text]] = {}
 """Every text class by its template name."""
@@ -43,30 +44,83 @@ def load(template: str, params: Mapping[str, Any]) -> Text:
     """The text named ``template`` with ``params`` (as ``Text.params`` gave them).
 
     KeyError for an unknown template; TypeError for a parameter the text does not have or
-    lacks.
+    lacks, or whose value, at any depth, is not of the type its field declares (the message
+    names the field and the types, never the value).
     """
-    text: Text = _build(TEXTS[template], params)
+    text: Text = _build(TEXTS[template], params, template)
     return text
 
 
-def _build(cls: type[Any], params: Mapping[str, Any]) -> Any:
+def _build(cls: type[Any], params: Mapping[str, Any], where: str) -> Any:
     """An instance of the dataclass ``cls`` from JSON values, nested ones included."""
     hints = get_type_hints(cls)
     names = {f.name for f in fields(cls)}
     unknown = set(params) - names
     if unknown:
         raise TypeError(f"{cls.__name__} has no parameter {sorted(unknown)[0]!r}")
-    return cls(**{name: _thaw(hints[name], value) for name, value in params.items()})
+    values = {name: _thaw(hints[name], value, f"{where}.{name}") for name, value in params.items()}
+    return cls(**values)
 
 
-def _thaw(hint: Any, value: Any) -> Any:
-    """A JSON value as the field's type wants it: lists as tuples, objects as dataclasses."""
-    if get_origin(hint) is tuple and isinstance(value, list | tuple):
-        item = get_args(hint)[0]
-        return tuple(_thaw(item, v) for v in value)
-    if isinstance(hint, type) and is_dataclass(hint) and isinstance(value, Mapping):
-        return _build(hint, value)
-    return value
+def _thaw(hint: Any, value: Any, where: str) -> Any:
+    """A JSON value as the field's type wants it (lists as tuples, objects as dataclasses);
+    TypeError naming ``where`` when it is not of that type."""
+    origin, args = get_origin(hint), get_args(hint)
+    if origin is UnionType or origin is Union:
+        return _thaw_union(args, value, where)
+    if origin is tuple:
+        return _thaw_tuple(args, value, where)
+    if isinstance(hint, type) and is_dataclass(hint):
+        if not isinstance(value, Mapping):
+            raise _mistyped(where, hint, value)
+        return _build(hint, value, where)
+    if hint is type(None):
+        if value is not None:
+            raise _mistyped(where, hint, value)
+        return value
+    if hint in _SCALARS:
+        if not isinstance(value, _SCALARS[hint]) or (hint is not bool and type(value) is bool):
+            raise _mistyped(where, hint, value)
+        return value
+    raise TypeError(f"{where}: a parameter of type {hint!r} cannot be stored")
+
+
+# The scalar field types a stored text may hold, and the JSON values each accepts.
+_SCALARS: dict[Any, type | tuple[type, ...]] = {str: str, int: int, float: (int, float), bool: bool}
+
+
+def _thaw_union(args: tuple[Any, ...], value: Any, where: str) -> Any:
+    """The value as the first member of the union it fits."""
+    for member in args:
+        try:
+            return _thaw(member, value, where)
+        except TypeError:
+            continue
+    raise TypeError(f"{where}: expected {' | '.join(_name(a) for a in args)}, got {_kind(value)}")
+
+
+def _thaw_tuple(args: tuple[Any, ...], value: Any, where: str) -> tuple[Any, ...]:
+    """A JSON list as a ``tuple[X, ...]``, each item checked."""
+    if len(args) != 2 or args[1] is not Ellipsis:
+        raise TypeError(f"{where}: only tuples of one item type (tuple[X, ...]) can be stored")
+    if not isinstance(value, list | tuple):
+        raise _mistyped(where, tuple, value)
+    return tuple(_thaw(args[0], item, f"{where}[{i}]") for i, item in enumerate(value))
+
+
+def _mistyped(where: str, hint: Any, value: Any) -> TypeError:
+    """The error for a value of the wrong type (its type named, never the value)."""
+    return TypeError(f"{where}: expected {_name(hint)}, got {_kind(value)}")
+
+
+def _name(hint: Any) -> str:
+    """A type as the messages name it."""
+    return "None" if hint is type(None) else getattr(hint, "__name__", repr(hint))
+
+
+def _kind(value: Any) -> str:
+    """The JSON kind of ``value``, for messages."""
+    return "null" if value is None else type(value).__name__
 
 
 # Texts that name only a request's code.
