@@ -13,36 +13,27 @@ from __future__ import annotations
 import re
 import time
 
-from common import bench_settings, fresh_database, officers_toml, percentiles, serve
+from common import (
+    bench_settings,
+    fresh_database,
+    officers_toml,
+    people_toml,
+    percentiles,
+    roster_toml,
+    start_app,
+)
 from fake_twilio import FakeTwilio, inbound_params, signed_post
-
-from dispatcher.app import create_app
 
 PEOPLE = 40
 ROUNDS = 10
 ROUND_TRIP = 0.150  # seconds the fake API takes to answer each creation
-PEOPLE_TOML = "\n".join(
-    f'[[people]]\nname = "Advocate {n}"\nphone = "+1262555{3000 + n:04d}"\n' for n in range(PEOPLE)
+ADVOCATES = {f"Advocate {n}": f"+1262555{3000 + n:04d}" for n in range(PEOPLE)}
+ROSTER = (
+    people_toml(ADVOCATES)
+    + roster_toml("advocates", "advocate", "weekly", list(ADVOCATES))
+    + '\n[rosters.escalation]\nsteps = [{ notify = "all", wait = "10m" }]\nrepeat = 0\n'
+    + officers_toml(ROUNDS)
 )
-NAMES = ", ".join(f'"Advocate {n}"' for n in range(PEOPLE))
-ROSTER = f"""
-{PEOPLE_TOML}
-[[rosters]]
-name = "advocates"
-kind = "advocate"
-timezone = "America/Chicago"
-
-[[rosters.rotations]]
-name = "all week"
-type = "weekly"
-length = 1
-start = "2020-01-06T08:00"
-participants = [{NAMES}]
-
-[rosters.escalation]
-steps = [{{ notify = "all", wait = "10m" }}]
-repeat = 0
-""" + officers_toml(ROUNDS)
 
 
 def main() -> None:
@@ -57,11 +48,9 @@ def main() -> None:
             twilio_auth_token="bench-token",
             twilio_api_base_url=fake.base_url,
         )
-        app = create_app(settings, start_engine=True)
-        server, base = serve(app)
+        base, stop = start_app(settings)
         took = [one_round(fake, base, n) for n in range(ROUNDS)]
-        server.shutdown()
-        app.extensions["dispatcher"].runner.stop()
+        stop()
     figures = percentiles([t * 1000 for t in took])
     shown = "  ".join(f"{k}={v:.0f} ms" for k, v in figures.items())
     print(

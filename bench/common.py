@@ -1,4 +1,5 @@
-"""Shared set-up for the benchmarks: a served app on a fresh SQLite file, a fake Twilio."""
+"""Shared set-up for the benchmarks: a served app on a fresh SQLite file, a fake Twilio,
+and the small roster (``bench/roster.toml``, which the crash tests load too)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import sys
 import tempfile
 import threading
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +20,13 @@ import sqlalchemy as sa  # noqa: E402
 from flask import Flask  # noqa: E402
 from werkzeug.serving import BaseWSGIServer, make_server  # noqa: E402
 
+from dispatcher.app import create_app  # noqa: E402
 from dispatcher.db import Database, upgrade_database  # noqa: E402
 from dispatcher.rosters.file import apply_roster_file, load_roster_file  # noqa: E402
 from dispatcher.settings import Settings, load_settings  # noqa: E402
 
 PUBLIC = "https://bench.test"
+SMALL_ROSTER = (Path(__file__).resolve().parent / "roster.toml").read_text()
 POSTGRES_URL = os.environ.get(
     "DISPATCHER_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
@@ -79,10 +83,59 @@ def serve(app: Flask) -> tuple[BaseWSGIServer, str]:
     return server, f"http://127.0.0.1:{server.server_port}"
 
 
+def start_app(settings: Settings, start_engine: bool = True) -> tuple[str, Callable[[], None]]:
+    """``create_app`` served in this process (the engine in it unless ``start_engine`` is
+    False); its URL, and what stops the server and the engine."""
+    app = create_app(settings, start_engine=start_engine)
+    server, base = serve(app)
+
+    def stop() -> None:
+        server.shutdown()
+        if start_engine:
+            app.extensions["dispatcher"].runner.stop()
+
+    return base, stop
+
+
+def small_roster(wait: str, officers: int) -> str:
+    """``bench/roster.toml``: the advocates page whoever is on call, then the next in the
+    rotation, ``wait`` apart (a duration such as ``2s``; no repeat); and an agency of
+    ``officers`` officers (``officers_toml``)."""
+    steps = f'{{ notify = "on-call", wait = "{wait}" }}, {{ notify = "next", wait = "{wait}" }}'
+    escalation = f"\n[rosters.escalation]\nsteps = [{steps}]\nrepeat = 0\n"
+    return SMALL_ROSTER + escalation + officers_toml(officers)
+
+
 def percentiles(values: list[float]) -> dict[str, float]:
     """p50, p95 and p99 of ``values``."""
     cuts = statistics.quantiles(values, n=100, method="inclusive")
     return {"p50": statistics.median(values), "p95": cuts[94], "p99": cuts[98]}
+
+
+def people_toml(people: dict[str, str]) -> str:
+    """A ``[[people]]`` entry for each name -> phone number."""
+    return "".join(
+        f'\n[[people]]\nname = "{name}"\nphone = "{phone}"\n' for name, phone in people.items()
+    )
+
+
+def roster_toml(name: str, kind: str, rotation: str, participants: list[str]) -> str:
+    """A roster in Chicago with one rotation (``daily`` or ``weekly``, handing off at 08:00
+    from Mon 6 Jan 2020) of ``participants``, in turn; no escalation (append one)."""
+    names = ", ".join(f'"{person}"' for person in participants)
+    return f"""
+[[rosters]]
+name = "{name}"
+kind = "{kind}"
+timezone = "America/Chicago"
+
+[[rosters.rotations]]
+name = "{rotation}"
+type = "{rotation}"
+length = 1
+start = "2020-01-06T08:00"
+participants = [{names}]
+"""
 
 
 def officers_toml(count: int) -> str:

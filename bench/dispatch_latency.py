@@ -27,45 +27,20 @@ from common import (
     ROOT,
     fresh_database,
     fresh_postgres_database,
-    officers_toml,
     percentiles,
-    serve,
+    small_roster,
+    start_app,
     tree_cpu_seconds,
 )
 from fake_twilio import FakeTwilio, inbound_params, signed_post
 
-from dispatcher.app import create_app
 from dispatcher.settings import load_settings
 
 BIN = ROOT / ".venv" / "bin"
 TEXTS = 200
 RATE = 20.0  # texts per second
 WAIT = 2.0
-ROSTER = """
-[[people]]
-name = "Ana Ruiz"
-phone = "+12625550101"
-
-[[people]]
-name = "Ben Okafor"
-phone = "+12625550102"
-
-[[rosters]]
-name = "advocates"
-kind = "advocate"
-timezone = "America/Chicago"
-
-[[rosters.rotations]]
-name = "all week"
-type = "weekly"
-length = 1
-start = "2020-01-06T08:00"
-participants = ["Ana Ruiz", "Ben Okafor"]
-
-[rosters.escalation]
-steps = [{ notify = "on-call", wait = "2s" }, { notify = "next", wait = "2s" }]
-repeat = 0
-""" + officers_toml(TEXTS)
+ROSTER = small_roster(f"{WAIT:.0f}s", TEXTS)
 
 
 # The service's processes (with their children) whose CPU the run measures.
@@ -129,14 +104,11 @@ def start_single(mode: str, env: dict[str, str]) -> tuple[str, Callable[[], None
     worker = None if mode == "in-process" else start_processes([["worker"]], env)
     if worker is not None:
         wait_for(lambda: engine_ticked(env["DISPATCHER_DATABASE_URL"]), "the worker's first tick")
-    app = create_app(settings, start_engine=worker is None)
-    server, base = serve(app)
+    base, stop_app = start_app(settings, start_engine=worker is None)
 
     def stop() -> None:
-        server.shutdown()
-        if worker is None:
-            app.extensions["dispatcher"].runner.stop()
-        else:
+        stop_app()
+        if worker is not None:
             stop_processes(worker)
 
     return base, stop

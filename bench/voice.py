@@ -14,38 +14,12 @@ import time
 import uuid
 import xml.etree.ElementTree as ElementTree
 
-from common import PUBLIC, bench_settings, fresh_database, officers_toml, percentiles, serve
+from common import PUBLIC, bench_settings, fresh_database, percentiles, small_roster, start_app
 from fake_twilio import ACCOUNT_SID, HOTLINE, signed_post
-
-from dispatcher.app import create_app
 
 TOKEN = "bench-token"
 CALLS = 200
-ROSTER = """
-[[people]]
-name = "Ana Ruiz"
-phone = "+12625550101"
-
-[[people]]
-name = "Ben Okafor"
-phone = "+12625550102"
-
-[[rosters]]
-name = "advocates"
-kind = "advocate"
-timezone = "America/Chicago"
-
-[[rosters.rotations]]
-name = "all week"
-type = "weekly"
-length = 1
-start = "2020-01-06T08:00"
-participants = ["Ana Ruiz", "Ben Okafor"]
-
-[rosters.escalation]
-steps = [{ notify = "on-call", wait = "5m" }, { notify = "next", wait = "5m" }]
-repeat = 0
-""" + officers_toml(CALLS)
+ROSTER = small_roster("5m", CALLS)  # no step is due while the calls last
 
 
 def main() -> None:
@@ -55,13 +29,11 @@ def main() -> None:
     calls = min(parser.parse_args().calls, CALLS)
     url, folder = fresh_database(ROSTER)
     settings = bench_settings(url, folder, sms_backend="simulator", twilio_auth_token=TOKEN)
-    app = create_app(settings, start_engine=True)
-    server, base = serve(app)
+    base, stop = start_app(settings)
     try:
         dial, bridge = run(base, calls)
     finally:
-        server.shutdown()
-        app.extensions["dispatcher"].runner.stop()
+        stop()
     report("call webhook -> <Dial> TwiML", dial)
     report('screen key "1" -> bridge TwiML', bridge)
 

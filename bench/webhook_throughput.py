@@ -43,7 +43,14 @@ from multiprocessing.connection import Connection
 from urllib.parse import urlencode
 
 import requests
-from common import bench_settings, fresh_database, officers_toml, percentiles
+from common import (
+    bench_settings,
+    fresh_database,
+    officers_toml,
+    people_toml,
+    percentiles,
+    roster_toml,
+)
 from fake_twilio import inbound_params, signature
 from flask import Flask, Response
 from werkzeug.serving import make_server
@@ -67,33 +74,11 @@ BARE_TWIML = (
     "</Message></Response>"
 )
 SPAWN = multiprocessing.get_context("spawn")
+NAMES = [f"Member {n}" for n in range(len(MEMBERS))]
 ROSTER = (
-    "\n".join(f'[[people]]\nname = "Member {n}"\nphone = "{p}"\n' for n, p in enumerate(MEMBERS))
-    + """
-[[rosters]]
-name = "advocates"
-kind = "advocate"
-timezone = "America/Chicago"
-
-[[rosters.rotations]]
-name = "all week"
-type = "weekly"
-length = 1
-start = "2020-01-06T08:00"
-participants = ["Member 0", "Member 1", "Member 2", "Member 3"]
-
-[[rosters]]
-name = "hotels"
-kind = "hotel"
-timezone = "America/Chicago"
-
-[[rosters.rotations]]
-name = "daily"
-type = "daily"
-length = 1
-start = "2020-01-06T08:00"
-participants = ["Member 4", "Member 5", "Member 6", "Member 7"]
-"""
+    people_toml(dict(zip(NAMES, MEMBERS, strict=True)))
+    + roster_toml("advocates", "advocate", "weekly", NAMES[:4])
+    + roster_toml("hotels", "hotel", "daily", NAMES[4:])
     + officers_toml(OFFICERS)
 )
 

@@ -39,44 +39,19 @@ OFFICERS = ("+12625550151", "+12625550152", "+12625550153", "+12625550154")
 STEPS = {0: {ANA}, 1: {BEN}, 2: {CRUZ}, 3: {KIM, LEE}}
 T = TypeVar("T")
 
-ROSTER = """
-[[people]]
-name = "Ana Ruiz"
-phone = "+12625550101"
-[[people]]
-name = "Ben Okafor"
-phone = "+12625550102"
-[[people]]
-name = "Cruz Lee"
-phone = "+12625550103"
-[[people]]
-name = "Kim Moss"
-phone = "+12625550109"
-coordinator = true
-[[people]]
-name = "Lee Hart"
-phone = "+12625550110"
-coordinator = true
-
-[[rosters]]
-name = "advocates"
-kind = "advocate"
-timezone = "America/Chicago"
-
-[[rosters.rotations]]
-name = "daily"
-type = "daily"
-length = 1
-start = "{start}"
-participants = ["Ana Ruiz", "Ben Okafor", "Cruz Lee"]
-
-# Seconds between steps; the last step waits long past the end of the test.
+# The roster of the benchmarks (bench/roster.toml, read by path: tests import nothing from
+# bench/), with the rotation starting an hour ago so that Ana is on call for 23 hours,
+# escalation steps of seconds (the last waits long past the end of the test) and the
+# officers the tests text from.
+ROSTER_FILE = Path(__file__).resolve().parent.parent / "bench" / "roster.toml"
+BENCH_START = 'start = "2020-01-06T08:00"'
+ESCALATION = """
 [rosters.escalation]
 steps = [
-  {{ notify = "on-call", wait = "3s" }},
-  {{ notify = "next", wait = "3s" }},
-  {{ notify = "all", wait = "3s" }},
-  {{ notify = "coordinators", wait = "10m" }},
+  { notify = "on-call", wait = "3s" },
+  { notify = "next", wait = "3s" },
+  { notify = "all", wait = "3s" },
+  { notify = "coordinators", wait = "10m" },
 ]
 repeat = 0
 
@@ -85,12 +60,19 @@ name = "Racine Police Department"
 kind = "police"
 enrollment_code = "RPD-4821"
 officers = [
-  {{ name = "Inv. A. One", phone = "+12625550151" }},
-  {{ name = "Inv. B. Two", phone = "+12625550152" }},
-  {{ name = "Inv. C. Three", phone = "+12625550153" }},
-  {{ name = "Inv. D. Four", phone = "+12625550154" }},
+  { name = "Inv. A. One", phone = "+12625550151" },
+  { name = "Inv. B. Two", phone = "+12625550152" },
+  { name = "Inv. C. Three", phone = "+12625550153" },
+  { name = "Inv. D. Four", phone = "+12625550154" },
 ]
 """
+
+
+def roster(start: datetime) -> str:
+    """The crash tests' roster file, its rotation starting at ``start`` (local wall time)."""
+    text = ROSTER_FILE.read_text()
+    assert text.count(BENCH_START) == 1, "bench/roster.toml no longer starts its rotation there"
+    return text.replace(BENCH_START, f'start = "{start:%Y-%m-%dT%H:%M}"') + ESCALATION
 
 
 def eventually(found: Callable[[], T], what: str, bound: float = 30.0) -> T:
@@ -141,7 +123,7 @@ class Site:
         """Load the roster with ``dispatcher roster import``; Ana is on call for 23 hours."""
         start = datetime.now(ZoneInfo(ZONE)) - timedelta(hours=1)
         path = self.folder / "roster.toml"
-        path.write_text(ROSTER.format(start=start.strftime("%Y-%m-%dT%H:%M")))
+        path.write_text(roster(start))
         command = [str(BIN / "dispatcher"), "roster", "import", str(path)]
         subprocess.run(command, env=self.env, check=True, capture_output=True)
 

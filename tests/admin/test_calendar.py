@@ -4,16 +4,17 @@ same periods as ``rosters.service.shifts`` (the code behind ``dispatcher shifts`
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from dispatcher.admin.calendar import day_of, days_in, month_grid, month_of
 from dispatcher.admin.timeline import Day, build_days, day_bounds
-from dispatcher.rosters.models import Person, Roster, Rotation, RotationParticipant
+from dispatcher.rosters.models import Roster
 from dispatcher.rosters.service import shifts
 from tests.support.admin import Store, Visitor
+from tests.support.rosters import daily_roster, new_person
 
 CHICAGO = ZoneInfo("America/Chicago")
 TODAY = date(2026, 3, 10)  # the clock: Tue 10 Mar 2026 07:00 in Chicago
@@ -63,18 +64,8 @@ def test_months_and_days_asked_fall_back_to_the_default() -> None:
 def roster_id(store: Store) -> int:
     """A daily roster handing off at 08:00 Chicago time: Ana on the 9th, Ben on the 10th, ..."""
     with store.scope() as session:
-        ana = Person(name="Ana", phone="+12625550101", languages=[], skills=[])
-        ben = Person(name="Ben", phone="+12625550102", languages=[], skills=[])
-        roster = Roster(name="Advocates", kind="advocate", timezone="America/Chicago")
-        rotation = Rotation(name="days", type="daily", length=1, start=datetime(2026, 3, 9, 8))
-        rotation.participants = [
-            RotationParticipant(person=ana, position=0),
-            RotationParticipant(person=ben, position=1),
-        ]
-        roster.rotations.append(rotation)
-        session.add_all([ana, ben, roster])
-        session.flush()
-        return roster.id
+        ana, ben = new_person("Ana", "+12625550101"), new_person("Ben", "+12625550102")
+        return daily_roster(session, ana, ben).id
 
 
 def day_text(page: str, label: str) -> str:

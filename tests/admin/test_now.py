@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from flask import Flask
 
 from dispatcher.clock import ManualClock
 from dispatcher.flows.models import Need, Page, Request
-from dispatcher.rosters.models import Agency, Person, Roster, Rotation, RotationParticipant
+from dispatcher.rosters.models import Agency, Person
 from tests.support.admin import Store, Visitor
+from tests.support.rosters import daily_roster, new_person
 
 # The clock stands at Tue 10 Mar 2026 12:00 UTC = 07:00 in Chicago (CDT).
 
@@ -19,18 +20,10 @@ from tests.support.admin import Store, Visitor
 def night(store: Store, clock: ManualClock) -> None:
     """A daily roster (Ana, then Ben at 08:00) and one open request paging Ana then Ben."""
     with store.scope() as session:
-        ana = Person(name="Ana", phone="+12625550101", languages=[], skills=[])
-        ben = Person(name="Ben", phone="+12625550102", languages=[], skills=[])
-        roster = Roster(name="Advocates", kind="advocate", timezone="America/Chicago")
-        rotation = Rotation(name="days", type="daily", length=1, start=datetime(2026, 3, 9, 8))
-        rotation.participants = [
-            RotationParticipant(person=ana, position=0),
-            RotationParticipant(person=ben, position=1),
-        ]
-        roster.rotations.append(rotation)
+        ana, ben = new_person("Ana", "+12625550101"), new_person("Ben", "+12625550102")
         agency = Agency(name="Racine PD", kind="police", enrollment_code="RPD-1")
-        session.add_all([ana, ben, roster, agency])
-        session.flush()
+        session.add(agency)
+        roster = daily_roster(session, ana, ben)
         opened = clock.now() - timedelta(minutes=12)
         request = Request(
             code="K7Q4",

@@ -9,8 +9,9 @@ from sqlalchemy import select
 from dispatcher.audit import AuditEntry
 from dispatcher.clock import ManualClock
 from dispatcher.flows.models import OutboxMessage, ShiftOffer
-from dispatcher.rosters.models import Person, Roster, Rotation, RotationParticipant
+from dispatcher.rosters.models import Person
 from tests.support.admin import Store, Visitor
+from tests.support.rosters import daily_roster, new_person
 
 ANA = {
     "name": "Ana Ruiz",
@@ -144,18 +145,8 @@ def test_the_shift_reminder_is_set_on_the_page_and_audited(
 
 def test_a_coming_shift_is_offered_from_the_person_page(coordinator: Visitor, store: Store) -> None:
     with store.scope() as session:
-        ana = Person(name="Ana", phone="+12625550101", languages=[], skills=[])
-        ben = Person(name="Ben", phone="+12625550102", languages=[], skills=[])
-        roster = Roster(name="Advocates", kind="advocate", timezone="America/Chicago")
-        rotation = Rotation(name="days", type="daily", length=1, start=datetime(2026, 3, 9, 8))
-        rotation.participants = [
-            RotationParticipant(person=ana, position=0),
-            RotationParticipant(person=ben, position=1),
-        ]
-        roster.rotations.append(rotation)
-        session.add_all([ana, ben, roster])
-        session.flush()
-        ben_id, roster_id = ben.id, roster.id
+        ana, ben = new_person("Ana", "+12625550101"), new_person("Ben", "+12625550102")
+        roster_id, ben_id = daily_roster(session, ana, ben).id, ben.id
     page = coordinator.text(f"/admin/people/{ben_id}")
     assert "Shifts in the next 14 days" in page
     assert "Tue 10 Mar 2026, 08:00 CDT to Wed 11 Mar 2026, 08:00 CDT" in page
@@ -182,14 +173,10 @@ def test_an_away_set_on_the_page_that_leaves_a_gap_tells_the_coordinators(
     coordinator: Visitor, store: Store
 ) -> None:
     with store.scope() as session:
-        ana = Person(name="Ana", phone="+12625550101", languages=[], skills=[])
-        kim = Person(name="Kim", phone="+12625550109", languages=[], skills=[], coordinator=True)
-        roster = Roster(name="Advocates", kind="advocate", timezone="America/Chicago")
-        rotation = Rotation(name="days", type="daily", length=1, start=datetime(2026, 3, 9, 8))
-        rotation.participants = [RotationParticipant(person=ana, position=0)]
-        roster.rotations.append(rotation)
-        session.add_all([ana, kim, roster])
-        session.flush()
+        ana = new_person("Ana", "+12625550101")
+        kim = new_person("Kim", "+12625550109", coordinator=True)
+        session.add(kim)
+        daily_roster(session, ana)
         ana_id, kim_id = ana.id, kim.id
     form = {**ANA, "name": "Ana", "phone": "+12625550101", "coordinator": ""}
     response = coordinator.post(

@@ -8,16 +8,17 @@ The clock stands at Tue 10 Mar 2026 12:00 UTC (07:00 in Chicago): Ana is on call
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
 from dispatcher.admin.views import now as views_now
 from dispatcher.flows.models import Request
-from dispatcher.rosters.models import Person, Roster, Rotation, RotationParticipant
+from dispatcher.rosters.models import Roster
 from tests.support.axe import axe_violations
 from tests.support.browser import ADMIN_EMAIL, ADMIN_PASSWORD, REQUIRE_BROWSER, Server
+from tests.support.rosters import daily_roster, new_person
 
 pytestmark = pytest.mark.browser
 try:
@@ -56,16 +57,9 @@ def contrast(first: str, second: str) -> float:
 def on_call(server: Server) -> None:
     """Ana on call on a daily advocates roster (Ben after the 08:00 handoff)."""
     with server.database.session_scope() as session:
-        ana = Person(name="Ana Night", phone="+12625550181", languages=[], skills=[])
-        ben = Person(name="Ben Night", phone="+12625550182", languages=[], skills=[])
-        roster = Roster(name="Night advocates", kind="advocate", timezone="America/Chicago")
-        rotation = Rotation(name="days", type="daily", length=1, start=datetime(2026, 3, 9, 8))
-        rotation.participants = [
-            RotationParticipant(person=ana, position=0),
-            RotationParticipant(person=ben, position=1),
-        ]
-        roster.rotations.append(rotation)
-        session.add_all([ana, ben, roster])
+        ana = new_person("Ana Night", "+12625550181")
+        ben = new_person("Ben Night", "+12625550182")
+        daily_roster(session, ana, ben, name="Night advocates")
 
 
 @pytest.fixture
