@@ -4,6 +4,7 @@ the in-app simulator phones, on a clock the test moves.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -95,6 +96,23 @@ class World(Night):
             SimulatorSender(self.phones),
             render,
         )
+
+    def race(self, engines: int = 2, ticks: int = 3) -> None:
+        """``engines`` fresh engines tick ``ticks`` times each, all starting at once (as
+        that many workers on one database would); returns when all are done."""
+        racing = [self.new_engine() for _ in range(engines)]
+        barrier = threading.Barrier(engines)
+
+        def run(engine: Engine) -> None:
+            barrier.wait()
+            for _ in range(ticks):
+                engine.tick()
+
+        threads = [threading.Thread(target=run, args=(engine,)) for engine in racing]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
 
     @contextmanager
     def session(self) -> Iterator[Session]:

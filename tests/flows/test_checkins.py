@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -316,19 +315,7 @@ def test_two_engines_on_postgres_never_remind_twice(world_pg: World) -> None:
         assert world_pg.text(ANA, f"1 {code}") is None
     world_pg.tick()
     world_pg.clock.advance(timedelta(minutes=46))
-    engines = [world_pg.new_engine(), world_pg.new_engine()]
-    barrier = threading.Barrier(2)
-
-    def run(engine_index: int) -> None:
-        barrier.wait()
-        for _ in range(3):
-            engines[engine_index].tick()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    world_pg.race(engines=2, ticks=3)
     reminders = [t for t in world_pg.inbox(ANA) if "time to check in" in t]
     assert sorted(reminders) == sorted(
         f"{c}: time to check in. Reply OK {c}, or DONE {c} if you have left." for c in codes

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from datetime import timedelta
@@ -83,19 +82,7 @@ def test_two_engines_on_postgres_never_double_page(postgres_url: str, world_pg: 
             )
     for n in range(30):
         world_pg.text(f"+1262555{1000 + n:04d}", "need an advocate")
-    engines = [world_pg.new_engine(), world_pg.new_engine()]
-    barrier = threading.Barrier(2)
-
-    def run(engine_index: int) -> None:
-        barrier.wait()
-        for _ in range(3):
-            engines[engine_index].tick()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    world_pg.race(engines=2, ticks=3)
     with world_pg.session() as session:
         assert session.scalar(sa.select(sa.func.count(Page.id))) == 30
         assert session.scalar(sa.select(sa.func.count(OutboxMessage.id))) == 30

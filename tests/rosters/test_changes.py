@@ -12,21 +12,14 @@ from dispatcher.audit import AuditEntry, Auditor
 from dispatcher.clock import ManualClock
 from dispatcher.errors import Conflict, ValidationError
 from dispatcher.rosters import changes
-from dispatcher.rosters.models import Person, Roster, Rotation
+from dispatcher.rosters.models import Roster, Rotation
 from dispatcher.rosters.service import set_on_now
+from tests.support.rosters import lettered_rotation
 
 
 @pytest.fixture
 def rotation(session: Session) -> Rotation:
-    roster = changes.save_roster(session, None, "Advocates", "advocate", "America/Chicago")
-    rotation = changes.save_rotation(
-        session, roster, None, ("nights", "weekly", 1, datetime(2026, 3, 2, 8))
-    )
-    for name in "ABCD":
-        person = Person(name=name, phone=f"+1262555010{ord(name) - 64}", languages=[], skills=[])
-        session.add(person)
-        changes.add_participant(session, rotation, person)
-    return rotation
+    return lettered_rotation(session, "nights", "weekly", datetime(2026, 3, 2, 8), "ABCD")
 
 
 def names(rotation: Rotation) -> str:

@@ -17,6 +17,7 @@ from dispatcher.rosters.handover import (
 )
 from dispatcher.rosters.models import Person, Rotation
 from dispatcher.rosters.service import roster_specs, who_is_on_call
+from tests.support.rosters import lettered_rotation
 
 # Daily handoffs at 08:00 in Chicago (CST, UTC-6): 14:00 UTC from Monday 2 March.
 FIRST = datetime(2026, 3, 2, 14, tzinfo=UTC)
@@ -26,16 +27,7 @@ AT = FIRST + timedelta(hours=2)  # A's shift
 
 @pytest.fixture
 def rotation(session: Session) -> Rotation:
-    roster = changes.save_roster(session, None, "Advocates", "advocate", "America/Chicago")
-    rotation = changes.save_rotation(
-        session, roster, None, ("days", "daily", 1, datetime(2026, 3, 2, 8))
-    )
-    for name in "ABCD":
-        person = Person(name=name, phone=f"+1262555010{ord(name) - 64}", languages=[], skills=[])
-        session.add(person)
-        if name != "D":
-            changes.add_participant(session, rotation, person)
-    return rotation
+    return lettered_rotation(session, "days", "daily", datetime(2026, 3, 2, 8), "ABC", others="D")
 
 
 def on_call(session: Session, rotation: Rotation, *days: int) -> str:

@@ -9,8 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dispatcher.rosters import changes, history
-from dispatcher.rosters.models import Person, Rotation, ShiftLedger, ShiftRecord
+from dispatcher.rosters.models import Rotation, ShiftLedger, ShiftRecord
 from dispatcher.rosters.rotation import Shift
+from tests.support.rosters import lettered_rotation
 
 # Handoffs at 08:00 in Chicago (CST, UTC-6): 14:00 UTC every day from Monday 2 March.
 FIRST = datetime(2026, 3, 2, 14, tzinfo=UTC)
@@ -19,15 +20,7 @@ DAY = timedelta(days=1)
 
 @pytest.fixture
 def rotation(session: Session) -> Rotation:
-    roster = changes.save_roster(session, None, "Advocates", "advocate", "America/Chicago")
-    rotation = changes.save_rotation(
-        session, roster, None, ("days", "daily", 1, datetime(2026, 3, 2, 8))
-    )
-    for name in "ABC":
-        person = Person(name=name, phone=f"+1262555010{ord(name) - 64}", languages=[], skills=[])
-        session.add(person)
-        changes.add_participant(session, rotation, person)
-    return rotation
+    return lettered_rotation(session, "days", "daily", datetime(2026, 3, 2, 8), "ABC")
 
 
 def rows(session: Session) -> list[tuple[str, datetime, datetime | None]]:
