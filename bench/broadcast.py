@@ -17,7 +17,6 @@ from common import (
     bench_settings,
     fresh_database,
     officers_toml,
-    people_toml,
     percentiles,
     roster_toml,
     start_app,
@@ -29,8 +28,7 @@ ROUNDS = 10
 ROUND_TRIP = 0.150  # seconds the fake API takes to answer each creation
 ADVOCATES = {f"Advocate {n}": f"+1262555{3000 + n:04d}" for n in range(PEOPLE)}
 ROSTER = (
-    people_toml(ADVOCATES)
-    + roster_toml("advocates", "advocate", "weekly", list(ADVOCATES))
+    roster_toml("advocates", "advocate", "weekly", ADVOCATES)
     + '\n[rosters.escalation]\nsteps = [{ notify = "all", wait = "10m" }]\nrepeat = 0\n'
     + officers_toml(ROUNDS)
 )

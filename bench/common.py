@@ -112,18 +112,15 @@ def percentiles(values: list[float]) -> dict[str, float]:
     return {"p50": statistics.median(values), "p95": cuts[94], "p99": cuts[98]}
 
 
-def people_toml(people: dict[str, str]) -> str:
-    """A ``[[people]]`` entry for each name -> phone number."""
-    return "".join(
-        f'\n[[people]]\nname = "{name}"\nphone = "{phone}"\n' for name, phone in people.items()
-    )
-
-
-def roster_toml(name: str, kind: str, rotation: str, participants: list[str]) -> str:
-    """A roster in Chicago with one rotation (``daily`` or ``weekly``, handing off at 08:00
-    from Mon 6 Jan 2020) of ``participants``, in turn; no escalation (append one)."""
-    names = ", ".join(f'"{person}"' for person in participants)
-    return f"""
+def roster_toml(name: str, kind: str, rotation: str, people: dict[str, str]) -> str:
+    """``people`` (name -> phone number) and a roster in Chicago with one rotation of them
+    (``daily`` or ``weekly``, handing off at 08:00 from Mon 6 Jan 2020), in turn; no
+    escalation (append one)."""
+    entries = "".join(f'\n[[people]]\nname = "{n}"\nphone = "{p}"\n' for n, p in people.items())
+    names = ", ".join(f'"{person}"' for person in people)
+    return (
+        entries
+        + f"""
 [[rosters]]
 name = "{name}"
 kind = "{kind}"
@@ -136,6 +133,7 @@ length = 1
 start = "2020-01-06T08:00"
 participants = [{names}]
 """
+    )
 
 
 def officers_toml(count: int) -> str:

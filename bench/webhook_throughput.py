@@ -43,14 +43,7 @@ from multiprocessing.connection import Connection
 from urllib.parse import urlencode
 
 import requests
-from common import (
-    bench_settings,
-    fresh_database,
-    officers_toml,
-    people_toml,
-    percentiles,
-    roster_toml,
-)
+from common import bench_settings, fresh_database, officers_toml, percentiles, roster_toml
 from fake_twilio import inbound_params, signature
 from flask import Flask, Response
 from werkzeug.serving import make_server
@@ -74,11 +67,11 @@ BARE_TWIML = (
     "</Message></Response>"
 )
 SPAWN = multiprocessing.get_context("spawn")
-NAMES = [f"Member {n}" for n in range(len(MEMBERS))]
+ADVOCATES = {f"Member {n}": MEMBERS[n] for n in range(4)}
+HOTELS = {f"Member {n}": MEMBERS[n] for n in range(4, 8)}
 ROSTER = (
-    people_toml(dict(zip(NAMES, MEMBERS, strict=True)))
-    + roster_toml("advocates", "advocate", "weekly", NAMES[:4])
-    + roster_toml("hotels", "hotel", "daily", NAMES[4:])
+    roster_toml("advocates", "advocate", "weekly", ADVOCATES)
+    + roster_toml("hotels", "hotel", "daily", HOTELS)
     + officers_toml(OFFICERS)
 )
 
