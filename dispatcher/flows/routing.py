@@ -23,10 +23,10 @@ from dispatcher.flows import needs, paging
 from dispatcher.flows.context import FlowContext, Reply
 from dispatcher.flows.languages import reader_language
 from dispatcher.flows.models import Need, Page, Request
-from dispatcher.flows.policy import Policy, Pool, Position, depth_of, next_leg
+from dispatcher.flows.policy import Policy, Position, depth_of, next_leg
 from dispatcher.flows.vocabulary import NeedKind, NeedState, PageState
 from dispatcher.flows.voicetexts import CallNeedAdded, RouteAccepted, RouteTexting, VoiceScreen
-from dispatcher.rosters.models import Officer, Person, Roster
+from dispatcher.rosters.models import Officer, Person
 
 log = logging.getLogger("dispatcher.routing")
 # A hold outlives the ring budget by this much, in case the call's end is never reported.
@@ -71,7 +71,7 @@ def start(session: Session, ctx: FlowContext, request: Request) -> Leg | None:
     need.held_until = ctx.now + ctx.settings.voice_ring_budget + HOLD_SLACK
     leg = ring_next(session, ctx, need)
     if leg is None:
-        release(ctx, need)
+        release(session, ctx, need)
     return leg
 
 
@@ -83,9 +83,8 @@ def ring_next(session: Session, ctx: FlowContext, need: Need) -> Leg | None:
     if left < MIN_LEG:
         return None
     policy = Policy.from_json(need.policy)
-    roster = session.get(Roster, need.roster_id) if need.roster_id else None
     tags = tuple(need.request.tags)
-    pool = paging.build_pool(session, roster, ctx, tags)[0] if roster else Pool()
+    pool = paging.need_pool(session, ctx, need).pool  # mutual aid included, as by text
     position = None if need.step_index < 0 else Position(need.step_index, need.round)
     pages = list(need.pages)
     never = frozenset(
@@ -117,13 +116,14 @@ def ring_next(session: Session, ctx: FlowContext, need: Need) -> Leg | None:
     return Leg(page.id, person.phone, min(LEG_RING, left))
 
 
-def release(ctx: FlowContext, need: Need) -> None:
-    """The call stops ringing: the SMS escalation continues at once from where it was."""
+def release(session: Session, ctx: FlowContext, need: Need) -> None:
+    """The call stops ringing: the SMS escalation continues at once from where it was,
+    texting first the current step's targets the call did not reach."""
     if need.held_until is None:
         return
     need.held_until = None
     if need.state == NeedState.PAGING:
-        need.next_action_at = ctx.now
+        paging.resume_after_call(session, ctx, need)
         ctx.kick()
         log.info("call.released request=%s step=%s", need.request.code, need.step_index)
 
@@ -141,15 +141,15 @@ def dial_ended(
     officer = session.get(Officer, request.officer_id) if request.officer_id else None
     language = reader_language(officer, "")
     if caller_gone or bridged:
-        release(ctx, need)
+        release(session, ctx, need)
         return Routing()  # the officer hung up, or the bridged call is over
     if need.state != NeedState.PAGING:
-        release(ctx, need)
+        release(session, ctx, need)
         return Routing(reply=Reply(RouteAccepted(), language))  # taken by text
     leg = ring_next(session, ctx, need)
     if leg is not None:
         return Routing(leg=leg)
-    release(ctx, need)
+    release(session, ctx, need)
     return Routing(reply=Reply(RouteTexting(), language))
 
 
@@ -178,7 +178,7 @@ def keypad_need(
     else:
         leg = ring_next(session, ctx, need)
     if leg is None:
-        release(ctx, need)
+        release(session, ctx, need)
         return Routing(reply=Reply(RouteTexting(), reply.language if reply else "en"))
     return Routing(leg=leg, reply=reply)
 
