@@ -49,10 +49,11 @@ def tight(
     assert fake.violations == []
 
 
-# The advocates' first step rings everyone on the roster (Ana, Ben, Cruz), so a call can
-# stop part way through a step.
+# The advocates' policy is everyone on the roster (Ana, Ben, Cruz), then the coordinators,
+# so a call can stop part way through a step.
 ALL_FIRST = COALITION.replace(
-    '{ notify = "on-call", wait = "5m" },\n  { notify = "next", wait = "5m" },',
+    '{ notify = "on-call", wait = "5m" },\n  { notify = "next", wait = "5m" },\n'
+    '  { notify = "all", wait = "10m" },',
     '{ notify = "all", wait = "5m" },',
 )
 
