@@ -6,9 +6,11 @@ page. Each advocate hears a screen (agency, need, tags; never the officer's word
 presses 1 to take the call (the same conditional accept as a text, so the first accept
 wins across channels) or 2 to pass; no key, a voicemail or a hang-up ends that leg only.
 When the ring budget is spent, or the officer hangs up, the hold is released and the SMS
-escalation continues at once from where the calls left off; whoever passed by voice is
-never paged again. A hold also ends by itself (``HOLD_SLACK`` after the budget), so a
-call whose end is never reported cannot stall the request.
+escalation continues at once from where the calls left off: the current step's targets
+the call did not reach are texted first; whoever passed by voice is never paged again. A
+hold also ends by itself (``HOLD_SLACK`` after the budget), so a call whose end is never
+reported cannot stall the request: that Twilio requests the ``<Dial>`` action when the
+caller hangs up is not in the Twilio facts this project keeps, so it is not relied on.
 """
 
 from __future__ import annotations
@@ -151,6 +153,14 @@ def dial_ended(
         return Routing(leg=leg)
     release(session, ctx, need)
     return Routing(reply=Reply(RouteTexting(), language))
+
+
+def leg_bridged(session: Session, page_id: int | None, dial_status: str) -> bool:
+    """True when the ended leg of page ``page_id`` was put through: its advocate took the
+    call (the page was accepted) and the leg ``completed``. Our own record, for when
+    Twilio's ``DialBridged`` is absent."""
+    page = session.get(Page, page_id) if page_id is not None else None
+    return page is not None and page.state == PageState.ACCEPTED and dial_status == "completed"
 
 
 def keypad_need(

@@ -102,15 +102,25 @@ def call_status() -> ResponseReturnValue:
 @blueprint.post("/voice/dial")
 @twilio_signature_required
 def dial_ended() -> ResponseReturnValue:
-    """A leg of an officer's call ended (``?r=<request id>``): ring the next advocate or
-    end the call; a caller who hung up (``CallStatus`` completed) is not rung further."""
+    """A leg of an officer's call ended (``?r=<request id>&p=<the leg's page>``): ring the
+    next advocate or end the call; a caller who hung up (``CallStatus`` completed) is not
+    rung further.
+
+    Neither ``DialBridged`` nor a request of this action after the caller hangs up is in
+    the Twilio facts we keep (``TWILIO.md`` names only ``DialCallStatus``; the OpenAPI
+    description covers the REST API, not TwiML's callbacks), so neither is relied on: a
+    leg also counts as bridged when its page was accepted and the leg ``completed`` (our
+    own record), and a hang-up never reported ends the hold by itself (``routing``).
+    """
     check_form()
     row = row_arg("r")
     session = web.db_session()
     kick = KickAfterCommit()
     ctx = flow_context(kick)
     gone = request.form.get("CallStatus", "") in ("completed", "canceled", "failed")
-    bridged = request.form.get("DialBridged", "") == "true"
+    bridged = request.form.get("DialBridged", "") == "true" or routing.leg_bridged(
+        session, row_arg("p"), request.form.get("DialCallStatus", "")
+    )
     if row is None:
         routed = routing.Routing(reply=Reply(RouteTexting()))
     else:

@@ -1,7 +1,7 @@
 """The URLs a routed call gives Twilio, and the ``<Dial>`` that rings one advocate.
 
-Every URL carries its row in the query (``r`` the request, ``p`` the page), which the
-signature covers: Twilio signs the full URL it calls.
+Every URL carries its rows in the query (``r`` the request, ``p`` the page of the leg),
+which the signature covers: Twilio signs the full URL it calls.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ def dial(say: str | None, language: str, leg: Leg, request_id: int, keypad: bool
         language,
         leg.number,
         leg.ring_seconds,
-        action=voice_url("dial", r=request_id),
+        action=voice_url("dial", r=request_id, p=leg.page_id),
         screen=voice_url("screen", p=leg.page_id),
         keypad=voice_url("needs", r=request_id, p=leg.page_id) if keypad else None,
     )

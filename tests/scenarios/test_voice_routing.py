@@ -118,6 +118,16 @@ def test_the_first_leg_accepts_and_is_bridged(night: LiveNight) -> None:
     assert {call.sid, leg} <= set(night.fake.deleted_calls)  # Twilio's records, both legs
 
 
+def test_a_bridged_call_is_known_as_such_without_twilios_dial_bridged(night: LiveNight) -> None:
+    call = OfficerCall(night, OFFICER)
+    call.dial()
+    call.answer_leg()
+    call.press("1")
+    assert call.bridged
+    call.leg_ends("completed", says_bridged=False)  # our own record: the leg's page won
+    assert call.ringing is None and call.heard == ""
+
+
 def test_a_long_routed_call_is_not_deleted_while_it_may_still_be_on(night: LiveNight) -> None:
     call = OfficerCall(night, OFFICER)
     call.dial()
