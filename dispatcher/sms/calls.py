@@ -24,7 +24,7 @@ from werkzeug.exceptions import HTTPException
 from dispatcher import web
 from dispatcher.flows import notify, redaction, routing, voicepages
 from dispatcher.flows.context import Reply
-from dispatcher.flows.voicetexts import RouteTexting, VoiceAccepted, VoiceClosed
+from dispatcher.flows.voicetexts import RouteTexting, VoiceAccepted, VoiceClosed, VoiceDetails
 from dispatcher.sms import callurls, twiml
 from dispatcher.sms.messages import write
 from dispatcher.sms.security import twilio_signature_required
@@ -181,7 +181,8 @@ def screen_key() -> ResponseReturnValue:
         reply = Reply(VoiceClosed())
     else:
         page, person = found
-        reply = voicepages.answer(session, ctx, page, person, request.form.get("Digits", ""))
+        digits = request.form.get("Digits", "")
+        reply = voicepages.answer(session, ctx, page, person, digits, bridging=True)
         reply = Reply(reply.text, person.language)
     session.commit()
     kick.committed()
@@ -189,6 +190,8 @@ def screen_key() -> ResponseReturnValue:
     if isinstance(reply.text, VoiceAccepted):
         return xml(twiml.bridge_response())
     text = write(reply.text, reply.language)
+    if isinstance(reply.text, VoiceDetails):  # no text can reach them: heard, then bridged
+        return xml(twiml.bridge_response(text, reply.language))
     return xml(twiml.voice_hangup(text, reply.language))
 
 

@@ -103,9 +103,13 @@ def screen_response(say: str, language: str, action: str) -> str:
     return str(response.to_xml())
 
 
-def bridge_response() -> str:
-    """An empty answer to the screen's key: the callee is put through to the caller."""
-    return str(VoiceResponse().to_xml())
+def bridge_response(say: str | None = None, language: str = "en") -> str:
+    """The answer to the screen's key that puts the callee through to the caller once it
+    ends: empty, or ``say`` spoken to the callee first."""
+    response = VoiceResponse()
+    if say:
+        response.say(say, **VOICES.get(language, {}))
+    return str(response.to_xml())
 
 
 def voice_hangup_silently() -> str:

@@ -35,6 +35,7 @@ from tests.night import (
 from tests.scenarios.live import PUBLIC, LiveNight
 from tests.scenarios.test_night_call import code_of
 from tests.support.calls import OfficerCall
+from tests.support.twiml import spoken
 
 
 @pytest.fixture
@@ -126,6 +127,25 @@ def test_a_bridged_call_is_known_as_such_without_twilios_dial_bridged(night: Liv
     assert call.bridged
     call.leg_ends("completed", says_bridged=False)  # our own record: the leg's page won
     assert call.ringing is None and call.heard == ""
+
+
+def test_an_advocate_who_texted_stop_hears_the_details_before_the_bridge(
+    night: LiveNight,
+) -> None:
+    assert night.text(ANA, "STOP") is None
+    night.tick()
+    sent = len(night.inbox(ANA))
+    call = OfficerCall(night, OFFICER)
+    call.dial()
+    code = code_of(night)
+    call.answer_leg()
+    said = spoken(call.press("1"))
+    assert call.bridged
+    assert f"You accepted {', '.join(code)}" in said and "Putting you through now" in said
+    assert "Text START to the hotline" in said
+    night.tick()
+    assert len(night.inbox(ANA)) == sent
+    assert need(night)[0] == "accepted"
 
 
 def test_a_long_routed_call_is_not_deleted_while_it_may_still_be_on(night: LiveNight) -> None:

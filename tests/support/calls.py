@@ -89,8 +89,10 @@ class OfficerCall:
 
     @property
     def bridged(self) -> bool:
-        """True when the callee's key answer put them through (an empty answer)."""
-        return len(ElementTree.fromstring(self.screen_twiml)) == 0
+        """True when the callee's key answer puts them through once it ends: it neither
+        hangs up nor waits for another key (at most it speaks first)."""
+        verbs = {child.tag for child in ElementTree.fromstring(self.screen_twiml)}
+        return verbs <= {"Say"}
 
     def leg_ends(
         self, status: str = "no-answer", bridged: bool = False, says_bridged: bool = True
