@@ -12,6 +12,12 @@ from twilio.twiml.voice_response import VoiceResponse
 CONTENT_TYPE = "text/xml; charset=utf-8"
 
 
+def callback_url(base: str, outbox_id: int, part: int = 1) -> str:
+    """A callback URL naming the outbox row (and the part, after the first)."""
+    query = f"o={outbox_id}" + (f"&p={part}" if part > 1 else "")
+    return f"{base}?{query}"
+
+
 def message_response(text: str | None, status_callback: str | None = None) -> str:
     """A messaging answer replying ``text``, or an empty ``<Response/>`` for None.
 
