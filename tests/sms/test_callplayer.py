@@ -170,3 +170,38 @@ def test_a_request_the_service_refuses_fails_the_call_loudly(sim: Sim) -> None:
     forged = {"CallSid": "CA" + "1" * 32, "From": OFFICER, "To": "+12625550100"}
     with sim.app.test_client() as client:
         assert client.post("/voice/inbound", data=forged).status_code == 403  # unsigned
+
+
+class Answers:
+    """A poster that answers each URL with set TwiML and keeps what was posted, for the
+    verbs the service itself does not use (``<Redirect>``) and a busy line."""
+
+    def __init__(self, answers: dict[str, str]) -> None:
+        self.answers = answers
+        self.posted: list[tuple[str, dict[str, str]]] = []
+
+    def __call__(self, url: str, params: dict[str, str]) -> str:
+        self.posted.append((url, params))
+        return self.answers.get(url.partition("?")[0], "<Response/>")
+
+
+def test_a_redirect_is_followed_and_a_dial_to_a_busy_phone_reports_busy() -> None:
+    answers = Answers(
+        {
+            "/in": "<Response><Say>One</Say><Redirect>/two</Redirect></Response>",
+            "/two": '<Response><Say>Two</Say><Dial action="/after"><Number url="/screen">'
+            "+12625550101</Number></Dial></Response>",
+            "/after": "<Response><Say>Nobody</Say><Hangup/></Response>",
+        }
+    )
+    changes = iter(range(1, 1000))
+    player = CallPlayer("+12625550100", lambda: next(changes))
+    player.ring_page(ANA, "<Response><Say>Page</Say></Response>", "/status")  # Ana's line rings
+    player.call_hotline(OFFICER, "/in", answers)
+    officer, ana = player.current(OFFICER), player.current(ANA)
+    assert officer is not None and ana is not None
+    assert " ".join(officer.heard) == "One Two Nobody"
+    after = [params for url, params in answers.posted if url == "/after"]
+    assert after[0]["DialCallStatus"] == "busy" and after[0]["DialBridged"] == "false"
+    assert officer.state == CallState.ENDED
+    assert ana.state == CallState.RINGING  # the page still rings
