@@ -253,7 +253,10 @@ def escalate_due(session: Session, ctx: FlowContext) -> int:
     needs = list(session.scalars(query))
     pools: paging.Pools = {}
     for need in needs:
-        need.held_until = None  # a hold whose call never reported its end
+        if need.held_until is not None:  # a hold whose call never reported its end
+            need.held_until = None
+            if paging.resume_after_call(session, ctx, need, pools):
+                continue
         paging.escalate(session, ctx, need, pools)
         if need.state == NeedState.UNFILLED:
             officers.close_if_settled(session, ctx, need.request)

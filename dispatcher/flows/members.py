@@ -7,6 +7,7 @@ accepts in the same millisecond on several workers.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
@@ -30,6 +31,14 @@ from dispatcher.rosters.models import Officer, Person, Roster, Rotation, Rotatio
 log = logging.getLogger("dispatcher.responses")
 UNTIL_FURTHER_NOTICE = timedelta(days=3650)
 RECENT = timedelta(hours=2)  # a reply without a code may be about a page this recent
+
+
+@dataclass(frozen=True)
+class Won:
+    """This accept won: ``details`` is what the accepter is sent (texted unless they
+    texted STOP; a call may speak it instead)."""
+
+    details: texts.Accepted
 
 
 def paged_codes(session: Session, person: Person) -> list[str]:
@@ -90,12 +99,13 @@ def accept(session: Session, ctx: FlowContext, person: Person, code: str | None)
     chosen = choose_page(session, ctx, person, code)
     if isinstance(chosen, Reply):
         return chosen
-    return accept_page(session, ctx, person, chosen)
+    answer = accept_page(session, ctx, person, chosen)
+    return None if isinstance(answer, Won) else answer
 
 
-def accept_page(session: Session, ctx: FlowContext, person: Person, chosen: Page) -> Reply | None:
+def accept_page(session: Session, ctx: FlowContext, person: Person, chosen: Page) -> Won | Reply:
     """Accept the need of ``chosen`` (by text or by a key press on a call): one conditional
-    UPDATE decides the winner; None when this person won, else the reply that explains."""
+    UPDATE decides the winner; ``Won`` when this person won, else the reply that explains."""
     need = chosen.need
     request = need.request  # held: the UPDATE below reloads the need, not its request
     late = need.state == NeedState.UNFILLED
@@ -118,7 +128,7 @@ def accept_page(session: Session, ctx: FlowContext, person: Person, chosen: Page
     chosen.answered_at = ctx.now
     # The check-in instructions go first, so that the details are the last text on the phone.
     checkins.start(session, ctx, need, person)
-    _announce_acceptance(session, ctx, need, person)
+    details = _announce_acceptance(session, ctx, need, person)
     measures.need_accepted(need, ctx.now)
     if late:
         late_accept = texts.CoordinatorLateAccept(
@@ -126,11 +136,16 @@ def accept_page(session: Session, ctx: FlowContext, person: Person, chosen: Page
         )
         notify.to_coordinators(session, ctx, late_accept)
     log.info("need.accepted request=%s need=%s member=%s", request.code, need.id, person.id)
-    return None
+    return Won(details)
 
 
-def _announce_acceptance(session: Session, ctx: FlowContext, need: Need, person: Person) -> None:
-    """Tell the accepter (with the officer's words for the advocate), the officer, the rest."""
+def _announce_acceptance(
+    session: Session, ctx: FlowContext, need: Need, person: Person
+) -> texts.Accepted:
+    """Tell the accepter (with the officer's words for the advocate), the officer, the rest.
+
+    Returns the accepter's details, which are not texted to a person who texted STOP.
+    """
     request = need.request
     request.last_activity_at = ctx.now
     # Held while the officer is also texted below, so their row is read once.
@@ -163,6 +178,7 @@ def _announce_acceptance(session: Session, ctx: FlowContext, need: Need, person:
             told.add(page.person_id)
             other = session.get_one(Person, page.person_id)
             notify.to_person(session, ctx, other, covered, page_id=page.id)
+    return accepted
 
 
 def decline(session: Session, ctx: FlowContext, person: Person, code: str | None) -> Reply:

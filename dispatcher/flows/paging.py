@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 from datetime import timedelta
+from typing import NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -23,6 +24,7 @@ from dispatcher.flows.policy import (
     plan_contact,
     plan_next,
     traits_of,
+    unreached,
 )
 from dispatcher.flows.vocabulary import NEEDS, NeedKind, NeedState, PageState
 from dispatcher.flows.voicetexts import VoicePage
@@ -67,9 +69,16 @@ def policy_of(roster: Roster) -> Policy:
     )
 
 
-# A roster's pool at one instant for a request's tags, the people in it by id, and who was
-# left out for a missing training.
-PoolEntry = tuple[Pool, dict[int, Person], tuple[int, ...]]
+class PoolEntry(NamedTuple):
+    """A roster's pool at one instant for a request's tags, the people in it by id (held,
+    so paging them reads no row again), and who was left out for a missing training."""
+
+    pool: Pool
+    people: dict[int, Person]
+    untrained: tuple[int, ...]
+
+
+NO_POOL = PoolEntry(Pool(), {}, ())
 Pools = dict[tuple[int, tuple[str, ...]], PoolEntry]
 
 
@@ -82,7 +91,7 @@ def escalate(session: Session, ctx: FlowContext, need: Need, pools: Pools | None
     policy = Policy.from_json(need.policy)
     position = None if need.step_index < 0 else Position(need.step_index, need.round)
     tags = tuple(need.request.tags)
-    pool, people, untrained = pool_for(session, ctx, need.roster_id, tags, pools)
+    pool, people, untrained = need_pool(session, ctx, need, pools)
     for person_id in untrained:
         log.info(
             "need.person_skipped request=%s need=%s member=%s reason=training",
@@ -90,9 +99,6 @@ def escalate(session: Session, ctx: FlowContext, need: Need, pools: Pools | None
             need.id,
             person_id,
         )
-    if need.roster_id is not None and policy.aid_regions():
-        roster = session.get_one(Roster, need.roster_id)
-        pool = replace(pool, aid=aid_of(session, roster, policy.aid_regions(), ctx, tags))
     pages = list(need.pages)
     never = frozenset(
         p.person_id for p in pages if p.state in (PageState.DECLINED, PageState.FAILED)
@@ -125,6 +131,49 @@ def escalate(session: Session, ctx: FlowContext, need: Need, pools: Pools | None
         need.round,
         len(plan.targets),
     )
+
+
+def resume_after_call(
+    session: Session, ctx: FlowContext, need: Need, pools: Pools | None = None
+) -> bool:
+    """A live call stopped ringing (budget spent, the officer hung up, or its end was never
+    reported) part way through a step: text that step's targets the call did not reach.
+
+    Whoever was rung in this round is not texted again in it, whoever passed or could not
+    be reached never is. True when someone was paged (the step then waits its full wait
+    from now, as a step started by text does); False when the step has nobody left, and
+    the need is due at once for its next step.
+    """
+    if need.state != NeedState.PAGING or need.step_index < 0:
+        need.next_action_at = ctx.now
+        return False
+    policy = Policy.from_json(need.policy)
+    position = Position(need.step_index, need.round)
+    pages = list(need.pages)
+    here = (need.step_index, need.round)
+    before = frozenset(p.person_id for p in pages if (p.step_index, p.round) != here)
+    reached = frozenset(
+        p.person_id
+        for p in pages
+        if p.round == need.round or p.state in (PageState.DECLINED, PageState.FAILED)
+    )
+    pool, people, _ = need_pool(session, ctx, need, pools)
+    left = unreached(policy, position, pool, tuple(need.request.tags), before, reached)
+    if not left:
+        need.next_action_at = ctx.now
+        return False
+    for person_id in left:
+        page_person(session, ctx, need, people.get(person_id) or session.get_one(Person, person_id))
+    need.next_action_at = ctx.now + timedelta(seconds=policy.steps[need.step_index].wait_seconds)
+    log.info(
+        "need.resumed request=%s need=%s step=%s round=%s paged=%s",
+        need.request.code,
+        need.id,
+        need.step_index,
+        need.round,
+        len(left),
+    )
+    return True
 
 
 def log_skipped(need: Need, policy: Policy, skipped: tuple[Position, ...]) -> None:
@@ -195,6 +244,24 @@ def send_page(session: Session, ctx: FlowContext, page: Page, person: Person, by
         notify.to_person(session, ctx, person, text, page_id=page.id)
 
 
+def need_pool(
+    session: Session, ctx: FlowContext, need: Need, pools: Pools | None = None
+) -> PoolEntry:
+    """Who could be paged now for ``need``: its roster's pool for the request's tags, with
+    who is on call in each region its policy's ``mutual-aid`` steps call on.
+
+    The same for a text escalation and for a live call's next leg.
+    """
+    tags = tuple(need.request.tags)
+    entry = pool_for(session, ctx, need.roster_id, tags, pools)
+    regions = Policy.from_json(need.policy).aid_regions()
+    if need.roster_id is None or not regions:
+        return entry
+    roster = session.get_one(Roster, need.roster_id)
+    aid = aid_of(session, roster, regions, ctx, tags)
+    return entry._replace(pool=replace(entry.pool, aid=aid))
+
+
 def pool_for(
     session: Session,
     ctx: FlowContext,
@@ -205,21 +272,20 @@ def pool_for(
     """The pool of roster ``roster_id`` now for a request with ``tags`` (empty without a
     roster), kept in ``pools`` for the rest of the tick."""
     if roster_id is None:
-        return Pool(), {}, ()
+        return NO_POOL
     pools = {} if pools is None else pools
     key = (roster_id, tags)
     if key not in pools:
         roster = session.get(Roster, roster_id)
-        pools[key] = build_pool(session, roster, ctx, tags) if roster else (Pool(), {}, ())
+        pools[key] = build_pool(session, roster, ctx, tags) if roster else NO_POOL
     return pools[key]
 
 
 def build_pool(
     session: Session, roster: Roster, ctx: FlowContext, tags: tuple[str, ...] = ()
 ) -> PoolEntry:
-    """Who could be paged from ``roster`` now for a request with ``tags``, as ids, with the
-    tags each one matches; those people by id (held, so paging them reads no row again);
-    and who was left out for a missing training."""
+    """Who could be paged from ``roster`` now for a request with ``tags`` (its own people
+    only: ``need_pool`` adds mutual aid)."""
     found = rosters.escalation_candidates(session, roster, ctx.now, tags)
     following = [p for line in found.next for p in line]
     people = {p.id: p for p in (*found.on_call, *following, *found.everyone, *found.coordinators)}
@@ -230,7 +296,7 @@ def build_pool(
         coordinators=tuple(p.id for p in found.coordinators),
         traits={i: traits_of(p.languages or [], p.skills or []) for i, p in people.items()},
     )
-    return pool, people, tuple(p.id for p in found.untrained)
+    return PoolEntry(pool, people, tuple(p.id for p in found.untrained))
 
 
 def aid_of(

@@ -303,6 +303,24 @@ def next_leg(
     return (plan.position, plan.targets[0]) if plan else None
 
 
+def unreached(
+    policy: Policy,
+    position: Position,
+    pool: Pool,
+    tags: tuple[str, ...],
+    before: frozenset[int],
+    reached: frozenset[int],
+) -> tuple[int, ...]:
+    """The targets of the step at ``position`` that a live call did not reach.
+
+    The step's targets are whom it pages when it starts by text: ``before`` is everyone
+    paged at earlier positions (a ``next`` step passes over them). ``reached`` is left
+    out: rung in this round (a new round reminds them) or never to be paged again.
+    """
+    step = policy.steps[position.step_index]
+    return tuple(p for p in targets(step, pool, tags, frozenset(), before) if p not in reached)
+
+
 @dataclass(frozen=True)
 class ContactPlan:
     """How one page goes out: by ``first`` at once, then by ``then`` after ``after``

@@ -6,9 +6,11 @@ page. Each advocate hears a screen (agency, need, tags; never the officer's word
 presses 1 to take the call (the same conditional accept as a text, so the first accept
 wins across channels) or 2 to pass; no key, a voicemail or a hang-up ends that leg only.
 When the ring budget is spent, or the officer hangs up, the hold is released and the SMS
-escalation continues at once from where the calls left off; whoever passed by voice is
-never paged again. A hold also ends by itself (``HOLD_SLACK`` after the budget), so a
-call whose end is never reported cannot stall the request.
+escalation continues at once from where the calls left off: the current step's targets
+the call did not reach are texted first; whoever passed by voice is never paged again. A
+hold also ends by itself (``HOLD_SLACK`` after the budget), so a call whose end is never
+reported cannot stall the request: that Twilio requests the ``<Dial>`` action when the
+caller hangs up is not in the Twilio facts this project keeps, so it is not relied on.
 """
 
 from __future__ import annotations
@@ -23,10 +25,10 @@ from dispatcher.flows import needs, paging
 from dispatcher.flows.context import FlowContext, Reply
 from dispatcher.flows.languages import reader_language
 from dispatcher.flows.models import Need, Page, Request
-from dispatcher.flows.policy import Policy, Pool, Position, depth_of, next_leg
+from dispatcher.flows.policy import Policy, Position, depth_of, next_leg
 from dispatcher.flows.vocabulary import NeedKind, NeedState, PageState
 from dispatcher.flows.voicetexts import CallNeedAdded, RouteAccepted, RouteTexting, VoiceScreen
-from dispatcher.rosters.models import Officer, Person, Roster
+from dispatcher.rosters.models import Officer, Person
 
 log = logging.getLogger("dispatcher.routing")
 # A hold outlives the ring budget by this much, in case the call's end is never reported.
@@ -71,7 +73,7 @@ def start(session: Session, ctx: FlowContext, request: Request) -> Leg | None:
     need.held_until = ctx.now + ctx.settings.voice_ring_budget + HOLD_SLACK
     leg = ring_next(session, ctx, need)
     if leg is None:
-        release(ctx, need)
+        release(session, ctx, need)
     return leg
 
 
@@ -83,9 +85,8 @@ def ring_next(session: Session, ctx: FlowContext, need: Need) -> Leg | None:
     if left < MIN_LEG:
         return None
     policy = Policy.from_json(need.policy)
-    roster = session.get(Roster, need.roster_id) if need.roster_id else None
     tags = tuple(need.request.tags)
-    pool = paging.build_pool(session, roster, ctx, tags)[0] if roster else Pool()
+    pool = paging.need_pool(session, ctx, need).pool  # mutual aid included, as by text
     position = None if need.step_index < 0 else Position(need.step_index, need.round)
     pages = list(need.pages)
     never = frozenset(
@@ -117,13 +118,14 @@ def ring_next(session: Session, ctx: FlowContext, need: Need) -> Leg | None:
     return Leg(page.id, person.phone, min(LEG_RING, left))
 
 
-def release(ctx: FlowContext, need: Need) -> None:
-    """The call stops ringing: the SMS escalation continues at once from where it was."""
+def release(session: Session, ctx: FlowContext, need: Need) -> None:
+    """The call stops ringing: the SMS escalation continues at once from where it was,
+    texting first the current step's targets the call did not reach."""
     if need.held_until is None:
         return
     need.held_until = None
     if need.state == NeedState.PAGING:
-        need.next_action_at = ctx.now
+        paging.resume_after_call(session, ctx, need)
         ctx.kick()
         log.info("call.released request=%s step=%s", need.request.code, need.step_index)
 
@@ -141,16 +143,24 @@ def dial_ended(
     officer = session.get(Officer, request.officer_id) if request.officer_id else None
     language = reader_language(officer, "")
     if caller_gone or bridged:
-        release(ctx, need)
+        release(session, ctx, need)
         return Routing()  # the officer hung up, or the bridged call is over
     if need.state != NeedState.PAGING:
-        release(ctx, need)
+        release(session, ctx, need)
         return Routing(reply=Reply(RouteAccepted(), language))  # taken by text
     leg = ring_next(session, ctx, need)
     if leg is not None:
         return Routing(leg=leg)
-    release(ctx, need)
+    release(session, ctx, need)
     return Routing(reply=Reply(RouteTexting(), language))
+
+
+def leg_bridged(session: Session, page_id: int | None, dial_status: str) -> bool:
+    """True when the ended leg of page ``page_id`` was put through: its advocate took the
+    call (the page was accepted) and the leg ``completed``. Our own record, for when
+    Twilio's ``DialBridged`` is absent."""
+    page = session.get(Page, page_id) if page_id is not None else None
+    return page is not None and page.state == PageState.ACCEPTED and dial_status == "completed"
 
 
 def keypad_need(
@@ -178,7 +188,7 @@ def keypad_need(
     else:
         leg = ring_next(session, ctx, need)
     if leg is None:
-        release(ctx, need)
+        release(session, ctx, need)
         return Routing(reply=Reply(RouteTexting(), reply.language if reply else "en"))
     return Routing(leg=leg, reply=reply)
 

@@ -1,6 +1,7 @@
 """Pages by voice: calls to roster members, their key presses, and the calls' statuses.
 
-A page goes out as a call when the person's first channel is voice, when they texted STOP,
+A page goes out as a call when the person's first channel is voice, when they texted STOP
+(who, accepting, hear the details read aloud: no text can follow),
 when the text could not reach a landline (30006), or
 when it is still open after the policy's ``voice_after`` and their channels list voice
 second. A key press goes through the same conditional accept and decline as a text; no
@@ -22,8 +23,15 @@ from dispatcher.flows.models import OutboxMessage, Page, StatusEvent
 from dispatcher.flows.policy import Policy, plan_contact
 from dispatcher.flows.ports import LANDLINE_ERROR
 from dispatcher.flows.redaction import keep_copy_for_redaction
+from dispatcher.flows.texts import Accepted
 from dispatcher.flows.vocabulary import ANSWERABLE, WANTED, OutboxState, PageState, RequestStatus
-from dispatcher.flows.voicetexts import VoiceAccepted, VoiceClosed, VoiceDeclined, VoiceNoAnswer
+from dispatcher.flows.voicetexts import (
+    VoiceAccepted,
+    VoiceClosed,
+    VoiceDeclined,
+    VoiceDetails,
+    VoiceNoAnswer,
+)
 from dispatcher.rosters.channels import Channel, from_stored
 from dispatcher.rosters.models import Person
 
@@ -102,9 +110,20 @@ def key_pressed(session: Session, ctx: FlowContext, outbox_id: int, digits: str)
     return replace(answer(session, ctx, page, person, digits), language=person.language)
 
 
-def answer(session: Session, ctx: FlowContext, page: Page, person: Person, digits: str) -> Reply:
-    """A key pressed by ``person`` about ``page`` (on a spoken page or a call's screen):
-    1 accepts (``voice_accepted`` when this person won), 2 passes, any other is no answer."""
+def answer(
+    session: Session,
+    ctx: FlowContext,
+    page: Page,
+    person: Person,
+    digits: str,
+    bridging: bool = False,
+) -> Reply:
+    """A key pressed by ``person`` about ``page`` (on a spoken page, or on a call's screen
+    when ``bridging``): 1 accepts, 2 passes, any other is no answer.
+
+    A winner hears ``voice_accepted`` (the details follow by text), or, having texted STOP
+    (no text can reach them), ``voice_details``: the details themselves, read aloud.
+    """
     need = page.need
     code = need.request.code
     if digits not in (ACCEPT, DECLINE):
@@ -119,10 +138,27 @@ def answer(session: Session, ctx: FlowContext, page: Page, person: Person, digit
     if digits == DECLINE:
         members.decline_page(session, ctx, person, page)
         return Reply(VoiceDeclined(code=code))
-    if members.accept_page(session, ctx, person, page) is None:
-        log.info("page.accepted_by_voice request=%s member=%s", code, person.id)
-        return Reply(VoiceAccepted(code=code))
-    return Reply(VoiceClosed())
+    won = members.accept_page(session, ctx, person, page)
+    if not isinstance(won, members.Won):
+        return Reply(VoiceClosed())
+    log.info(
+        "page.accepted_by_voice request=%s member=%s spoken=%s", code, person.id, person.opted_out
+    )
+    if person.opted_out:
+        return Reply(spoken_details(won.details, bridging))
+    return Reply(VoiceAccepted(code=code))
+
+
+def spoken_details(details: Accepted, bridging: bool) -> VoiceDetails:
+    """The text of the details, to be read aloud (the same words for the same person)."""
+    return VoiceDetails(
+        code=details.code,
+        need=details.need,
+        agency=details.agency,
+        officer_name=details.officer_name,
+        notes=details.notes,
+        bridging=bridging,
+    )
 
 
 def call_status(

@@ -27,6 +27,21 @@ class VoiceAccepted(CodeText, template="voice_accepted"):
 
 
 @dataclass(frozen=True)
+class VoiceDetails(Text, template="voice_details"):
+    """Spoken after 1 won, to a person who texted STOP (no text can follow): what the text
+    of the details would say, the officer's words included when the accepter gets them
+    (the advocate); then how to get texts again. ``bridging``: an officer's call is put
+    through next, instead of the call ending."""
+
+    code: str
+    need: str
+    agency: str
+    officer_name: str
+    notes: tuple[str, ...] = ()
+    bridging: bool = False
+
+
+@dataclass(frozen=True)
 class VoiceDeclined(CodeText, template="voice_declined"):
     """Spoken after 2."""
 

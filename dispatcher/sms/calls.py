@@ -24,7 +24,7 @@ from werkzeug.exceptions import HTTPException
 from dispatcher import web
 from dispatcher.flows import notify, redaction, routing, voicepages
 from dispatcher.flows.context import Reply
-from dispatcher.flows.voicetexts import RouteTexting, VoiceAccepted, VoiceClosed
+from dispatcher.flows.voicetexts import RouteTexting, VoiceAccepted, VoiceClosed, VoiceDetails
 from dispatcher.sms import callurls, twiml
 from dispatcher.sms.messages import write
 from dispatcher.sms.security import twilio_signature_required
@@ -102,15 +102,25 @@ def call_status() -> ResponseReturnValue:
 @blueprint.post("/voice/dial")
 @twilio_signature_required
 def dial_ended() -> ResponseReturnValue:
-    """A leg of an officer's call ended (``?r=<request id>``): ring the next advocate or
-    end the call; a caller who hung up (``CallStatus`` completed) is not rung further."""
+    """A leg of an officer's call ended (``?r=<request id>&p=<the leg's page>``): ring the
+    next advocate or end the call; a caller who hung up (``CallStatus`` completed) is not
+    rung further.
+
+    Neither ``DialBridged`` nor a request of this action after the caller hangs up is in
+    the Twilio facts we keep (``TWILIO.md`` names only ``DialCallStatus``; the OpenAPI
+    description covers the REST API, not TwiML's callbacks), so neither is relied on: a
+    leg also counts as bridged when its page was accepted and the leg ``completed`` (our
+    own record), and a hang-up never reported ends the hold by itself (``routing``).
+    """
     check_form()
     row = row_arg("r")
     session = web.db_session()
     kick = KickAfterCommit()
     ctx = flow_context(kick)
     gone = request.form.get("CallStatus", "") in ("completed", "canceled", "failed")
-    bridged = request.form.get("DialBridged", "") == "true"
+    bridged = request.form.get("DialBridged", "") == "true" or routing.leg_bridged(
+        session, row_arg("p"), request.form.get("DialCallStatus", "")
+    )
     if row is None:
         routed = routing.Routing(reply=Reply(RouteTexting()))
     else:
@@ -171,7 +181,8 @@ def screen_key() -> ResponseReturnValue:
         reply = Reply(VoiceClosed())
     else:
         page, person = found
-        reply = voicepages.answer(session, ctx, page, person, request.form.get("Digits", ""))
+        digits = request.form.get("Digits", "")
+        reply = voicepages.answer(session, ctx, page, person, digits, bridging=True)
         reply = Reply(reply.text, person.language)
     session.commit()
     kick.committed()
@@ -179,6 +190,8 @@ def screen_key() -> ResponseReturnValue:
     if isinstance(reply.text, VoiceAccepted):
         return xml(twiml.bridge_response())
     text = write(reply.text, reply.language)
+    if isinstance(reply.text, VoiceDetails):  # no text can reach them: heard, then bridged
+        return xml(twiml.bridge_response(text, reply.language))
     return xml(twiml.voice_hangup(text, reply.language))
 
 

@@ -3,7 +3,7 @@
 The order is stable (officers, then people, each by name, then unknown numbers in order),
 so a card never jumps while a trainer reads or types in it. Messages run oldest first, as
 on a phone. The one card template is ``sms/_phone.html``; its macros render a whole card
-and the parts the page's script replaces in place (status line and messages).
+and the parts the page's script replaces in place (status line, messages and call).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from flask import get_template_attribute
 from sqlalchemy.orm import Session
 
 from dispatcher.phones import format_phone
+from dispatcher.sms.callplayer import PhoneCall
 from dispatcher.sms.phonebook import Contact, contacts
 from dispatcher.sms.simulated import CARRIER, PhoneMessage, SimulatorPhones
 
@@ -41,11 +42,17 @@ class Card:
     contact: Contact | None
     messages: tuple[Shown, ...]
     version: int
+    call: PhoneCall | None = None
 
     @property
     def listed(self) -> bool:
         """True for a listed officer or person (they appear in "Send as")."""
         return self.contact is not None
+
+    @property
+    def officer(self) -> bool:
+        """True for a listed officer's phone (it can call the hotline)."""
+        return self.contact is not None and "officer" in self.contact.roles
 
     @property
     def label(self) -> str:
@@ -77,8 +84,10 @@ def _card(
     """One phone's card."""
     inbox = phones.inbox(number)
     shown = tuple(_shown(number, m, zone) for m in inbox)
-    version = inbox[-1].seq if inbox else 0
-    return Card(card_key(number), number, format_phone(number, region), contact, shown, version)
+    call = phones.calls.current(number)
+    version = max(inbox[-1].seq if inbox else 0, call.seq if call else 0)
+    key, shown_number = card_key(number), format_phone(number, region)
+    return Card(key, number, shown_number, contact, shown, version, call)
 
 
 def _shown(number: str, message: PhoneMessage, zone: ZoneInfo) -> Shown:
@@ -98,4 +107,5 @@ def card_parts(card: Card) -> dict[str, object]:
         "card": get_template_attribute(TEMPLATE, "card")(card),
         "status": get_template_attribute(TEMPLATE, "status")(card),
         "messages": get_template_attribute(TEMPLATE, "messages")(card),
+        "call": get_template_attribute(TEMPLATE, "call")(card),
     }

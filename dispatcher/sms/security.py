@@ -56,6 +56,12 @@ def signature_is_valid() -> bool:
     return bool(validator.validate(url, request.form, signature))
 
 
+def signature_for(auth_token: str, url: str, params: dict[str, str]) -> str:
+    """The ``X-Twilio-Signature`` Twilio would send with ``params`` posted to ``url``
+    (the simulator signs its calls' requests with it, as Twilio would)."""
+    return str(RequestValidator(auth_token).compute_signature(url, params))
+
+
 def twilio_signature_required(view: View) -> View:
     """Refuse (403, before the view runs) any request not signed by Twilio for this URL."""
 

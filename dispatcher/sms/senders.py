@@ -20,11 +20,10 @@ from twilio.http.response import Response
 from twilio.rest import Client
 
 from dispatcher.flows.ports import LookupFailed, Sender, SendResult
-from dispatcher.flows.voicetexts import VoiceNoAnswer
 from dispatcher.settings import Settings
-from dispatcher.sms import twiml
-from dispatcher.sms.messages import write
+from dispatcher.sms.callurls import page_call
 from dispatcher.sms.simulated import SimulatorPhones, SimulatorSender
+from dispatcher.sms.twiml import callback_url
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -117,15 +116,13 @@ class TwilioSender:
         The key goes to ``/voice/page?o=<outbox_id>``; the call's end to ``/voice/status``.
         Never recorded.
         """
-        action = callback_url(self.voice_url + "/page", outbox_id)
-        no_key = write(VoiceNoAnswer(), language)
         return _attempt(
             ("voice.called", "voice.call_failed"),
             outbox_id,
             lambda: self.client.calls.create(
                 to=to,
                 from_=self.from_number,
-                twiml=twiml.voice_page(say, language, action, no_key),
+                twiml=page_call(say, language, self.voice_url, outbox_id),
                 status_callback=callback_url(self.voice_url + "/status", outbox_id),
                 status_callback_event=["completed"],
                 status_callback_method="POST",
@@ -205,12 +202,6 @@ def _look_up(event: str, listing: Callable[[], list[T]]) -> list[T]:
         raise LookupFailed(type(exc).__name__) from exc
 
 
-def callback_url(base: str, outbox_id: int, part: int = 1) -> str:
-    """The status callback URL naming the outbox row (and the part, after the first)."""
-    query = f"o={outbox_id}" + (f"&p={part}" if part > 1 else "")
-    return f"{base}?{query}"
-
-
 def _since(message: Any, since: datetime) -> bool:
     """True when the listed message is still pending or was created or sent since ``since``."""
     stamps = [s for s in (message.date_created, message.date_sent) if s is not None]
@@ -256,7 +247,8 @@ def _inner(exc: BaseException) -> BaseException | None:
 def build_sender(settings: Settings, phones: SimulatorPhones | None = None) -> Sender:
     """The sender named by ``settings.sms_backend`` (a fresh set of phones if none given)."""
     if settings.sms_backend == "simulator":
-        return SimulatorSender(phones or SimulatorPhones(settings.hotline_number))
+        voice_url = settings.public_base_url + "/voice"
+        return SimulatorSender(phones or SimulatorPhones(settings.hotline_number), voice_url)
     return TwilioSender(
         account_sid=settings.twilio_account_sid,
         auth_token=settings.twilio_auth_token,

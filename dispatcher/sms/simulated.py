@@ -1,4 +1,5 @@
-"""The simulator's in-memory phones and the sender that delivers to them.
+"""The simulator's in-memory phones and the sender that delivers to them (texts, and
+calls that ring, played by ``dispatcher.sms.callplayer``).
 
 Nothing here touches the disk; a restart forgets every conversation. The page that shows
 the phones is ``dispatcher.sms.simulator``.
@@ -16,6 +17,8 @@ from datetime import datetime
 
 from dispatcher.clock import Clock, SystemClock
 from dispatcher.flows.ports import SendResult
+from dispatcher.sms import callurls, twiml
+from dispatcher.sms.callplayer import CallPlayer
 
 log = logging.getLogger("dispatcher.sms.senders")  # the simulator's sends log beside Twilio's
 
@@ -48,6 +51,13 @@ class SimulatorPhones:
         self._inboxes: dict[str, deque[PhoneMessage]] = {}
         self._seq = itertools.count(1)
         self._version = 0
+        self.calls = CallPlayer(hotline_number, self.changed)
+
+    def changed(self) -> int:
+        """Something on a phone changed (a call): a new version, returned."""
+        with self._lock:
+            self._version = next(self._seq)
+            return self._version
 
     def _append(self, number: str, sender: str, body: str, sid: str | None = None) -> None:
         """Add one message to a phone's conversation, dropping the oldest beyond ``keep``."""
@@ -94,6 +104,7 @@ class SimulatorPhones:
 
         Returns how many phones were cleared.
         """
+        self.calls.reset()
         with self._lock:
             cleared = len(self._inboxes)
             self._inboxes.clear()
@@ -108,15 +119,16 @@ class SimulatorPhones:
         return None
 
 
-# How a spoken page shows on a simulated phone (which has no keypad yet).
-CALL_MARK = "(call) "
-
-
 class SimulatorSender:
-    """Delivers to the in-app phones at once; nothing leaves the process."""
+    """Delivers to the in-app phones at once; nothing leaves the process.
 
-    def __init__(self, phones: SimulatorPhones) -> None:
+    ``voice_url`` (``<public base>/voice``) is where a placed call's key and end are
+    posted when its phone plays it (``dispatcher.sms.callplayer``).
+    """
+
+    def __init__(self, phones: SimulatorPhones, voice_url: str = "/voice") -> None:
         self.phones = phones
+        self.voice_url = voice_url
 
     def send(self, to: str, body: str, outbox_id: int, part: int = 1) -> SendResult:
         """Put the message on the phone; always delivered."""
@@ -133,10 +145,12 @@ class SimulatorSender:
         return True
 
     def call(self, to: str, say: str, language: str, outbox_id: int) -> SendResult:
-        """The simulated phones do not ring yet: the spoken page shows as a message."""
-        sid = self.phones.deliver(to, CALL_MARK + say)
+        """Ring the phone with the spoken page's TwiML (played when it is answered)."""
+        status = twiml.callback_url(self.voice_url + "/status", outbox_id)
+        page = callurls.page_call(say, language, self.voice_url, outbox_id)
+        sid = self.phones.calls.ring_page(to, page, status)
         log.info("voice.called outbox=%s sid=%s backend=simulator", outbox_id, sid)
-        return SendResult(sid=sid, status="completed")
+        return SendResult(sid=sid, status="queued")
 
     def find_call(self, to: str, since: datetime) -> str | None:
         """None: a simulated call is placed at once, never left uncertain."""

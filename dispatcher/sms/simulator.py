@@ -4,9 +4,12 @@ backend is on; nothing reaches a carrier and the conversations live in memory on
 (``dispatcher.sms.simulated``).
 
 The page shows one card per phone (every listed officer and person, then unknown numbers
-that texted), each with its own reply box. A small script (``static/sms/simulator.js``)
-polls ``/simulator/phones`` and updates each card's messages in place, never touching the
-forms, so nothing a trainer types is lost; without JavaScript every form still posts and
+that texted), each with its own reply box and its call: an officer's phone can call the
+hotline, any phone rings when the service calls it, and a call in progress shows what
+the phone hears and a keypad (``dispatcher.sms.callplayer`` plays Twilio's part). A small
+script (``static/sms/simulator.js``) polls ``/simulator/phones`` and updates each card's
+messages and call in place, never touching the text forms, so nothing a trainer types is
+lost; without JavaScript every form still posts and
 the page comes back.
 
 It shows every conversation, so it is open to anyone only while the service is reachable
@@ -24,7 +27,9 @@ from urllib.parse import urlsplit
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
+    g,
     jsonify,
     redirect,
     render_template,
@@ -35,15 +40,18 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.test import Client
 
 from dispatcher import web
 from dispatcher.durations import format_duration
 from dispatcher.flows import drills
 from dispatcher.phones import to_e164
 from dispatcher.sms import inbound
+from dispatcher.sms.callplayer import NoSuchCall, PhoneBusy, Poster
 from dispatcher.sms.cards import Card, card_key, card_parts, phone_cards
 from dispatcher.sms.carrier import carrier_answer
 from dispatcher.sms.messages import write
+from dispatcher.sms.security import SIGNATURE_HEADER, signature_for
 from dispatcher.sms.simulated import PhoneMessage, SimulatorPhones, SimulatorSender
 from dispatcher.sms.webhooks import flow_context, limiter
 
@@ -164,6 +172,74 @@ def send() -> ResponseReturnValue:
         phones().record_reply(number, write(reply.text, reply.language))
     ctx.kick()
     return _answer(_("Sent."), anchor=card_key(number))
+
+
+# What a phone's call buttons do (``do``); any of KEYS is a key on the keypad.
+CALL_ACTIONS = ("dial", "answer", "decline", "nokey", "hangup")
+KEYS = tuple("123456789*0#")
+
+
+@blueprint.post("/simulator/call")
+def call() -> ResponseReturnValue:
+    """A phone's call button: call the hotline, answer, decline, a key, no key, hang up.
+
+    The simulator plays Twilio's part: the service's answers come from its own voice
+    routes, posted and signed as Twilio would (``dispatcher.sms.callplayer``).
+    """
+    number = normalise(request.form.get("number", ""))
+    action = request.form.get("do", "")
+    if number is None or (action not in CALL_ACTIONS and action not in KEYS):
+        return _answer(_("Choose a phone and what it does."), 422)
+    if "db_session" in g:  # the service's webhooks below open their own transactions
+        g.db_session.rollback()
+    player, post = phones().calls, poster()
+    try:
+        if action == "dial":
+            hotline = web.runtime().settings.public_base_url.rstrip("/") + "/voice/inbound"
+            player.call_hotline(number, hotline, post)
+        elif action == "answer":
+            player.answer(number, post)
+        elif action == "decline":
+            player.decline(number, post)
+        elif action == "nokey":
+            player.no_key(number, post)
+        elif action == "hangup":
+            player.hang_up(number, post)
+        else:
+            player.press(number, action, post)
+    except (NoSuchCall, PhoneBusy):
+        return _answer(_("That phone's call has moved on; see the phone."), 409, card_key(number))
+    except CallFailed:
+        return _answer(_("The service did not answer the call's request."), 502, card_key(number))
+    log.info("simulator.call action=%s", "key" if action in KEYS else action)
+    return _answer(_("Done."), anchor=card_key(number))
+
+
+class CallFailed(RuntimeError):
+    """A call's request to the service was refused or failed."""
+
+
+def poster() -> Poster:
+    """POST to the service's own public URLs, signed with its auth token as Twilio signs,
+    through the application in this process (nothing goes on the network)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    settings = web.runtime().settings
+    base = settings.public_base_url.rstrip("/")
+    client = Client(app)
+
+    def post(url: str, params: dict[str, str]) -> str:
+        if not url.startswith(base + "/"):
+            raise CallFailed("not one of the service's URLs")
+        signature = signature_for(settings.twilio_auth_token, url, params)
+        response = client.post(
+            url.removeprefix(base), data=params, headers={SIGNATURE_HEADER: signature}
+        )
+        if response.status_code >= 300:
+            log.warning("simulator.call_refused status=%s", response.status_code)
+            raise CallFailed(str(response.status_code))
+        return response.get_data(as_text=True)
+
+    return post
 
 
 @blueprint.post("/simulator/reset")

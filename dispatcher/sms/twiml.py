@@ -12,6 +12,12 @@ from twilio.twiml.voice_response import VoiceResponse
 CONTENT_TYPE = "text/xml; charset=utf-8"
 
 
+def callback_url(base: str, outbox_id: int, part: int = 1) -> str:
+    """A callback URL naming the outbox row (and the part, after the first)."""
+    query = f"o={outbox_id}" + (f"&p={part}" if part > 1 else "")
+    return f"{base}?{query}"
+
+
 def message_response(text: str | None, status_callback: str | None = None) -> str:
     """A messaging answer replying ``text``, or an empty ``<Response/>`` for None.
 
@@ -103,9 +109,13 @@ def screen_response(say: str, language: str, action: str) -> str:
     return str(response.to_xml())
 
 
-def bridge_response() -> str:
-    """An empty answer to the screen's key: the callee is put through to the caller."""
-    return str(VoiceResponse().to_xml())
+def bridge_response(say: str | None = None, language: str = "en") -> str:
+    """The answer to the screen's key that puts the callee through to the caller once it
+    ends: empty, or ``say`` spoken to the callee first."""
+    response = VoiceResponse()
+    if say:
+        response.say(say, **VOICES.get(language, {}))
+    return str(response.to_xml())
 
 
 def voice_hangup_silently() -> str:

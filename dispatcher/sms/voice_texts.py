@@ -36,6 +36,29 @@ def _voice_accepted(t: Words, p: v.VoiceAccepted) -> str:
     )
 
 
+@writes(v.VoiceDetails, verbatim=True)
+def _voice_details(t: Words, p: v.VoiceDetails) -> str:
+    """The details spoken to an accepter who texted STOP, then how to get texts again."""
+    lines = [
+        t.gettext("You accepted {code}: {need} for {agency}, officer {officer}.").format(
+            code=spoken(p.code),
+            need=need_phrase(p.need, t),
+            agency=plain(p.agency),
+            officer=plain(p.officer_name),
+        )
+    ]
+    officer = t.gettext("The officer wrote: {words}")
+    lines += [officer.format(words=note) for note in p.notes]
+    lines.append(
+        t.gettext(
+            "You turned off text messages from the hotline, so none will follow. Text START "
+            "to the hotline to get them again; then text it to reach the officer."
+        )
+    )
+    lines.append(t.gettext("Putting you through now.") if p.bridging else t.gettext("Goodbye."))
+    return " ".join(lines)
+
+
 @writes(v.VoiceDeclined, verbatim=True)
 def _voice_declined(t: Words, p: v.VoiceDeclined) -> str:
     """Spoken after 2: the page passed on."""

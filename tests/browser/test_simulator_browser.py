@@ -1,5 +1,6 @@
 """A drill on the simulator in a real browser: typing survives the phones' updates, the page
-fits a 390 px phone, and axe-core finds nothing to fix.
+fits a 390 px phone, an officer's call rings an advocate who takes it on the keypad, and
+axe-core finds nothing to fix (a ringing phone included).
 
 The server runs the test coalition with the simulator backend; the engine is not started,
 so the test puts pages on the phones itself (as the engine's sender would) while typing.
@@ -12,10 +13,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from dispatcher.app import create_app
 from dispatcher.clock import ManualClock
 from dispatcher.db import upgrade_database
+from dispatcher.flows.models import Need
 from dispatcher.sms.simulator import SimulatorPhones, phones_of
 from tests.night import ANA, BEN, OFFICER, load_coalition
 from tests.support.axe import axe_violations
@@ -32,6 +35,7 @@ except ImportError:
 
 TYPED = "On my way to the Racine PD lobby, there in twenty minutes; Spanish speaker ok."
 ANA_CARD = "#phone-" + ANA.lstrip("+")
+OFFICER_CARD = "#phone-" + OFFICER.lstrip("+")
 
 
 @pytest.fixture(scope="module")
@@ -145,3 +149,28 @@ def test_axe_core_finds_no_violations_on_the_simulator(page: Any, phones: Simula
         page.goto("/simulator")
         expect(page.locator(ANA_CARD)).to_contain_text("Ref K7Q4")
         assert axe_violations(page) == []
+
+
+def test_an_officer_calls_an_advocate_rings_presses_1_and_the_request_is_accepted(
+    page: Any, phones: SimulatorPhones, drill_server: Server
+) -> None:
+    page.goto("/simulator")
+    officer, ana = page.locator(OFFICER_CARD), page.locator(ANA_CARD)
+    officer.get_by_role("button", name="Call the hotline").click()
+    expect(officer.locator(".heard")).to_contain_text("Connecting you to an advocate")
+    officer.get_by_role("button", name="No key").click()
+    expect(ana.locator(".call-state")).to_contain_text("Ringing")
+    expect(officer.locator(".call-state")).to_contain_text("hearing it ring")
+    assert axe_violations(page) == []  # with a phone ringing
+    ana.get_by_role("button", name="Answer").click()
+    expect(ana.locator(".heard")).to_contain_text("Press 1 to take this call")
+    keypad = ana.get_by_role("group", name="Keypad of Ana Ruiz")
+    keypad.get_by_role("button", name="1", exact=True).click()
+    expect(ana.locator(".call-state")).to_contain_text("put through")
+    expect(officer.locator(".call-state")).to_contain_text("put through")
+    with drill_server.database.session_scope() as session:
+        need = session.scalars(sa.select(Need).order_by(Need.id.desc())).first()
+        assert need is not None and need.state == "accepted"
+    ana.get_by_role("button", name="Hang up").click()
+    expect(officer.locator(".call-state")).to_contain_text("Call ended")
+    expect(officer.get_by_role("button", name="Call the hotline")).to_be_visible()

@@ -20,6 +20,7 @@ from dispatcher.flows.policy import (
     plan_next,
     prefer_matching,
     targets,
+    unreached,
 )
 
 POLICY = Policy(
@@ -76,6 +77,26 @@ def test_what_each_step_pages(
     notify: str, pool: Pool, exclude: set[int], paged: set[int], expected: tuple[int, ...]
 ) -> None:
     assert targets(Step(notify, 60), pool, (), frozenset(exclude), frozenset(paged)) == expected
+
+
+@pytest.mark.parametrize(
+    ("step_index", "before", "reached", "expected"),
+    [
+        (2, {1, 2}, {1, 2, 3}, ()),  # everyone rung: nothing left of the step
+        (2, {1, 2}, {1, 2}, (3,)),  # the call stopped before 3 rang
+        (2, set(), {1}, (2, 3)),
+        (1, {1}, {1}, (2,)),  # the backup the call never reached
+        (1, {1}, {1, 2}, ()),  # the backup rang: never the one after them instead
+    ],
+)
+def test_a_call_that_stops_mid_step_leaves_the_unreached_targets_of_that_step(
+    step_index: int, before: set[int], reached: set[int], expected: tuple[int, ...]
+) -> None:
+    pool = Pool(on_call=(1,), next=((2, 3),), everyone=(1, 2, 3), coordinators=(9,))
+    found = unreached(
+        POLICY, Position(step_index, 0), pool, (), frozenset(before), frozenset(reached)
+    )
+    assert found == expected
 
 
 def test_next_in_a_later_round_passes_over_everyone_paged_for_the_need() -> None:

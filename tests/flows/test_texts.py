@@ -139,7 +139,8 @@ def test_only_the_texts_for_whoever_accepted_or_the_officer_have_a_field_for_wor
         for kind in texts.TEXTS.values()
         if {"text", "notes"} & {f.name for f in fields(kind)}
     }
-    assert with_words == {"accepted", "relay_to_person", "relay_to_officer"}
+    # voice_details: the details spoken to an accepter who texted STOP
+    assert with_words == {"accepted", "voice_details", "relay_to_person", "relay_to_officer"}
 
 
 @given(

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from dispatcher.clock import ManualClock
 from dispatcher.db import Database
-from dispatcher.flows.models import Need, OutboxMessage, Page
+from dispatcher.flows.models import Need, OutboxMessage, Page, Request
 from dispatcher.rosters.models import Person
 from tests.fakes import FakeCall, FakeTwilio, gather_action, signature
 from tests.night import ANA, BEN, COALITION, OFFICER, load_coalition
@@ -152,6 +152,43 @@ def test_a_person_who_texted_stop_is_called_not_texted(night: LiveNight) -> None
     night.fake.press(call.sid, "1")
     night.tick()
     assert need_state(night) == "accepted"
+
+
+def test_a_person_who_texted_stop_hears_the_details_in_the_call_as_no_text_follows(
+    night: LiveNight,
+) -> None:
+    assert night.text(ANA, "STOP") is None
+    night.tick()
+    sent = len(night.inbox(ANA))
+    night.text(OFFICER, "need an advocate, she is 16 and at the Main St lobby")
+    night.tick()
+    code = code_of(night)
+    call = only_call(night.fake, ANA)
+    answer = night.fake.press(call.sid, "1")
+    said = spoken(answer.text)
+    assert check_voice(answer.text).find("Hangup") is not None
+    assert f"You accepted {', '.join(code)}" in said and "Racine Police Department" in said
+    assert "The officer wrote: need an advocate, she is 16 and at the Main St lobby" in said
+    assert "follow by text" not in said and "Text START to the hotline" in said
+    night.tick()
+    assert len(night.inbox(ANA)) == sent  # indeed no text
+    assert f"Ana (advocate) accepted {code}" in night.last(OFFICER)
+    with night.database.session_scope() as session:
+        assert session.scalars(sa.select(Need.state)).one() == "accepted"
+        assert session.scalars(sa.select(Request.note)).one() is None  # wiped as by text
+
+
+def test_a_person_who_texted_stop_hears_the_details_in_spanish(night: LiveNight) -> None:
+    with night.database.session_scope() as session:
+        ana = session.scalars(sa.select(Person).where(Person.phone == ANA)).one()
+        ana.opted_out, ana.language = True, "es"
+    night.text(OFFICER, "need an advocate")
+    night.tick()
+    call = only_call(night.fake, ANA)
+    answer = night.fake.press(call.sid, "1")
+    assert 'language="es-MX"' in answer.text
+    said = spoken(answer.text)
+    assert "Usted aceptó" in said and "START" in said
 
 
 def test_a_landline_is_called_instead(night: LiveNight) -> None:

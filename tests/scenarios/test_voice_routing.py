@@ -8,19 +8,34 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
+from dispatcher.cli.rosters import DEMO_FILE
 from dispatcher.clock import ManualClock
 from dispatcher.db import Database
 from dispatcher.flows.models import CallLogEntry, Need, Page
 from tests.fakes import FakeTwilio
-from tests.night import ANA, BEN, CRUZ, HARBOR, LAKEVIEW, OFFICER, load_coalition
+from tests.flows.test_regions import CHICAGO, DEPUTY, GIA, HAL
+from tests.night import (
+    ANA,
+    BEN,
+    COALITION,
+    CRUZ,
+    HARBOR,
+    KIM,
+    LAKEVIEW,
+    LEE,
+    OFFICER,
+    load_coalition,
+)
 from tests.scenarios.live import PUBLIC, LiveNight
 from tests.scenarios.test_night_call import code_of
 from tests.support.calls import OfficerCall
+from tests.support.twiml import spoken
 
 
 @pytest.fixture
@@ -30,6 +45,42 @@ def tight(
     """The service with a 30-second ring budget."""
     load_coalition(database)
     live = LiveNight(database, tmp_path, clock, fake, send_timeout="1s", voice_ring_budget="30s")
+    yield live
+    live.stop()
+    assert fake.violations == []
+
+
+# The advocates' policy is everyone on the roster (Ana, Ben, Cruz), then the coordinators,
+# so a call can stop part way through a step.
+ALL_FIRST = COALITION.replace(
+    '{ notify = "on-call", wait = "5m" },\n  { notify = "next", wait = "5m" },\n'
+    '  { notify = "all", wait = "10m" },',
+    '{ notify = "all", wait = "5m" },',
+)
+
+
+@pytest.fixture
+def everyone_first(
+    database: Database, tmp_path: Path, clock: ManualClock, fake: FakeTwilio
+) -> Iterator[LiveNight]:
+    """The service with a 30-second ring budget and a first step of everyone."""
+    assert ALL_FIRST != COALITION
+    load_coalition(database, ALL_FIRST)
+    live = LiveNight(database, tmp_path, clock, fake, send_timeout="1s", voice_ring_budget="30s")
+    yield live
+    live.stop()
+    assert fake.violations == []
+
+
+@pytest.fixture
+def kenosha(
+    database: Database, tmp_path: Path, clock: ManualClock, fake: FakeTwilio
+) -> Iterator[LiveNight]:
+    """The demo coalition at 02:05 on Tue 10 March (Hal on call in Kenosha, Gia next;
+    Kenosha's third step is mutual aid from Racine County, where Ana is on call)."""
+    load_coalition(database, DEMO_FILE.read_text())
+    clock.set(datetime(2026, 3, 10, 2, 5, tzinfo=CHICAGO))
+    live = LiveNight(database, tmp_path, clock, fake, send_timeout="1s")
     yield live
     live.stop()
     assert fake.violations == []
@@ -66,6 +117,35 @@ def test_the_first_leg_accepts_and_is_bridged(night: LiveNight) -> None:
     assert call.ringing is None and call.heard == ""
     night.advance(minutes=1)
     assert {call.sid, leg} <= set(night.fake.deleted_calls)  # Twilio's records, both legs
+
+
+def test_a_bridged_call_is_known_as_such_without_twilios_dial_bridged(night: LiveNight) -> None:
+    call = OfficerCall(night, OFFICER)
+    call.dial()
+    call.answer_leg()
+    call.press("1")
+    assert call.bridged
+    call.leg_ends("completed", says_bridged=False)  # our own record: the leg's page won
+    assert call.ringing is None and call.heard == ""
+
+
+def test_an_advocate_who_texted_stop_hears_the_details_before_the_bridge(
+    night: LiveNight,
+) -> None:
+    assert night.text(ANA, "STOP") is None
+    night.tick()
+    sent = len(night.inbox(ANA))
+    call = OfficerCall(night, OFFICER)
+    call.dial()
+    code = code_of(night)
+    call.answer_leg()
+    said = spoken(call.press("1"))
+    assert call.bridged
+    assert f"You accepted {', '.join(code)}" in said and "Putting you through now" in said
+    assert "Text START to the hotline" in said
+    night.tick()
+    assert len(night.inbox(ANA)) == sent
+    assert need(night)[0] == "accepted"
 
 
 def test_a_long_routed_call_is_not_deleted_while_it_may_still_be_on(night: LiveNight) -> None:
@@ -223,3 +303,78 @@ def test_forged_or_altered_routing_webhooks_change_nothing(night: LiveNight) -> 
     assert night.post("/voice/needs?r=1&p=1", keypad, token="forged").status_code == 403
     night.tick()
     assert need(night) == ("paging", None)
+
+
+def test_the_budget_running_out_mid_step_texts_the_rest_of_that_step(
+    everyone_first: LiveNight,
+) -> None:
+    night = everyone_first
+    call = OfficerCall(night, OFFICER)
+    call.dial()
+    code = code_of(night)
+    first = call.ringing
+    call.answer_leg()
+    call.press("2")  # the first advocate passes by voice
+    night.advance(seconds=5)
+    call.leg_ends("completed")
+    second = call.ringing
+    night.advance(seconds=25)  # the second one's phone rings out, the budget with it
+    call.leg_ends("no-answer")
+    assert "Advocates are being texted now" in call.heard
+    night.tick()
+    (third,) = {ANA, BEN, CRUZ} - {first, second}
+    assert code in night.last(third)  # the step's target the calls never reached
+    assert night.inbox(first or "") == night.inbox(second or "") == []
+    assert night.inbox(KIM) == night.inbox(LEE) == []  # the step waits before moving on
+    night.advance(minutes=5)
+    assert code in night.last(KIM)  # then the next step, coordinators
+    assert night.inbox(first or "") == []  # passed by voice: never paged again
+
+
+def test_an_officer_hanging_up_mid_step_leaves_the_rest_of_it_to_texts(
+    everyone_first: LiveNight,
+) -> None:
+    night = everyone_first
+    call = OfficerCall(night, OFFICER)
+    call.dial()
+    code = code_of(night)
+    rung = call.ringing
+    call.hang_up()
+    night.tick()
+    for other in {ANA, BEN, CRUZ} - {rung}:
+        assert code in night.last(other)
+    assert night.inbox(rung or "") == []  # rung in this round: the next round reminds
+    assert night.inbox(KIM) == []
+
+
+def test_a_hold_that_ends_by_itself_mid_step_texts_the_rest_of_it(
+    everyone_first: LiveNight,
+) -> None:
+    night = everyone_first
+    call = OfficerCall(night, OFFICER)
+    call.dial()
+    code = code_of(night)
+    rung = call.ringing
+    night.advance(seconds=61)  # budget 30 s + 30 s of slack: the call's end never came
+    for other in {ANA, BEN, CRUZ} - {rung}:
+        assert code in night.last(other)
+    assert night.inbox(rung or "") == []
+    assert night.inbox(KIM) == []
+
+
+def test_live_calls_ring_mutual_aid_steps_as_texts_page_them(kenosha: LiveNight) -> None:
+    night = kenosha
+    call = OfficerCall(night, DEPUTY)
+    call.dial()
+    assert call.ringing == HAL  # Kenosha's on call
+    call.leg_ends("no-answer")
+    assert call.ringing == GIA  # Kenosha's next
+    call.leg_ends("no-answer")
+    assert call.ringing == ANA  # mutual aid: Racine County's advocate on call
+    screen = call.answer_leg()
+    assert "Kenosha County" in screen
+    call.press("1")
+    assert call.bridged
+    night.tick()
+    assert need(night)[0] == "accepted"
+    assert night.inbox(BEN) == night.inbox(CRUZ) == []

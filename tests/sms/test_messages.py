@@ -317,6 +317,14 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "open_codes": 1,
     },
     "voice_accepted": {"code": "K7Q4"},
+    "voice_details": {
+        "code": "K7Q4",
+        "need": "advocate",
+        "agency": "Racine PD",
+        "officer_name": "Dana Ruiz",
+        "notes": NOTES,
+        "bridging": False,
+    },
     "voice_declined": {"code": "K7Q4"},
     "voice_closed": {},
     "voice_no_answer": {},
@@ -344,7 +352,7 @@ def test_every_template_renders_plain_text(name: str) -> None:
         assert SAMPLES[name]["code"] in text
     if name in WITH_CODE and name.startswith("voice_"):
         assert "K, 7, Q, 4" in text
-    if name not in ("accepted", "relay_to_person"):
+    if name not in ("accepted", "relay_to_person", "voice_details"):
         assert not any(word in text for word in OFFICER_WORDS)
     spoken_or_long = ("accepted", "relay_to_person", "relay_to_officer", "who", "officer_unfilled")
     if name not in spoken_or_long and not name.startswith(SPOKEN):
@@ -464,3 +472,12 @@ def test_relayed_words_are_delivered_as_written() -> None:
         },
     )
     assert "años" not in render("officer_held", {"code": "K7Q4"})
+
+
+def test_the_details_spoken_to_an_accepter_who_texted_stop() -> None:
+    said = render("voice_details", SAMPLES["voice_details"])
+    assert said.startswith("You accepted K, 7, Q, 4: an advocate for Racine PD")
+    assert "The officer wrote: She is 16 and speaks Spanish" in said
+    assert "Text START to the hotline" in said and said.endswith("Goodbye.")
+    bridging = render("voice_details", {**SAMPLES["voice_details"], "bridging": True})
+    assert bridging.endswith("Putting you through now.")

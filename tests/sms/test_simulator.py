@@ -156,3 +156,59 @@ def test_the_simulator_page_and_its_replies_read_in_spanish(running: Flask) -> N
         "Si está en peligro, llame al 911. Línea Nacional contra la Trata de Personas: "
         "llame al 1-888-373-7888 o envíe un texto al 233733."
     ]
+
+
+def call_button(client: FlaskClient, number: str, action: str) -> str:
+    """Press a call button on ``number``'s card (with the page's CSRF token); the page after."""
+    page = client.get("/simulator").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert token is not None
+    data = {"csrf_token": token.group(1), "number": number, "do": action}
+    answer = client.post("/simulator/call", data=data)
+    assert answer.status_code == 302, answer.status_code
+    return client.get("/simulator").get_data(as_text=True)
+
+
+def card_of(page: str, number: str) -> str:
+    """The HTML of one phone's card."""
+    key = "phone-" + number.lstrip("+")
+    start = page.index(f'id="{key}"')
+    return page[start : page.index("</article>", start)]
+
+
+def test_an_officer_calls_from_the_page_and_the_advocate_takes_it_on_the_keypad(
+    running: Flask,
+) -> None:
+    client = running.test_client()
+    page = client.get("/simulator").get_data(as_text=True)
+    assert 'value="dial"' in card_of(page, OFFICER)
+    assert 'value="dial"' not in card_of(page, ANA)  # only officers call the hotline
+    page = call_button(client, OFFICER, "dial")
+    assert "Connecting you to an advocate" in card_of(page, OFFICER)
+    page = call_button(client, OFFICER, "nokey")
+    rung = [n for n in (ANA, BEN, CRUZ) if "Ringing" in card_of(page, n)]
+    assert len(rung) == 1  # whoever is on call today
+    advocate = rung[0]
+    assert 'value="answer"' in card_of(page, advocate)
+    page = call_button(client, advocate, "answer")
+    assert "Press 1 to take this call" in card_of(page, advocate)
+    assert 'aria-label="Keypad of ' in card_of(page, advocate)
+    page = call_button(client, advocate, "1")
+    assert "put through" in card_of(page, advocate) and "put through" in card_of(page, OFFICER)
+    phones = phones_of(running.extensions["dispatcher"])
+    deadline = time.monotonic() + 10
+    while not any(m.body.startswith("You accepted") for m in phones.inbox(advocate)):
+        assert time.monotonic() < deadline, "the details never reached the accepter"
+        time.sleep(0.02)
+
+
+def test_a_call_button_for_a_call_that_moved_on_says_so(running: Flask) -> None:
+    client = running.test_client()
+    page = client.get("/simulator").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert token is not None
+    data = {"csrf_token": token.group(1), "number": ANA, "do": "answer"}
+    answer = client.post("/simulator/call", data=data, headers={"X-Requested-With": "fetch"})
+    assert answer.status_code == 409 and answer.get_json()["ok"] is False
+    data["do"] = "record"
+    assert client.post("/simulator/call", data=data).status_code in (302, 422)

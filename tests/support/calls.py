@@ -89,14 +89,21 @@ class OfficerCall:
 
     @property
     def bridged(self) -> bool:
-        """True when the callee's key answer put them through (an empty answer)."""
-        return len(ElementTree.fromstring(self.screen_twiml)) == 0
+        """True when the callee's key answer puts them through once it ends: it neither
+        hangs up nor waits for another key (at most it speaks first)."""
+        verbs = {child.tag for child in ElementTree.fromstring(self.screen_twiml)}
+        return verbs <= {"Say"}
 
-    def leg_ends(self, status: str = "no-answer", bridged: bool = False) -> None:
-        """The ``<Dial>`` ends: Twilio asks its action what the caller hears next."""
+    def leg_ends(
+        self, status: str = "no-answer", bridged: bool = False, says_bridged: bool = True
+    ) -> None:
+        """The ``<Dial>`` ends: Twilio asks its action what the caller hears next
+        (``says_bridged`` False: without a ``DialBridged`` field)."""
         dial = ElementTree.fromstring(self.twiml).find("Dial")
         assert dial is not None, self.twiml
-        fields = {"DialCallStatus": status, "DialBridged": "true" if bridged else "false"}
+        fields = {"DialCallStatus": status}
+        if says_bridged:
+            fields["DialBridged"] = "true" if bridged else "false"
         if self.leg_sid:
             fields["DialCallSid"] = self.leg_sid
         self.leg_sid = ""

@@ -1,6 +1,7 @@
 // The simulator page: phones update in place and forms post without reloading the page.
-// Only each card's status line and messages are ever replaced, never a form, so focus,
-// selection and whatever is being typed stay as they are. Works without this script too.
+// Only each card's status line, messages and call buttons are ever replaced, never a text
+// form, so whatever is being typed stays as it is (a call button that had the focus gets it
+// back). Works without this script too.
 (function () {
   "use strict";
   var root = document.getElementById("simulator");
@@ -31,6 +32,16 @@
       box.innerHTML = part.messages;
       if (atEnd) {
         box.scrollTop = box.scrollHeight;
+      }
+      var call = card.querySelector(".call");
+      var focused = call.contains(document.activeElement) ? document.activeElement.value : null;
+      call.innerHTML = part.call;
+      call.classList.toggle("ringing", part.call.indexOf("call-state ringing") !== -1);
+      if (focused !== null) {
+        var again = call.querySelector('button[value="' + focused + '"]') || call.querySelector("button");
+        if (again) {
+          again.focus();
+        }
       }
       card.setAttribute("data-version", String(part.version));
     }
@@ -98,6 +109,9 @@
     }
     event.preventDefault();
     var body = new FormData(form);
+    if (event.submitter && event.submitter.name) {
+      body.append(event.submitter.name, event.submitter.value);
+    }
     var typed = form.querySelector("textarea");
     fetch(form.getAttribute("action"), {
       method: "POST",
