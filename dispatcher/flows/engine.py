@@ -24,6 +24,7 @@ from dispatcher.flows import (
     checkins,
     debriefs,
     deduplication,
+    drills,
     gaps,
     offers,
     officers,
@@ -60,6 +61,7 @@ class TickReport:
     """What one tick did, for logs and tests."""
 
     escalated: int = 0
+    drills: int = 0  # drills started
     checkins: int = 0
     shifts_recorded: int = 0
     followed_up: int = 0  # open pages sent again by the person's next channel
@@ -116,6 +118,7 @@ class Engine:
         The report carries the next deadline, read in the same transaction as the steps.
         """
         report = TickReport()
+        report.drills = self.start_drills()
         with self.database.session_scope() as session:
             report.escalated = escalate_due(session, self.context())
             report.next_deadline = next_deadline(session)
@@ -124,6 +127,16 @@ class Engine:
         report.reminded = self.remind()
         report.followed_up = self.follow_up()
         return self.deliver(report)
+
+    def start_drills(self) -> int:
+        """Start the planned drills that are due; a failure is logged (the next tick tries
+        again) and never stops paging."""
+        try:
+            with self.database.session_scope() as session:
+                return drills.start_due(session, self.context())
+        except Exception as exc:
+            log.warning("engine.drills_failed error=%s", type(exc).__name__)
+            return 0
 
     def run_checkins(self) -> int:
         """Send the safety check-in reminders and alerts that are due; a failure is logged
@@ -239,7 +252,9 @@ def escalate_due(session: Session, ctx: FlowContext) -> int:
     for need in needs:
         need.held_until = None  # a hold whose call never reported its end
         paging.escalate(session, ctx, need, pools)
-        if need.state == NeedState.UNFILLED:
+        if need.state == NeedState.UNFILLED and need.request.drill:
+            drills.finish(session, ctx, need.request)
+        elif need.state == NeedState.UNFILLED:
             officers.close_if_settled(session, ctx, need.request)
     return len(needs)
 
@@ -255,7 +270,10 @@ def close_idle(session: Session, ctx: FlowContext) -> int:
     )
     idle = list(session.scalars(query))
     for request in idle:
-        officers.close(session, ctx, request, by="idle")
+        if request.drill:
+            drills.finish(session, ctx, request)
+        else:
+            officers.close(session, ctx, request, by="idle")
     return len(idle)
 
 
@@ -296,7 +314,8 @@ def purge(session: Session, now: datetime) -> None:
 
 
 def next_deadline(session: Session) -> datetime | None:
-    """The earliest escalation, follow-up or check-in deadline (for the scheduler's sleep)."""
+    """The earliest escalation, follow-up, check-in or drill deadline (for the scheduler's
+    sleep)."""
     escalation = session.scalar(
         select(Need.next_action_at)
         .where(Need.state == NeedState.PAGING, Need.held_until.is_(None))
@@ -317,5 +336,6 @@ def next_deadline(session: Session) -> datetime | None:
     )
     checkin = checkins.next_due(session)
     checkin_due = checkin.due_at if checkin else None
-    found = [d for d in (escalation, held, follow_up, checkin_due) if d is not None]
+    drill = drills.next_due(session)
+    found = [d for d in (escalation, held, follow_up, checkin_due, drill) if d is not None]
     return min(found) if found else None
