@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dispatcher.audit import Auditor
 from dispatcher.flows import notify, officers, paging
 from dispatcher.flows.context import FlowContext
 from dispatcher.flows.drill_texts import DrillAccepted, DrillOver
@@ -110,6 +111,7 @@ def due_within(now: datetime, within: timedelta, rng: random.Random) -> datetime
 def plan(
     session: Session,
     ctx: FlowContext,
+    auditor: Auditor,
     roster_id: int,
     within: timedelta = timedelta(0),
     rng: random.Random | None = None,
@@ -136,11 +138,18 @@ def plan(
     )
     session.add(drill)
     session.flush()
+    window = int(within.total_seconds() // 60)
+    auditor.record(
+        session,
+        "create",
+        "drill",
+        drill.id,
+        None,
+        {"roster": roster.name, "window_minutes": window},
+    )
     if due <= ctx.now:
         ctx.kick()
-    log.info(
-        "drill.planned drill=%s roster=%s window=%d", drill.id, roster.id, within.total_seconds()
-    )
+    log.info("drill.planned drill=%s roster=%s window=%d", drill.id, roster.id, window)
     return drill
 
 
@@ -310,7 +319,7 @@ def _seconds(start: datetime, end: datetime | None) -> int | None:
     return None if end is None else int((end - start).total_seconds())
 
 
-def cancel(session: Session, ctx: FlowContext, drill_id: int) -> Drill:
+def cancel(session: Session, ctx: FlowContext, auditor: Auditor, drill_id: int) -> Drill:
     """Cancel a planned or running drill (a running one's pages are told it is over).
 
     DrillRefused when there is no such drill or it is already over.
@@ -319,6 +328,14 @@ def cancel(session: Session, ctx: FlowContext, drill_id: int) -> Drill:
     if drill is None or drill.state not in (DrillState.SCHEDULED, DrillState.RUNNING):
         raise DrillRefused("this drill is already over")
     running = drill.state == DrillState.RUNNING
+    auditor.record(
+        session,
+        "cancel",
+        "drill",
+        drill.id,
+        {"state": drill.state},
+        {"state": DrillState.CANCELLED},
+    )
     drill.state, drill.due_at, drill.ended_at = DrillState.CANCELLED, None, ctx.now
     request = session.get(Request, drill.request_id) if drill.request_id else None
     if running and request is not None:

@@ -4,11 +4,12 @@ answered like a real page, measured, and kept out of everything a real request t
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 
+from dispatcher.audit import Auditor
 from dispatcher.flows import drills
 from dispatcher.flows.models import (
     CallLogEntry,
@@ -22,6 +23,8 @@ from dispatcher.rosters.models import Roster
 from tests.flows.test_night import code_in
 from tests.night import ANA, BEN, CRUZ, KIM, LEE, OFFICER, World
 
+AUDITOR = Auditor("kim@example.org", datetime(2026, 3, 10, 13, tzinfo=UTC))
+
 
 def roster_id(world: World, name: str = "advocates") -> int:
     """The id of roster ``name``."""
@@ -33,7 +36,7 @@ def plan_drill(world: World, within: timedelta = timedelta(0), seed: int = 7) ->
     """A coordinator plans a drill of the advocates; return its id."""
     with world.session() as session:
         drill = drills.plan(
-            session, world.context(), roster_id(world), within, random.Random(seed)
+            session, world.context(), AUDITOR, roster_id(world), within, random.Random(seed)
         )
         return drill.id
 
@@ -68,13 +71,18 @@ def test_escalation_runs_as_configured_and_the_result_has_each_step(world: World
     world.advance(minutes=2)
     assert world.text(BEN, f"1 {code}") is None
     world.tick()
-    assert world.last(BEN) == f"DRILL {code}: you accepted after 7 min. Thank you; nothing else to do."
+    assert (
+        world.last(BEN) == f"DRILL {code}: you accepted after 7 min. Thank you; nothing else to do."
+    )
     assert world.last(ANA) == f"DRILL {code} is over. Thank you; nothing to do."
     drill = drill_row(world, drill_id)
     assert drill.state == "passed" and drill.seconds_to_accept == 7 * 60 and drill.depth == 2
     with world.session() as session:
         names = dict(session.execute(sa.text("SELECT id, name FROM people")).all())
-    steps = [(s["step"], names[s["member_id"]], s["answer"], s["paged_after"], s["answered_after"]) for s in drill.steps]
+    steps = [
+        (s["step"], names[s["member_id"]], s["answer"], s["paged_after"], s["answered_after"])
+        for s in drill.steps
+    ]
     assert steps == [
         (1, "Ana Ruiz", "missed", 0, None),
         (2, "Ben Okafor", "accepted", 300, 420),
@@ -137,8 +145,6 @@ def test_a_drill_at_a_random_time_starts_once_when_due_even_after_a_restart(worl
 
 
 def test_the_random_instant_is_within_the_window_to_the_second() -> None:
-    from datetime import UTC, datetime
-
     now = datetime(2026, 3, 10, 13, tzinfo=UTC)
     rng = random.Random(1)
     instants = {drills.due_within(now, timedelta(minutes=2), rng) for _ in range(400)}
@@ -153,18 +159,18 @@ def test_cancelling_a_running_drill_tells_the_paged_and_records_it(world: World)
     world.tick()
     code = code_in(world.last(ANA))
     with world.session() as session:
-        drills.cancel(session, world.context(), drill_id)
+        drills.cancel(session, world.context(), AUDITOR, drill_id)
     world.tick()
     assert world.last(ANA) == f"DRILL {code} is over. Thank you; nothing to do."
     assert drill_row(world, drill_id).state == "cancelled"
     with world.session() as session, pytest.raises(drills.DrillRefused):
-        drills.cancel(session, world.context(), drill_id)
+        drills.cancel(session, world.context(), AUDITOR, drill_id)
 
 
 def test_a_planned_drill_cancelled_never_starts(world: World) -> None:
     drill_id = plan_drill(world, within=timedelta(minutes=30))
     with world.session() as session:
-        drills.cancel(session, world.context(), drill_id)
+        drills.cancel(session, world.context(), AUDITOR, drill_id)
     world.advance(minutes=31)
     assert world.inbox(ANA) == []
 
@@ -174,9 +180,9 @@ def test_a_drill_of_a_roster_that_pages_for_nothing_is_refused(world: World) -> 
         roster = session.get_one(Roster, roster_id(world))
         roster.kind = "other"
     with world.session() as session, pytest.raises(drills.DrillRefused):
-        drills.plan(session, world.context(), roster_id(world))
+        drills.plan(session, world.context(), AUDITOR, roster_id(world))
     with world.session() as session, pytest.raises(drills.DrillRefused):
-        drills.plan(session, world.context(), 10_000)
+        drills.plan(session, world.context(), AUDITOR, 10_000)
 
 
 def test_drill_rows_hold_no_words_and_the_outbox_no_agency(world: World) -> None:
