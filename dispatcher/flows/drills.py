@@ -101,10 +101,15 @@ def need_kind_for(roster: Roster) -> NeedKind:
     raise DrillRefused(f"a {roster.kind} roster pages for no need")
 
 
-def due_within(now: datetime, within: timedelta, rng: random.Random) -> datetime:
-    """A random instant in ``[now, now + within]``, to the second (``now`` for no window)."""
+def check_window(within: timedelta) -> None:
+    """DrillRefused unless ``within`` is between zero (now) and LONGEST_WINDOW."""
     if within < timedelta(0) or within > LONGEST_WINDOW:
         raise DrillRefused("the window must be between 0 and 14 days")
+
+
+def due_within(now: datetime, within: timedelta, rng: random.Random) -> datetime:
+    """A random instant in ``[now, now + within]``, to the second (``now`` for no window)."""
+    check_window(within)
     return now + timedelta(seconds=rng.randint(0, int(within.total_seconds())))
 
 
