@@ -28,6 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dispatcher.audit import Auditor
+from dispatcher.errors import ValidationError
 from dispatcher.flows import notify, officers, paging
 from dispatcher.flows.context import FlowContext
 from dispatcher.flows.drill_texts import DrillAccepted, DrillOver
@@ -81,7 +82,7 @@ def skip_to_next_deadline(session: Session, now: datetime) -> Skipped:
     return Skipped(len(needs), earliest - now)
 
 
-class DrillRefused(ValueError):
+class DrillRefused(ValidationError):
     """A drill that cannot be planned or cancelled (no such roster, a roster that pages for
     no need, a window out of bounds, a drill already over)."""
 
@@ -89,6 +90,7 @@ class DrillRefused(ValueError):
 # The longest window a drill may be planned in, so that a forgotten drill does not surprise
 # anyone months later.
 LONGEST_WINDOW = timedelta(days=14)
+NOW = timedelta(0)  # no window: the drill starts at the next tick
 # Drills the engine starts per tick (more wait for the next tick).
 BATCH = 20
 
@@ -118,7 +120,7 @@ def plan(
     ctx: FlowContext,
     auditor: Auditor,
     roster_id: int,
-    within: timedelta = timedelta(0),
+    within: timedelta = NOW,
     rng: random.Random | None = None,
 ) -> Drill:
     """Plan a drill of roster ``roster_id`` at a random instant within ``within`` from now.
