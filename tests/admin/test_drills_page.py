@@ -99,6 +99,8 @@ def test_the_report_shows_times_by_roster_and_person_and_who_missed(
     runtime.engine.tick()
     runtime.clock.advance(timedelta(minutes=5))
     runtime.engine.tick()  # Ana missed: Ben is paged
+    board = coordinator.text("/admin/now/board")
+    assert "DRILL (practice, no officer)" in board and "Ben Okafor" in board
     runtime.clock.advance(timedelta(seconds=90))
     drill = store.one(select(Drill))
     with store.scope() as session:
