@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from dispatcher.audit import Auditor
-from dispatcher.flows import drills
+from dispatcher.flows import apirequests, drills
 from dispatcher.flows.models import (
     CallLogEntry,
     CheckIn,
@@ -107,6 +107,16 @@ def test_a_drill_accept_starts_no_check_in_no_debrief_and_writes_no_call_log(wor
         assert request.status == "closed" and request.note is None
     assert world.inbox(OFFICER) == []
     assert not any(code in t for t in world.inbox(KIM))
+
+
+def test_a_running_drill_is_not_among_the_open_requests_integrations_read(
+    world: World,
+) -> None:
+    plan_drill(world)
+    world.tick()
+    with world.session() as session:
+        assert session.scalars(sa.select(Request)).one().status == "open"
+        assert apirequests.open_requests(session) == []
 
 
 def test_nobody_answers_the_drill_is_missed_quietly(world: World) -> None:
