@@ -349,13 +349,3 @@ def cancel(session: Session, ctx: FlowContext, auditor: Auditor, drill_id: int) 
         finish(session, ctx, request)
     log.info("drill.cancelled drill=%s", drill.id)
     return drill
-
-
-def next_due(session: Session) -> datetime | None:
-    """The earliest planned drill's instant (for the scheduler's sleep)."""
-    return session.scalar(
-        select(Drill.due_at)
-        .where(Drill.state == DrillState.SCHEDULED)
-        .order_by(Drill.due_at)
-        .limit(1)
-    )
