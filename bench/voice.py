@@ -19,36 +19,8 @@ from fake_twilio import ACCOUNT_SID, HOTLINE, signed_post
 
 TOKEN = "bench-token"
 CALLS = 200
-<<<<<<< HEAD
-ROSTER = small_roster("5m", CALLS)  # no step is due while the calls last
-=======
 TARGET_MS = 100  # issue 10: both answers, p99
-ROSTER = """
-[[people]]
-name = "Ana Ruiz"
-phone = "+12625550101"
-
-[[people]]
-name = "Ben Okafor"
-phone = "+12625550102"
-
-[[rosters]]
-name = "advocates"
-kind = "advocate"
-timezone = "America/Chicago"
-
-[[rosters.rotations]]
-name = "all week"
-type = "weekly"
-length = 1
-start = "2020-01-06T08:00"
-participants = ["Ana Ruiz", "Ben Okafor"]
-
-[rosters.escalation]
-steps = [{ notify = "on-call", wait = "5m" }, { notify = "next", wait = "5m" }]
-repeat = 0
-""" + officers_toml(CALLS)
->>>>>>> voice
+ROSTER = small_roster("5m", CALLS)  # no step is due while the calls last
 
 
 def main() -> None:

@@ -37,6 +37,8 @@ AREAS = (
     Area("admin.regions", N_("Regions")),
     Area("admin.call_log", N_("Call log")),
     Area("admin.statistics", N_("Statistics")),
+    Area("admin.coalition_report", N_("Coalition report")),
+    Area("admin.drills_page", N_("Drills")),
     Area("admin.roster_file", N_("Roster file")),
     Area("admin.accounts", N_("Accounts")),
     Area("admin.api_tokens", N_("API tokens")),

@@ -127,6 +127,9 @@ def rosters_now(session: Session, now: datetime) -> list[RosterNow]:
     ]
 
 
+DRILL = "DRILL (practice, no officer)"  # shown where a real request names its agency
+
+
 def open_requests(session: Session) -> list[RequestRow]:
     """Every open request with its needs and who was paged: those still unfilled first,
     oldest first within each group."""
@@ -147,7 +150,9 @@ def open_requests(session: Session) -> list[RequestRow]:
     rows = [
         RequestRow(
             code=request.code,
-            agency=agencies.get(request.agency_id or 0, "unknown agency"),
+            agency=DRILL
+            if request.drill
+            else agencies.get(request.agency_id or 0, "unknown agency"),
             opened_at=request.opened_at,
             tags=[describe_tag(tag) for tag in request.tags],
             needs=[_need_row(n, people, rosters) for n in request.needs],

@@ -5,6 +5,14 @@ needs with their outcomes, the tags, the outcome and the three durations as buck
 are sorted by their values, never by time. Before filtering, the whole month is made
 k-anonymous on (month, agency, needs, tags) (``flows.anonymity``), so a filtered export
 is always a part of the full one and two exports cannot be set against each other.
+
+Debrief services are not a column of the rows. They are what the request was for (the
+sensitive value, not a way to find a request): on a row, a cell of five requests that all
+got "shelter placed" would tell anyone who knows one of them what it got, and adding them
+to the cell would split cells and leave out many more requests. So they are a separate
+aggregate (``services_cells``) over exactly the rows the export releases, under the
+statistics' rule: counts rounded to 5, "fewer than 5", and "suppressed" when the debriefed
+requests without a service are 1 to 4.
 Pure: no Flask, no database.
 """
 
@@ -15,9 +23,12 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from dispatcher.admin.stats import Measure, funder_cells
 from dispatcher.flows.anonymity import Cell, cell_of, k_anonymise
 from dispatcher.flows.calllog import BUCKET_LABELS
 from dispatcher.flows.models import NEED_KINDS
+from dispatcher.flows.services import SERVICE_LABELS as SERVICE_KEYS
+from dispatcher.flows.services import label_of
 
 CSV_COLUMNS = (
     "month",
@@ -29,6 +40,7 @@ CSV_COLUMNS = (
     "time_to_accept",
     "time_open",
 )
+SERVICES_COLUMNS = ("month", "measure", "value", "note")
 # A spreadsheet runs a cell starting with one of these as a formula.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -50,6 +62,7 @@ class ExportRow:
     time_open: str
     agency_id: int | None = None
     count: int = 1
+    services: tuple[str, ...] = ()  # debrief service keys: counted apart, never written
 
     def csv_row(self) -> list[str]:
         """The row in CSV_COLUMNS order."""
@@ -73,6 +86,7 @@ def export_row(
     outcome: str,
     buckets: tuple[str | None, str | None, str],
     count: int = 1,
+    services: Sequence[str] = (),
 ) -> ExportRow:
     """``count`` alike requests' export row before anonymity.
 
@@ -82,7 +96,8 @@ def export_row(
     asked = tuple((kind, str(outcomes[kind])) for kind in NEED_KINDS if outcomes.get(kind))
     cell = cell_of(period, agency[1], [kind for kind, _ in asked], tags)
     first_page, accept, open_for = buckets
-    return ExportRow(cell, asked, outcome, first_page, accept, open_for, agency[0], count)
+    kept = tuple(sorted(set(services)))
+    return ExportRow(cell, asked, outcome, first_page, accept, open_for, agency[0], count, kept)
 
 
 def released(rows: Sequence[ExportRow]) -> list[ExportRow | None]:
@@ -92,6 +107,33 @@ def released(rows: Sequence[ExportRow]) -> list[ExportRow | None]:
         None if cell is None else replace(row, cell=cell)
         for row, cell in zip(rows, cells, strict=True)
     ]
+
+
+def services_measures(rows: Sequence[ExportRow]) -> list[Measure]:
+    """Requests with a debrief among ``rows`` (the released ones), then for each service
+    named the requests that got it, hidden behind the debriefed requests without it."""
+    debriefed = sum(row.count for row in rows if row.services)
+    named: dict[str, int] = {}
+    for row in rows:
+        for key in row.services:
+            named[key] = named.get(key, 0) + row.count
+    order = {key: n for n, key in enumerate(SERVICE_KEYS)}
+    keys = sorted(named, key=lambda key: (order.get(key, len(order)), key))
+    return [Measure("Requests with a debrief", debriefed, "requests")] + [
+        Measure(f"Debrief: {label_of(key)}", named[key], "services", (debriefed - named[key],))
+        for key in keys
+    ]
+
+
+def services_csv(month: str, rows: Sequence[ExportRow]) -> str:
+    """The services aggregate of the released ``rows`` as CSV: month, measure, value, note;
+    every count rounded to 5 or hidden (``admin.stats.funder_cells``)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(SERVICES_COLUMNS)
+    for cell in funder_cells(services_measures(rows)):
+        writer.writerow([month, _inert(cell.measure), cell.value, cell.note])
+    return out.getvalue()
 
 
 def csv_text(rows: Sequence[ExportRow]) -> str:

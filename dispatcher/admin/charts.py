@@ -104,11 +104,13 @@ def coverage_chart(f: Figures) -> Markup:
     return drawn("HorizontalStackedBar", "Roster hours covered and uncovered", labels, series, True)
 
 
-def trend_chart(months: tuple[tuple[str, float | None], ...]) -> Markup:
+def trend_chart(
+    months: tuple[tuple[str, float | None], ...], title: str = "Requests, last 12 months"
+) -> Markup:
     """Requests per month over the trend's months, as the table beside it shows them."""
     labels = tuple(label.split()[0][:3] + " " + label.split()[-1][2:] for label, _ in months)
     series = (("Requests", tuple(value for _, value in months)),)
-    return drawn("Bar", "Requests, last 12 months", labels, series, False)
+    return drawn("Bar", title, labels, series, False)
 
 
 @lru_cache(maxsize=64)

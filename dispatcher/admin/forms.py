@@ -236,6 +236,17 @@ class CheckinForm(FlaskForm):  # type: ignore[misc]
     )
 
 
+class DrillForm(FlaskForm):  # type: ignore[misc]
+    """A drill to start: which roster, now or at a random time within a window."""
+
+    roster = SelectField("Roster", coerce=int, validators=[InputRequired()])
+    within = StringField(
+        "At a random time within",
+        validators=[Optional(), Length(max=20)],
+        description="Blank to start now; or a window such as 2h, 30m or 1d (at most 14 days).",
+    )
+
+
 class RegionForm(FlaskForm):  # type: ignore[misc]
     """A region: its name, its agencies and the rosters that serve it (choices by the view)."""
 

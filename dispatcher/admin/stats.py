@@ -23,7 +23,7 @@ from dispatcher.flows.stats import Figures
 SMALL = 5
 FEWER = "fewer than 5"
 SUPPRESSED = "suppressed"
-COUNT_UNITS = frozenset({"requests", "needs", "services", "people", "texts"})
+COUNT_UNITS = frozenset({"requests", "needs", "services", "people", "texts", "drills"})
 NEED_LABELS = {"advocate": "Advocate", "room": "Hotel room", "ride": "Ride"}
 SERVICE_LABELS = {
     "advocate": "Advocate responses",
@@ -97,6 +97,38 @@ def trend_measures(f: Figures, rounded: bool = False) -> list[Measure]:
             "needs filled or unfilled",
         ),
         _time("Median time to accept", f.median_accept, f.accepted),
+    ]
+
+
+def coalition_measures(
+    f: Figures, nights: tuple[int, int], drills: tuple[int, int]
+) -> list[Measure]:
+    """The coalition report's numbers, to be shown rounded (``funder_cells``): requests,
+    fill rate, times to accept, nights covered, the partners' rooms and rides, drills.
+
+    No service of a debrief is named: the report breaks nothing down by service. Nights
+    describe the schedule, not people, and are exact; drills passed hide behind those
+    missed, so that a single missed drill cannot be read.
+    """
+    covered, ended = nights
+    passed, run = drills
+    room, ride = f.need("room"), f.need("ride")
+    return [
+        *trend_measures(f, rounded=True),
+        _time("90th percentile time to accept", f.p90_accept, f.accepted),
+        Measure("Nights fully covered (22:00-06:00)", covered, "nights"),
+        Measure("Nights in the period (ended)", ended, "nights"),
+        Measure("Partners' hotel room-nights given", room.filled, "services", (room.unfilled,)),
+        Measure("Partners' rides given", ride.filled, "services", (ride.unfilled,)),
+        Measure("Drills run", run, "drills"),
+        Measure("Drills passed", passed, "drills", (run - passed,)),
+        Measure(
+            "Share of drills passed",
+            _share(passed, run, True),
+            "percent",
+            (passed, run - passed) if run - passed else (passed,),
+            "drills passed or missed",
+        ),
     ]
 
 

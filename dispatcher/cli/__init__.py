@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from dispatcher.cli import accounts, apitokens, rosters, serve
+from dispatcher.cli import accounts, apitokens, drills, rosters, serve
 from dispatcher.cli.common import database_group
 
 
@@ -19,3 +19,4 @@ serve.register(main)
 rosters.register(main)
 accounts.register(main)
 apitokens.register(main)
+drills.register(main)

@@ -27,10 +27,11 @@ CHANNEL = "api"
 
 
 def open_requests(session: Session) -> list[Request]:
-    """Every open request with its needs, oldest first."""
+    """Every open request with its needs, oldest first (never a drill's: integrations are
+    the officers' side)."""
     query = (
         select(Request)
-        .where(Request.status == RequestStatus.OPEN)
+        .where(Request.status == RequestStatus.OPEN, Request.drill.is_(False))
         .options(selectinload(Request.needs))
         .order_by(Request.id)
     )

@@ -24,6 +24,7 @@ from dispatcher.flows import (
     checkins,
     debriefs,
     deduplication,
+    drills,
     gaps,
     offers,
     officers,
@@ -36,10 +37,10 @@ from dispatcher.flows import (
     voicepages,
 )
 from dispatcher.flows.context import FlowContext
-from dispatcher.flows.models import CheckIn, Need, OutboxMessage, Page, Request
+from dispatcher.flows.models import CheckIn, Drill, Need, OutboxMessage, Page, Request
 from dispatcher.flows.ports import Kick, Sender
 from dispatcher.flows.sending import Courier
-from dispatcher.flows.vocabulary import FINISHED, NeedState, RequestStatus
+from dispatcher.flows.vocabulary import FINISHED, DrillState, NeedState, RequestStatus
 from dispatcher.rosters import history
 from dispatcher.rosters.models import RosterUpload
 from dispatcher.settings import Settings
@@ -60,6 +61,7 @@ class TickReport:
     """What one tick did, for logs and tests."""
 
     escalated: int = 0
+    drills: int = 0  # drills started
     checkins: int = 0
     shifts_recorded: int = 0
     followed_up: int = 0  # open pages sent again by the person's next channel
@@ -123,14 +125,17 @@ class Engine:
         """Apply every due escalation step, then drain the outbox (the hot path).
 
         With ``duties`` (the default), the side duties that are due run too, each in a unit
-        of work of its own: check-ins, on-call changes for the shift history, shift
-        reminders and follow-up calls. The scheduler passes ``duties=False`` to the ticks a
+        of work of its own: planned drills (first, so that the escalation pages them),
+        check-ins, on-call changes for the shift history, shift reminders and follow-up
+        calls. The scheduler passes ``duties=False`` to the ticks a
         webhook's kick asks for, so a burst of texts costs no more than its escalation;
         the duties then run on the interval (see ``scheduler.EngineRunner``).
 
         The report carries the next deadlines, read in the same transaction as the steps.
         """
         report = TickReport()
+        if duties:  # a drill due starts before the escalation, which sends its first page
+            report.drills = self.start_drills()
         with self.database.session_scope() as session:
             report.escalated = escalate_due(session, self.run_context())
             report.next_deadline, report.next_duty = next_deadlines(session)
@@ -140,6 +145,16 @@ class Engine:
             report.reminded = self.remind()
             report.followed_up = self.follow_up()
         return self.deliver(report)
+
+    def start_drills(self) -> int:
+        """Start the planned drills that are due; a failure is logged (the next tick tries
+        again) and never stops paging."""
+        try:
+            with self.database.session_scope() as session:
+                return drills.start_due(session, self.run_context())
+        except Exception as exc:
+            log.warning("engine.drills_failed error=%s", type(exc).__name__)
+            return 0
 
     def run_checkins(self) -> int:
         """Send the safety check-in reminders and alerts that are due; a failure is logged
@@ -258,7 +273,9 @@ def escalate_due(session: Session, ctx: FlowContext) -> int:
             if paging.resume_after_call(session, ctx, need, pools):
                 continue
         paging.escalate(session, ctx, need, pools)
-        if need.state == NeedState.UNFILLED:
+        if need.state == NeedState.UNFILLED and need.request.drill:
+            drills.finish(session, ctx, need.request)
+        elif need.state == NeedState.UNFILLED:
             officers.close_if_settled(session, ctx, need.request)
     return len(needs)
 
@@ -274,7 +291,10 @@ def close_idle(session: Session, ctx: FlowContext) -> int:
     )
     idle = list(session.scalars(query))
     for request in idle:
-        officers.close(session, ctx, request, by="idle")
+        if request.drill:
+            drills.finish(session, ctx, request)
+        else:
+            officers.close(session, ctx, request, by="idle")
     return len(idle)
 
 
@@ -315,10 +335,10 @@ def purge(session: Session, now: datetime) -> None:
 
 
 def next_deadlines(session: Session) -> tuple[datetime | None, datetime | None]:
-    """(the earliest escalation or hold deadline, the earliest follow-up or check-in one),
-    for the scheduler's sleep; one statement, as every tick reads it."""
+    """(the earliest escalation or hold deadline, the earliest follow-up, check-in or drill
+    one), for the scheduler's sleep; one statement, as every tick reads it."""
     row = session.execute(_NEXT_DEADLINES).one()
-    return earliest(row.escalation, row.held), earliest(row.follow_up, row.checkin)
+    return earliest(row.escalation, row.held), earliest(row.follow_up, row.checkin, row.drill)
 
 
 _NEXT_DEADLINES = select(
@@ -338,6 +358,10 @@ _NEXT_DEADLINES = select(
     .where(CheckIn.state.in_(checkins.WATCHED))
     .scalar_subquery()
     .label("checkin"),
+    select(func.min(Drill.due_at))
+    .where(Drill.state == DrillState.SCHEDULED)
+    .scalar_subquery()
+    .label("drill"),
 )
 
 

@@ -33,7 +33,7 @@ def page_sent(session: Session, message: OutboxMessage, now: datetime) -> None:
         .scalar_subquery()
     )
     found = session.execute(
-        select(Request.opened_at, earlier)
+        select(Request.opened_at, earlier, Request.drill)
         .select_from(Page)
         .join(Need, Page.need_id == Need.id)
         .join(Request, Need.request_id == Request.id)
@@ -42,8 +42,9 @@ def page_sent(session: Session, message: OutboxMessage, now: datetime) -> None:
     if found is None:
         metrics.page_sent(None)
         return
-    opened, sent_before = found
-    metrics.page_sent((now - opened).total_seconds() if not sent_before else None)
+    opened, sent_before, drill = found
+    timed = not sent_before and not drill  # a drill's wait is its own (``flows.drills``)
+    metrics.page_sent((now - opened).total_seconds() if timed else None)
 
 
 def need_accepted(need: Need, now: datetime) -> None:

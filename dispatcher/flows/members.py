@@ -13,7 +13,16 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, contains_eager
 
-from dispatcher.flows import checkins, debriefs, measures, notify, officers, paging, texts
+from dispatcher.flows import (
+    checkins,
+    debriefs,
+    drills,
+    measures,
+    notify,
+    officers,
+    paging,
+    texts,
+)
 from dispatcher.flows.context import FlowContext, Reply
 from dispatcher.flows.models import Need, OutboxMessage, Page, Request
 from dispatcher.flows.vocabulary import (
@@ -126,6 +135,12 @@ def accept_page(session: Session, ctx: FlowContext, person: Person, chosen: Page
         return what_happened(session, ctx, person, need)
     chosen.state = PageState.ACCEPTED
     chosen.answered_at = ctx.now
+    if request.drill:
+        drills.accepted(session, ctx, need, person)
+        log.info(
+            "need.accepted request=%s need=%s member=%s drill=1", request.code, need.id, person.id
+        )
+        return None
     # The check-in instructions go first, so that the details are the last text on the phone.
     checkins.start(session, ctx, need, person)
     details = _announce_acceptance(session, ctx, need, person)

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Date,
     ForeignKey,
     Index,
@@ -20,6 +21,7 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dispatcher.db import Base, UTCDateTime
@@ -27,6 +29,7 @@ from dispatcher.flows.vocabulary import NEED_KINDS as NEED_KINDS
 from dispatcher.flows.vocabulary import OUTCOMES as OUTCOMES
 from dispatcher.flows.vocabulary import (
     CheckInState,
+    DrillState,
     NeedState,
     OutboxState,
     PageState,
@@ -60,6 +63,8 @@ class Request(Base):
     progress_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     # Service keys the accepters' debriefs named so far (copied to the call log at close).
     services: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    # A drill's request (``flows.drills``): no officer, no call log, no check-in or debrief.
+    drill: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
 
     needs: Mapped[list[Need]] = relationship(
         back_populates="request", cascade="all, delete-orphan", order_by="Need.id"
@@ -139,6 +144,38 @@ class CheckIn(Base):
     need: Mapped[Need] = relationship(back_populates="checkin")
 
     __table_args__ = (Index("ix_checkins_due", "state", "due_at"),)
+
+
+class Drill(Base):
+    """A readiness drill of one roster (``flows.drills``): due, run by the engine, measured.
+
+    ``due_at`` is the deadline the engine claims while ``scheduled`` (a random instant in
+    the coordinator's window, drawn once when the drill was planned), so a restart neither
+    loses a drill nor runs it twice. ``steps`` is the result: one entry per page, as
+    ``{"step", "round", "member_id", "paged_after", "answer", "answered_after"}`` with
+    seconds from the start; nothing about any request or victim.
+    """
+
+    __tablename__ = "drills"
+    __table_args__ = (Index("ix_drills_due", "state", "due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    roster_id: Mapped[int] = mapped_column(ForeignKey("rosters.id", ondelete="CASCADE"))
+    state: Mapped[str] = mapped_column(String(10), default=DrillState.SCHEDULED)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    window_end: Mapped[datetime] = mapped_column(UTCDateTime)  # due_at itself when "now"
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    request_id: Mapped[int | None] = mapped_column(
+        ForeignKey("requests.id", ondelete="SET NULL"), default=None
+    )
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    accepted_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), default=None
+    )
+    seconds_to_accept: Mapped[int | None] = mapped_column(Integer, default=None)
+    depth: Mapped[int] = mapped_column(Integer, default=0)  # the step that was reached
+    steps: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
 
 
 class Page(Base):

@@ -198,7 +198,8 @@ def close(session: Session, ctx: FlowContext, request: Request, by: str) -> None
                 notify.to_person(session, ctx, person, texts.PersonClosed(code=request.code))
     if by in ("person", "idle"):
         notify.to_officer(session, ctx, request, texts.OfficerClosed(code=request.code))
-    calllog.log_closed(session, request, ctx.now)
+    if not request.drill:  # a drill's result is its own (``flows.drills``)
+        calllog.log_closed(session, request, ctx.now)
     log.info("request.closed request=%s outcome=%s by=%s", request.code, request.outcome, by)
 
 

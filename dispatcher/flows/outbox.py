@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from dispatcher import metrics
 from dispatcher.crypto import Sealer
 from dispatcher.flows import texts
+from dispatcher.flows.drill_texts import DrillPage, DrillVoicePage
 from dispatcher.flows.models import Need, OutboxMessage, Page
 from dispatcher.flows.parts import split_parts
 from dispatcher.flows.ports import OPTED_OUT_ERROR, UNREACHABLE_ERRORS, SendResult
@@ -33,10 +34,11 @@ log = logging.getLogger("dispatcher.outbox")
 
 # (template, parameters, language) -> the text to send.
 Renderer = Callable[[str, dict[str, Any], str], str]
-PAGE_TEMPLATE = texts.Page.template
-# A page spoken on a call (channel voice).
-VOICE_PAGE_TEMPLATE = VoicePage.template
-PAGE_TEMPLATES = frozenset({PAGE_TEMPLATE, VOICE_PAGE_TEMPLATE})
+# A texted page, real or a drill's.
+TEXT_PAGE_TEMPLATES = frozenset({texts.Page.template, DrillPage.template})
+# A page spoken on a call (channel voice), real or a drill's.
+VOICE_PAGE_TEMPLATES = frozenset({VoicePage.template, DrillVoicePage.template})
+PAGE_TEMPLATES = TEXT_PAGE_TEMPLATES | VOICE_PAGE_TEMPLATES
 # A short lease, extended while the send is in flight (``extend_leases``): a sender that
 # died gives its rows back quickly.
 LEASE = timedelta(seconds=30)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from dispatcher.flows import notify, texts
 from dispatcher.flows.context import FlowContext
+from dispatcher.flows.drill_texts import DrillPage, DrillVoicePage
 from dispatcher.flows.models import Need, Page, Request
 from dispatcher.flows.policy import (
     DEFAULT_POLICY,
@@ -236,12 +237,14 @@ def send_page(session: Session, ctx: FlowContext, page: Page, person: Person, by
     request = page.need.request
     code, agency = request.code, notify.agency_name(session, request)
     tags, open_codes = tuple(request.tags), open_page_count(session, person.id)
+    agency = "" if request.drill else agency
+    voice, text = (DrillVoicePage, DrillPage) if request.drill else (VoicePage, texts.Page)
     if by == Channel.VOICE:
-        spoken = VoicePage(code, page.need.kind, agency, tags, open_codes)
+        spoken = voice(code, page.need.kind, agency, tags, open_codes)
         notify.call_person(session, ctx, person, spoken, page_id=page.id)
     else:
-        text = texts.Page(code, page.need.kind, agency, tags, open_codes)
-        notify.to_person(session, ctx, person, text, page_id=page.id)
+        written = text(code, page.need.kind, agency, tags, open_codes)
+        notify.to_person(session, ctx, person, written, page_id=page.id)
 
 
 def need_pool(
@@ -328,7 +331,7 @@ def give_up(session: Session, ctx: FlowContext, need: Need) -> None:
     """Every step and repeat is spent: mark unfilled, tell the officer and the coordinators.
 
     When no advocate is being paged any more, the officer's held words are wiped: nobody
-    would ever receive them.
+    would ever receive them. A drill tells nobody (``flows.drills`` records the miss).
     """
     request = need.request
     need.state = NeedState.UNFILLED
@@ -339,6 +342,11 @@ def give_up(session: Session, ctx: FlowContext, need: Need) -> None:
     for page in need.pages:
         if page.state == PageState.OPEN:
             page.state = PageState.EXPIRED
+    if request.drill:
+        log.info(
+            "need.unfilled request=%s need=%s kind=%s drill=1", request.code, need.id, need.kind
+        )
+        return
     fallback = ctx.settings.fallback_hotline
     notify.to_officer(
         session,

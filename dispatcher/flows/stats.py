@@ -20,13 +20,15 @@ from dispatcher.flows.vocabulary import NEED_KINDS, Outcome
 from dispatcher.rosters.schedule import local_to_utc
 
 PERIOD_KINDS = ("month", "quarter")
+REPORT_KINDS = ("quarter", "year")  # the coalition report's periods
+MONTHS_IN = {"month": 1, "quarter": 3, "year": 12}
 # Night is 22:00 (inclusive) to 06:00 (exclusive), local wall time of the opening hour.
 NIGHT_FROM, NIGHT_UNTIL = time(22), time(6)
 
 
 @dataclass(frozen=True)
 class Period:
-    """A calendar month or quarter: the local dates from ``first`` up to ``after``."""
+    """A calendar month, quarter or year: the local dates from ``first`` up to ``after``."""
 
     kind: str
     first: date
@@ -34,20 +36,24 @@ class Period:
     @property
     def after(self) -> date:
         """The first local date after the period."""
-        return _add_months(self.first, 1 if self.kind == "month" else 3)
+        return _add_months(self.first, MONTHS_IN[self.kind])
 
     @property
     def key(self) -> str:
-        """``2026-03`` for a month, ``2026-Q1`` for a quarter."""
+        """``2026-03`` for a month, ``2026-Q1`` for a quarter, ``2026`` for a year."""
         if self.kind == "month":
             return f"{self.first:%Y-%m}"
+        if self.kind == "year":
+            return f"{self.first.year}"
         return f"{self.first.year}-Q{(self.first.month - 1) // 3 + 1}"
 
     @property
     def label(self) -> str:
-        """``March 2026`` or ``Q1 2026 (January to March)``."""
+        """``March 2026``, ``Q1 2026 (January to March)`` or ``2026``."""
         if self.kind == "month":
             return f"{self.first:%B %Y}"
+        if self.kind == "year":
+            return f"{self.first.year}"
         last = _add_months(self.first, 2)
         return (
             f"Q{(self.first.month - 1) // 3 + 1} {self.first.year} ({self.first:%B} to {last:%B})"
@@ -61,7 +67,7 @@ class Period:
 
     def previous(self) -> Period:
         """The period of the same kind just before this one."""
-        return Period(self.kind, _add_months(self.first, -1 if self.kind == "month" else -3))
+        return Period(self.kind, _add_months(self.first, -MONTHS_IN[self.kind]))
 
     def following(self) -> Period:
         """The period of the same kind just after this one."""
@@ -69,10 +75,12 @@ class Period:
 
 
 def period_of(kind: str, day: date) -> Period:
-    """The month or quarter (``kind``) holding local date ``day``; ValueError on a bad kind."""
-    if kind not in PERIOD_KINDS:
-        raise ValueError(f"a period is a month or a quarter, not {kind!r}")
-    month = day.month if kind == "month" else (day.month - 1) // 3 * 3 + 1
+    """The month, quarter or year (``kind``) holding local date ``day``; ValueError on a bad
+    kind."""
+    if kind not in MONTHS_IN:
+        raise ValueError(f"a period is a month, a quarter or a year, not {kind!r}")
+    months = MONTHS_IN[kind]
+    month = (day.month - 1) // months * months + 1
     return Period(kind, date(day.year, month, 1))
 
 
@@ -115,6 +123,24 @@ def covered_time(
             total += b - max(a, reach)
             reach = b
     return total
+
+
+def nights_covered(
+    periods: Sequence[tuple[datetime, datetime]], period: Period, zone: ZoneInfo, now: datetime
+) -> tuple[int, int]:
+    """(nights covered, nights over) of ``period``: a night is 22:00 to 06:00 local wall time
+    starting on one of its dates, over once it has ended by ``now``, and covered when every
+    instant of it lies in one of ``periods`` (someone on call)."""
+    covered = ended = 0
+    day = period.first
+    while day < period.after:
+        start = local_to_utc(datetime.combine(day, NIGHT_FROM), zone)
+        end = local_to_utc(datetime.combine(day + timedelta(days=1), NIGHT_UNTIL), zone)
+        if end <= now:
+            ended += 1
+            covered += covered_time(periods, start, end) == end - start
+        day += timedelta(days=1)
+    return covered, ended
 
 
 def bucket_percentile(counts: Sequence[int], q: float) -> str | None:

@@ -67,6 +67,16 @@ class OutboxState(StrEnum):
     DROPPED = "dropped"
 
 
+class DrillState(StrEnum):
+    """scheduled -> running -> passed | missed; scheduled or running -> cancelled."""
+
+    SCHEDULED = "scheduled"
+    RUNNING = "running"
+    PASSED = "passed"
+    MISSED = "missed"
+    CANCELLED = "cancelled"
+
+
 class Failure(StrEnum):
     """Why an outbox message failed or was dropped."""
 

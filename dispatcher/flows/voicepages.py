@@ -85,7 +85,7 @@ def call_instead(session: Session, ctx: FlowContext, message: OutboxMessage) -> 
     """
     if message.error_code not in CALL_INSTEAD or message.channel != Channel.SMS:
         return False
-    if message.template != outbox.PAGE_TEMPLATE or message.page_id is None:
+    if message.template not in outbox.TEXT_PAGE_TEMPLATES or message.page_id is None:
         return False
     page = session.get(Page, message.page_id)
     person = session.get(Person, message.person_id) if message.person_id else None
@@ -101,7 +101,7 @@ def key_pressed(session: Session, ctx: FlowContext, outbox_id: int, digits: str)
     """The answer to a spoken page (``outbox_id``): 1 accepts, 2 passes, anything else is
     no answer. Returns what the call says next, in the person's language."""
     message = session.get(OutboxMessage, outbox_id)
-    if message is None or message.template != outbox.VOICE_PAGE_TEMPLATE:
+    if message is None or message.template not in outbox.VOICE_PAGE_TEMPLATES:
         return Reply(VoiceClosed())
     page = session.get(Page, message.page_id) if message.page_id else None
     person = session.get(Person, message.person_id) if message.person_id else None

@@ -25,6 +25,7 @@ from dispatcher.flows.texts import TEXTS, Text, load
 from dispatcher.languages import N_
 from dispatcher.sms import (  # noqa: F401  (their writers)
     care_texts,
+    drill_texts,
     officer_texts,
     person_texts,
     rota_texts,

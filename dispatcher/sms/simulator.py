@@ -40,12 +40,15 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 from werkzeug.test import Client
 
 from dispatcher import web
+from dispatcher.audit import Auditor
 from dispatcher.durations import format_duration
 from dispatcher.flows import drills
 from dispatcher.phones import to_e164
+from dispatcher.rosters.models import Roster
 from dispatcher.sms import inbound
 from dispatcher.sms.callplayer import NoSuchCall, PhoneBusy, Poster
 from dispatcher.sms.cards import Card, card_key, card_parts, phone_cards
@@ -66,6 +69,7 @@ blueprint = Blueprint(
     static_url_path="/simulator/static",
 )
 POLL_SECONDS = 2
+SIMULATOR_ACTOR = "simulator"  # who drills started on this page are by, in the audit log
 SENDER_KEY = "simulator_sender"  # the last "Send as" choice, kept in the session cookie
 
 
@@ -138,6 +142,9 @@ def page() -> ResponseReturnValue:
         last_sender=session.get(SENDER_KEY, ""),
         hotline=web.runtime().settings.hotline_number,
         poll_seconds=POLL_SECONDS,
+        rosters=web.db_session()
+        .execute(select(Roster.id, Roster.name).order_by(Roster.name))
+        .all(),
     )
 
 
@@ -248,6 +255,23 @@ def reset() -> ResponseReturnValue:
     cleared = phones().reset()
     log.info("simulator.reset phones=%d", cleared)
     return _answer(_("The phones' conversations are cleared. Open requests go on."))
+
+
+@blueprint.post("/simulator/drill")
+def drill() -> ResponseReturnValue:
+    """Start a drill of the chosen roster now: its on-call phone gets a page marked DRILL
+    and escalation runs as the roster's policy says (audited as the simulator's)."""
+    db = web.db_session()
+    ctx = flow_context()
+    try:
+        roster_id = int(request.form.get("roster", ""))
+        drills.plan(db, ctx, Auditor(SIMULATOR_ACTOR, ctx.now), roster_id)
+    except (ValueError, drills.DrillRefused):
+        db.rollback()
+        return _answer(_("Choose a roster that pages for advocates, rooms or rides."), 422)
+    db.commit()
+    ctx.kick()
+    return _answer(_("Drill started: the phone on call gets a page marked DRILL."))
 
 
 @blueprint.post("/simulator/skip")

@@ -142,3 +142,36 @@ def test_the_statistics_with_their_trend_pass_axe(page: Any) -> None:
     page.goto("/admin/statistics")
     expect(page.get_by_role("heading", name="The last 12 months")).to_be_visible()
     assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize(
+    ("url", "heading"),
+    [
+        ("/admin/drills", "Drills"),
+        ("/admin/drills/report", "Drill report"),
+        ("/admin/reports/coalition?by=quarter&month=2026-03", "Coalition report, Q1 2026"),
+    ],
+)
+def test_the_drill_and_coalition_pages_fit_a_phone_and_pass_axe(
+    page: Any, url: str, heading: str
+) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(url)
+    expect(page.get_by_role("heading", name=heading, level=1)).to_be_visible()
+    widths = page.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert widths[0] <= widths[1], widths
+    assert axe_violations(page) == []
+
+
+def test_a_drill_started_from_its_page_is_listed_and_passes_axe(page: Any) -> None:
+    page.goto("/admin/drills")
+    page.get_by_label("Roster").select_option(label="Night advocates (advocate)")
+    page.get_by_label("At a random time within").fill("2h")
+    page.get_by_role("button", name="Start a drill…").click()
+    expect(page.get_by_role("heading", name="Start a drill of Night advocates?")).to_be_visible()
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Start the drill").click()
+    expect(page.get_by_role("cell", name="scheduled")).to_be_visible()
+    assert axe_violations(page) == []

@@ -155,7 +155,7 @@ def test_anything_but_yyyy_mm_is_not_a_month(text: str) -> None:
 
 
 def test_an_unknown_period_kind_is_refused() -> None:
-    with pytest.raises(ValueError, match="month or a quarter"):
+    with pytest.raises(ValueError, match="a month, a quarter or a year"):
         period_of("week", date(2026, 3, 1))
 
 

@@ -335,6 +335,14 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "call_need_added": {"need": "room"},
 }
 SAMPLES.update(CARE_SAMPLES)
+SAMPLES.update(
+    {
+        "drill_page": {"code": "K7Q4", "need": "advocate", "agency": ""},
+        "voice_drill_page": {"code": "K7Q4", "need": "advocate", "agency": ""},
+        "drill_accepted": {"code": "K7Q4", "minutes": 4},
+        "drill_over": {"code": "K7Q4"},
+    }
+)
 SPOKEN = ("call_", "voice_", "route_")  # codes read letter by letter, no segments
 WITH_CODE = {name for name, params in SAMPLES.items() if "code" in params}
 OFFICER_WORDS = ("She is 16", "Main St", "sister")

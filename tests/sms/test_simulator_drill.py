@@ -16,7 +16,8 @@ from flask.testing import FlaskClient
 
 from dispatcher.clock import ManualClock
 from dispatcher.db import Database
-from dispatcher.flows.models import Request
+from dispatcher.flows.models import Drill, Request
+from dispatcher.rosters.models import Roster
 from dispatcher.sms.carrier import ANSWERS
 from dispatcher.sms.commands import CommandKind
 from dispatcher.sms.simulator import phones_of
@@ -176,3 +177,26 @@ def test_without_javascript_the_forms_post_and_come_back_with_a_notice(drill: Fl
 def test_every_form_needs_its_csrf_token(drill: Flask, path: str) -> None:
     answer = drill.test_client().post(path, data={"number": ANA, "body": "1"}, headers=FETCH)
     assert answer.status_code == 400
+
+
+def test_run_a_drill_pages_the_phone_on_call_marked_drill_and_it_accepts(drill: Flask) -> None:
+    client = drill.test_client()
+    database = drill.extensions["dispatcher"].database
+    with database.session_scope() as session:
+        roster = session.scalars(sa.select(Roster.id).where(Roster.name == "advocates")).one()
+    assert f'<option value="{roster}">advocates</option>' in client.get("/simulator").text
+    answer = post(client, "/simulator/drill", roster=str(roster))
+    assert answer == {
+        "notice": "Drill started: the phone on call gets a page marked DRILL.",
+        "ok": True,
+    }
+    tick(drill)
+    assert "DRILL, practice only" in card_of(client, ANA)["messages"]
+    assert "DRILL" not in card_of(client, OFFICER)["messages"]
+    post(client, "/simulator/send", number=ANA, body="1")
+    tick(drill)
+    assert "you accepted after 0 min" in card_of(client, ANA)["messages"]
+    with database.session_scope() as session:
+        assert session.scalars(sa.select(Drill.state)).one() == "passed"
+    refused = post(client, "/simulator/drill", roster="nothing")
+    assert refused["ok"] is False

@@ -68,6 +68,15 @@ ul.plain { list-style: none; margin: 0; padding: 0; }
   grid-template-columns: repeat(auto-fit, minmax(min(24rem, 100%), 1fr)); }
 .charts figure { margin: 0; }
 td.number { text-align: right; font-variant-numeric: tabular-nums; }
+.report .charts { grid-template-columns: repeat(auto-fit, minmax(min(18rem, 100%), 1fr)); }
+@media print {
+  header.top, .skip, .flashes, .no-print { display: none !important; }
+  body, main { margin: 0; padding: 0; }
+  .report { font-size: 10pt; }
+  .report .charts { grid-template-columns: 1fr 1fr; }
+  .report svg { max-height: 6.5cm; }
+  .report table { page-break-inside: avoid; }
+}
 """
 
 
