@@ -45,9 +45,9 @@ RECENT = timedelta(hours=2)  # a reply without a code may be about a page this r
 @dataclass(frozen=True)
 class Won:
     """This accept won: ``details`` is what the accepter is sent (texted unless they
-    texted STOP; a call may speak it instead)."""
+    texted STOP; a call may speak it instead), None for a drill (a thank-you is texted)."""
 
-    details: texts.Accepted
+    details: texts.Accepted | None
 
 
 def paged_codes(session: Session, person: Person) -> list[str]:
@@ -140,7 +140,7 @@ def accept_page(session: Session, ctx: FlowContext, person: Person, chosen: Page
         log.info(
             "need.accepted request=%s need=%s member=%s drill=1", request.code, need.id, person.id
         )
-        return None
+        return Won(None)
     # The check-in instructions go first, so that the details are the last text on the phone.
     checkins.start(session, ctx, need, person)
     details = _announce_acceptance(session, ctx, need, person)

@@ -144,7 +144,7 @@ def answer(
     log.info(
         "page.accepted_by_voice request=%s member=%s spoken=%s", code, person.id, person.opted_out
     )
-    if person.opted_out:
+    if person.opted_out and won.details is not None:
         return Reply(spoken_details(won.details, bridging))
     return Reply(VoiceAccepted(code=code))
 
