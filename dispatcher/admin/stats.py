@@ -133,7 +133,7 @@ def _need_measures(f: Figures) -> list[Measure]:
     """Needs of each kind (all, filled, unfilled), then the services given of each kind."""
     found = []
     for n in f.needs:
-        label = NEED_LABELS.get(n.kind, n.kind)
+        label = NEED_LABELS.get(n.kind, n.kind.capitalize())
         found += [
             Measure(f"{label} needs", n.total, "needs"),
             Measure(f"{label} needs filled", n.filled, "needs", (n.unfilled,)),
@@ -141,7 +141,7 @@ def _need_measures(f: Figures) -> list[Measure]:
         ]
     # A service is a filled need: it hides behind the same count as the filled need.
     return found + [
-        Measure(SERVICE_LABELS.get(n.kind, n.kind), n.filled, "services", (n.unfilled,))
+        Measure(SERVICE_LABELS.get(n.kind, f"{n.kind.capitalize()} responses"), n.filled, "services", (n.unfilled,))
         for n in f.needs
     ]
 

@@ -16,22 +16,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from dispatcher.languages import SPOKEN
+from dispatcher.rosters.needkinds import ADVOCATE, DEFAULT_NEEDS, NeedTable
 
-# Words that add a need (an advocate is always needed), as people type them.
-NEED_WORDS = {
-    "room": (
-        "room", "rooms", "hotel", "hotels", "motel", "lodging", "shelter", "bed", "housing",
-        "hsg", "htl", "hotle", "hotal", "motle", "shleter", "sheltr", "place to stay",
-        "place to sleep", "somewhere to stay", "nowhere to stay", "no place to stay",
-        "habitacion", "habitaciones", "cuarto", "refugio", "albergue", "alojamiento",
-        "hospedaje", "donde quedarse", "sin donde quedarse",
-    ),
-    "ride": (
-        "ride", "rides", "transport", "transportation", "transpo", "tranport", "drive",
-        "driver", "car", "lift", "transporte", "aventon", "llevar", "llevarla", "llevarlo",
-        "raite",
-    ),
-}  # fmt: skip
+# Words that add a need (an advocate is always needed), as people type them: the built-in
+# needs' words; the configured table (``rosters.needkinds``) may add needs and words.
+NEED_WORDS = DEFAULT_NEEDS.vocabulary()
 JUVENILE_WORDS = (
     "juvenile", "juveniles", "juv", "juvi", "juvie", "juvinile", "juvenille", "juvenil",
     "minor", "minors", "child", "kid", "teen", "teenager", "underage", "under age", "youth",
@@ -79,17 +68,18 @@ Vocabulary = Mapping[str, Iterable[str]]
 
 @dataclass(frozen=True)
 class Wanted:
-    """What a request needs: kinds in NEED_KINDS order, and tags like ``juvenile``, ``lang:es``."""
+    """What a request needs: kinds in the need table's order, tags like ``juvenile``, ``lang:es``."""
 
     needs: tuple[str, ...]
     tags: tuple[str, ...]
 
 
-def read_request(text: str) -> Wanted:
-    """Derive needs and tags from an officer's text (case, accents and negation aware)."""
+def read_request(text: str, table: NeedTable = DEFAULT_NEEDS) -> Wanted:
+    """Derive needs and tags from an officer's text (case, accents and negation aware);
+    ``table``'s intake words open its needs."""
     plain = normalised(text)
     clauses = [tuple(re.findall(r"\w+", part)) for part in _CLAUSES.split(plain)]
-    needs = ["advocate", *wanted(clauses, NEED_WORDS, "need")]
+    needs = [ADVOCATE, *wanted(clauses, table.vocabulary(), "need")]
     juvenile = wanted(clauses, {"juvenile": JUVENILE_WORDS}, "tag") or _under_18(plain)
     tags = ["juvenile"] if juvenile else []
     tags += [f"lang:{code}" for code in wanted(clauses, LANGUAGE_WORDS, "tag")]

@@ -1,0 +1,100 @@
+"""The configured need table in the database, cached per process.
+
+``current`` reads the ``need_kinds`` rows once per database and process, then serves them
+from memory; a change made here (``save``) installs the new table when its transaction
+commits, and a table older than ``REFRESH`` is read again, so other processes (the
+worker, other web workers) see a change within that time. The built-in needs are always
+in the table: rows reconfigure them or add needs.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from weakref import WeakKeyDictionary
+
+from sqlalchemy import delete, event, select
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Session
+
+from dispatcher.languages import LANGUAGES
+from dispatcher.rosters.models import NeedKindRow
+from dispatcher.rosters.needkinds import DEFAULT_NEEDS, NeedSpec, NeedTable
+
+log = logging.getLogger("dispatcher.needs")
+REFRESH = 60.0  # seconds a process keeps a table read from the database
+_cache: WeakKeyDictionary[Engine, tuple[NeedTable, float]] = WeakKeyDictionary()
+_latest: list[NeedTable] = [DEFAULT_NEEDS]
+
+
+def current(session: Session) -> NeedTable:
+    """The need table of ``session``'s database (from this process's cache when fresh)."""
+    engine = _engine(session)
+    cached = _cache.get(engine)
+    if cached is not None and time.monotonic() - cached[1] < REFRESH:
+        return cached[0]
+    rows = session.scalars(select(NeedKindRow).order_by(NeedKindRow.position))
+    table = DEFAULT_NEEDS.with_needs(spec_of(row) for row in rows)
+    _install(engine, table)
+    return table
+
+
+def latest() -> NeedTable:
+    """The table this process read or saved last (for wording that has no session)."""
+    return _latest[0]
+
+
+def save(session: Session, table: NeedTable) -> None:
+    """Store ``table``; this process uses it once the transaction commits."""
+    engine = _engine(session)
+    _cache.pop(engine, None)
+    session.execute(delete(NeedKindRow))
+    session.add_all(row_of(spec, position) for position, spec in enumerate(table.specs))
+    session.flush()
+    event.listen(session, "after_commit", lambda _s: _install(engine, table), once=True)
+    event.listen(session, "after_rollback", lambda _s: _cache.pop(engine, None), once=True)
+    log.info("needs.saved needs=%d", len(table.specs))
+
+
+def forget() -> None:
+    """Drop every cached table (the next ``current`` reads the database)."""
+    _cache.clear()
+
+
+def spec_of(row: NeedKindRow) -> NeedSpec:
+    """A stored row as a need."""
+    return NeedSpec(
+        key=row.key,
+        roster_kind=row.roster_kind,
+        role=row.role,
+        labels=tuple((lang, row.labels[lang]) for lang in LANGUAGES if row.labels.get(lang)),
+        words=tuple((lang, tuple(row.words[lang])) for lang in LANGUAGES if row.words.get(lang)),
+        learns=tuple(row.learns),
+        in_person=row.in_person,
+    )
+
+
+def row_of(spec: NeedSpec, position: int) -> NeedKindRow:
+    """A need as a row to store at ``position``."""
+    return NeedKindRow(
+        key=spec.key,
+        position=position,
+        roster_kind=spec.roster_kind,
+        role=spec.role,
+        labels=dict(spec.labels),
+        words={lang: list(words) for lang, words in spec.words},
+        learns=list(spec.learns),
+        in_person=spec.in_person,
+    )
+
+
+def _install(engine: Engine, table: NeedTable) -> None:
+    """Keep ``table`` as ``engine``'s current one."""
+    _cache[engine] = (table, time.monotonic())
+    _latest[0] = table
+
+
+def _engine(session: Session) -> Engine:
+    """The engine behind ``session`` (the cache is per database)."""
+    bind = session.get_bind()
+    return bind.engine if isinstance(bind, Connection) else bind
