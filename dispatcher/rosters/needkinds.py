@@ -215,13 +215,14 @@ def make_need(
     )
 
 
-def clashing_words(table: NeedTable) -> list[str]:
-    """``"'bed' opens both room and shelter"`` for each intake word two needs share."""
+def clashing_words(table: NeedTable) -> list[tuple[str, str]]:
+    """``("shelter", "'bed' already opens room")`` for each intake word that a need shares
+    with an earlier one: the later need, and the problem."""
     owner: dict[str, str] = {}
     clashes = []
     for spec in table.specs:
         for word in spec.all_words():
             if word in owner and owner[word] != spec.key:
-                clashes.append(f"{word!r} opens both {owner[word]} and {spec.key}")
+                clashes.append((spec.key, f"{word!r} already opens {owner[word]}"))
             owner.setdefault(word, spec.key)
     return clashes

@@ -11,19 +11,21 @@ from __future__ import annotations
 
 import logging
 import time
-from weakref import WeakKeyDictionary
+from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import delete, event, select
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from dispatcher.audit import Auditor
 from dispatcher.languages import LANGUAGES
 from dispatcher.rosters.models import NeedKindRow
 from dispatcher.rosters.needkinds import DEFAULT_NEEDS, NeedSpec, NeedTable
 
 log = logging.getLogger("dispatcher.needs")
 REFRESH = 60.0  # seconds a process keeps a table read from the database
-_cache: WeakKeyDictionary[Engine, tuple[NeedTable, float]] = WeakKeyDictionary()
+_cache: dict[str, tuple[NeedTable, float]] = {}  # by database URL
 _latest: list[NeedTable] = [DEFAULT_NEEDS]
 
 
@@ -54,6 +56,37 @@ def save(session: Session, table: NeedTable) -> None:
     event.listen(session, "after_commit", lambda _s: _install(engine, table), once=True)
     event.listen(session, "after_rollback", lambda _s: _cache.pop(engine, None), once=True)
     log.info("needs.saved needs=%d", len(table.specs))
+
+
+def change(session: Session, specs: Iterable[NeedSpec], auditor: Auditor | None) -> int:
+    """Add ``specs`` to the stored table (a spec with a key already there replaces it);
+    each creation or change is recorded by ``auditor``. How many needs changed."""
+    before = current(session)
+    wanted = [spec for spec in specs if before.get(spec.key) != spec]
+    if not wanted:
+        return 0
+    for spec in wanted:
+        old = before.get(spec.key)
+        if auditor is not None:
+            action = "create" if old is None else "update"
+            old_table = need_table(old) if old is not None else None
+            auditor.record(session, action, "need", None, old_table, need_table(spec))
+    save(session, before.with_needs(wanted))
+    return len(wanted)
+
+
+def need_table(spec: NeedSpec) -> dict[str, Any]:
+    """A need as the roster file writes it (``[[needs]]``) and the audit log records it."""
+    table: dict[str, Any] = {"key": spec.key, "roster": spec.roster_kind}
+    if spec.role != spec.roster_kind:
+        table["role"] = spec.role
+    table["label"] = dict(spec.labels)
+    if spec.words:
+        table["words"] = {language: list(words) for language, words in spec.words}
+    table["learns"] = list(spec.learns)
+    if spec.in_person:
+        table["in_person"] = True
+    return table
 
 
 def forget() -> None:
@@ -88,13 +121,14 @@ def row_of(spec: NeedSpec, position: int) -> NeedKindRow:
     )
 
 
-def _install(engine: Engine, table: NeedTable) -> None:
-    """Keep ``table`` as ``engine``'s current one."""
+def _install(engine: str, table: NeedTable) -> None:
+    """Keep ``table`` as the current one of the database at URL ``engine``."""
     _cache[engine] = (table, time.monotonic())
     _latest[0] = table
 
 
-def _engine(session: Session) -> Engine:
-    """The engine behind ``session`` (the cache is per database)."""
+def _engine(session: Session) -> str:
+    """The URL of the database behind ``session`` (the cache is per database)."""
     bind = session.get_bind()
-    return bind.engine if isinstance(bind, Connection) else bind
+    engine = bind.engine if isinstance(bind, Connection) else bind
+    return engine.url.render_as_string(hide_password=True)

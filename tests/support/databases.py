@@ -18,6 +18,7 @@ import dispatcher.flows.models
 import dispatcher.rosters.models  # noqa: F401  (every table)
 from dispatcher.db import Base, Database
 from dispatcher.settings import Settings, load_settings
+from dispatcher.rosters import needstore
 
 POSTGRES_URL = os.environ.get(
     "DISPATCHER_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -34,6 +35,7 @@ def empty_tables(database: Database) -> None:
     with database.engine.begin() as conn:
         for table in reversed(Base.metadata.sorted_tables):
             conn.execute(table.delete())
+    needstore.forget()  # the need table is back to the built-in one
 
 
 def make_settings(tmp_path: Path, database_url: str, **overrides: Any) -> Settings:

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dispatcher.audit import Auditor
+from dispatcher.rosters import needstore
 from dispatcher.rosters.file.check import validate
 from dispatcher.rosters.file.data import (
     AgencyEntry,
@@ -118,6 +119,7 @@ def apply_roster_file(
     """
     validate(data, session)
     _record_history(session, auditor)
+    needstore.change(session, (need.spec for need in data.needs), auditor)
     snapshots: list[_Snapshot] = []
     people = _apply_people(session, data.people, snapshots)
     regions = _named_regions(session, data.regions, snapshots)
