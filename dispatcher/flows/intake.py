@@ -112,12 +112,17 @@ def wanted(clauses: list[tuple[str, ...]], vocabulary: Vocabulary, kind: str) ->
 
 
 def _wanted_in(clause: tuple[str, ...], phrases: list[tuple[str, ...]], kind: str) -> bool:
-    """True when one of ``phrases`` occurs in ``clause`` and is not negated there."""
+    """True when one of ``phrases`` occurs in ``clause`` and is not negated there.
+
+    A mention inside a longer one of the same key counts as that longer one ("sane" in
+    "sane exam not needed" is denied with it).
+    """
+    spans = {(start, start + len(p)) for p in phrases for start in _starts(clause, p)}
     return any(
         not _negated_before(clause, start, _REACH_BEFORE[kind])
-        and not _negated_after(clause, start + len(phrase))
-        for phrase in phrases
-        for start in _starts(clause, phrase)
+        and not _negated_after(clause, end)
+        for start, end in spans
+        if not any(s <= start and end <= e and (s, e) != (start, end) for s, e in spans)
     )
 
 

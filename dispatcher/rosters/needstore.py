@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, event, select
@@ -19,9 +20,17 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from dispatcher.audit import Auditor
+from dispatcher.errors import ValidationError
 from dispatcher.languages import LANGUAGES
 from dispatcher.rosters.models import NeedKindRow
-from dispatcher.rosters.needkinds import DEFAULT_NEEDS, NeedSpec, NeedTable
+from dispatcher.rosters.contacts import Refused
+from dispatcher.rosters.needkinds import (
+    DEFAULT_NEEDS,
+    NeedSpec,
+    NeedTable,
+    clashing_words,
+    make_need,
+)
 
 log = logging.getLogger("dispatcher.needs")
 REFRESH = 60.0  # seconds a process keeps a table read from the database
@@ -73,6 +82,52 @@ def change(session: Session, specs: Iterable[NeedSpec], auditor: Auditor | None)
             auditor.record(session, action, "need", None, old_table, need_table(spec))
     save(session, before.with_needs(wanted))
     return len(wanted)
+
+
+def add_need(session: Session, auditor: Auditor, fields: NeedFields) -> NeedSpec:
+    """Add a need from a coordinator's form, audited. Refused (naming the form's fields)
+    when its key is taken, a field is wrong or an intake word opens another need."""
+    table = current(session)
+    if table.get(fields.key) is not None:
+        raise Refused({"key": "A need has this key already."})
+    try:
+        spec = make_need(
+            fields.key,
+            fields.roster_kind,
+            fields.labels,
+            fields.words,
+            role=fields.role,
+            learns=fields.learns,
+            in_person=fields.in_person,
+        )
+    except ValidationError as exc:
+        raise Refused({_field_of(str(exc)): str(exc)}) from exc
+    clashes = [problem for key, problem in clashing_words(table.with_needs([spec])) if key == spec.key]
+    if clashes:
+        raise Refused({"words_en": "; ".join(clashes)})
+    change(session, [spec], auditor)
+    return spec
+
+
+@dataclass(frozen=True)
+class NeedFields:
+    """A need as a form gives it: labels and intake words by language."""
+
+    key: str
+    roster_kind: str
+    role: str
+    labels: dict[str, str]
+    words: dict[str, tuple[str, ...]]
+    learns: tuple[str, ...]
+    in_person: bool
+
+
+def _field_of(problem: str) -> str:
+    """The form field a ``make_need`` problem is about."""
+    for prefix, name in (("key", "key"), ("roster", "roster_kind"), ("an English", "label_en")):
+        if problem.startswith(prefix):
+            return name
+    return "words_en" if "word" in problem else "learns" if "learns" in problem else "key"
 
 
 def need_table(spec: NeedSpec) -> dict[str, Any]:
