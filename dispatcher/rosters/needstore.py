@@ -78,8 +78,8 @@ def change(session: Session, specs: Iterable[NeedSpec], auditor: Auditor | None)
         old = before.get(spec.key)
         if auditor is not None:
             action = "create" if old is None else "update"
-            old_table = need_table(old) if old is not None else None
-            auditor.record(session, action, "need", None, old_table, need_table(spec))
+            old_table = _audited(old) if old is not None else None
+            auditor.record(session, action, "need", None, old_table, _audited(spec))
     save(session, before.with_needs(wanted))
     return len(wanted)
 
@@ -141,6 +141,15 @@ def need_table(spec: NeedSpec) -> dict[str, Any]:
     table["learns"] = list(spec.learns)
     if spec.in_person:
         table["in_person"] = True
+    return table
+
+
+def _audited(spec: NeedSpec) -> dict[str, Any]:
+    """A need as the audit log records it: its intake words under ``intake_words`` (the
+    audit log withholds anything called ``words``, which elsewhere are an officer's)."""
+    table = need_table(spec)
+    if "words" in table:
+        table["intake_words"] = table.pop("words")
     return table
 
 

@@ -148,3 +148,12 @@ def test_the_statistics_with_their_trend_pass_axe(page: Any) -> None:
     page.goto("/admin/statistics")
     expect(page.get_by_role("heading", name="The last 12 months")).to_be_visible()
     assert axe_violations(page) == []
+
+
+def test_the_needs_page_and_its_form_errors_pass_axe(page: Any) -> None:
+    page.goto("/admin/needs")
+    expect(page.get_by_role("heading", name="Needs", level=1)).to_be_visible()
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Add need").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    assert axe_violations(page) == []
