@@ -275,9 +275,7 @@ class NeedForm(FlaskForm):  # type: ignore[misc]
         validators=[DataRequired(), Length(max=1000)],
         description="Separated by commas; a negated mention (no lawyer needed) opens nothing.",
     )
-    words_es = StringField(
-        "Intake words in Spanish", validators=[Optional(), Length(max=1000)]
-    )
+    words_es = StringField("Intake words in Spanish", validators=[Optional(), Length(max=1000)])
     learns = MultiCheckboxField(
         "What whoever accepts learns, beyond the agency, the code and how to reach the officer",
         choices=[("tags", "The request's tags (juvenile, language)"),

@@ -141,7 +141,12 @@ def _need_measures(f: Figures) -> list[Measure]:
         ]
     # A service is a filled need: it hides behind the same count as the filled need.
     return found + [
-        Measure(SERVICE_LABELS.get(n.kind, f"{n.kind.capitalize()} responses"), n.filled, "services", (n.unfilled,))
+        Measure(
+            SERVICE_LABELS.get(n.kind, f"{n.kind.capitalize()} responses"),
+            n.filled,
+            "services",
+            (n.unfilled,),
+        )
         for n in f.needs
     ]
 

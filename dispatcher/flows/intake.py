@@ -68,7 +68,7 @@ Vocabulary = Mapping[str, Iterable[str]]
 
 @dataclass(frozen=True)
 class Wanted:
-    """What a request needs: kinds in the need table's order, tags like ``juvenile``, ``lang:es``."""
+    """What a request needs: kinds in the need table's order; tags (``juvenile``, ``lang:es``)."""
 
     needs: tuple[str, ...]
     tags: tuple[str, ...]
@@ -119,8 +119,7 @@ def _wanted_in(clause: tuple[str, ...], phrases: list[tuple[str, ...]], kind: st
     """
     spans = {(start, start + len(p)) for p in phrases for start in _starts(clause, p)}
     return any(
-        not _negated_before(clause, start, _REACH_BEFORE[kind])
-        and not _negated_after(clause, end)
+        not _negated_before(clause, start, _REACH_BEFORE[kind]) and not _negated_after(clause, end)
         for start, end in spans
         if not any(s <= start and end <= e and (s, e) != (start, end) for s, e in spans)
     )

@@ -273,8 +273,9 @@ class CallLogEntry(Base):
 
     ``needs`` is a list of ``{"kind", "outcome", "depth", "member_id", "time_to_accept"}``;
     ``advocate``, ``room`` and ``ride`` repeat each need's outcome (None when not asked) so
-    statistics can be counted in SQL; ``more_needs`` does so for configured needs. The opening time is rounded down to the hour (UTC);
-    durations are kept only as buckets (``buckets.DURATION_BUCKETS``), never in seconds.
+    statistics can be counted in SQL; ``more_needs`` does so for configured needs. The
+    opening time is rounded down to the hour (UTC); durations are kept only as buckets
+    (``buckets.DURATION_BUCKETS``), never in seconds.
     ``code`` is forgotten (None) once ``calllog.CODE_KEPT`` has passed.
     """
 

@@ -161,6 +161,19 @@ DEFAULT_NEEDS = NeedTable(
     )
 )
 BUILTIN_KEYS = DEFAULT_NEEDS.keys
+# The table this process read or saved last (``rosters.needstore`` keeps it here), for
+# wording that names a need without a database at hand.
+_latest: list[NeedTable] = [DEFAULT_NEEDS]
+
+
+def latest() -> NeedTable:
+    """The need table this process read or saved last (the built-in one at first)."""
+    return _latest[0]
+
+
+def remember(table: NeedTable) -> None:
+    """Make ``table`` the one ``latest`` gives."""
+    _latest[0] = table
 
 
 def intake_word(text: str) -> str:

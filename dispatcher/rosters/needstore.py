@@ -22,20 +22,20 @@ from sqlalchemy.orm import Session
 from dispatcher.audit import Auditor
 from dispatcher.errors import ValidationError
 from dispatcher.languages import LANGUAGES
-from dispatcher.rosters.models import NeedKindRow
 from dispatcher.rosters.contacts import Refused
+from dispatcher.rosters.models import NeedKindRow
 from dispatcher.rosters.needkinds import (
     DEFAULT_NEEDS,
     NeedSpec,
     NeedTable,
     clashing_words,
     make_need,
+    remember,
 )
 
 log = logging.getLogger("dispatcher.needs")
 REFRESH = 60.0  # seconds a process keeps a table read from the database
 _cache: dict[str, tuple[NeedTable, float]] = {}  # by database URL
-_latest: list[NeedTable] = [DEFAULT_NEEDS]
 
 
 def current(session: Session) -> NeedTable:
@@ -48,11 +48,6 @@ def current(session: Session) -> NeedTable:
     table = DEFAULT_NEEDS.with_needs(spec_of(row) for row in rows)
     _install(engine, table)
     return table
-
-
-def latest() -> NeedTable:
-    """The table this process read or saved last (for wording that has no session)."""
-    return _latest[0]
 
 
 def save(session: Session, table: NeedTable) -> None:
@@ -102,7 +97,9 @@ def add_need(session: Session, auditor: Auditor, fields: NeedFields) -> NeedSpec
         )
     except ValidationError as exc:
         raise Refused({_field_of(str(exc)): str(exc)}) from exc
-    clashes = [problem for key, problem in clashing_words(table.with_needs([spec])) if key == spec.key]
+    clashes = [
+        problem for key, problem in clashing_words(table.with_needs([spec])) if key == spec.key
+    ]
     if clashes:
         raise Refused({"words_en": "; ".join(clashes)})
     change(session, [spec], auditor)
@@ -188,7 +185,7 @@ def row_of(spec: NeedSpec, position: int) -> NeedKindRow:
 def _install(engine: str, table: NeedTable) -> None:
     """Keep ``table`` as the current one of the database at URL ``engine``."""
     _cache[engine] = (table, time.monotonic())
-    _latest[0] = table
+    remember(table)
 
 
 def _engine(session: Session) -> str:

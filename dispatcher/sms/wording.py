@@ -13,7 +13,7 @@ from dispatcher.flows.intake import describe_tag
 from dispatcher.flows.texts import CodeText, Fixed, NeedText, Text
 from dispatcher.flows.vocabulary import NEEDS
 from dispatcher.languages import N_
-from dispatcher.rosters import needstore
+from dispatcher.rosters import needkinds
 from dispatcher.sms.catalogs import Words, words_for
 from dispatcher.sms.segments import plain
 
@@ -113,7 +113,7 @@ def need_kind(need: str, t: Words = ENGLISH) -> str:
 def configured_label(need: str, t: Words) -> str | None:
     """The label of a need configured beyond the built-in table (or reconfigured with
     another English label) in ``t``'s language; None for a built-in one."""
-    spec = needstore.latest().get(need)
+    spec = needkinds.latest().get(need)
     if spec is None or spec.phrase == NEED_PHRASES.get(need):
         return None
     return plain(spec.label(t.language))

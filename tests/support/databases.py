@@ -17,8 +17,8 @@ import dispatcher.audit
 import dispatcher.flows.models
 import dispatcher.rosters.models  # noqa: F401  (every table)
 from dispatcher.db import Base, Database
-from dispatcher.settings import Settings, load_settings
 from dispatcher.rosters import needstore
+from dispatcher.settings import Settings, load_settings
 
 POSTGRES_URL = os.environ.get(
     "DISPATCHER_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

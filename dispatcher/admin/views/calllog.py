@@ -200,7 +200,10 @@ def _export_rows(chosen: LogFilter) -> tuple[list[ExportRow], int]:
         export_row(
             chosen.month.key,
             (row.agency_id, names.get(row.agency_id, "") if row.agency_id else ""),
-            {**{kind: getattr(row, kind) for kind in NEED_KINDS}, **read_more_needs(row.more_needs)},
+            {
+                **{kind: getattr(row, kind) for kind in NEED_KINDS},
+                **read_more_needs(row.more_needs),
+            },
             json.loads(row.tags or "[]"),
             row.outcome,
             (row.time_to_first_page, row.time_to_accept, row.time_open),

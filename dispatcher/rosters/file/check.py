@@ -9,10 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dispatcher.errors import ValidationError
-from dispatcher.rosters import contacts  # module import: contacts imports this package
+from dispatcher.rosters import (
+    contacts,  # module import: contacts imports this package
+    needstore,
+)
 from dispatcher.rosters.file.data import RosterEntry, RosterFile
 from dispatcher.rosters.file.fields import Location
-from dispatcher.rosters import needstore
 from dispatcher.rosters.models import ROSTER_KINDS, Agency, Person, Region, Roster
 from dispatcher.rosters.needkinds import DEFAULT_NEEDS, clashing_words
 

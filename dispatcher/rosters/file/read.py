@@ -351,8 +351,10 @@ def _roster_kind(value: object) -> str:
 
 def _read_need(table: Table) -> NeedEntry | None:
     """A ``[[needs]]`` entry; None (its problem noted) when it does not make a need."""
-    labels = table.read("label", _by_language(lambda v: to_text(v, 60)), {}, True)
-    words = table.read("words", _by_language(_word_list), {}, False)
+    no_labels: dict[str, str] = {}
+    no_words: dict[str, tuple[str, ...]] = {}
+    labels = table.read("label", _by_language(lambda v: to_text(v, 60)), no_labels, True)
+    words = table.read("words", _by_language(_word_list), no_words, False)
     try:
         spec = make_need(
             _string(table.raw.get("key", "")),
