@@ -89,3 +89,37 @@ def test_a_negated_configured_need_pages_nobody_for_it(
     with world.session() as session:
         assert session.scalars(sa.select(Request)).one().needs[-1].kind == "advocate"
     assert world.inbox(DEE) == []
+
+
+def test_the_officer_adds_and_drops_a_configured_need_by_its_key(
+    database: Database, settings: Settings, clock: ManualClock
+) -> None:
+    world = sane_world(database, settings, clock)
+    world.text(OFFICER, "Adult victim at the station")
+    with world.session() as session:
+        code = session.scalars(sa.select(Request.code)).one()
+    added = world.text(OFFICER, f"SANE {code}")
+    assert added is not None and "a SANE nurse" in added
+    world.tick()
+    assert code in world.last(DEE)
+    dropped = world.text(OFFICER, "no sane")
+    assert dropped is not None and code in dropped
+    with world.session() as session:
+        states = {n.kind: n.state for n in session.scalars(sa.select(Request)).one().needs}
+        assert states == {"advocate": "paging", "sane": "cancelled"}
+
+
+def test_a_configured_need_speaks_the_readers_language(
+    database: Database, settings: Settings, clock: ManualClock
+) -> None:
+    spanish = COALITION.replace('name = "Dee Park"\n', 'name = "Dee Park"\nlanguage = "es"\n')
+    load_coalition(database, spanish + SANE)
+    world = World(database, settings, clock)
+    world.text(OFFICER, "juvenile, 15yo, forensic exam please")
+    world.tick()
+    with world.session() as session:
+        code = session.scalars(sa.select(Request.code)).one()
+    assert "una enfermera SANE" in world.last(DEE)
+    world.text(DEE, f"1 {code}")
+    world.tick()
+    assert "Se necesita: menor" in world.last(DEE)
