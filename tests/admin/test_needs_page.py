@@ -71,3 +71,17 @@ def test_a_taken_key_or_a_shared_word_is_refused_and_nothing_changes(
 
 def test_a_viewer_cannot_open_the_page(viewer: Visitor) -> None:
     assert viewer.get("/admin/needs").status_code == 403
+
+
+def test_a_roster_of_the_new_needs_kind_can_be_made_and_then_serves_it(
+    coordinator: Visitor, store: Store
+) -> None:
+    load_coalition(store.database)
+    roster = {"name": "Legal aid", "kind": "legal", "timezone": "America/Chicago"}
+    refused = coordinator.post("/admin/rosters", roster)
+    assert refused.status_code == 200  # no need names the kind yet
+    assert coordinator.post("/admin/needs", LEGAL).status_code == 302
+    assert 'value="legal"' in coordinator.text("/admin/rosters")
+    created = coordinator.post("/admin/rosters", roster)
+    assert created.status_code == 302, created.get_data(as_text=True)
+    assert "legal rosters: Legal aid" in coordinator.text("/admin/needs")
