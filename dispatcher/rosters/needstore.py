@@ -57,9 +57,27 @@ def save(session: Session, table: NeedTable) -> None:
     session.execute(delete(NeedKindRow))
     session.add_all(row_of(spec, position) for position, spec in enumerate(table.specs))
     session.flush()
-    event.listen(session, "after_commit", lambda _s: _install(engine, table), once=True)
-    event.listen(session, "after_rollback", lambda _s: _cache.pop(engine, None), once=True)
+    _when_settled(session, engine, table)
     log.info("needs.saved needs=%d", len(table.specs))
+
+
+def _when_settled(session: Session, engine: str, table: NeedTable) -> None:
+    """Install ``table`` when ``session``'s transaction commits; forget the cached one if it
+    rolls back. Only the first of the two acts (the other stays a no-op on the session)."""
+    settled = [False]
+
+    def committed(_session: Session) -> None:
+        if not settled[0]:
+            settled[0] = True
+            _install(engine, table)
+
+    def rolled_back(_session: Session) -> None:
+        if not settled[0]:
+            settled[0] = True
+            _cache.pop(engine, None)
+
+    event.listen(session, "after_commit", committed, once=True)
+    event.listen(session, "after_rollback", rolled_back, once=True)
 
 
 def change(session: Session, specs: Iterable[NeedSpec], auditor: Auditor | None) -> int:
