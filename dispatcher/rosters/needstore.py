@@ -80,13 +80,22 @@ def _when_settled(session: Session, engine: str, table: NeedTable) -> None:
     event.listen(session, "after_rollback", rolled_back, once=True)
 
 
-def change(session: Session, specs: Iterable[NeedSpec], auditor: Auditor | None) -> int:
+def change(
+    session: Session, specs: Iterable[NeedSpec], auditor: Auditor | None
+) -> list[tuple[str, str]]:
     """Add ``specs`` to the stored table (a spec with a key already there replaces it);
-    each creation or change is recorded by ``auditor``. How many needs changed."""
+    each creation or change is recorded by ``auditor``. Each need's key and outcome
+    (``created``, ``updated`` or ``unchanged``)."""
     before = current(session)
-    wanted = [spec for spec in specs if before.get(spec.key) != spec]
+    given = list(specs)
+    outcomes = [
+        (s.key, "created" if before.get(s.key) is None else "unchanged" if before.get(s.key) == s
+         else "updated")
+        for s in given
+    ]  # fmt: skip
+    wanted = [spec for spec in given if before.get(spec.key) != spec]
     if not wanted:
-        return 0
+        return outcomes
     for spec in wanted:
         old = before.get(spec.key)
         if auditor is not None:
@@ -94,7 +103,7 @@ def change(session: Session, specs: Iterable[NeedSpec], auditor: Auditor | None)
             old_table = _audited(old) if old is not None else None
             auditor.record(session, action, "need", None, old_table, _audited(spec))
     save(session, before.with_needs(wanted))
-    return len(wanted)
+    return outcomes
 
 
 def add_need(session: Session, auditor: Auditor, fields: NeedFields) -> NeedSpec:

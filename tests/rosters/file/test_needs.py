@@ -36,7 +36,10 @@ timezone = "America/Chicago"
 def test_a_declared_need_is_applied_audited_and_exported_identically(database: Database) -> None:
     with database.session_scope() as session:
         data = load_roster_file(SANE + COALITION + SANE_ROSTER)
-        apply_roster_file(session, data, Auditor("cli:kim", datetime(2026, 3, 9, tzinfo=UTC)))
+        auditor = Auditor("cli:kim", datetime(2026, 3, 9, tzinfo=UTC))
+        summary = apply_roster_file(session, data, auditor)
+    assert summary.created("needs") == 1
+    assert str(summary).startswith("needs: 1 created, 0 updated, 0 unchanged\npeople:")
     with database.session_scope() as session:
         table = needstore.current(session)
         spec = table.get("sane")
@@ -49,7 +52,8 @@ def test_a_declared_need_is_applied_audited_and_exported_identically(database: D
         assert entry.new["key"] == "sane"
     first = export(database)
     assert '[[needs]]\nkey = "sane"\nroster = "sane"\nrole = "nurse"' in first
-    apply_text(database, first)
+    again = apply_text(database, first)
+    assert (again.created("needs"), again.unchanged("needs")) == (0, 1)
     assert export(database) == first
 
 
