@@ -104,31 +104,46 @@ def normalised(text: str) -> str:
 def wanted(clauses: list[tuple[str, ...]], vocabulary: Vocabulary, kind: str) -> list[str]:
     """The keys of ``vocabulary`` mentioned, and not negated, in at least one clause."""
     entries = {key: [tuple(entry.split()) for entry in words] for key, words in vocabulary.items()}
+    indexed = [(clause, _positions(clause)) for clause in clauses]
     return [
         key
         for key, phrases in entries.items()
-        if any(_wanted_in(clause, phrases, kind) for clause in clauses)
+        if any(_wanted_in(clause, at, phrases, kind) for clause, at in indexed)
     ]
 
 
-def _wanted_in(clause: tuple[str, ...], phrases: list[tuple[str, ...]], kind: str) -> bool:
-    """True when one of ``phrases`` occurs in ``clause`` and is not negated there.
+def _positions(clause: tuple[str, ...]) -> dict[str, list[int]]:
+    """Where each word of ``clause`` occurs (a phrase can only start where its first does)."""
+    at: dict[str, list[int]] = {}
+    for index, word in enumerate(clause):
+        at.setdefault(word, []).append(index)
+    return at
+
+
+def _wanted_in(
+    clause: tuple[str, ...],
+    at: dict[str, list[int]],
+    phrases: list[tuple[str, ...]],
+    kind: str,
+) -> bool:
+    """True when one of ``phrases`` occurs in ``clause`` (whose word positions are ``at``)
+    and is not negated there.
 
     A mention inside a longer one of the same key counts as that longer one ("sane" in
     "sane exam not needed" is denied with it).
     """
-    spans = {(start, start + len(p)) for p in phrases for start in _starts(clause, p)}
+    spans = {
+        (start, start + len(phrase))
+        for phrase in phrases
+        if phrase
+        for start in at.get(phrase[0], ())
+        if clause[start : start + len(phrase)] == phrase
+    }
     return any(
         not _negated_before(clause, start, _REACH_BEFORE[kind]) and not _negated_after(clause, end)
         for start, end in spans
         if not any(s <= start and end <= e and (s, e) != (start, end) for s, e in spans)
     )
-
-
-def _starts(clause: tuple[str, ...], phrase: tuple[str, ...]) -> Iterable[int]:
-    """Each index at which ``phrase`` occurs as whole words in ``clause``."""
-    size = len(phrase)
-    return (i for i in range(len(clause) - size + 1) if clause[i : i + size] == phrase)
 
 
 def _negated_before(clause: tuple[str, ...], start: int, reach: int) -> bool:
