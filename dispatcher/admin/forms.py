@@ -278,8 +278,9 @@ class NeedForm(FlaskForm):  # type: ignore[misc]
     words_es = StringField("Intake words in Spanish", validators=[Optional(), Length(max=1000)])
     learns = MultiCheckboxField(
         "What whoever accepts learns, beyond the agency, the code and how to reach the officer",
-        choices=[("tags", "The request's tags (juvenile, language)"),
-                 ("words", "The officer's words")],
+        choices=options(
+            [("tags", "The request's tags (juvenile, language)"), ("words", "The officer's words")]
+        ),
     )  # fmt: skip
     in_person = BooleanField("Goes to the scene (safety check-ins)")
 
