@@ -35,6 +35,7 @@ AREAS = (
     Area("admin.rosters", N_("Rosters")),
     Area("admin.agencies", N_("Agencies")),
     Area("admin.regions", N_("Regions")),
+    Area("admin.needs", N_("Needs")),
     Area("admin.call_log", N_("Call log")),
     Area("admin.statistics", N_("Statistics")),
     Area("admin.coalition_report", N_("Coalition report")),

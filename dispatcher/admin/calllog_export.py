@@ -93,7 +93,8 @@ def export_row(
     ``outcomes`` are by need kind (None: not asked); ``agency`` is (id, name); ``buckets``
     are (first page, accept, open) keys.
     """
-    asked = tuple((kind, str(outcomes[kind])) for kind in NEED_KINDS if outcomes.get(kind))
+    kinds = dict.fromkeys([*NEED_KINDS, *outcomes])
+    asked = tuple((kind, str(outcomes[kind])) for kind in kinds if outcomes.get(kind))
     cell = cell_of(period, agency[1], [kind for kind, _ in asked], tags)
     first_page, accept, open_for = buckets
     kept = tuple(sorted(set(services)))

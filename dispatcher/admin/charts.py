@@ -18,7 +18,7 @@ import pygal
 from markupsafe import Markup
 from pygal.style import Style
 
-from dispatcher.admin.stats import NEED_LABELS, SERVICE_LABELS
+from dispatcher.admin.stats import need_label, service_label
 from dispatcher.flows.stats import Figures
 
 # Series colours: 0 filled / covered, 1 unfilled / uncovered, 2 anything else.
@@ -79,7 +79,7 @@ def needs_chart(f: Figures, shown: Shown) -> Markup:
     The bars show the numbers of the table the reader sees (``shown``), so a viewer's
     chart is rounded as their table is; a hidden number draws no bar.
     """
-    labels = tuple(NEED_LABELS[n.kind] for n in f.needs)
+    labels = tuple(need_label(n.kind) for n in f.needs)
     series = tuple(
         (word, tuple(shown.get(f"{label} needs {word.lower()}") for label in labels))
         for word in ("Filled", "Unfilled")
@@ -89,7 +89,7 @@ def needs_chart(f: Figures, shown: Shown) -> Markup:
 
 def services_chart(f: Figures, shown: Shown) -> Markup:
     """Services given: advocate responses, hotel room-nights, rides (as the table shows)."""
-    labels = tuple(SERVICE_LABELS[n.kind] for n in f.needs)
+    labels = tuple(service_label(n.kind) for n in f.needs)
     series = (("Services", tuple(shown.get(label) for label in labels)),)
     return drawn("HorizontalBar", "Services by type", labels, series, False)
 

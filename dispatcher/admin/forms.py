@@ -259,6 +259,43 @@ class RegionForm(FlaskForm):  # type: ignore[misc]
     )
 
 
+class NeedForm(FlaskForm):  # type: ignore[misc]
+    """A kind of need: key, the roster kind serving it, labels and intake words per language."""
+
+    key = StringField(
+        "Key",
+        validators=[DataRequired(), Length(max=20)],
+        description="Lower-case letters, digits or _, as the call log and statistics name it "
+        "(sane, legal, interpreter).",
+    )
+    roster_kind = StringField(
+        "Roster kind that serves it",
+        validators=[DataRequired(), Length(max=20)],
+        description="Rosters of this kind are paged for the need.",
+    )
+    role = StringField(
+        "Role of whoever takes it",
+        validators=[Optional(), Length(max=40)],
+        description="How the officer is told who is coming (nurse, lawyer); the roster kind "
+        "when left empty.",
+    )
+    label_en = StringField("Label in English", validators=[DataRequired(), Length(max=60)])
+    label_es = StringField("Label in Spanish", validators=[Optional(), Length(max=60)])
+    words_en = StringField(
+        "Intake words in English",
+        validators=[DataRequired(), Length(max=1000)],
+        description="Separated by commas; a negated mention (no lawyer needed) opens nothing.",
+    )
+    words_es = StringField("Intake words in Spanish", validators=[Optional(), Length(max=1000)])
+    learns = MultiCheckboxField(
+        "What whoever accepts learns, beyond the agency, the code and how to reach the officer",
+        choices=options(
+            [("tags", "The request's tags (juvenile, language)"), ("words", "The officer's words")]
+        ),
+    )  # fmt: skip
+    in_person = BooleanField("Goes to the scene (safety check-ins)")
+
+
 class AgencyForm(FlaskForm):  # type: ignore[misc]
     """A requesting agency."""
 

@@ -161,11 +161,21 @@ def _share(part: int, whole: int, rounded: bool) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
 
+def need_label(kind: str) -> str:
+    """How the statistics name need ``kind``: ``Hotel room``; a configured ``sane``: ``Sane``."""
+    return NEED_LABELS.get(kind, kind.capitalize())
+
+
+def service_label(kind: str) -> str:
+    """How the statistics name the services of need ``kind`` (``Sane responses``)."""
+    return SERVICE_LABELS.get(kind, f"{kind.capitalize()} responses")
+
+
 def _need_measures(f: Figures) -> list[Measure]:
     """Needs of each kind (all, filled, unfilled), then the services given of each kind."""
     found = []
     for n in f.needs:
-        label = NEED_LABELS.get(n.kind, n.kind)
+        label = need_label(n.kind)
         found += [
             Measure(f"{label} needs", n.total, "needs"),
             Measure(f"{label} needs filled", n.filled, "needs", (n.unfilled,)),
@@ -173,7 +183,12 @@ def _need_measures(f: Figures) -> list[Measure]:
         ]
     # A service is a filled need: it hides behind the same count as the filled need.
     return found + [
-        Measure(SERVICE_LABELS.get(n.kind, n.kind), n.filled, "services", (n.unfilled,))
+        Measure(
+            service_label(n.kind),
+            n.filled,
+            "services",
+            (n.unfilled,),
+        )
         for n in f.needs
     ]
 

@@ -91,7 +91,7 @@ class PersonList(Model):
 class NeedOut(Model):
     """One need of a request and its state."""
 
-    kind: str = Field(description="advocate, room or ride")
+    kind: str = Field(description="advocate, room, ride or a configured need's key")
     state: str = Field(description="paging, accepted, unfilled, done or cancelled")
 
 
@@ -115,7 +115,11 @@ class OpenRequestIn(Model):
     """Open a request for a listed officer: what is needed, as values (no words)."""
 
     officer_id: int = Field(description="A listed, active officer")
-    needs: list[Literal["advocate", "room", "ride"]] = Field(default=["advocate"], min_length=1)
+    needs: list[str] = Field(
+        default=["advocate"],
+        min_length=1,
+        description="Need keys: advocate, room, ride, or a configured need (GET /admin/needs)",
+    )
     juvenile: bool = False
     language: Literal["en", "es"] | None = Field(
         default=None, description="The language the person helped speaks"

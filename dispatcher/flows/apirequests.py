@@ -19,8 +19,9 @@ from dispatcher.flows.context import FlowContext
 from dispatcher.flows.intake import Wanted
 from dispatcher.flows.models import Request
 from dispatcher.flows.officers import start_request
-from dispatcher.flows.vocabulary import NeedKind, RequestStatus
+from dispatcher.flows.vocabulary import RequestStatus
 from dispatcher.languages import LANGUAGES
+from dispatcher.rosters import needstore
 from dispatcher.rosters.models import Officer
 
 CHANNEL = "api"
@@ -55,15 +56,16 @@ def open_for_officer(
     if officer is None or not officer.active:
         raise NotFound(f"no active officer {officer_id}")
     wanted_needs = set(needs)
-    unknown = wanted_needs - set(NeedKind)
+    configured = needstore.current(session).keys
+    unknown = wanted_needs - set(configured)
     if unknown or not wanted_needs:
-        raise ValidationError(f"needs must be among {', '.join(NeedKind)}")
+        raise ValidationError(f"needs must be among {', '.join(configured)}")
     if language is not None and language not in LANGUAGES:
         raise ValidationError(f"language must be one of {', '.join(LANGUAGES)}")
     tags = ["juvenile"] if juvenile else []
     if language is not None and language != "en":
         tags.append(f"lang:{language}")
-    kinds = tuple(kind.value for kind in NeedKind if kind.value in wanted_needs)
+    kinds = tuple(kind for kind in configured if kind in wanted_needs)
     request = start_request(
         session, ctx, officer, "", channel=CHANNEL, wanted=Wanted(needs=kinds, tags=tuple(tags))
     )

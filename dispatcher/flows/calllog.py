@@ -8,6 +8,7 @@ forgotten.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from sqlalchemy import update
@@ -51,10 +52,24 @@ def log_closed(session: Session, request: Request, now: datetime) -> CallLogEntr
         checkin_alerts=sum(alerts for _, alerts in checkin_counts),
         services=list(request.services or []),
         mutual_aid=sum(1 for n in needs if called_on_aid(n)),
+        more_needs=more_needs_text(outcomes),
         **{kind: outcomes.get(kind) for kind in NEED_KINDS},
     )
     session.add(entry)
     return entry
+
+
+def more_needs_text(outcomes: Mapping[str, str | None]) -> str | None:
+    """The outcomes of needs beyond the built-in columns, ``"legal:unfilled sane:accepted"``
+    (sorted by kind; None when there are none)."""
+    more = sorted(f"{kind}:{out}" for kind, out in outcomes.items() if kind not in NEED_KINDS)
+    return " ".join(more)[:240] or None
+
+
+def read_more_needs(text: str | None) -> dict[str, str]:
+    """``more_needs_text`` read back: outcome by kind."""
+    pairs = (item.partition(":") for item in (text or "").split())
+    return {kind: outcome for kind, _, outcome in pairs if kind and outcome}
 
 
 def _logged_need(need: Need, opened_at: datetime) -> dict[str, object]:

@@ -33,14 +33,13 @@ from dispatcher.flows.context import FlowContext, Reply
 from dispatcher.flows.models import CheckIn, Need, Request
 from dispatcher.flows.vocabulary import (
     CHECKING_IN,
-    NEEDS,
     CheckInState,
-    NeedKind,
     NeedState,
     RequestStatus,
     need_spec,
 )
 from dispatcher.phones import format_phone
+from dispatcher.rosters import needstore
 from dispatcher.rosters.models import Person, Roster
 
 log = logging.getLogger("dispatcher.checkins")
@@ -52,7 +51,7 @@ WATCHED = (CheckInState.STARTED, CheckInState.ARRIVED, CheckInState.REMINDED)
 def start(session: Session, ctx: FlowContext, need: Need, person: Person) -> CheckIn | None:
     """Start the check-in of ``person``, who just accepted ``need``; None when the need is
     not in person or its roster has check-ins off."""
-    spec = need_spec(need.kind)
+    spec = need_spec(need.kind, needstore.current(session))
     roster = session.get(Roster, need.roster_id) if need.roster_id else None
     if spec is None or not spec.in_person or roster is None or roster.checkin_seconds <= 0:
         return None
@@ -144,7 +143,7 @@ def duress(session: Session, ctx: FlowContext, person: Person) -> Reply:
         ),
     )
     for code, need in sorted(requests.items()):
-        role = NEEDS[NeedKind(need.kind)].role
+        role = needstore.current(session).role(need.kind)
         text = ct.OfficerDuress(role=role, code=code, at=at, zone=ctx.settings.timezone)
         notify.to_officer(session, ctx, need.request, text)
     for code in sorted(requests) or ["-"]:  # logged as a missed check-in is, no more
@@ -290,7 +289,7 @@ def _tell_missed(session: Session, ctx: FlowContext, checkin: CheckIn, person: P
         ),
     )
     if ctx.settings.checkin_tell_officer:
-        role = NEEDS[NeedKind(checkin.need.kind)].role
+        role = needstore.current(session).role(checkin.need.kind)
         text = ct.OfficerCheckinMissed(role=role, code=request.code, since=since, zone=zone)
         notify.to_officer(session, ctx, request, text)
 

@@ -23,6 +23,7 @@ from dispatcher.flows.context import FlowContext, Reply
 from dispatcher.flows.models import CallLogEntry, Debrief, Need, Request
 from dispatcher.flows.services import read_services
 from dispatcher.flows.vocabulary import RequestStatus, need_spec
+from dispatcher.rosters import needstore
 from dispatcher.rosters.models import Person
 
 log = logging.getLogger("dispatcher.debriefs")
@@ -32,7 +33,7 @@ ASKED_FOR = timedelta(hours=24)
 def ask(session: Session, ctx: FlowContext, need: Need, person: Person) -> None:
     """After ``person``'s DONE on ``need``: one text asking what they provided (in-person
     needs only, once per person and request)."""
-    spec = need_spec(need.kind)
+    spec = need_spec(need.kind, needstore.current(session))
     if spec is None or not spec.in_person:
         return
     code = need.request.code

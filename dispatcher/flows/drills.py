@@ -34,14 +34,13 @@ from dispatcher.flows.context import FlowContext
 from dispatcher.flows.drill_texts import DrillAccepted, DrillOver
 from dispatcher.flows.models import Drill, Need, Page, Request
 from dispatcher.flows.vocabulary import (
-    NEEDS,
     DrillState,
-    NeedKind,
     NeedState,
     Outcome,
     PageState,
     RequestStatus,
 )
+from dispatcher.rosters import needstore
 from dispatcher.rosters.models import Person, Roster
 
 log = logging.getLogger("dispatcher.flows.drills")
@@ -95,11 +94,12 @@ NOW = timedelta(0)  # no window: the drill starts at the next tick
 BATCH = 20
 
 
-def need_kind_for(roster: Roster) -> NeedKind:
-    """The need a drill of ``roster`` pages for (``advocate`` for an advocate roster, ...)."""
-    for spec in NEEDS.values():
+def need_kind_for(session: Session, roster: Roster) -> str:
+    """The need a drill of ``roster`` pages for (``advocate`` for an advocate roster, ...),
+    from the configured needs."""
+    for spec in needstore.current(session).specs:
         if spec.roster_kind == roster.kind:
-            return spec.kind
+            return spec.key
     raise DrillRefused(f"a {roster.kind} roster pages for no need")
 
 
@@ -132,7 +132,7 @@ def plan(
     roster = session.get(Roster, roster_id)
     if roster is None:
         raise DrillRefused("no such roster")
-    need_kind_for(roster)
+    need_kind_for(session, roster)
     due = due_within(ctx.now, within, rng or random.SystemRandom())
     drill = Drill(
         roster_id=roster.id,
@@ -191,7 +191,7 @@ def start(session: Session, ctx: FlowContext, drill: Drill) -> Request:
     The need's policy is a snapshot of the roster's, as for a real request.
     """
     roster = session.get_one(Roster, drill.roster_id)
-    kind = need_kind_for(roster)
+    kind = need_kind_for(session, roster)
     request = Request(
         code=officers.new_code(session),
         drill=True,

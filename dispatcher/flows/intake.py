@@ -16,22 +16,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from dispatcher.languages import SPOKEN
+from dispatcher.rosters.needkinds import ADVOCATE, DEFAULT_NEEDS, NeedTable
 
-# Words that add a need (an advocate is always needed), as people type them.
-NEED_WORDS = {
-    "room": (
-        "room", "rooms", "hotel", "hotels", "motel", "lodging", "shelter", "bed", "housing",
-        "hsg", "htl", "hotle", "hotal", "motle", "shleter", "sheltr", "place to stay",
-        "place to sleep", "somewhere to stay", "nowhere to stay", "no place to stay",
-        "habitacion", "habitaciones", "cuarto", "refugio", "albergue", "alojamiento",
-        "hospedaje", "donde quedarse", "sin donde quedarse",
-    ),
-    "ride": (
-        "ride", "rides", "transport", "transportation", "transpo", "tranport", "drive",
-        "driver", "car", "lift", "transporte", "aventon", "llevar", "llevarla", "llevarlo",
-        "raite",
-    ),
-}  # fmt: skip
+# Words that add a need (an advocate is always needed), as people type them: the built-in
+# needs' words; the configured table (``rosters.needkinds``) may add needs and words.
+NEED_WORDS = DEFAULT_NEEDS.vocabulary()
 JUVENILE_WORDS = (
     "juvenile", "juveniles", "juv", "juvi", "juvie", "juvinile", "juvenille", "juvenil",
     "minor", "minors", "child", "kid", "teen", "teenager", "underage", "under age", "youth",
@@ -79,17 +68,18 @@ Vocabulary = Mapping[str, Iterable[str]]
 
 @dataclass(frozen=True)
 class Wanted:
-    """What a request needs: kinds in NEED_KINDS order, and tags like ``juvenile``, ``lang:es``."""
+    """What a request needs: kinds in the need table's order; tags (``juvenile``, ``lang:es``)."""
 
     needs: tuple[str, ...]
     tags: tuple[str, ...]
 
 
-def read_request(text: str) -> Wanted:
-    """Derive needs and tags from an officer's text (case, accents and negation aware)."""
+def read_request(text: str, table: NeedTable = DEFAULT_NEEDS) -> Wanted:
+    """Derive needs and tags from an officer's text (case, accents and negation aware);
+    ``table``'s intake words open its needs."""
     plain = normalised(text)
     clauses = [tuple(re.findall(r"\w+", part)) for part in _CLAUSES.split(plain)]
-    needs = ["advocate", *wanted(clauses, NEED_WORDS, "need")]
+    needs = [ADVOCATE, *wanted(clauses, table.vocabulary(), "need")]
     juvenile = wanted(clauses, {"juvenile": JUVENILE_WORDS}, "tag") or _under_18(plain)
     tags = ["juvenile"] if juvenile else []
     tags += [f"lang:{code}" for code in wanted(clauses, LANGUAGE_WORDS, "tag")]
@@ -114,27 +104,46 @@ def normalised(text: str) -> str:
 def wanted(clauses: list[tuple[str, ...]], vocabulary: Vocabulary, kind: str) -> list[str]:
     """The keys of ``vocabulary`` mentioned, and not negated, in at least one clause."""
     entries = {key: [tuple(entry.split()) for entry in words] for key, words in vocabulary.items()}
+    indexed = [(clause, _positions(clause)) for clause in clauses]
     return [
         key
         for key, phrases in entries.items()
-        if any(_wanted_in(clause, phrases, kind) for clause in clauses)
+        if any(_wanted_in(clause, at, phrases, kind) for clause, at in indexed)
     ]
 
 
-def _wanted_in(clause: tuple[str, ...], phrases: list[tuple[str, ...]], kind: str) -> bool:
-    """True when one of ``phrases`` occurs in ``clause`` and is not negated there."""
-    return any(
-        not _negated_before(clause, start, _REACH_BEFORE[kind])
-        and not _negated_after(clause, start + len(phrase))
+def _positions(clause: tuple[str, ...]) -> dict[str, list[int]]:
+    """Where each word of ``clause`` occurs (a phrase can only start where its first does)."""
+    at: dict[str, list[int]] = {}
+    for index, word in enumerate(clause):
+        at.setdefault(word, []).append(index)
+    return at
+
+
+def _wanted_in(
+    clause: tuple[str, ...],
+    at: dict[str, list[int]],
+    phrases: list[tuple[str, ...]],
+    kind: str,
+) -> bool:
+    """True when one of ``phrases`` occurs in ``clause`` (whose word positions are ``at``)
+    and is not negated there.
+
+    A mention inside a longer one of the same key counts as that longer one ("sane" in
+    "sane exam not needed" is denied with it).
+    """
+    spans = {
+        (start, start + len(phrase))
         for phrase in phrases
-        for start in _starts(clause, phrase)
+        if phrase
+        for start in at.get(phrase[0], ())
+        if clause[start : start + len(phrase)] == phrase
+    }
+    return any(
+        not _negated_before(clause, start, _REACH_BEFORE[kind]) and not _negated_after(clause, end)
+        for start, end in spans
+        if not any(s <= start and end <= e and (s, e) != (start, end) for s, e in spans)
     )
-
-
-def _starts(clause: tuple[str, ...], phrase: tuple[str, ...]) -> Iterable[int]:
-    """Each index at which ``phrase`` occurs as whole words in ``clause``."""
-    size = len(phrase)
-    return (i for i in range(len(clause) - size + 1) if clause[i : i + size] == phrase)
 
 
 def _negated_before(clause: tuple[str, ...], start: int, reach: int) -> bool:

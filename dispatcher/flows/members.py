@@ -27,7 +27,6 @@ from dispatcher.flows.context import FlowContext, Reply
 from dispatcher.flows.models import Need, OutboxMessage, Page, Request
 from dispatcher.flows.vocabulary import (
     ANSWERABLE,
-    NEEDS,
     WANTED,
     NeedKind,
     NeedState,
@@ -35,6 +34,7 @@ from dispatcher.flows.vocabulary import (
     PageState,
     RequestStatus,
 )
+from dispatcher.rosters import needstore
 from dispatcher.rosters.models import Officer, Person, Roster, Rotation, RotationParticipant
 
 log = logging.getLogger("dispatcher.responses")
@@ -166,18 +166,21 @@ def _announce_acceptance(
     # Held while the officer is also texted below, so their row is read once.
     officer = session.get(Officer, request.officer_id) if request.officer_id else None
     officer_name = officer.name if officer else "the officer"
-    notes = officers.read_note(ctx, request) if need.kind == NeedKind.ADVOCATE else []
+    spec = needstore.current(session).get(need.kind)
+    hears = spec.hears_words if spec else need.kind == NeedKind.ADVOCATE
+    notes = officers.read_note(ctx, request) if hears else []
     accepted = texts.Accepted(
         code=request.code,
         need=need.kind,
         agency=notify.agency_name(session, request),
         officer_name=officer_name,
         notes=tuple(notes),
+        tags=tuple(request.tags) if spec and "tags" in spec.learns else (),
     )
     notify.to_person(session, ctx, person, accepted)
     if need.kind == NeedKind.ADVOCATE:
         officers.wipe_note(request)
-    role = NEEDS[NeedKind(need.kind)].role
+    role = spec.role if spec else need.kind
     first_name = notify.first_name(person)
     notify.to_officer(
         session,

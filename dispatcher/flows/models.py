@@ -310,8 +310,9 @@ class CallLogEntry(Base):
 
     ``needs`` is a list of ``{"kind", "outcome", "depth", "member_id", "time_to_accept"}``;
     ``advocate``, ``room`` and ``ride`` repeat each need's outcome (None when not asked) so
-    statistics can be counted in SQL. The opening time is rounded down to the hour (UTC);
-    durations are kept only as buckets (``buckets.DURATION_BUCKETS``), never in seconds.
+    statistics can be counted in SQL; ``more_needs`` does so for configured needs. The
+    opening time is rounded down to the hour (UTC); durations are kept only as buckets
+    (``buckets.DURATION_BUCKETS``), never in seconds.
     ``code`` is forgotten (None) once ``calllog.CODE_KEPT`` has passed.
     """
 
@@ -326,6 +327,7 @@ class CallLogEntry(Base):
             "ride",
             "time_to_accept",
             "accepted_member_id",
+            "more_needs",
         ),
     )
 
@@ -343,6 +345,9 @@ class CallLogEntry(Base):
     advocate: Mapped[str | None] = mapped_column(String(12), default=None)
     room: Mapped[str | None] = mapped_column(String(12), default=None)
     ride: Mapped[str | None] = mapped_column(String(12), default=None)
+    # The outcomes of configured needs beyond those three, as ``calllog.more_needs_text``
+    # writes them ("sane:accepted legal:unfilled"), so they are counted in SQL too.
+    more_needs: Mapped[str | None] = mapped_column(String(240), default=None)
     tags: Mapped[list[str]] = mapped_column(JSON)
     depth: Mapped[int] = mapped_column(Integer, default=0)
     accepted_member_id: Mapped[int | None] = mapped_column(Integer, default=None)

@@ -20,7 +20,6 @@ from dispatcher.rosters.models import Person
 
 log = logging.getLogger("dispatcher.needs")
 ACTIVE = (NeedState.PAGING, NeedState.ACCEPTED)
-DROPPABLE = (NeedKind.ROOM, NeedKind.RIDE)
 
 
 def change_need(
@@ -52,9 +51,10 @@ def add_need(session: Session, ctx: FlowContext, request: Request, kind: str) ->
 
 
 def drop_need(session: Session, ctx: FlowContext, request: Request, kind: str) -> Reply:
-    """Stop paging for ``kind`` (room or ride) and tell whoever was paged or accepted."""
+    """Stop paging for ``kind`` (any need but the advocate) and tell whoever was paged or
+    accepted."""
     needs = [n for n in request.needs if n.kind == kind and n.state in ACTIVE]
-    if kind not in DROPPABLE or not needs:
+    if kind == NeedKind.ADVOCATE or not needs:
         return Reply(texts.NeedNotOpen(code=request.code, need=kind))
     for need in needs:
         _cancel(session, ctx, need)

@@ -25,6 +25,7 @@ from dispatcher.flows.vocabulary import (
     PageState,
     RequestStatus,
 )
+from dispatcher.rosters import needstore
 from dispatcher.rosters.models import Officer, Person
 
 log = logging.getLogger("dispatcher.requests")
@@ -66,7 +67,7 @@ def start_request(
     ``wanted`` gives the needs and tags when they come already structured (the API);
     otherwise they are read from ``text``.
     """
-    wanted = wanted or read_request(text)
+    wanted = wanted or read_request(text, needstore.current(session))
     request = Request(
         code=new_code(session),
         agency_id=officer.agency_id,

@@ -27,8 +27,9 @@ from dispatcher.flows.policy import (
     traits_of,
     unreached,
 )
-from dispatcher.flows.vocabulary import NEEDS, NeedKind, NeedState, PageState
+from dispatcher.flows.vocabulary import NeedKind, NeedState, PageState
 from dispatcher.flows.voicetexts import VoicePage
+from dispatcher.rosters import needstore
 from dispatcher.rosters import service as rosters
 from dispatcher.rosters.channels import Channel, from_stored
 from dispatcher.rosters.models import Agency, Person, Roster
@@ -44,8 +45,10 @@ def add_needs(session: Session, ctx: FlowContext, request: Request, kinds: tuple
     """
     agency = session.get(Agency, request.agency_id) if request.agency_id else None
     region_id = agency.region_id if agency else None
+    table = needstore.current(session)
     for kind in kinds:
-        roster = roster_for(session, NEEDS[NeedKind(kind)].roster_kind, region_id)
+        spec = table.get(kind)
+        roster = roster_for(session, spec.roster_kind, region_id) if spec else None
         request.needs.append(
             Need(
                 kind=kind,

@@ -258,12 +258,14 @@ def figures(
     zone: ZoneInfo,
     coverage: Sequence[Coverage] = (),
     unknown_texts: int = 0,
+    kinds: Sequence[str] = NEED_KINDS,
 ) -> Figures:
-    """The numbers of a period from its tallies (already chosen by opening hour)."""
+    """The numbers of a period from its tallies (already chosen by opening hour); needs of
+    each of ``kinds`` (the configured ones), then of any other kind found."""
     return Figures(
         requests=sum(count for _, count in tallies.by_hour),
         night=sum(count for hour, count in tallies.by_hour if is_night(hour, zone)),
-        needs=tuple(_need_counts(tallies.outcomes, kind) for kind in NEED_KINDS),
+        needs=tuple(_need_counts(tallies.outcomes, k) for k in _kinds(tallies.outcomes, kinds)),
         accept_buckets=tuple(tallies.accept_buckets),
         active_advocates=tallies.active_advocates,
         coverage=tuple(coverage),
@@ -280,13 +282,18 @@ def _need_counts(outcomes: Iterable[tuple[str, str, int]], kind: str) -> NeedCou
     return NeedCounts(kind, filled, sum(n for _, n in counts) - filled)
 
 
-def month_trend_figures(tally: MonthTally) -> Figures:
+def _kinds(outcomes: Iterable[tuple[str, str, int]], kinds: Sequence[str]) -> tuple[str, ...]:
+    """``kinds``, then the other kinds ``outcomes`` count (a need no longer configured)."""
+    return tuple(dict.fromkeys([*kinds, *sorted({kind for kind, _, _ in outcomes})]))
+
+
+def month_trend_figures(tally: MonthTally, kinds: Sequence[str] = NEED_KINDS) -> Figures:
     """A trend month's figures: requests, needs and times to accept only (the trend counts
     no nights, advocates, roster hours or texts, so those are zero)."""
     return Figures(
         requests=tally.requests,
         night=0,
-        needs=tuple(_need_counts(tally.outcomes, kind) for kind in NEED_KINDS),
+        needs=tuple(_need_counts(tally.outcomes, k) for k in _kinds(tally.outcomes, kinds)),
         accept_buckets=tally.accept_buckets,
         active_advocates=0,
     )

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, String, case, cast, func, select
 from sqlalchemy.orm import Session
 
-from dispatcher.flows.calllog import BUCKET_KEYS
+from dispatcher.flows.calllog import BUCKET_KEYS, read_more_needs
 from dispatcher.flows.models import NEED_KINDS, CallLogEntry
 from dispatcher.flows.stats import MonthTally, Tallies
 from dispatcher.flows.vocabulary import Outcome
@@ -56,7 +56,7 @@ def _needs_and_waits(
 
     One GROUP BY over the need outcomes and the time to accept (a few hundred groups).
     """
-    columns: list[Any] = [getattr(CallLogEntry, kind) for kind in NEED_KINDS]
+    columns = _outcome_columns()
     rows = session.execute(
         select(*columns, CallLogEntry.time_to_accept, func.count())
         .where(*_opened_in(start, end))
@@ -66,13 +66,24 @@ def _needs_and_waits(
     waits = dict.fromkeys(BUCKET_KEYS, 0)
     for row in rows:
         *outcomes, wait, count = row
-        for kind, outcome in zip(NEED_KINDS, outcomes, strict=True):
-            if outcome is not None:
-                needs[kind, outcome] = needs.get((kind, outcome), 0) + int(count)
+        for kind, outcome in _outcomes(outcomes):
+            needs[kind, outcome] = needs.get((kind, outcome), 0) + int(count)
         if wait in waits:
             waits[wait] += int(count)
     found = tuple((kind, outcome, n) for (kind, outcome), n in sorted(needs.items()))
     return found, tuple(waits[key] for key in BUCKET_KEYS)
+
+
+def _outcome_columns() -> list[Any]:
+    """The columns holding need outcomes: one per built-in kind, then the configured ones."""
+    return [*(getattr(CallLogEntry, kind) for kind in NEED_KINDS), CallLogEntry.more_needs]
+
+
+def _outcomes(values: Sequence[Any]) -> list[tuple[str, str]]:
+    """(kind, outcome) of each need asked for, from a row's ``_outcome_columns`` values."""
+    *columns, more = values
+    found = [(k, str(v)) for k, v in zip(NEED_KINDS, columns, strict=True) if v is not None]
+    return found + sorted(read_more_needs(more).items())
 
 
 def _active_advocates(session: Session, start: datetime, end: datetime) -> int:
@@ -121,7 +132,7 @@ def tally_months(session: Session, bounds: Sequence[tuple[datetime, datetime]]) 
         *((CallLogEntry.opened_hour < end, i) for i, (_, end) in enumerate(bounds)),
         else_=len(bounds),
     )
-    columns: list[Any] = [getattr(CallLogEntry, kind) for kind in NEED_KINDS]
+    columns = _outcome_columns()
     rows = session.execute(
         select(index, *columns, CallLogEntry.time_to_accept, func.count())
         .where(*_opened_in(bounds[0][0], bounds[-1][1]))
@@ -133,9 +144,8 @@ def tally_months(session: Session, bounds: Sequence[tuple[datetime, datetime]]) 
     for row in rows:
         at, *outcomes, wait, count = row
         requests[at] += int(count)
-        for kind, outcome in zip(NEED_KINDS, outcomes, strict=True):
-            if outcome is not None:
-                needs[at][kind, outcome] = needs[at].get((kind, outcome), 0) + int(count)
+        for kind, outcome in _outcomes(outcomes):
+            needs[at][kind, outcome] = needs[at].get((kind, outcome), 0) + int(count)
         if wait in waits[at]:
             waits[at][wait] += int(count)
     return [

@@ -169,6 +169,7 @@ class Accepted(Text, template="accepted"):
     agency: str
     officer_name: str
     notes: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()  # the request's tags, for needs whose accepter learns them
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,9 @@ and a value read back as a plain ``str`` still compares equal). Pure: no databas
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
 
-from dispatcher.languages import N_
+from dispatcher.rosters.needkinds import DEFAULT_NEEDS, NeedSpec, NeedTable
 
 
 class RequestStatus(StrEnum):
@@ -89,48 +88,18 @@ class Failure(StrEnum):
 
 
 class NeedKind(StrEnum):
-    """What an officer can ask for."""
+    """The built-in needs the code names (more are configured: ``rosters.needkinds``)."""
 
     ADVOCATE = "advocate"
     ROOM = "room"
     RIDE = "ride"
 
 
-@dataclass(frozen=True)
-class NeedSpec:
-    """One need kind: the roster kind that covers it, the role word for the person who
-    takes it, and the phrase used in messages ("an advocate", English, marked for the
-    catalogs and translated where it is sent: ``sms.wording``).
-
-    ``in_person``: whoever accepts goes out to the scene (an advocate to the station or
-    hospital, a driver to the pick-up), so they get safety check-ins
-    (``flows.checkins``); a hotel gives a room and sends nobody.
-    """
-
-    kind: NeedKind
-    roster_kind: str
-    role: str
-    phrase: str
-    in_person: bool = False
-
-
-NEEDS: dict[NeedKind, NeedSpec] = {
-    spec.kind: spec
-    for spec in (
-        NeedSpec(
-            NeedKind.ADVOCATE,
-            roster_kind="advocate",
-            role="advocate",
-            phrase=N_("an advocate"),
-            in_person=True,
-        ),
-        NeedSpec(NeedKind.ROOM, roster_kind="hotel", role="hotel", phrase=N_("a room")),
-        NeedSpec(
-            NeedKind.RIDE, roster_kind="ride", role="driver", phrase=N_("a ride"), in_person=True
-        ),
-    )
-}
-NEED_KINDS: tuple[NeedKind, ...] = tuple(NeedKind)  # in the order requests list them
+# The built-in needs' rows (the configured table, read through ``rosters.needstore``,
+# may add needs and reconfigure these).
+NEEDS: dict[str, NeedSpec] = {spec.key: spec for spec in DEFAULT_NEEDS.specs}
+# The built-in kinds, in the order requests list them (the call log has a column each).
+NEED_KINDS: tuple[NeedKind, ...] = tuple(NeedKind)
 OUTCOMES: tuple[Outcome, ...] = tuple(Outcome)
 # Need states an accept can still take, and the states in which a request may close.
 WANTED = (NeedState.PAGING, NeedState.UNFILLED)
@@ -141,9 +110,9 @@ FINISHED = tuple(s for s in OutboxState if s not in (OutboxState.PENDING, Outbox
 ANSWERABLE = (PageState.OPEN, PageState.EXPIRED)
 
 
-def need_spec(kind: str) -> NeedSpec | None:
-    """The table row for ``kind``, or None when it names no need kind."""
-    return NEEDS.get(NeedKind(kind)) if kind in NEEDS else None
+def need_spec(kind: str, table: NeedTable = DEFAULT_NEEDS) -> NeedSpec | None:
+    """``table``'s row for ``kind``, or None when it names no need kind."""
+    return table.get(kind)
 
 
 class CheckInState(StrEnum):

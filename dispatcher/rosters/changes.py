@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from dispatcher.audit import Auditor
 from dispatcher.errors import Conflict, ValidationError
+from dispatcher.rosters import needstore
 from dispatcher.rosters.file.export import roster_table
 from dispatcher.rosters.file.fields import zone_or_none
 from dispatcher.rosters.history import record_shifts
@@ -71,6 +72,11 @@ def delete_roster(session: Session, auditor: Auditor, roster: Roster) -> None:
     auditor.record(session, "delete", "roster", roster_id, old, None)
 
 
+def roster_kinds(session: Session) -> tuple[str, ...]:
+    """The kinds a roster may have: the built-in ones and those configured needs name."""
+    return tuple(dict.fromkeys([*ROSTER_KINDS, *needstore.current(session).roster_kinds()]))
+
+
 def save_roster(
     session: Session, roster: Roster | None, name: str, kind: str, timezone: str
 ) -> Roster:
@@ -78,8 +84,9 @@ def save_roster(
     name = name.strip()
     if not name:
         raise ValidationError("a roster needs a name")
-    if kind not in ROSTER_KINDS:
-        raise ValidationError(f"kind must be one of {', '.join(ROSTER_KINDS)}")
+    kinds = roster_kinds(session)
+    if kind not in kinds:
+        raise ValidationError(f"kind must be one of {', '.join(kinds)}")
     if zone_or_none(timezone.strip()) is None:
         raise ValidationError(f"{timezone!r} is not a known time zone (e.g. America/Chicago)")
     taken = select(Roster.id).where(Roster.name == name)

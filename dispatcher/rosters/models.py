@@ -72,6 +72,26 @@ class Person(Base):
         return f"<Person {self.id} {self.name!r}>"
 
 
+class NeedKindRow(Base):
+    """A configured kind of need (``rosters.needkinds.NeedSpec`` as stored).
+
+    ``labels``: ``{language: label}``; ``words``: ``{language: [intake words]}``;
+    ``learns``: what its accepter learns (``needkinds.LEARNS``); ``position``: the order
+    requests list needs in.
+    """
+
+    __tablename__ = "need_kinds"
+
+    key: Mapped[str] = mapped_column(String(20), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+    roster_kind: Mapped[str] = mapped_column(String(20))
+    role: Mapped[str] = mapped_column(String(40))
+    labels: Mapped[dict[str, str]] = mapped_column(JSON)
+    words: Mapped[dict[str, list[str]]] = mapped_column(JSON)
+    learns: Mapped[list[str]] = mapped_column(JSON)
+    in_person: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
 class Region(Base):
     """A jurisdiction (a county, ...): agencies belong to one, rosters serve some."""
 

@@ -13,6 +13,7 @@ anything else is ``unclear``: it acts on nothing and is never relayed either.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
@@ -120,8 +121,12 @@ class Command:
     text: str = field(default="", repr=False, compare=False)
 
 
-def parse(text: str) -> Command:
-    """Read one SMS body as a command; never raises, anything unknown is ``text``."""
+def parse(text: str, needs: Iterable[str] = ()) -> Command:
+    """Read one SMS body as a command; never raises, anything unknown is ``text``.
+
+    ``needs`` are the configured need keys: each is an add word (``SANE``) and, after
+    ``NO``, a drop word, as ``ROOM`` and ``NO ROOM`` are.
+    """
     whole = " ".join(text.split())
     cleaned = whole.rstrip(_TRAILING_PUNCTUATION).strip()
     tokens = cleaned.split()
@@ -132,7 +137,8 @@ def parse(text: str) -> Command:
         return Command(_carrier_kind(head), text=whole)
     if head in CARRIER_WORDS:
         return Command(CommandKind.TEXT, argument=cleaned, text=whole)
-    found = _command(head, tokens) or _free_text(tokens, cleaned, whole)
+    words = _need_words(needs)
+    found = _command(head, tokens, words) or _free_text(tokens, cleaned, whole)
     return Command(found.kind, found.code, found.argument, whole)
 
 
@@ -150,12 +156,30 @@ def _carrier_kind(word: str) -> CommandKind:
     return CommandKind.CARRIER_HELP
 
 
-def _command(head: str, tokens: list[str]) -> Command | None:
+def _need_words(needs: Iterable[str]) -> dict[str, tuple[CommandKind, str]]:
+    """Add and drop words of the configured needs the built-in words do not name."""
+    words: dict[str, tuple[CommandKind, str]] = {}
+    for need in needs:
+        word = need.upper()
+        if word not in CODED_WORDS and word not in CARRIER_WORDS and word.isidentifier():
+            words[word] = (CommandKind.ADD, need)
+            words[f"NO {word}"] = (CommandKind.DROP, need)
+    return words
+
+
+def _command(
+    head: str, tokens: list[str], needs: dict[str, tuple[CommandKind, str]]
+) -> Command | None:
     """The command named by the first word(s), or None when the message is free text."""
-    if head == "NO" and len(tokens) > 1 and f"NO {_word(tokens[1])}" in CODED_WORDS:
-        return _coded(f"NO {_word(tokens[1])}", tokens[2:])
+    second = f"NO {_word(tokens[1])}" if head == "NO" and len(tokens) > 1 else ""
+    if second in CODED_WORDS:
+        return _coded(second, tokens[2:])
+    if second in needs:
+        return _coded(second, tokens[2:], needs[second])
     if head in CODED_WORDS:
         return _coded(head, tokens[1:])
+    if head in needs:
+        return _coded(head, tokens[1:], needs[head])
     if head in SINGLE_WORDS:
         return Command(SINGLE_WORDS[head]) if len(tokens) == 1 else None
     if head == "AWAY":
@@ -177,9 +201,10 @@ def _command(head: str, tokens: list[str]) -> Command | None:
     return None
 
 
-def _coded(word: str, rest: list[str]) -> Command:
-    """A command word, then nothing, a code (and words that are dropped), or anything else."""
-    kind, need = CODED_WORDS[word], NEED_OF_WORD.get(word, "")
+def _coded(word: str, rest: list[str], need_word: tuple[CommandKind, str] | None = None) -> Command:
+    """A command word, then nothing, a code (and words that are dropped), or anything else;
+    ``need_word`` is the kind and need of a configured need's word."""
+    kind, need = need_word or (CODED_WORDS[word], NEED_OF_WORD.get(word, ""))
     if not rest:
         return Command(kind, argument=need)
     code = _word(rest[0])

@@ -33,6 +33,7 @@ from dispatcher.flows.languages import learn_language, reader_language
 from dispatcher.flows.rostertexts import OfferHelp
 from dispatcher.flows.voicetexts import CallConnecting
 from dispatcher.phones import is_e164
+from dispatcher.rosters import needstore
 from dispatcher.rosters import service as rosters
 from dispatcher.rosters.models import Officer, Person
 from dispatcher.sms import officers as officer_texts
@@ -57,7 +58,7 @@ def handle_text(
     if not is_e164(number):
         allowed = limiter.allow(number, ctx.now)
         return Reply(texts.Referral(), language=reader_language(None, body)) if allowed else None
-    command = parse(body)
+    command = parse(body, needstore.current(session).keys)
     sender = find_sender(session, number)
     if isinstance(sender, Officer):
         learn_language(sender, body)

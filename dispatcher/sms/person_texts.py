@@ -60,6 +60,8 @@ def _accepted(t: Words, p: texts.Accepted) -> str:
             officer=plain(p.officer_name),
         )
     ]
+    if p.tags:
+        lines.append(t.gettext("Needed: {tags}").format(tags=describe_tags(p.tags, t)))
     officer = t.gettext("Officer: {words}")
     lines += [officer.format(words=note) for note in p.notes]
     return "\n".join(lines)

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dispatcher.flows.vocabulary import NEEDS
+from dispatcher.rosters import needstore
 from dispatcher.rosters import service as rosters
 from dispatcher.rosters.models import (
     Agency,
@@ -82,13 +83,15 @@ def _people(session: Session, at: datetime) -> list[Contact]:
     for roster in session.scalars(select(Roster).order_by(Roster.name)):
         for person in rosters.who_is_on_call(session, roster, at):
             on_call[person.id].append(roster.name)
+    role_of_kind = needstore.current(session).role_of_kind()
     found = []
     for person in session.scalars(select(Person).order_by(Person.name, Person.id)):
         joined = sorted(member_of[person.id], key=lambda r: r.name)
-        roles = [ROLE_OF_KIND.get(r.kind, r.kind) for r in joined]
+        roles = [role_of_kind.get(r.kind, r.kind) for r in joined]
         if person.coordinator:
             roles.append("coordinator")
         unique = tuple(role for role in ROLES if role in roles)
+        unique += tuple(dict.fromkeys(role for role in roles if role not in ROLES))
         detail = ", ".join(r.name for r in joined)
         found.append(Contact(person.phone, person.name, unique, detail, tuple(on_call[person.id])))
     return found

@@ -13,6 +13,7 @@ from dispatcher.flows.intake import describe_tag
 from dispatcher.flows.texts import CodeText, Fixed, NeedText, Text
 from dispatcher.flows.vocabulary import NEEDS
 from dispatcher.languages import N_
+from dispatcher.rosters import needkinds
 from dispatcher.sms.catalogs import Words, words_for
 from dispatcher.sms.segments import plain
 
@@ -61,7 +62,8 @@ def with_need(kind: type[NeedText], message: str) -> None:
     )
 
 
-# Each need kind's phrase and role word come from the one need table.
+# Each built-in need kind's phrase and role word come from the one need table; configured
+# needs are named by their labels (``configured_label``).
 NEED_PHRASES: dict[str, str] = {kind: spec.phrase for kind, spec in NEEDS.items()}
 ROLES = {"advocate": N_("advocate"), "hotel": N_("hotel"), "driver": N_("driver")}
 ROLE_OF_NEED: dict[str, str] = {kind: spec.role for kind, spec in NEEDS.items()}
@@ -91,7 +93,11 @@ FALLBACK = N_("National Human Trafficking Hotline: call 1-888-373-7888 or text 2
 
 
 def need_phrase(need: str, t: Words = ENGLISH) -> str:
-    """``"room"`` -> ``"a room"`` in ``t``'s language; unknown needs are named as they are."""
+    """``"room"`` -> ``"a room"`` in ``t``'s language; a configured need by its label;
+    unknown needs are named as they are."""
+    label = configured_label(need, t)
+    if label is not None:
+        return label
     phrase = NEED_PHRASES.get(need)
     return t.gettext(phrase) if phrase else plain(need)
 
@@ -99,7 +105,18 @@ def need_phrase(need: str, t: Words = ENGLISH) -> str:
 def need_kind(need: str, t: Words = ENGLISH) -> str:
     """``"room"`` -> ``"room"`` (a need's bare name) in ``t``'s language."""
     kind = NEED_KINDS.get(need)
-    return t.gettext(kind) if kind else plain(need)
+    if kind:
+        return t.gettext(kind)
+    return configured_label(need, t) or plain(need)
+
+
+def configured_label(need: str, t: Words) -> str | None:
+    """The label of a need configured beyond the built-in table (or reconfigured with
+    another English label) in ``t``'s language; None for a built-in one."""
+    spec = needkinds.latest().get(need)
+    if spec is None or spec.phrase == NEED_PHRASES.get(need):
+        return None
+    return plain(spec.label(t.language))
 
 
 def role_of(role: str, t: Words = ENGLISH) -> str:

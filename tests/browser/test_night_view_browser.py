@@ -175,3 +175,12 @@ def test_a_drill_started_from_its_page_is_listed_and_passes_axe(page: Any) -> No
     page.get_by_role("button", name="Start the drill").click()
     expect(page.get_by_role("cell", name="scheduled")).to_be_visible()
     assert axe_violations(page) == []
+
+
+def test_the_needs_page_and_its_form_errors_pass_axe(page: Any) -> None:
+    page.goto("/admin/needs")
+    expect(page.get_by_role("heading", name="Needs", level=1)).to_be_visible()
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Add need").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    assert axe_violations(page) == []

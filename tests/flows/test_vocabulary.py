@@ -29,7 +29,7 @@ from dispatcher.sms.messages import need_phrase
 def test_each_need_kind_has_one_row(kind: str, roster_kind: str, role: str, phrase: str) -> None:
     spec = need_spec(kind)
     assert spec is not None
-    assert (spec.kind, spec.roster_kind, spec.role, spec.phrase) == (
+    assert (spec.key, spec.roster_kind, spec.role, spec.phrase) == (
         kind,
         roster_kind,
         role,

@@ -17,6 +17,7 @@ import dispatcher.audit
 import dispatcher.flows.models
 import dispatcher.rosters.models  # noqa: F401  (every table)
 from dispatcher.db import Base, Database
+from dispatcher.rosters import needstore
 from dispatcher.settings import Settings, load_settings
 
 POSTGRES_URL = os.environ.get(
@@ -34,6 +35,7 @@ def empty_tables(database: Database) -> None:
     with database.engine.begin() as conn:
         for table in reversed(Base.metadata.sorted_tables):
             conn.execute(table.delete())
+    needstore.forget()  # the need table is back to the built-in one
 
 
 def make_settings(tmp_path: Path, database_url: str, **overrides: Any) -> Settings:

@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import Response, flash, render_template, request
 from flask.typing import ResponseReturnValue
-from sqlalchemy import ColumnElement, Select, String, cast, func, select
+from sqlalchemy import ColumnElement, Select, String, cast, func, literal, select
 
 from dispatcher import web
 from dispatcher.admin.auth import roles_required
@@ -27,10 +27,11 @@ from dispatcher.admin.calllog_export import (
     services_csv,
 )
 from dispatcher.admin.pages import auditor, db, now
-from dispatcher.flows.calllog import BUCKET_LABELS
+from dispatcher.flows.calllog import BUCKET_LABELS, read_more_needs
 from dispatcher.flows.models import NEED_KINDS, CallLogEntry
 from dispatcher.flows.stats import Period, parse_month, period_of
 from dispatcher.flows.vocabulary import Outcome
+from dispatcher.rosters import needstore
 from dispatcher.rosters.models import Agency
 
 READERS = ("coordinator",)
@@ -110,7 +111,7 @@ def call_log() -> ResponseReturnValue:
         chosen=chosen,
         log=_page(chosen, dict(agencies)),
         agencies=agencies,
-        need_kinds=NEED_KINDS,
+        need_kinds=needstore.current(db()).keys,
         outcomes=OUTCOMES,
         title=f"Call log, {chosen.month.label}",
     )
@@ -167,7 +168,7 @@ def _chosen_filter() -> LogFilter:
     return LogFilter(
         month=month,
         agency=agency if agency == NO_AGENCY or agency.isdigit() else "",
-        need=need if need in NEED_KINDS else "",
+        need=need if need in needstore.current(db()).keys else "",
         outcome=outcome if outcome in OUTCOMES else "",
         page=max(int(page), 1) if page.isdigit() and len(page) < 7 else 1,
     )
@@ -186,8 +187,11 @@ def _matching(chosen: LogFilter) -> tuple[ColumnElement[bool], ...]:
         found.append(CallLogEntry.agency_id.is_(None))
     elif chosen.agency:
         found.append(CallLogEntry.agency_id == int(chosen.agency))
-    if chosen.need:
+    if chosen.need in NEED_KINDS:
         found.append(getattr(CallLogEntry, chosen.need).is_not(None))
+    elif chosen.need:
+        more = literal(" ") + CallLogEntry.more_needs
+        found.append(more.like(f"% {chosen.need}:%"))
     if chosen.outcome:
         found.append(CallLogEntry.outcome == chosen.outcome)
     return tuple(found)
@@ -220,7 +224,10 @@ def _export_rows(chosen: LogFilter) -> tuple[list[ExportRow], int]:
         export_row(
             chosen.month.key,
             (row.agency_id, names.get(row.agency_id, "") if row.agency_id else ""),
-            {kind: getattr(row, kind) for kind in NEED_KINDS},
+            {
+                **{kind: getattr(row, kind) for kind in NEED_KINDS},
+                **read_more_needs(row.more_needs),
+            },
             json.loads(row.tags or "[]"),
             row.outcome,
             (row.time_to_first_page, row.time_to_accept, row.time_open),
@@ -240,8 +247,8 @@ def _export_query(chosen: LogFilter) -> Select[Any]:
     e = CallLogEntry
     columns: list[Any] = [
         e.agency_id, e.outcome, e.time_to_first_page, e.time_to_accept, e.time_open,
-        *(getattr(e, kind) for kind in NEED_KINDS), cast(e.tags, String).label("tags"),
-        cast(e.services, String).label("services"),
+        *(getattr(e, kind) for kind in NEED_KINDS), e.more_needs,
+        cast(e.tags, String).label("tags"), cast(e.services, String).label("services"),
     ]  # fmt: skip
     return (
         select(*columns, func.count().label("alike")).where(*_in_month(chosen)).group_by(*columns)

@@ -30,6 +30,7 @@ from dispatcher.admin.forms import (
     RotationForm,
     StepForm,
     options,
+    same,
 )
 from dispatcher.admin.pages import auditor, db, now, people_choices
 from dispatcher.admin.timeline import Day, build_days, day_bounds, uncovered
@@ -39,7 +40,13 @@ from dispatcher.admin.views.trainings import roster_gated
 from dispatcher.errors import Conflict, ValidationError
 from dispatcher.flows.context import FlowContext
 from dispatcher.flows.rota import tell_on_call_changes
-from dispatcher.rosters.changes import audited, create_roster, delete_roster, save_roster
+from dispatcher.rosters.changes import (
+    audited,
+    create_roster,
+    delete_roster,
+    roster_kinds,
+    save_roster,
+)
 from dispatcher.rosters.handover import on_call_change, upcoming_periods
 from dispatcher.rosters.history import recorded_shifts
 from dispatcher.rosters.models import (
@@ -114,11 +121,18 @@ def told_note(told: int) -> list[str]:
     return [f"Texted {told} {'person' if told == 1 else 'people'} whose time on call moved."]
 
 
+def roster_form(**kwargs: Any) -> RosterForm:
+    """The roster form offering every roster kind: built-in, or named by a configured need."""
+    form = RosterForm(**kwargs)
+    form.kind.choices = same(roster_kinds(db()))
+    return form
+
+
 @blueprint.route("/rosters", methods=["GET", "POST"])
 @roles_required(*EDITORS)
 def rosters() -> ResponseReturnValue:
     """Every roster, and a form to create one."""
-    form = RosterForm(data={"timezone": web.runtime().settings.timezone})
+    form = roster_form(data={"timezone": web.runtime().settings.timezone})
     if form.validate_on_submit():
         try:
             roster = create_roster(
@@ -151,7 +165,7 @@ def roster(roster_id: int) -> ResponseReturnValue:
 def roster_update(roster_id: int) -> ResponseReturnValue:
     """Rename a roster, or change its kind or time zone."""
     found = load_roster(roster_id)
-    form = RosterForm(prefix="roster")
+    form = roster_form(prefix="roster")
     if form.validate_on_submit() and edit_roster(
         found,
         lambda: save_roster(db(), found, form.name.data, form.kind.data, form.timezone.data),
@@ -255,7 +269,7 @@ def _blank_forms(found: Roster, zone: ZoneInfo) -> dict[str, FlaskForm]:
     step = StepForm(prefix="step", formdata=None)
     step.person.choices = options([(NOBODY, "(no one)"), *people_choices()])
     return {
-        "roster_form": RosterForm(prefix="roster", formdata=None, obj=found),
+        "roster_form": roster_form(prefix="roster", formdata=None, obj=found),
         "rotation_form": RotationForm(prefix="rotation", formdata=None),
         "override_form": override,
         "step_form": step,

@@ -53,6 +53,7 @@ from dispatcher.flows.stats import (
     period_of,
 )
 from dispatcher.flows.tallies import tally_months, tally_period
+from dispatcher.rosters import needstore
 from dispatcher.rosters.history import recorded_periods
 from dispatcher.rosters.models import Roster
 
@@ -200,7 +201,8 @@ def trend_figures(period: Period) -> list[tuple[Period, Figures]]:
     zone = web.runtime().settings.zone
     months = months_up_to(period, TREND_MONTHS)
     tallies = tally_months(db(), [month.bounds(zone) for month in months])
-    return [(m, month_trend_figures(t)) for m, t in zip(months, tallies, strict=True)]
+    kinds = needstore.current(db()).keys
+    return [(m, month_trend_figures(t, kinds)) for m, t in zip(months, tallies, strict=True)]
 
 
 def period_figures(period: Period) -> Figures:
@@ -208,7 +210,9 @@ def period_figures(period: Period) -> Figures:
     zone = web.runtime().settings.zone
     start, end = period.bounds(zone)
     tallies = tally_period(db(), start, end)
-    return figures(tallies, zone, _coverage(start, min(end, now())), _unknown_texts(period))
+    kinds = needstore.current(db()).keys
+    coverage = _coverage(start, min(end, now()))
+    return figures(tallies, zone, coverage, _unknown_texts(period), kinds)
 
 
 def _coverage(start: datetime, end: datetime) -> list[Coverage]:

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dispatcher.audit import Auditor
+from dispatcher.rosters import needstore
 from dispatcher.rosters.file.check import validate
 from dispatcher.rosters.file.data import (
     AgencyEntry,
@@ -56,16 +57,17 @@ from dispatcher.rosters.models import (
 from dispatcher.rosters.officernames import name_for_the_record
 from dispatcher.rosters.schedule import local_wall
 
-ENTITIES = ("people", "rosters", "agencies", "officers", "regions")
+ENTITIES = ("needs", "people", "rosters", "agencies", "officers", "regions")
 _SINGULAR = {
     "people": "person",
     "rosters": "roster",
     "agencies": "agency",
     "officers": "officer",
     "regions": "region",
+    "needs": "need",
 }
 # Kinds left out of the summary's text when a file names none of them.
-_OPTIONAL = ("regions",)
+_OPTIONAL = ("regions", "needs")
 
 
 @dataclass
@@ -118,6 +120,7 @@ def apply_roster_file(
     """
     validate(data, session)
     _record_history(session, auditor)
+    needs = needstore.change(session, (need.spec for need in data.needs), auditor)
     snapshots: list[_Snapshot] = []
     people = _apply_people(session, data.people, snapshots)
     regions = _named_regions(session, data.regions, snapshots)
@@ -127,6 +130,7 @@ def apply_roster_file(
     _apply_regions(session, data.regions, regions)
     session.flush()
     summary = _summarise(session, snapshots, auditor)
+    summary.counts.update(("needs", outcome) for _, outcome in needs)
     _record_history(session, auditor)
     return summary
 

@@ -9,10 +9,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dispatcher.errors import ValidationError
-from dispatcher.rosters import contacts  # module import: contacts imports this package
+from dispatcher.rosters import (
+    contacts,  # module import: contacts imports this package
+    needstore,
+)
 from dispatcher.rosters.file.data import RosterEntry, RosterFile
 from dispatcher.rosters.file.fields import Location
-from dispatcher.rosters.models import Agency, Person, Region, Roster
+from dispatcher.rosters.models import ROSTER_KINDS, Agency, Person, Region, Roster
+from dispatcher.rosters.needkinds import DEFAULT_NEEDS, clashing_words
 
 
 class RosterFileError(ValidationError):
@@ -33,6 +37,7 @@ def validate(data: RosterFile, session: Session | None = None) -> None:
     """
     errors = [*data.errors, *_duplicates(data), *_references(data, _stored_names(session))]
     errors.extend(_region_references(data, session))
+    errors.extend(_need_references(data, session))
     if session is not None:
         errors.extend(_conflicts_with_database(data, session))
     if errors:
@@ -115,6 +120,30 @@ def _region_references(data: RosterFile, session: Session | None) -> Iterator[st
         for name in region.rosters:
             if name not in rosters:
                 yield region.at.error("rosters", f"unknown roster {name!r}")
+
+
+def _need_references(data: RosterFile, session: Session | None) -> Iterator[str]:
+    """Each roster's kind must be one a need is served by; each need the file declares must
+    have a roster of its kind (in the file or stored); two needs share no intake word."""
+    yield from _twice("key", [(n.spec.key, n.at) for n in data.needs])
+    stored = needstore.current(session) if session is not None else DEFAULT_NEEDS
+    table = stored.with_needs(n.spec for n in data.needs)
+    kinds = set(table.roster_kinds()) | set(ROSTER_KINDS)
+    for roster in data.rosters:
+        if roster.kind and roster.kind not in kinds:
+            known = ", ".join(sorted(kinds))
+            message = f"{roster.kind!r} is not one of {known} (or a [[needs]] roster kind)"
+            yield roster.at.error("kind", message)
+    roster_kinds = {r.kind for r in data.rosters}
+    if session is not None:
+        roster_kinds |= set(session.scalars(select(Roster.kind)))
+    for need in data.needs:
+        if need.spec.roster_kind not in roster_kinds:
+            message = f"no roster of kind {need.spec.roster_kind!r} serves need {need.spec.key!r}"
+            yield need.at.error("roster", message)
+    declared = {need.spec.key: need.at for need in data.needs}
+    for key, problem in clashing_words(table):
+        yield declared[key].error("words", problem) if key in declared else problem
 
 
 def _stored_region_names(session: Session | None) -> tuple[set[str], set[str], set[str]]:

@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from dispatcher.rosters.file.fields import Location, zone_or_none
+from dispatcher.rosters.needkinds import NeedSpec
 
 NOWHERE = Location("", "")
 
@@ -154,6 +155,14 @@ class RegionEntry:
 
 
 @dataclass(frozen=True)
+class NeedEntry:
+    """A kind of need (``rosters.needkinds``): new, or a built-in one reconfigured."""
+
+    spec: NeedSpec
+    at: Location = field(default=NOWHERE, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
 class RosterFile:
     """A whole roster file; ``errors`` lists what could not be read (empty when fine).
 
@@ -167,4 +176,5 @@ class RosterFile:
     rosters: tuple[RosterEntry, ...] = ()
     agencies: tuple[AgencyEntry, ...] = ()
     regions: tuple[RegionEntry, ...] = ()
+    needs: tuple[NeedEntry, ...] = ()
     errors: tuple[str, ...] = field(default=(), compare=False)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 from dispatcher.audit import AuditEntry
 from dispatcher.durations import format_duration
 from dispatcher.languages import SOURCE_LANGUAGE
+from dispatcher.rosters import needstore
 from dispatcher.rosters.channels import DEFAULT, from_stored, stored
 from dispatcher.rosters.models import (
     DEFAULT_CHECKIN_SECONDS,
@@ -40,7 +41,7 @@ Table = dict[str, Any]
 HEADING = "# Roster file exported by dispatcher; load it with: dispatcher roster import FILE\n"
 _SECTIONS = ("rotations", "overrides", "escalation")
 # The audit log's entities that a roster file holds.
-DATA_ENTITIES = ("person", "roster", "agency", "officer", "region")
+DATA_ENTITIES = ("person", "roster", "agency", "officer", "region", "need")
 
 
 def data_version(session: Session) -> int:
@@ -66,6 +67,8 @@ def export_roster_file(session: Session) -> str:
     )
     agencies = session.scalars(select(Agency).order_by(Agency.name))
     lines = [HEADING.rstrip("\n"), f"version = {data_version(session)}"]
+    for need in needstore.current(session).added():
+        _write_section(lines, "needs", needstore.need_table(need))
     for person in people:
         _write_section(lines, "people", person_table(person))
     for roster in rosters:

@@ -21,6 +21,7 @@ from dispatcher.rosters import contacts  # module import: contacts imports this 
 from dispatcher.rosters.channels import parse_channels, stored
 from dispatcher.rosters.file.data import (
     AgencyEntry,
+    NeedEntry,
     OfficerEntry,
     OnNowEntry,
     OverrideEntry,
@@ -36,6 +37,7 @@ from dispatcher.rosters.file.data import (
 from dispatcher.rosters.file.fields import (
     LineIndex,
     Location,
+    T,
     Table,
     describe,
     to_clock_time,
@@ -45,6 +47,7 @@ from dispatcher.rosters.file.fields import (
     to_list,
     to_remind,
     to_text,
+    to_words,
     zone_or_none,
 )
 from dispatcher.rosters.models import (
@@ -54,10 +57,11 @@ from dispatcher.rosters.models import (
     ROTATION_TYPES,
     WEEKDAYS,
 )
+from dispatcher.rosters.needkinds import KEY, make_need
 from dispatcher.rosters.officernames import to_officer_name
 from dispatcher.rosters.traits import read_languages, read_skills
 
-TOP_LEVEL = ("version", "people", "rosters", "agencies", "regions")
+TOP_LEVEL = ("version", "needs", "people", "rosters", "agencies", "regions")
 PERSON_FIELDS = (
     "name", "phone", "languages", "skills", "coordinator", "active", "away_until", "language",
     "remind",
@@ -76,6 +80,7 @@ ROTATION_FIELDS = ("name", "type", "length", "start", "participants", "windows",
 OVERRIDE_FIELDS = ("action", "person", "replaces", "from", "to")
 AGENCY_FIELDS = ("name", "kind", "enrollment_code", "enrollment", "officers")
 REGION_FIELDS = ("name", "agencies", "rosters")
+NEED_FIELDS = ("key", "roster", "role", "label", "words", "learns", "in_person")
 ENROLLMENTS = ("open", "approve")
 STEP_NOTIFY = ("on-call", "next", "all", "coordinators")
 # Stands in for a date-time that could not be read; such a file is never applied.
@@ -134,6 +139,9 @@ def _read_file(raw: dict[str, object], at: Location, region: str, hotline: str) 
         rosters=tuple(_read_roster(t) for t in top.children("rosters", ROSTER_FIELDS)),
         agencies=tuple(_read_agency(t, region, hotline) for t in agencies),
         regions=tuple(_read_region(t) for t in top.children("regions", REGION_FIELDS)),
+        needs=tuple(
+            need for t in top.children("needs", NEED_FIELDS) if (need := _read_need(t)) is not None
+        ),
         errors=tuple(top.errors),
     )
 
@@ -200,7 +208,7 @@ def _read_roster(table: Table) -> RosterEntry:
     steps, repeat, voice_after = _read_escalation(table)
     return RosterEntry(
         name=table.text("name", limit=80),
-        kind=table.choice("kind", ROSTER_KINDS),
+        kind=table.read("kind", _roster_kind, "", True),
         timezone=timezone,
         rotations=tuple(_read_rotation(t) for t in table.children("rotations", ROTATION_FIELDS)),
         overrides=tuple(
@@ -328,6 +336,58 @@ def _notify_target(value: object) -> tuple[str, str | None]:
         choices = ", ".join(STEP_NOTIFY)
         raise ValueError(f"{text!r} is not one of: {choices}, person:NAME, mutual-aid:REGION")
     return text.lower(), None
+
+
+def _roster_kind(value: object) -> str:
+    """A roster kind: a built-in one or the roster kind of a need (checked with the file)."""
+    kind = _string(value).strip().lower()
+    if kind not in ROSTER_KINDS and not KEY.fullmatch(kind):
+        raise ValidationError(
+            f"must be one of {', '.join(ROSTER_KINDS)} or a need's roster kind"
+            " (2 to 20 lower-case letters, digits or _)"
+        )
+    return kind
+
+
+def _read_need(table: Table) -> NeedEntry | None:
+    """A ``[[needs]]`` entry; None (its problem noted) when it does not make a need."""
+    no_labels: dict[str, str] = {}
+    no_words: dict[str, tuple[str, ...]] = {}
+    labels = table.read("label", _by_language(lambda v: to_text(v, 60)), no_labels, True)
+    words = table.read("words", _by_language(_word_list), no_words, False)
+    try:
+        spec = make_need(
+            _string(table.raw.get("key", "")),
+            _string(table.raw.get("roster", "")),
+            labels,
+            words,
+            role=table.text("role", required=False, limit=40),
+            learns=table.read("learns", lambda v: tuple(to_words(v)), ("tags",), False),
+            in_person=table.flag("in_person", False),
+        )
+    except ValidationError as exc:
+        table.fail("", str(exc))
+        return None
+    return NeedEntry(spec, at=table.at)
+
+
+def _by_language(read: Callable[[object], T]) -> Callable[[object], dict[str, T]]:
+    """Reads ``{ en = ..., es = ... }`` with ``read`` reading each value."""
+
+    def by_language(value: object) -> dict[str, T]:
+        if not isinstance(value, dict):
+            raise ValidationError("must be a table by language, like { en = ..., es = ... }")
+        unknown = sorted(set(value) - set(LANGUAGES))
+        if unknown:
+            raise ValidationError(f"languages must be among {', '.join(LANGUAGES)}")
+        return {language: read(value[language]) for language in LANGUAGES if language in value}
+
+    return by_language
+
+
+def _word_list(value: object) -> tuple[str, ...]:
+    """A list of intake words or phrases."""
+    return tuple(to_text(item, 40) for item in to_list(value))
 
 
 def _read_region(table: Table) -> RegionEntry:
