@@ -12,7 +12,16 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, contains_eager
 
-from dispatcher.flows import checkins, debriefs, measures, notify, officers, paging, texts
+from dispatcher.flows import (
+    checkins,
+    debriefs,
+    measures,
+    notify,
+    officers,
+    paging,
+    pledges,
+    texts,
+)
 from dispatcher.flows.context import FlowContext, Reply
 from dispatcher.flows.models import Need, OutboxMessage, Page, Request
 from dispatcher.flows.vocabulary import (
@@ -85,15 +94,26 @@ def choose_page(
     return superseded(session, ctx, person, code)
 
 
-def accept(session: Session, ctx: FlowContext, person: Person, code: str | None) -> Reply | None:
-    """First accept wins; the accepter, the officer and the other paged people are told."""
+def accept(
+    session: Session,
+    ctx: FlowContext,
+    person: Person,
+    code: str | None,
+    nights: int | None = None,
+) -> Reply | None:
+    """First accept wins; the accepter, the officer and the other paged people are told.
+
+    ``nights``: how many nights a room is given for (``1 K7Q4 2``; one when None).
+    """
     chosen = choose_page(session, ctx, person, code)
     if isinstance(chosen, Reply):
         return chosen
-    return accept_page(session, ctx, person, chosen)
+    return accept_page(session, ctx, person, chosen, nights)
 
 
-def accept_page(session: Session, ctx: FlowContext, person: Person, chosen: Page) -> Reply | None:
+def accept_page(
+    session: Session, ctx: FlowContext, person: Person, chosen: Page, nights: int | None = None
+) -> Reply | None:
     """Accept the need of ``chosen`` (by text or by a key press on a call): one conditional
     UPDATE decides the winner; None when this person won, else the reply that explains."""
     need = chosen.need
@@ -116,9 +136,12 @@ def accept_page(session: Session, ctx: FlowContext, person: Person, chosen: Page
         return what_happened(session, ctx, person, need)
     chosen.state = PageState.ACCEPTED
     chosen.answered_at = ctx.now
+    if not late:  # an unfilled need's silent pages were counted when it went unfilled
+        pledges.settled(session, ctx, list(need.pages))
     # The check-in instructions go first, so that the details are the last text on the phone.
     checkins.start(session, ctx, need, person)
     _announce_acceptance(session, ctx, need, person)
+    pledges.accepted(session, ctx, need, person, nights)
     measures.need_accepted(need, ctx.now)
     if late:
         late_accept = texts.CoordinatorLateAccept(
@@ -176,6 +199,7 @@ def decline(session: Session, ctx: FlowContext, person: Person, code: str | None
 def decline_page(session: Session, ctx: FlowContext, person: Person, chosen: Page) -> Reply:
     """Pass on ``chosen`` (an answerable page of ``person``)."""
     paging.page_answered(session, ctx, chosen, PageState.DECLINED)
+    pledges.declined(session, ctx, person)
     log.info("page.declined request=%s member=%s", chosen.need.request.code, person.id)
     return Reply(texts.Declined(code=chosen.need.request.code))
 

@@ -26,6 +26,7 @@ from dispatcher.languages import N_
 from dispatcher.sms import (  # noqa: F401  (their writers)
     care_texts,
     officer_texts,
+    partner_texts,
     person_texts,
     rota_texts,
     shift_texts,

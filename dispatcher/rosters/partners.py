@@ -1,0 +1,164 @@
+"""Partner organisations and their monthly ledger: who answers for whom, what is pledged,
+what was used, and who may be paged while a pledge lasts.
+
+A month is a calendar month in the service's zone (``month_of``). The ledger holds counts
+per partner and month, nothing per request. Counters move by one conditional UPDATE each,
+so two engines or webhooks at once never lose a count. Services take the session first,
+flush and never commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from dispatcher.db import dialect_of, dialect_upsert, table_of
+from dispatcher.rosters.models import Partner, PartnerMonth, Person, partner_contacts
+
+# The shares of a pledge the coordinators are told of, once each per partner and month.
+ALERT_LEVELS = (80, 100)
+COUNTERS = ("used", "accepted", "declined", "unanswered")
+
+
+def month_of(now: datetime, zone: ZoneInfo) -> date:
+    """The first day of the month holding ``now`` (aware) in ``zone``."""
+    return now.astimezone(zone).date().replace(day=1)
+
+
+def partner_of(session: Session, person_id: int) -> Partner | None:
+    """The partner ``person_id`` answers for, if any."""
+    query = (
+        select(Partner)
+        .join(partner_contacts, partner_contacts.c.partner_id == Partner.id)
+        .where(partner_contacts.c.person_id == person_id)
+    )
+    return session.scalars(query).first()
+
+
+def partners_of(session: Session, person_ids: Iterable[int]) -> dict[int, Partner]:
+    """The partner of each of ``person_ids`` that answers for one, by person id."""
+    ids = set(person_ids)
+    if not ids:
+        return {}
+    query = select(partner_contacts.c.person_id, Partner).join(
+        Partner, Partner.id == partner_contacts.c.partner_id
+    )
+    rows = session.execute(query.where(partner_contacts.c.person_id.in_(ids)))
+    return {person_id: partner for person_id, partner in rows}
+
+
+def ledger_row(session: Session, partner: Partner, month: date) -> PartnerMonth:
+    """The partner's row for ``month``, created (with the pledge as it is now) if missing.
+
+    An insert that loses a race to another process's insert is simply ignored.
+    """
+    table = table_of(PartnerMonth)
+    values = {"partner_id": partner.id, "month": month, "pledged": partner.pledge}
+    zeros = {name: 0 for name in (*COUNTERS, "alerted")}
+    statement = dialect_upsert(dialect_of(session), table).on_conflict_do_nothing()
+    session.execute(statement.values(**values, **zeros))
+    row = session.get(PartnerMonth, (partner.id, month), populate_existing=True)
+    assert row is not None  # just inserted, or there already
+    return row
+
+
+def count(session: Session, partner: Partner, month: date, **by: int) -> PartnerMonth:
+    """Add ``by`` (counter name -> amount) to the partner's month, in one UPDATE."""
+    ledger_row(session, partner, month)
+    table = table_of(PartnerMonth)
+    changes = {name: table.c[name] + amount for name, amount in by.items() if name in COUNTERS}
+    session.execute(
+        update(table)
+        .where(table.c.partner_id == partner.id, table.c.month == month)
+        .values(**changes)
+    )
+    row = session.get(PartnerMonth, (partner.id, month), populate_existing=True)
+    assert row is not None
+    return row
+
+
+def alert_level(row: PartnerMonth) -> int:
+    """The highest of ALERT_LEVELS the month's use has reached (0: none, or no pledge)."""
+    if row.pledged <= 0:
+        return 0
+    reached = [level for level in ALERT_LEVELS if row.used * 100 >= row.pledged * level]
+    return reached[-1] if reached else 0
+
+
+def claim_alert(session: Session, row: PartnerMonth, level: int) -> bool:
+    """Mark ``level`` as told for the row; True only for the one caller that moved it up."""
+    table = table_of(PartnerMonth)
+    moved = session.execute(
+        update(table)
+        .where(
+            table.c.partner_id == row.partner_id,
+            table.c.month == row.month,
+            table.c.alerted < level,
+        )
+        .values(alerted=level)
+    )
+    return bool(getattr(moved, "rowcount", 0))
+
+
+def used_up(session: Session, partners: Iterable[Partner], month: date) -> frozenset[int]:
+    """Ids of ``partners`` with a pledge whose month is used up."""
+    pledging = {p.id: p for p in partners if p.pledge > 0}
+    if not pledging:
+        return frozenset()
+    query = select(PartnerMonth).where(
+        PartnerMonth.partner_id.in_(set(pledging)), PartnerMonth.month == month
+    )
+    return frozenset(
+        row.partner_id
+        for row in session.scalars(query)
+        if row.used >= (row.pledged or pledging[row.partner_id].pledge)
+    )
+
+
+@dataclass(frozen=True)
+class Unavailable:
+    """People not to page for a need now: their partner's pledge is used up, or their
+    partner (or they, answering for none) lack what the need requires."""
+
+    pledge: frozenset[int]
+    requirement: frozenset[int]
+
+    @property
+    def everyone(self) -> frozenset[int]:
+        """Both kinds together."""
+        return self.pledge | self.requirement
+
+
+def unavailable(
+    session: Session,
+    people: Iterable[int],
+    requires: Iterable[str],
+    month: date,
+    exempt: Iterable[int] = (),
+) -> Unavailable:
+    """Which of ``people`` not to page for a need requiring ``requires`` in ``month``.
+
+    ``exempt`` (the coordinators) are never left out for a requirement: they arrange help
+    themselves.
+    """
+    ids, wanted, spared = set(people), set(requires), set(exempt)
+    partners = partners_of(session, ids)
+    spent = used_up(session, {p.id: p for p in partners.values()}.values(), month)
+    pledge = frozenset(i for i, p in partners.items() if p.id in spent)
+    lacking = frozenset(
+        i
+        for i in ids - spared
+        if wanted and (i not in partners or not wanted <= set(partners[i].features))
+    )
+    return Unavailable(pledge=pledge, requirement=lacking)
+
+
+def contacts_by_name(session: Session, names: Iterable[str]) -> list[Person]:
+    """The people with ``names``, in name order (unknown names are left out)."""
+    query = select(Person).where(Person.name.in_(set(names))).order_by(Person.name)
+    return list(session.scalars(query))
