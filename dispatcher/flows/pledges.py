@@ -95,9 +95,7 @@ def declined(session: Session, ctx: FlowContext, person: Person) -> None:
     """``person`` declined a page: one more decline on their partner's month."""
     partner = partners.partner_of(session, person.id)
     if partner is not None:
-        partners.count(
-            session, partner, partners.month_of(ctx.now, ctx.settings.zone), declined=1
-        )
+        partners.count(session, partner, partners.month_of(ctx.now, ctx.settings.zone), declined=1)
 
 
 def settled(session: Session, ctx: FlowContext, pages: list[Page]) -> None:

@@ -111,8 +111,8 @@ class Command:
     """One parsed reply. ``code`` is an upper-case reference (or agency code for ``join``).
 
     ``count`` is the number of nights after an accept's code (``1 K7Q4 2``); ``requires``
-    what an added ride needs (``RIDE carseat``). ``argument`` holds the AWAY duration, the JOIN name, the words of NEW, the new duress
-    word of DURESS, the need of an
+    what an added ride needs (``RIDE carseat``). ``argument`` holds the AWAY duration, the
+    JOIN name, the words of NEW, the new duress word of DURESS, the need of an
     ``add``/``drop``, the command an ``unclear`` text started with, or for ``text`` the
     words (after a leading code, when ``code`` is set, as written). ``text`` is the whole
     message as written, runs of whitespace collapsed. Neither is shown by ``repr`` and

@@ -27,10 +27,10 @@ from dispatcher.flows import (
     unknown,
 )
 from dispatcher.flows.care_texts import CheckinWhich
-from dispatcher.flows.partner_texts import NeedRequires
 from dispatcher.flows.codes import looks_like_offer_code
 from dispatcher.flows.context import FlowContext, Reply
 from dispatcher.flows.languages import learn_language, reader_language
+from dispatcher.flows.partner_texts import NeedRequires
 from dispatcher.flows.rostertexts import OfferHelp
 from dispatcher.flows.voicetexts import CallConnecting
 from dispatcher.phones import is_e164

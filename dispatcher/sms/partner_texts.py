@@ -65,9 +65,9 @@ def _coordinator_pledge(t: Words, p: pt.CoordinatorPledge) -> str:
 @writes(pt.NeedRequires)
 def _need_requires(t: Words, p: pt.NeedRequires) -> str:
     """Only partners with the requirements are paged from now on."""
-    return t.gettext("{code}: the {kind} needs {features}. Only those who have it are paged.").format(
-        code=p.code, kind=need_kind(p.need, t), features=feature_list(t, p.requires)
-    )
+    return t.gettext(
+        "{code}: the {kind} needs {features}. Only those who have it are paged."
+    ).format(code=p.code, kind=need_kind(p.need, t), features=feature_list(t, p.requires))
 
 
 @writes(pt.PartnerThanks, verbatim=True)

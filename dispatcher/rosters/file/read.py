@@ -24,6 +24,7 @@ from dispatcher.rosters.file.data import (
     OfficerEntry,
     OnNowEntry,
     OverrideEntry,
+    PartnerEntry,
     PersonEntry,
     RegionEntry,
     RosterEntry,
@@ -50,6 +51,8 @@ from dispatcher.rosters.file.fields import (
 from dispatcher.rosters.models import (
     DEFAULT_CHECKIN_SECONDS,
     OVERRIDE_ACTIONS,
+    PARTNER_FEATURES,
+    PARTNER_NEEDS,
     ROSTER_KINDS,
     ROTATION_TYPES,
     WEEKDAYS,
@@ -57,7 +60,7 @@ from dispatcher.rosters.models import (
 from dispatcher.rosters.officernames import to_officer_name
 from dispatcher.rosters.traits import read_languages, read_skills
 
-TOP_LEVEL = ("version", "people", "rosters", "agencies", "regions")
+TOP_LEVEL = ("version", "people", "rosters", "agencies", "regions", "partners")
 PERSON_FIELDS = (
     "name", "phone", "languages", "skills", "coordinator", "active", "away_until", "language",
     "remind",
@@ -76,6 +79,7 @@ ROTATION_FIELDS = ("name", "type", "length", "start", "participants", "windows",
 OVERRIDE_FIELDS = ("action", "person", "replaces", "from", "to")
 AGENCY_FIELDS = ("name", "kind", "enrollment_code", "enrollment", "officers")
 REGION_FIELDS = ("name", "agencies", "rosters")
+PARTNER_FIELDS = ("name", "need", "contacts", "address", "pledge", "unit_value", "features")
 ENROLLMENTS = ("open", "approve")
 STEP_NOTIFY = ("on-call", "next", "all", "coordinators")
 # Stands in for a date-time that could not be read; such a file is never applied.
@@ -134,6 +138,7 @@ def _read_file(raw: dict[str, object], at: Location, region: str, hotline: str) 
         rosters=tuple(_read_roster(t) for t in top.children("rosters", ROSTER_FIELDS)),
         agencies=tuple(_read_agency(t, region, hotline) for t in agencies),
         regions=tuple(_read_region(t) for t in top.children("regions", REGION_FIELDS)),
+        partners=tuple(_read_partner(t) for t in top.children("partners", PARTNER_FIELDS)),
         errors=tuple(top.errors),
     )
 
@@ -336,6 +341,26 @@ def _read_region(table: Table) -> RegionEntry:
         name=table.text("name", limit=80),
         agencies=table.read("agencies", _names_once, (), False),
         rosters=table.read("rosters", _names_once, (), False),
+        at=table.at,
+    )
+
+
+def _read_partner(table: Table) -> PartnerEntry:
+    """A ``[[partners]]`` entry: name, need kind, contacts, address, pledge, value, features."""
+    features: tuple[str, ...] = table.read("features", _names_once, (), False)
+    for feature in features:
+        if feature not in PARTNER_FEATURES:
+            known = ", ".join(PARTNER_FEATURES)
+            table.fail("features", f"unknown feature {feature!r} (known: {known})")
+    value = table.integer("unit_value", -1, 0) if table.has("unit_value") else -1
+    return PartnerEntry(
+        name=table.text("name", limit=120),
+        need=table.choice("need", PARTNER_NEEDS),
+        contacts=table.read("contacts", _names_once, (), False),
+        address=table.text("address", required=False, limit=300),
+        pledge=table.integer("pledge", 0, 0),
+        unit_value=None if value < 0 else value,
+        features=tuple(sorted(features)),
         at=table.at,
     )
 
