@@ -70,6 +70,8 @@ def add_need(
     session.flush()
     ctx.kick()
     log.info("need.added request=%s kind=%s", request.code, kind)
+    if requires:
+        return Reply(NeedRequires(code=request.code, need=kind, requires=tuple(sorted(requires))))
     return Reply(texts.NeedAdded(code=request.code, need=kind))
 
 
