@@ -17,8 +17,17 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from dispatcher.audit import Auditor
 from dispatcher.db import dialect_of, dialect_upsert, table_of
-from dispatcher.rosters.models import Partner, PartnerMonth, Person, partner_contacts
+from dispatcher.rosters.contacts import Refused
+from dispatcher.rosters.file.export import partner_table
+from dispatcher.rosters.models import (
+    PARTNER_FEATURES,
+    Partner,
+    PartnerMonth,
+    Person,
+    partner_contacts,
+)
 
 # The shares of a pledge the coordinators are told of, once each per partner and month.
 ALERT_LEVELS = (80, 100)
@@ -162,3 +171,71 @@ def contacts_by_name(session: Session, names: Iterable[str]) -> list[Person]:
     """The people with ``names``, in name order (unknown names are left out)."""
     query = select(Person).where(Person.name.in_(set(names))).order_by(Person.name)
     return list(session.scalars(query))
+
+
+NAME_TAKEN = "A partner has this name already."
+NAME_MISSING = "A partner needs a name."
+
+
+@dataclass(frozen=True)
+class PartnerValues:
+    """What a coordinator sets on a partner (contacts by person id)."""
+
+    name: str
+    need: str
+    address: str = ""
+    pledge: int = 0
+    unit_value: int | None = None
+    features: tuple[str, ...] = ()
+    contact_ids: tuple[int, ...] = ()
+
+
+def save_partner(
+    session: Session,
+    auditor: Auditor,
+    partner: Partner | None,
+    values: PartnerValues,
+    zone: ZoneInfo,
+) -> Partner:
+    """Create a partner (``partner`` None) or change one, audited (the address withheld).
+
+    The pledge of the month under way follows a changed pledge. Raises Refused (nothing
+    changed) for a missing or taken name, or a contact who answers for another partner.
+    """
+    name = values.name.strip()
+    if not name:
+        raise Refused({"name": NAME_MISSING})
+    taken = select(Partner.id).where(Partner.name == name)
+    if session.scalar(taken.where(Partner.id != partner.id) if partner else taken) is not None:
+        raise Refused({"name": NAME_TAKEN})
+    others = partners_of(session, values.contact_ids)
+    elsewhere = sorted(
+        f"{session.get_one(Person, i).name} answers for {p.name}."
+        for i, p in others.items()
+        if partner is None or p.id != partner.id
+    )
+    if elsewhere:
+        raise Refused({"contacts": " ".join(elsewhere)})
+    old = None if partner is None else partner_table(partner)
+    if partner is None:
+        partner = Partner(name=name)
+        session.add(partner)
+    partner.name, partner.need, partner.address = name, values.need, values.address.strip()
+    partner.pledge, partner.unit_value = values.pledge, values.unit_value
+    partner.features = sorted(f for f in values.features if f in PARTNER_FEATURES)
+    ids = set(values.contact_ids)
+    partner.contacts = list(session.scalars(select(Person).where(Person.id.in_(ids))))
+    session.flush()
+    current = session.get(PartnerMonth, (partner.id, month_of(auditor.now, zone)))
+    if current is not None:
+        current.pledged = partner.pledge
+    action = "create" if old is None else "update"
+    auditor.record(session, action, "partner", partner.id, old, partner_table(partner))
+    return partner
+
+
+def delete_partner(session: Session, auditor: Auditor, partner: Partner) -> None:
+    """Delete a partner and its ledger (audited); its contacts stay on their rosters."""
+    auditor.record(session, "delete", "partner", partner.id, partner_table(partner), None)
+    session.delete(partner)
+    session.flush()
