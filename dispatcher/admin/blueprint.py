@@ -35,6 +35,8 @@ AREAS = (
     Area("admin.rosters", N_("Rosters")),
     Area("admin.agencies", N_("Agencies")),
     Area("admin.regions", N_("Regions")),
+    Area("admin.partners", N_("Partners")),
+    Area("admin.ledger", N_("Ledger")),
     Area("admin.call_log", N_("Call log")),
     Area("admin.statistics", N_("Statistics")),
     Area("admin.roster_file", N_("Roster file")),

@@ -40,6 +40,7 @@ from dispatcher.languages import LANGUAGE_LABELS, SPOKEN
 from dispatcher.rosters.contacts import Refused
 from dispatcher.rosters.models import (
     OVERRIDE_ACTIONS,
+    PARTNER_NEEDS,
     ROSTER_KINDS,
     ROTATION_TYPES,
     STEP_TARGETS,
@@ -246,6 +247,46 @@ class RegionForm(FlaskForm):  # type: ignore[misc]
         coerce=int,
         description="A roster no region names serves every region.",
     )
+
+
+class PartnerForm(FlaskForm):  # type: ignore[misc]
+    """A partner organisation (contact choices by the view)."""
+
+    name = StringField("Name", validators=[DataRequired(), Length(max=120)])
+    need = SelectField(
+        "Need it gives", choices=options((n, n) for n in PARTNER_NEEDS), validators=[DataRequired()]
+    )
+    contacts = MultiCheckboxField(
+        "Contacts (the people who answer its pages)",
+        coerce=int,
+        description="Each must also be on a roster of the need's kind to be paged.",
+    )
+    address = StringField(
+        "Address",
+        validators=[Optional(), Length(max=300)],
+        description="Texted only to the officer and the advocate of a request it takes.",
+    )
+    pledge = IntegerField(
+        "Pledge a month",
+        default=0,
+        validators=[InputRequired(), NumberRange(min=0, max=10000)],
+        description="Room-nights for a room, rides for a ride; 0 for no set limit.",
+    )
+    unit_value = IntegerField(
+        "Value of one unit (dollars)",
+        validators=[Optional(), NumberRange(min=0, max=100000)],
+        description="For the in-kind report; leave empty when unknown.",
+    )
+    features = MultiCheckboxField(
+        "It offers",
+        choices=options([("carseat", "A car seat"), ("wheelchair", "Wheelchair access")]),
+    )
+
+
+class ThanksForm(FlaskForm):  # type: ignore[misc]
+    """Which quarter a partner's thank-you summary covers."""
+
+    quarter = StringField("Quarter", validators=[DataRequired(), Length(max=7)])
 
 
 class AgencyForm(FlaskForm):  # type: ignore[misc]

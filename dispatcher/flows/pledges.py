@@ -14,11 +14,11 @@ from sqlalchemy.orm import Session
 from dispatcher.flows import notify, officers
 from dispatcher.flows.context import FlowContext
 from dispatcher.flows.models import Need, Page
-from dispatcher.flows.partner_texts import CoordinatorPledge, PartnerAddress
+from dispatcher.flows.partner_texts import CoordinatorPledge, PartnerAddress, PartnerThanks
 from dispatcher.flows.policy import Pool
 from dispatcher.flows.vocabulary import NeedKind, PageState
 from dispatcher.rosters import partners
-from dispatcher.rosters.models import Person
+from dispatcher.rosters.models import Partner, Person
 
 log = logging.getLogger("dispatcher.pledges")
 # The most nights one accept may take (``1 K7Q4 2``); more is read as one.
@@ -116,3 +116,18 @@ def settled(session: Session, ctx: FlowContext, pages: list[Page]) -> None:
     held = {p.id: p for p in found.values()}
     for partner_id, n in by_partner.items():
         partners.count(session, held[partner_id], month, unanswered=n)
+
+
+def thank(
+    session: Session, ctx: FlowContext, partner: Partner, period: str, accepted: int, units: int
+) -> int:
+    """Text ``partner``'s contacts its thank-you summary for ``period``; how many were
+    texted (those who texted STOP are not)."""
+    thanks = PartnerThanks(
+        partner=partner.name, need=partner.need, period=period, accepted=accepted, units=units
+    )
+    reached = [p for p in partner.contacts if p.active and not p.opted_out]
+    for person in reached:
+        notify.to_person(session, ctx, person, thanks)
+    log.info("partner.thanked partner=%s texted=%s", partner.id, len(reached))
+    return len(reached)
