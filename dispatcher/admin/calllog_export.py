@@ -28,6 +28,7 @@ CSV_COLUMNS = (
     "time_to_first_page",
     "time_to_accept",
     "time_open",
+    "mutual_aid",
 )
 # A spreadsheet runs a cell starting with one of these as a formula.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -39,7 +40,8 @@ class ExportRow:
 
     ``agency_id`` is kept only to filter on; it is not exported. ``count`` is how many
     requests the row stands for (the export is counted in SQL, each row written ``count``
-    times).
+    times). ``mutual_aid`` is how many of the request's needs another region's roster
+    answered for.
     """
 
     cell: Cell
@@ -50,6 +52,7 @@ class ExportRow:
     time_open: str
     agency_id: int | None = None
     count: int = 1
+    mutual_aid: int = 0
 
     def csv_row(self) -> list[str]:
         """The row in CSV_COLUMNS order."""
@@ -62,6 +65,7 @@ class ExportRow:
             BUCKET_LABELS.get(self.time_to_first_page or "", ""),
             BUCKET_LABELS.get(self.time_to_accept or "", ""),
             BUCKET_LABELS.get(self.time_open, ""),
+            str(self.mutual_aid),
         ]
 
 
@@ -73,6 +77,7 @@ def export_row(
     outcome: str,
     buckets: tuple[str | None, str | None, str],
     count: int = 1,
+    mutual_aid: int = 0,
 ) -> ExportRow:
     """``count`` alike requests' export row before anonymity.
 
@@ -82,7 +87,9 @@ def export_row(
     asked = tuple((kind, str(outcomes[kind])) for kind in NEED_KINDS if outcomes.get(kind))
     cell = cell_of(period, agency[1], [kind for kind, _ in asked], tags)
     first_page, accept, open_for = buckets
-    return ExportRow(cell, asked, outcome, first_page, accept, open_for, agency[0], count)
+    return ExportRow(
+        cell, asked, outcome, first_page, accept, open_for, agency[0], count, mutual_aid
+    )
 
 
 def released(rows: Sequence[ExportRow]) -> list[ExportRow | None]:
@@ -99,11 +106,11 @@ def csv_text(rows: Sequence[ExportRow]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
-    lines = sorted(([_inert(cell) for cell in row.csv_row()], row.count) for row in rows)
+    lines = sorted(([inert(cell) for cell in row.csv_row()], row.count) for row in rows)
     writer.writerows(line for line, count in lines for _ in range(count))
     return out.getvalue()
 
 
-def _inert(cell: str) -> str:
+def inert(cell: str) -> str:
     """``cell``, quoted with a leading apostrophe if a spreadsheet would run it."""
     return f"'{cell}" if cell.startswith(_FORMULA_STARTS) else cell

@@ -47,6 +47,7 @@ from dispatcher.rosters.models import (
     WEEKDAYS,
 )
 from dispatcher.rosters.officernames import EXPECTED_FORM, to_officer_name
+from dispatcher.rosters.targets import StepTarget
 from dispatcher.rosters.traits import SKILLS
 
 try:  # WTForms 3.3 names choices; older versions take (value, label) pairs
@@ -214,8 +215,14 @@ class OverrideForm(FlaskForm):  # type: ignore[misc]
 class StepForm(FlaskForm):  # type: ignore[misc]
     """One escalation step: whom to page, then how long to wait."""
 
-    notify = SelectField("Page", choices=same(STEP_TARGETS))
+    notify = SelectField("Page", choices=same([*STEP_TARGETS, StepTarget.MUTUAL_AID]))
     person = person_field("Person (for person only)", default=NOBODY)
+    region = SelectField(
+        "Region (for mutual-aid only)",
+        coerce=int,
+        default=NOBODY,
+        description="Pages the on-call person of that region's roster of this kind.",
+    )
     wait = StringField(
         "Then wait", default="5m", validators=[DataRequired(), Length(max=20)], description="5m"
     )

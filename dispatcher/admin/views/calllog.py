@@ -201,6 +201,7 @@ def _export_rows(chosen: LogFilter) -> tuple[list[ExportRow], int]:
             row.outcome,
             (row.time_to_first_page, row.time_to_accept, row.time_open),
             int(row.alike),
+            int(row.mutual_aid or 0),
         )
         for row in db().execute(_export_query(chosen))
     ]
@@ -214,7 +215,7 @@ def _export_query(chosen: LogFilter) -> Select[Any]:
     """The month's requests grouped by everything the export shows, with their counts."""
     e = CallLogEntry
     columns: list[Any] = [
-        e.agency_id, e.outcome, e.time_to_first_page, e.time_to_accept, e.time_open,
+        e.agency_id, e.outcome, e.time_to_first_page, e.time_to_accept, e.time_open, e.mutual_aid,
         *(getattr(e, kind) for kind in NEED_KINDS), cast(e.tags, String).label("tags"),
     ]  # fmt: skip
     return (

@@ -16,6 +16,7 @@ from flask.typing import ResponseReturnValue
 from dispatcher import web
 from dispatcher.admin.auth import roles_required
 from dispatcher.admin.blueprint import blueprint
+from dispatcher.admin.calllog_export import inert
 from dispatcher.admin.pages import auditor, db, now
 from dispatcher.rosters.ledger import LedgerLine, ledger_lines
 
@@ -68,7 +69,7 @@ def csv_text(lines: list[LedgerLine]) -> str:
     for line in lines:
         writer.writerow(
             [
-                line.partner, line.need, f"{line.month:%Y-%m}", line.pledged, line.used,
+                inert(line.partner), line.need, f"{line.month:%Y-%m}", line.pledged, line.used,
                 line.accepted, line.declined, line.unanswered,
                 "" if line.unit_value is None else line.unit_value,
                 "" if line.value is None else line.value,
