@@ -255,7 +255,7 @@ def add_step(
     if (notify == StepTarget.MUTUAL_AID) != (region is not None):
         raise ValidationError("pick a region for a 'mutual-aid' step (and only for one)")
     if region is not None and region in roster.regions:
-        raise ValidationError(f"{roster.name} serves {region.name} already: pick another region")
+        raise ValidationError("a mutual-aid step calls on a region the roster does not serve")
     if wait_seconds < 1:
         raise ValidationError("a step waits at least one second")
     step = EscalationStep(
