@@ -1,9 +1,9 @@
 """How long each admin page takes to render on the demo coalition, or at statewide size.
 
 The demo rosters, a year of call-log entries (600 requests by default), a year of the
-partners' ledger and a few open requests are loaded into a fresh SQLite file; a signed-in admin requests every page through
-the real app (Flask's test client, so HTTP parsing is left out). Prints the median and the
-95th percentile per page; figures only.
+partners' ledger and a few open requests are loaded into a fresh SQLite file; a signed-in
+admin requests every page through the real app (Flask's test client, so HTTP parsing is
+left out). Prints the median and the 95th percentile per page; figures only.
 
     python bench/admin_pages.py                           # the demo coalition
     python bench/admin_pages.py --calls 60000 --people 500  # statewide: a year of 60,000

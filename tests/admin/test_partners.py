@@ -98,9 +98,7 @@ def test_deleting_a_partner_asks_first(coordinator: Visitor, store: Store) -> No
     assert entry.action == "delete"
 
 
-def test_the_thank_you_summary_is_confirmed_then_texted(
-    coordinator: Visitor, store: Store
-) -> None:
+def test_the_thank_you_summary_is_confirmed_then_texted(coordinator: Visitor, store: Store) -> None:
     load_coalition(store.database, DEMO)
     inn = partner_named(store, "Harborview Inn")
     with store.scope() as session:
@@ -130,9 +128,7 @@ def test_a_bad_quarter_sends_nothing(coordinator: Visitor, store: Store) -> None
     assert store.all(select(OutboxMessage)) == []
 
 
-def test_the_ledger_page_and_csv_give_the_in_kind_value(
-    coordinator: Visitor, store: Store
-) -> None:
+def test_the_ledger_page_and_csv_give_the_in_kind_value(coordinator: Visitor, store: Store) -> None:
     load_coalition(store.database, DEMO)
     inn = partner_named(store, "Harborview Inn")
     with store.scope() as session:

@@ -30,7 +30,7 @@ unit_value = 89
 
 
 def test_partner_needs_are_the_need_kinds() -> None:
-    assert PARTNER_NEEDS == tuple(k.value for k in NeedKind)
+    assert tuple(k.value for k in NeedKind) == PARTNER_NEEDS
 
 
 def test_the_demo_with_its_partners_exports_imports_and_exports_identically(
@@ -84,9 +84,8 @@ def test_a_bad_partner_is_refused_naming_the_field(
     key = change.split(" = ")[0]
     lines = [line for line in HARBORVIEW.strip().splitlines() if not line.startswith(key)]
     bad = DEMO.replace(HARBORVIEW.strip(), "\n".join([*lines, change]))
-    with pytest.raises(RosterFileError) as raised:
-        with database.session_scope() as session:
-            apply_roster_file(session, load_roster_file(bad, name="bad.toml"))
+    with pytest.raises(RosterFileError) as raised, database.session_scope() as session:
+        apply_roster_file(session, load_roster_file(bad, name="bad.toml"))
     assert message in str(raised.value)
     assert "bad.toml:" in str(raised.value)
 
