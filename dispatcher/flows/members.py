@@ -137,7 +137,7 @@ def accept_page(
     chosen.state = PageState.ACCEPTED
     chosen.answered_at = ctx.now
     if not late:  # an unfilled need's silent pages were counted when it went unfilled
-        pledges.settled(session, ctx, list(need.pages))
+        pledges.settled(session, ctx, list(need.pages), taken_by=person.id)
     # The check-in instructions go first, so that the details are the last text on the phone.
     checkins.start(session, ctx, need, person)
     _announce_acceptance(session, ctx, need, person)

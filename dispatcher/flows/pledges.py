@@ -98,13 +98,17 @@ def declined(session: Session, ctx: FlowContext, person: Person) -> None:
         partners.count(session, partner, partners.month_of(ctx.now, ctx.settings.zone), declined=1)
 
 
-def settled(session: Session, ctx: FlowContext, pages: list[Page]) -> None:
-    """A need was taken by someone else or went unfilled: its pages still unanswered count
-    as unanswered on their partners' months (each person once)."""
+def settled(
+    session: Session, ctx: FlowContext, pages: list[Page], taken_by: int | None = None
+) -> None:
+    """A need was taken (by ``taken_by``) or went unfilled: the pages of everyone else still
+    unanswered count as unanswered on their partners' months (each person once)."""
     silent = {
         p.person_id
         for p in pages
-        if p.answered_at is None and p.state in (PageState.OPEN, PageState.EXPIRED)
+        if p.answered_at is None
+        and p.state in (PageState.OPEN, PageState.EXPIRED)
+        and p.person_id != taken_by
     }
     if not silent:
         return

@@ -116,8 +116,9 @@ def test_the_thank_you_summary_is_confirmed_then_texted(coordinator: Visitor, st
     assert sent.status_code == 302
     queued = store.all(select(OutboxMessage.template))
     assert queued == ["partner_thanks"]
-    entry = store.all(select(AuditEntry).where(AuditEntry.action == "thank"))[-1]
-    assert entry.new == {"period": "2026-Q1", "texted": 1}
+    entry = store.all(select(AuditEntry).where(AuditEntry.entity == "partner_thanks"))[-1]
+    assert entry.action == "send"
+    assert entry.new == {"partner": "Harborview Inn", "period": "2026-Q1", "texted": 1}
 
 
 def test_a_bad_quarter_sends_nothing(coordinator: Visitor, store: Store) -> None:

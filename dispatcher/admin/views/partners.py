@@ -105,7 +105,9 @@ def thank_partner(partner_id: int) -> ResponseReturnValue:
         ]
         return confirm_page(f"Thank {found.name} for {label}?", changes, "Send the text", back)
     told = pledges.thank(db(), flow_context(now()), found, label, accepted, units)
-    auditor().record(db(), "thank", "partner", found.id, None, {"period": label, "texted": told})
+    # Its own entity: a text sent changes no roster data (and leaves exported files current).
+    record = {"partner": found.name, "period": label, "texted": told}
+    auditor().record(db(), "send", "partner_thanks", found.id, None, record)
     db().commit()
     flash(f"Texted {told} contact{'' if told == 1 else 's'}.", "success")
     return redirect(back)
