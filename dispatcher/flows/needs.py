@@ -11,7 +11,7 @@ import logging
 
 from sqlalchemy.orm import Session
 
-from dispatcher.flows import checkins, notify, officers, paging, texts
+from dispatcher.flows import checkins, notify, officers, paging, pledges, texts
 from dispatcher.flows.context import FlowContext, Reply
 from dispatcher.flows.members import accepted_needs
 from dispatcher.flows.models import Need, Request
@@ -55,7 +55,7 @@ def add_need(
     paging_now = [n for n in request.needs if n.kind == kind and n.state == NeedState.PAGING]
     if requires and paging_now:
         need = paging_now[0]
-        need.requires = sorted({*need.requires, *requires})
+        pledges.require(session, ctx, need, requires)
         request.last_activity_at = ctx.now
         log.info("need.requires request=%s need=%s", request.code, need.id)
         return Reply(NeedRequires(code=request.code, need=kind, requires=tuple(need.requires)))

@@ -46,6 +46,33 @@ def left_out(session: Session, ctx: FlowContext, need: Need, pool: Pool) -> froz
     return found.everyone
 
 
+def require(session: Session, ctx: FlowContext, need: Need, requires: tuple[str, ...]) -> None:
+    """Add ``requires`` to a need being paged: the open pages of people who lack them are
+    withdrawn (their answer no longer takes it; coordinators keep theirs), and when none
+    is left the next step runs at once."""
+    need.requires = sorted({*need.requires, *requires})
+    waiting = [p for p in need.pages if p.state == PageState.OPEN]
+    if not waiting:
+        return
+    coordinators = {
+        p.person_id for p in waiting if session.get_one(Person, p.person_id).coordinator
+    }
+    month = partners.month_of(ctx.now, ctx.settings.zone)
+    ids = {p.person_id for p in waiting}
+    lacking = partners.unavailable(session, ids, need.requires, month, coordinators).requirement
+    for page in waiting:
+        if page.person_id in lacking:
+            page.state = PageState.DROPPED
+            log.info(
+                "page.withdrawn request=%s member=%s reason=requirement",
+                need.request.code,
+                page.person_id,
+            )
+    if all(p.state != PageState.OPEN for p in waiting):
+        need.next_action_at = ctx.now
+        ctx.kick()
+
+
 def nights_of(need: Need, asked: int | None) -> int:
     """The units an accept of ``need`` uses: the nights asked for a room (1 to MOST_NIGHTS,
     else 1), one for anything else."""
