@@ -206,7 +206,7 @@ def _coded(word: str, rest: list[str]) -> Command:
 def _nights(rest: list[str]) -> int | None:
     """The number right after an accept's code (``1 K7Q4 2``), if any."""
     first = _word(rest[0]) if rest else ""
-    return int(first) if first.isdigit() and len(first) <= 3 else None
+    return int(first) if first.isascii() and first.isdigit() and len(first) <= 3 else None
 
 
 def _requirements(rest: list[str]) -> tuple[tuple[str, ...], list[str]]:
