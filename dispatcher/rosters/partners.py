@@ -167,12 +167,6 @@ def unavailable(
     return Unavailable(pledge=pledge, requirement=lacking)
 
 
-def contacts_by_name(session: Session, names: Iterable[str]) -> list[Person]:
-    """The people with ``names``, in name order (unknown names are left out)."""
-    query = select(Person).where(Person.name.in_(set(names))).order_by(Person.name)
-    return list(session.scalars(query))
-
-
 NAME_TAKEN = "A partner has this name already."
 NAME_MISSING = "A partner needs a name."
 
