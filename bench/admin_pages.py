@@ -1,9 +1,9 @@
 """How long each admin page takes to render on the demo coalition, or at statewide size.
 
-The demo rosters, a year of call-log entries (600 requests by default) and a few open
-requests are loaded into a fresh SQLite file; a signed-in admin requests every page through
-the real app (Flask's test client, so HTTP parsing is left out). Prints the median and the
-95th percentile per page; figures only.
+The demo rosters, a year of call-log entries (600 requests by default), a year of the
+partners' ledger and a few open requests are loaded into a fresh SQLite file; a signed-in
+admin requests every page through the real app (Flask's test client, so HTTP parsing is
+left out). Prints the median and the 95th percentile per page; figures only.
 
     python bench/admin_pages.py                           # the demo coalition
     python bench/admin_pages.py --calls 60000 --people 500  # statewide: a year of 60,000
@@ -15,12 +15,13 @@ import argparse
 import random
 import statistics
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from common import bench_settings, fresh_database
 from flask import Flask
 from sqlalchemy import insert
+from sqlalchemy.orm import Session
 
 from dispatcher import web
 from dispatcher.accounts.service import create_user
@@ -28,7 +29,16 @@ from dispatcher.app import create_app
 from dispatcher.db import Database
 from dispatcher.flows.calllog import BUCKET_KEYS
 from dispatcher.flows.models import NEED_KINDS, CallLogEntry
-from dispatcher.rosters.models import Agency, Officer, Person, Region, Roster, Rotation
+from dispatcher.rosters.models import (
+    Agency,
+    Officer,
+    Partner,
+    PartnerMonth,
+    Person,
+    Region,
+    Roster,
+    Rotation,
+)
 from dispatcher.settings import CONFIG_DIR
 from dispatcher.sms import inbound
 from dispatcher.sms.ratelimit import ReplyLimiter
@@ -55,7 +65,24 @@ def seed(database: Database, now: datetime, calls: int, people: int) -> None:
         rows = [call(rng, n, now, agencies, members) for n in range(calls)]
         for start in range(0, len(rows), 5000):
             session.execute(insert(CallLogEntry), rows[start : start + 5000])
+        seed_ledger(session, rng, now)
         create_user(session, "bench@example.org", PASSWORD, "admin", now)
+
+
+def seed_ledger(session: Session, rng: random.Random, now: datetime) -> None:
+    """Twelve months of every partner's ledger, up to this month."""
+    month = date(now.year, now.month, 1)
+    for partner in session.query(Partner):
+        for back in range(12):
+            year, index = divmod(month.year * 12 + month.month - 1 - back, 12)
+            used = rng.randrange(partner.pledge + 1) if partner.pledge else rng.randrange(6)
+            session.add(
+                PartnerMonth(
+                    partner_id=partner.id, month=date(year, index + 1, 1),
+                    pledged=partner.pledge, used=used, accepted=used, alerted=0,
+                    declined=rng.randrange(3), unanswered=rng.randrange(3),
+                )
+            )  # fmt: skip
 
 
 def call(
@@ -130,6 +157,7 @@ def main() -> None:
             "rotation": session.query(Rotation.id).first()[0],
             "agency": session.query(Agency.id).first()[0],
             "region": session.query(Region.id).first()[0],
+            "partner": session.query(Partner.id).first()[0],
         }
     month = now.strftime("%Y-%m")
     pages = [
@@ -144,6 +172,10 @@ def main() -> None:
         f"/admin/agencies/{ids['agency']}",
         "/admin/regions",
         f"/admin/regions/{ids['region']}",
+        "/admin/partners",
+        f"/admin/partners/{ids['partner']}",
+        f"/admin/ledger?year={now.year}",
+        f"/admin/ledger.csv?year={now.year}",
         "/admin/accounts",
         "/admin/audit",
         f"/admin/call-log?month={month}",

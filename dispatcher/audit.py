@@ -24,7 +24,18 @@ from dispatcher.db import Base, UTCDateTime
 # Keys whose values never reach the log: secrets, and fields that may hold a victim's
 # details or an officer's words (the flows never pass them, this is the backstop).
 WITHHELD_KEYS = frozenset(
-    {"password", "password_hash", "secret", "token", "note", "body", "text", "message", "words"}
+    {
+        "password",
+        "password_hash",
+        "secret",
+        "token",
+        "note",
+        "body",
+        "text",
+        "message",
+        "words",
+        "address",
+    }
 )
 WITHHELD = "(withheld)"
 

@@ -36,6 +36,8 @@ AREAS = (
     Area("admin.agencies", N_("Agencies")),
     Area("admin.regions", N_("Regions")),
     Area("admin.needs", N_("Needs")),
+    Area("admin.partners", N_("Partners")),
+    Area("admin.ledger", N_("Ledger")),
     Area("admin.call_log", N_("Call log")),
     Area("admin.statistics", N_("Statistics")),
     Area("admin.coalition_report", N_("Coalition report")),

@@ -17,6 +17,7 @@ from dispatcher.flows.intake import describe_tag
 from dispatcher.flows.models import Need, Request
 from dispatcher.flows.vocabulary import WANTED, NeedState, RequestStatus
 from dispatcher.rosters.models import Agency, Person, Roster
+from dispatcher.rosters.partners import partners_of
 from dispatcher.rosters.rotation import next_handoffs, on_call_at
 from dispatcher.rosters.service import roster_specs
 
@@ -74,6 +75,8 @@ class NeedRow:
     accepted_by: str | None
     pages: list[PageRow]
     next_step_at: datetime | None  # when the engine runs its next step (None: nothing due)
+    partner: str | None = None  # the partner the accepter answers for
+    requires: tuple[str, ...] = ()  # what a partner must offer (a car seat, ...)
 
 
 @dataclass(frozen=True)
@@ -147,6 +150,8 @@ def open_requests(session: Session) -> list[RequestRow]:
     )
     agencies = _lookup(session, Agency, {i.agency_id for i in requests if i.agency_id})
     rosters = _lookup(session, Roster, {n.roster_id for n in needs if n.roster_id})
+    holders = partners_of(session, {n.accepted_by_id for n in needs if n.accepted_by_id})
+    held = {person_id: partner.name for person_id, partner in holders.items()}
     rows = [
         RequestRow(
             code=request.code,
@@ -155,15 +160,17 @@ def open_requests(session: Session) -> list[RequestRow]:
             else agencies.get(request.agency_id or 0, "unknown agency"),
             opened_at=request.opened_at,
             tags=[describe_tag(tag) for tag in request.tags],
-            needs=[_need_row(n, people, rosters) for n in request.needs],
+            needs=[_need_row(n, people, rosters, held) for n in request.needs],
         )
         for request in requests
     ]
     return sorted(rows, key=lambda row: not row.unfilled)  # stable: oldest first within
 
 
-def _need_row(need: Need, people: dict[int, str], rosters: dict[int, str]) -> NeedRow:
-    """One need as the board shows it."""
+def _need_row(
+    need: Need, people: dict[int, str], rosters: dict[int, str], held: dict[int, str]
+) -> NeedRow:
+    """One need as the board shows it (``held``: partner names by accepter's id)."""
     accepted = people.get(need.accepted_by_id) if need.accepted_by_id else None
     return NeedRow(
         kind=need.kind,
@@ -176,6 +183,8 @@ def _need_row(need: Need, people: dict[int, str], rosters: dict[int, str]) -> Ne
         accepted_by=accepted,
         pages=[PageRow(people.get(p.person_id, "?"), p.state, p.paged_at) for p in need.pages],
         next_step_at=need.next_action_at if need.state == NeedState.PAGING else None,
+        partner=held.get(need.accepted_by_id) if need.accepted_by_id else None,
+        requires=tuple(need.requires or ()),
     )
 
 

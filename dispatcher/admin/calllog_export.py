@@ -39,6 +39,7 @@ CSV_COLUMNS = (
     "time_to_first_page",
     "time_to_accept",
     "time_open",
+    "mutual_aid",
 )
 SERVICES_COLUMNS = ("month", "measure", "value", "note")
 # A spreadsheet runs a cell starting with one of these as a formula.
@@ -51,7 +52,8 @@ class ExportRow:
 
     ``agency_id`` is kept only to filter on; it is not exported. ``count`` is how many
     requests the row stands for (the export is counted in SQL, each row written ``count``
-    times).
+    times). ``mutual_aid`` is how many of the request's needs another region's roster
+    answered for.
     """
 
     cell: Cell
@@ -63,6 +65,7 @@ class ExportRow:
     agency_id: int | None = None
     count: int = 1
     services: tuple[str, ...] = ()  # debrief service keys: counted apart, never written
+    mutual_aid: int = 0
 
     def csv_row(self) -> list[str]:
         """The row in CSV_COLUMNS order."""
@@ -75,6 +78,7 @@ class ExportRow:
             BUCKET_LABELS.get(self.time_to_first_page or "", ""),
             BUCKET_LABELS.get(self.time_to_accept or "", ""),
             BUCKET_LABELS.get(self.time_open, ""),
+            str(self.mutual_aid),
         ]
 
 
@@ -87,6 +91,7 @@ def export_row(
     buckets: tuple[str | None, str | None, str],
     count: int = 1,
     services: Sequence[str] = (),
+    mutual_aid: int = 0,
 ) -> ExportRow:
     """``count`` alike requests' export row before anonymity.
 
@@ -98,7 +103,9 @@ def export_row(
     cell = cell_of(period, agency[1], [kind for kind, _ in asked], tags)
     first_page, accept, open_for = buckets
     kept = tuple(sorted(set(services)))
-    return ExportRow(cell, asked, outcome, first_page, accept, open_for, agency[0], count, kept)
+    return ExportRow(
+        cell, asked, outcome, first_page, accept, open_for, agency[0], count, kept, mutual_aid
+    )
 
 
 def released(rows: Sequence[ExportRow]) -> list[ExportRow | None]:
@@ -133,7 +140,7 @@ def services_csv(month: str, rows: Sequence[ExportRow]) -> str:
     writer = csv.writer(out)
     writer.writerow(SERVICES_COLUMNS)
     for cell in funder_cells(services_measures(rows)):
-        writer.writerow([month, _inert(cell.measure), cell.value, cell.note])
+        writer.writerow([month, inert(cell.measure), cell.value, cell.note])
     return out.getvalue()
 
 
@@ -142,11 +149,11 @@ def csv_text(rows: Sequence[ExportRow]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
-    lines = sorted(([_inert(cell) for cell in row.csv_row()], row.count) for row in rows)
+    lines = sorted(([inert(cell) for cell in row.csv_row()], row.count) for row in rows)
     writer.writerows(line for line, count in lines for _ in range(count))
     return out.getvalue()
 
 
-def _inert(cell: str) -> str:
+def inert(cell: str) -> str:
     """``cell``, quoted with a leading apostrophe if a spreadsheet would run it."""
     return f"'{cell}" if cell.startswith(_FORMULA_STARTS) else cell

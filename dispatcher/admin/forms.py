@@ -40,12 +40,14 @@ from dispatcher.languages import LANGUAGE_LABELS, SPOKEN
 from dispatcher.rosters.contacts import Refused
 from dispatcher.rosters.models import (
     OVERRIDE_ACTIONS,
+    PARTNER_NEEDS,
     ROSTER_KINDS,
     ROTATION_TYPES,
     STEP_TARGETS,
     WEEKDAYS,
 )
 from dispatcher.rosters.officernames import EXPECTED_FORM, to_officer_name
+from dispatcher.rosters.targets import StepTarget
 from dispatcher.rosters.traits import SKILLS
 
 try:  # WTForms 3.3 names choices; older versions take (value, label) pairs
@@ -213,8 +215,14 @@ class OverrideForm(FlaskForm):  # type: ignore[misc]
 class StepForm(FlaskForm):  # type: ignore[misc]
     """One escalation step: whom to page, then how long to wait."""
 
-    notify = SelectField("Page", choices=same(STEP_TARGETS))
+    notify = SelectField("Page", choices=same([*STEP_TARGETS, StepTarget.MUTUAL_AID]))
     person = person_field("Person (for person only)", default=NOBODY)
+    region = SelectField(
+        "Region (for mutual-aid only)",
+        coerce=int,
+        default=NOBODY,
+        description="Pages the on-call person of that region's roster of this kind.",
+    )
     wait = StringField(
         "Then wait", default="5m", validators=[DataRequired(), Length(max=20)], description="5m"
     )
@@ -294,6 +302,46 @@ class NeedForm(FlaskForm):  # type: ignore[misc]
         ),
     )  # fmt: skip
     in_person = BooleanField("Goes to the scene (safety check-ins)")
+
+
+class PartnerForm(FlaskForm):  # type: ignore[misc]
+    """A partner organisation (contact choices by the view)."""
+
+    name = StringField("Name", validators=[DataRequired(), Length(max=120)])
+    need = SelectField(
+        "Need it gives", choices=options((n, n) for n in PARTNER_NEEDS), validators=[DataRequired()]
+    )
+    contacts = MultiCheckboxField(
+        "Contacts (the people who answer its pages)",
+        coerce=int,
+        description="Each must also be on a roster of the need's kind to be paged.",
+    )
+    address = StringField(
+        "Address",
+        validators=[Optional(), Length(max=300)],
+        description="Texted only to the officer and the advocate of a request it takes.",
+    )
+    pledge = IntegerField(
+        "Pledge a month",
+        default=0,
+        validators=[InputRequired(), NumberRange(min=0, max=10000)],
+        description="Room-nights for a room, rides for a ride; 0 for no set limit.",
+    )
+    unit_value = IntegerField(
+        "Value of one unit (dollars)",
+        validators=[Optional(), NumberRange(min=0, max=100000)],
+        description="For the in-kind report; leave empty when unknown.",
+    )
+    features = MultiCheckboxField(
+        "It offers",
+        choices=options([("carseat", "A car seat"), ("wheelchair", "Wheelchair access")]),
+    )
+
+
+class ThanksForm(FlaskForm):  # type: ignore[misc]
+    """Which quarter a partner's thank-you summary covers."""
+
+    quarter = StringField("Quarter", validators=[DataRequired(), Length(max=7)])
 
 
 class AgencyForm(FlaskForm):  # type: ignore[misc]

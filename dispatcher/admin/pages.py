@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from flask import abort, render_template, request
 from flask.typing import ResponseReturnValue
@@ -17,9 +17,10 @@ from sqlalchemy.orm import Session
 
 from dispatcher import web
 from dispatcher.admin.auth import actor
+from dispatcher.admin.forms import options
 from dispatcher.audit import Auditor
 from dispatcher.db import Base
-from dispatcher.rosters.models import Person
+from dispatcher.rosters.models import Person, Region
 
 M = TypeVar("M", bound=Base)
 
@@ -68,6 +69,12 @@ def confirm_page(
         back=back,
         fields=fields,
     )
+
+
+def region_choices() -> list[Any]:
+    """The regions to choose for a mutual-aid step, by name, after "(no region)"."""
+    regions = db().execute(select(Region.id, Region.name).order_by(Region.name))
+    return options([(0, "(no region)"), *((row.id, row.name) for row in regions)])
 
 
 def people_choices(active_only: bool = True) -> list[tuple[int, str]]:

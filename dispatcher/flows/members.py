@@ -21,6 +21,7 @@ from dispatcher.flows import (
     notify,
     officers,
     paging,
+    pledges,
     texts,
 )
 from dispatcher.flows.context import FlowContext, Reply
@@ -103,16 +104,27 @@ def choose_page(
     return superseded(session, ctx, person, code)
 
 
-def accept(session: Session, ctx: FlowContext, person: Person, code: str | None) -> Reply | None:
-    """First accept wins; the accepter, the officer and the other paged people are told."""
+def accept(
+    session: Session,
+    ctx: FlowContext,
+    person: Person,
+    code: str | None,
+    nights: int | None = None,
+) -> Reply | None:
+    """First accept wins; the accepter, the officer and the other paged people are told.
+
+    ``nights``: how many nights a room is given for (``1 K7Q4 2``; one when None).
+    """
     chosen = choose_page(session, ctx, person, code)
     if isinstance(chosen, Reply):
         return chosen
-    answer = accept_page(session, ctx, person, chosen)
+    answer = accept_page(session, ctx, person, chosen, nights)
     return None if isinstance(answer, Won) else answer
 
 
-def accept_page(session: Session, ctx: FlowContext, person: Person, chosen: Page) -> Won | Reply:
+def accept_page(
+    session: Session, ctx: FlowContext, person: Person, chosen: Page, nights: int | None = None
+) -> Won | Reply:
     """Accept the need of ``chosen`` (by text or by a key press on a call): one conditional
     UPDATE decides the winner; ``Won`` when this person won, else the reply that explains."""
     need = chosen.need
@@ -141,9 +153,12 @@ def accept_page(session: Session, ctx: FlowContext, person: Person, chosen: Page
             "need.accepted request=%s need=%s member=%s drill=1", request.code, need.id, person.id
         )
         return Won(None)
+    if not late:  # an unfilled need's silent pages were counted when it went unfilled
+        pledges.settled(session, ctx, list(need.pages), taken_by=person.id)
     # The check-in instructions go first, so that the details are the last text on the phone.
     checkins.start(session, ctx, need, person)
     details = _announce_acceptance(session, ctx, need, person)
+    pledges.accepted(session, ctx, need, person, nights)
     measures.need_accepted(need, ctx.now)
     if late:
         late_accept = texts.CoordinatorLateAccept(
@@ -210,6 +225,7 @@ def decline(session: Session, ctx: FlowContext, person: Person, code: str | None
 def decline_page(session: Session, ctx: FlowContext, person: Person, chosen: Page) -> Reply:
     """Pass on ``chosen`` (an answerable page of ``person``)."""
     paging.page_answered(session, ctx, chosen, PageState.DECLINED)
+    pledges.declined(session, ctx, person)
     log.info("page.declined request=%s member=%s", chosen.need.request.code, person.id)
     return Reply(texts.Declined(code=chosen.need.request.code))
 

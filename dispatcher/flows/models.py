@@ -101,6 +101,8 @@ class Need(Base):
     )
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # What a partner must offer to be paged for it (``RIDE carseat``: rosters.PARTNER_FEATURES).
+    requires: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
 
     request: Mapped[Request] = relationship(back_populates="needs")
     pages: Mapped[list[Page]] = relationship(

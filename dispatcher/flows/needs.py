@@ -11,10 +11,11 @@ import logging
 
 from sqlalchemy.orm import Session
 
-from dispatcher.flows import checkins, notify, officers, paging, texts
+from dispatcher.flows import checkins, notify, officers, paging, pledges, texts
 from dispatcher.flows.context import FlowContext, Reply
 from dispatcher.flows.members import accepted_needs
 from dispatcher.flows.models import Need, Request
+from dispatcher.flows.partner_texts import NeedRequires
 from dispatcher.flows.vocabulary import ANSWERABLE, NeedKind, NeedState, PageState
 from dispatcher.rosters.models import Person
 
@@ -23,30 +24,53 @@ ACTIVE = (NeedState.PAGING, NeedState.ACCEPTED)
 
 
 def change_need(
-    session: Session, ctx: FlowContext, request: Request, kind: str, *, add: bool
+    session: Session,
+    ctx: FlowContext,
+    request: Request,
+    kind: str,
+    *,
+    add: bool,
+    requires: tuple[str, ...] = (),
 ) -> Reply:
-    """Add (``add``) or drop a need of ``kind``; the reply for whoever asked."""
+    """Add (``add``) or drop a need of ``kind``; the reply for whoever asked.
+
+    ``requires`` (``RIDE carseat``) is what whoever gives it must offer.
+    """
     if add:
-        return add_need(session, ctx, request, kind)
+        return add_need(session, ctx, request, kind, requires)
     return drop_need(session, ctx, request, kind)
 
 
-def add_need(session: Session, ctx: FlowContext, request: Request, kind: str) -> Reply:
+def add_need(
+    session: Session, ctx: FlowContext, request: Request, kind: str, requires: tuple[str, ...] = ()
+) -> Reply:
     """Page for one more need of ``kind``, unless one is already paging or accepted.
 
     A need of a kind the request had before (say, an advocate that went unfilled) pages
     under that need's policy snapshot; a new kind under its roster's policy as it is now.
+    Requirements for a need already paging are added to it: its later pages go only to
+    those who have them.
     """
+    paging_now = [n for n in request.needs if n.kind == kind and n.state == NeedState.PAGING]
+    if requires and paging_now:
+        need = paging_now[0]
+        pledges.require(session, ctx, need, requires)
+        request.last_activity_at = ctx.now
+        log.info("need.requires request=%s need=%s", request.code, need.id)
+        return Reply(NeedRequires(code=request.code, need=kind, requires=tuple(need.requires)))
     if any(n.kind == kind and n.state in ACTIVE for n in request.needs):
         return Reply(texts.NeedAlready(code=request.code, need=kind))
     earlier = [n.policy for n in request.needs if n.kind == kind]
     paging.add_needs(session, ctx, request, (kind,))
+    request.needs[-1].requires = sorted(requires)
     if earlier:
         request.needs[-1].policy = earlier[0]
     request.last_activity_at = ctx.now
     session.flush()
     ctx.kick()
     log.info("need.added request=%s kind=%s", request.code, kind)
+    if requires:
+        return Reply(NeedRequires(code=request.code, need=kind, requires=tuple(sorted(requires))))
     return Reply(texts.NeedAdded(code=request.code, need=kind))
 
 

@@ -10,7 +10,7 @@ from typing import NamedTuple
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from dispatcher.flows import notify, texts
+from dispatcher.flows import notify, pledges, texts
 from dispatcher.flows.context import FlowContext
 from dispatcher.flows.drill_texts import DrillPage, DrillVoicePage
 from dispatcher.flows.models import Need, Page, Request
@@ -106,7 +106,7 @@ def escalate(session: Session, ctx: FlowContext, need: Need, pools: Pools | None
     pages = list(need.pages)
     never = frozenset(
         p.person_id for p in pages if p.state in (PageState.DECLINED, PageState.FAILED)
-    )
+    ) | pledges.left_out(session, ctx, need, pool)
     this_round = frozenset(p.person_id for p in pages if p.state == PageState.OPEN)
     paged = frozenset(p.person_id for p in pages)
     plan = plan_next(policy, position, pool, tags, never, this_round, paged)
@@ -342,6 +342,7 @@ def give_up(session: Session, ctx: FlowContext, need: Need) -> None:
         request.note, request.note_expires_at = None, None
     need.next_action_at = None
     need.ended_at = ctx.now
+    pledges.settled(session, ctx, list(need.pages))
     for page in need.pages:
         if page.state == PageState.OPEN:
             page.state = PageState.EXPIRED

@@ -29,6 +29,7 @@ from dispatcher.rosters.models import (
     EscalationStep,
     Override,
     Person,
+    Region,
     Roster,
     Rotation,
     RotationParticipant,
@@ -244,17 +245,32 @@ def remove_override(session: Session, roster: Roster, override: Override) -> Non
 
 
 def add_step(
-    session: Session, roster: Roster, notify: str, person: Person | None, wait_seconds: int
+    session: Session,
+    roster: Roster,
+    notify: str,
+    person: Person | None,
+    wait_seconds: int,
+    region: Region | None = None,
 ) -> EscalationStep:
-    """Append an escalation step; ``person`` is required by ``notify="person"`` only."""
-    if notify not in STEP_TARGETS:
-        raise ValidationError(f"a step pages one of {', '.join(STEP_TARGETS)}")
+    """Append an escalation step; ``person`` is required by ``notify="person"`` only, and
+    ``region`` by ``notify="mutual-aid"`` only (a region other than those it serves)."""
+    targets = (*STEP_TARGETS, StepTarget.MUTUAL_AID)
+    if notify not in targets:
+        raise ValidationError(f"a step pages one of {', '.join(targets)}")
     if (notify == StepTarget.PERSON) != (person is not None):
         raise ValidationError("pick a person for a 'person' step (and only for one)")
+    if (notify == StepTarget.MUTUAL_AID) != (region is not None):
+        raise ValidationError("pick a region for a 'mutual-aid' step (and only for one)")
+    if region is not None and region in roster.regions:
+        raise ValidationError("a mutual-aid step calls on a region the roster does not serve")
     if wait_seconds < 1:
         raise ValidationError("a step waits at least one second")
     step = EscalationStep(
-        notify=notify, person=person, wait_seconds=wait_seconds, position=len(roster.steps)
+        notify=notify,
+        person=person,
+        region=region,
+        wait_seconds=wait_seconds,
+        position=len(roster.steps),
     )
     roster.steps.append(step)
     session.flush()

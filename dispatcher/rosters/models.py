@@ -314,6 +314,67 @@ class Officer(Base):
         return self.revoked_at is None and not self.pending
 
 
+# The need kinds a partner may serve: those of ``flows.vocabulary.NeedKind`` (rosters cannot
+# import flows; a test keeps the two equal).
+PARTNER_NEEDS = ("advocate", "room", "ride")
+# What a partner's resource may offer, and a need may require (``RIDE carseat``).
+PARTNER_FEATURES = ("carseat", "wheelchair")
+
+# Which people answer a partner's pages; a person answers for one partner at most.
+partner_contacts = Table(
+    "partner_contacts",
+    Base.metadata,
+    Column("partner_id", ForeignKey("partners.id", ondelete="CASCADE"), primary_key=True),
+    Column("person_id", ForeignKey("people.id", ondelete="CASCADE"), primary_key=True, unique=True),
+)
+
+
+class Partner(Base):
+    """An organisation that gives a resource (a hotel's rooms, a company's rides).
+
+    ``need`` is the need kind it serves (room, ride, ...); ``pledge`` how many units
+    (room-nights, rides) it gives a month, 0 for no set limit; ``unit_value`` what one unit
+    is worth in whole dollars, for the in-kind report. ``address`` goes only to the
+    accepting advocate and the officer of a request it takes; never logged.
+    """
+
+    __tablename__ = "partners"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    need: Mapped[str] = mapped_column(String(20))
+    address: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    pledge: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    unit_value: Mapped[int | None] = mapped_column(Integer, default=None)
+    features: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+    contacts: Mapped[list[Person]] = relationship(
+        secondary="partner_contacts", order_by="Person.name"
+    )
+
+
+class PartnerMonth(Base):
+    """One partner's ledger for one month (``month``: its first day, in the service's zone).
+
+    Counts only, nothing per request: ``used`` units (nights, rides), ``accepted`` pages
+    taken (guests, rides), ``declined`` and ``unanswered`` pages; ``pledged`` is the pledge
+    for the month; ``alerted`` the share (80, 100) the coordinators were last told of.
+    """
+
+    __tablename__ = "partner_months"
+
+    partner_id: Mapped[int] = mapped_column(
+        ForeignKey("partners.id", ondelete="CASCADE"), primary_key=True
+    )
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    pledged: Mapped[int] = mapped_column(Integer, default=0)
+    used: Mapped[int] = mapped_column(Integer, default=0)
+    accepted: Mapped[int] = mapped_column(Integer, default=0)
+    declined: Mapped[int] = mapped_column(Integer, default=0)
+    unanswered: Mapped[int] = mapped_column(Integer, default=0)
+    alerted: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class CalendarFeed(Base):
     """An iCal feed of one person's or one roster's shifts, at an unguessable address.
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from enum import StrEnum
 
@@ -83,6 +83,10 @@ NEED_OF_WORD = {
     "NO ROOM": "room",
     "NO RIDE": "ride",
 }
+# What a ride may require of whoever gives it (``RIDE carseat``, ``RIDE K7Q4 wheelchair``).
+REQUIREMENT_WORDS = {"CARSEAT": "carseat", "CAR-SEAT": "carseat", "WHEELCHAIR": "wheelchair"}
+# The needs whose add word takes requirements.
+REQUIRING_NEEDS = frozenset({"ride"})
 SINGLE_WORDS = {"BACK": CommandKind.BACK, "WHO": CommandKind.WHO}
 # Offering one's shift: COVER SAT / COVER 3/14 / COVER NEXT to the rotation, SWAP <name> to one.
 OFFER_WORDS = {"COVER": CommandKind.COVER, "SWAP": CommandKind.SWAP}
@@ -107,8 +111,9 @@ _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
 class Command:
     """One parsed reply. ``code`` is an upper-case reference (or agency code for ``join``).
 
-    ``argument`` holds the AWAY duration, the JOIN name, the words of NEW, the new duress
-    word of DURESS, the need of an
+    ``count`` is the number of nights after an accept's code (``1 K7Q4 2``); ``requires``
+    what an added ride needs (``RIDE carseat``). ``argument`` holds the AWAY duration, the
+    JOIN name, the words of NEW, the new duress word of DURESS, the need of an
     ``add``/``drop``, the command an ``unclear`` text started with, or for ``text`` the
     words (after a leading code, when ``code`` is set, as written). ``text`` is the whole
     message as written, runs of whitespace collapsed. Neither is shown by ``repr`` and
@@ -119,6 +124,8 @@ class Command:
     code: str | None = None
     argument: str = field(default="", repr=False)
     text: str = field(default="", repr=False, compare=False)
+    count: int | None = None
+    requires: tuple[str, ...] = ()
 
 
 def parse(text: str, needs: Iterable[str] = ()) -> Command:
@@ -139,7 +146,7 @@ def parse(text: str, needs: Iterable[str] = ()) -> Command:
         return Command(CommandKind.TEXT, argument=cleaned, text=whole)
     words = _need_words(needs)
     found = _command(head, tokens, words) or _free_text(tokens, cleaned, whole)
-    return Command(found.kind, found.code, found.argument, whole)
+    return replace(found, text=whole)
 
 
 def _word(token: str) -> str:
@@ -203,14 +210,49 @@ def _command(
 
 def _coded(word: str, rest: list[str], need_word: tuple[CommandKind, str] | None = None) -> Command:
     """A command word, then nothing, a code (and words that are dropped), or anything else;
-    ``need_word`` is the kind and need of a configured need's word."""
+    ``need_word`` is the kind and need of a configured need's word.
+
+    An accept's code may be followed by a number of nights; an added ride's word by what
+    it requires, before or after the code.
+    """
     kind, need = need_word or (CODED_WORDS[word], NEED_OF_WORD.get(word, ""))
+    requires: tuple[str, ...] = ()
+    if kind == CommandKind.ADD and need in REQUIRING_NEEDS:
+        requires, rest = _requirements(rest)
     if not rest:
-        return Command(kind, argument=need)
+        return Command(kind, argument=need, requires=requires)
     code = _word(rest[0])
     if _CODE_SHAPE.match(code):
-        return Command(kind, code=code, argument=need)
+        nights = _nights(rest[1:]) if kind == CommandKind.ACCEPT else None
+        return Command(kind, code=code, argument=need, count=nights, requires=requires)
     return Command(CommandKind.UNCLEAR, argument=kind)
+
+
+def _nights(rest: list[str]) -> int | None:
+    """The number right after an accept's code (``1 K7Q4 2``), if any."""
+    first = _word(rest[0]) if rest else ""
+    return int(first) if first.isascii() and first.isdigit() and len(first) <= 3 else None
+
+
+def _requirements(rest: list[str]) -> tuple[tuple[str, ...], list[str]]:
+    """Requirement words (``carseat``, ``car seat``, ``wheelchair``) taken out of ``rest``,
+    in a fixed order, and the tokens left."""
+    found: set[str] = set()
+    left: list[str] = []
+    words = [_word(token) for token in rest]
+    skip = False
+    for i, token in enumerate(rest):
+        if skip:
+            skip = False
+            continue
+        if words[i] == "CAR" and i + 1 < len(words) and words[i + 1] == "SEAT":
+            found.add("carseat")
+            skip = True
+        elif words[i] in REQUIREMENT_WORDS:
+            found.add(REQUIREMENT_WORDS[words[i]])
+        else:
+            left.append(token)
+    return tuple(sorted(found)), left
 
 
 def _free_text(tokens: list[str], cleaned: str, whole: str) -> Command:

@@ -30,6 +30,7 @@ from dispatcher.flows.care_texts import CheckinWhich
 from dispatcher.flows.codes import looks_like_offer_code
 from dispatcher.flows.context import FlowContext, Reply
 from dispatcher.flows.languages import learn_language, reader_language
+from dispatcher.flows.partner_texts import NeedRequires
 from dispatcher.flows.rostertexts import OfferHelp
 from dispatcher.flows.voicetexts import CallConnecting
 from dispatcher.phones import is_e164
@@ -124,7 +125,7 @@ def from_person(
         answer = offers.take if kind == CommandKind.ACCEPT else offers.decline
         return answer(session, ctx, person, code)
     if kind == CommandKind.ACCEPT:
-        return members.accept(session, ctx, person, code)
+        return members.accept(session, ctx, person, code, command.count)
     if kind == CommandKind.DECLINE:
         return members.decline(session, ctx, person, code)
     if kind == CommandKind.COVER:
@@ -208,8 +209,10 @@ def _change_need(session: Session, ctx: FlowContext, person: Person, command: Co
         word = officer_texts.word_of(command)
         return Reply(texts.OfficerWhich(codes=tuple(sorted(mine)), command=word))
     add = command.kind == CommandKind.ADD
-    reply = needs.change_need(session, ctx, request, command.argument, add=add)
-    if isinstance(reply.text, texts.NeedAdded | texts.NeedDroppedAck):
+    reply = needs.change_need(
+        session, ctx, request, command.argument, add=add, requires=command.requires
+    )
+    if isinstance(reply.text, texts.NeedAdded | texts.NeedDroppedAck | NeedRequires):
         notify.to_officer(session, ctx, request, reply.text)
     return reply
 

@@ -27,6 +27,7 @@ from dispatcher.sms import (  # noqa: F401  (their writers)
     care_texts,
     drill_texts,
     officer_texts,
+    partner_texts,
     person_texts,
     rota_texts,
     shift_texts,

@@ -45,8 +45,9 @@ def from_officer(
         request = one_named(by_code, command.code)
         if request is None:
             return Reply(texts.OfficerWhich(codes=tuple(by_code), command=word_of(command)))
+        add = command.kind == CommandKind.ADD
         return needs.change_need(
-            session, ctx, request, command.argument, add=command.kind == CommandKind.ADD
+            session, ctx, request, command.argument, add=add, requires=command.requires
         )
     return _words(session, ctx, by_code, command)
 

@@ -162,6 +162,7 @@ def test_the_export_has_no_code_no_hour_and_durations_only_as_buckets(
         "time_to_first_page": "under 5 min",
         "time_to_accept": "5-15 min",
         "time_open": "over 60 min",
+        "mutual_aid": "0",
     }
     for code in ("RA0", "M1AN", "KE0"):
         assert code not in text

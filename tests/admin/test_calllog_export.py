@@ -57,3 +57,13 @@ def test_every_exported_row_shares_its_quasi_identifiers_with_at_least_4_others(
     for row in exported:
         assert not row["agency"].startswith("=")
         assert all(not tag.startswith("lang:") or tag in TAGS for tag in row["tags"].split("; "))
+
+
+def test_a_row_says_how_many_needs_another_region_answered() -> None:
+    row = export_row(
+        "2026-03", (2, "Kenosha Sheriff"), {"advocate": "accepted"}, [], "accepted",
+        (None, None, "under 5"), count=5, mutual_aid=1,
+    )  # fmt: skip
+    exported = list(csv.DictReader(io.StringIO(csv_text([row]))))
+    assert [line["mutual_aid"] for line in exported] == ["1"] * 5
+    assert CSV_COLUMNS[-1] == "mutual_aid"

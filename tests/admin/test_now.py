@@ -6,10 +6,15 @@ from datetime import timedelta
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 
 from dispatcher.clock import ManualClock
 from dispatcher.flows.models import Need, Page, Request
-from dispatcher.rosters.models import Agency, Person
+from dispatcher.rosters.models import (
+    Agency,
+    Partner,
+    Person,
+)
 from tests.support.admin import Store, Visitor
 from tests.support.rosters import daily_roster, new_person
 
@@ -149,3 +154,21 @@ def test_the_board_keeps_focus_and_announces_through_a_live_region(
     page = coordinator.text("/admin/")
     assert '<p id="board-news" class="visually-hidden" role="status" aria-live="polite">' in page
     assert page.index('id="board-news"') < page.index('id="board"')  # never swapped out
+
+
+def test_the_board_says_which_partner_holds_a_need_and_what_a_ride_requires(
+    coordinator: Visitor, night: None, store: Store
+) -> None:
+    with store.scope() as session:
+        desk = Person(name="Harbor desk", phone="+12625550121", languages=[], skills=[])
+        inn = Partner(name="Harbor Inn", need="room", pledge=4, features=[], contacts=[desk])
+        session.add_all([desk, inn])
+        session.flush()
+        request = session.scalars(select(Request)).one()
+        room = Need(kind="room", state="accepted", policy={"steps": []}, accepted_by_id=desk.id)
+        ride = Need(kind="ride", state="paging", policy={"steps": []}, requires=["carseat"])
+        request.needs.extend([room, ride])
+    page = coordinator.text("/admin/")
+    assert "by Harbor desk for Harbor Inn" in page
+    assert "(needs carseat)" in page
+    assert "5 Dock" not in page

@@ -96,3 +96,67 @@ def test_the_call_log_marks_a_request_helped_from_another_region(
     assert 'data-label="Escalation depth">1 <span class="tag">mutual aid</span><' in row
     other = page[page.index(">M4NA<") : page.index("</tr>", page.index(">M4NA<"))]
     assert "mutual aid" not in other
+
+
+def test_a_mutual_aid_step_is_added_with_its_region_and_the_file_says_so(
+    coordinator: Visitor, store: Store
+) -> None:
+    load_coalition(store.database, (CONFIG_DIR / "demo.toml").read_text())
+    racine = store.one(select(Roster).where(Roster.name == "advocates"))
+    kenosha = store.one(select(Region).where(Region.name == "Kenosha County"))
+    url = f"/admin/rosters/{racine.id}/steps"
+    assert "Region (for mutual-aid only)" in coordinator.text(f"/admin/rosters/{racine.id}")
+    added = coordinator.post(
+        url, {"step-notify": "mutual-aid", "step-region": kenosha.id, "step-wait": "10m"}
+    )
+    assert added.status_code == 302
+    page = coordinator.text(f"/admin/rosters/{racine.id}")
+    assert "mutual aid: Kenosha County's on call" in page
+    with store.scope() as session:
+        exported = export_roster_file(session)
+    assert '{ notify = "mutual-aid:Kenosha County", wait = "10m" }' in exported
+    entry = store.all(select(AuditEntry).where(AuditEntry.entity == "roster"))[-1]
+    assert entry.new is not None and "mutual-aid:Kenosha County" in str(entry.new)
+    without = coordinator.post(url, {"step-notify": "mutual-aid", "step-wait": "10m"})
+    assert without.status_code == 400
+    assert "Pick a region for a &#39;mutual-aid&#39; step" in without.get_data(as_text=True)
+    racine_region = store.one(select(Region).where(Region.name == "Racine County"))
+    own = coordinator.post(
+        url, {"step-notify": "mutual-aid", "step-region": racine_region.id, "step-wait": "5m"}
+    )
+    assert own.status_code == 400
+    assert "A mutual-aid step calls on a region the roster does not serve." in own.get_data(
+        as_text=True
+    )
+
+
+def test_a_region_in_use_is_not_deleted_and_the_page_says_what_uses_it(
+    coordinator: Visitor, store: Store
+) -> None:
+    load_coalition(store.database, (CONFIG_DIR / "demo.toml").read_text())
+    racine = store.one(select(Region).where(Region.name == "Racine County"))
+    response = coordinator.post(f"/admin/regions/{racine.id}/delete", {"confirm": "yes"})
+    assert response.status_code == 302
+    page = coordinator.text(f"/admin/regions/{racine.id}")
+    assert "Racine County cannot be deleted while in use" in page
+    assert "agencies in it: Racine Police Department" in page
+    assert "mutual-aid steps of: kenosha advocates" in page
+    assert len(store.all(select(Region))) == 2
+
+
+def test_an_unused_region_is_deleted_after_a_confirmation(
+    coordinator: Visitor, store: Store
+) -> None:
+    load_coalition(store.database, (CONFIG_DIR / "demo.toml").read_text())
+    coordinator.post("/admin/regions", {"name": "Walworth County"})
+    walworth = store.one(select(Region).where(Region.name == "Walworth County"))
+    asked = coordinator.post(f"/admin/regions/{walworth.id}/delete", {})
+    assert asked.status_code == 200
+    assert "Delete Walworth County?" in asked.get_data(as_text=True)
+    assert len(store.all(select(Region))) == 3
+    done = coordinator.post(f"/admin/regions/{walworth.id}/delete", {"confirm": "yes"})
+    assert done.status_code == 302
+    assert len(store.all(select(Region))) == 2
+    entry = store.all(select(AuditEntry).where(AuditEntry.entity == "region"))[-1]
+    assert entry.action == "delete" and entry.old is not None
+    assert entry.old["name"] == "Walworth County"

@@ -80,7 +80,7 @@ def test_export_the_filtered_call_log_as_csv(
     assert rows[0] == list(CSV_COLUMNS)
     # The five alike only: M1AN (a room, juvenile, Spanish) stands out, so it is withheld.
     alike_row = ["2026-03", "Racine PD", "advocate:accepted", "", "accepted"]
-    assert rows[1:] == [[*alike_row, "under 5 min", "5-15 min", "over 60 min"]] * 5
+    assert rows[1:] == [[*alike_row, "under 5 min", "5-15 min", "over 60 min", "0"]] * 5
     assert "M1AN" not in saved.read_text(encoding="utf-8")
 
     with server.database.session_scope() as session:

@@ -78,6 +78,20 @@ SPELLINGS = [
     ("Advocate K7Q4.", Command("add", "K7Q4", "advocate")),
     ("no room", Command("drop", argument="room")),
     ("NO RIDE k7q4", Command("drop", "K7Q4", "ride")),
+    # Nights of a room after an accept's code; what a ride requires, before or after a code.
+    ("1 K7Q4 2", Command("accept", "K7Q4", count=2)),
+    ("accept k7q4 3 nights", Command("accept", "K7Q4", count=3)),
+    ("1 K7Q4 two", Command("accept", "K7Q4")),
+    ("2 K7Q4 2", Command("decline", "K7Q4")),
+    ("RIDE carseat", Command("add", argument="ride", requires=("carseat",))),
+    ("ride car seat", Command("add", argument="ride", requires=("carseat",))),
+    ("RIDE K7Q4 wheelchair", Command("add", "K7Q4", "ride", requires=("wheelchair",))),
+    (
+        "ride wheelchair k7q4 carseat",
+        Command("add", "K7Q4", "ride", requires=("carseat", "wheelchair")),
+    ),
+    ("ROOM carseat", Command("unclear", argument="add")),
+    ("ride to the hospital", Command("unclear", argument="add")),
     ("NEW second girl, 15, same motel", Command("new", argument="second girl, 15, same motel")),
     ("new", Command("new")),
     # Whole phrases that accept the one waiting page.

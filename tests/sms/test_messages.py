@@ -20,6 +20,7 @@ from dispatcher.sms.messages import (
     to_gsm7,
 )
 from tests.sms.care_samples import CARE_SAMPLES
+from tests.sms.partner_samples import PARTNER_SAMPLES
 
 FALLBACK = "National Human Trafficking Hotline: call 1-888-373-7888 or text 233733"
 LONG_AGENCIES = [
@@ -343,6 +344,7 @@ SAMPLES.update(
         "drill_over": {"code": "K7Q4"},
     }
 )
+SAMPLES.update(PARTNER_SAMPLES)
 SPOKEN = ("call_", "voice_", "route_")  # codes read letter by letter, no segments
 WITH_CODE = {name for name, params in SAMPLES.items() if "code" in params}
 OFFICER_WORDS = ("She is 16", "Main St", "sister")
@@ -392,6 +394,23 @@ def test_calls_read_the_code_out_one_character_at_a_time() -> None:
             "officer_which",
             "Not sent. You have 2 open requests: K7Q4, M3XT. Start with the code: "
             "K7Q4 your words. DONE K7Q4 closes one; NEW opens another.",
+        ),
+        (
+            "partner_address",
+            "K7Q4: Harborview Inn gives the room for 2 nights. Address: 1200 Harbor Rd, Racine",
+        ),
+        (
+            "coordinator_pledge",
+            "Harborview Inn has given 4 room-nights of 5 pledged this month (80%).",
+        ),
+        (
+            "need_requires",
+            "K7Q4: the ride needs a car seat and wheelchair access. Only those who have it "
+            "are paged.",
+        ),
+        (
+            "partner_thanks",
+            "Thank you, Harborview Inn: your rooms sheltered 3 guests in 2026-Q1 (5 room-nights).",
         ),
         (
             "not_sent",

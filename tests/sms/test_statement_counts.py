@@ -36,8 +36,9 @@ OFFICER_TEXT = {"sqlite": 14, "postgresql": 15}
 # the page with its need and request, the winning UPDATE, the page, the officer, the
 # agency, two outbox rows, the wiped note, the other pages (PostgreSQL: one NOTIFY); and
 # for the safety check-in of an in-person need: the pending debrief, the running check-ins,
-# the roster's interval, the check-in row and the text telling how to check in.
-MEMBER_ACCEPT = {"sqlite": 17, "postgresql": 17}
+# the roster's interval, the check-in row and the text telling how to check in; and the
+# partner the accepter answers for, if any (their pledge's ledger).
+MEMBER_ACCEPT = {"sqlite": 18, "postgresql": 18}
 
 
 @contextmanager

@@ -233,6 +233,7 @@ def _export_rows(chosen: LogFilter) -> tuple[list[ExportRow], int]:
             (row.time_to_first_page, row.time_to_accept, row.time_open),
             int(row.alike),
             json.loads(row.services or "[]"),
+            int(row.mutual_aid or 0),
         )
         for row in db().execute(_export_query(chosen))
     ]
@@ -246,7 +247,7 @@ def _export_query(chosen: LogFilter) -> Select[Any]:
     """The month's requests grouped by everything the export shows, with their counts."""
     e = CallLogEntry
     columns: list[Any] = [
-        e.agency_id, e.outcome, e.time_to_first_page, e.time_to_accept, e.time_open,
+        e.agency_id, e.outcome, e.time_to_first_page, e.time_to_accept, e.time_open, e.mutual_aid,
         *(getattr(e, kind) for kind in NEED_KINDS), e.more_needs,
         cast(e.tags, String).label("tags"), cast(e.services, String).label("services"),
     ]  # fmt: skip

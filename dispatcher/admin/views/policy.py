@@ -11,12 +11,19 @@ from flask.typing import ResponseReturnValue
 from dispatcher.admin.auth import roles_required
 from dispatcher.admin.blueprint import blueprint
 from dispatcher.admin.forms import NOBODY, CheckinForm, RepeatForm, StepForm, options
-from dispatcher.admin.pages import confirm_page, confirmed, db, get_or_404, people_choices
+from dispatcher.admin.pages import (
+    confirm_page,
+    confirmed,
+    db,
+    get_or_404,
+    people_choices,
+    region_choices,
+)
 from dispatcher.admin.views.rosters import EDITORS, edit_roster, load_roster, render_roster
 from dispatcher.durations import format_duration, parse_duration
 from dispatcher.errors import ValidationError
 from dispatcher.rosters.changes import add_step, move_step, remove_step, set_checkin, set_repeat
-from dispatcher.rosters.models import EscalationStep, Person, Roster
+from dispatcher.rosters.models import EscalationStep, Person, Region, Roster
 
 MOVES = {"up": -1, "down": 1}
 
@@ -33,6 +40,7 @@ def step_add(roster_id: int) -> ResponseReturnValue:
     roster = load_roster(roster_id)
     form = StepForm(prefix="step")
     form.person.choices = options([(NOBODY, "(no one)"), *people_choices()])
+    form.region.choices = region_choices()
     if form.validate_on_submit():
         try:
             wait = int(parse_duration(form.wait.data).total_seconds())
@@ -40,7 +48,8 @@ def step_add(roster_id: int) -> ResponseReturnValue:
             form.wait.errors.append(str(exc))
         else:
             person = db().get(Person, form.person.data) if form.person.data else None
-            edit = partial(add_step, db(), roster, form.notify.data, person, wait)
+            region = db().get(Region, form.region.data) if form.region.data else None
+            edit = partial(add_step, db(), roster, form.notify.data, person, wait, region)
             if edit_roster(roster, edit, "Added the step.", form):
                 return _back(roster)
     return render_roster(load_roster(roster_id), status=400, step_form=form)
@@ -66,6 +75,8 @@ def step_delete(step_id: int) -> ResponseReturnValue:
     if not confirmed():
         number = roster.steps.index(step) + 1
         target = f"person:{step.person.name}" if step.person else step.notify
+        if step.region:
+            target = f"mutual-aid:{step.region.name}"
         wait = format_duration(timedelta(seconds=step.wait_seconds))
         return confirm_page(
             f"Remove step {number} of {roster.name}'s escalation?",

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from dispatcher.admin.auth import roles_required
 from dispatcher.admin.blueprint import blueprint
 from dispatcher.admin.forms import RegionForm, options, show_problems
-from dispatcher.admin.pages import auditor, db, get_or_404
+from dispatcher.admin.pages import auditor, confirm_page, confirmed, db, get_or_404
+from dispatcher.errors import Conflict
 from dispatcher.rosters import regions as region_service
 from dispatcher.rosters.contacts import Refused
 from dispatcher.rosters.models import Agency, Region, Roster
@@ -51,6 +52,30 @@ def region(region_id: int) -> ResponseReturnValue:
         flash("Saved.", "success")
         return redirect(url_for("admin.region", region_id=found.id))
     return render_template("admin/region.html", region=found, form=form, title=found.name)
+
+
+@blueprint.post("/regions/<int:region_id>/delete")
+@roles_required(*EDITORS)
+def region_delete(region_id: int) -> ResponseReturnValue:
+    """Delete a region nothing uses, after a confirmation; refused, saying what uses it."""
+    found = get_or_404(Region, region_id)
+    back = url_for("admin.region", region_id=found.id)
+    uses = region_service.region_uses(db(), found)
+    if uses:
+        flash(f"{found.name} cannot be deleted while in use: {'; '.join(uses)}.", "error")
+        return redirect(back)
+    if not confirmed():
+        changes = [f"{found.name} is deleted; no agency, roster or step uses it."]
+        return confirm_page(f"Delete {found.name}?", changes, "Delete region", back)
+    name = found.name
+    try:
+        region_service.delete_region(db(), auditor(), found)
+    except Conflict as conflict:
+        flash(str(conflict), "error")
+        return redirect(back)
+    db().commit()
+    flash(f"Deleted {name}.", "success")
+    return redirect(url_for("admin.regions"))
 
 
 def _form(form: RegionForm) -> RegionForm:

@@ -32,7 +32,7 @@ from dispatcher.admin.forms import (
     options,
     same,
 )
-from dispatcher.admin.pages import auditor, db, now, people_choices
+from dispatcher.admin.pages import auditor, db, now, people_choices, region_choices
 from dispatcher.admin.timeline import Day, build_days, day_bounds, uncovered
 from dispatcher.admin.views.calendars import calendar_link
 from dispatcher.admin.views.roster_calendar import roster_calendar
@@ -268,6 +268,7 @@ def _blank_forms(found: Roster, zone: ZoneInfo) -> dict[str, FlaskForm]:
     override.replaces.choices = options([(NOBODY, "(no one)"), *people_choices()])
     step = StepForm(prefix="step", formdata=None)
     step.person.choices = options([(NOBODY, "(no one)"), *people_choices()])
+    step.region.choices = region_choices()
     return {
         "roster_form": roster_form(prefix="roster", formdata=None, obj=found),
         "rotation_form": RotationForm(prefix="rotation", formdata=None),

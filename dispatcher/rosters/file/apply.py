@@ -24,6 +24,7 @@ from dispatcher.rosters.file.check import validate
 from dispatcher.rosters.file.data import (
     AgencyEntry,
     OverrideEntry,
+    PartnerEntry,
     PersonEntry,
     RegionEntry,
     RosterEntry,
@@ -35,6 +36,7 @@ from dispatcher.rosters.file.describe import Change
 from dispatcher.rosters.file.export import (
     Table,
     agency_record,
+    partner_table,
     person_table,
     region_table,
     roster_table,
@@ -46,6 +48,7 @@ from dispatcher.rosters.models import (
     EscalationStep,
     Officer,
     Override,
+    Partner,
     Person,
     Region,
     Roster,
@@ -57,7 +60,7 @@ from dispatcher.rosters.models import (
 from dispatcher.rosters.officernames import name_for_the_record
 from dispatcher.rosters.schedule import local_wall
 
-ENTITIES = ("needs", "people", "rosters", "agencies", "officers", "regions")
+ENTITIES = ("needs", "people", "rosters", "agencies", "officers", "regions", "partners")
 _SINGULAR = {
     "people": "person",
     "rosters": "roster",
@@ -65,9 +68,10 @@ _SINGULAR = {
     "officers": "officer",
     "regions": "region",
     "needs": "need",
+    "partners": "partner",
 }
 # Kinds left out of the summary's text when a file names none of them.
-_OPTIONAL = ("regions", "needs")
+_OPTIONAL = ("regions", "needs", "partners")
 
 
 @dataclass
@@ -105,7 +109,7 @@ class _Snapshot:
     """An entity named by the file, as it was before the import (None: it is new)."""
 
     entity: str
-    item: Person | Roster | Agency | Officer | Region
+    item: Person | Roster | Agency | Officer | Region | Partner
     old: Table | None
 
 
@@ -128,6 +132,7 @@ def apply_roster_file(
         _apply_roster(session, entry, people, regions, snapshots)
     _apply_agencies(session, data.agencies, snapshots)
     _apply_regions(session, data.regions, regions)
+    _apply_partners(session, data.partners, people, snapshots)
     session.flush()
     summary = _summarise(session, snapshots, auditor)
     summary.counts.update(("needs", outcome) for _, outcome in needs)
@@ -340,18 +345,41 @@ def _apply_regions(
         region.rosters = [rosters[name] for name in entry.rosters]
 
 
+def _apply_partners(
+    session: Session,
+    entries: Sequence[PartnerEntry],
+    people: dict[str, Person],
+    snapshots: list[_Snapshot],
+) -> None:
+    """Each partner named gets exactly the file's need, contacts, address, pledge, value and
+    features; partners the file does not name are left alone."""
+    stored = {p.name: p for p in session.scalars(select(Partner))}
+    everyone = {p.name: p for p in session.scalars(select(Person))} | people
+    for entry in entries:
+        partner = stored.get(entry.name)
+        if partner is None:
+            partner = Partner(name=entry.name)
+            session.add(partner)
+            snapshots.append(_Snapshot("partners", partner, None))
+        else:
+            snapshots.append(_before("partners", partner))
+        partner.need, partner.address, partner.pledge = entry.need, entry.address, entry.pledge
+        partner.unit_value, partner.features = entry.unit_value, list(entry.features)
+        partner.contacts = [everyone[name] for name in sorted(entry.contacts)]
+
+
 def _officer_table(officer: Officer) -> Table:
     """An officer as the audit log sees it."""
     agency = officer.agency.name if officer.agency else None
     return {"name": name_for_the_record(officer.name), "phone": officer.phone, "agency": agency}
 
 
-def _before(entity: str, item: Person | Roster | Agency | Officer | Region) -> _Snapshot:
+def _before(entity: str, item: Person | Roster | Agency | Officer | Region | Partner) -> _Snapshot:
     """A stored entity the file names, as it is before the import."""
     return _Snapshot(entity, item, _table_of(item))
 
 
-def _table_of(item: Person | Roster | Agency | Officer | Region) -> Table:
+def _table_of(item: Person | Roster | Agency | Officer | Region | Partner) -> Table:
     """The entity as a plain table (the roster-file form; officers with their agency)."""
     if isinstance(item, Person):
         return person_table(item)
@@ -361,6 +389,8 @@ def _table_of(item: Person | Roster | Agency | Officer | Region) -> Table:
         return agency_record(item)
     if isinstance(item, Region):
         return region_table(item)
+    if isinstance(item, Partner):
+        return partner_table(item)
     return _officer_table(item)
 
 

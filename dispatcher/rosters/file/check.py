@@ -15,7 +15,15 @@ from dispatcher.rosters import (
 )
 from dispatcher.rosters.file.data import RosterEntry, RosterFile
 from dispatcher.rosters.file.fields import Location
-from dispatcher.rosters.models import ROSTER_KINDS, Agency, Person, Region, Roster
+from dispatcher.rosters.models import (
+    ROSTER_KINDS,
+    Agency,
+    Partner,
+    Person,
+    Region,
+    Roster,
+    partner_contacts,
+)
 from dispatcher.rosters.needkinds import DEFAULT_NEEDS, clashing_words
 
 
@@ -38,6 +46,7 @@ def validate(data: RosterFile, session: Session | None = None) -> None:
     errors = [*data.errors, *_duplicates(data), *_references(data, _stored_names(session))]
     errors.extend(_region_references(data, session))
     errors.extend(_need_references(data, session))
+    errors.extend(_partner_references(data, session))
     if session is not None:
         errors.extend(_conflicts_with_database(data, session))
     if errors:
@@ -56,6 +65,7 @@ def _duplicates(data: RosterFile) -> Iterator[str]:
     yield from _twice("name", [(a.name, a.at) for a in data.agencies])
     yield from _twice("enrollment_code", [(a.enrollment_code, a.at) for a in data.agencies])
     yield from _twice("name", [(r.name, r.at) for r in data.regions])
+    yield from _twice("name", [(p.name, p.at) for p in data.partners])
     for roster in data.rosters:
         yield from _twice("name", [(r.name, r.at) for r in roster.rotations])
     phones = [(p.phone, p.at) for p in data.people]
@@ -144,6 +154,29 @@ def _need_references(data: RosterFile, session: Session | None) -> Iterator[str]
     declared = {need.spec.key: need.at for need in data.needs}
     for key, problem in clashing_words(table):
         yield declared[key].error("words", problem) if key in declared else problem
+
+
+def _partner_references(data: RosterFile, session: Session | None) -> Iterator[str]:
+    """A partner's contacts must be people, in the file or stored, and each person answers
+    for one partner at most (stored partners the file does not name count too)."""
+    known = _stored_names(session) | {p.name for p in data.people}
+    taken: dict[str, str] = {}
+    if session is not None:
+        named = {p.name for p in data.partners}
+        query = select(Person.name, Partner.name).join(
+            partner_contacts, partner_contacts.c.person_id == Person.id
+        )
+        query = query.join(Partner, Partner.id == partner_contacts.c.partner_id)
+        taken = {person: partner for person, partner in session.execute(query)}
+        taken = {person: partner for person, partner in taken.items() if partner not in named}
+    for partner in data.partners:
+        for name in partner.contacts:
+            if name not in known:
+                yield partner.at.error("contacts", f"unknown person {name!r}")
+            elif name in taken:
+                message = f"{name!r} already answers for partner {taken[name]!r}"
+                yield partner.at.error("contacts", message)
+            taken.setdefault(name, partner.name)
 
 
 def _stored_region_names(session: Session | None) -> tuple[set[str], set[str], set[str]]:

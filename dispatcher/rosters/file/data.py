@@ -163,6 +163,21 @@ class NeedEntry:
 
 
 @dataclass(frozen=True)
+class PartnerEntry:
+    """A partner organisation: the need it serves, its contacts (people, by name), its
+    address, its pledge of units a month (0: none set), a unit's value and its features."""
+
+    name: str
+    need: str
+    contacts: tuple[str, ...] = ()
+    address: str = ""
+    pledge: int = 0
+    unit_value: int | None = None
+    features: tuple[str, ...] = ()
+    at: Location = field(default=NOWHERE, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
 class RosterFile:
     """A whole roster file; ``errors`` lists what could not be read (empty when fine).
 
@@ -177,4 +192,5 @@ class RosterFile:
     agencies: tuple[AgencyEntry, ...] = ()
     regions: tuple[RegionEntry, ...] = ()
     needs: tuple[NeedEntry, ...] = ()
+    partners: tuple[PartnerEntry, ...] = ()
     errors: tuple[str, ...] = field(default=(), compare=False)

@@ -21,6 +21,7 @@ NOUNS = {
     "agencies": "agency",
     "officers": "officer",
     "regions": "region",
+    "partners": "partner",
 }
 # Parts of a roster described on their own lines; the rest are named as fields.
 ROSTER_PARTS = ("rotations", "overrides", "escalation")

@@ -26,6 +26,7 @@ from dispatcher.rosters.models import (
     Agency,
     Officer,
     Override,
+    Partner,
     Person,
     Region,
     Roster,
@@ -41,7 +42,7 @@ Table = dict[str, Any]
 HEADING = "# Roster file exported by dispatcher; load it with: dispatcher roster import FILE\n"
 _SECTIONS = ("rotations", "overrides", "escalation")
 # The audit log's entities that a roster file holds.
-DATA_ENTITIES = ("person", "roster", "agency", "officer", "region", "need")
+DATA_ENTITIES = ("person", "roster", "agency", "officer", "region", "need", "partner")
 
 
 def data_version(session: Session) -> int:
@@ -77,6 +78,8 @@ def export_roster_file(session: Session) -> str:
         _write_section(lines, "agencies", agency_table(agency))
     for region in session.scalars(select(Region).order_by(Region.name)):
         _write_section(lines, "regions", region_table(region))
+    for partner in session.scalars(select(Partner).order_by(Partner.name)):
+        _write_section(lines, "partners", partner_table(partner))
     return "\n".join(lines) + "\n"
 
 
@@ -219,6 +222,23 @@ def region_table(region: Region) -> Table:
         "agencies": sorted(a.name for a in region.agencies),
         "rosters": sorted(r.name for r in region.rosters),
     }
+
+
+def partner_table(partner: Partner) -> Table:
+    """A ``[[partners]]`` table; the address, value and features only when set."""
+    table: Table = {
+        "name": partner.name,
+        "need": partner.need,
+        "contacts": sorted(p.name for p in partner.contacts),
+    }
+    if partner.address:
+        table["address"] = partner.address
+    table["pledge"] = partner.pledge
+    if partner.unit_value is not None:
+        table["unit_value"] = partner.unit_value
+    if partner.features:
+        table["features"] = sorted(partner.features)
+    return table
 
 
 def agency_record(agency: Agency) -> Table:

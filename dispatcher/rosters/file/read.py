@@ -25,6 +25,7 @@ from dispatcher.rosters.file.data import (
     OfficerEntry,
     OnNowEntry,
     OverrideEntry,
+    PartnerEntry,
     PersonEntry,
     RegionEntry,
     RosterEntry,
@@ -53,6 +54,8 @@ from dispatcher.rosters.file.fields import (
 from dispatcher.rosters.models import (
     DEFAULT_CHECKIN_SECONDS,
     OVERRIDE_ACTIONS,
+    PARTNER_FEATURES,
+    PARTNER_NEEDS,
     ROSTER_KINDS,
     ROTATION_TYPES,
     WEEKDAYS,
@@ -61,7 +64,7 @@ from dispatcher.rosters.needkinds import KEY, make_need
 from dispatcher.rosters.officernames import to_officer_name
 from dispatcher.rosters.traits import read_languages, read_skills
 
-TOP_LEVEL = ("version", "needs", "people", "rosters", "agencies", "regions")
+TOP_LEVEL = ("version", "needs", "people", "rosters", "agencies", "regions", "partners")
 PERSON_FIELDS = (
     "name", "phone", "languages", "skills", "coordinator", "active", "away_until", "language",
     "remind",
@@ -81,6 +84,7 @@ OVERRIDE_FIELDS = ("action", "person", "replaces", "from", "to")
 AGENCY_FIELDS = ("name", "kind", "enrollment_code", "enrollment", "officers")
 REGION_FIELDS = ("name", "agencies", "rosters")
 NEED_FIELDS = ("key", "roster", "role", "label", "words", "learns", "in_person")
+PARTNER_FIELDS = ("name", "need", "contacts", "address", "pledge", "unit_value", "features")
 ENROLLMENTS = ("open", "approve")
 STEP_NOTIFY = ("on-call", "next", "all", "coordinators")
 # Stands in for a date-time that could not be read; such a file is never applied.
@@ -142,6 +146,7 @@ def _read_file(raw: dict[str, object], at: Location, region: str, hotline: str) 
         needs=tuple(
             need for t in top.children("needs", NEED_FIELDS) if (need := _read_need(t)) is not None
         ),
+        partners=tuple(_read_partner(t) for t in top.children("partners", PARTNER_FIELDS)),
         errors=tuple(top.errors),
     )
 
@@ -396,6 +401,26 @@ def _read_region(table: Table) -> RegionEntry:
         name=table.text("name", limit=80),
         agencies=table.read("agencies", _names_once, (), False),
         rosters=table.read("rosters", _names_once, (), False),
+        at=table.at,
+    )
+
+
+def _read_partner(table: Table) -> PartnerEntry:
+    """A ``[[partners]]`` entry: name, need kind, contacts, address, pledge, value, features."""
+    features: tuple[str, ...] = table.read("features", _names_once, (), False)
+    for feature in features:
+        if feature not in PARTNER_FEATURES:
+            known = ", ".join(PARTNER_FEATURES)
+            table.fail("features", f"unknown feature {feature!r} (known: {known})")
+    value = table.integer("unit_value", -1, 0) if table.has("unit_value") else -1
+    return PartnerEntry(
+        name=table.text("name", limit=120),
+        need=table.choice("need", PARTNER_NEEDS),
+        contacts=table.read("contacts", _names_once, (), False),
+        address=table.text("address", required=False, limit=300),
+        pledge=table.integer("pledge", 0, 0),
+        unit_value=None if value < 0 else value,
+        features=tuple(sorted(features)),
         at=table.at,
     )
 

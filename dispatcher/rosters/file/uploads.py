@@ -23,13 +23,22 @@ from dispatcher.rosters.file.data import RosterFile
 from dispatcher.rosters.file.describe import NOUNS, describe, describe_all
 from dispatcher.rosters.file.export import DATA_ENTITIES, data_version, export_roster_file
 from dispatcher.rosters.file.read import load_roster_file
-from dispatcher.rosters.models import Agency, Officer, Person, Region, Roster, RosterUpload
+from dispatcher.rosters.models import (
+    Agency,
+    Officer,
+    Partner,
+    Person,
+    Region,
+    Roster,
+    RosterUpload,
+)
 
 # What an undo deletes first: officers, then agencies, regions, rosters and people.
 _MODELS: dict[str, type[Any]] = {
     "officers": Officer,
     "agencies": Agency,
     "regions": Region,
+    "partners": Partner,
     "rosters": Roster,
     "people": Person,
 }
