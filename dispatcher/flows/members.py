@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, contains_eager
 
-from dispatcher.flows import checkins, debriefs, measures, notify, officers, paging, texts
+from dispatcher.flows import checkins, debriefs, gaps, measures, notify, officers, paging, texts
 from dispatcher.flows.context import FlowContext, Reply
 from dispatcher.flows.models import Need, OutboxMessage, Page, Request
 from dispatcher.flows.vocabulary import (
@@ -273,6 +273,7 @@ def opt_out(session: Session, ctx: FlowContext, person: Person, cause: str) -> N
         paging.page_answered(session, ctx, page, PageState.FAILED)
     notify.to_coordinators(session, ctx, texts.CoordinatorOptedOut(name=person.name, cause=cause))
     log.warning("person.opted_out member=%s cause=%s", person.id, cause)
+    gaps.report_after_leaving(session, ctx, person, "stopped")
 
 
 def opt_in(session: Session, ctx: FlowContext, person: Person) -> None:
