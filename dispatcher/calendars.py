@@ -15,9 +15,8 @@ from flask import Blueprint, Response, abort
 from flask.typing import ResponseReturnValue
 from flask_babel import force_locale, gettext
 
-from dispatcher.languages import language_or_default
-
 from dispatcher import web
+from dispatcher.languages import language_or_default
 from dispatcher.rosters.calendars import feed_events, feed_for_token, feed_title
 from dispatcher.rosters.ical import Labels, render_calendar
 

@@ -31,6 +31,7 @@ from dispatcher.flows import (
     paging,
     redaction,
     reminders,
+    signups,
     statuses,
     trainings,
     voicepages,
@@ -185,6 +186,7 @@ class Engine:
         self.report_gaps()
         with self.database.session_scope() as session:
             offers.expire_due(session, self.context())
+        self.open_shifts()
         with self.database.session_scope() as session:
             report.training_notices = trainings.send_expiry_notices(session, self.context())
         self.deliver(report)
@@ -193,6 +195,17 @@ class Engine:
         )
         self.database.checkpoint()  # SQLite: wiped rows leave the WAL
         return report
+
+    def open_shifts(self) -> None:
+        """Open-shift sign-ups: reminders before their deadline, the close at it (each
+        claimed once); a failure is logged and the other duties go on."""
+        try:
+            with self.database.session_scope() as session:
+                signups.remind_due(session, self.context())
+            with self.database.session_scope() as session:
+                signups.close_due(session, self.context())
+        except Exception as exc:
+            log.warning("engine.open_shifts_failed error=%s", type(exc).__name__)
 
     def report_gaps(self) -> None:
         """The coordinators' morning gap report, once a day; a failure is logged."""
