@@ -17,6 +17,7 @@ from dispatcher.admin.views import (
     rosters,
     rotations,
     settings,
+    signups,
     stats,
     trainings,
 )
@@ -36,6 +37,7 @@ __all__ = [
     "rosters",
     "rotations",
     "settings",
+    "signups",
     "stats",
     "trainings",
 ]
