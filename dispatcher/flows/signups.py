@@ -3,8 +3,9 @@ sign-up deadline; members claim them by their own signed link or by ``SHIFTS`` a
 ``TAKE n``; the first claim wins and becomes an ``add`` override, so on-call lookups,
 calendars and reminders follow.
 
-A ``Signup`` is published with its ``OpenSlot`` rows; each member gets a text with their
-link. Slot numbers (what ``TAKE n`` names) are unique among the slots of every open
+A ``Signup`` is published with its ``OpenSlot`` rows, and whoever the schedule had on
+call in a slot is removed for it (an override), so that the slots are open and an unfilled
+one is a coverage gap; each member gets a text with their link. Slot numbers (what ``TAKE n`` names) are unique among the slots of every open
 sign-up. A claim is one conditional UPDATE (``taker_id IS NULL``). The engine sends the
 reminder before the deadline (``open_shift_remind``) to members who have taken fewer than
 ``open_shift_minimum``, and closes the sign-up at its deadline with a report of the
@@ -51,7 +52,7 @@ from dispatcher.rosters.changes import add_override, audited
 from dispatcher.rosters.models import Person, Roster, Rotation, RotationParticipant
 from dispatcher.rosters.rotation import duty_periods
 from dispatcher.rosters.schedule import local_to_utc
-from dispatcher.rosters.service import rotation_spec
+from dispatcher.rosters.service import rotation_spec, who_is_on_call
 
 log = logging.getLogger("dispatcher.signups")
 
@@ -159,6 +160,7 @@ def publish(
     ]
     session.add(signup)
     session.flush()
+    audited(session, auditor, roster, lambda: _clear(session, roster, spans))
     entry = {
         "roster": roster.name,
         "month": signup.month.isoformat()[:7],
@@ -180,6 +182,14 @@ def publish(
         told += 1
     log.info("signup.published id=%s slots=%s members=%s", signup.id, len(spans), told)
     return signup
+
+
+def _clear(session: Session, roster: Roster, spans: list[Span]) -> None:
+    """Leave each slot with no one assigned: whoever the schedule has on call at a slot's
+    start is removed (an override) for the slot, so an unfilled slot shows as a gap."""
+    for start, end in spans:
+        for person in who_is_on_call(session, roster, start):
+            add_override(session, roster, "remove", (person, None), (start, end))
 
 
 def _next_number(session: Session) -> int:
@@ -281,7 +291,7 @@ def open_slots(session: Session, person: Person, now: datetime) -> list[tuple[Op
         )
         .order_by(OpenSlot.number)
     )
-    return [(slot, roster) for slot, roster in session.execute(query).tuples()]
+    return [(row[0], row[1]) for row in session.execute(query)]
 
 
 def slot_line(slot: OpenSlot, roster: Roster) -> SlotLine:
