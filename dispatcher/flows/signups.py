@@ -200,12 +200,14 @@ def _next_number(session: Session) -> int:
 
 def members(session: Session, roster: Roster) -> list[Person]:
     """The roster's rotating members who can sign up: active, by name."""
+    rotating = (
+        select(RotationParticipant.person_id)
+        .join(Rotation, Rotation.id == RotationParticipant.rotation_id)
+        .where(Rotation.roster_id == roster.id)
+    )
     query = (
         select(Person)
-        .join(RotationParticipant, RotationParticipant.person_id == Person.id)
-        .join(Rotation, Rotation.id == RotationParticipant.rotation_id)
-        .where(Rotation.roster_id == roster.id, Person.active.is_(True))
-        .distinct()
+        .where(Person.id.in_(rotating), Person.active.is_(True))
         .order_by(Person.name)
     )
     return list(session.scalars(query))
