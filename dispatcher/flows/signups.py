@@ -57,10 +57,10 @@ from dispatcher.rosters.service import rotation_spec, who_is_on_call
 log = logging.getLogger("dispatcher.signups")
 
 OPEN, CLOSED = "open", "closed"
-# SHIFTS lists this many open slots (two segments), then says how many more there are.
-LISTED = 6
+# SHIFTS lists this many open slots (two segments; three in Spanish), then how many more.
+LISTED = 4
 # The coordinators' report names this many unfilled slots, then how many more.
-REPORTED = 6
+REPORTED = 4
 # A month holds at most this many slots (a 1-hour rotation: 744).
 MOST_SLOTS = 800
 BATCH = 20

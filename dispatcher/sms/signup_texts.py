@@ -33,10 +33,11 @@ def month_name(month: str, language: str) -> str:
 
 
 def slot_phrase(slot: signup_texts.SlotLine, zone: ZoneInfo, language: str) -> str:
-    """``Sat 05 Dec 08:00-20:00``, in ``zone``."""
+    """``Sat 05 Dec 08:00-20:00``, in ``zone``; in GSM-7 letters (``sab``), so that a list
+    of them in Spanish stays within its segments."""
     start, end = _local(slot.start, zone), _local(slot.end, zone)
     day = format_datetime(start, _DAY, locale=language)
-    return f"{day} {shift_hours(start, end, language)}"
+    return plain(f"{day} {shift_hours(start, end, language)}")
 
 
 def _deadline(value: str, zone: str, language: str) -> str:
@@ -60,10 +61,15 @@ def _shifts_open(t: Words, p: signup_texts.ShiftsOpen) -> str:
 
 @writes(signup_texts.ShiftsList)
 def _shifts_list(t: Words, p: signup_texts.ShiftsList) -> str:
-    """SHIFTS: ``n roster day hours`` per line, how many more, and TAKE."""
+    """SHIFTS: each roster's name, then ``n day hours`` per slot; how many more; TAKE."""
     zone = ZoneInfo(p.zone)
     lines = [t.gettext("Open shifts:")]
-    lines += [f"{s.number} {plain(s.roster)} {slot_phrase(s, zone, t.language)}" for s in p.slots]
+    roster = None
+    for s in p.slots:  # in number order, so each roster's slots come together
+        if s.roster != roster:
+            roster = s.roster
+            lines.append(f"{plain(roster)}:")
+        lines.append(f"{s.number} {slot_phrase(s, zone, t.language)}")
     if p.more:
         lines.append(t.gettext("and {n} more (see your link)").format(n=p.more))
     lines.append(t.gettext("Text TAKE and a number to take one."))
