@@ -152,7 +152,9 @@ def test_a_token_is_rate_limited_across_processes(
             each.extensions["dispatcher"].database.dispose()
 
 
-def test_the_default_rate_allows_a_busy_integration(loaded: FlaskClient, database: Database) -> None:
+def test_the_default_rate_allows_a_busy_integration(
+    loaded: FlaskClient, database: Database
+) -> None:
     token = make_token(database, "read")
     assert {get(loaded, "/api/v1/rosters", token)[0] for _ in range(20)} == {200}
 

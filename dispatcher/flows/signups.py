@@ -5,8 +5,8 @@ calendars and reminders follow.
 
 A ``Signup`` is published with its ``OpenSlot`` rows, and whoever the schedule had on
 call in a slot is removed for it (an override), so that the slots are open and an unfilled
-one is a coverage gap; each member gets a text with their link. Slot numbers (what ``TAKE n`` names) are unique among the slots of every open
-sign-up. A claim is one conditional UPDATE (``taker_id IS NULL``). The engine sends the
+one is a coverage gap; each member gets a text with their link. Slot numbers (what
+``TAKE n`` names) are unique among the slots of every open sign-up. A claim is one conditional UPDATE (``taker_id IS NULL``). The engine sends the
 reminder before the deadline (``open_shift_remind``) to members who have taken fewer than
 ``open_shift_minimum``, and closes the sign-up at its deadline with a report of the
 unfilled slots to the coordinators; both are claimed by conditional UPDATEs of the

@@ -96,9 +96,9 @@ def _when(instant: datetime, zone: ZoneInfo, language: str) -> str:
 
 
 def _span(slot: OpenSlot, zone: ZoneInfo, language: str) -> str:
-    """``Sat 5 Dec 08:00–20:00`` (the end's day too when it is another day)."""
+    """``Sat 5 Dec 08:00-20:00`` (the end's day too when it is another day)."""
     start, end = slot.start.astimezone(zone), slot.end.astimezone(zone)
     first = format_datetime(start, "EEE d MMM HH:mm", locale=language)
     if end.date() == start.date() or (end - start).total_seconds() < 86400:
-        return f"{first}–{end:%H:%M}"
-    return f"{first} – " + format_datetime(end, "EEE d MMM HH:mm", locale=language)
+        return f"{first}-{end:%H:%M}"
+    return f"{first} - " + format_datetime(end, "EEE d MMM HH:mm", locale=language)

@@ -185,7 +185,8 @@ def test_links_are_per_person_signed_and_expire_with_the_deadline(world: World) 
         good = signups.token(signup_id, ben, DEADLINE, key)
         opened = signups.open_link(session, good, key)
         assert opened is not None and opened[1].id == ben
-        assert signups.open_link(session, signups.token(signup_id, ben, DEADLINE, "x" * 40), key) is None
+        other_key = signups.token(signup_id, ben, DEADLINE, "x" * 40)
+        assert signups.open_link(session, other_key, key) is None
         forged = good.replace(f".{ben}.", f".{ben + 1}.", 1)
         assert signups.open_link(session, forged, key) is None
         # Dee is no member: even a rightly signed link opens nothing.
@@ -199,7 +200,8 @@ def test_links_are_per_person_signed_and_expire_with_the_deadline(world: World) 
 def test_typed_slots_are_read_in_the_rosters_zone_and_bad_lines_named(world: World) -> None:
     with world.session() as session:
         roster = session.scalars(select(Roster).where(Roster.name == "advocates")).one()
-        spans = signups.parse_slots("2026-04-04 08:00-20:00\n\n2026-04-04 20:00-08:00", roster, APRIL)
+        typed = "2026-04-04 08:00-20:00\n\n2026-04-04 20:00-08:00"
+        spans = signups.parse_slots(typed, roster, APRIL)
         assert spans == [
             (datetime(2026, 4, 4, 13, tzinfo=UTC), datetime(2026, 4, 5, 1, tzinfo=UTC)),
             (datetime(2026, 4, 5, 1, tzinfo=UTC), datetime(2026, 4, 5, 13, tzinfo=UTC)),
