@@ -3,14 +3,15 @@ sign-up deadline; members claim them by their own signed link or by ``SHIFTS`` a
 ``TAKE n``; the first claim wins and becomes an ``add`` override, so on-call lookups,
 calendars and reminders follow.
 
-A ``Signup`` is published with its ``OpenSlot`` rows, and whoever the schedule had on
-call in a slot is removed for it (an override), so that the slots are open and an unfilled
-one is a coverage gap; each member gets a text with their link. Slot numbers (what
-``TAKE n`` names) are unique among the slots of every open sign-up. A claim is one conditional UPDATE (``taker_id IS NULL``). The engine sends the
-reminder before the deadline (``open_shift_remind``) to members who have taken fewer than
-``open_shift_minimum``, and closes the sign-up at its deadline with a report of the
-unfilled slots to the coordinators; both are claimed by conditional UPDATEs of the
-sign-up's row, so none goes out twice, whatever restarts or runs alongside.
+A ``Signup`` is published with its ``OpenSlot`` rows, and whoever the schedule had on call
+in a slot is removed for it (an override), so that the slots are open and an unfilled one
+is a coverage gap; each member gets a text with their link. Slot numbers (what ``TAKE n``
+names) are unique among the slots of every open sign-up. A claim is one conditional UPDATE
+(``taker_id IS NULL``). The engine sends the reminder before the deadline
+(``open_shift_remind``) to members who have taken fewer than ``open_shift_minimum``, and
+closes the sign-up at its deadline with a report of the unfilled slots to the
+coordinators; both are claimed by conditional UPDATEs of the sign-up's row, so none goes
+out twice, whatever restarts or runs alongside.
 
 A member's link carries ``<signup id>.<person id>.<mac>``: the MAC is an HMAC-SHA256 under
 the secret key of both ids and the deadline, compared in constant time, so it is good for
