@@ -339,7 +339,7 @@ class SignupForm(FlaskForm):  # type: ignore[misc]
     deadline = DateTimeLocalField("Sign up by", format=LOCAL_FORMAT, validators=[DataRequired()])
     source = SelectField(
         "Slots",
-        choices=[("pattern", "The rotations' shifts"), ("typed", "The slots typed below")],
+        choices=options([("pattern", "The rotations' shifts"), ("typed", "The slots typed below")]),
         default="pattern",
     )
     slots = TextAreaField(

@@ -207,9 +207,7 @@ def members(session: Session, roster: Roster) -> list[Person]:
         .where(Rotation.roster_id == roster.id)
     )
     query = (
-        select(Person)
-        .where(Person.id.in_(rotating), Person.active.is_(True))
-        .order_by(Person.name)
+        select(Person).where(Person.id.in_(rotating), Person.active.is_(True)).order_by(Person.name)
     )
     return list(session.scalars(query))
 

@@ -212,8 +212,13 @@ def test_typed_slots_are_read_in_the_rosters_zone_and_bad_lines_named(world: Wor
             signups.parse_slots("2026-05-04 08:00-20:00", roster, APRIL)
         with pytest.raises(ValidationError, match="deadline"):
             signups.publish(
-                session, world.context(), Auditor("kim", world.clock.now()), roster, APRIL,
-                world.clock.now(), spans,
+                session,
+                world.context(),
+                Auditor("kim", world.clock.now()),
+                roster,
+                APRIL,
+                world.clock.now(),
+                spans,
             )
 
 
