@@ -43,8 +43,7 @@ def test_the_tables_arrive_work_and_leave(fresh_url: str) -> None:
         )
         conn.execute(
             sa.text(
-                "INSERT INTO open_slots (signup_id, number, start, \"end\")"
-                " VALUES (1, 1, :at, :at)"
+                'INSERT INTO open_slots (signup_id, number, start, "end") VALUES (1, 1, :at, :at)'
             ),
             {"at": NOW},
         )
