@@ -146,6 +146,13 @@ def publish(
         raise ValidationError(f"at most {MOST_SLOTS} slots a month")
     if deadline <= ctx.now:
         raise ValidationError("the sign-up deadline must be in the future")
+    # Publishing takes the rotations' people off the slots: a second publication of the
+    # month would take off those who signed up in the first.
+    published = select(Signup.id).where(
+        Signup.roster_id == roster.id, Signup.month == month.replace(day=1)
+    )
+    if session.scalars(published).first() is not None:
+        raise ValidationError("that month was already published for this roster")
     first = _next_number(session)
     signup = Signup(
         roster_id=roster.id,

@@ -68,12 +68,15 @@ def test_refused_forms_say_why(coordinator: Visitor, store: Store, database: Dat
         ({"deadline": "2026-03-01T17:00"}, "The sign-up deadline must be in the future."),
         ({"source": "typed", "slots": "2026-04-04 8am"}, "Line 1: write a slot as"),
         ({"source": "typed", "slots": ""}, "There are no slots to publish"),
+        ({"month": "2026-05"}, "That month was already published for this roster."),
     ]:
+        if changes.get("month") == "2026-05":
+            publish(coordinator, store, month="2026-05")
         response = coordinator.post(url, {**FORM, **changes})
         assert response.status_code == 400
         body = response.get_data(as_text=True)
         assert 'class="error-summary"' in body and message in body
-    assert store.all(select(Signup)) == []
+    assert [s.month.isoformat() for s in store.all(select(Signup))] == ["2026-05-01"]
 
 
 def test_a_member_takes_a_slot_on_their_own_page(

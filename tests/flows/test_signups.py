@@ -227,3 +227,12 @@ def test_slot_numbers_stay_unique_across_open_signups(world: World) -> None:
     publish(world, month=date(2026, 5, 1))
     numbers = [s.number for s in slots(world)]
     assert len(numbers) == len(set(numbers)) == 61
+
+
+def test_a_month_is_published_once_so_nobody_who_signed_up_is_taken_off(world: World) -> None:
+    publish(world)
+    world.text(BEN, "TAKE 1")
+    with pytest.raises(ValidationError, match="already published"):
+        publish(world)
+    ben = person_id(world, "Ben Okafor")
+    assert [s.taker_id for s in slots(world) if s.number == 1] == [ben]

@@ -83,6 +83,8 @@ def _publish(roster: Roster, form: SignupForm) -> Signup | None:
         target = form.slots if form.source.data == "typed" else form.deadline
         if "deadline" in str(exc):
             target = form.deadline
+        elif "month" in str(exc):
+            target = form.month
         target.errors.append(str(exc).capitalize() + ".")
         return None
 
