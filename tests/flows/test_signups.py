@@ -15,7 +15,8 @@ from dispatcher.errors import ValidationError
 from dispatcher.flows import signups
 from dispatcher.flows.models import OpenSlot, Signup
 from dispatcher.rosters import service
-from dispatcher.rosters.models import Override, Person, Roster
+from dispatcher.rosters.calendars import feed_events
+from dispatcher.rosters.models import CalendarFeed, Override, Person, Roster
 from tests.night import ANA, BEN, CRUZ, DEE, KIM, World
 
 APRIL = date(2026, 4, 1)
@@ -236,3 +237,23 @@ def test_a_month_is_published_once_so_nobody_who_signed_up_is_taken_off(world: W
         publish(world)
     ben = person_id(world, "Ben Okafor")
     assert [s.taker_id for s in slots(world) if s.number == 1] == [ben]
+
+
+def test_a_taken_slot_gets_the_shift_reminder_and_shows_in_the_takers_calendar(
+    world: World,
+) -> None:
+    publish(world)
+    world.text(BEN, "TAKE 2")  # Thu 02 Apr 08:00 in Chicago
+    with world.session() as session:
+        ben = session.scalars(select(Person).where(Person.name == "Ben Okafor")).one()
+        ben.remind_hours = 2
+        feed = CalendarFeed(person_id=ben.id, public_id="p" * 22, created_at=world.clock.now())
+        session.add(feed)
+        session.flush()
+        at = datetime(2026, 4, 1, 13, tzinfo=UTC)
+        events = [(e.start, e.roster_name) for e in feed_events(session, feed, at)]
+        assert (datetime(2026, 4, 2, 13, tzinfo=UTC), "advocates") in events
+    world.clock.advance(datetime(2026, 4, 2, 11, tzinfo=UTC) - world.clock.now())
+    world.tick()
+    world.tick()
+    assert world.last(BEN).startswith("You are on call for advocates today 08:00-Fri 03 Apr")
