@@ -306,6 +306,7 @@ def purge(session: Session, now: datetime) -> None:
     debriefs.purge(session, now)
     reminders.purge(session, now)
     offers.purge(session, now)
+    signups.purge(session, now)
 
 
 def next_deadline(session: Session) -> datetime | None:

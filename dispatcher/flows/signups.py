@@ -29,7 +29,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from dispatcher.audit import Auditor
@@ -65,6 +65,8 @@ REPORTED = 4
 # A month holds at most this many slots (a 1-hour rotation: 744).
 MOST_SLOTS = 800
 BATCH = 20
+# Closed sign-ups are forgotten this long after they closed (the overrides remain).
+KEEP_CLOSED = timedelta(days=90)
 _MAC_CONTEXT = b"dispatcher open shifts\x00"
 _TOKEN = re.compile(r"(\d{1,12})\.(\d{1,12})\.([A-Za-z0-9_-]{43})")
 _SLOT_LINE = re.compile(r"(\d{4}-\d{2}-\d{2})\s+(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})")
@@ -504,4 +506,12 @@ def closed_text(session: Session, signup: Signup) -> SignupClosed:
         total=len(signup.slots),
         unfilled=tuple(unfilled[:REPORTED]),
         more=max(0, len(unfilled) - REPORTED),
+    )
+
+
+def purge(session: Session, now: datetime) -> None:
+    """Forget sign-ups closed more than KEEP_CLOSED ago, with their slots (the overrides
+    the claims made remain on the roster)."""
+    session.execute(
+        delete(Signup).where(Signup.state == CLOSED, Signup.closed_at <= now - KEEP_CLOSED)
     )

@@ -257,3 +257,23 @@ def test_a_taken_slot_gets_the_shift_reminder_and_shows_in_the_takers_calendar(
     world.tick()
     world.tick()
     assert world.last(BEN).startswith("You are on call for advocates today 08:00-Fri 03 Apr")
+
+
+def test_closed_signups_are_forgotten_after_ninety_days_and_their_overrides_stay(
+    world: World,
+) -> None:
+    publish(world)
+    world.text(BEN, "TAKE 1")
+    world.tick()
+    ben = person_id(world, "Ben Okafor")
+    world.clock.advance(DEADLINE - world.clock.now())
+    world.tick()  # closed at the deadline
+    world.clock.advance(timedelta(days=90) - timedelta(minutes=1))
+    world.tick()
+    assert len(slots(world)) == 30
+    world.advance(minutes=1)
+    with world.session() as session:
+        assert session.scalars(select(Signup)).all() == []
+        assert session.scalars(select(OpenSlot)).all() == []
+        adds = session.scalars(select(Override.person_id).where(Override.action == "add")).all()
+        assert adds == [ben]
