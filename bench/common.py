@@ -105,3 +105,27 @@ def _letters(n: int) -> str:
     """``n`` spelt in letters (officer names take no digits): 0 is Aa, 27 is Bb, ..."""
     first, second = divmod(n, 26)
     return chr(ord("A") + first % 26) + chr(ord("a") + second)
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU seconds (user and system) used so far by process ``pid`` and its descendants,
+    read from /proc (Linux); 0.0 for processes that are gone."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    used: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(fields[1])
+        used[int(entry.name)] = (int(fields[11]) + int(fields[12])) / ticks
+    tree = {pid}
+    grew = True
+    while grew:
+        children = {child for child, parent in parents.items() if parent in tree} - tree
+        tree |= children
+        grew = bool(children)
+    return sum(used.get(member, 0.0) for member in tree)

@@ -17,9 +17,11 @@ import re
 import socket
 import subprocess
 import time
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
+import sqlalchemy as sa
 from common import (
     PUBLIC,
     ROOT,
@@ -28,6 +30,7 @@ from common import (
     officers_toml,
     percentiles,
     serve,
+    tree_cpu_seconds,
 )
 from fake_twilio import FakeTwilio, inbound_params, signed_post
 
@@ -65,6 +68,13 @@ repeat = 0
 """ + officers_toml(TEXTS)
 
 
+# The service's processes (with their children) whose CPU the run measures.
+PIDS: list[int] = []
+PROCESSES = {
+    "in-process": ["this process"],
+    "worker": ["this process (web)", "worker"],
+    "production": ["gunicorn", "worker", "worker"],
+}
 TITLES = {
     "in-process": "engine in-process, SQLite",
     "worker": "separate `dispatcher worker`, SQLite",
@@ -95,12 +105,18 @@ def run(mode: str) -> tuple[list[float], list[float]]:
     """Send the texts; return first-page latencies and escalation lateness, in seconds."""
     production = mode == "production"
     url, folder = fresh_postgres_database(ROSTER) if production else fresh_database(ROSTER)
+    PIDS.clear()
     with FakeTwilio(auth_token="bench-token") as fake:
         env = service_env(url, folder, fake.base_url)
         base, stop = start_production(env) if production else start_single(mode, env)
+        before = [tree_cpu_seconds(pid) for pid in PIDS]
         sent_at = send_texts(base)
         pages = wait_for_pages(fake, set(sent_at), per_code=2, timeout=30)
+        spent = [tree_cpu_seconds(pid) - was for pid, was in zip(PIDS, before, strict=True)]
         stop()
+    if spent:
+        each = ", ".join(f"{seconds / TEXTS * 1000:.1f}" for seconds in spent)
+        print(f"CPU per text, ms, by process tree ({' / '.join(PROCESSES[mode])}): {each}")
     first = [pages[c][0] - sent_at[c] for c in sent_at if pages.get(c)]
     late = [pages[c][1] - pages[c][0] - WAIT for c in sent_at if len(pages.get(c, [])) > 1]
     return first, late
@@ -109,7 +125,10 @@ def run(mode: str) -> tuple[list[float], list[float]]:
 def start_single(mode: str, env: dict[str, str]) -> tuple[str, Callable[[], None]]:
     """The web in this process (werkzeug), with the engine in it or in one worker process."""
     settings = load_settings(environ=env)
+    PIDS.append(os.getpid())
     worker = None if mode == "in-process" else start_processes([["worker"]], env)
+    if worker is not None:
+        wait_for(lambda: engine_ticked(env["DISPATCHER_DATABASE_URL"]), "the worker's first tick")
     app = create_app(settings, start_engine=worker is None)
     server, base = serve(app)
 
@@ -129,7 +148,53 @@ def start_production(env: dict[str, str]) -> tuple[str, Callable[[], None]]:
     web = [str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py")]
     web += ["--bind", f"127.0.0.1:{port}", "--workers", "2"]
     processes = start_processes([web, ["worker"], ["worker"]], env)
-    return f"http://127.0.0.1:{port}", lambda: stop_processes(processes)
+    base = f"http://127.0.0.1:{port}"
+    wait_for(lambda: answers(f"{base}/healthz"), "gunicorn serving")
+    wait_for(lambda: listeners(env["DISPATCHER_DATABASE_URL"]) >= 2, "both workers' LISTEN")
+    return base, lambda: stop_processes(processes)
+
+
+def wait_for(ready: Callable[[], bool], what: str, timeout: float = 60.0) -> None:
+    """Poll ``ready`` every 50 ms until it holds; give up after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not ready():
+        if time.monotonic() > deadline:
+            raise SystemExit(f"gave up waiting for {what}")
+        time.sleep(0.05)
+
+
+def answers(url: str) -> bool:
+    """True when ``url`` answers 200."""
+    try:
+        with urllib.request.urlopen(url, timeout=1) as response:
+            return bool(response.status == 200)
+    except OSError:
+        return False
+
+
+def listeners(url: str) -> int:
+    """How many sessions of the service's database LISTEN (the workers, once started)."""
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as connection:
+            query = (
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND query ILIKE 'LISTEN%'"
+            )
+            return int(connection.execute(sa.text(query)).scalar_one())
+    finally:
+        engine.dispose()
+
+
+def engine_ticked(url: str) -> bool:
+    """True once an engine recorded a tick in the lease row."""
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as connection:
+            query = "SELECT count(*) FROM engine_leases WHERE last_tick_at IS NOT NULL"
+            return int(connection.execute(sa.text(query)).scalar_one()) > 0
+    finally:
+        engine.dispose()
 
 
 def service_env(url: str, folder: Path, api_base_url: str) -> dict[str, str]:
@@ -151,14 +216,14 @@ def service_env(url: str, folder: Path, api_base_url: str) -> dict[str, str]:
 def start_processes(
     commands: list[list[str]], env: dict[str, str]
 ) -> list[subprocess.Popen[bytes]]:
-    """Start each command (``["worker"]`` is ``dispatcher worker``); wait for them to settle."""
+    """Start each command (``["worker"]`` is ``dispatcher worker``); the caller waits for them."""
     processes = []
     for command in commands:
         argv = [str(BIN / "dispatcher"), *command] if command == ["worker"] else command
         processes.append(
             subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         )
-    time.sleep(4)  # let them start, take the lease and LISTEN
+    PIDS.extend(process.pid for process in processes)
     return processes
 
 

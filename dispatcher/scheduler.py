@@ -16,7 +16,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from dispatcher import metrics, wakeups
 from dispatcher.flows import alerts, backlog, lease
-from dispatcher.flows.engine import Engine
+from dispatcher.flows.engine import Engine, earliest
 from dispatcher.web import Runtime
 
 log = logging.getLogger("dispatcher.scheduler")
@@ -31,6 +31,11 @@ FAILING_AFTER = 5
 # The lease row records a tick at most this often (readiness allows health.ENGINE_SILENCE,
 # 30 s): a write per tick cost a transaction each time a webhook kicked the engine.
 RECORD_TICK_EVERY = timedelta(seconds=5)
+# The side duties (check-ins, shift history, reminders, follow-up calls) run on a tick that
+# starts at least this share of the interval after they last ran, or once one of their
+# deadlines has come: the ticks that webhooks' kicks ask for skip them, so a burst of texts
+# does not repeat four transactions per text.
+DUTY_SLACK = 0.8
 
 
 class Watchdog:
@@ -85,6 +90,8 @@ class EngineRunner:
         self.listener: wakeups.Listener | None = None
         self.watchdog = Watchdog(engine)
         self._recorded_at: datetime | None = None
+        self._duties_ran: float | None = None  # time.monotonic() of the last duties
+        self._next_duty: datetime | None = None
 
     def start(self) -> None:
         """Start ticking as soon as this process holds the engine lock; never blocks.
@@ -193,12 +200,24 @@ class EngineRunner:
         """One tick; errors are logged (False) and the next tick tries again."""
         try:
             self._record_tick()
-            report = self.engine.tick()
-            self._wake_for_next_deadline(report.next_deadline)
+            report = self.engine.tick(duties=self._duties_due())
+            self._next_duty = report.next_duty
+            self._wake_for_next_deadline(earliest(report.next_deadline, report.next_duty))
         except Exception:
             log.exception("engine.tick_failed")
             return False
         return True
+
+    def _duties_due(self) -> bool:
+        """True when this tick should run the side duties (see DUTY_SLACK)."""
+        started = time.monotonic()
+        deadline = self._next_duty
+        came = deadline is not None and deadline <= self.engine.clock.now()
+        last = self._duties_ran
+        if came or last is None or started - last >= self.interval * DUTY_SLACK:
+            self._duties_ran = started
+            return True
+        return False
 
     def _record_tick(self) -> None:
         """Record in the lease row that this engine ticks, at most every RECORD_TICK_EVERY."""

@@ -311,12 +311,6 @@ def _tell_resumed(session: Session, ctx: FlowContext, checkin: CheckIn) -> None:
         notify.to_officer(session, ctx, request, replace(text, name=first))
 
 
-def next_due(session: Session) -> CheckIn | None:
-    """The check-in with the earliest deadline, for the runner's sleep."""
-    query = select(CheckIn).where(CheckIn.state.in_(WATCHED)).order_by(CheckIn.due_at).limit(1)
-    return session.scalars(query).first()
-
-
 def counts(need: Need) -> tuple[int, int]:
     """(check-ins received, alerts raised) of a need, for the call log."""
     checkin = need.checkin

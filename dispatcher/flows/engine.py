@@ -13,7 +13,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from dispatcher.clock import Clock
@@ -37,7 +37,7 @@ from dispatcher.flows import (
     voicepages,
 )
 from dispatcher.flows.context import FlowContext
-from dispatcher.flows.models import Need, OutboxMessage, Page, Request
+from dispatcher.flows.models import CheckIn, Need, OutboxMessage, Page, Request
 from dispatcher.flows.ports import Kick, Sender
 from dispatcher.flows.sending import Courier
 from dispatcher.flows.vocabulary import FINISHED, NeedState, RequestStatus
@@ -73,6 +73,8 @@ class TickReport:
     training_notices: int = 0
     # the earliest escalation deadline still ahead once the tick's steps were applied
     next_deadline: datetime | None = None
+    # the earliest follow-up or check-in deadline (a duty the next tick must not skip)
+    next_duty: datetime | None = None
 
 
 @dataclass
@@ -106,24 +108,38 @@ class Engine:
         )
 
     def context(self, now: datetime | None = None) -> FlowContext:
-        """A flow context at ``now`` (the clock's now by default)."""
+        """A flow context at ``now`` (the clock's now by default) whose kick wakes the engine:
+        for work queued outside a tick."""
         return FlowContext(self.settings, self.sealer, now or self.clock.now(), self.kick)
 
-    def tick(self) -> TickReport:
-        """Apply every due escalation step, then drain the outbox (the hot path); on-call
-        changes that are due are recorded and shift reminders sent, each in a unit of work of
-        its own.
+    def run_context(self) -> FlowContext:
+        """A flow context at the clock's now for work done inside a tick or housekeeping.
 
-        The report carries the next deadline, read in the same transaction as the steps.
+        It wakes nobody: what the run queues is sent by its own ``deliver``, and a wake
+        would only run another tick for nothing (or NOTIFY every other engine).
+        """
+        return FlowContext(self.settings, self.sealer, self.clock.now())
+
+    def tick(self, *, duties: bool = True) -> TickReport:
+        """Apply every due escalation step, then drain the outbox (the hot path).
+
+        With ``duties`` (the default), the side duties that are due run too, each in a unit
+        of work of its own: check-ins, on-call changes for the shift history, shift
+        reminders and follow-up calls. The scheduler passes ``duties=False`` to the ticks a
+        webhook's kick asks for, so a burst of texts costs no more than its escalation;
+        the duties then run on the interval (see ``scheduler.EngineRunner``).
+
+        The report carries the next deadlines, read in the same transaction as the steps.
         """
         report = TickReport()
         with self.database.session_scope() as session:
-            report.escalated = escalate_due(session, self.context())
-            report.next_deadline = next_deadline(session)
-        report.checkins = self.run_checkins()
-        report.shifts_recorded = self.record_shifts()
-        report.reminded = self.remind()
-        report.followed_up = self.follow_up()
+            report.escalated = escalate_due(session, self.run_context())
+            report.next_deadline, report.next_duty = next_deadlines(session)
+        if duties:
+            report.checkins = self.run_checkins()
+            report.shifts_recorded = self.record_shifts()
+            report.reminded = self.remind()
+            report.followed_up = self.follow_up()
         return self.deliver(report)
 
     def run_checkins(self) -> int:
@@ -131,7 +147,7 @@ class Engine:
         (the next tick tries again) and never stops paging."""
         try:
             with self.database.session_scope() as session:
-                return checkins.run_due(session, self.context())
+                return checkins.run_due(session, self.run_context())
         except Exception as exc:
             log.warning("engine.checkins_failed error=%s", type(exc).__name__)
             return 0
@@ -141,7 +157,7 @@ class Engine:
         after an unanswered text); a failure is logged and never stops paging."""
         try:
             with self.database.session_scope() as session:
-                return voicepages.follow_up_due(session, self.context())
+                return voicepages.follow_up_due(session, self.run_context())
         except Exception as exc:
             log.warning("engine.follow_up_failed error=%s", type(exc).__name__)
             return 0
@@ -160,7 +176,7 @@ class Engine:
         """Queue the shift reminders that are due; a failure is logged, pages go on."""
         try:
             with self.database.session_scope() as session:
-                return reminders.send_due(session, self.context())
+                return reminders.send_due(session, self.run_context())
         except Exception as exc:
             log.warning("engine.reminders_failed error=%s", type(exc).__name__)
             return 0
@@ -176,19 +192,19 @@ class Engine:
         report = TickReport()
         self.sealer.erase_expired(self.clock.now())
         with self.database.session_scope() as session:
-            ctx = self.context()
+            ctx = self.run_context()
             report.closed = close_idle(session, ctx)
             report.notes_expired = expire_notes(session, ctx.now)
             purge(session, ctx.now)
         with self.database.session_scope() as session:
-            reminders.plan(session, self.context())
+            reminders.plan(session, self.run_context())
         report.reminded = self.remind()
         self.report_gaps()
         with self.database.session_scope() as session:
-            offers.expire_due(session, self.context())
+            offers.expire_due(session, self.run_context())
         self.open_shifts()
         with self.database.session_scope() as session:
-            report.training_notices = trainings.send_expiry_notices(session, self.context())
+            report.training_notices = trainings.send_expiry_notices(session, self.run_context())
         self.deliver(report)
         report.redacted = redaction.redact_copies(
             self.database, self.sender, self.clock, ctx=self.context()
@@ -201,9 +217,9 @@ class Engine:
         claimed once); a failure is logged and the other duties go on."""
         try:
             with self.database.session_scope() as session:
-                signups.remind_due(session, self.context())
+                signups.remind_due(session, self.run_context())
             with self.database.session_scope() as session:
-                signups.close_due(session, self.context())
+                signups.close_due(session, self.run_context())
         except Exception as exc:
             log.warning("engine.open_shifts_failed error=%s", type(exc).__name__)
 
@@ -211,7 +227,7 @@ class Engine:
         """The coordinators' morning gap report, once a day; a failure is logged."""
         try:
             with self.database.session_scope() as session:
-                gaps.report_daily(session, self.context())
+                gaps.report_daily(session, self.run_context())
         except Exception as exc:
             log.warning("engine.gap_report_failed error=%s", type(exc).__name__)
 
@@ -309,27 +325,34 @@ def purge(session: Session, now: datetime) -> None:
     signups.purge(session, now)
 
 
-def next_deadline(session: Session) -> datetime | None:
-    """The earliest escalation, follow-up or check-in deadline (for the scheduler's sleep)."""
-    escalation = session.scalar(
-        select(Need.next_action_at)
-        .where(Need.state == NeedState.PAGING, Need.held_until.is_(None))
-        .order_by(Need.next_action_at)
-        .limit(1)
-    )
-    held = session.scalar(
-        select(Need.held_until)
-        .where(Need.state == NeedState.PAGING, Need.held_until.is_not(None))
-        .order_by(Need.held_until)
-        .limit(1)
-    )
-    follow_up = session.scalar(
-        select(Page.follow_up_at)
-        .where(Page.follow_up_at.is_not(None))
-        .order_by(Page.follow_up_at)
-        .limit(1)
-    )
-    checkin = checkins.next_due(session)
-    checkin_due = checkin.due_at if checkin else None
-    found = [d for d in (escalation, held, follow_up, checkin_due) if d is not None]
+def next_deadlines(session: Session) -> tuple[datetime | None, datetime | None]:
+    """(the earliest escalation or hold deadline, the earliest follow-up or check-in one),
+    for the scheduler's sleep; one statement, as every tick reads it."""
+    row = session.execute(_NEXT_DEADLINES).one()
+    return earliest(row.escalation, row.held), earliest(row.follow_up, row.checkin)
+
+
+_NEXT_DEADLINES = select(
+    select(func.min(Need.next_action_at))
+    .where(Need.state == NeedState.PAGING, Need.held_until.is_(None))
+    .scalar_subquery()
+    .label("escalation"),
+    select(func.min(Need.held_until))
+    .where(Need.state == NeedState.PAGING, Need.held_until.is_not(None))
+    .scalar_subquery()
+    .label("held"),
+    select(func.min(Page.follow_up_at))
+    .where(Page.follow_up_at.is_not(None))
+    .scalar_subquery()
+    .label("follow_up"),
+    select(func.min(CheckIn.due_at))
+    .where(CheckIn.state.in_(checkins.WATCHED))
+    .scalar_subquery()
+    .label("checkin"),
+)
+
+
+def earliest(*instants: datetime | None) -> datetime | None:
+    """The earliest of ``instants`` that are set, or None."""
+    found = [instant for instant in instants if instant is not None]
     return min(found) if found else None

@@ -93,3 +93,19 @@ def test_a_member_accept_costs_a_fixed_number_of_statements(served: Flask) -> No
 def person_id(session: Session, phone: str) -> int:
     """The id of the roster member with ``phone``."""
     return session.scalars(select(Person.id).where(Person.phone == phone)).one()
+
+
+# A tick that finds nothing due (every engine's tick after another engine took the work, or
+# a kick with nothing left): the due needs, the next deadlines (one statement), the due
+# outbox rows. Side duties are not run by a kick's tick.
+IDLE_TICK = {"sqlite": 3, "postgresql": 3}
+
+
+def test_a_tick_with_nothing_due_costs_a_fixed_number_of_statements(served: Flask) -> None:
+    runtime = runtime_of(served)
+    text(served, OFFICER, "need an advocate and a room at the motel")
+    runtime.engine.tick()
+    with counted(runtime.database) as statements:
+        report = runtime.engine.tick(duties=False)
+    assert report.escalated == 0 and report.sent == 0
+    assert len(statements) == IDLE_TICK[runtime.database.engine.dialect.name], statements
