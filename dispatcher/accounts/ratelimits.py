@@ -47,3 +47,9 @@ def hit(
     if count <= limit:
         return None
     return max(1, math.ceil((start + window - now).total_seconds()))
+
+
+def purge(session: Session, now: datetime, window: timedelta = WINDOW) -> None:
+    """Delete the windows before the current one (keys not counted again keep their last
+    row until this runs)."""
+    session.execute(delete(RateWindow).where(RateWindow.window_start < window_start(now, window)))

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from dispatcher.accounts import ratelimits
 from dispatcher.clock import Clock
 from dispatcher.crypto import Sealer
 from dispatcher.db import Database
@@ -323,6 +324,7 @@ def purge(session: Session, now: datetime) -> None:
     reminders.purge(session, now)
     offers.purge(session, now)
     signups.purge(session, now)
+    ratelimits.purge(session, now)
 
 
 def next_deadlines(session: Session) -> tuple[datetime | None, datetime | None]:
