@@ -342,9 +342,11 @@ def claim(
 ) -> bool:
     """Give ``slot`` to ``person`` if nobody has it (one conditional UPDATE: the first
     claim wins) and the sign-up is still open; it becomes an ``add`` override, recorded as
-    the roster's change. False when someone else was first or it closed."""
+    the roster's change. False when someone else was first, it closed or the slot began."""
     signup = session.get_one(Signup, slot.signup_id)
-    if not is_open(signup, ctx.now) or not _is_member(session, roster.id, person):
+    if not is_open(signup, ctx.now) or as_utc(slot.start) <= ctx.now:
+        return False  # closed, or the slot has begun
+    if not _is_member(session, roster.id, person):
         return False
     won = session.execute(
         update(OpenSlot)

@@ -277,3 +277,18 @@ def test_closed_signups_are_forgotten_after_ninety_days_and_their_overrides_stay
         assert session.scalars(select(OpenSlot)).all() == []
         adds = session.scalars(select(Override.person_id).where(Override.action == "add")).all()
         assert adds == [ben]
+
+
+def test_a_slot_that_has_begun_cannot_be_claimed(world: World) -> None:
+    publish(world, deadline=datetime(2026, 4, 10, 12, tzinfo=UTC))  # after April began
+    world.clock.advance(datetime(2026, 4, 1, 14, tzinfo=UTC) - world.clock.now())
+    [first, second, *_] = slots(world)
+    with world.session() as session:
+        ben = session.scalars(select(Person).where(Person.name == "Ben Okafor")).one()
+        roster = session.scalars(select(Roster).where(Roster.name == "advocates")).one()
+        begun = session.get_one(OpenSlot, first.id)
+        assert not signups.claim(session, world.context(), ben, begun, roster)
+        assert signups.claim(
+            session, world.context(), ben, session.get_one(OpenSlot, second.id), roster
+        )
+    assert world.text(CRUZ, "TAKE 1").startswith("Shift 1 is taken, closed or not open to you")
