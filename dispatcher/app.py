@@ -63,12 +63,13 @@ def create_app(
 
 def register_blueprints(app: Flask) -> None:
     """Mount every area of the service."""
-    from dispatcher import admin, api, calendars, health, home
+    from dispatcher import admin, api, calendars, health, home, openshifts
     from dispatcher.sms import calls, webhooks
 
     app.register_blueprint(home.blueprint)
     app.register_blueprint(health.blueprint)
     app.register_blueprint(calendars.blueprint)  # the token in the address signs in
+    app.register_blueprint(openshifts.blueprint)  # so does a member's open-shift link
     web.csrf.exempt(api.blueprint)  # bearer tokens only: cookies never authenticate it
     app.register_blueprint(api.blueprint)
     web.csrf.exempt(webhooks.blueprint)

@@ -75,6 +75,13 @@ class Settings:
     gap_report_at: str = _setting("engine", "gap_report_at", "DISPATCHER_GAP_REPORT_AT")
     # How long a COVER or SWAP offer waits for a taker before the coordinators are told.
     offer_wait: timedelta = _setting("engine", "offer_wait")
+    # Open shifts: the reminder before a sign-up's deadline goes to members who have taken
+    # fewer than ``open_shift_minimum`` slots, ``open_shift_remind`` before it.
+    open_shift_remind: timedelta = _setting("engine", "open_shift_remind")
+    open_shift_minimum: int = _setting("engine", "open_shift_minimum")
+    # Requests per minute per API token, and per calendar feed (counted in the database).
+    api_per_minute: int = _setting("api", "per_minute", "DISPATCHER_API_PER_MINUTE")
+    feed_per_minute: int = _setting("api", "feed_per_minute", "DISPATCHER_FEED_PER_MINUTE")
     session_idle: timedelta = _setting("admin", "session_idle")
     login_attempts: int = _setting("admin", "login_attempts")
     # Derived, not configured: True when the secret key was generated and kept locally.
@@ -181,6 +188,14 @@ def _validated(values: dict[str, Any]) -> Settings:
         raise ConfigError("setting care.services must name 1 to 9 different services")
     if not 1 <= values["send_concurrency"] <= 64:
         raise ConfigError("setting sms.send_concurrency must be between 1 and 64")
+    for name, key in (
+        ("api_per_minute", "api.per_minute"),
+        ("feed_per_minute", "api.feed_per_minute"),
+    ):
+        if not 1 <= values[name] <= 100_000:
+            raise ConfigError(f"setting {key} must be between 1 and 100000")
+    if not 0 <= values["open_shift_minimum"] <= 100:
+        raise ConfigError("setting engine.open_shift_minimum must be between 0 and 100")
     if backend not in SMS_BACKENDS:
         raise ConfigError(f"setting sms.backend must be one of {', '.join(SMS_BACKENDS)}")
     report = values["gap_report_at"].strip().lower()

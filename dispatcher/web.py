@@ -17,6 +17,7 @@ from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.orm import Session
 
+from dispatcher.accounts import ratelimits
 from dispatcher.clock import Clock
 from dispatcher.crypto import Sealer
 from dispatcher.db import Database
@@ -142,6 +143,19 @@ def db_session() -> Session:
         g.db_session = found.database.sessions()
     session: Session = g.db_session
     return session
+
+
+def over_rate(key: str, per_minute: int) -> int | None:
+    """Count this request for ``key`` (an id such as ``api:7``) and commit at once, so that
+    every process counts it; None when within ``per_minute``, else the seconds to wait.
+
+    Call it before the request writes anything of its own: it commits the request's
+    session.
+    """
+    session = db_session()
+    wait = ratelimits.hit(session, key, runtime().clock.now(), per_minute)
+    session.commit()
+    return wait
 
 
 def _close_session(_exc: BaseException | None) -> None:

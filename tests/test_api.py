@@ -14,15 +14,15 @@ from openapi_spec_validator import validate
 from sqlalchemy import select
 
 from dispatcher.accounts import apitokens
-from dispatcher.accounts.models import ApiToken
-from dispatcher.api.limits import TokenLimiter
-from dispatcher.api.views import LIMITER
+from dispatcher.accounts.models import ApiToken, RateWindow
+from dispatcher.app import create_app
 from dispatcher.audit import AuditEntry, Auditor
 from dispatcher.cli import main
 from dispatcher.db import Database
 from dispatcher.flows.models import OutboxMessage, Page, Request
 from dispatcher.rosters.models import Officer
 from tests.support.coalition import COALITION, apply_text
+from tests.support.databases import make_settings
 
 NOW = datetime(2026, 3, 10, 12, tzinfo=UTC)
 AUDITOR = Auditor("admin@coalition.test", NOW)
@@ -124,15 +124,39 @@ def test_tokens_authenticate_and_cookies_do_not(loaded: FlaskClient, database: D
     assert get(loaded, "/api/v1/rosters", token)[0] == 401
 
 
-def test_a_token_is_rate_limited(app: Flask, loaded: FlaskClient, database: Database) -> None:
-    app.extensions[LIMITER] = TokenLimiter(per_minute=3)
-    token, other = make_token(database, "read"), make_token(database, "read")
-    assert [get(loaded, "/api/v1/rosters", token)[0] for _ in range(4)] == [200, 200, 200, 429]
-    response = loaded.get("/api/v1/rosters", headers={"Authorization": f"Bearer {token}"})
-    assert response.headers["Retry-After"] == "60"
-    assert get(loaded, "/api/v1/rosters", other)[0] == 200
-    app.extensions["dispatcher"].clock.advance(60)
-    assert get(loaded, "/api/v1/rosters", token)[0] == 200
+def test_a_token_is_rate_limited_across_processes(
+    app: Flask, loaded: FlaskClient, database: Database, tmp_path: Path
+) -> None:
+    """Two apps with engines of their own (as two gunicorn workers) share one count."""
+    clock = app.extensions["dispatcher"].clock
+    settings = make_settings(tmp_path, database.url, api_per_minute=3)
+    first, second = (create_app(settings, clock=clock) for _ in range(2))
+    try:
+        one, two = first.test_client(), second.test_client()
+        token, other = make_token(database, "read"), make_token(database, "read")
+        clock.advance(15)  # 12:00:15 on the test clock: 45 s left in the minute
+        statuses = [get(client, "/api/v1/rosters", token)[0] for client in (one, two, one, two)]
+        assert statuses == [200, 200, 200, 429]
+        response = one.get("/api/v1/rosters", headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 429
+        assert response.content_type == "application/problem+json"
+        assert response.get_json()["status"] == 429
+        assert response.headers["Retry-After"] == "45"
+        assert get(two, "/api/v1/rosters", other)[0] == 200
+        clock.advance(45)
+        assert get(two, "/api/v1/rosters", token)[0] == 200
+        with database.session_scope() as session:  # the past minute's row is gone
+            assert len(session.scalars(select(RateWindow)).all()) == 2
+    finally:
+        for each in (first, second):
+            each.extensions["dispatcher"].database.dispose()
+
+
+def test_the_default_rate_allows_a_busy_integration(
+    loaded: FlaskClient, database: Database
+) -> None:
+    token = make_token(database, "read")
+    assert {get(loaded, "/api/v1/rosters", token)[0] for _ in range(20)} == {200}
 
 
 def test_tokens_are_stored_hashed_and_audited(database: Database) -> None:

@@ -59,3 +59,16 @@ class ApiToken(Base):
     scopes: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+
+class RateWindow(Base):
+    """Requests counted for one key (``api:<token id>``, ``feed:<feed id>``) in one fixed
+    window starting at ``window_start``: one upsert per request, so every process sees the
+    same count. Windows older than the current one are deleted as the key is counted.
+    """
+
+    __tablename__ = "rate_windows"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)

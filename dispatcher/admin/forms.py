@@ -21,6 +21,7 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
+    TextAreaField,
     TimeField,
 )
 from wtforms.validators import (
@@ -420,3 +421,26 @@ def show_problems(form: FlaskForm, refused: Refused) -> None:
     """Put each problem of a refused change under its field of ``form``."""
     for field, why in refused.problems.items():
         getattr(form, field).errors.append(why)
+
+
+class SignupForm(FlaskForm):  # type: ignore[misc]
+    """A month of open shifts: which month, the sign-up deadline (roster's zone), and the
+    slots: the rotations' pattern, or typed one a line."""
+
+    month = StringField(
+        "Month",
+        validators=[DataRequired(), Length(max=7)],
+        description="As 2026-12.",
+    )
+    deadline = DateTimeLocalField("Sign up by", format=LOCAL_FORMAT, validators=[DataRequired()])
+    source = SelectField(
+        "Slots",
+        choices=options([("pattern", "The rotations' shifts"), ("typed", "The slots typed below")]),
+        default="pattern",
+    )
+    slots = TextAreaField(
+        "Typed slots",
+        validators=[Optional(), Length(max=40_000)],
+        description="One a line, as 2026-12-05 08:00-20:00 (an end before the start is the "
+        "next day).",
+    )

@@ -21,7 +21,6 @@ from werkzeug.exceptions import HTTPException
 from dispatcher import web
 from dispatcher.accounts.apitokens import token_for
 from dispatcher.accounts.models import ApiToken
-from dispatcher.api.limits import TokenLimiter
 from dispatcher.api.openapi import document
 from dispatcher.api.problems import Problem, problem_response
 from dispatcher.api.schemas import (
@@ -51,7 +50,6 @@ from dispatcher.rosters.service import get_roster, shifts, who_is_on_call
 log = logging.getLogger("dispatcher.api")
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 F = TypeVar("F", bound=Callable[..., ResponseReturnValue])
-LIMITER = "api_limiter"
 
 
 def require(scope: str) -> Callable[[F], F]:
@@ -82,21 +80,11 @@ def _authenticate() -> ApiToken:
     token = token_for(web.db_session(), value.strip(), now)
     if token is None:
         raise Problem(401, "the token is unknown or revoked", challenge)
-    limiter = _limiter()
-    if not limiter.allow(token.id, now):
+    wait = web.over_rate(f"api:{token.id}", runtime.settings.api_per_minute)
+    if wait is not None:
         log.info("api.rate_limited token=%s", token.id)
-        raise Problem(429, "too many requests with this token", {"Retry-After": "60"})
+        raise Problem(429, "too many requests with this token", {"Retry-After": str(wait)})
     return token
-
-
-def _limiter() -> TokenLimiter:
-    """The app's token limiter, made on first use."""
-    from flask import current_app
-
-    found = current_app.extensions.get(LIMITER)
-    if found is None:
-        found = current_app.extensions[LIMITER] = TokenLimiter()
-    return cast(TokenLimiter, found)
 
 
 def _body(model: Model) -> Response:

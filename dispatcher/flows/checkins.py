@@ -172,7 +172,7 @@ RESERVED_WORDS = frozenset(
     {"stop", "stopall", "unsubscribe", "cancel", "end", "quit", "start", "yes", "unstop"}
     | {"help", "info", "accept", "decline", "pass", "done", "status", "room", "ride"}
     | {"advocate", "back", "who", "away", "join", "new", "approve", "deny", "duress", "ok"}
-    | {"omw", "coming", "voy", "cover", "swap"}
+    | {"omw", "coming", "voy", "cover", "swap", "shifts", "take"}
 )
 
 

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from dispatcher.accounts import ratelimits
 from dispatcher.clock import Clock
 from dispatcher.crypto import Sealer
 from dispatcher.db import Database
@@ -32,6 +33,7 @@ from dispatcher.flows import (
     paging,
     redaction,
     reminders,
+    signups,
     statuses,
     trainings,
     voicepages,
@@ -216,6 +218,7 @@ class Engine:
         self.report_gaps()
         with self.database.session_scope() as session:
             offers.expire_due(session, self.run_context())
+        self.open_shifts()
         with self.database.session_scope() as session:
             report.training_notices = trainings.send_expiry_notices(session, self.run_context())
         self.deliver(report)
@@ -224,6 +227,17 @@ class Engine:
         )
         self.database.checkpoint()  # SQLite: wiped rows leave the WAL
         return report
+
+    def open_shifts(self) -> None:
+        """Open-shift sign-ups: reminders before their deadline, the close at it (each
+        claimed once); a failure is logged and the other duties go on."""
+        try:
+            with self.database.session_scope() as session:
+                signups.remind_due(session, self.run_context())
+            with self.database.session_scope() as session:
+                signups.close_due(session, self.run_context())
+        except Exception as exc:
+            log.warning("engine.open_shifts_failed error=%s", type(exc).__name__)
 
     def report_gaps(self) -> None:
         """The coordinators' morning gap report, once a day; a failure is logged."""
@@ -332,6 +346,8 @@ def purge(session: Session, now: datetime) -> None:
     debriefs.purge(session, now)
     reminders.purge(session, now)
     offers.purge(session, now)
+    signups.purge(session, now)
+    ratelimits.purge(session, now)
 
 
 def next_deadlines(session: Session) -> tuple[datetime | None, datetime | None]:

@@ -48,7 +48,7 @@ def find_gaps(session: Session, now: datetime, rosters: list[Roster] | None = No
     return found
 
 
-def gap_text(found: Gaps, name: str = "") -> CoverageGaps:
+def gap_text(found: Gaps, name: str = "", cause: str = "away") -> CoverageGaps:
     """The coordinators' text for ``found`` (instants as ISO-8601, each roster's zone)."""
     return CoverageGaps(
         rosters=tuple(
@@ -60,6 +60,7 @@ def gap_text(found: Gaps, name: str = "") -> CoverageGaps:
             for roster, spans in found
         ),
         name=name,
+        cause=cause,
     )
 
 
@@ -92,6 +93,28 @@ def report_after_away(session: Session, ctx: FlowContext, person: Person) -> boo
         return False
     notify.to_coordinators(session, ctx, gap_text(found, person.name))
     log.info("gaps.after_away member=%s rosters=%s", person.id, len(found))
+    return True
+
+
+def report_after_leaving(session: Session, ctx: FlowContext, person: Person, cause: str) -> bool:
+    """Text the coordinators at once if ``person`` no longer covering (``cause``: "stopped"
+    after STOP, "inactive" once deactivated) leaves a gap where they were on call within
+    AHEAD, as AWAY does. True if they were told."""
+    rosters = list(session.scalars(rosters_of(person)))
+    found = []
+    for roster, spans in find_gaps(session, ctx.now, rosters):
+        theirs = [
+            (shift.start, shift.end)
+            for shift, who in service.shifts(session, roster, ctx.now, ctx.now + AHEAD)
+            if who.id == person.id
+        ]
+        left = [span for span in spans if overlaps(theirs, *span)]
+        if left:
+            found.append((roster, left))
+    if not found:
+        return False
+    notify.to_coordinators(session, ctx, gap_text(found, person.name, cause))
+    log.info("gaps.after_leaving member=%s cause=%s rosters=%s", person.id, cause, len(found))
     return True
 
 

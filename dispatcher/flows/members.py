@@ -17,6 +17,7 @@ from dispatcher.flows import (
     checkins,
     debriefs,
     drills,
+    gaps,
     measures,
     notify,
     officers,
@@ -323,6 +324,7 @@ def opt_out(session: Session, ctx: FlowContext, person: Person, cause: str) -> N
         paging.page_answered(session, ctx, page, PageState.FAILED)
     notify.to_coordinators(session, ctx, texts.CoordinatorOptedOut(name=person.name, cause=cause))
     log.warning("person.opted_out member=%s cause=%s", person.id, cause)
+    gaps.report_after_leaving(session, ctx, person, "stopped")
 
 
 def opt_in(session: Session, ctx: FlowContext, person: Person) -> None:

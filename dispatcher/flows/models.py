@@ -453,3 +453,50 @@ class ShiftOffer(Base):
     state: Mapped[str] = mapped_column(String(10), default="open")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Signup(Base):
+    """A month of open slots on a roster, published by a coordinator (``flows.openshifts``).
+
+    Members claim slots until ``deadline`` (by their signed link, or ``SHIFTS`` and
+    ``TAKE n``). ``reminded_at`` and ``closed_at`` are claimed by conditional UPDATEs, so
+    the reminder before the deadline and the coordinators' report at it go out once.
+    States: open -> closed (at the deadline, or by a coordinator).
+    """
+
+    __tablename__ = "signups"
+    __table_args__ = (Index("ix_signups_open", "state", "deadline"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    roster_id: Mapped[int] = mapped_column(ForeignKey("rosters.id", ondelete="CASCADE"))
+    month: Mapped[date] = mapped_column(Date)
+    deadline: Mapped[datetime] = mapped_column(UTCDateTime)
+    state: Mapped[str] = mapped_column(String(10), default="open")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    slots: Mapped[list[OpenSlot]] = relationship(
+        back_populates="signup",
+        cascade="all, delete-orphan",
+        order_by="OpenSlot.number",
+    )
+
+
+class OpenSlot(Base):
+    """One open shift of a sign-up, [start, end). ``number`` is what ``TAKE n`` names:
+    unique among the slots of every open sign-up. The first claim sets ``taker_id`` by a
+    conditional UPDATE and adds the taker as an override for the slot."""
+
+    __tablename__ = "open_slots"
+    __table_args__ = (UniqueConstraint("signup_id", "start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    signup_id: Mapped[int] = mapped_column(ForeignKey("signups.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    start: Mapped[datetime] = mapped_column(UTCDateTime)
+    end: Mapped[datetime] = mapped_column(UTCDateTime)
+    taker_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), default=None, index=True
+    )
+    taken_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    signup: Mapped[Signup] = relationship(back_populates="slots")

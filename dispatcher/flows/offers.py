@@ -50,6 +50,8 @@ from dispatcher.rosters.schedule import Shift, local_to_utc
 log = logging.getLogger("dispatcher.offers")
 
 OPEN, TAKEN, DECLINED, EXPIRED = "open", "taken", "declined", "expired"
+# Withdrawn by a coordinator on the person's page: a later ``1 code`` hears it is closed.
+CANCELLED = "cancelled"
 # An offer whose shift was no longer the offerer's (covered through another offer, or the
 # schedule changed) when it was taken or fell due: nobody is told.
 CLOSED = "closed"
@@ -158,6 +160,24 @@ def decline(session: Session, ctx: FlowContext, person: Person, code: str) -> Re
     notify.to_person(session, ctx, offerer, OfferDeclined(person.name, _shift_of(offer, roster)))
     log.info("offer.declined id=%s member=%s", offer.id, person.id)
     return Reply(Declined(code))
+
+
+def cancel(session: Session, auditor: Auditor, offer: ShiftOffer) -> bool:
+    """Withdraw an open offer (a coordinator, on the offerer's page), by one conditional
+    UPDATE so that it cannot race a taker; recorded. False if it was no longer open."""
+    won = session.execute(
+        update(ShiftOffer)
+        .where(ShiftOffer.id == offer.id, ShiftOffer.state == OPEN)
+        .values(state=CANCELLED)
+        .execution_options(synchronize_session=False)
+    )
+    if rows_changed(won) != 1:
+        return False
+    session.refresh(offer)
+    entry = {"code": offer.code, "state": CANCELLED}
+    auditor.record(session, "cancel", "shift_offer", offer.id, {"state": OPEN}, entry)
+    log.info("offer.cancelled id=%s", offer.id)
+    return True
 
 
 def expire_due(session: Session, ctx: FlowContext) -> int:

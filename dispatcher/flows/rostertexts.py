@@ -57,10 +57,14 @@ class RosterGaps:
 @dataclass(frozen=True)
 class CoverageGaps(Text, template="coverage_gaps"):
     """To the coordinators: the uncovered hours ahead, per roster; ``name`` is whoever went
-    away when an AWAY caused the text (empty for the morning report)."""
+    away, stopped texts or was deactivated when that caused the text (empty for the
+    morning report)."""
 
     rosters: tuple[RosterGaps, ...]
     name: str = ""
+    # Why ``name`` left the gaps: "away" (AWAY, or away set on their page), "stopped"
+    # (texted STOP, or their number refuses texts), "inactive" (deactivated).
+    cause: str = "away"
 
 
 # Shift offers: COVER and SWAP.

@@ -38,26 +38,48 @@ class ShiftEvent:
     hands_off_to: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class Labels:
+    """The words of a feed's events, as ``str.format`` patterns (English by default; the
+    feed's address gives them in the person's language)."""
+
+    mine: str = "On call: {roster}"
+    theirs: str = "{name} on call: {roster}"
+    roster: str = "Roster: {roster}"
+    on_call: str = "On call: {name}"
+    takes_over: str = "Takes over from: {names}"
+    hands_off: str = "Hands off to: {names}"
+    nobody: str = "nobody"
+
+
+ENGLISH = Labels()
+
+
 def event_uid(event: ShiftEvent, domain: str) -> str:
     """A UID that stays the same for the same person, roster and start on every fetch."""
     stamp = event.start.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     return f"shift-{event.roster_id}-{event.person_id}-{stamp}@{domain}"
 
 
-def event_summary(event: ShiftEvent, per_person: bool) -> str:
+def event_summary(event: ShiftEvent, per_person: bool, labels: Labels = ENGLISH) -> str:
     """``On call: advocates`` in a person's feed, ``Ana Ruiz on call: advocates`` in a
     roster's feed."""
-    if per_person:
-        return f"On call: {event.roster_name}"
-    return f"{event.person_name} on call: {event.roster_name}"
+    pattern = labels.mine if per_person else labels.theirs
+    return pattern.format(roster=event.roster_name, name=event.person_name)
 
 
-def event_description(event: ShiftEvent) -> str:
+def event_description(event: ShiftEvent, labels: Labels = ENGLISH) -> str:
     """The roster and the handoff partners, one per line."""
-    lines = [f"Roster: {event.roster_name}", f"On call: {event.person_name}"]
-    lines.append("Takes over from: " + (", ".join(event.takes_over_from) or "nobody"))
-    lines.append("Hands off to: " + (", ".join(event.hands_off_to) or "nobody"))
-    return "\n".join(lines)
+    before = ", ".join(event.takes_over_from) or labels.nobody
+    after = ", ".join(event.hands_off_to) or labels.nobody
+    return "\n".join(
+        [
+            labels.roster.format(roster=event.roster_name),
+            labels.on_call.format(name=event.person_name),
+            labels.takes_over.format(names=before),
+            labels.hands_off.format(names=after),
+        ]
+    )
 
 
 def render_calendar(
@@ -67,6 +89,7 @@ def render_calendar(
     per_person: bool,
     domain: str,
     stamp: datetime,
+    labels: Labels = ENGLISH,
 ) -> bytes:
     """The iCalendar text of ``events`` (a feed called ``title``), ``stamp`` as DTSTAMP.
 
@@ -81,7 +104,7 @@ def render_calendar(
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", REFRESH)
     for event in events:
-        calendar.add_component(_vevent(event, per_person, domain, stamp))
+        calendar.add_component(_vevent(event, per_person, domain, stamp, labels))
     if events:
         first = min(e.start for e in events).date() - timedelta(days=366)
         last = max(e.end for e in events).date() + timedelta(days=366)
@@ -90,7 +113,9 @@ def render_calendar(
     return body
 
 
-def _vevent(event: ShiftEvent, per_person: bool, domain: str, stamp: datetime) -> icalendar.Event:
+def _vevent(
+    event: ShiftEvent, per_person: bool, domain: str, stamp: datetime, labels: Labels
+) -> icalendar.Event:
     """One shift as a VEVENT: local times in the roster's zone, transparent (not busy)."""
     if event.start.tzinfo is None or event.end.tzinfo is None:
         raise ValueError("shift instants must be aware")
@@ -99,8 +124,8 @@ def _vevent(event: ShiftEvent, per_person: bool, domain: str, stamp: datetime) -
     vevent.add("dtstamp", stamp.astimezone(UTC))
     vevent.add("dtstart", event.start.astimezone(event.zone))
     vevent.add("dtend", event.end.astimezone(event.zone))
-    vevent.add("summary", event_summary(event, per_person))
-    vevent.add("description", event_description(event))
+    vevent.add("summary", event_summary(event, per_person, labels))
+    vevent.add("description", event_description(event, labels))
     vevent.add("categories", [event.roster_name])
     vevent.add("transp", "TRANSPARENT")
     return vevent

@@ -41,6 +41,8 @@ class CommandKind(StrEnum):
     WHO = "who"
     COVER = "cover"
     SWAP = "swap"
+    SHIFTS = "shifts"
+    TAKE = "take"
     JOIN = "join"
     DURESS = "duress"
     OPT_OUT = "opt_out"
@@ -87,7 +89,11 @@ NEED_OF_WORD = {
 REQUIREMENT_WORDS = {"CARSEAT": "carseat", "CAR-SEAT": "carseat", "WHEELCHAIR": "wheelchair"}
 # The needs whose add word takes requirements.
 REQUIRING_NEEDS = frozenset({"ride"})
-SINGLE_WORDS = {"BACK": CommandKind.BACK, "WHO": CommandKind.WHO}
+SINGLE_WORDS = {"BACK": CommandKind.BACK, "WHO": CommandKind.WHO, "SHIFTS": CommandKind.SHIFTS}
+# Claiming an open shift: TAKE and its number (at most this many digits); "take" followed
+# by anything else is words.
+TAKE_WORD = "TAKE"
+TAKE_DIGITS = 4
 # Offering one's shift: COVER SAT / COVER 3/14 / COVER NEXT to the rotation, SWAP <name> to one.
 OFFER_WORDS = {"COVER": CommandKind.COVER, "SWAP": CommandKind.SWAP}
 # A coordinator settling a pending enrollment: APPROVE 12, DENY 12.
@@ -113,8 +119,8 @@ class Command:
 
     ``count`` is the number of nights after an accept's code (``1 K7Q4 2``); ``requires``
     what an added ride needs (``RIDE carseat``). ``argument`` holds the AWAY duration, the
-    JOIN name, the words of NEW, the new duress word of DURESS, the need of an
-    ``add``/``drop``, the command an ``unclear`` text started with, or for ``text`` the
+    JOIN name, the number of TAKE, the words of NEW, the new duress word of DURESS, the need
+    of an ``add``/``drop``, the command an ``unclear`` text started with, or for ``text`` the
     words (after a leading code, when ``code`` is set, as written). ``text`` is the whole
     message as written, runs of whitespace collapsed. Neither is shown by ``repr`` and
     ``text`` is not compared, so a logged command never carries what was written.
@@ -189,6 +195,11 @@ def _command(
         return _coded(head, tokens[1:], needs[head])
     if head in SINGLE_WORDS:
         return Command(SINGLE_WORDS[head]) if len(tokens) == 1 else None
+    if head == TAKE_WORD and len(tokens) == 2:
+        number = _word(tokens[1]).lstrip("#")
+        if number.isdecimal() and number.isascii() and len(number) <= TAKE_DIGITS:
+            return Command(CommandKind.TAKE, argument=str(int(number)))
+        return None
     if head == "AWAY":
         return Command(CommandKind.AWAY, argument=" ".join(tokens[1:]))
     if head in OFFER_WORDS:

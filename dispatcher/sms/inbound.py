@@ -23,6 +23,7 @@ from dispatcher.flows import (
     offers,
     officers,
     routing,
+    signups,
     texts,
     unknown,
 )
@@ -132,6 +133,11 @@ def from_person(
         return _cover(session, ctx, person, command.argument)
     if kind == CommandKind.SWAP:
         return offers.offer_swap(session, ctx, person, command.argument)
+    if kind == CommandKind.SHIFTS:
+        return signups.list_open(session, ctx, person, members.person_zone(session, ctx, person))
+    if kind == CommandKind.TAKE:
+        zone = members.person_zone(session, ctx, person)
+        return signups.take_number(session, ctx, person, int(command.argument), zone)
     if kind == CommandKind.DONE:
         return members.done(session, ctx, person, code)
     if kind == CommandKind.STATUS:

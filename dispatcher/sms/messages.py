@@ -31,6 +31,7 @@ from dispatcher.sms import (  # noqa: F401  (their writers)
     person_texts,
     rota_texts,
     shift_texts,
+    signup_texts,
     training_texts,
     voice_texts,
 )

@@ -85,14 +85,16 @@ def _unnamed(on: tuple[str, ...], known: frozenset[str], words: str) -> Route:
     return Route("relay", code=on[0], words=words)
 
 
-# An officer's text of these kinds is words for whoever accepts: accepting, declining and
-# setting a duress word are not officers' commands.
+# An officer's text of these kinds is words for whoever accepts: accepting, declining,
+# setting a duress word and signing up for open shifts are not officers' commands.
 OFFICER_WORD_KINDS = (
     CommandKind.TEXT,
     CommandKind.DURESS,
     CommandKind.ACCEPT,
     CommandKind.DECLINE,
     CommandKind.SOFT_ACCEPT,
+    CommandKind.SHIFTS,
+    CommandKind.TAKE,
 )
 
 

@@ -96,12 +96,20 @@ def gap_span(start: datetime, end: datetime, language: str) -> str:
     return f"{first}-" + format_datetime(end, "EEE HH:mm", locale=language)
 
 
+_AWAY = N_("{name} is away, which leaves gaps:")
+_GAP_CAUSES = {
+    "away": _AWAY,
+    "stopped": N_("{name} can no longer be texted (STOP), which leaves gaps:"),
+    "inactive": N_("{name} was deactivated, which leaves gaps:"),
+}
+
+
 @writes(rostertexts.CoverageGaps)
 def _coverage_gaps(t: Words, p: rostertexts.CoverageGaps) -> str:
     """The coordinators' gap report: one line per roster; after an AWAY, who went away."""
     lines = []
     if p.name:
-        lines.append(t.gettext("{name} is away, which leaves gaps:").format(name=plain(p.name)))
+        lines.append(t.gettext(_GAP_CAUSES.get(p.cause, _AWAY)).format(name=plain(p.name)))
     for roster in p.rosters:
         zone = ZoneInfo(roster.zone)
         spans = [

@@ -199,3 +199,41 @@ def test_a_signed_in_cookie_does_not_open_a_feed(
     _, roster_id = ids(store)
     make_link(coordinator, f"/admin/rosters/{roster_id}")
     assert coordinator.get("/calendars/x.y.ics").status_code == 404
+
+
+def test_a_person_feed_is_written_in_their_language(
+    app: Flask, coordinator: Visitor, store: Store, database: Database
+) -> None:
+    apply_text(database, COALITION)
+    ana_id, roster_id = ids(store)
+    with store.scope() as session:
+        session.get_one(Person, ana_id).language = "es"
+    path = make_link(coordinator, f"/admin/people/{ana_id}")
+    calendar = icalendar.Calendar.from_ical(app.test_client().get(path).get_data())
+    [first, *_] = calendar.walk("VEVENT")
+    assert str(first["SUMMARY"]) == "De guardia: advocates"
+    lines = str(first["DESCRIPTION"]).splitlines()
+    assert lines[0] == "Lista: advocates" and lines[1] == "De guardia: Ana Ruiz"
+    assert lines[2].startswith("Recibe de: ") and lines[3].startswith("Entrega a: ")
+    # A roster's feed has no one reader: English.
+    roster_path = make_link(coordinator, f"/admin/rosters/{roster_id}")
+    assert {s for _, _, s in events(app, roster_path)} >= {"Ana Ruiz on call: advocates"}
+
+
+def test_each_feed_is_rate_limited_on_its_own(
+    app: Flask, coordinator: Visitor, store: Store, database: Database, clock: ManualClock
+) -> None:
+    apply_text(database, COALITION)
+    ana_id, roster_id = ids(store)
+    mine, theirs = (
+        make_link(coordinator, f"/admin/people/{ana_id}"),
+        make_link(coordinator, f"/admin/rosters/{roster_id}"),
+    )
+    client = app.test_client()
+    limit = app.extensions["dispatcher"].settings.feed_per_minute
+    assert [client.get(mine).status_code for _ in range(limit)] == [200] * limit
+    refused = client.get(mine)
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) == 60
+    assert client.get(theirs).status_code == 200
+    clock.advance(60)
+    assert client.get(mine).status_code == 200

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from dispatcher.audit import AuditEntry
 from dispatcher.clock import ManualClock
 from dispatcher.flows.models import OutboxMessage, ShiftOffer
-from dispatcher.rosters.models import Person
+from dispatcher.rosters.models import Person, Roster, Rotation, RotationParticipant
 from tests.support.admin import Store, Visitor
 from tests.support.rosters import daily_roster, new_person
 
@@ -208,3 +208,61 @@ def test_the_channels_a_page_uses_are_set_on_the_person_page_and_audited(
     refused = coordinator.post(f"/admin/people/{person_id}", {**ANA, "channels": "fax"})
     assert refused.status_code == 200
     assert store.one(select(Person.channels)) == "sms,voice"
+
+
+def test_an_open_offer_is_withdrawn_from_the_person_page_after_a_confirmation(
+    coordinator: Visitor, store: Store
+) -> None:
+    with store.scope() as session:
+        ana = Person(name="Ana", phone="+12625550101", languages=[], skills=[])
+        ben = Person(name="Ben", phone="+12625550102", languages=[], skills=[])
+        roster = Roster(name="Advocates", kind="advocate", timezone="America/Chicago")
+        rotation = Rotation(name="days", type="daily", length=1, start=datetime(2026, 3, 9, 8))
+        rotation.participants = [
+            RotationParticipant(person=ana, position=0),
+            RotationParticipant(person=ben, position=1),
+        ]
+        roster.rotations.append(rotation)
+        session.add_all([ana, ben, roster])
+        session.flush()
+        ana_id, ben_id, roster_id = ana.id, ben.id, roster.id
+    start = "2026-03-10T13:00:00+00:00"
+    coordinator.post(f"/admin/people/{ben_id}/offers", {"roster": str(roster_id), "start": start})
+    offer = store.one(select(ShiftOffer))
+    cancel = f"/admin/people/{ben_id}/offers/{offer.id}/cancel"
+    assert f'action="{cancel}"' in coordinator.text(f"/admin/people/{ben_id}")
+    asked = coordinator.post(cancel)
+    assert asked.status_code == 200 and "Withdraw offer" in asked.get_data(as_text=True)
+    assert store.get(ShiftOffer, offer.id).state == "open"
+    assert coordinator.post(f"/admin/people/{ana_id}/offers/{offer.id}/cancel").status_code == 404
+    assert coordinator.post(cancel, {"confirm": "yes"}).status_code == 302
+    assert store.get(ShiftOffer, offer.id).state == "cancelled"
+    entry = store.all(select(AuditEntry).order_by(AuditEntry.id))[-1]
+    assert (entry.action, entry.entity, entry.entity_id) == ("cancel", "shift_offer", offer.id)
+    assert entry.new == {"code": offer.code, "state": "cancelled"}
+    again = coordinator.post(cancel, {"confirm": "yes"}, follow_redirects=True)
+    assert "was already cancelled; nothing changed" in again.get_data(as_text=True)
+    assert len(store.all(select(AuditEntry).where(AuditEntry.action == "cancel"))) == 1
+
+
+def test_deactivating_someone_that_leaves_a_gap_tells_the_coordinators_at_once(
+    coordinator: Visitor, store: Store
+) -> None:
+    with store.scope() as session:
+        ana = Person(name="Ana", phone="+12625550101", languages=[], skills=[])
+        dee = Person(name="Dee", phone="+12625550104", languages=[], skills=[])
+        kim = Person(name="Kim", phone="+12625550109", languages=[], skills=[], coordinator=True)
+        roster = Roster(name="Advocates", kind="advocate", timezone="America/Chicago")
+        rotation = Rotation(name="days", type="daily", length=1, start=datetime(2026, 3, 9, 8))
+        rotation.participants = [RotationParticipant(person=ana, position=0)]
+        roster.rotations.append(rotation)
+        session.add_all([ana, dee, kim, roster])
+        session.flush()
+        ana_id, dee_id, kim_id = ana.id, dee.id, kim.id
+    to_kim = select(OutboxMessage.template).where(OutboxMessage.person_id == kim_id)
+    coordinator.post(f"/admin/people/{dee_id}/active", {"active": "0"})  # on no rotation
+    assert store.all(to_kim) == []
+    coordinator.post(f"/admin/people/{ana_id}/active", {"active": "0"})
+    assert store.all(to_kim) == ["coverage_gaps"]
+    coordinator.post(f"/admin/people/{ana_id}/active", {"active": "1"})
+    assert store.all(to_kim) == ["coverage_gaps"]

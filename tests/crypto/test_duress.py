@@ -13,6 +13,7 @@ from dispatcher.sms.commands import (
     DECISION_WORDS,
     OFFER_WORDS,
     SINGLE_WORDS,
+    TAKE_WORD,
     CommandKind,
 )
 
@@ -55,4 +56,5 @@ def test_every_command_word_is_reserved() -> None:
     words = set(CARRIER_WORDS) | set(DECISION_WORDS) | set(SINGLE_WORDS)
     words |= {w for w in CODED_WORDS if " " not in w and w.isalpha() and len(w) >= 3}
     words |= {"AWAY", "JOIN", "NEW", CommandKind.DURESS.upper(), "OK"} | set(OFFER_WORDS)
+    words |= {TAKE_WORD}
     assert {w.lower() for w in words} <= RESERVED_WORDS

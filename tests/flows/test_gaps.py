@@ -97,3 +97,26 @@ def test_an_away_that_leaves_no_gap_is_not_reported(world: World) -> None:
     world.text("+12625550104", "AWAY 3d")  # Dee is on no rotation
     world.tick()
     assert reports(world, KIM) == []
+
+
+def test_a_stop_that_leaves_gaps_tells_the_coordinators_at_once(world: World) -> None:
+    world.tick()
+    world.text(BEN, "STOP")
+    world.tick()
+    [report] = reports(world, KIM)
+    assert report.startswith("Ben Okafor can no longer be texted (STOP), which leaves gaps:\n")
+    # Only Ben's own shifts of the coming week: Tue, Fri and Mon.
+    assert report.endswith(
+        "advocates: Tue 08:00-Wed 08:00, Fri 08:00-Sat 08:00, Mon 08:00-Tue 07:00 uncovered"
+    )
+    world.text(BEN, "START")
+    world.text(BEN, "STOP")  # told again only because he stopped again
+    world.tick()
+    assert len(reports(world, KIM)) == 2
+
+
+def test_a_stop_from_someone_on_no_rotation_is_not_reported(world: World) -> None:
+    world.tick()
+    world.text("+12625550104", "STOP")  # Dee is on no rotation
+    world.tick()
+    assert reports(world, KIM) == []

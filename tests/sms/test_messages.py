@@ -335,6 +335,50 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "route_accepted": {},
     "call_need_added": {"need": "room"},
 }
+SLOT = {
+    "number": 12,
+    "roster": "advocates",
+    "start": "2026-04-04T13:00:00+00:00",
+    "end": "2026-04-05T01:00:00+00:00",
+}
+LINK = "https://dispatch.example.org/shifts/12.34.k3Jq0b7VtXyZr2mNpQ8sLd5HfG1wE6uA9cB4xT0oIyU"
+SAMPLES.update(
+    {
+        "shifts_open": {
+            "roster": "advocates",
+            "month": "2026-04-01",
+            "slots": 60,
+            "deadline": "2026-03-20T22:00:00+00:00",
+            "zone": "America/Chicago",
+            "link": LINK,
+        },
+        "shifts_list": {
+            "slots": [{**SLOT, "number": n} for n in range(12, 16)],
+            "zone": "America/Chicago",
+            "more": 40,
+        },
+        "shifts_none": {},
+        "slot_yours": {"slot": SLOT, "zone": "America/Chicago"},
+        "slot_gone": {"number": 12},
+        "shifts_reminder": {
+            "roster": "advocates",
+            "deadline": "2026-03-20T22:00:00+00:00",
+            "zone": "America/Chicago",
+            "taken": 0,
+            "open": 14,
+            "link": LINK,
+        },
+        "signup_closed": {
+            "roster": "advocates",
+            "month": "2026-04-01",
+            "zone": "America/Chicago",
+            "taken": 52,
+            "total": 60,
+            "unfilled": [SLOT] * 4,
+            "more": 2,
+        },
+    }
+)
 SAMPLES.update(CARE_SAMPLES)
 SAMPLES.update(
     {

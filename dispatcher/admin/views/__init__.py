@@ -22,6 +22,7 @@ from dispatcher.admin.views import (
     rosters,
     rotations,
     settings,
+    signups,
     stats,
     trainings,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "rosters",
     "rotations",
     "settings",
+    "signups",
     "stats",
     "trainings",
 ]

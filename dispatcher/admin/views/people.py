@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
@@ -13,12 +13,13 @@ from dispatcher import web
 from dispatcher.admin.auth import roles_required
 from dispatcher.admin.blueprint import blueprint
 from dispatcher.admin.forms import PersonForm, show_problems
-from dispatcher.admin.pages import auditor, db, get_or_404, now
+from dispatcher.admin.pages import auditor, confirm_page, db, get_or_404, now
 from dispatcher.admin.views.calendars import calendar_link
 from dispatcher.admin.views.trainings import training_rows
 from dispatcher.errors import ValidationError
 from dispatcher.flows import checkins, gaps, offers
 from dispatcher.flows.context import FlowContext
+from dispatcher.flows.models import ShiftOffer
 from dispatcher.flows.rostertexts import OfferSent
 from dispatcher.rosters import contacts
 from dispatcher.rosters.models import Person, Roster
@@ -105,12 +106,42 @@ def person_offer(person_id: int) -> ResponseReturnValue:
     return redirect(url_for("admin.person_edit", person_id=person.id))
 
 
+@blueprint.post("/people/<int:person_id>/offers/<int:offer_id>/cancel")
+@roles_required(*EDITORS)
+def person_offer_cancel(person_id: int, offer_id: int) -> ResponseReturnValue:
+    """Withdraw one of the person's open offers, after a confirmation; audited."""
+    person = get_or_404(Person, person_id)
+    offer = get_or_404(ShiftOffer, offer_id)
+    back = url_for("admin.person_edit", person_id=person.id)
+    if offer.from_person_id != person.id:
+        abort(404)
+    if request.form.get("confirm") != "yes":
+        roster = db().get(Roster, offer.roster_id)
+        where = roster.name if roster else "the roster"
+        changes = [
+            f"Offer {offer.code} on {where} is withdrawn: nobody can take it with its code.",
+            "Those already asked are not texted again; the shift stays theirs.",
+        ]
+        return confirm_page(f"Withdraw offer {offer.code}?", changes, "Withdraw the offer", back)
+    if offers.cancel(db(), auditor(), offer):
+        flash(f"Offer {offer.code} is withdrawn.", "success")
+    else:
+        flash(f"Offer {offer.code} was already {offer.state}; nothing changed.", "error")
+    db().commit()
+    return redirect(back)
+
+
 @blueprint.post("/people/<int:person_id>/active")
 @roles_required(*EDITORS)
 def person_active(person_id: int) -> ResponseReturnValue:
     """Deactivate a person (never paged again) or make them active again (form ``active``)."""
     person = get_or_404(Person, person_id)
     contacts.set_person_active(db(), auditor(), person, request.form.get("active") == "1")
+    if not person.active:
+        # As AWAY does: the coordinators hear at once of any gap this leaves.
+        runtime = web.runtime()
+        ctx = FlowContext(runtime.settings, runtime.sealer, now())
+        gaps.report_after_leaving(db(), ctx, person, "inactive")
     db().commit()
     state = "active again" if person.active else "deactivated: no longer paged"
     flash(f"{person.name} is {state}.", "success")
