@@ -41,7 +41,6 @@ from dispatcher.languages import LANGUAGE_LABELS, SPOKEN
 from dispatcher.rosters.contacts import Refused
 from dispatcher.rosters.models import (
     OVERRIDE_ACTIONS,
-    PARTNER_NEEDS,
     ROSTER_KINDS,
     ROTATION_TYPES,
     STEP_TARGETS,
@@ -310,7 +309,9 @@ class PartnerForm(FlaskForm):  # type: ignore[misc]
 
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
     need = SelectField(
-        "Need it gives", choices=options((n, n) for n in PARTNER_NEEDS), validators=[DataRequired()]
+        "Need it gives",
+        choices=[],
+        validators=[DataRequired()],  # the configured needs
     )
     contacts = MultiCheckboxField(
         "Contacts (the people who answer its pages)",

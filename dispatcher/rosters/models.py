@@ -314,9 +314,6 @@ class Officer(Base):
         return self.revoked_at is None and not self.pending
 
 
-# The need kinds a partner may serve: those of ``flows.vocabulary.NeedKind`` (rosters cannot
-# import flows; a test keeps the two equal).
-PARTNER_NEEDS = ("advocate", "room", "ride")
 # What a partner's resource may offer, and a need may require (``RIDE carseat``).
 PARTNER_FEATURES = ("carseat", "wheelchair")
 

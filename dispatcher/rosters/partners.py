@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from dispatcher.audit import Auditor
 from dispatcher.db import dialect_of, dialect_upsert, table_of
+from dispatcher.rosters import needstore
 from dispatcher.rosters.contacts import Refused
 from dispatcher.rosters.file.export import partner_table
 from dispatcher.rosters.models import (
@@ -169,6 +170,7 @@ def unavailable(
 
 NAME_TAKEN = "A partner has this name already."
 NAME_MISSING = "A partner needs a name."
+NEED_UNKNOWN = "Choose one of the configured needs."
 
 
 @dataclass(frozen=True)
@@ -194,11 +196,14 @@ def save_partner(
     """Create a partner (``partner`` None) or change one, audited (the address withheld).
 
     The pledge of the month under way follows a changed pledge. Raises Refused (nothing
-    changed) for a missing or taken name, or a contact who answers for another partner.
+    changed) for a missing or taken name, a need that is not configured, or a contact who
+    answers for another partner.
     """
     name = values.name.strip()
     if not name:
         raise Refused({"name": NAME_MISSING})
+    if needstore.current(session).get(values.need) is None:
+        raise Refused({"need": NEED_UNKNOWN})
     taken = select(Partner.id).where(Partner.name == name)
     if session.scalar(taken.where(Partner.id != partner.id) if partner else taken) is not None:
         raise Refused({"name": NAME_TAKEN})

@@ -12,6 +12,7 @@ from dispatcher.flows.models import OutboxMessage
 from dispatcher.rosters.models import Partner, PartnerMonth, Person
 from dispatcher.settings import CONFIG_DIR
 from tests.night import load_coalition
+from tests.rosters.file.test_needs import SANE, SANE_ROSTER
 from tests.support.admin import Store, Visitor
 
 DEMO = (CONFIG_DIR / "demo.toml").read_text()
@@ -155,3 +156,23 @@ def test_viewers_cannot_open_the_partners_or_the_ledger(viewer: Visitor) -> None
     assert viewer.get("/admin/partners").status_code == 403
     assert viewer.get("/admin/ledger").status_code == 403
     assert viewer.get("/admin/ledger.csv").status_code == 403
+
+
+def test_a_partner_gives_one_of_the_configured_needs(coordinator: Visitor, store: Store) -> None:
+    load_coalition(store.database, SANE + DEMO + SANE_ROSTER)
+    assert '<option value="sane">sane</option>' in coordinator.text("/admin/partners")
+    people = person_ids(store)
+    refused = coordinator.post(
+        "/admin/partners",
+        {"name": "Boats", "need": "boat", "contacts": [people["Hal Price"]], "pledge": "0"},
+    )
+    assert refused.status_code == 200 and not store.all(
+        select(Partner).where(Partner.name == "Boats")
+    )
+    response = coordinator.post(
+        "/admin/partners",
+        {"name": "St. Luke's SANE", "need": "sane", "contacts": [people["Hal Price"]],
+         "pledge": "0"},
+    )  # fmt: skip
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert partner_named(store, "St. Luke's SANE").need == "sane"

@@ -16,7 +16,7 @@ from dispatcher.admin.forms import PartnerForm, ThanksForm, options, show_proble
 from dispatcher.admin.pages import auditor, confirm_page, confirmed, db, get_or_404, now
 from dispatcher.admin.views.rosters import flow_context
 from dispatcher.flows import pledges
-from dispatcher.rosters import ledger
+from dispatcher.rosters import ledger, needstore
 from dispatcher.rosters import partners as partner_service
 from dispatcher.rosters.contacts import Refused
 from dispatcher.rosters.models import Partner, Person
@@ -127,8 +127,8 @@ def _local_today() -> date:
 
 
 def _form(form: PartnerForm) -> PartnerForm:
-    """The form with every active person to choose as a contact (and the partner they
-    answer for already)."""
+    """The form with every configured need to give, and every active person to choose as a
+    contact (and the partner they answer for already)."""
     query = select(Person).where(Person.active.is_(True)).order_by(Person.name)
     people = db().scalars(query).all()
     held = partner_service.partners_of(db(), [p.id for p in people])
@@ -136,6 +136,7 @@ def _form(form: PartnerForm) -> PartnerForm:
         (p.id, f"{p.name} (answers for {held[p.id].name})" if p.id in held else p.name)
         for p in people
     )
+    form.need.choices = options((key, key) for key in needstore.current(db()).keys)
     return form
 
 

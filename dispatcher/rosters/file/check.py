@@ -157,8 +157,9 @@ def _need_references(data: RosterFile, session: Session | None) -> Iterator[str]
 
 
 def _partner_references(data: RosterFile, session: Session | None) -> Iterator[str]:
-    """A partner's contacts must be people, in the file or stored, and each person answers
-    for one partner at most (stored partners the file does not name count too)."""
+    """A partner gives a configured need (stored, or declared by the file); its contacts
+    must be people, in the file or stored, and each person answers for one partner at most
+    (stored partners the file does not name count too)."""
     known = _stored_names(session) | {p.name for p in data.people}
     taken: dict[str, str] = {}
     if session is not None:
@@ -169,7 +170,12 @@ def _partner_references(data: RosterFile, session: Session | None) -> Iterator[s
         query = query.join(Partner, Partner.id == partner_contacts.c.partner_id)
         taken = {person: partner for person, partner in session.execute(query)}
         taken = {person: partner for person, partner in taken.items() if partner not in named}
+    stored = needstore.current(session) if session is not None else DEFAULT_NEEDS
+    needs = stored.with_needs(n.spec for n in data.needs).keys
     for partner in data.partners:
+        if partner.need not in needs:
+            message = f"{partner.need!r} is not one of {', '.join(needs)} (or a [[needs]] key)"
+            yield partner.at.error("need", message)
         for name in partner.contacts:
             if name not in known:
                 yield partner.at.error("contacts", f"unknown person {name!r}")

@@ -55,7 +55,6 @@ from dispatcher.rosters.models import (
     DEFAULT_CHECKIN_SECONDS,
     OVERRIDE_ACTIONS,
     PARTNER_FEATURES,
-    PARTNER_NEEDS,
     ROSTER_KINDS,
     ROTATION_TYPES,
     WEEKDAYS,
@@ -415,7 +414,7 @@ def _read_partner(table: Table) -> PartnerEntry:
     value = table.integer("unit_value", -1, 0) if table.has("unit_value") else -1
     return PartnerEntry(
         name=table.text("name", limit=120),
-        need=table.choice("need", PARTNER_NEEDS),
+        need=table.text("need", limit=20),  # a configured need: the file check says
         contacts=table.read("contacts", _names_once, (), False),
         address=table.text("address", required=False, limit=300),
         pledge=table.integer("pledge", 0, 0),

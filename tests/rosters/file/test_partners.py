@@ -9,12 +9,12 @@ from sqlalchemy import select
 
 from dispatcher.audit import AuditEntry, Auditor
 from dispatcher.db import Database
-from dispatcher.flows.vocabulary import NeedKind
 from dispatcher.rosters.file import load_roster_file
 from dispatcher.rosters.file.apply import apply_roster_file
 from dispatcher.rosters.file.check import RosterFileError
-from dispatcher.rosters.models import PARTNER_NEEDS, Partner
+from dispatcher.rosters.models import Partner
 from dispatcher.settings import CONFIG_DIR
+from tests.rosters.file.test_needs import SANE, SANE_ROSTER
 from tests.support.coalition import COALITION, apply_text, export
 
 DEMO = (CONFIG_DIR / "demo.toml").read_text()
@@ -29,8 +29,18 @@ unit_value = 89
 """
 
 
-def test_partner_needs_are_the_need_kinds() -> None:
-    assert tuple(k.value for k in NeedKind) == PARTNER_NEEDS
+def test_a_partner_may_give_a_need_the_file_declares(database: Database) -> None:
+    hospital = """
+[[partners]]
+name = "St. Luke's SANE program"
+need = "sane"
+contacts = ["Ana Ruiz"]
+"""
+    apply_text(database, SANE + COALITION + SANE_ROSTER + hospital)
+    with database.session_scope() as session:
+        partner = session.scalars(select(Partner).where(Partner.need == "sane")).one()
+        assert partner.name == "St. Luke's SANE program"
+    assert 'need = "sane"' in export(database)
 
 
 def test_the_demo_with_its_partners_exports_imports_and_exports_identically(
@@ -74,7 +84,7 @@ def test_a_partner_gets_exactly_the_files_values(database: Database) -> None:
         ('contacts = ["Ivo Marsh"]', "contacts: 'Ivo Marsh' already answers for partner"),
         ('contacts = ["Nobody Here"]', "contacts: unknown person 'Nobody Here'"),
         ('features = ["sunroof"]', "features: unknown feature 'sunroof'"),
-        ('need = "boat"', "need:"),
+        ('need = "boat"', "need: 'boat' is not one of advocate, room, ride (or a [[needs]] key)"),
         ("pledge = -1", "pledge:"),
     ],
 )
