@@ -240,18 +240,37 @@ def add_step(
     session: Session, roster: Roster, notify: str, person: Person | None, wait_seconds: int
 ) -> EscalationStep:
     """Append an escalation step; ``person`` is required by ``notify="person"`` only."""
-    if notify not in STEP_TARGETS:
-        raise ValidationError(f"a step pages one of {', '.join(STEP_TARGETS)}")
-    if (notify == StepTarget.PERSON) != (person is not None):
-        raise ValidationError("pick a person for a 'person' step (and only for one)")
-    if wait_seconds < 1:
-        raise ValidationError("a step waits at least one second")
+    _check_step(notify, person, wait_seconds)
     step = EscalationStep(
         notify=notify, person=person, wait_seconds=wait_seconds, position=len(roster.steps)
     )
     roster.steps.append(step)
     session.flush()
     return step
+
+
+def edit_step(
+    session: Session, step: EscalationStep, notify: str, person: Person | None, wait_seconds: int
+) -> None:
+    """Change one step's target and wait where it stands in the policy. A mutual-aid step
+    keeps its region while it stays one."""
+    _check_step(notify, person, wait_seconds)
+    if notify != step.notify:
+        step.region = None
+    step.notify = notify
+    step.person = person
+    step.wait_seconds = wait_seconds
+    session.flush()
+
+
+def _check_step(notify: str, person: Person | None, wait_seconds: int) -> None:
+    """Refuse a step that pages nobody known, or waits less than a second."""
+    if notify not in STEP_TARGETS:
+        raise ValidationError(f"a step pages one of {', '.join(STEP_TARGETS)}")
+    if (notify == StepTarget.PERSON) != (person is not None):
+        raise ValidationError("pick a person for a 'person' step (and only for one)")
+    if wait_seconds < 1:
+        raise ValidationError("a step waits at least one second")
 
 
 def move_step(session: Session, roster: Roster, step: EscalationStep, offset: int) -> None:

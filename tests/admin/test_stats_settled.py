@@ -24,7 +24,9 @@ def add_entry(store: Store, code: str, opened_day: int, month: int) -> None:
     """One more closed request, accepted, opened on ``opened_day`` of ``month`` 2026."""
     with store.scope() as session:
         opened = utc(2026, month, opened_day, 15)
-        session.add(logged(code, opened, None, [need("advocate", "accepted", None, 60)], "accepted"))
+        session.add(
+            logged(code, opened, None, [need("advocate", "accepted", None, 60)], "accepted")
+        )
 
 
 def test_finished_months_are_counted_once_and_this_month_every_time(

@@ -17,6 +17,8 @@ from dispatcher.rosters.changes import add_override, remove_override
 from dispatcher.rosters.models import Override, Person
 from dispatcher.rosters.rotation import local_to_utc
 
+OVERRIDES = "overrides"  # the roster page's section, where the confirmations show
+
 
 @blueprint.post("/rosters/<int:roster_id>/overrides")
 @roles_required(*EDITORS)
@@ -32,7 +34,7 @@ def override_add(roster_id: int) -> ResponseReturnValue:
         person = get_or_404(Person, form.person.data)
         replaced = db().get(Person, form.replaces.data) if form.replaces.data else None
         edit = partial(add_override, db(), roster, form.action.data, (person, replaced), period)
-        if edit_roster(roster, edit, "Added the override.", form):
+        if edit_roster(roster, edit, "Added the override.", form, OVERRIDES):
             return redirect(url_for("admin.roster", roster_id=roster_id, _anchor="overrides"))
     return render_roster(load_roster(roster_id), status=400, override_form=form)
 
@@ -43,5 +45,6 @@ def override_delete(override_id: int) -> ResponseReturnValue:
     """Remove one override."""
     roster = load_roster(get_or_404(Override, override_id).roster_id)
     override = next(o for o in roster.overrides if o.id == override_id)
-    edit_roster(roster, partial(remove_override, db(), roster, override), "Removed the override.")
+    edit = partial(remove_override, db(), roster, override)
+    edit_roster(roster, edit, "Removed the override.", place=OVERRIDES)
     return redirect(url_for("admin.roster", roster_id=roster.id, _anchor="overrides"))

@@ -10,12 +10,27 @@ from flask.typing import ResponseReturnValue
 
 from dispatcher.admin.auth import roles_required
 from dispatcher.admin.blueprint import blueprint
-from dispatcher.admin.forms import NOBODY, CheckinForm, RepeatForm, StepForm, options
-from dispatcher.admin.pages import confirm_page, confirmed, db, get_or_404, people_choices
-from dispatcher.admin.views.rosters import EDITORS, edit_roster, load_roster, render_roster
+from dispatcher.admin.forms import CheckinForm, RepeatForm, StepForm
+from dispatcher.admin.pages import confirm_page, confirmed, db, get_or_404
+from dispatcher.admin.views.rosters import (
+    EDIT_STEP,
+    EDITORS,
+    POLICY,
+    edit_roster,
+    load_roster,
+    render_roster,
+    step_form,
+)
 from dispatcher.durations import format_duration, parse_duration
 from dispatcher.errors import ValidationError
-from dispatcher.rosters.changes import add_step, move_step, remove_step, set_checkin, set_repeat
+from dispatcher.rosters.changes import (
+    add_step,
+    edit_step,
+    move_step,
+    remove_step,
+    set_checkin,
+    set_repeat,
+)
 from dispatcher.rosters.models import EscalationStep, Person, Roster
 
 MOVES = {"up": -1, "down": 1}
@@ -26,24 +41,51 @@ def _back(roster: Roster) -> ResponseReturnValue:
     return redirect(url_for("admin.roster", roster_id=roster.id, _anchor="policy"))
 
 
+def _step_fields(form: StepForm) -> tuple[str, Person | None, int] | None:
+    """The posted step's target, person and wait in seconds; None (errors on ``form``)
+    when it does not validate."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        wait = int(parse_duration(form.wait.data).total_seconds())
+    except ValidationError as exc:
+        form.wait.errors.append(str(exc))
+        return None
+    person = db().get(Person, form.person.data) if form.person.data else None
+    return form.notify.data, person, wait
+
+
 @blueprint.post("/rosters/<int:roster_id>/steps")
 @roles_required(*EDITORS)
 def step_add(roster_id: int) -> ResponseReturnValue:
     """Append a step to the policy."""
     roster = load_roster(roster_id)
-    form = StepForm(prefix="step")
-    form.person.choices = options([(NOBODY, "(no one)"), *people_choices()])
-    if form.validate_on_submit():
-        try:
-            wait = int(parse_duration(form.wait.data).total_seconds())
-        except ValidationError as exc:
-            form.wait.errors.append(str(exc))
-        else:
-            person = db().get(Person, form.person.data) if form.person.data else None
-            edit = partial(add_step, db(), roster, form.notify.data, person, wait)
-            if edit_roster(roster, edit, "Added the step.", form):
-                return _back(roster)
+    form = step_form("step", posted=True)
+    fields = _step_fields(form)
+    if fields is not None:
+        edit = partial(add_step, db(), roster, *fields)
+        if edit_roster(roster, edit, "Added the step.", form, place=POLICY):
+            return _back(roster)
     return render_roster(load_roster(roster_id), status=400, step_form=form)
+
+
+@blueprint.post("/steps/<int:step_id>")
+@roles_required(*EDITORS)
+def step_edit(step_id: int) -> ResponseReturnValue:
+    """Change a step's target and wait in place (the form the roster page shows for
+    ``?step=<id>``)."""
+    roster = load_roster(get_or_404(EscalationStep, step_id).roster_id)
+    step = next(s for s in roster.steps if s.id == step_id)
+    form = step_form(EDIT_STEP, posted=True)
+    fields = _step_fields(form)
+    if fields is not None:
+        number = roster.steps.index(step) + 1
+        edit = partial(edit_step, db(), step, *fields)
+        if edit_roster(roster, edit, f"Saved step {number}.", form, place=POLICY):
+            return _back(roster)
+    return render_roster(
+        load_roster(roster.id), status=400, step_edit_form=form, editing_step=step.id
+    )
 
 
 @blueprint.post("/steps/<int:step_id>/move")
@@ -53,7 +95,8 @@ def step_move(step_id: int) -> ResponseReturnValue:
     roster = load_roster(get_or_404(EscalationStep, step_id).roster_id)
     step = next(s for s in roster.steps if s.id == step_id)
     offset = MOVES.get(request.form.get("direction", ""), 0)
-    edit_roster(roster, partial(move_step, db(), roster, step, offset), "Moved the step.")
+    edit = partial(move_step, db(), roster, step, offset)
+    edit_roster(roster, edit, "Moved the step.", place=POLICY)
     return _back(roster)
 
 
@@ -78,7 +121,7 @@ def step_delete(step_id: int) -> ResponseReturnValue:
             f"Remove step {number}",
             url_for("admin.roster", roster_id=roster.id, _anchor="policy"),
         )
-    edit_roster(roster, partial(remove_step, db(), roster, step), "Removed the step.")
+    edit_roster(roster, partial(remove_step, db(), roster, step), "Removed the step.", place=POLICY)
     return _back(roster)
 
 
@@ -90,7 +133,7 @@ def policy_repeat(roster_id: int) -> ResponseReturnValue:
     form = RepeatForm(prefix="policy")
     if form.validate_on_submit():
         edit = partial(set_repeat, db(), roster, form.repeat.data)
-        if edit_roster(roster, edit, "Saved the number of repeats.", form):
+        if edit_roster(roster, edit, "Saved the number of repeats.", form, POLICY):
             return _back(roster)
     return render_roster(load_roster(roster_id), status=400, repeat_form=form)
 
@@ -103,6 +146,6 @@ def policy_checkin(roster_id: int) -> ResponseReturnValue:
     form = CheckinForm(prefix="checkin")
     if form.validate_on_submit():
         edit = partial(set_checkin, db(), roster, form.minutes.data)
-        if edit_roster(roster, edit, "Saved the check-in interval.", form):
+        if edit_roster(roster, edit, "Saved the check-in interval.", form, POLICY):
             return _back(roster)
     return render_roster(load_roster(roster_id), status=400, checkin_form=form)

@@ -31,11 +31,12 @@ from dispatcher.admin.forms import (
     StepForm,
     options,
 )
-from dispatcher.admin.pages import auditor, db, now, people_choices
+from dispatcher.admin.pages import auditor, db, now, people_choices, tell
 from dispatcher.admin.timeline import Day, build_days, day_bounds, uncovered
 from dispatcher.admin.views.calendars import calendar_link
 from dispatcher.admin.views.roster_calendar import roster_calendar
 from dispatcher.admin.views.trainings import roster_gated
+from dispatcher.durations import format_duration
 from dispatcher.errors import Conflict, ValidationError
 from dispatcher.flows.context import FlowContext
 from dispatcher.flows.rota import tell_on_call_changes
@@ -54,6 +55,8 @@ from dispatcher.rosters.service import who_is_on_call
 
 EDITORS = ("coordinator",)
 TIMELINE_DAYS = 14
+POLICY = "policy"  # the policy's section of the roster page, where its confirmations show
+EDIT_STEP = "edit-step"  # the prefix of the form that edits a step in place
 
 
 def load_roster(roster_id: int) -> Roster:
@@ -76,12 +79,17 @@ def load_roster(roster_id: int) -> Roster:
 
 
 def edit_roster(
-    roster: Roster, edit: Callable[[], object], done: str, form: FlaskForm | None = None
+    roster: Roster,
+    edit: Callable[[], object],
+    done: str,
+    form: FlaskForm | None = None,
+    place: str | None = None,
 ) -> bool:
     """Apply ``edit``, audit the roster's change and commit; False if it was refused.
 
     Everyone whose next 24 hours on call the edit moves is texted. A refusal is attached
-    to ``form`` (which the caller shows again) or flashed.
+    to ``form`` (which the caller shows again) or flashed; the confirmation or the flashed
+    refusal shows at the page's section ``place`` (``pages.tell``).
     """
     at = now()
     before = upcoming_periods(db(), roster, at)
@@ -92,12 +100,12 @@ def edit_roster(
     except (ValidationError, Conflict) as exc:
         db().rollback()
         if form is None:
-            flash(str(exc).capitalize() + ".", "error")
+            tell(str(exc).capitalize() + ".", "error", place)
         else:
             form.form_errors.append(str(exc).capitalize() + ".")
         return False
     db().commit()
-    flash(" ".join([done, *told_note(told)]), "success")
+    tell(" ".join([done, *told_note(told)]), "success", place)
     return True
 
 
@@ -157,8 +165,9 @@ def roster_update(roster_id: int) -> ResponseReturnValue:
         lambda: save_roster(db(), found, form.name.data, form.kind.data, form.timezone.data),
         "Saved the roster.",
         form,
+        "settings",
     ):
-        return redirect(url_for("admin.roster", roster_id=roster_id))
+        return redirect(url_for("admin.roster", roster_id=roster_id, _anchor="settings"))
     return render_roster(load_roster(roster_id), status=400, roster_form=form)
 
 
@@ -201,6 +210,7 @@ def render_roster(found: Roster, status: int = 200, **forms: Any) -> ResponseRet
         "gated": roster_gated(found, _members(found)),
         **roster_calendar(found, zone),
         **_blank_forms(found, zone),
+        **_step_editing(found),
         **forms,
     }
     return render_template("admin/roster.html", **context), status
@@ -244,6 +254,27 @@ def _first_day(zone: ZoneInfo) -> date:
         return now().astimezone(zone).date()
 
 
+def _step_editing(found: Roster) -> dict[str, Any]:
+    """The step edited in place (``?step=<id>``) and its form, filled in; none by default."""
+    asked = request.args.get("step", "")
+    step = next((s for s in found.steps if str(s.id) == asked), None)
+    if step is None:
+        return {"editing_step": None, "step_edit_form": None}
+    return {"editing_step": step.id, "step_edit_form": step_form(EDIT_STEP, step)}
+
+
+def step_form(prefix: str, step: EscalationStep | None = None, posted: bool = False) -> StepForm:
+    """A step's form with the people to choose from: blank, the step as it stands, or the
+    posted one (``posted``)."""
+    data = None
+    if step is not None:
+        wait = format_duration(timedelta(seconds=step.wait_seconds))
+        data = {"notify": step.notify, "person": step.person_id or NOBODY, "wait": wait}
+    form = StepForm(prefix=prefix, data=data, **({} if posted else {"formdata": None}))
+    form.person.choices = options([(NOBODY, "(no one)"), *people_choices()])
+    return form
+
+
 def _blank_forms(found: Roster, zone: ZoneInfo) -> dict[str, FlaskForm]:
     """Empty forms for the page, with the people to choose from."""
     people = options(people_choices())
@@ -252,8 +283,7 @@ def _blank_forms(found: Roster, zone: ZoneInfo) -> dict[str, FlaskForm]:
     override = OverrideForm(prefix="override", formdata=None, data=period)
     override.person.choices = people
     override.replaces.choices = options([(NOBODY, "(no one)"), *people_choices()])
-    step = StepForm(prefix="step", formdata=None)
-    step.person.choices = options([(NOBODY, "(no one)"), *people_choices()])
+    step = step_form("step")
     return {
         "roster_form": RosterForm(prefix="roster", formdata=None, obj=found),
         "rotation_form": RotationForm(prefix="rotation", formdata=None),
