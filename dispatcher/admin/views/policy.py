@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from functools import partial
 
@@ -18,7 +19,7 @@ from dispatcher.admin.views.rosters import (
     POLICY,
     edit_roster,
     load_roster,
-    render_roster,
+    roster_form_post,
     step_form,
 )
 from dispatcher.durations import format_duration, parse_duration
@@ -42,10 +43,8 @@ def _back(roster: Roster) -> ResponseReturnValue:
 
 
 def _step_fields(form: StepForm) -> tuple[str, Person | None, int] | None:
-    """The posted step's target, person and wait in seconds; None (errors on ``form``)
-    when it does not validate."""
-    if not form.validate_on_submit():
-        return None
+    """The validated step's target, person and wait in seconds; None (the error on
+    ``form``) when the wait is no duration."""
     try:
         wait = int(parse_duration(form.wait.data).total_seconds())
     except ValidationError as exc:
@@ -59,14 +58,14 @@ def _step_fields(form: StepForm) -> tuple[str, Person | None, int] | None:
 @roles_required(*EDITORS)
 def step_add(roster_id: int) -> ResponseReturnValue:
     """Append a step to the policy."""
-    roster = load_roster(roster_id)
     form = step_form("step", posted=True)
-    fields = _step_fields(form)
-    if fields is not None:
-        edit = partial(add_step, db(), roster, *fields)
-        if edit_roster(roster, edit, "Added the step.", form, place=POLICY):
-            return _back(roster)
-    return render_roster(load_roster(roster_id), status=400, step_form=form)
+
+    def edit_of(roster: Roster) -> Callable[[], object] | None:
+        """Adding the posted step."""
+        fields = _step_fields(form)
+        return None if fields is None else partial(add_step, db(), roster, *fields)
+
+    return roster_form_post(roster_id, form, "step_form", edit_of, "Added the step.", POLICY)
 
 
 @blueprint.post("/steps/<int:step_id>")
@@ -74,18 +73,18 @@ def step_add(roster_id: int) -> ResponseReturnValue:
 def step_edit(step_id: int) -> ResponseReturnValue:
     """Change a step's target and wait in place (the form the roster page shows for
     ``?step=<id>``)."""
-    roster = load_roster(get_or_404(EscalationStep, step_id).roster_id)
-    step = next(s for s in roster.steps if s.id == step_id)
+    step = get_or_404(EscalationStep, step_id)
     form = step_form(EDIT_STEP, posted=True)
-    fields = _step_fields(form)
-    if fields is not None:
-        number = roster.steps.index(step) + 1
-        edit = partial(edit_step, db(), step, *fields)
-        if edit_roster(roster, edit, f"Saved step {number}.", form, place=POLICY):
-            return _back(roster)
-    return render_roster(
-        load_roster(roster.id), status=400, step_edit_form=form, editing_step=step.id
-    )
+
+    def edit_of(roster: Roster) -> Callable[[], object] | None:
+        """Changing the step to the posted one."""
+        fields = _step_fields(form)
+        found = next(s for s in roster.steps if s.id == step_id)
+        return None if fields is None else partial(edit_step, db(), found, *fields)
+
+    done = f"Saved step {step.position + 1}."
+    shown = {"editing_step": step_id}
+    return roster_form_post(step.roster_id, form, "step_edit_form", edit_of, done, POLICY, **shown)
 
 
 @blueprint.post("/steps/<int:step_id>/move")
@@ -129,23 +128,27 @@ def step_delete(step_id: int) -> ResponseReturnValue:
 @roles_required(*EDITORS)
 def policy_repeat(roster_id: int) -> ResponseReturnValue:
     """Set how many times the policy runs again after the first pass."""
-    roster = load_roster(roster_id)
     form = RepeatForm(prefix="policy")
-    if form.validate_on_submit():
-        edit = partial(set_repeat, db(), roster, form.repeat.data)
-        if edit_roster(roster, edit, "Saved the number of repeats.", form, POLICY):
-            return _back(roster)
-    return render_roster(load_roster(roster_id), status=400, repeat_form=form)
+    return roster_form_post(
+        roster_id,
+        form,
+        "repeat_form",
+        lambda roster: partial(set_repeat, db(), roster, form.repeat.data),
+        "Saved the number of repeats.",
+        POLICY,
+    )
 
 
 @blueprint.post("/rosters/<int:roster_id>/checkin")
 @roles_required(*EDITORS)
 def policy_checkin(roster_id: int) -> ResponseReturnValue:
     """Set how often whoever accepts an in-person need checks in (0: never); audited."""
-    roster = load_roster(roster_id)
     form = CheckinForm(prefix="checkin")
-    if form.validate_on_submit():
-        edit = partial(set_checkin, db(), roster, form.minutes.data)
-        if edit_roster(roster, edit, "Saved the check-in interval.", form, POLICY):
-            return _back(roster)
-    return render_roster(load_roster(roster_id), status=400, checkin_form=form)
+    return roster_form_post(
+        roster_id,
+        form,
+        "checkin_form",
+        lambda roster: partial(set_checkin, db(), roster, form.minutes.data),
+        "Saved the check-in interval.",
+        POLICY,
+    )

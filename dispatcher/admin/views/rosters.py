@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -109,6 +110,27 @@ def edit_roster(
     return True
 
 
+def roster_form_post(
+    roster_id: int,
+    form: FlaskForm,
+    form_name: str,
+    edit_of: Callable[[Roster], Callable[[], object] | None],
+    done: str,
+    place: str,
+    **shown: Any,
+) -> ResponseReturnValue:
+    """A form of the roster page posted: when it validates and ``edit_of(roster)`` gives an
+    edit (None: refused, the errors are on ``form``), the edit is applied (``edit_roster``)
+    and the answer goes back to the page's section ``place``; otherwise the page again
+    with ``form`` (as ``form_name``, with ``shown``) and its errors."""
+    roster = load_roster(roster_id)
+    if form.validate_on_submit():
+        edit = edit_of(roster)
+        if edit is not None and edit_roster(roster, edit, done, form, place):
+            return redirect(url_for("admin.roster", roster_id=roster_id, _anchor=place))
+    return render_roster(load_roster(roster_id), status=400, **{form_name: form}, **shown)
+
+
 def flow_context(at: datetime) -> FlowContext:
     """A flow context at ``at`` for the texts a coordinator's change sends."""
     runtime = web.runtime()
@@ -158,17 +180,16 @@ def roster(roster_id: int) -> ResponseReturnValue:
 @roles_required(*EDITORS)
 def roster_update(roster_id: int) -> ResponseReturnValue:
     """Rename a roster, or change its kind or time zone."""
-    found = load_roster(roster_id)
     form = RosterForm(prefix="roster")
-    if form.validate_on_submit() and edit_roster(
-        found,
-        lambda: save_roster(db(), found, form.name.data, form.kind.data, form.timezone.data),
-        "Saved the roster.",
+    fields = (form.name.data, form.kind.data, form.timezone.data)
+    return roster_form_post(
+        roster_id,
         form,
+        "roster_form",
+        lambda found: partial(save_roster, db(), found, *fields),
+        "Saved the roster.",
         "settings",
-    ):
-        return redirect(url_for("admin.roster", roster_id=roster_id, _anchor="settings"))
-    return render_roster(load_roster(roster_id), status=400, roster_form=form)
+    )
 
 
 @blueprint.post("/rosters/<int:roster_id>/delete")
