@@ -11,9 +11,15 @@ from flask.typing import ResponseReturnValue
 
 from dispatcher.admin.auth import roles_required
 from dispatcher.admin.blueprint import blueprint
-from dispatcher.admin.forms import NOBODY, OverrideForm, options
-from dispatcher.admin.pages import db, get_or_404, people_choices
-from dispatcher.admin.views.rosters import EDITORS, edit_roster, load_roster, roster_form_post
+from dispatcher.admin.forms import OverrideForm
+from dispatcher.admin.pages import db, get_or_404
+from dispatcher.admin.views.rosters import (
+    EDITORS,
+    edit_roster,
+    load_roster,
+    person_options,
+    roster_form_post,
+)
 from dispatcher.rosters.changes import add_override, remove_override
 from dispatcher.rosters.models import Override, Person, Roster
 from dispatcher.rosters.rotation import local_to_utc
@@ -26,8 +32,8 @@ OVERRIDES = "overrides"  # the roster page's section, where the confirmations sh
 def override_add(roster_id: int) -> ResponseReturnValue:
     """Add an override; its times are wall times in the roster's zone."""
     form = OverrideForm(prefix="override")
-    form.person.choices = options(people_choices())
-    form.replaces.choices = options([(NOBODY, "(no one)"), *people_choices()])
+    form.person.choices = person_options()
+    form.replaces.choices = person_options(nobody=True)
 
     def edit_of(roster: Roster) -> Callable[[], object]:
         """Adding the posted override."""

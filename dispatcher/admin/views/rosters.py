@@ -13,7 +13,7 @@ from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -292,18 +292,27 @@ def step_form(prefix: str, step: EscalationStep | None = None, posted: bool = Fa
         wait = format_duration(timedelta(seconds=step.wait_seconds))
         data = {"notify": step.notify, "person": step.person_id or NOBODY, "wait": wait}
     form = StepForm(prefix=prefix, data=data, **({} if posted else {"formdata": None}))
-    form.person.choices = options([(NOBODY, "(no one)"), *people_choices()])
+    form.person.choices = person_options(nobody=True)
     return form
+
+
+def person_options(nobody: bool = False) -> list[Any]:
+    """The active people as select options (after "(no one)" when ``nobody``), read and
+    made once per request: the page has several pickers of hundreds of people."""
+    if "person_options" not in g:
+        g.person_options = options(people_choices())
+        g.person_options_nobody = [*options([(NOBODY, "(no one)")]), *g.person_options]
+    found: list[Any] = g.person_options_nobody if nobody else g.person_options
+    return found
 
 
 def _blank_forms(found: Roster, zone: ZoneInfo) -> dict[str, FlaskForm]:
     """Empty forms for the page, with the people to choose from."""
-    people = options(people_choices())
     hour = now().astimezone(zone).replace(minute=0, second=0, microsecond=0, tzinfo=None)
     period = {"starts": hour, "ends": hour + timedelta(days=1)}
     override = OverrideForm(prefix="override", formdata=None, data=period)
-    override.person.choices = people
-    override.replaces.choices = options([(NOBODY, "(no one)"), *people_choices()])
+    override.person.choices = person_options()
+    override.replaces.choices = person_options(nobody=True)
     step = step_form("step")
     return {
         "roster_form": RosterForm(prefix="roster", formdata=None, obj=found),
