@@ -42,6 +42,12 @@ def _back(roster: Roster) -> ResponseReturnValue:
     return redirect(url_for("admin.roster", roster_id=roster.id, _anchor="policy"))
 
 
+def _step(step_id: int) -> tuple[Roster, EscalationStep]:
+    """The step by id, with its fully loaded roster; 404 if none."""
+    roster = load_roster(get_or_404(EscalationStep, step_id).roster_id)
+    return roster, next(s for s in roster.steps if s.id == step_id)
+
+
 def _step_fields(form: StepForm) -> tuple[str, Person | None, int] | None:
     """The validated step's target, person and wait in seconds; None (the error on
     ``form``) when the wait is no duration."""
@@ -91,8 +97,7 @@ def step_edit(step_id: int) -> ResponseReturnValue:
 @roles_required(*EDITORS)
 def step_move(step_id: int) -> ResponseReturnValue:
     """Move a step up or down (form ``direction``)."""
-    roster = load_roster(get_or_404(EscalationStep, step_id).roster_id)
-    step = next(s for s in roster.steps if s.id == step_id)
+    roster, step = _step(step_id)
     offset = MOVES.get(request.form.get("direction", ""), 0)
     edit = partial(move_step, db(), roster, step, offset)
     edit_roster(roster, edit, "Moved the step.", place=POLICY)
@@ -103,8 +108,7 @@ def step_move(step_id: int) -> ResponseReturnValue:
 @roles_required(*EDITORS)
 def step_delete(step_id: int) -> ResponseReturnValue:
     """Remove a step, once the coordinator has confirmed what that changes."""
-    roster = load_roster(get_or_404(EscalationStep, step_id).roster_id)
-    step = next(s for s in roster.steps if s.id == step_id)
+    roster, step = _step(step_id)
     if not confirmed():
         number = roster.steps.index(step) + 1
         target = f"person:{step.person.name}" if step.person else step.notify
