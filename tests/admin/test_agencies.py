@@ -65,9 +65,14 @@ def test_officers_are_added_with_a_valid_phone_and_revoked(
     officer = store.one(select(Officer))
     assert (officer.phone, officer.enrolled_by) == ("+12625550170", "admin")
     assert "(262) 555-0170" in coordinator.text(url)
-    assert coordinator.post(f"/admin/officers/{officer.id}/revoke").status_code == 302
+    revoked = coordinator.post(f"/admin/officers/{officer.id}/revoke")
+    assert revoked.status_code == 302 and revoked.headers["Location"].endswith("#officers-heading")
     assert store.one(select(Officer)).revoked_at == clock.now()
-    assert "revoked" in coordinator.text(url)
+    page = coordinator.text(url)
+    assert "revoked" in page
+    notice = page.index('id="officers-notices"')  # the confirmation, beside the officers
+    assert page.index('id="officers-heading"') < notice < page.index("</table>")
+    assert "Sgt. Cole can no longer open requests." in page[notice:]
     actions = [(e.action, e.entity) for e in store.all(select(AuditEntry).order_by(AuditEntry.id))]
     assert actions == [("create", "agency"), ("create", "officer"), ("update", "officer")]
 
