@@ -25,7 +25,8 @@ from dispatcher.rosters.contacts import Refused
 from dispatcher.rosters.models import Agency, Officer
 
 EDITORS = ("coordinator",)
-OFFICERS = "officers"  # the agency page's section where officer changes are confirmed
+# The agency page's sections where their changes are confirmed.
+OFFICERS, CODE = "officers", "code"
 DECIDED = {
     "enrollment_approved": "{name} is enrolled and was told so.",
     "enrollment_denied_ack": "{name} was told the enrollment was not approved, and removed.",
@@ -129,8 +130,9 @@ def agency_new_code(agency_id: int) -> ResponseReturnValue:
         )
     agency_service.replace_code(db(), auditor(), found, _new_code())
     db().commit()
-    flash(f"New enrollment code: {found.enrollment_code}. The old code no longer works.", "success")
-    return redirect(url_for("admin.agency", agency_id=found.id))
+    made = f"New enrollment code: {found.enrollment_code}. The old code no longer works."
+    tell(made, "success", CODE)
+    return redirect(url_for("admin.agency", agency_id=found.id, _anchor="code-heading"))
 
 
 @blueprint.post("/agencies/<int:agency_id>/officers")
