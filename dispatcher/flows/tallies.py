@@ -166,9 +166,7 @@ class SettledMonths:
         self._kept: dict[Bounds, MonthTally] = {}
         self._lock = threading.Lock()
 
-    def tally(
-        self, session: Session, bounds: Sequence[Bounds], now: datetime
-    ) -> list[MonthTally]:
+    def tally(self, session: Session, bounds: Sequence[Bounds], now: datetime) -> list[MonthTally]:
         """``tally_months(session, bounds)``, counting in SQL only the months not kept;
         the settled ones among those are kept for next time."""
         with self._lock:
