@@ -21,6 +21,7 @@ from dispatcher.flows.stats import MonthTally, Tallies
 from dispatcher.flows.vocabulary import Outcome, RequestStatus
 
 Bounds = tuple[datetime, datetime]
+KEPT_MONTHS = 600  # at most 50 years of months kept, whatever periods are asked for
 
 
 def tally_period(session: Session, start: datetime, end: datetime) -> Tallies:
@@ -180,9 +181,14 @@ class SettledMonths:
             for i, tally in zip(run, counted, strict=True):
                 found[i] = tally
                 if bounds[i][1] <= settled_before:
-                    with self._lock:
-                        self._kept[bounds[i]] = tally
+                    self._keep(bounds[i], tally)
         return [t for t in found if t is not None]
+
+    def _keep(self, month: Bounds, tally: MonthTally) -> None:
+        """Keep a settled month's tally, while fewer than KEPT_MONTHS are kept."""
+        with self._lock:
+            if len(self._kept) < KEPT_MONTHS:
+                self._kept[month] = tally
 
     def __len__(self) -> int:
         """How many months are kept."""
