@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+import pytest
 from flask import Flask
 
 from dispatcher.admin.views.stats import SETTLED
+from dispatcher.flows import tallies
 from dispatcher.flows.models import Request
 from dispatcher.flows.stats import months_up_to
 from dispatcher.flows.tallies import SettledMonths, tally_months
@@ -68,3 +70,16 @@ def test_kept_and_counted_months_together_agree_with_one_count(store: Store) -> 
         assert len(kept) == 3
         assert kept.tally(session, months, NOW) == tally_months(session, months)
         assert kept.tally(session, [], NOW) == []
+
+
+def test_no_more_months_are_kept_than_the_limit(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed_call_log(store)
+    monkeypatch.setattr(tallies, "KEPT_MONTHS", 4)
+    kept = SettledMonths()
+    bounds = [m.bounds(ZONE) for m in months_up_to(MARCH, 12)]
+    with store.scope() as session:
+        found = kept.tally(session, bounds, NOW)
+        assert len(kept) == 4
+        assert found == tally_months(session, bounds)  # the rest is still counted
