@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, String, case, cast, func, select
 from sqlalchemy.orm import Session
 
+from dispatcher.flows.buckets import hour_of
 from dispatcher.flows.calllog import BUCKET_KEYS
 from dispatcher.flows.models import NEED_KINDS, CallLogEntry, Request
 from dispatcher.flows.stats import MonthTally, Tallies
@@ -155,8 +156,9 @@ def tally_months(session: Session, bounds: Sequence[tuple[datetime, datetime]]) 
 class SettledMonths:
     """The trend tallies of months whose call log can no longer change, kept in memory.
 
-    The call log gains an entry only when a request closes, so a month is settled once it
-    has ended and no request opened before its end is still open. A settled month's
+    The call log gains an entry only when a request closes, filed by its opening hour, so
+    a month is settled once it has ended and no request opened in or before its end's hour
+    is still open. A settled month's
     counted columns never change afterwards: a late debrief answer changes only the
     services (which the trend does not count) and ``forget_codes`` only the code. Nothing
     deletes call-log entries. The keys are the months' UTC bounds, so a change of display
@@ -175,7 +177,9 @@ class SettledMonths:
         missing = [i for i, tally in enumerate(found) if tally is None]
         if not missing:
             return [t for t in found if t is not None]
-        settled_before = min(now, oldest_open(session) or now)
+        # Entries are filed by their opening hour, so a month of a zone whose midnight is
+        # not on the hour is settled only once the oldest open request's hour is past it.
+        settled_before = hour_of(min(now, oldest_open(session) or now))
         for run in _runs(missing):
             counted = tally_months(session, [bounds[i] for i in run])
             for i, tally in zip(run, counted, strict=True):

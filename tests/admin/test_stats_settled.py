@@ -83,3 +83,15 @@ def test_no_more_months_are_kept_than_the_limit(
         found = kept.tally(session, bounds, NOW)
         assert len(kept) == 4
         assert found == tally_months(session, bounds)  # the rest is still counted
+
+
+def test_a_zone_off_the_hour_waits_for_the_open_requests_hour(store: Store) -> None:
+    seed_call_log(store)
+    with store.scope() as session:  # Sun 1 Mar 00:10 in Kolkata, filed under 18:00 UTC:
+        opened = utc(2026, 2, 28, 18, 40)  # that is 23:30 on 28 Feb there, in February
+        session.add(Request(code="OPEN2", opened_at=opened, last_activity_at=opened))
+    kept = SettledMonths()
+    kolkata = [m.bounds(ZoneInfo("Asia/Kolkata")) for m in months_up_to(MARCH, 12)]
+    with store.scope() as session:
+        kept.tally(session, kolkata, NOW)
+    assert len(kept) == 10  # February is not kept while the request is open
