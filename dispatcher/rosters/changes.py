@@ -253,8 +253,9 @@ def edit_step(
     session: Session, step: EscalationStep, notify: str, person: Person | None, wait_seconds: int
 ) -> None:
     """Change one step's target and wait where it stands in the policy. A mutual-aid step
-    keeps its region while it stays one."""
-    _check_step(notify, person, wait_seconds)
+    (written in the roster file) keeps its region while it stays one."""
+    aid = (StepTarget.MUTUAL_AID,) if step.notify == StepTarget.MUTUAL_AID else ()
+    _check_step(notify, person, wait_seconds, (*STEP_TARGETS, *aid))
     if notify != step.notify:
         step.region = None
     step.notify = notify
@@ -263,10 +264,15 @@ def edit_step(
     session.flush()
 
 
-def _check_step(notify: str, person: Person | None, wait_seconds: int) -> None:
-    """Refuse a step that pages nobody known, or waits less than a second."""
-    if notify not in STEP_TARGETS:
-        raise ValidationError(f"a step pages one of {', '.join(STEP_TARGETS)}")
+def _check_step(
+    notify: str,
+    person: Person | None,
+    wait_seconds: int,
+    targets: Sequence[str] = STEP_TARGETS,
+) -> None:
+    """Refuse a step that pages none of ``targets``, or waits less than a second."""
+    if notify not in targets:
+        raise ValidationError(f"a step pages one of {', '.join(targets)}")
     if (notify == StepTarget.PERSON) != (person is not None):
         raise ValidationError("pick a person for a 'person' step (and only for one)")
     if wait_seconds < 1:

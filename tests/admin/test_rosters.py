@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from dispatcher.audit import AuditEntry
 from dispatcher.flows.models import OutboxMessage
-from dispatcher.rosters.models import EscalationStep, Person, Roster, Rotation
+from dispatcher.rosters.models import EscalationStep, Person, Region, Roster, Rotation
 from tests.support.admin import Store, Visitor
 
 # The clock stands at Tue 10 Mar 2026 12:00 UTC = 07:00 in Chicago (CDT).
@@ -419,3 +419,39 @@ def test_a_step_is_edited_in_place_and_keeps_its_place(
     )
     assert person_missing.status_code == 400
     assert "Pick a person" in person_missing.get_data(as_text=True)
+
+
+def test_a_mutual_aid_step_keeps_its_region_when_its_wait_is_edited(
+    coordinator: Visitor, roster_url: str, store: Store
+) -> None:
+    with store.scope() as session:
+        region = Region(name="Racine County")
+        session.add(region)
+        session.flush()
+        roster = session.scalars(select(Roster)).one()
+        session.add(
+            EscalationStep(
+                roster_id=roster.id,
+                position=0,
+                notify="mutual-aid",
+                region_id=region.id,
+                wait_seconds=300,
+            )
+        )
+    step = store.one(select(EscalationStep))
+    page = coordinator.text(f"{roster_url}?step={step.id}")
+    assert '<option selected value="mutual-aid">mutual aid: Racine County</option>' in page
+    saved = coordinator.post(
+        f"/admin/steps/{step.id}", {"edit-step-notify": "mutual-aid", "edit-step-wait": "3m"}
+    )
+    assert saved.status_code == 302
+    kept = store.one(select(EscalationStep))
+    assert (kept.notify, kept.region_id, kept.wait_seconds) == ("mutual-aid", region.id, 180)
+    coordinator.post(f"/admin/steps/{step.id}", {"edit-step-notify": "all", "edit-step-wait": "3m"})
+    changed = store.one(select(EscalationStep))
+    assert (changed.notify, changed.region_id) == ("all", None)
+    other = store.one(select(EscalationStep))  # a step of another target cannot become one
+    refused = coordinator.post(
+        f"/admin/steps/{other.id}", {"edit-step-notify": "mutual-aid", "edit-step-wait": "3m"}
+    )
+    assert refused.status_code == 400

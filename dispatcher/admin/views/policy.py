@@ -80,7 +80,7 @@ def step_edit(step_id: int) -> ResponseReturnValue:
     """Change a step's target and wait in place (the form the roster page shows for
     ``?step=<id>``)."""
     step = get_or_404(EscalationStep, step_id)
-    form = step_form(EDIT_STEP, posted=True)
+    form = step_form(EDIT_STEP, step, posted=True)
 
     def edit_of(roster: Roster) -> Callable[[], object] | None:
         """Changing the step to the posted one."""

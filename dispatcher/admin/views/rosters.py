@@ -53,6 +53,7 @@ from dispatcher.rosters.models import (
     RotationParticipant,
 )
 from dispatcher.rosters.service import who_is_on_call
+from dispatcher.rosters.targets import StepTarget
 
 EDITORS = ("coordinator",)
 TIMELINE_DAYS = 14
@@ -286,13 +287,17 @@ def _step_editing(found: Roster) -> dict[str, Any]:
 
 def step_form(prefix: str, step: EscalationStep | None = None, posted: bool = False) -> StepForm:
     """A step's form with the people to choose from: blank, the step as it stands, or the
-    posted one (``posted``)."""
+    posted one (``posted``; ``step`` then only adds a mutual-aid step's own target)."""
     data = None
-    if step is not None:
+    if step is not None and not posted:
         wait = format_duration(timedelta(seconds=step.wait_seconds))
         data = {"notify": step.notify, "person": step.person_id or NOBODY, "wait": wait}
     form = StepForm(prefix=prefix, data=data, **({} if posted else {"formdata": None}))
     form.person.choices = person_options(nobody=True)
+    if step is not None and step.notify == StepTarget.MUTUAL_AID:  # from the roster file
+        region = step.region.name if step.region else "any region"
+        aid = options([(step.notify, f"mutual aid: {region}")])
+        form.notify.choices = [*form.notify.choices, *aid]
     return form
 
 
