@@ -210,9 +210,8 @@ def participant_remove(place_id: int) -> ResponseReturnValue:
     if request.form.get("when") != FROM_NOW and not confirmed():
         return _confirm_removal(found, place)
     edit = partial(remove_participant, db(), found, place)
-    return change_rotation(roster, found, edit, f"Removed {name}.", place=PARTICIPANTS) or _back(
-        found
-    )
+    removed = change_rotation(roster, found, edit, f"Removed {name}.", place=PARTICIPANTS)
+    return removed or _back(found)
 
 
 def _confirm_removal(found: Rotation, place: RotationParticipant) -> ResponseReturnValue:
