@@ -16,7 +16,7 @@ import pytest
 from dispatcher.rosters.models import EscalationStep, Person, Region, Roster, Rotation
 from dispatcher.settings import CONFIG_DIR
 from tests.support.axe import axe_violations
-from tests.support.browser import ADMIN_EMAIL, ADMIN_PASSWORD, REQUIRE_BROWSER, Server
+from tests.support.browser import REQUIRE_BROWSER, Server, sign_in
 
 pytestmark = pytest.mark.browser
 try:
@@ -32,11 +32,7 @@ def page(browser: Any, server: Server) -> Iterator[Any]:
     """A signed-in admin's page, kept for the module (the tests run in order)."""
     context = browser.new_context(base_url=server.url)
     opened = context.new_page()
-    opened.goto("/admin/login")
-    opened.get_by_label("Email").fill(ADMIN_EMAIL)
-    opened.get_by_label("Password").fill(ADMIN_PASSWORD)
-    opened.get_by_role("button", name="Sign in").click()
-    expect(opened.get_by_role("heading", name="Now", level=1)).to_be_visible()
+    sign_in(opened)
     yield opened
     context.close()
 
