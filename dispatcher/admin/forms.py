@@ -6,6 +6,7 @@ a time zone live in the views and services, which report through the same fields
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any
 
@@ -78,15 +79,21 @@ class PersonSelect(Select):  # type: ignore[misc]
     """
 
     @classmethod
-    def render_option(cls, choice: Any, **kwargs: Any) -> Markup:
-        """One ``<option>``; WTForms' own writer when it has extra attributes."""
+    def render_option(cls, choice: Any, **kwargs: Any) -> str:
+        """One ``<option>``; WTForms' own writer when it has extra attributes. The widget
+        joins the options and marks the whole as safe, so plain (escaped) text will do."""
         if choice.render_kw or kwargs:
             written: Markup = Select.render_option(choice, **kwargs)
             return written
-        selected = " selected" if choice.selected else ""
-        value, label = escape(str(choice.value)), escape(choice.label or choice.value)
-        # Safe to mark: the value and the label are escaped just above.
-        return Markup(f'<option{selected} value="{value}">{label}</option>')  # noqa: S704
+        return _option(str(choice.value), str(choice.label or choice.value), choice.selected)
+
+
+@functools.lru_cache(maxsize=8192)
+def _option(value: str, label: str, selected: bool) -> str:
+    """``<option>`` text, its value and label escaped; remembered, since a page shows the
+    same people in several pickers and every page load shows them again."""
+    chosen = " selected" if selected else ""
+    return f'<option{chosen} value="{escape(value)}">{escape(label)}</option>'
 
 
 def person_field(label: str, **kwargs: Any) -> Any:

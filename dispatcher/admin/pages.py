@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
-from flask import abort, render_template, request
+from flask import abort, flash, render_template, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -46,6 +46,13 @@ def get_or_404(model: type[M], row_id: int) -> M:
 def auditor() -> Auditor:
     """The signed-in account, at the service clock's time: who the view's changes are by."""
     return Auditor(actor(), now())
+
+
+def tell(message: str, category: str = "success", place: str | None = None) -> None:
+    """Flash ``message`` for the next page, shown next to its section ``place`` (a page
+    that names the place in ``notice_places`` shows it there with ``notices(place)``;
+    otherwise it shows at the top, as without a place)."""
+    flash(message, f"{category}@{place}" if place else category)
 
 
 def confirmed() -> bool:

@@ -7,6 +7,7 @@ hour and returns at most a few thousand grouped rows (one per opening hour at mo
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -14,10 +15,14 @@ from typing import Any
 from sqlalchemy import ColumnElement, String, case, cast, func, select
 from sqlalchemy.orm import Session
 
+from dispatcher.flows.buckets import hour_of
 from dispatcher.flows.calllog import BUCKET_KEYS, read_more_needs
-from dispatcher.flows.models import NEED_KINDS, CallLogEntry
+from dispatcher.flows.models import NEED_KINDS, CallLogEntry, Request
 from dispatcher.flows.stats import MonthTally, Tallies
-from dispatcher.flows.vocabulary import Outcome
+from dispatcher.flows.vocabulary import Outcome, RequestStatus
+
+Bounds = tuple[datetime, datetime]
+KEPT_MONTHS = 600  # at most 50 years of months kept, whatever periods are asked for
 
 
 def tally_period(session: Session, start: datetime, end: datetime) -> Tallies:
@@ -156,3 +161,68 @@ def tally_months(session: Session, bounds: Sequence[tuple[datetime, datetime]]) 
         )
         for i in range(len(bounds))
     ]
+
+
+class SettledMonths:
+    """The trend tallies of months whose call log can no longer change, kept in memory.
+
+    The call log gains an entry only when a request closes, filed by its opening hour, so
+    a month is settled once it has ended and no request opened in or before its end's hour
+    is still open. A settled month's
+    counted columns never change afterwards: a late debrief answer changes only the
+    services (which the trend does not count) and ``forget_codes`` only the code. Nothing
+    deletes call-log entries. The keys are the months' UTC bounds, so a change of display
+    zone simply misses. One per process (the counts belong to its database).
+    """
+
+    def __init__(self) -> None:
+        self._kept: dict[Bounds, MonthTally] = {}
+        self._lock = threading.Lock()
+
+    def tally(self, session: Session, bounds: Sequence[Bounds], now: datetime) -> list[MonthTally]:
+        """``tally_months(session, bounds)``, counting in SQL only the months not kept;
+        the settled ones among those are kept for next time."""
+        with self._lock:
+            found: list[MonthTally | None] = [self._kept.get(b) for b in bounds]
+        missing = [i for i, tally in enumerate(found) if tally is None]
+        if not missing:
+            return [t for t in found if t is not None]
+        # Entries are filed by their opening hour, so a month of a zone whose midnight is
+        # not on the hour is settled only once the oldest open request's hour is past it.
+        settled_before = hour_of(min(now, oldest_open(session) or now))
+        for run in _runs(missing):
+            counted = tally_months(session, [bounds[i] for i in run])
+            for i, tally in zip(run, counted, strict=True):
+                found[i] = tally
+                if bounds[i][1] <= settled_before:
+                    self._keep(bounds[i], tally)
+        return [t for t in found if t is not None]
+
+    def _keep(self, month: Bounds, tally: MonthTally) -> None:
+        """Keep a settled month's tally, while fewer than KEPT_MONTHS are kept."""
+        with self._lock:
+            if len(self._kept) < KEPT_MONTHS:
+                self._kept[month] = tally
+
+    def __len__(self) -> int:
+        """How many months are kept."""
+        with self._lock:
+            return len(self._kept)
+
+
+def oldest_open(session: Session) -> datetime | None:
+    """When the oldest request still open was opened (None when none is open)."""
+    return session.scalar(
+        select(func.min(Request.opened_at)).where(Request.status == RequestStatus.OPEN)
+    )
+
+
+def _runs(indexes: Sequence[int]) -> list[list[int]]:
+    """Ascending ``indexes`` cut into runs of consecutive numbers."""
+    runs: list[list[int]] = []
+    for i in indexes:
+        if runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs

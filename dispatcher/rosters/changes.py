@@ -254,17 +254,7 @@ def add_step(
 ) -> EscalationStep:
     """Append an escalation step; ``person`` is required by ``notify="person"`` only, and
     ``region`` by ``notify="mutual-aid"`` only (a region other than those it serves)."""
-    targets = (*STEP_TARGETS, StepTarget.MUTUAL_AID)
-    if notify not in targets:
-        raise ValidationError(f"a step pages one of {', '.join(targets)}")
-    if (notify == StepTarget.PERSON) != (person is not None):
-        raise ValidationError("pick a person for a 'person' step (and only for one)")
-    if (notify == StepTarget.MUTUAL_AID) != (region is not None):
-        raise ValidationError("pick a region for a 'mutual-aid' step (and only for one)")
-    if region is not None and region in roster.regions:
-        raise ValidationError("a mutual-aid step calls on a region the roster does not serve")
-    if wait_seconds < 1:
-        raise ValidationError("a step waits at least one second")
+    _check_step(roster, notify, person, region, wait_seconds)
     step = EscalationStep(
         notify=notify,
         person=person,
@@ -275,6 +265,53 @@ def add_step(
     roster.steps.append(step)
     session.flush()
     return step
+
+
+def edit_step(
+    session: Session,
+    step: EscalationStep,
+    notify: str,
+    person: Person | None,
+    wait_seconds: int,
+    region: Region | None = None,
+) -> None:
+    """Change one step's target, region and wait where it stands in the policy. A
+    mutual-aid step posted without a region keeps the one it had (a roster file may have
+    left it to any region)."""
+    kept = notify == StepTarget.MUTUAL_AID == step.notify and region is None
+    region = step.region if kept else region
+    _check_step(step.roster, notify, person, region, wait_seconds, any_region=kept)
+    step.notify = notify
+    step.person = person
+    step.region = region
+    step.wait_seconds = wait_seconds
+    session.flush()
+
+
+def _check_step(
+    roster: Roster,
+    notify: str,
+    person: Person | None,
+    region: Region | None,
+    wait_seconds: int,
+    *,
+    any_region: bool = False,
+) -> None:
+    """Refuse a step that pages no known target, lacks its person or region (or has one it
+    does not take), calls on a region the roster serves, or waits less than a second;
+    ``any_region`` lets a mutual-aid step keep no region."""
+    targets = (*STEP_TARGETS, StepTarget.MUTUAL_AID)
+    if notify not in targets:
+        raise ValidationError(f"a step pages one of {', '.join(targets)}")
+    if (notify == StepTarget.PERSON) != (person is not None):
+        raise ValidationError("pick a person for a 'person' step (and only for one)")
+    aid = notify == StepTarget.MUTUAL_AID
+    if (region is not None and not aid) or (aid and region is None and not any_region):
+        raise ValidationError("pick a region for a 'mutual-aid' step (and only for one)")
+    if region is not None and region in roster.regions:
+        raise ValidationError("a mutual-aid step calls on a region the roster does not serve")
+    if wait_seconds < 1:
+        raise ValidationError("a step waits at least one second")
 
 
 def move_step(session: Session, roster: Roster, step: EscalationStep, offset: int) -> None:

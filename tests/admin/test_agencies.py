@@ -35,9 +35,14 @@ def test_a_new_agency_gets_an_unambiguous_code_that_can_be_replaced(
     assert asked.status_code == 200  # asks first, naming what changes; nothing changed yet
     assert f"The code {agency.enrollment_code} stops working at once" in asked.get_data(True)
     assert store.one(select(Agency)).enrollment_code == agency.enrollment_code
-    assert coordinator.post(f"{url}/code", {"confirm": "yes"}).status_code == 302
+    made = coordinator.post(f"{url}/code", {"confirm": "yes"})
+    assert made.status_code == 302 and made.headers["Location"].endswith("#code-heading")
     renewed = store.one(select(Agency))
     assert CODE.fullmatch(renewed.enrollment_code)
+    page = coordinator.text(url)  # the new code is confirmed in its own section
+    notice = page.index('id="code-notices"')
+    assert page.index('id="code-heading"') < notice < page.index('id="officers-heading"')
+    assert f"New enrollment code: {renewed.enrollment_code}." in page[notice:]
     assert renewed.enrollment_code != agency.enrollment_code
     entry = store.all(select(AuditEntry).order_by(AuditEntry.id.desc()))[0]
     assert entry.old == {"enrollment_code": agency.enrollment_code}
@@ -65,9 +70,14 @@ def test_officers_are_added_with_a_valid_phone_and_revoked(
     officer = store.one(select(Officer))
     assert (officer.phone, officer.enrolled_by) == ("+12625550170", "admin")
     assert "(262) 555-0170" in coordinator.text(url)
-    assert coordinator.post(f"/admin/officers/{officer.id}/revoke").status_code == 302
+    revoked = coordinator.post(f"/admin/officers/{officer.id}/revoke")
+    assert revoked.status_code == 302 and revoked.headers["Location"].endswith("#officers-heading")
     assert store.one(select(Officer)).revoked_at == clock.now()
-    assert "revoked" in coordinator.text(url)
+    page = coordinator.text(url)
+    assert "revoked" in page
+    notice = page.index('id="officers-notices"')  # the confirmation, beside the officers
+    assert page.index('id="officers-heading"') < notice < page.index("</table>")
+    assert "Sgt. Cole can no longer open requests." in page[notice:]
     actions = [(e.action, e.entity) for e in store.all(select(AuditEntry).order_by(AuditEntry.id))]
     assert actions == [("create", "agency"), ("create", "officer"), ("update", "officer")]
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from dispatcher.audit import AuditEntry
 from dispatcher.flows.models import OutboxMessage
-from dispatcher.rosters.models import EscalationStep, Person, Roster, Rotation
+from dispatcher.rosters.models import EscalationStep, Person, Region, Roster, Rotation
 from tests.support.admin import Store, Visitor
 
 # The clock stands at Tue 10 Mar 2026 12:00 UTC = 07:00 in Chicago (CDT).
@@ -129,10 +129,20 @@ def test_removing_the_participant_on_now_keeps_them_until_the_handoff(
 ) -> None:
     ben = _ben_on_now_with_cy(coordinator, people, store)
     before = texted(store)
-    response = coordinator.post(f"/admin/participants/{ben}/remove")
+    asked = coordinator.post(f"/admin/participants/{ben}/remove")
+    question = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "Remove Ben from rotation nights?" in question
+    assert "Ben is number 2 of 3 in the order; the order becomes: Ana, Cy." in question
+    assert "whoever is on call now stays on until then" in question
+    with store.scope() as session:  # nothing changed yet
+        assert len(session.scalars(select(Rotation)).one().participants) == 3
+    response = coordinator.post(f"/admin/participants/{ben}/remove", {"confirm": "yes"})
     assert response.status_code == 302
+    assert response.headers["Location"].endswith("#participants")
     rotation_page = coordinator.text(response.headers["Location"])
-    assert "Ben stays on call until Tue 10 Mar 2026, 08:00 CDT" in rotation_page
+    notice = rotation_page.index('id="participants-notices"')
+    assert rotation_page.index('<h2 id="participants">') < notice  # beside the list
+    assert "Ben stays on call until Tue 10 Mar 2026, 08:00 CDT" in rotation_page[notice:]
     page = coordinator.text(roster_url)
     assert on_call_now(page) == "Ben"  # until 08:00, then Cy
     assert "08:00–24:00\n      Cy" in page
@@ -366,3 +376,82 @@ def test_an_override_next_week_texts_nobody(
         },
     )
     assert texted(store)[len(before) :] == []
+
+
+def test_a_step_is_edited_in_place_and_keeps_its_place(
+    coordinator: Visitor, roster_url: str, people: dict[str, int], store: Store
+) -> None:
+    for wait in ("5m", "10m"):
+        coordinator.post(f"{roster_url}/steps", {"step-notify": "on-call", "step-wait": wait})
+    first, second = store.all(select(EscalationStep).order_by(EscalationStep.position))
+    page = coordinator.text(f"{roster_url}?step={first.id}")
+    form = page[
+        page.index(f'<li id="step-{first.id}">') : page.index(f'<li id="step-{second.id}">')
+    ]
+    assert f'action="/admin/steps/{first.id}"' in form and 'value="5m"' in form
+    assert (
+        "Save step 1" in form and f'href="{roster_url}?step={second.id}#step-{second.id}"' in page
+    )
+    refused = coordinator.post(
+        f"/admin/steps/{first.id}", {"edit-step-notify": "person", "edit-step-wait": "soon"}
+    )
+    shown = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "is not a duration" in shown
+    assert f'action="/admin/steps/{first.id}"' in shown  # the form stays where the step is
+    saved = coordinator.post(
+        f"/admin/steps/{first.id}",
+        {"edit-step-notify": "person", "edit-step-person": people["Cy"], "edit-step-wait": "2m"},
+    )
+    assert saved.status_code == 302 and saved.headers["Location"].endswith("#policy")
+    steps = store.all(select(EscalationStep).order_by(EscalationStep.position))
+    assert [(s.id, s.notify, s.person_id, s.wait_seconds) for s in steps] == [
+        (first.id, "person", people["Cy"], 120),
+        (second.id, "on-call", None, 600),
+    ]
+    audit = store.all(select(AuditEntry).where(AuditEntry.entity == "roster"))[-1]
+    assert audit.new["escalation"]["steps"][0] == {"notify": "person:Cy", "wait": "2m"}
+    page = coordinator.text(saved.headers["Location"])
+    notice = page.index('id="policy-notices"')
+    assert page.index('<h2 id="policy">') < notice and "Saved step 1." in page[notice:]
+    assert "Saved step 1." not in page[: page.index('<h2 id="policy">')]  # not at the top
+    person_missing = coordinator.post(
+        f"/admin/steps/{first.id}", {"edit-step-notify": "person", "edit-step-wait": "2m"}
+    )
+    assert person_missing.status_code == 400
+    assert "Pick a person" in person_missing.get_data(as_text=True)
+
+
+def test_a_mutual_aid_step_keeps_its_region_when_its_wait_is_edited(
+    coordinator: Visitor, roster_url: str, store: Store
+) -> None:
+    with store.scope() as session:
+        region = Region(name="Racine County")
+        session.add(region)
+        session.flush()
+        roster = session.scalars(select(Roster)).one()
+        session.add(
+            EscalationStep(
+                roster_id=roster.id,
+                position=0,
+                notify="mutual-aid",
+                region_id=region.id,
+                wait_seconds=300,
+            )
+        )
+    step = store.one(select(EscalationStep))
+    page = coordinator.text(f"{roster_url}?step={step.id}")
+    assert '<option selected value="mutual-aid">mutual aid: Racine County</option>' in page
+    saved = coordinator.post(
+        f"/admin/steps/{step.id}", {"edit-step-notify": "mutual-aid", "edit-step-wait": "3m"}
+    )
+    assert saved.status_code == 302
+    kept = store.one(select(EscalationStep))
+    assert (kept.notify, kept.region_id, kept.wait_seconds) == ("mutual-aid", region.id, 180)
+    coordinator.post(f"/admin/steps/{step.id}", {"edit-step-notify": "all", "edit-step-wait": "3m"})
+    changed = store.one(select(EscalationStep))
+    assert (changed.notify, changed.region_id) == ("all", None)
+    other = store.one(select(EscalationStep))  # a step of another target cannot become one
+    refused = coordinator.post(
+        f"/admin/steps/{other.id}", {"edit-step-notify": "mutual-aid", "edit-step-wait": "3m"}
+    )
+    assert refused.status_code == 400

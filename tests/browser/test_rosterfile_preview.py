@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from dispatcher.settings import CONFIG_DIR
-from tests.support.browser import ADMIN_EMAIL, ADMIN_PASSWORD, REQUIRE_BROWSER, Server
+from tests.support.browser import REQUIRE_BROWSER, Server, sign_in
 
 pytestmark = pytest.mark.browser
 try:
@@ -25,11 +25,7 @@ MARIA = '[[people]]\nname = "Maria Gonzalez"\nphone = "262-555-0177"\n'
 def page(browser: object, server: Server) -> Iterator[Page]:
     context = browser.new_context(base_url=server.url, accept_downloads=True)
     opened = context.new_page()
-    opened.goto("/admin/login")
-    opened.get_by_label("Email").fill(ADMIN_EMAIL)
-    opened.get_by_label("Password").fill(ADMIN_PASSWORD)
-    opened.get_by_role("button", name="Sign in").click()
-    expect(opened.get_by_role("heading", name="Now", level=1)).to_be_visible()
+    sign_in(opened)
     yield opened
     context.close()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
 
@@ -44,3 +45,14 @@ class Server:
         self._server.shutdown()
         self._thread.join(timeout=5)
         self.database.dispose()
+
+
+def sign_in(page: Any) -> None:
+    """Sign ``page`` in as the admin; the first page is the Now board."""
+    from playwright.sync_api import expect
+
+    page.goto("/admin/login")
+    page.get_by_label("Email").fill(ADMIN_EMAIL)
+    page.get_by_label("Password").fill(ADMIN_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Now", level=1)).to_be_visible()

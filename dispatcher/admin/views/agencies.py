@@ -14,7 +14,7 @@ from dispatcher.admin.auth import actor, roles_required
 from dispatcher.admin.blueprint import blueprint
 from dispatcher.admin.display import phone_filter
 from dispatcher.admin.forms import AgencyForm, OfficerForm, show_problems
-from dispatcher.admin.pages import auditor, confirm_page, confirmed, db, get_or_404, now
+from dispatcher.admin.pages import auditor, confirm_page, confirmed, db, get_or_404, now, tell
 from dispatcher.flows import enrollment
 from dispatcher.flows.codes import REFERENCE_ALPHABET
 from dispatcher.flows.context import FlowContext
@@ -25,6 +25,8 @@ from dispatcher.rosters.contacts import Refused
 from dispatcher.rosters.models import Agency, Officer
 
 EDITORS = ("coordinator",)
+# The agency page's sections where their changes are confirmed.
+OFFICERS, CODE = "officers", "code"
 DECIDED = {
     "enrollment_approved": "{name} is enrolled and was told so.",
     "enrollment_denied_ack": "{name} was told the enrollment was not approved, and removed.",
@@ -128,8 +130,9 @@ def agency_new_code(agency_id: int) -> ResponseReturnValue:
         )
     agency_service.replace_code(db(), auditor(), found, _new_code())
     db().commit()
-    flash(f"New enrollment code: {found.enrollment_code}. The old code no longer works.", "success")
-    return redirect(url_for("admin.agency", agency_id=found.id))
+    made = f"New enrollment code: {found.enrollment_code}. The old code no longer works."
+    tell(made, "success", CODE)
+    return redirect(url_for("admin.agency", agency_id=found.id, _anchor="code-heading"))
 
 
 @blueprint.post("/agencies/<int:agency_id>/officers")
@@ -142,8 +145,7 @@ def officer_add(agency_id: int) -> ResponseReturnValue:
         officer = _new_officer(form, found)
         if officer is not None:
             db().commit()
-            flash(f"Added officer {officer.name}.", "success")
-            return redirect(url_for("admin.agency", agency_id=found.id))
+            return _to_officers(found.id, f"Added officer {officer.name}.")
     form_for_agency = AgencyForm(data={"name": found.name, "kind": found.kind})
     return render_template(
         "admin/agency.html", agency=found, form=form_for_agency, officer_form=form, title=found.name
@@ -154,11 +156,7 @@ def officer_add(agency_id: int) -> ResponseReturnValue:
 @roles_required(*EDITORS)
 def officer_revoke(officer_id: int) -> ResponseReturnValue:
     """Stop an officer from opening requests (kept for the record, never deleted)."""
-    officer = get_or_404(Officer, officer_id)
-    if contacts.set_officer_revoked(db(), auditor(), officer, revoked=True):
-        db().commit()
-        flash(f"{officer.name} can no longer open requests.", "success")
-    return redirect(url_for("admin.agency", agency_id=officer.agency_id))
+    return _set_revoked(officer_id, revoked=True, done="{name} can no longer open requests.")
 
 
 @blueprint.post("/officers/<int:officer_id>/language")
@@ -172,8 +170,8 @@ def officer_language(officer_id: int) -> ResponseReturnValue:
         abort(400)
     contacts.set_officer_language(db(), auditor(), officer, chosen or None)
     db().commit()
-    flash(f"{officer.name}'s texts: {LANGUAGE_LABELS.get(chosen, 'not set')}.", "success")
-    return redirect(url_for("admin.agency", agency_id=officer.agency_id))
+    label = LANGUAGE_LABELS.get(chosen, "not set")
+    return _to_officers(officer.agency_id, f"{officer.name}'s texts: {label}.")
 
 
 @blueprint.post("/officers/<int:officer_id>/delete")
@@ -197,8 +195,7 @@ def officer_delete(officer_id: int) -> ResponseReturnValue:
         )
     contacts.delete_officer(db(), auditor(), officer)
     db().commit()
-    flash("The officer was deleted.", "success")
-    return redirect(url_for("admin.agency", agency_id=agency_id))
+    return _to_officers(agency_id, "The officer was deleted.")
 
 
 @blueprint.post("/officers/<int:officer_id>/approve")
@@ -223,19 +220,30 @@ def _decide(officer_id: int, *, approve: bool) -> ResponseReturnValue:
     ctx = FlowContext(runtime.settings, runtime.sealer, now())
     reply = enrollment.decide(db(), ctx, actor(), officer_id, approve=approve)
     db().commit()
-    flash(DECIDED.get(reply.template, "Nothing was waiting.").format(name=name), "success")
-    return redirect(url_for("admin.agency", agency_id=agency_id))
+    decided = DECIDED.get(reply.template, "Nothing was waiting.").format(name=name)
+    return _to_officers(agency_id, decided)
 
 
 @blueprint.post("/officers/<int:officer_id>/reinstate")
 @roles_required(*EDITORS)
 def officer_reinstate(officer_id: int) -> ResponseReturnValue:
     """Let a revoked officer open requests again."""
+    return _set_revoked(officer_id, revoked=False, done="{name} can open requests again.")
+
+
+def _set_revoked(officer_id: int, *, revoked: bool, done: str) -> ResponseReturnValue:
+    """Revoke or reinstate an officer (audited); ``done`` names them as ``{name}``."""
     officer = get_or_404(Officer, officer_id)
-    if contacts.set_officer_revoked(db(), auditor(), officer, revoked=False):
-        db().commit()
-        flash(f"{officer.name} can open requests again.", "success")
-    return redirect(url_for("admin.agency", agency_id=officer.agency_id))
+    if not contacts.set_officer_revoked(db(), auditor(), officer, revoked=revoked):
+        return redirect(url_for("admin.agency", agency_id=officer.agency_id))
+    db().commit()
+    return _to_officers(officer.agency_id, done.format(name=officer.name))
+
+
+def _to_officers(agency_id: int, done: str) -> ResponseReturnValue:
+    """Back to the agency's officers, with ``done`` shown beside them."""
+    tell(done, "success", OFFICERS)
+    return redirect(url_for("admin.agency", agency_id=agency_id, _anchor="officers-heading"))
 
 
 def _new_officer(form: OfficerForm, agency: Agency) -> Officer | None:

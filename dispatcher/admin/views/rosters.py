@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -32,11 +33,12 @@ from dispatcher.admin.forms import (
     options,
     same,
 )
-from dispatcher.admin.pages import auditor, db, now, people_choices, region_choices
+from dispatcher.admin.pages import auditor, db, now, people_choices, region_choices, tell
 from dispatcher.admin.timeline import Day, build_days, day_bounds, uncovered
 from dispatcher.admin.views.calendars import calendar_link
 from dispatcher.admin.views.roster_calendar import roster_calendar
 from dispatcher.admin.views.trainings import roster_gated
+from dispatcher.durations import format_duration
 from dispatcher.errors import Conflict, ValidationError
 from dispatcher.flows.context import FlowContext
 from dispatcher.flows.rota import tell_on_call_changes
@@ -61,6 +63,8 @@ from dispatcher.rosters.service import who_is_on_call
 
 EDITORS = ("coordinator",)
 TIMELINE_DAYS = 14
+POLICY = "policy"  # the policy's section of the roster page, where its confirmations show
+EDIT_STEP = "edit-step"  # the prefix of the form that edits a step in place
 
 
 def load_roster(roster_id: int) -> Roster:
@@ -83,12 +87,17 @@ def load_roster(roster_id: int) -> Roster:
 
 
 def edit_roster(
-    roster: Roster, edit: Callable[[], object], done: str, form: FlaskForm | None = None
+    roster: Roster,
+    edit: Callable[[], object],
+    done: str,
+    form: FlaskForm | None = None,
+    place: str | None = None,
 ) -> bool:
     """Apply ``edit``, audit the roster's change and commit; False if it was refused.
 
     Everyone whose next 24 hours on call the edit moves is texted. A refusal is attached
-    to ``form`` (which the caller shows again) or flashed.
+    to ``form`` (which the caller shows again) or flashed; the confirmation or the flashed
+    refusal shows at the page's section ``place`` (``pages.tell``).
     """
     at = now()
     before = upcoming_periods(db(), roster, at)
@@ -99,13 +108,34 @@ def edit_roster(
     except (ValidationError, Conflict) as exc:
         db().rollback()
         if form is None:
-            flash(str(exc).capitalize() + ".", "error")
+            tell(str(exc).capitalize() + ".", "error", place)
         else:
             form.form_errors.append(str(exc).capitalize() + ".")
         return False
     db().commit()
-    flash(" ".join([done, *told_note(told)]), "success")
+    tell(" ".join([done, *told_note(told)]), "success", place)
     return True
+
+
+def roster_form_post(
+    roster_id: int,
+    form: FlaskForm,
+    form_name: str,
+    edit_of: Callable[[Roster], Callable[[], object] | None],
+    done: str,
+    place: str,
+    **shown: Any,
+) -> ResponseReturnValue:
+    """A form of the roster page posted: when it validates and ``edit_of(roster)`` gives an
+    edit (None: refused, the errors are on ``form``), the edit is applied (``edit_roster``)
+    and the answer goes back to the page's section ``place``; otherwise the page again
+    with ``form`` (as ``form_name``, with ``shown``) and its errors."""
+    roster = load_roster(roster_id)
+    if form.validate_on_submit():
+        edit = edit_of(roster)
+        if edit is not None and edit_roster(roster, edit, done, form, place):
+            return redirect(url_for("admin.roster", roster_id=roster_id, _anchor=place))
+    return render_roster(load_roster(roster_id), status=400, **{form_name: form}, **shown)
 
 
 def flow_context(at: datetime) -> FlowContext:
@@ -164,16 +194,16 @@ def roster(roster_id: int) -> ResponseReturnValue:
 @roles_required(*EDITORS)
 def roster_update(roster_id: int) -> ResponseReturnValue:
     """Rename a roster, or change its kind or time zone."""
-    found = load_roster(roster_id)
     form = roster_form(prefix="roster")
-    if form.validate_on_submit() and edit_roster(
-        found,
-        lambda: save_roster(db(), found, form.name.data, form.kind.data, form.timezone.data),
-        "Saved the roster.",
+    fields = (form.name.data, form.kind.data, form.timezone.data)
+    return roster_form_post(
+        roster_id,
         form,
-    ):
-        return redirect(url_for("admin.roster", roster_id=roster_id))
-    return render_roster(load_roster(roster_id), status=400, roster_form=form)
+        "roster_form",
+        lambda found: partial(save_roster, db(), found, *fields),
+        "Saved the roster.",
+        "settings",
+    )
 
 
 @blueprint.post("/rosters/<int:roster_id>/delete")
@@ -215,6 +245,7 @@ def render_roster(found: Roster, status: int = 200, **forms: Any) -> ResponseRet
         "gated": roster_gated(found, _members(found)),
         **roster_calendar(found, zone),
         **_blank_forms(found, zone),
+        **_step_editing(found),
         **forms,
     }
     return render_template("admin/roster.html", **context), status
@@ -258,17 +289,47 @@ def _first_day(zone: ZoneInfo) -> date:
         return now().astimezone(zone).date()
 
 
+def _step_editing(found: Roster) -> dict[str, Any]:
+    """The step edited in place (``?step=<id>``) and its form, filled in; none by default."""
+    asked = request.args.get("step", "")
+    step = next((s for s in found.steps if str(s.id) == asked), None)
+    if step is None:
+        return {"editing_step": None, "step_edit_form": None}
+    return {"editing_step": step.id, "step_edit_form": step_form(EDIT_STEP, step)}
+
+
+def step_form(prefix: str, step: EscalationStep | None = None, posted: bool = False) -> StepForm:
+    """A step's form with the people and regions to choose from: blank, the step as it
+    stands, or the posted one (``posted``)."""
+    data = None
+    if step is not None and not posted:
+        wait = format_duration(timedelta(seconds=step.wait_seconds))
+        data = {"notify": step.notify, "person": step.person_id or NOBODY, "wait": wait}
+        data["region"] = step.region_id or NOBODY
+    form = StepForm(prefix=prefix, data=data, **({} if posted else {"formdata": None}))
+    form.person.choices = person_options(nobody=True)
+    form.region.choices = region_choices()
+    return form
+
+
+def person_options(nobody: bool = False) -> list[Any]:
+    """The active people as select options (after "(no one)" when ``nobody``), read and
+    made once per request: the page has several pickers of hundreds of people."""
+    if "person_options" not in g:
+        g.person_options = options(people_choices())
+        g.person_options_nobody = [*options([(NOBODY, "(no one)")]), *g.person_options]
+    found: list[Any] = g.person_options_nobody if nobody else g.person_options
+    return found
+
+
 def _blank_forms(found: Roster, zone: ZoneInfo) -> dict[str, FlaskForm]:
     """Empty forms for the page, with the people to choose from."""
-    people = options(people_choices())
     hour = now().astimezone(zone).replace(minute=0, second=0, microsecond=0, tzinfo=None)
     period = {"starts": hour, "ends": hour + timedelta(days=1)}
     override = OverrideForm(prefix="override", formdata=None, data=period)
-    override.person.choices = people
-    override.replaces.choices = options([(NOBODY, "(no one)"), *people_choices()])
-    step = StepForm(prefix="step", formdata=None)
-    step.person.choices = options([(NOBODY, "(no one)"), *people_choices()])
-    step.region.choices = region_choices()
+    override.person.choices = person_options()
+    override.replaces.choices = person_options(nobody=True)
+    step = step_form("step")
     return {
         "roster_form": roster_form(prefix="roster", formdata=None, obj=found),
         "rotation_form": RotationForm(prefix="rotation", formdata=None),

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_wtf import FlaskForm
 
 from dispatcher.admin.auth import roles_required
 from dispatcher.admin.blueprint import blueprint
 from dispatcher.admin.display import format_when
 from dispatcher.admin.forms import PersonChoiceForm, RotationForm, WindowForm, options
-from dispatcher.admin.pages import auditor, db, get_or_404, now
+from dispatcher.admin.pages import auditor, confirm_page, confirmed, db, get_or_404, now, tell
 from dispatcher.admin.views.rosters import (
     EDITORS,
     edit_roster,
@@ -55,6 +56,8 @@ from dispatcher.rosters.service import roster_specs, set_on_now
 
 MOVES = {"up": -1, "down": 1}
 FROM_NOW = "now"
+# The rotation page's sections, where the confirmations of their changes show.
+PARTICIPANTS, ON_NOW, WINDOWS, GRID = "participants", "on-now", "windows", "grid"
 
 
 def _rotation(rotation_id: int) -> tuple[Roster, Rotation]:
@@ -64,9 +67,31 @@ def _rotation(rotation_id: int) -> tuple[Roster, Rotation]:
     return roster, next(r for r in roster.rotations if r.id == rotation_id)
 
 
-def _back(rotation: Rotation) -> ResponseReturnValue:
-    """Back to the rotation's page."""
-    return redirect(url_for("admin.rotation", rotation_id=rotation.id))
+Part = TypeVar("Part", RotationParticipant, RotationWindow)
+
+
+def _part_of(
+    model: type[Part], part_id: int, parts: Callable[[Rotation], list[Part]]
+) -> tuple[Roster, Rotation, Part]:
+    """A participant's place or a window by id (``parts``: the rotation's list of them),
+    with its rotation and roster; 404 if none."""
+    roster, found = _rotation(get_or_404(model, part_id).rotation_id)
+    return roster, found, next(p for p in parts(found) if p.id == part_id)
+
+
+def _windows(rotation: Rotation) -> list[RotationWindow]:
+    """The rotation's duty windows."""
+    return rotation.windows
+
+
+def _places(rotation: Rotation) -> list[RotationParticipant]:
+    """The rotation's participants, in order."""
+    return rotation.participants
+
+
+def _back(rotation: Rotation, place: str | None = None) -> ResponseReturnValue:
+    """Back to the rotation's page (at its section ``place``)."""
+    return redirect(url_for("admin.rotation", rotation_id=rotation.id, _anchor=place))
 
 
 def _fields(form: RotationForm) -> tuple[str, str, int, Any]:
@@ -96,16 +121,16 @@ def rotation_add(roster_id: int) -> ResponseReturnValue:
 def rotation(rotation_id: int) -> ResponseReturnValue:
     """A rotation's page; POST changes its name, type, length or first handoff."""
     roster, found = _rotation(rotation_id)
-    form = RotationForm(prefix="rotation", obj=found)
     if request.method == "GET":
         return render_rotation(roster, found)
-    if form.validate_on_submit():
+    form = RotationForm(prefix="rotation", obj=found)
+
+    def answer() -> ResponseReturnValue | None:
+        """The rotation saved, timed as chosen."""
         edit = partial(save_rotation, db(), roster, found, _fields(form))
-        done = change_rotation(roster, found, edit, "Saved the rotation.", form)
-        if done is not None:
-            return done
-        roster, found = _rotation(rotation_id)
-    return render_rotation(roster, found, 400, rotation_form=form)
+        return change_rotation(roster, found, edit, "Saved the rotation.", form, GRID)
+
+    return rotation_form_post(roster, found, form, "rotation_form", answer)
 
 
 @blueprint.post("/rotations/<int:rotation_id>/delete")
@@ -126,22 +151,24 @@ def window_add(rotation_id: int) -> ResponseReturnValue:
     """Restrict the rotation to a duty window."""
     roster, found = _rotation(rotation_id)
     form = WindowForm(prefix="window")
-    if form.validate_on_submit():
+
+    def answer() -> ResponseReturnValue | None:
+        """The window added (at once: windows have no timing)."""
         edit = partial(add_window, db(), found, form.days.data, form.starts.data, form.ends.data)
-        if edit_roster(roster, edit, "Added the window.", form):
-            return _back(found)
-        roster, found = _rotation(rotation_id)
-    return render_rotation(roster, found, 400, window_form=form)
+        added = edit_roster(roster, edit, "Added the window.", form, WINDOWS)
+        return _back(found, WINDOWS) if added else None
+
+    return rotation_form_post(roster, found, form, "window_form", answer)
 
 
 @blueprint.post("/windows/<int:window_id>/delete")
 @roles_required(*EDITORS)
 def window_delete(window_id: int) -> ResponseReturnValue:
     """Lift one duty window."""
-    roster, found = _rotation(get_or_404(RotationWindow, window_id).rotation_id)
-    window = next(w for w in found.windows if w.id == window_id)
-    edit_roster(roster, partial(remove_window, db(), found, window), "Removed the window.")
-    return _back(found)
+    roster, found, window = _part_of(RotationWindow, window_id, _windows)
+    edit = partial(remove_window, db(), found, window)
+    edit_roster(roster, edit, "Removed the window.", place=WINDOWS)
+    return _back(found, WINDOWS)
 
 
 @blueprint.post("/rotations/<int:rotation_id>/participants")
@@ -151,35 +178,58 @@ def participant_add(rotation_id: int) -> ResponseReturnValue:
     roster, found = _rotation(rotation_id)
     form = PersonChoiceForm(prefix="participant")
     form.person.choices = options(_offered(roster, found))
-    if form.validate_on_submit():
+
+    def answer() -> ResponseReturnValue | None:
+        """The person added at the end, timed as chosen (a refusal is flashed)."""
         person = get_or_404(Person, form.person.data)
         edit = partial(add_participant, db(), found, person)
-        done = change_rotation(roster, found, edit, f"Added {person.name} to the rotation.")
-        return done or _back(found)
-    return render_rotation(roster, found, 400, participant_form=form)
+        added = f"Added {person.name} to the rotation."
+        return change_rotation(roster, found, edit, added, place=PARTICIPANTS)
+
+    return rotation_form_post(roster, found, form, "participant_form", answer)
 
 
 @blueprint.post("/participants/<int:place_id>/move")
 @roles_required(*EDITORS)
 def participant_move(place_id: int) -> ResponseReturnValue:
     """Move a participant up or down the order (form ``direction``)."""
-    roster, found = _rotation(get_or_404(RotationParticipant, place_id).rotation_id)
-    place = next(p for p in found.participants if p.id == place_id)
+    roster, found, place = _part_of(RotationParticipant, place_id, _places)
     step = MOVES.get(request.form.get("direction", ""), 0)
     edit = partial(move_participant, db(), found, place, step)
     moved = f"Moved {place.person.name} {request.form.get('direction')}."
-    return change_rotation(roster, found, edit, moved) or _back(found)
+    return change_rotation(roster, found, edit, moved, place=PARTICIPANTS) or _back(found)
 
 
 @blueprint.post("/participants/<int:place_id>/remove")
 @roles_required(*EDITORS)
 def participant_remove(place_id: int) -> ResponseReturnValue:
-    """Take a participant out of the order."""
-    roster, found = _rotation(get_or_404(RotationParticipant, place_id).rotation_id)
-    place = next(p for p in found.participants if p.id == place_id)
+    """Take a participant out of the order, once the coordinator has confirmed what that
+    changes (from now, the confirmation lists who goes on and off call instead)."""
+    roster, found, place = _part_of(RotationParticipant, place_id, _places)
     name = place.person.name
+    if request.form.get("when") != FROM_NOW and not confirmed():
+        return _confirm_removal(found, place)
     edit = partial(remove_participant, db(), found, place)
-    return change_rotation(roster, found, edit, f"Removed {name}.") or _back(found)
+    removed = change_rotation(roster, found, edit, f"Removed {name}.", place=PARTICIPANTS)
+    return removed or _back(found)
+
+
+def _confirm_removal(found: Rotation, place: RotationParticipant) -> ResponseReturnValue:
+    """The page that asks before a participant is taken out of the order."""
+    name, number = place.person.name, found.participants.index(place) + 1
+    rest = [p.person.name for p in found.participants if p is not place]
+    after = ", ".join(rest) if rest else "no one (the rotation will cover no time)"
+    return confirm_page(
+        f"Remove {name} from rotation {found.name}?",
+        [
+            f"{name} is number {number} of {len(found.participants)} in the order; "
+            f"the order becomes: {after}.",
+            "The change applies from the next handoff: whoever is on call now stays on "
+            "until then. To apply it at once, choose “Apply changes from now” first.",
+        ],
+        f"Remove {name}",
+        url_for("admin.rotation", rotation_id=found.id, _anchor=PARTICIPANTS),
+    )
 
 
 @blueprint.post("/rotations/<int:rotation_id>/on-now")
@@ -189,12 +239,33 @@ def rotation_on_now(rotation_id: int) -> ResponseReturnValue:
     roster, found = _rotation(rotation_id)
     form = PersonChoiceForm(prefix="onnow")
     form.person.choices = options(_participant_choices(found))
-    if form.validate_on_submit():
+
+    def answer() -> ResponseReturnValue:
+        """The person put on now (a refusal is flashed)."""
         person = get_or_404(Person, form.person.data)
         edit = partial(set_on_now, db(), found, person, now())
-        edit_roster(roster, edit, f"{person.name} is on now for {found.name}.")
-        return _back(found)
-    return render_rotation(roster, found, 400, on_now_form=form)
+        edit_roster(roster, edit, f"{person.name} is on now for {found.name}.", place=ON_NOW)
+        return _back(found, ON_NOW)
+
+    return rotation_form_post(roster, found, form, "on_now_form", answer)
+
+
+def rotation_form_post(
+    roster: Roster,
+    found: Rotation,
+    form: FlaskForm,
+    form_name: str,
+    answer: Callable[[], ResponseReturnValue | None],
+) -> ResponseReturnValue:
+    """A form of the rotation page posted: when it validates, ``answer()`` applies its
+    change and gives the page to go to (None: refused, the errors are on ``form``);
+    otherwise the rotation page again with ``form`` (as ``form_name``) and its errors."""
+    if form.validate_on_submit():
+        done = answer()
+        if done is not None:
+            return done
+        roster, found = _rotation(found.id)
+    return render_rotation(roster, found, 400, **{form_name: form})
 
 
 def render_rotation(
@@ -240,13 +311,15 @@ def change_rotation(
     edit: Callable[[], object],
     done: str,
     form: RotationForm | None = None,
+    place: str | None = None,
 ) -> ResponseReturnValue | None:
     """Apply a rotation edit from the next handoff, or from now (form ``when=now``).
 
     From now, a first post answers the confirmation page (who goes on and off call) and
     changes nothing; the page posts again with ``confirm=yes``. People whose next 24 hours
     on call change are texted. Returns a redirect, the confirmation page, or None when
-    the edit was refused (the error is on ``form`` or flashed).
+    the edit was refused (the error is on ``form`` or flashed). The confirmation shows at
+    the page's section ``place``.
     """
     from_now = request.form.get("when") == FROM_NOW
     at = now()
@@ -267,13 +340,13 @@ def change_rotation(
         db().rollback()
         message = str(exc).capitalize() + "."
         if form is None:
-            flash(message, "error")
-            return _back(found)
+            tell(message, "error", place)
+            return _back(found, place)
         form.form_errors.append(message)
         return None
     db().commit()
-    flash(" ".join([done, *_kept_note(kept, roster), *told_note(told)]), "success")
-    return _back(found)
+    tell(" ".join([done, *_kept_note(kept, roster), *told_note(told)]), "success", place)
+    return _back(found, place)
 
 
 def _kept_note(kept: list[Kept | None], roster: Roster) -> list[str]:

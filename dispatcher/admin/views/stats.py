@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import Response, flash, render_template, request
+from flask import Response, current_app, flash, render_template, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import func, select
 
@@ -52,7 +52,7 @@ from dispatcher.flows.stats import (
     parse_month,
     period_of,
 )
-from dispatcher.flows.tallies import tally_months, tally_period
+from dispatcher.flows.tallies import SettledMonths, tally_period
 from dispatcher.rosters import needstore
 from dispatcher.rosters.history import recorded_periods
 from dispatcher.rosters.models import Roster
@@ -61,6 +61,7 @@ READERS = ("viewer", "coordinator")
 FUNDER_COLUMNS = ("period", "measure", "value", "unit", "note")
 TREND_MONTHS = 12
 TREND_PREFIX = "12-month trend: "  # the export's trend rows, apart from the period's own
+SETTLED = "dispatcher.settled_months"  # the app's SettledMonths, in app.extensions
 # The small layout rules of the reports (the filter row) beside the charts' styling.
 REPORT_CSS = """
 form.filters { display: flex; flex-wrap: wrap; gap: 0 1rem; align-items: end; }
@@ -197,12 +198,19 @@ def trend_rows(period: Period, exact: bool) -> list[TrendRow]:
 
 
 def trend_figures(period: Period) -> list[tuple[Period, Figures]]:
-    """The TREND_MONTHS months up to ``period``'s last, with their figures (one query)."""
+    """The TREND_MONTHS months up to ``period``'s last, with their figures: settled months
+    from memory, the others in one query."""
     zone = web.runtime().settings.zone
     months = months_up_to(period, TREND_MONTHS)
-    tallies = tally_months(db(), [month.bounds(zone) for month in months])
+    tallies = settled_months().tally(db(), [month.bounds(zone) for month in months], now())
     kinds = needstore.current(db()).keys
     return [(m, month_trend_figures(t, kinds)) for m, t in zip(months, tallies, strict=True)]
+
+
+def settled_months() -> SettledMonths:
+    """This app's kept tallies of settled months (made on first use)."""
+    kept: SettledMonths = current_app.extensions.setdefault(SETTLED, SettledMonths())
+    return kept
 
 
 def period_figures(period: Period) -> Figures:

@@ -24,6 +24,7 @@ from dispatcher.rosters.models import (
     DEFAULT_CHECKIN_SECONDS,
     WEEKDAYS,
     Agency,
+    EscalationStep,
     Officer,
     Override,
     Partner,
@@ -31,6 +32,7 @@ from dispatcher.rosters.models import (
     Region,
     Roster,
     Rotation,
+    RotationParticipant,
     RotationWindow,
     Training,
 )
@@ -60,13 +62,34 @@ def data_version(session: Session) -> int:
 def export_roster_file(session: Session) -> str:
     """Every person, roster, agency and region as roster-file TOML, sorted by name, with the
     data version it was taken at (``data_version``)."""
-    people = session.scalars(select(Person).order_by(Person.name))
+    # Every relation the tables read is loaded up front: a statewide file has thousands
+    # of people, and a query per person's trainings made the download slow.
+    people = session.scalars(
+        select(Person).options(selectinload(Person.trainings)).order_by(Person.name)
+    )
+    rotations = selectinload(Roster.rotations)
+    overrides = selectinload(Roster.overrides)
+    steps = selectinload(Roster.steps)
     rosters = session.scalars(
         select(Roster)
-        .options(selectinload(Roster.rotations), selectinload(Roster.overrides))
+        .options(
+            rotations.selectinload(Rotation.participants).joinedload(RotationParticipant.person),
+            rotations.selectinload(Rotation.windows),
+            overrides.joinedload(Override.person),
+            overrides.joinedload(Override.replaces),
+            steps.joinedload(EscalationStep.person),
+            steps.joinedload(EscalationStep.region),
+        )
         .order_by(Roster.name)
     )
-    agencies = session.scalars(select(Agency).order_by(Agency.name))
+    agencies = session.scalars(
+        select(Agency).options(selectinload(Agency.officers)).order_by(Agency.name)
+    )
+    regions = session.scalars(
+        select(Region)
+        .options(selectinload(Region.agencies), selectinload(Region.rosters))
+        .order_by(Region.name)
+    )
     lines = [HEADING.rstrip("\n"), f"version = {data_version(session)}"]
     for need in needstore.current(session).added():
         _write_section(lines, "needs", needstore.need_table(need))
@@ -76,7 +99,7 @@ def export_roster_file(session: Session) -> str:
         _write_section(lines, "rosters", roster_table(roster))
     for agency in agencies:
         _write_section(lines, "agencies", agency_table(agency))
-    for region in session.scalars(select(Region).order_by(Region.name)):
+    for region in regions:
         _write_section(lines, "regions", region_table(region))
     for partner in session.scalars(select(Partner).order_by(Partner.name)):
         _write_section(lines, "partners", partner_table(partner))
