@@ -440,7 +440,8 @@ def test_a_mutual_aid_step_keeps_its_region_when_its_wait_is_edited(
         )
     step = store.one(select(EscalationStep))
     page = coordinator.text(f"{roster_url}?step={step.id}")
-    assert '<option selected value="mutual-aid">mutual aid: Racine County</option>' in page
+    assert '<option selected value="mutual-aid">mutual-aid</option>' in page
+    assert f'<option selected value="{region.id}">Racine County</option>' in page
     saved = coordinator.post(
         f"/admin/steps/{step.id}", {"edit-step-notify": "mutual-aid", "edit-step-wait": "3m"}
     )
@@ -454,4 +455,9 @@ def test_a_mutual_aid_step_keeps_its_region_when_its_wait_is_edited(
     refused = coordinator.post(
         f"/admin/steps/{other.id}", {"edit-step-notify": "mutual-aid", "edit-step-wait": "3m"}
     )
-    assert refused.status_code == 400
+    assert refused.status_code == 400  # a mutual-aid step needs its region
+    again = {"edit-step-notify": "mutual-aid", "edit-step-region": str(region.id)}
+    saved = coordinator.post(f"/admin/steps/{other.id}", {**again, "edit-step-wait": "4m"})
+    assert saved.status_code == 302
+    back = store.one(select(EscalationStep))
+    assert (back.notify, back.region_id, back.wait_seconds) == ("mutual-aid", region.id, 240)
