@@ -100,26 +100,39 @@ def trend_measures(f: Figures, rounded: bool = False) -> list[Measure]:
     ]
 
 
+@dataclass(frozen=True)
+class InKind:
+    """What the partners gave in a period, from their ledger: room-nights, rides, and
+    their value in dollars (None when no partner has a unit value)."""
+
+    room_nights: int = 0
+    rides: int = 0
+    dollars: int | None = None
+
+
 def coalition_measures(
-    f: Figures, nights: tuple[int, int], drills: tuple[int, int]
+    f: Figures, nights: tuple[int, int], drills: tuple[int, int], given: InKind = InKind()
 ) -> list[Measure]:
     """The coalition report's numbers, to be shown rounded (``funder_cells``): requests,
-    fill rate, times to accept, nights covered, the partners' rooms and rides, drills.
+    fill rate, times to accept, nights covered, the partners' room-nights, rides and their
+    in-kind value, drills.
 
     No service of a debrief is named: the report breaks nothing down by service. Nights
     describe the schedule, not people, and are exact; drills passed hide behind those
-    missed, so that a single missed drill cannot be read.
+    missed, so that a single missed drill cannot be read; the in-kind value hides behind
+    the room-nights and rides it is worked out from.
     """
     covered, ended = nights
     passed, run = drills
-    room, ride = f.need("room"), f.need("ride")
+    units = tuple(n for n in (given.room_nights, given.rides) if n) or (0,)
     return [
         *trend_measures(f, rounded=True),
         _time("90th percentile time to accept", f.p90_accept, f.accepted),
         Measure("Nights fully covered (22:00-06:00)", covered, "nights"),
         Measure("Nights in the period (ended)", ended, "nights"),
-        Measure("Partners' hotel room-nights given", room.filled, "services", (room.unfilled,)),
-        Measure("Partners' rides given", ride.filled, "services", (ride.unfilled,)),
+        Measure("Partners' room-nights given", given.room_nights, "services"),
+        Measure("Partners' rides given", given.rides, "services"),
+        Measure("Partners' in-kind value (dollars)", given.dollars, "dollars", units, "units"),
         Measure("Drills run", run, "drills"),
         Measure("Drills passed", passed, "drills", (run - passed,)),
         Measure(

@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from dispatcher.admin.stats import coalition_measures, funder_cells
+from dispatcher.admin.stats import InKind, coalition_measures, funder_cells
 from dispatcher.flows.models import Drill
 from dispatcher.flows.stats import Figures, NeedCounts, Period, nights_covered, period_of
-from dispatcher.rosters.models import Roster
+from dispatcher.rosters.models import Partner, PartnerMonth, Roster
 from tests.admin.calllog_rows import Seeded
 from tests.admin.test_stats import PHONE, SVG, seeded  # noqa: F401  (fixture)
 from tests.support.admin import Store, Visitor
@@ -65,11 +65,21 @@ def figures(filled: int, unfilled: int, rooms: tuple[int, int]) -> Figures:
 def test_every_count_is_rounded_and_a_small_one_cannot_be_read() -> None:
     cells = {
         c.measure: c.value
-        for c in funder_cells(coalition_measures(figures(23, 6, (7, 2)), (80, 90), (9, 10)))
+        for c in funder_cells(
+            coalition_measures(figures(23, 6, (7, 2)), (80, 90), (9, 10), InKind(12, 2, 1128))
+        )
     }
     assert cells["Requests"] == "30"
     assert cells["Fill rate"] == "75"  # needs: 30 filled of 38, rounded 30 of 40
-    assert cells["Partners' hotel room-nights given"] == "suppressed"  # 2 unfilled
+    assert cells["Partners' room-nights given"] == "10"
+    assert cells["Partners' rides given"] == "fewer than 5"
+    # 12 nights at $89 and 2 rides at $30: the value would give the 2 rides away
+    assert cells["Partners' in-kind value (dollars)"] == "suppressed"
+    plenty = InKind(12, 5, 1218)
+    shown = {c.measure: c.value for c in funder_cells(coalition_measures(
+        figures(23, 6, (7, 2)), (80, 90), (9, 10), plenty
+    ))}  # fmt: skip
+    assert shown["Partners' in-kind value (dollars)"] == "1218"
     assert cells["Drills run"] == "10"
     assert cells["Drills passed"] == "suppressed"  # 1 missed could be worked out
     assert cells["Share of drills passed"] == "suppressed"
@@ -89,6 +99,18 @@ def test_the_page_shows_the_quarter_rounded_even_to_a_coordinator(
     store: Store,
 ) -> None:
     with store.scope() as session:
+        inn = Partner(name="Harborview Inn", need="room", unit_value=89)
+        cab = Partner(name="Kenosha Cab", need="ride", unit_value=30)
+        session.add_all([inn, cab])
+        session.flush()
+        session.add_all(
+            [
+                PartnerMonth(partner_id=inn.id, month=date(2026, 1, 1), used=7),
+                PartnerMonth(partner_id=inn.id, month=date(2026, 3, 1), used=6),
+                PartnerMonth(partner_id=cab.id, month=date(2026, 2, 1), used=2),
+                PartnerMonth(partner_id=inn.id, month=date(2026, 4, 1), used=9),  # Q2
+            ]
+        )
         roster = session.scalars(select(Roster).where(Roster.name == "Advocates")).one()
         for n in range(7):
             started = datetime(2026, 2, 1 + n, 3, tzinfo=UTC)
@@ -110,7 +132,8 @@ def test_the_page_shows_the_quarter_rounded_even_to_a_coordinator(
     rows = dict(ROW.findall(page))
     assert rows["Requests"] == "10" and rows["Fill rate"] == "50%"
     assert rows["Median time to accept"] == "suppressed"  # fewer than 5 accepted
-    assert rows["Partners&#39; hotel room-nights given"] == "fewer than 5"
+    assert rows["Partners&#39; room-nights given"] == "15"  # 7 + 6 from the ledger
+    assert rows["Partners&#39; in-kind value (dollars)"] == "suppressed"  # 2 rides
     assert rows["Drills run"] == "5" and rows["Drills passed"] == "suppressed"
     # nightly 20:00-08:00 from 2 February: 36 nights over by 10 March 07:00, of 68
     assert rows["Nights fully covered (22:00-06:00)"] == "36"

@@ -1,6 +1,6 @@
 """The coalition report: one printable page for a quarter or a year that the media policy
-allows (requests, fill rate, time to accept, nights covered, partners' rooms and rides,
-drills passed).
+allows (requests, fill rate, time to accept, nights covered, partners' room-nights, rides
+and their in-kind value from the ledger, drills passed).
 
 Every count is shown as the funder export shows it, to coordinators too: rounded to 5,
 under 5 hidden, and hidden when it would give away a small one by subtraction. Nothing is
@@ -8,6 +8,8 @@ broken down by debrief service, agency or person; charts are SVG as on the stati
 """
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from flask import flash, render_template, request
 from flask.typing import ResponseReturnValue
@@ -19,6 +21,7 @@ from dispatcher.admin.blueprint import blueprint
 from dispatcher.admin.charts import needs_chart, trend_chart
 from dispatcher.admin.pages import db, now
 from dispatcher.admin.stats import (
+    InKind,
     coalition_measures,
     funder_cells,
     measures,
@@ -39,6 +42,7 @@ from dispatcher.flows.stats import (
 )
 from dispatcher.flows.tallies import tally_months
 from dispatcher.rosters.history import recorded_periods
+from dispatcher.rosters.ledger import ledger_lines
 from dispatcher.rosters.models import Roster
 
 READERS = ("viewer", "coordinator")
@@ -55,7 +59,12 @@ def coalition_report() -> ResponseReturnValue:
     start, end = period.bounds(zone)
     found = period_figures(period)
     cells = funder_cells(
-        coalition_measures(found, _nights(period), passed_between(db(), start, min(end, now())))
+        coalition_measures(
+            found,
+            _nights(period),
+            passed_between(db(), start, min(end, now())),
+            _given(period),
+        )
     )
     months = months_up_to(period, MONTHS_IN_REPORT[period.kind])
     tallies = tally_months(db(), [m.bounds(zone) for m in months])
@@ -93,6 +102,17 @@ def _nights(period: Period) -> tuple[int, int]:
         for p in recorded_periods(db(), roster, start, end)
     ]
     return nights_covered(periods, period, web.runtime().settings.zone, now())
+
+
+def _given(period: Period) -> InKind:
+    """What the partners' ledger says they gave in ``period``'s months."""
+    lines = ledger_lines(db(), period.first, period.after - timedelta(days=1))
+    values = [line.value for line in lines if line.value is not None]
+    return InKind(
+        room_nights=sum(line.used for line in lines if line.need == "room"),
+        rides=sum(line.used for line in lines if line.need == "ride"),
+        dollars=sum(values) if values else None,
+    )
 
 
 def _chosen_period() -> Period:
