@@ -17,7 +17,11 @@ from dispatcher.admin.views import now as views_now
 from dispatcher.flows.models import Request
 from dispatcher.rosters.models import Roster
 from tests.support.axe import axe_violations
-from tests.support.browser import ADMIN_EMAIL, ADMIN_PASSWORD, REQUIRE_BROWSER, Server
+from tests.support.browser import (
+    REQUIRE_BROWSER,
+    Server,
+    signed_in_page,
+)
 from tests.support.rosters import daily_roster, new_person
 
 pytestmark = pytest.mark.browser
@@ -65,18 +69,8 @@ def on_call(server: Server) -> None:
 @pytest.fixture
 def page(browser: Any, server: Server, on_call: None) -> Iterator[Any]:
     """A signed-in page on the Now board; script errors fail the test."""
-    context = browser.new_context(base_url=server.url)
-    opened = context.new_page()
-    errors: list[str] = []
-    opened.on("pageerror", lambda e: errors.append(str(e)))
-    opened.goto("/admin/login")
-    opened.get_by_label("Email").fill(ADMIN_EMAIL)
-    opened.get_by_label("Password").fill(ADMIN_PASSWORD)
-    opened.get_by_role("button", name="Sign in").click()
-    expect(opened.get_by_role("heading", name="Now", level=1)).to_be_visible()
-    yield opened
-    context.close()
-    assert errors == []
+    with signed_in_page(browser, server) as opened:
+        yield opened
 
 
 def test_a_refresh_keeps_focus_and_announces_the_new_request(

@@ -14,7 +14,11 @@ from dispatcher.rosters.models import Partner, PartnerMonth, Region
 from dispatcher.settings import CONFIG_DIR
 from tests.night import load_coalition
 from tests.support.axe import axe_violations
-from tests.support.browser import ADMIN_EMAIL, ADMIN_PASSWORD, REQUIRE_BROWSER, Server
+from tests.support.browser import (
+    REQUIRE_BROWSER,
+    Server,
+    signed_in_page,
+)
 
 pytestmark = pytest.mark.browser
 try:
@@ -42,18 +46,8 @@ def demo(server: Server) -> dict[str, int]:
 @pytest.fixture
 def page(browser: Any, server: Server, demo: dict[str, int]) -> Iterator[Any]:
     """A signed-in page; script errors fail the test."""
-    context = browser.new_context(base_url=server.url)
-    opened = context.new_page()
-    errors: list[str] = []
-    opened.on("pageerror", lambda e: errors.append(str(e)))
-    opened.goto("/admin/login")
-    opened.get_by_label("Email").fill(ADMIN_EMAIL)
-    opened.get_by_label("Password").fill(ADMIN_PASSWORD)
-    opened.get_by_role("button", name="Sign in").click()
-    expect(opened.get_by_role("heading", name="Now", level=1)).to_be_visible()
-    yield opened
-    context.close()
-    assert errors == []
+    with signed_in_page(browser, server) as opened:
+        yield opened
 
 
 def test_the_partner_pages_and_the_ledger_pass_axe(page: Any, demo: dict[str, int]) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -56,3 +58,17 @@ def sign_in(page: Any) -> None:
     page.get_by_label("Password").fill(ADMIN_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="Now", level=1)).to_be_visible()
+
+
+@contextmanager
+def signed_in_page(browser: Any, server: Server) -> Iterator[Any]:
+    """A page of a new browser context signed in as the admin, on the Now board; any
+    script error on it fails the test when the block ends."""
+    context = browser.new_context(base_url=server.url)
+    opened = context.new_page()
+    errors: list[str] = []
+    opened.on("pageerror", lambda e: errors.append(str(e)))
+    sign_in(opened)
+    yield opened
+    context.close()
+    assert errors == []
