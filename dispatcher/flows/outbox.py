@@ -258,26 +258,69 @@ def record_part(session: Session, message_id: int, parts_sent: int, sid: str) ->
         message.provider_status = "queued"
 
 
+@dataclass(frozen=True)
+class Sent:
+    """A message the provider accepted in full (``record_sent``)."""
+
+    id: int
+    page_id: int | None
+    template: str
+
+    @property
+    def page(self) -> bool:
+        """True for a page itself (see ``is_page``)."""
+        return self.template in PAGE_TEMPLATES and self.page_id is not None
+
+
+def record_sent(
+    session: Session, message_id: int, result: SendResult, now: datetime, parts: int = 1
+) -> Sent | None:
+    """Every part is with the provider: keep its sid, blank the body (we keep nothing).
+
+    One UPDATE, no ORM load (the hot path of every send). None when the row is no longer
+    leased to a sender (another process took it over after the lease ran out).
+    """
+    row = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.state == OutboxState.SENDING)
+        .values(
+            state=OutboxState.SENT,
+            provider_sid=result.sid,
+            provider_status=result.status or "queued",
+            sent_at=now,
+            body=None,
+            lease_until=None,
+            parts_sent=parts,
+        )
+        .returning(OutboxMessage.page_id, OutboxMessage.template, OutboxMessage.attempts)
+        .execution_options(synchronize_session=False)
+    ).first()
+    if row is None:
+        return None
+    page_id, template, attempts = row
+    log.info("outbox.sent id=%s template=%s attempt=%s", message_id, template, attempts)
+    return Sent(message_id, page_id, template)
+
+
 def record_result(
     session: Session,
     message_id: int,
     result: SendResult,
     now: datetime,
     window: timedelta,
-    parts: int = 1,
 ) -> Delivery | None:
-    """Write the outcome of one attempt: sent (all ``parts``; body blanked), retry, or failed.
+    """Write the outcome of an attempt the provider did not accept (``record_sent`` writes
+    those it did): retry, or failed.
 
     A retryable failure is retried with backoff while the page's need is paging (the
     claim drops it after) or, for any other message, for ``window`` after it was queued.
     """
+    if result.accepted:
+        raise ValueError("an accepted send is recorded by record_sent")
     message = session.get(OutboxMessage, message_id)
     if message is None or message.state != OutboxState.SENDING:
         return None
     message.lease_until = None
-    if result.accepted:
-        message.parts_sent = parts
-        return _sent(message, result, now)
     if result.retryable and (message.page_id is not None or now - message.created_at < window):
         message.state = OutboxState.PENDING
         message.provider_status = "uncertain" if result.uncertain else None
@@ -295,19 +338,6 @@ def record_result(
     return fail(
         message, result.error_code, Failure.EXPIRED if result.retryable else Failure.REJECTED
     )
-
-
-def _sent(message: OutboxMessage, result: SendResult, now: datetime) -> Delivery:
-    """Every part is with the provider: keep its sid, blank the body."""
-    message.state = OutboxState.SENT
-    message.provider_sid = result.sid
-    message.provider_status = result.status or "queued"
-    message.sent_at = now
-    message.body = None  # the provider has it; we keep nothing
-    log.info(
-        "outbox.sent id=%s template=%s attempt=%s", message.id, message.template, message.attempts
-    )
-    return Delivery(message, unreachable=False, opted_out=False)
 
 
 def fail(message: OutboxMessage, error_code: int | None, reason: Failure) -> Delivery:

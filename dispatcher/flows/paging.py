@@ -29,7 +29,7 @@ from dispatcher.flows.policy import (
 )
 from dispatcher.flows.vocabulary import NeedKind, NeedState, PageState
 from dispatcher.flows.voicetexts import VoicePage
-from dispatcher.rosters import needstore
+from dispatcher.rosters import needstore, partners
 from dispatcher.rosters import service as rosters
 from dispatcher.rosters.channels import Channel, from_stored
 from dispatcher.rosters.models import Agency, Person, Roster
@@ -75,11 +75,13 @@ def policy_of(roster: Roster) -> Policy:
 
 class PoolEntry(NamedTuple):
     """A roster's pool at one instant for a request's tags, the people in it by id (held,
-    so paging them reads no row again), and who was left out for a missing training."""
+    so paging them reads no row again), who was left out for a missing training, and the
+    partners the people answer for (looked up once per pool, not per need)."""
 
     pool: Pool
     people: dict[int, Person]
     untrained: tuple[int, ...]
+    known: partners.Known = partners.Known()
 
 
 NO_POOL = PoolEntry(Pool(), {}, ())
@@ -95,7 +97,7 @@ def escalate(session: Session, ctx: FlowContext, need: Need, pools: Pools | None
     policy = Policy.from_json(need.policy)
     position = None if need.step_index < 0 else Position(need.step_index, need.round)
     tags = tuple(need.request.tags)
-    pool, people, untrained = need_pool(session, ctx, need, pools)
+    pool, people, untrained, known = need_pool(session, ctx, need, pools)
     for person_id in untrained:
         log.info(
             "need.person_skipped request=%s need=%s member=%s reason=training",
@@ -106,7 +108,7 @@ def escalate(session: Session, ctx: FlowContext, need: Need, pools: Pools | None
     pages = list(need.pages)
     never = frozenset(
         p.person_id for p in pages if p.state in (PageState.DECLINED, PageState.FAILED)
-    ) | pledges.left_out(session, ctx, need, pool)
+    ) | pledges.left_out(session, ctx, need, pool, known)
     this_round = frozenset(p.person_id for p in pages if p.state == PageState.OPEN)
     paged = frozenset(p.person_id for p in pages)
     plan = plan_next(policy, position, pool, tags, never, this_round, paged)
@@ -161,7 +163,7 @@ def resume_after_call(
         for p in pages
         if p.round == need.round or p.state in (PageState.DECLINED, PageState.FAILED)
     )
-    pool, people, _ = need_pool(session, ctx, need, pools)
+    pool, people, *_ = need_pool(session, ctx, need, pools)
     left = unreached(policy, position, pool, tuple(need.request.tags), before, reached)
     if not left:
         need.next_action_at = ctx.now
@@ -302,7 +304,8 @@ def build_pool(
         coordinators=tuple(p.id for p in found.coordinators),
         traits={i: traits_of(p.languages or [], p.skills or []) for i, p in people.items()},
     )
-    return PoolEntry(pool, people, tuple(p.id for p in found.untrained))
+    untrained = tuple(p.id for p in found.untrained)
+    return PoolEntry(pool, people, untrained, partners.Known(people))
 
 
 def aid_of(

@@ -25,14 +25,17 @@ log = logging.getLogger("dispatcher.pledges")
 MOST_NIGHTS = 30
 
 
-def left_out(session: Session, ctx: FlowContext, need: Need, pool: Pool) -> frozenset[int]:
+def left_out(
+    session: Session, ctx: FlowContext, need: Need, pool: Pool, known: partners.Known | None = None
+) -> frozenset[int]:
     """People of ``pool`` not to page for ``need`` now: their partner's pledge for the
-    month is used up, or what the need requires is lacking (coordinators excepted)."""
+    month is used up, or what the need requires is lacking (coordinators excepted).
+    ``known`` holds the partners of the pool's people if they were looked up already."""
     everyone = {*pool.on_call, *(i for line in pool.next for i in line), *pool.everyone}
     everyone |= {*pool.coordinators, *(i for ids in pool.aid.values() for i in ids)}
     month = partners.month_of(ctx.now, ctx.settings.zone)
     found = partners.unavailable(
-        session, everyone, need.requires or (), month, exempt=pool.coordinators
+        session, everyone, need.requires or (), month, exempt=pool.coordinators, known=known
     )
     for reason, ids in (("pledge", found.pledge), ("requirement", found.requirement)):
         for person_id in sorted(ids):

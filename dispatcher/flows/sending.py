@@ -226,25 +226,33 @@ class Courier:
 
     def _record(self, message: outbox.Outgoing, result: SendResult) -> None:
         """Write the outcome; a failure that ends a page moves its escalation on."""
+        if result.accepted:
+            self._record_sent(message, result)
+            return
         with self.database.session_scope() as session:
             ctx = self.context()
             window = self.settings.send_retry_window
-            delivery = outbox.record_result(
-                session, message.id, result, ctx.now, window, len(message.parts)
-            )
+            delivery = outbox.record_result(session, message.id, result, ctx.now, window)
             if delivery is None:
                 return
             if delivery.unreachable:
                 statuses.person_unreachable(session, ctx, delivery)
-            elif delivery.unsent:
+            else:
                 statuses.page_unsent(session, ctx, delivery.message)
                 alerts.raise_alert(session, ctx, "message_failed")
-            else:
-                redaction.sent_copy(session, message.id, result.sid, ctx.now)
-                if outbox.is_page(delivery.message):
-                    measures.page_sent(session, delivery.message, ctx.now)
         with self._lock:
-            if delivery.unreachable or delivery.unsent:
-                self.failed += 1
-            else:
-                self.sent += 1
+            self.failed += 1
+
+    def _record_sent(self, message: outbox.Outgoing, result: SendResult) -> None:
+        """The provider has the whole message: mark it sent, plan the deletion of its copy,
+        and count it (a page's first also times the wait)."""
+        with self.database.session_scope() as session:
+            now = self.clock.now()
+            sent = outbox.record_sent(session, message.id, result, now, len(message.parts))
+            if sent is None:
+                return
+            redaction.sent_copy(session, message.id, result.sid, now)
+            if sent.page:
+                measures.page_sent(session, sent.id, sent.page_id, now)
+        with self._lock:
+            self.sent += 1

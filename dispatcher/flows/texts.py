@@ -53,13 +53,23 @@ def load(template: str, params: Mapping[str, Any]) -> Text:
 
 def _build(cls: type[Any], params: Mapping[str, Any], where: str) -> Any:
     """An instance of the dataclass ``cls`` from JSON values, nested ones included."""
-    hints = get_type_hints(cls)
-    names = {f.name for f in fields(cls)}
+    hints, names = _shape(cls)
     unknown = set(params) - names
     if unknown:
         raise TypeError(f"{cls.__name__} has no parameter {sorted(unknown)[0]!r}")
     values = {name: _thaw(hints[name], value, f"{where}.{name}") for name, value in params.items()}
     return cls(**values)
+
+
+_SHAPES: dict[type[Any], tuple[dict[str, Any], frozenset[str]]] = {}
+
+
+def _shape(cls: type[Any]) -> tuple[dict[str, Any], frozenset[str]]:
+    """The field types and names of the dataclass ``cls``, resolved once per class."""
+    shape = _SHAPES.get(cls)
+    if shape is None:
+        shape = _SHAPES[cls] = (get_type_hints(cls), frozenset(f.name for f in fields(cls)))
+    return shape
 
 
 def _thaw(hint: Any, value: Any, where: str) -> Any:

@@ -50,16 +50,38 @@ def partner_of(session: Session, person_id: int) -> Partner | None:
     return session.scalars(query).first()
 
 
-def partners_of(session: Session, person_ids: Iterable[int]) -> dict[int, Partner]:
-    """The partner of each of ``person_ids`` that answers for one, by person id."""
+class Known:
+    """The partners of a set of people (a roster's pool), looked up once, on first use:
+    ``partners_of`` reads no row again for any of them (a tick keeps one per pool)."""
+
+    def __init__(self, people: Iterable[int] = ()) -> None:
+        self.people = frozenset(people)
+        self._found: dict[int, Partner] | None = None
+
+    def found(self, session: Session) -> dict[int, Partner]:
+        """The partner of each of the people that answers for one, by person id."""
+        if self._found is None:
+            self._found = partners_of(session, self.people)
+        return self._found
+
+
+def partners_of(
+    session: Session, person_ids: Iterable[int], known: Known | None = None
+) -> dict[int, Partner]:
+    """The partner of each of ``person_ids`` that answers for one, by person id; the
+    people of ``known`` are answered from it."""
     ids = set(person_ids)
+    found: dict[int, Partner] = {}
+    if known is not None and ids & known.people:
+        found = {i: p for i, p in known.found(session).items() if i in ids}
+        ids -= known.people
     if not ids:
-        return {}
+        return found
     query = select(partner_contacts.c.person_id, Partner).join(
         Partner, Partner.id == partner_contacts.c.partner_id
     )
     rows = session.execute(query.where(partner_contacts.c.person_id.in_(ids)))
-    return {person_id: partner for person_id, partner in rows}
+    return found | {person_id: partner for person_id, partner in rows}
 
 
 def ledger_row(session: Session, partner: Partner, month: date) -> PartnerMonth:
@@ -150,14 +172,15 @@ def unavailable(
     requires: Iterable[str],
     month: date,
     exempt: Iterable[int] = (),
+    known: Known | None = None,
 ) -> Unavailable:
     """Which of ``people`` not to page for a need requiring ``requires`` in ``month``.
 
     ``exempt`` (the coordinators) are never left out for a requirement: they arrange help
-    themselves.
+    themselves. ``known`` answers for the people it has looked up (``partners_of``).
     """
     ids, wanted, spared = set(people), set(requires), set(exempt)
-    partners = partners_of(session, ids)
+    partners = partners_of(session, ids, known)
     spent = used_up(session, {p.id: p for p in partners.values()}.values(), month)
     pledge = frozenset(i for i, p in partners.items() if p.id in spent)
     lacking = frozenset(

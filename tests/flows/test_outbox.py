@@ -130,7 +130,6 @@ WINDOW = timedelta(hours=24)
         (SendResult(error_code=21211), 7, timedelta(0), "failed", "rejected", False, True),
         (SendResult(error_code=30006), 7, timedelta(0), "failed", "unreachable", True, False),
         (SendResult(error_code=21610), None, timedelta(0), "failed", "unreachable", True, False),
-        (SendResult(sid="SM1", status="queued"), 7, timedelta(0), "sent", None, False, False),
     ],
     ids=[
         "page-500-retried-while-paging",
@@ -139,7 +138,6 @@ WINDOW = timedelta(hours=24)
         "rejected",
         "unreachable",
         "opted-out",
-        "sent",
     ],
 )
 def test_what_an_attempt_leads_to(
@@ -161,6 +159,11 @@ def test_what_an_attempt_leads_to(
         assert message.provider_status == ("uncertain" if result.uncertain else None)
     if state != "pending":
         assert message.body is None
+
+
+def test_an_accepted_send_is_not_recorded_as_an_outcome_to_act_on() -> None:
+    with pytest.raises(ValueError, match="record_sent"):
+        record_result(OneRow(sending_row(7)), 1, SendResult(sid="SM1"), NOW, WINDOW)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(

@@ -265,3 +265,30 @@ def test_a_long_message_resumes_after_the_parts_already_sent(world: World) -> No
     assert [p[:5] for p in parts] == [f"({k}/{len(parts)})"[:5] for k in range(1, len(parts) + 1)]
     assert len(parts) == len(set(parts)) >= 2  # part 1 was not sent again
     assert row(world, words.id).body is None
+
+
+def test_a_send_is_recorded_once_and_only_while_the_row_is_leased(world: World) -> None:
+    message_id = queue(world, ANA)
+    now = world.clock.now()
+    accepted = SendResult(sid="SM" + "1" * 32, status="queued")
+    with world.session() as session:
+        assert outbox.record_sent(session, message_id, accepted, now) is None  # not leased
+        claim = outbox.claim_due(session, world.sealer, render, now)
+        assert [m.id for m in claim.leased] == [message_id]
+    with world.session() as session:
+        sent = outbox.record_sent(session, message_id, accepted, now, parts=1)
+        assert sent == outbox.Sent(message_id, None, "nothing_open") and not sent.page
+    with world.session() as session:
+        assert outbox.record_sent(session, message_id, accepted, now) is None  # once only
+    stored = row(world, message_id)
+    assert (stored.state, stored.provider_sid, stored.provider_status) == (
+        "sent",
+        accepted.sid,
+        "queued",
+    )
+    assert (stored.body, stored.lease_until, stored.sent_at, stored.parts_sent) == (
+        None,
+        None,
+        now,
+        1,
+    )
