@@ -202,7 +202,11 @@ class EngineRunner:
             self._record_tick()
             report = self.engine.tick(duties=self._duties_due())
             self._next_duty = report.next_duty
-            self._wake_for_next_deadline(earliest(report.next_deadline, report.next_duty))
+            now = self.engine.clock.now()
+            if report.next_deadline is not None and report.next_deadline <= now:
+                self._again.set()  # a full batch: tick again at once
+            ahead = [d for d in (report.next_deadline, report.next_duty) if d and d > now]
+            self._wake_for_next_deadline(earliest(*ahead))
         except Exception:
             log.exception("engine.tick_failed")
             return False

@@ -13,7 +13,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import bindparam, delete, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from dispatcher.accounts import ratelimits
@@ -74,7 +74,8 @@ class TickReport:
     redacted: int = 0
     reminded: int = 0
     training_notices: int = 0
-    # the earliest escalation deadline still ahead once the tick's steps were applied
+    # the earliest escalation deadline still ahead once the tick's steps were applied (now
+    # when the tick took a full batch: more may be due)
     next_deadline: datetime | None = None
     # the earliest follow-up or check-in deadline (a duty the next tick must not skip)
     next_duty: datetime | None = None
@@ -139,8 +140,11 @@ class Engine:
         if duties:  # a drill due starts before the escalation, which sends its first page
             report.drills = self.start_drills()
         with self.database.session_scope() as session:
-            report.escalated = escalate_due(session, self.run_context())
-            report.next_deadline, report.next_duty = next_deadlines(session)
+            ctx = self.run_context()
+            report.escalated = escalate_due(session, ctx)
+            report.next_deadline, report.next_duty = next_deadlines(session, ctx.now)
+            if report.escalated >= BATCH:
+                report.next_deadline = ctx.now
         if duties:
             report.checkins = self.run_checkins()
             report.shifts_recorded = self.record_shifts()
@@ -350,20 +354,33 @@ def purge(session: Session, now: datetime) -> None:
     ratelimits.purge(session, now)
 
 
-def next_deadlines(session: Session) -> tuple[datetime | None, datetime | None]:
-    """(the earliest escalation or hold deadline, the earliest follow-up, check-in or drill
-    one), for the scheduler's sleep; one statement, as every tick reads it."""
-    row = session.execute(_NEXT_DEADLINES).one()
+def next_deadlines(session: Session, now: datetime) -> tuple[datetime | None, datetime | None]:
+    """(the earliest escalation or hold deadline after ``now``, the earliest follow-up,
+    check-in or drill one), for the scheduler's sleep; one statement, as every tick reads it.
+
+    A step already due was either applied by this tick or is locked by another engine's
+    tick: counting it would put the next deadline in the past, and the engine would sleep
+    a whole interval instead of waking for the next step actually ahead.
+    """
+    row = session.execute(_NEXT_DEADLINES, {"now": now}).one()
     return earliest(row.escalation, row.held), earliest(row.follow_up, row.checkin, row.drill)
 
 
 _NEXT_DEADLINES = select(
     select(func.min(Need.next_action_at))
-    .where(Need.state == NeedState.PAGING, Need.held_until.is_(None))
+    .where(
+        Need.state == NeedState.PAGING,
+        Need.held_until.is_(None),
+        Need.next_action_at > bindparam("now"),
+    )
     .scalar_subquery()
     .label("escalation"),
     select(func.min(Need.held_until))
-    .where(Need.state == NeedState.PAGING, Need.held_until.is_not(None))
+    .where(
+        Need.state == NeedState.PAGING,
+        Need.held_until.is_not(None),
+        Need.held_until > bindparam("now"),
+    )
     .scalar_subquery()
     .label("held"),
     select(func.min(Page.follow_up_at))
