@@ -1,8 +1,13 @@
-"""APScheduler wiring: a tick every second, and a kick when a webhook creates work.
+"""The engine's ticks: a thread of their own, woken by kicks and deadlines; APScheduler runs
+the housekeeping.
 
-APScheduler only triggers ticks; its job store stays in memory because the database rows
-are the truth. On SQLite one engine runs at a time: a second one waits for the engine lock
-(an OS file lock the kernel frees when its holder dies) while its process goes on serving.
+The tick thread ticks, then sleeps until the next escalation deadline still ahead, a
+kick (a webhook queued work: in this process directly, from other processes by
+PostgreSQL NOTIFY), or the interval, whichever comes first. A wake-up is one event set
+between two threads, so a page waits for no scheduler bookkeeping. APScheduler's job store
+stays in memory because the database rows are the truth. On SQLite one engine runs at a
+time: a second one waits for the engine lock (an OS file lock the kernel frees when its
+holder dies) while its process goes on serving.
 """
 
 from __future__ import annotations
@@ -20,8 +25,6 @@ from dispatcher.flows.engine import Engine, earliest
 from dispatcher.web import Runtime
 
 log = logging.getLogger("dispatcher.scheduler")
-JOB = "tick"
-DEADLINE = "deadline"
 HOUSEKEEPING = "housekeeping"
 HOUSEKEEPING_SECONDS = 10
 # How often an engine waiting for the lock tries again.
@@ -75,23 +78,25 @@ class Watchdog:
 
 
 class EngineRunner:
-    """Runs ``engine.tick`` on an interval and on demand, never two at once in a process."""
+    """Runs ``engine.tick`` on its own thread: at once when kicked, at the next deadline,
+    and at least every ``interval_seconds``; never two ticks at once in a process."""
 
     def __init__(self, engine: Engine, interval_seconds: float) -> None:
         self.engine = engine
         self.interval = interval_seconds
         self.holder = lease.holder_name()
-        self.scheduler = BackgroundScheduler(timezone=UTC)
-        self._running = threading.Lock()
-        self._again = threading.Event()
+        self.scheduler = BackgroundScheduler(timezone=UTC)  # the housekeeping
+        self._wake = threading.Event()  # set: tick again at once
         self.lock = lease.EngineLock(engine.database)
         self._stopping = threading.Event()
         self._waiter: threading.Thread | None = None
+        self._ticker: threading.Thread | None = None
         self.listener: wakeups.Listener | None = None
         self.watchdog = Watchdog(engine)
         self._recorded_at: datetime | None = None
         self._duties_ran: float | None = None  # time.monotonic() of the last duties
         self._next_duty: datetime | None = None
+        self.next_wake: datetime | None = None  # the earliest deadline ahead (engine clock)
 
     def start(self) -> None:
         """Start ticking as soon as this process holds the engine lock; never blocks.
@@ -117,17 +122,9 @@ class EngineRunner:
                 return
 
     def _begin(self) -> None:
-        """Record this engine in the lease row and schedule the ticks (the lock is held)."""
+        """Record this engine in the lease row, start the tick thread and the housekeeping
+        (the lock is held)."""
         lease.acquire(self.engine.database, self.holder, self.engine.clock.now())
-        self.scheduler.add_job(
-            self.run_tick,
-            "interval",
-            seconds=self.interval,
-            id=JOB,
-            next_run_time=datetime.now(UTC),
-            max_instances=2,
-            coalesce=True,
-        )
         self.scheduler.add_job(
             self.run_housekeeping,
             "interval",
@@ -137,20 +134,25 @@ class EngineRunner:
             coalesce=True,
         )
         self.scheduler.start()
+        self._ticker = threading.Thread(target=self._tick_loop, name="engine-tick", daemon=True)
+        self._ticker.start()
         log.info("engine.started interval=%s", self.interval)
 
     @property
     def ticking(self) -> bool:
-        """True once this runner holds the lock and its scheduler runs."""
-        return bool(self.scheduler.running)
+        """True once this runner holds the lock and its tick thread runs."""
+        return self._ticker is not None and self._ticker.is_alive()
 
     def stop(self) -> None:
         """Stop listening, ticking (or waiting) and sending; give the lease and the lock up."""
         self._stopping.set()
+        self._wake.set()
         if self.listener is not None:
             self.listener.stop()
         if self._waiter is not None:
             self._waiter.join(timeout=10)
+        if self._ticker is not None:
+            self._ticker.join(timeout=60)
         if self.scheduler.running:
             self.scheduler.shutdown(wait=True)
             self.engine.close()
@@ -160,23 +162,24 @@ class EngineRunner:
 
     def kick(self) -> None:
         """Tick as soon as possible (new work); never blocks the caller."""
-        self._again.set()
-        if self.scheduler.running:
-            self.scheduler.modify_job(JOB, next_run_time=datetime.now(UTC))
+        self._wake.set()
 
-    def run_tick(self) -> None:
-        """Tick until no kick arrived meanwhile; a concurrent call just asks for another round."""
-        if not self._running.acquire(blocking=False):
-            self._again.set()
-            return
-        try:
-            while True:
-                self._again.clear()
+    def _tick_loop(self) -> None:
+        """Tick, then sleep until a kick, the next deadline ahead or the interval."""
+        while not self._stopping.is_set():
+            self._wake.clear()
+            try:
                 self._tick_once()
-                if not self._again.is_set():
-                    return
-        finally:
-            self._running.release()
+            except Exception:  # the tick itself is guarded; this keeps the thread alive
+                log.exception("engine.tick_loop_failed")
+            self._wake.wait(self._sleep_seconds())
+
+    def _sleep_seconds(self) -> float:
+        """Until the next deadline ahead, at most the interval."""
+        if self.next_wake is None:
+            return self.interval
+        ahead = (self.next_wake - self.engine.clock.now()).total_seconds()
+        return min(max(ahead, 0.0), self.interval)
 
     def run_housekeeping(self) -> None:
         """Idle closes, note expiry, purges and deletion of provider copies."""
@@ -204,9 +207,9 @@ class EngineRunner:
             self._next_duty = report.next_duty
             now = self.engine.clock.now()
             if report.next_deadline is not None and report.next_deadline <= now:
-                self._again.set()  # a full batch: tick again at once
+                self._wake.set()  # a full batch: tick again at once
             ahead = [d for d in (report.next_deadline, report.next_duty) if d and d > now]
-            self._wake_for_next_deadline(earliest(*ahead))
+            self.next_wake = earliest(*ahead)
         except Exception:
             log.exception("engine.tick_failed")
             return False
@@ -231,22 +234,6 @@ class EngineRunner:
             return
         lease.renew(self.engine.database, self.holder, now)
         self._recorded_at = now
-
-    def _wake_for_next_deadline(self, deadline: datetime | None) -> None:
-        """Tick exactly at the next escalation deadline instead of up to a period late."""
-        if deadline is None or not self.scheduler.running:
-            return
-        delay = deadline - self.engine.clock.now()
-        if timedelta(0) < delay < timedelta(seconds=self.interval):
-            self.scheduler.add_job(
-                self.run_tick,
-                "date",
-                run_date=datetime.now(UTC) + delay,
-                id=DEADLINE,
-                replace_existing=True,
-                misfire_grace_time=None,
-                max_instances=2,  # run_tick itself makes a second call a re-tick, not a skip
-            )
 
 
 def start(runtime: Runtime) -> EngineRunner:

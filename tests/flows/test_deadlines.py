@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
 
@@ -12,7 +11,7 @@ import sqlalchemy as sa
 from dispatcher.flows import engine
 from dispatcher.flows.engine import TickReport, next_deadlines
 from dispatcher.flows.models import Need
-from dispatcher.scheduler import DEADLINE, EngineRunner
+from dispatcher.scheduler import EngineRunner
 from tests.night import OFFICER, World
 
 
@@ -31,12 +30,9 @@ def test_a_step_due_now_does_not_hide_the_next_one_ahead(world: World) -> None:
 
 
 @pytest.fixture
-def runner(world: World) -> Iterator[EngineRunner]:
-    """A runner whose scheduler runs (paused: nothing fires) so its wake-ups can be read."""
-    started = EngineRunner(world.engine, 1.0)
-    started.scheduler.start(paused=True)
-    yield started
-    started.scheduler.shutdown(wait=False)
+def runner(world: World) -> EngineRunner:
+    """A runner not started: the test runs its ticks and reads when it would wake."""
+    return EngineRunner(world.engine, 1.0)
 
 
 def ticks_reporting(world: World, runner: EngineRunner, report: TickReport) -> None:
@@ -51,8 +47,10 @@ def test_a_duty_already_due_does_not_cancel_the_wake_for_the_next_step(
     now = world.clock.now()
     step, duty = now + timedelta(milliseconds=500), now - timedelta(seconds=1)
     ticks_reporting(world, runner, TickReport(next_deadline=step, next_duty=duty))
-    assert runner.scheduler.get_job(DEADLINE) is not None
-    assert not runner._again.is_set()
+    assert runner.next_wake == step
+    assert not runner._wake.is_set()
+    world.clock.advance(timedelta(milliseconds=200))
+    assert runner._sleep_seconds() == pytest.approx(0.3)  # not the 1 s interval
 
 
 def test_a_full_batch_ticks_again_at_once(
@@ -64,4 +62,4 @@ def test_a_full_batch_ticks_again_at_once(
     assert report.escalated == 1  # one of the two needs: the batch was full
     assert report.next_deadline == world.clock.now()
     ticks_reporting(world, runner, report)
-    assert runner._again.is_set()
+    assert runner._wake.is_set()
