@@ -8,6 +8,7 @@ owns retries. Logs name the outbox row, the sid and error codes, never a body or
 from __future__ import annotations
 
 import logging
+import os
 import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -34,6 +35,7 @@ _HTTP_LOG.setLevel(logging.WARNING)
 
 RATE_LIMITED = 20429
 NOT_FOUND = 20404
+TWILIO_API = "https://api.twilio.com"
 _TWILIO_HOST = re.compile(r"^https://[A-Za-z0-9.-]*\.?twilio\.com(?=/|$)")
 # How far back to look for a message Twilio may have taken before a read timeout.
 _LOOKUP_SLACK = timedelta(minutes=1)
@@ -43,11 +45,22 @@ RING_SECONDS = 25
 
 
 class RedirectingHttpClient(TwilioHttpClient):
-    """Twilio's HTTP client with a timeout, optionally sending ``*.twilio.com`` elsewhere."""
+    """Twilio's HTTP client with a timeout, optionally sending ``*.twilio.com`` elsewhere.
+
+    The proxy (``HTTPS_PROXY``, ``NO_PROXY``) and CA bundle (``REQUESTS_CA_BUNDLE``,
+    ``CURL_CA_BUNDLE``) settings are read from the environment once, here: requests would
+    otherwise walk the whole environment twice on every send, half the client's CPU.
+    """
 
     def __init__(self, timeout: float, api_base_url: str | None = None) -> None:
-        super().__init__(timeout=timeout, logger=_HTTP_LOG)
         self.api_base_url = api_base_url.rstrip("/") if api_base_url else None
+        proxies = requests.utils.get_environ_proxies(self.api_base_url or TWILIO_API)
+        super().__init__(timeout=timeout, logger=_HTTP_LOG, proxy=proxies)
+        assert self.session is not None  # pooled connections: one session
+        self.session.trust_env = False
+        self.session.verify = (
+            os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
+        )
 
     def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Response:
         """Send the request, to ``api_base_url`` instead of Twilio when one is set."""

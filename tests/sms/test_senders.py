@@ -194,6 +194,28 @@ def test_http_client_redirects_twilio_hosts(fake: FakeTwilio, url: str) -> None:
     assert fake.requests[-1].path == f"/2010-04-01/Accounts/{ACCOUNT}/Messages.json"
 
 
+def test_the_proxy_and_ca_bundle_come_from_the_environment_read_once(
+    fake: FakeTwilio, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/coalition-ca.pem")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    to_twilio = RedirectingHttpClient(5)
+    assert to_twilio.proxy["https"] == "http://proxy.example:3128"
+    assert to_twilio.session is not None and to_twilio.session.verify == "/etc/ssl/coalition-ca.pem"
+    assert not to_twilio.session.trust_env  # not read again on every send
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    to_fake = RedirectingHttpClient(5, fake.base_url)
+    assert to_fake.proxy == {}
+    response = to_fake.request(
+        "GET",
+        f"https://api.twilio.com/2010-04-01/Accounts/{ACCOUNT}/Messages.json",
+        auth=(ACCOUNT, TOKEN),
+    )
+    assert response.status_code == 200  # straight to the fake, not through the proxy
+
+
 @pytest.mark.parametrize(
     ("error", "expected"),
     [
