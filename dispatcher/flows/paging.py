@@ -114,7 +114,7 @@ def escalate(session: Session, ctx: FlowContext, need: Need, pools: Pools | None
     plan = plan_next(policy, position, pool, tags, never, this_round, paged)
     log_skipped(need, policy, passed_over(policy, position, plan.position if plan else None))
     if plan is None:
-        give_up(session, ctx, need)
+        give_up(session, ctx, need, known)
         return
     if position is not None and plan.position.round != position.round:
         for page in pages:
@@ -333,7 +333,9 @@ def aid_of(
     return aid
 
 
-def give_up(session: Session, ctx: FlowContext, need: Need) -> None:
+def give_up(
+    session: Session, ctx: FlowContext, need: Need, known: partners.Known | None = None
+) -> None:
     """Every step and repeat is spent: mark unfilled, tell the officer and the coordinators.
 
     When no advocate is being paged any more, the officer's held words are wiped: nobody
@@ -345,7 +347,7 @@ def give_up(session: Session, ctx: FlowContext, need: Need) -> None:
         request.note, request.note_expires_at = None, None
     need.next_action_at = None
     need.ended_at = ctx.now
-    pledges.settled(session, ctx, list(need.pages))
+    pledges.settled(session, ctx, list(need.pages), known=known)
     for page in need.pages:
         if page.state == PageState.OPEN:
             page.state = PageState.EXPIRED

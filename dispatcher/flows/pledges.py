@@ -129,10 +129,15 @@ def declined(session: Session, ctx: FlowContext, person: Person) -> None:
 
 
 def settled(
-    session: Session, ctx: FlowContext, pages: list[Page], taken_by: int | None = None
+    session: Session,
+    ctx: FlowContext,
+    pages: list[Page],
+    taken_by: int | None = None,
+    known: partners.Known | None = None,
 ) -> None:
     """A need was taken (by ``taken_by``) or went unfilled: the pages of everyone else still
-    unanswered count as unanswered on their partners' months (each person once)."""
+    unanswered count as unanswered on their partners' months (each person once). ``known``
+    holds the partners of the roster's pool if they were looked up already."""
     silent = {
         p.person_id
         for p in pages
@@ -144,7 +149,7 @@ def settled(
         return
     month = partners.month_of(ctx.now, ctx.settings.zone)
     by_partner: dict[int, int] = {}
-    found = partners.partners_of(session, silent)
+    found = partners.partners_of(session, silent, known)
     for partner in found.values():
         by_partner[partner.id] = by_partner.get(partner.id, 0) + 1
     held = {p.id: p for p in found.values()}
