@@ -75,6 +75,11 @@ class Claim:
     failed: list[OutboxMessage] = field(default_factory=list)
     dropped: int = 0
 
+    @property
+    def taken(self) -> int:
+        """How many due rows the claim read (the most it may is its ``limit``)."""
+        return len(self.leased) + len(self.failed) + self.dropped
+
 
 class Unsendable(Exception):
     """A message that can never be sent as it stands; ``reason`` is one of FAILURES."""

@@ -62,6 +62,10 @@ class Courier:
         self._lock = threading.Lock()
         self._claiming = threading.Lock()  # one claim at a time: numbers stay in order
         self._in_flight: dict[int, str] = {}  # outbox id -> number
+        # The last claim may have left due messages behind: it took all the free threads
+        # could, or skipped numbers in flight. Only then does a freed thread claim again;
+        # otherwise new work comes with a tick (each one delivers).
+        self._more = False
         self.background = False
         self.closed = False
 
@@ -121,12 +125,14 @@ class Courier:
             free = self.capacity - len(self._in_flight)
             busy = set(self._in_flight.values())
         if free <= 0:
+            self._more = True
             return []
         with self.database.session_scope() as session:
             claim = outbox.claim_due(
                 session, self.sealer, self.render, self.clock.now(), free, busy
             )
             self._unsendable(session, claim.failed)
+        self._more = claim.taken >= free or bool(busy)
         groups: dict[str, list[outbox.Outgoing]] = {}
         with self._lock:
             for message in claim.leased:
@@ -155,11 +161,11 @@ class Courier:
             finally:
                 with self._lock:
                     self._in_flight.pop(message.id, None)
-        if self.background:
+        if self.background and self._more:
             self._refill()
 
     def _refill(self) -> None:
-        """A thread is free: take the next due messages at once rather than at a tick."""
+        """A thread is free and due messages may wait: take them at once, not at a tick."""
         try:
             self._start()
         except Exception:

@@ -292,3 +292,46 @@ def test_a_send_is_recorded_once_and_only_while_the_row_is_leased(world: World) 
         now,
         1,
     )
+
+
+def claims_counted(world: World) -> list[str]:
+    """The outbox claims the database runs from now on (the due-message query)."""
+    claims: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if "FROM outbox" in statement and "ORDER BY outbox.next_attempt_at" in statement:
+            claims.append(statement)
+
+    sa.event.listen(world.database.engine, "before_cursor_execute", record)
+    return claims
+
+
+def test_a_freed_thread_claims_again_only_when_messages_may_wait(world: World) -> None:
+    engine = engine_with(world, background=True)
+    claims = claims_counted(world)
+    try:
+        for number in NUMBERS[:3]:
+            queue(world, number)
+        engine.tick()
+        assert arrives(lambda: all(len(world.inbox(n)) == 1 for n in NUMBERS[:3]))
+        time.sleep(0.2)  # the threads have recorded their sends and are idle
+    finally:
+        engine.close()
+    assert len(claims) == 1  # the tick's: it took everything due, nobody claims for nothing
+
+
+def test_a_number_in_flight_gets_its_next_message_when_its_send_ends(world: World) -> None:
+    sender = BlockingSender(world, ANA)
+    engine = engine_with(world, sender=sender, background=True)
+    try:
+        queue(world, ANA)
+        engine.tick()
+        assert sender.waiting.wait(timeout=10)
+        queue(world, ANA)
+        engine.tick()  # Ana is in flight: her second message waits for her first
+        assert len(world.inbox(ANA)) == 0
+        sender.release.set()
+        assert arrives(lambda: len(world.inbox(ANA)) == 2)  # no tick needed
+    finally:
+        sender.release.set()
+        engine.close()
