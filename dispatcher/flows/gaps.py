@@ -34,18 +34,29 @@ def find_gaps(session: Session, now: datetime, rosters: list[Roster] | None = No
     """Each roster (all by default) with its gaps in the next AHEAD, rosters without gaps
     left out. A roster whose schedule cannot be read is logged and left out."""
     found: Gaps = []
-    chosen = (
+    chosen = list(
         rosters if rosters is not None else session.scalars(select(Roster).order_by(Roster.name))
     )
+    specs = _specs(session, chosen)
     for roster in chosen:
         try:
-            spans = service.coverage_gaps(session, roster, now, now + AHEAD)
+            spans = service.coverage_gaps(session, roster, now, now + AHEAD, specs.get(roster.id))
         except Exception as exc:  # one bad roster never hides the others' gaps
             log.warning("gaps.failed roster=%s error=%s", roster.id, type(exc).__name__)
             continue
         if spans:
             found.append((roster, spans))
     return found
+
+
+def _specs(session: Session, rosters: list[Roster]) -> dict[int, service.RosterSpecs]:
+    """Every roster's rotations and overrides in four queries (not four per roster); none
+    when one cannot be read, so each roster is then read, and fails, on its own."""
+    try:
+        return service.specs_by_roster(session, {r.id: r.timezone for r in rosters})
+    except Exception as exc:
+        log.warning("gaps.specs_failed rosters=%s error=%s", len(rosters), type(exc).__name__)
+        return {}
 
 
 def gap_text(found: Gaps, name: str = "", cause: str = "away") -> CoverageGaps:

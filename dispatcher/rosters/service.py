@@ -41,6 +41,9 @@ from dispatcher.rosters.rotation import (
 )
 from dispatcher.rosters.targets import missing_trainings, required_trainings
 
+# A roster's rotations and overrides as values for the rotation maths (``roster_specs``).
+RosterSpecs = tuple[list[RotationSpec], list[OverrideSpec]]
+
 
 @dataclass(frozen=True)
 class Candidates:
@@ -85,7 +88,7 @@ def rosters_of_kind(session: Session, kind: str) -> list[Roster]:
     return list(session.scalars(query))
 
 
-def roster_specs(session: Session, roster: Roster) -> tuple[list[RotationSpec], list[OverrideSpec]]:
+def roster_specs(session: Session, roster: Roster) -> RosterSpecs:
     """The roster's rotations and overrides as values for the rotation maths."""
     return specs_by_roster(session, {roster.id: roster.timezone})[roster.id]
 
@@ -199,9 +202,7 @@ OVERRIDE_ROWS = (
 )
 
 
-def specs_by_roster(
-    session: Session, zones: dict[int, str]
-) -> dict[int, tuple[list[RotationSpec], list[OverrideSpec]]]:
+def specs_by_roster(session: Session, zones: dict[int, str]) -> dict[int, RosterSpecs]:
     """``roster_specs`` of every roster in ``zones`` (roster id -> IANA zone), in four
     queries whatever their number."""
     ids = {"ids": list(zones)}
@@ -211,9 +212,7 @@ def specs_by_roster(
     windows: dict[int, list[Window]] = {}
     for rotation_id, days, starts, ends in session.execute(WINDOW_ROWS, ids):
         windows.setdefault(rotation_id, []).append(_window(days, starts, ends))
-    specs: dict[int, tuple[list[RotationSpec], list[OverrideSpec]]] = {
-        roster_id: ([], []) for roster_id in zones
-    }
+    specs: dict[int, RosterSpecs] = {roster_id: ([], []) for roster_id in zones}
     for row in session.execute(ROTATION_ROWS, ids):
         zone = ZoneInfo(zones[row.roster_id])
         spec = _spec(row, zone, participants.get(row.id, ()), windows.get(row.id, ()))
@@ -241,12 +240,19 @@ def shifts(
 
 
 def coverage_gaps(
-    session: Session, roster: Roster, start: datetime, end: datetime
+    session: Session,
+    roster: Roster,
+    start: datetime,
+    end: datetime,
+    specs: RosterSpecs | None = None,
 ) -> list[tuple[datetime, datetime]]:
     """The spans of [start, end) the roster's rotations are on duty for (windows applied,
     plus override adds) with nobody on call who can be paged: away (from ``start`` until
-    their return), opted out and inactive people do not cover. Sorted, aware UTC."""
-    rotations, overrides = roster_specs(session, roster)
+    their return), opted out and inactive people do not cover. Sorted, aware UTC.
+
+    ``specs`` are the roster's ``roster_specs`` when the caller read several rosters' at
+    once (``specs_by_roster``); read here otherwise."""
+    rotations, overrides = specs if specs is not None else roster_specs(session, roster)
     duty = [(p.start, p.end) for spec in rotations for p in duty_periods(spec, start, end)]
     duty += [(o.start, o.end) for o in overrides if o.action == "add"]
     periods = on_call_periods(rotations, overrides, start, end)
