@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from dispatcher.clock import as_utc
 from dispatcher.rosters.models import Person, Roster, ShiftLedger, ShiftRecord
 from dispatcher.rosters.rotation import Shift, next_handoffs, on_call_at, on_call_periods
-from dispatcher.rosters.service import roster_specs, specs_by_roster
+from dispatcher.rosters.service import RosterSpecs, roster_specs, specs_by_roster
 
 log = logging.getLogger("dispatcher.history")
 
@@ -177,17 +177,23 @@ def recorded_periods(
 
 
 def recorded_periods_of(
-    session: Session, rosters: Sequence[Roster], start: datetime, end: datetime
+    session: Session,
+    rosters: Sequence[Roster],
+    start: datetime,
+    end: datetime,
+    specs: dict[int, RosterSpecs] | None = None,
 ) -> dict[int, list[Shift]]:
     """``recorded_periods`` of each of ``rosters`` (by id), in six queries whatever their
-    number: the ledgers, the rotations and overrides, the recorded rows."""
+    number: the ledgers, the rotations and overrides (unless given: ``specs_by_roster``),
+    the recorded rows."""
     start, end = as_utc(start), as_utc(end)
     ids = [roster.id for roster in rosters]
     ledgers = {
         ledger.roster_id: ledger
         for ledger in session.scalars(select(ShiftLedger).where(ShiftLedger.roster_id.in_(ids)))
     }
-    specs = specs_by_roster(session, {roster.id: roster.timezone for roster in rosters})
+    if specs is None:
+        specs = specs_by_roster(session, {roster.id: roster.timezone for roster in rosters})
     # The part of [start, end) each roster's history covers, and the history's ``now``.
     spans: dict[int, tuple[datetime, datetime, datetime]] = {}
     for roster_id, written in ledgers.items():
@@ -278,10 +284,16 @@ def who_was_on_call(session: Session, roster: Roster, at: datetime) -> list[Pers
 
 
 def recorded_shifts(
-    session: Session, roster: Roster, start: datetime, end: datetime
+    session: Session,
+    roster: Roster,
+    start: datetime,
+    end: datetime,
+    specs: RosterSpecs | None = None,
 ) -> list[tuple[Shift, Person]]:
-    """``recorded_periods`` with each person, sorted by start then name."""
-    periods = recorded_periods(session, roster, start, end)
+    """``recorded_periods`` with each person, sorted by start then name (``specs``: the
+    roster's ``roster_specs`` when the caller has them)."""
+    given = {roster.id: specs} if specs is not None else None
+    periods = recorded_periods_of(session, [roster], start, end, given)[roster.id]
     wanted = {p.person_id for p in periods}
     people = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(wanted)))}
     found = [(shift, people[shift.person_id]) for shift in periods if shift.person_id in people]

@@ -140,9 +140,13 @@ def _window(days: Iterable[str], starts: time, ends: time) -> Window:
     return Window(frozenset(WEEKDAYS.index(day) for day in days), starts, ends)
 
 
-def who_is_on_call(session: Session, roster: Roster, at: datetime) -> list[Person]:
-    """Everyone the schedule has on call at ``at`` (availability not applied), by name."""
-    rotations, overrides = roster_specs(session, roster)
+def who_is_on_call(
+    session: Session, roster: Roster, at: datetime, specs: RosterSpecs | None = None
+) -> list[Person]:
+    """Everyone the schedule has on call at ``at`` (availability not applied), by name.
+
+    ``specs``: the roster's ``roster_specs`` when the caller has them (read otherwise)."""
+    rotations, overrides = specs if specs is not None else roster_specs(session, roster)
     return _by_name(_people(session, on_call_at(rotations, overrides, at)))
 
 
@@ -225,14 +229,19 @@ def specs_by_roster(session: Session, zones: dict[int, str]) -> dict[int, Roster
 
 
 def shifts(
-    session: Session, roster: Roster, start: datetime, end: datetime
+    session: Session,
+    roster: Roster,
+    start: datetime,
+    end: datetime,
+    specs: RosterSpecs | None = None,
 ) -> list[tuple[Shift, Person]]:
     """Every on-call period overlapping [start, end), whole, sorted by start then name.
 
     Rotation shifts are cut by their windows, overrides applied, and a person's overlapping
-    periods from several rotations merged into one.
+    periods from several rotations merged into one. ``specs``: the roster's
+    ``roster_specs`` when the caller has them (read otherwise).
     """
-    rotations, overrides = roster_specs(session, roster)
+    rotations, overrides = specs if specs is not None else roster_specs(session, roster)
     periods = on_call_periods(rotations, overrides, start, end)
     people = {p.id: p for p in _people(session, {s.person_id for s in periods})}
     found = [(shift, people[shift.person_id]) for shift in periods]
