@@ -141,9 +141,11 @@ def test_several_rosters_read_together_read_as_each_alone(
     session: Session, rotation: Rotation
 ) -> None:
     nights = changes.save_roster(session, None, "Nights", "advocate", "America/New_York")
-    weekly = changes.save_rotation(session, nights, None, ("weeks", "weekly", 1, datetime(2026, 3, 2, 9)))
+    weeks = ("weeks", "weekly", 1, datetime(2026, 3, 2, 9))
+    weekly = changes.save_rotation(session, nights, None, weeks)
     spare = changes.save_roster(session, None, "Spare", "advocate", "America/Denver")
-    spare_days = changes.save_rotation(session, spare, None, ("days", "daily", 2, datetime(2026, 3, 1, 20)))
+    days = ("days", "daily", 2, datetime(2026, 3, 1, 20))
+    spare_days = changes.save_rotation(session, spare, None, days)
     for rotating in (weekly, spare_days):
         for participant in rotation.participants[::-1]:
             changes.add_participant(session, rotating, participant.person)
@@ -157,4 +159,4 @@ def test_several_rosters_read_together_read_as_each_alone(
         together = history.recorded_periods_of(session, rosters, start, end)
         alone = {r.id: history.recorded_periods(session, r, start, end) for r in rosters}
         assert together == alone
-        assert together[rotation.roster_id] and together[spare.id] or start == end
+        assert (together[rotation.roster_id] and together[spare.id]) or start == end
