@@ -39,6 +39,7 @@ from dispatcher.rosters.rotation import (
     on_call_periods,
     on_duty_at,
 )
+from dispatcher.rosters.schedule import Span
 from dispatcher.rosters.targets import missing_trainings, required_trainings
 
 # A roster's rotations and overrides as values for the rotation maths (``roster_specs``).
@@ -259,15 +260,43 @@ def coverage_gaps(
     plus override adds) with nobody on call who can be paged: away (from ``start`` until
     their return), opted out and inactive people do not cover. Sorted, aware UTC.
 
-    ``specs`` are the roster's ``roster_specs`` when the caller read several rosters' at
-    once (``specs_by_roster``); read here otherwise."""
-    rotations, overrides = specs if specs is not None else roster_specs(session, roster)
+    ``specs`` are the roster's ``roster_specs`` when the caller has them; read here
+    otherwise. Several rosters' gaps are ``duty_and_on_call`` of each, the people on call
+    in all of them read at once (``people_with_ids``), then ``gaps_among`` of each."""
+    duty, periods = duty_and_on_call(
+        specs if specs is not None else roster_specs(session, roster), start, end
+    )
+    people = _people(session, {shift.person_id for shift in periods})
+    return gaps_among(duty, periods, people, start, end)
+
+
+def duty_and_on_call(
+    specs: RosterSpecs, start: datetime, end: datetime
+) -> tuple[list[Span], list[Shift]]:
+    """The spans of [start, end) a roster's rotations are on duty for (windows applied,
+    plus override adds), sorted, and the schedule's on-call periods in [start, end)."""
+    rotations, overrides = specs
     duty = [(p.start, p.end) for spec in rotations for p in duty_periods(spec, start, end)]
     duty += [(o.start, o.end) for o in overrides if o.action == "add"]
-    periods = on_call_periods(rotations, overrides, start, end)
-    people = _people(session, {shift.person_id for shift in periods})
+    return sorted(duty), on_call_periods(rotations, overrides, start, end)
+
+
+def gaps_among(
+    duty: list[Span],
+    periods: list[Shift],
+    people: Iterable[Person],
+    start: datetime,
+    end: datetime,
+) -> list[Span]:
+    """The spans of ``duty`` with nobody on call in ``periods`` who can be paged, as
+    ``coverage_gaps`` finds them; ``people`` holds at least everyone in ``periods``."""
     unavailable = {person.id: _unavailable(person, start, end) for person in people}
-    return uncovered(sorted(duty), periods, unavailable, start, end)
+    return uncovered(duty, periods, unavailable, start, end)
+
+
+def people_with_ids(session: Session, ids: Iterable[int | None]) -> list[Person]:
+    """The people with these ids, in one query (none for no ids)."""
+    return _people(session, ids)
 
 
 def _unavailable(person: Person, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
