@@ -27,3 +27,20 @@ def test_client_addresses_come_from_the_proxy_only_when_one_is_configured(tmp_pa
         app.add_url_rule("/whoami", "whoami", lambda: seen.append(request.remote_addr) or "")
         app.test_client().get("/whoami", headers={"X-Forwarded-For": "203.0.113.9"})
     assert seen == ["127.0.0.1", "203.0.113.9"]
+
+
+def test_settling_the_heap_takes_start_up_out_of_full_collections(tmp_path: Path) -> None:
+    import gc
+
+    from dispatcher.app import settle_heap
+
+    app = create_app(make_settings(tmp_path, f"sqlite:///{tmp_path / 'heap.db'}"))
+    try:
+        settle_heap()
+        made_after = {"a request's": ["objects"]}
+        walked = gc.get_objects()
+        assert gc.get_freeze_count() > 0
+        assert not any(found is app for found in walked)
+        assert any(found is made_after for found in walked)
+    finally:
+        gc.unfreeze()  # the rest of the test run collects as before

@@ -1,7 +1,7 @@
 """What the Now board shows: who is on call per roster, next handoffs, open requests.
 
 Read-only queries shaped for the page, in a fixed number of queries whatever the number
-of requests (no query per row). Instants are aware UTC.
+of requests or rosters (no query per row). Instants are aware UTC.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from dispatcher.flows.vocabulary import WANTED, NeedState, RequestStatus
 from dispatcher.rosters.models import Agency, Person, Roster
 from dispatcher.rosters.partners import partners_of
 from dispatcher.rosters.rotation import next_handoffs, on_call_at
-from dispatcher.rosters.service import roster_specs
+from dispatcher.rosters.service import specs_by_roster
 
 HANDOFF_HORIZON = timedelta(hours=24)
 
@@ -102,12 +102,11 @@ class RequestRow:
 
 def rosters_now(session: Session, now: datetime) -> list[RosterNow]:
     """Every roster, by name, with who is on call at ``now`` and the next 24 h's handoffs."""
-    rosters = session.scalars(
-        select(Roster).options(selectinload(Roster.overrides)).order_by(Roster.name)
-    ).all()
+    rosters = session.scalars(select(Roster).order_by(Roster.name)).all()
+    specs = specs_by_roster(session, {roster.id: roster.timezone for roster in rosters})
     found: list[tuple[Roster, set[int], list[tuple[datetime, set[int]]]]] = []
     for roster in rosters:
-        rotations, overrides = roster_specs(session, roster)
+        rotations, overrides = specs[roster.id]
         on_call = on_call_at(rotations, overrides, now)
         changes = next_handoffs(rotations, overrides, now, now + HANDOFF_HORIZON)
         found.append((roster, on_call, changes))

@@ -34,7 +34,7 @@ from wtforms.validators import (
     Optional,
 )
 from wtforms.validators import ValidationError as FieldError
-from wtforms.widgets import CheckboxInput, ListWidget, Select
+from wtforms.widgets import CheckboxInput, ListWidget, Select, html_params
 
 from dispatcher.accounts.models import ROLES
 from dispatcher.accounts.passwords import MIN_LENGTH
@@ -101,10 +101,45 @@ def person_field(label: str, **kwargs: Any) -> Any:
     return SelectField(label, coerce=int, widget=PersonSelect(), **kwargs)
 
 
+class CheckboxList(ListWidget):  # type: ignore[misc]
+    """WTForms' list of checkboxes with a quicker writer: a partner's contact picker lists
+    every active person, and WTForms builds a field, a label and a sorted attribute set for
+    each (about 30 ms a render for 500 people).
+
+    Written as WTForms writes it (``<li><input checked id="contacts-0" name="contacts"
+    type="checkbox" value="3"> <label for="contacts-0">Ana</label></li>``); WTForms' own
+    writer when the field or a choice has extra attributes or flags.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(prefix_label=False)
+
+    def __call__(self, field: Any, **kwargs: Any) -> Markup:
+        """The ``<ul>`` of the field's choices, each a checkbox and its label."""
+        choices = field.iter_choices()
+        flags = field.flags
+        if field.render_kw or flags.required or flags.disabled or any(c.render_kw for c in choices):
+            written: Markup = super().__call__(field, **kwargs)
+            return written
+        kwargs.setdefault("id", field.id)
+        name = escape(field.name)
+        html = [f"<ul {html_params(**kwargs)}>"]
+        for index, choice in enumerate(choices):
+            box = escape(f"{field.id}-{index}")
+            checked = "checked " if choice.selected else ""
+            label = escape(choice.label or choice.value)
+            html.append(
+                f'<li><input {checked}id="{box}" name="{name}" type="checkbox"'
+                f' value="{escape(choice.value)}"> <label for="{box}">{label}</label></li>'
+            )
+        html.append("</ul>")
+        return Markup("".join(html))  # noqa: S704 (every value above is escaped)
+
+
 class MultiCheckboxField(SelectMultipleField):  # type: ignore[misc]
     """Several choices as a list of checkboxes (screen readers announce each one)."""
 
-    widget = ListWidget(prefix_label=False)
+    widget = CheckboxList()
     option_widget = CheckboxInput()
 
 

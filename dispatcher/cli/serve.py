@@ -41,11 +41,12 @@ def run(host: str, port: int) -> None:
     """Serve the web app and, unless configured otherwise, run the engine in-process."""
     from werkzeug.serving import make_server
 
-    from dispatcher.app import create_app
+    from dispatcher.app import create_app, settle_heap
     from dispatcher.web import runtime_of
 
     config = settings()
     app = create_app(config, start_engine=config.engine_in_process, bind_host=host)
+    settle_heap()
     server = make_server(host, port, app, threaded=True)
     announce(config, f"http://{host}:{port}")
     signalled = serve_until_stopped(server)

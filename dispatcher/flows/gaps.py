@@ -23,6 +23,7 @@ from dispatcher.flows.rostertexts import CoverageGaps, Gap, RosterGaps
 from dispatcher.rosters import service
 from dispatcher.rosters.gaps import overlaps
 from dispatcher.rosters.models import Override, Person, Roster, Rotation, RotationParticipant
+from dispatcher.rosters.schedule import Shift, Span
 
 log = logging.getLogger("dispatcher.gaps")
 
@@ -32,20 +33,45 @@ Gaps = list[tuple[Roster, list[tuple[datetime, datetime]]]]
 
 def find_gaps(session: Session, now: datetime, rosters: list[Roster] | None = None) -> Gaps:
     """Each roster (all by default) with its gaps in the next AHEAD, rosters without gaps
-    left out. A roster whose schedule cannot be read is logged and left out."""
-    found: Gaps = []
-    chosen = (
+    left out. A roster whose schedule cannot be read is logged and left out.
+
+    The rosters' schedules and the people on call in them are read once for all of them
+    (``service.coverage_gaps`` of each, without a query per roster)."""
+    chosen = list(
         rosters if rosters is not None else session.scalars(select(Roster).order_by(Roster.name))
     )
+    end = now + AHEAD
+    specs = _specs(session, chosen)
+    planned: list[tuple[Roster, list[Span], list[Shift]]] = []
     for roster in chosen:
         try:
-            spans = service.coverage_gaps(session, roster, now, now + AHEAD)
+            given = specs.get(roster.id)
+            read = given if given is not None else service.roster_specs(session, roster)
+            planned.append((roster, *service.duty_and_on_call(read, now, end)))
         except Exception as exc:  # one bad roster never hides the others' gaps
+            log.warning("gaps.failed roster=%s error=%s", roster.id, type(exc).__name__)
+    on_call = {shift.person_id for _, _, periods in planned for shift in periods}
+    people = service.people_with_ids(session, on_call)
+    found: Gaps = []
+    for roster, duty, periods in planned:
+        try:
+            spans = service.gaps_among(duty, periods, people, now, end)
+        except Exception as exc:
             log.warning("gaps.failed roster=%s error=%s", roster.id, type(exc).__name__)
             continue
         if spans:
             found.append((roster, spans))
     return found
+
+
+def _specs(session: Session, rosters: list[Roster]) -> dict[int, service.RosterSpecs]:
+    """Every roster's rotations and overrides in four queries (not four per roster); none
+    when one cannot be read, so each roster is then read, and fails, on its own."""
+    try:
+        return service.specs_by_roster(session, {r.id: r.timezone for r in rosters})
+    except Exception as exc:
+        log.warning("gaps.specs_failed rosters=%s error=%s", len(rosters), type(exc).__name__)
+        return {}
 
 
 def gap_text(found: Gaps, name: str = "", cause: str = "away") -> CoverageGaps:

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from dispatcher.clock import as_utc
@@ -167,8 +167,9 @@ def _minus(
     return sorted(left)
 
 
-def people_to_offer(session: Session, roster: Roster, rotation: Rotation) -> list[Person]:
-    """Active people who may join ``rotation``, by name.
+def people_to_offer(session: Session, roster: Roster, rotation: Rotation) -> list[Row[int, str]]:
+    """The ``id`` and ``name`` of each active person who may join ``rotation``, by name
+    (the columns only: a statewide picker offers hundreds).
 
     People have no kind of their own: someone who takes part only in rotations of rosters
     of another kind (a hotel's desk on the hotel roster) is not offered for an advocate
@@ -184,9 +185,13 @@ def people_to_offer(session: Session, roster: Roster, rotation: Rotation) -> lis
     for person_id, kind in memberships:
         kinds.setdefault(person_id, set()).add(kind)
     taken = {p.person_id for p in rotation.participants}
-    query = select(Person).where(Person.active.is_(True)).order_by(Person.name, Person.id)
+    query = (
+        select(Person.id, Person.name)
+        .where(Person.active.is_(True))
+        .order_by(Person.name, Person.id)
+    )
     return [
         p
-        for p in session.scalars(query)
+        for p in session.execute(query)
         if p.id not in taken and (p.id not in kinds or roster.kind in kinds[p.id])
     ]

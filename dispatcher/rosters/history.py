@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from dispatcher.clock import as_utc
 from dispatcher.rosters.models import Person, Roster, ShiftLedger, ShiftRecord
 from dispatcher.rosters.rotation import Shift, next_handoffs, on_call_at, on_call_periods
-from dispatcher.rosters.service import roster_specs
+from dispatcher.rosters.service import RosterSpecs, roster_specs, specs_by_roster
 
 log = logging.getLogger("dispatcher.history")
 
@@ -173,40 +173,78 @@ def recorded_periods(
     before and after; a recorded shift under way joins the computed one that continues
     it. Computed periods are cut where the source changes.
     """
+    return recorded_periods_of(session, [roster], start, end)[roster.id]
+
+
+def recorded_periods_of(
+    session: Session,
+    rosters: Sequence[Roster],
+    start: datetime,
+    end: datetime,
+    specs: dict[int, RosterSpecs] | None = None,
+) -> dict[int, list[Shift]]:
+    """``recorded_periods`` of each of ``rosters`` (by id), in six queries whatever their
+    number: the ledgers, the rotations and overrides (unless given: ``specs_by_roster``),
+    the recorded rows."""
     start, end = as_utc(start), as_utc(end)
-    ledger = ledger_of(session, roster)
-    rotations, overrides = roster_specs(session, roster)
-    if ledger is None:
-        return on_call_periods(rotations, overrides, start, end)
-    since, until = as_utc(ledger.since), as_utc(ledger.checked_at)
-    pieces: list[Shift] = []
-    if start < since:
-        before = on_call_periods(rotations, overrides, start, min(end, since))
-        pieces += _clip(before, None, since)
-    if end > since and start < until:
-        pieces += _recorded(session, roster, max(start, since), min(end, until), until)
-    if end > until:
-        after = on_call_periods(rotations, overrides, max(start, until), end)
-        pieces += _clip(after, until, None)
-    return _joined(pieces)
+    ids = [roster.id for roster in rosters]
+    ledgers = {
+        ledger.roster_id: ledger
+        for ledger in session.scalars(select(ShiftLedger).where(ShiftLedger.roster_id.in_(ids)))
+    }
+    if specs is None:
+        specs = specs_by_roster(session, {roster.id: roster.timezone for roster in rosters})
+    # The part of [start, end) each roster's history covers, and the history's ``now``.
+    spans: dict[int, tuple[datetime, datetime, datetime]] = {}
+    for roster_id, written in ledgers.items():
+        since, until = as_utc(written.since), as_utc(written.checked_at)
+        if end > since and start < until:
+            spans[roster_id] = (max(start, since), min(end, until), until)
+    recorded = _recorded(session, spans)
+    found: dict[int, list[Shift]] = {}
+    for roster in rosters:
+        rotations, overrides = specs[roster.id]
+        ledger = ledgers.get(roster.id)
+        if ledger is None:
+            found[roster.id] = on_call_periods(rotations, overrides, start, end)
+            continue
+        since, until = as_utc(ledger.since), as_utc(ledger.checked_at)
+        pieces: list[Shift] = []
+        if start < since:
+            before = on_call_periods(rotations, overrides, start, min(end, since))
+            pieces += _clip(before, None, since)
+        pieces += recorded.get(roster.id, [])
+        if end > until:
+            after = on_call_periods(rotations, overrides, max(start, until), end)
+            pieces += _clip(after, until, None)
+        found[roster.id] = _joined(pieces)
+    return found
 
 
 def _recorded(
-    session: Session, roster: Roster, a: datetime, b: datetime, now: datetime
-) -> list[Shift]:
-    """The history rows overlapping [a, b); a shift under way ends at ``now`` here."""
+    session: Session, spans: dict[int, tuple[datetime, datetime, datetime]]
+) -> dict[int, list[Shift]]:
+    """Each roster's history rows overlapping its span [a, b) of ``spans`` (roster id ->
+    a, b, now), in one query; a shift under way ends at its ``now`` here."""
+    if not spans:
+        return {}
     rows = session.scalars(
         select(ShiftRecord).where(
-            ShiftRecord.roster_id == roster.id,
-            ShiftRecord.starts_at < b,
-            or_(ShiftRecord.ends_at.is_(None), ShiftRecord.ends_at > a),
+            ShiftRecord.roster_id.in_(list(spans)),
+            ShiftRecord.starts_at < max(b for _, b, _ in spans.values()),
+            or_(
+                ShiftRecord.ends_at.is_(None),
+                ShiftRecord.ends_at > min(a for a, _, _ in spans.values()),
+            ),
         )
     )
-    found = []
+    found: dict[int, list[Shift]] = {}
     for row in rows:
+        a, b, now = spans[row.roster_id]
+        row_start = as_utc(row.starts_at)
         row_end = as_utc(row.ends_at) if row.ends_at is not None else now
-        if row_end > as_utc(row.starts_at):
-            found.append(Shift(as_utc(row.starts_at), row_end, row.person_id))
+        if row_start < b and (row.ends_at is None or row_end > a) and row_end > row_start:
+            found.setdefault(row.roster_id, []).append(Shift(row_start, row_end, row.person_id))
     return found
 
 
@@ -246,10 +284,16 @@ def who_was_on_call(session: Session, roster: Roster, at: datetime) -> list[Pers
 
 
 def recorded_shifts(
-    session: Session, roster: Roster, start: datetime, end: datetime
+    session: Session,
+    roster: Roster,
+    start: datetime,
+    end: datetime,
+    specs: RosterSpecs | None = None,
 ) -> list[tuple[Shift, Person]]:
-    """``recorded_periods`` with each person, sorted by start then name."""
-    periods = recorded_periods(session, roster, start, end)
+    """``recorded_periods`` with each person, sorted by start then name (``specs``: the
+    roster's ``roster_specs`` when the caller has them)."""
+    given = {roster.id: specs} if specs is not None else None
+    periods = recorded_periods_of(session, [roster], start, end, given)[roster.id]
     wanted = {p.person_id for p in periods}
     people = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(wanted)))}
     found = [(shift, people[shift.person_id]) for shift in periods if shift.person_id in people]

@@ -39,7 +39,11 @@ from dispatcher.rosters.rotation import (
     on_call_periods,
     on_duty_at,
 )
+from dispatcher.rosters.schedule import Span
 from dispatcher.rosters.targets import missing_trainings, required_trainings
+
+# A roster's rotations and overrides as values for the rotation maths (``roster_specs``).
+RosterSpecs = tuple[list[RotationSpec], list[OverrideSpec]]
 
 
 @dataclass(frozen=True)
@@ -85,7 +89,7 @@ def rosters_of_kind(session: Session, kind: str) -> list[Roster]:
     return list(session.scalars(query))
 
 
-def roster_specs(session: Session, roster: Roster) -> tuple[list[RotationSpec], list[OverrideSpec]]:
+def roster_specs(session: Session, roster: Roster) -> RosterSpecs:
     """The roster's rotations and overrides as values for the rotation maths."""
     return specs_by_roster(session, {roster.id: roster.timezone})[roster.id]
 
@@ -137,9 +141,13 @@ def _window(days: Iterable[str], starts: time, ends: time) -> Window:
     return Window(frozenset(WEEKDAYS.index(day) for day in days), starts, ends)
 
 
-def who_is_on_call(session: Session, roster: Roster, at: datetime) -> list[Person]:
-    """Everyone the schedule has on call at ``at`` (availability not applied), by name."""
-    rotations, overrides = roster_specs(session, roster)
+def who_is_on_call(
+    session: Session, roster: Roster, at: datetime, specs: RosterSpecs | None = None
+) -> list[Person]:
+    """Everyone the schedule has on call at ``at`` (availability not applied), by name.
+
+    ``specs``: the roster's ``roster_specs`` when the caller has them (read otherwise)."""
+    rotations, overrides = specs if specs is not None else roster_specs(session, roster)
     return _by_name(_people(session, on_call_at(rotations, overrides, at)))
 
 
@@ -199,9 +207,7 @@ OVERRIDE_ROWS = (
 )
 
 
-def specs_by_roster(
-    session: Session, zones: dict[int, str]
-) -> dict[int, tuple[list[RotationSpec], list[OverrideSpec]]]:
+def specs_by_roster(session: Session, zones: dict[int, str]) -> dict[int, RosterSpecs]:
     """``roster_specs`` of every roster in ``zones`` (roster id -> IANA zone), in four
     queries whatever their number."""
     ids = {"ids": list(zones)}
@@ -211,9 +217,7 @@ def specs_by_roster(
     windows: dict[int, list[Window]] = {}
     for rotation_id, days, starts, ends in session.execute(WINDOW_ROWS, ids):
         windows.setdefault(rotation_id, []).append(_window(days, starts, ends))
-    specs: dict[int, tuple[list[RotationSpec], list[OverrideSpec]]] = {
-        roster_id: ([], []) for roster_id in zones
-    }
+    specs: dict[int, RosterSpecs] = {roster_id: ([], []) for roster_id in zones}
     for row in session.execute(ROTATION_ROWS, ids):
         zone = ZoneInfo(zones[row.roster_id])
         spec = _spec(row, zone, participants.get(row.id, ()), windows.get(row.id, ()))
@@ -226,14 +230,19 @@ def specs_by_roster(
 
 
 def shifts(
-    session: Session, roster: Roster, start: datetime, end: datetime
+    session: Session,
+    roster: Roster,
+    start: datetime,
+    end: datetime,
+    specs: RosterSpecs | None = None,
 ) -> list[tuple[Shift, Person]]:
     """Every on-call period overlapping [start, end), whole, sorted by start then name.
 
     Rotation shifts are cut by their windows, overrides applied, and a person's overlapping
-    periods from several rotations merged into one.
+    periods from several rotations merged into one. ``specs``: the roster's
+    ``roster_specs`` when the caller has them (read otherwise).
     """
-    rotations, overrides = roster_specs(session, roster)
+    rotations, overrides = specs if specs is not None else roster_specs(session, roster)
     periods = on_call_periods(rotations, overrides, start, end)
     people = {p.id: p for p in _people(session, {s.person_id for s in periods})}
     found = [(shift, people[shift.person_id]) for shift in periods]
@@ -241,18 +250,53 @@ def shifts(
 
 
 def coverage_gaps(
-    session: Session, roster: Roster, start: datetime, end: datetime
+    session: Session,
+    roster: Roster,
+    start: datetime,
+    end: datetime,
+    specs: RosterSpecs | None = None,
 ) -> list[tuple[datetime, datetime]]:
     """The spans of [start, end) the roster's rotations are on duty for (windows applied,
     plus override adds) with nobody on call who can be paged: away (from ``start`` until
-    their return), opted out and inactive people do not cover. Sorted, aware UTC."""
-    rotations, overrides = roster_specs(session, roster)
+    their return), opted out and inactive people do not cover. Sorted, aware UTC.
+
+    ``specs`` are the roster's ``roster_specs`` when the caller has them; read here
+    otherwise. Several rosters' gaps are ``duty_and_on_call`` of each, the people on call
+    in all of them read at once (``people_with_ids``), then ``gaps_among`` of each."""
+    duty, periods = duty_and_on_call(
+        specs if specs is not None else roster_specs(session, roster), start, end
+    )
+    people = _people(session, {shift.person_id for shift in periods})
+    return gaps_among(duty, periods, people, start, end)
+
+
+def duty_and_on_call(
+    specs: RosterSpecs, start: datetime, end: datetime
+) -> tuple[list[Span], list[Shift]]:
+    """The spans of [start, end) a roster's rotations are on duty for (windows applied,
+    plus override adds), sorted, and the schedule's on-call periods in [start, end)."""
+    rotations, overrides = specs
     duty = [(p.start, p.end) for spec in rotations for p in duty_periods(spec, start, end)]
     duty += [(o.start, o.end) for o in overrides if o.action == "add"]
-    periods = on_call_periods(rotations, overrides, start, end)
-    people = _people(session, {shift.person_id for shift in periods})
+    return sorted(duty), on_call_periods(rotations, overrides, start, end)
+
+
+def gaps_among(
+    duty: list[Span],
+    periods: list[Shift],
+    people: Iterable[Person],
+    start: datetime,
+    end: datetime,
+) -> list[Span]:
+    """The spans of ``duty`` with nobody on call in ``periods`` who can be paged, as
+    ``coverage_gaps`` finds them; ``people`` holds at least everyone in ``periods``."""
     unavailable = {person.id: _unavailable(person, start, end) for person in people}
-    return uncovered(sorted(duty), periods, unavailable, start, end)
+    return uncovered(duty, periods, unavailable, start, end)
+
+
+def people_with_ids(session: Session, ids: Iterable[int | None]) -> list[Person]:
+    """The people with these ids, in one query (none for no ids)."""
+    return _people(session, ids)
 
 
 def _unavailable(person: Person, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:

@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import insert, select
 
 from dispatcher.clock import ManualClock
 from dispatcher.db import Database
+from dispatcher.flows.gaps import find_gaps
+from dispatcher.rosters import changes
+from dispatcher.rosters.models import Override, Person
 from dispatcher.settings import Settings
 from tests.night import BEN, COALITION, KIM, LEE, World, load_coalition
 
@@ -120,3 +127,25 @@ def test_a_stop_from_someone_on_no_rotation_is_not_reported(world: World) -> Non
     world.text("+12625550104", "STOP")  # Dee is on no rotation
     world.tick()
     assert reports(world, KIM) == []
+
+
+def test_a_roster_whose_schedule_cannot_be_read_hides_no_other_rosters_gaps(
+    database: Database, settings: Settings, clock: ManualClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    world = with_gap(database, settings, clock)
+    with database.session_scope() as session:
+        broken = changes.save_roster(session, None, "broken", "advocate", "America/Chicago")
+        someone = session.scalars(select(Person).order_by(Person.id)).first()
+        assert someone is not None
+        session.execute(
+            insert(Override).values(
+                roster_id=broken.id, action="bogus", person_id=someone.id,
+                starts_at=clock.now(), ends_at=clock.now() + timedelta(days=1),
+            )
+        )  # fmt: skip
+    with database.session_scope() as session:
+        found = find_gaps(session, clock.now())
+    assert [roster.name for roster, _ in found] == ["advocates"]
+    assert f"gaps.failed roster={broken.id} error=ValueError" in caplog.text
+    world.tick()  # the morning report still goes out, for the roster that can be read
+    assert reports(world, KIM) == [REPORT]

@@ -135,3 +135,28 @@ def test_one_roster_that_fails_does_not_stop_the_others(
     history.record_due(session, FIRST)
     assert session.get(ShiftLedger, other.id) is not None
     assert session.get(ShiftLedger, rotation.roster_id) is None
+
+
+def test_several_rosters_read_together_read_as_each_alone(
+    session: Session, rotation: Rotation
+) -> None:
+    nights = changes.save_roster(session, None, "Nights", "advocate", "America/New_York")
+    weeks = ("weeks", "weekly", 1, datetime(2026, 3, 2, 9))
+    weekly = changes.save_rotation(session, nights, None, weeks)
+    spare = changes.save_roster(session, None, "Spare", "advocate", "America/Denver")
+    days = ("days", "daily", 2, datetime(2026, 3, 1, 20))
+    spare_days = changes.save_rotation(session, spare, None, days)
+    for rotating in (weekly, spare_days):
+        for participant in rotation.participants[::-1]:
+            changes.add_participant(session, rotating, participant.person)
+    history.record_shifts(session, rotation.roster, FIRST)  # history from the first day
+    history.record_shifts(session, nights, FIRST + 2 * DAY)  # from the third day
+    now = FIRST + 3 * DAY + timedelta(hours=5)
+    history.record_shifts(session, rotation.roster, now)
+    history.record_shifts(session, nights, now - DAY)  # checked a day ago
+    rosters = [rotation.roster, nights, spare]  # Spare: no history at all
+    for start, end in [(FIRST - DAY, now + 2 * DAY), (FIRST + DAY, FIRST + 2 * DAY), (now, now)]:
+        together = history.recorded_periods_of(session, rosters, start, end)
+        alone = {r.id: history.recorded_periods(session, r, start, end) for r in rosters}
+        assert together == alone
+        assert (together[rotation.roster_id] and together[spare.id]) or start == end

@@ -41,7 +41,7 @@ from dispatcher.flows.stats import (
     period_of,
 )
 from dispatcher.flows.tallies import tally_months
-from dispatcher.rosters.history import recorded_periods
+from dispatcher.rosters.history import recorded_periods_of
 from dispatcher.rosters.ledger import ledger_lines
 from dispatcher.rosters.models import Roster
 
@@ -96,10 +96,11 @@ def _nights(period: Period) -> tuple[int, int]:
     """(nights covered, nights ended) of ``period`` on the advocate rosters together,
     from the shift history."""
     start, end = period.bounds(web.runtime().settings.zone)
+    rosters = db().scalars(select(Roster).where(Roster.kind == ADVOCATE_ROSTERS)).all()
     periods = [
         (p.start, p.end)
-        for roster in db().scalars(select(Roster).where(Roster.kind == ADVOCATE_ROSTERS))
-        for p in recorded_periods(db(), roster, start, end)
+        for shifts in recorded_periods_of(db(), rosters, start, end).values()
+        for p in shifts
     ]
     return nights_covered(periods, period, web.runtime().settings.zone, now())
 

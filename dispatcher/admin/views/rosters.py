@@ -59,7 +59,7 @@ from dispatcher.rosters.models import (
     Rotation,
     RotationParticipant,
 )
-from dispatcher.rosters.service import who_is_on_call
+from dispatcher.rosters.service import RosterSpecs, roster_specs, who_is_on_call
 
 EDITORS = ("coordinator",)
 TIMELINE_DAYS = 14
@@ -228,11 +228,12 @@ def render_roster(found: Roster, status: int = 200, **forms: Any) -> ResponseRet
     """The roster page; ``forms`` replace the blank forms (to show their errors)."""
     zone = ZoneInfo(found.timezone)
     first = _first_day(zone)
-    days = roster_timeline(found, zone, first)
+    specs = roster_specs(db(), found)  # read once for the timeline, on call now, calendar
+    days = roster_timeline(found, zone, first, specs)
     context = {
         "roster": found,
         "zone": zone,
-        "on_call": who_is_on_call(db(), found, now()),
+        "on_call": who_is_on_call(db(), found, now(), specs),
         "days": days.days,
         "names": days.names,
         "colours": days.colours,
@@ -243,7 +244,7 @@ def render_roster(found: Roster, status: int = 200, **forms: Any) -> ResponseRet
         "title": found.name,
         "calendar": calendar_link(found),
         "gated": roster_gated(found, _members(found)),
-        **roster_calendar(found, zone),
+        **roster_calendar(found, zone, specs),
         **_blank_forms(found, zone),
         **_step_editing(found),
         **forms,
@@ -260,14 +261,17 @@ class RosterTimeline:
     colours: dict[int, int]
 
 
-def roster_timeline(found: Roster, zone: ZoneInfo, first: date) -> RosterTimeline:
-    """Who is on call when, TIMELINE_DAYS local days from ``first``.
+def roster_timeline(
+    found: Roster, zone: ZoneInfo, first: date, specs: RosterSpecs
+) -> RosterTimeline:
+    """Who is on call when, TIMELINE_DAYS local days from ``first`` (``specs``: the
+    roster's ``roster_specs``).
 
     Days gone by show who was on call (the shift history), the rest the rotations.
     """
     start = day_bounds(first, zone)[0]
     end = day_bounds(first + timedelta(days=TIMELINE_DAYS), zone)[0]
-    periods = recorded_shifts(db(), found, start, end)
+    periods = recorded_shifts(db(), found, start, end, specs)
     days = build_days([shift for shift, _ in periods], zone, first, TIMELINE_DAYS)
     names = {person.id: person.name for _, person in periods}
     order = sorted(names, key=lambda pid: (names[pid], pid))

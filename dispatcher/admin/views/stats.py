@@ -54,7 +54,7 @@ from dispatcher.flows.stats import (
 )
 from dispatcher.flows.tallies import SettledMonths, tally_period
 from dispatcher.rosters import needstore
-from dispatcher.rosters.history import recorded_periods
+from dispatcher.rosters.history import recorded_periods_of
 from dispatcher.rosters.models import Roster
 
 READERS = ("viewer", "coordinator")
@@ -227,12 +227,14 @@ def _coverage(start: datetime, end: datetime) -> list[Coverage]:
     """Each roster's covered and uncovered time in [start, end) (zero when it is empty),
     read from the shift history where it is written."""
     span = max(end - start, timedelta())
+    rosters = db().scalars(select(Roster).order_by(Roster.name)).all()
+    periods = recorded_periods_of(db(), rosters, start, end) if span else {}
     found = []
-    for roster in db().scalars(select(Roster).order_by(Roster.name)):
+    for roster in rosters:
         covered = timedelta()
         if span:
-            periods = recorded_periods(db(), roster, start, end)
-            covered = covered_time(((p.start, p.end) for p in periods), start, end)
+            shifts = periods[roster.id]
+            covered = covered_time(((p.start, p.end) for p in shifts), start, end)
         found.append(Coverage(roster.name, covered, span - covered))
     return found
 

@@ -101,7 +101,8 @@ def export_roster_file(session: Session) -> str:
         _write_section(lines, "agencies", agency_table(agency))
     for region in regions:
         _write_section(lines, "regions", region_table(region))
-    for partner in session.scalars(select(Partner).order_by(Partner.name)):
+    partners = select(Partner).options(selectinload(Partner.contacts)).order_by(Partner.name)
+    for partner in session.scalars(partners):
         _write_section(lines, "partners", partner_table(partner))
     return "\n".join(lines) + "\n"
 
