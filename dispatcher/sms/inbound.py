@@ -267,8 +267,8 @@ def open_codes(session: Session, person: Person) -> Reply:
 def who(session: Session, ctx: FlowContext) -> Reply:
     """WHO: who is on call now on every roster."""
     listing = tuple(
-        texts.OnCall(roster=roster.name, names=tuple(p.name for p in people))
-        for roster, people in rosters.on_call_everywhere(session, ctx.now)
+        texts.OnCall(roster=roster, names=tuple(names))
+        for roster, names in rosters.on_call_everywhere(session, ctx.now)
     )
     return Reply(texts.Who(rosters=listing))
 
