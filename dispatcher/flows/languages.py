@@ -13,9 +13,16 @@ from dispatcher.rosters.models import Officer, Person
 
 
 def learn_language(officer: Officer, text: str) -> None:
-    """Set ``officer.language`` from ``text`` when none is set and the text tells one."""
+    """Set ``officer.language`` from ``text`` when none is set and the text tells one.
+
+    Nothing is assigned otherwise: setting None over None still marks the officer
+    changed, and the session then runs a flush (with nothing to write) before its next
+    query.
+    """
     if officer.language is None:
-        officer.language = written_language(text)
+        found = written_language(text)
+        if found is not None:
+            officer.language = found
 
 
 def reader_language(sender: Person | Officer | None, text: str) -> str:

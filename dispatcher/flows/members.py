@@ -10,7 +10,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session, contains_eager
 
 from dispatcher.flows import (
@@ -74,23 +74,30 @@ def pending_pages(session: Session, person: Person, code: str | None) -> list[Pa
     A need that went unfilled is still wanted while its request is open: a late accept
     is taken.
     """
-    query = (
-        select(Page)
-        .join(Need, Page.need_id == Need.id)
-        .join(Request, Need.request_id == Request.id)
-        .where(
-            Page.person_id == person.id,
-            Page.state.in_(ANSWERABLE),
-            Need.state.in_(WANTED),
-            Request.status == RequestStatus.OPEN,
-        )
-        .options(contains_eager(Page.need).contains_eager(Need.request))
-        .order_by(Page.id)
-    )
     if code:
-        query = query.where(Request.code == code.upper())
-    pages = {p.need_id: p for p in session.scalars(query)}  # latest page per need
+        found = session.scalars(PENDING_PAGES_OF_CODE, {"person": person.id, "code": code.upper()})
+    else:
+        found = session.scalars(PENDING_PAGES, {"person": person.id})
+    pages = {p.need_id: p for p in found}  # latest page per need
     return list(pages.values())
+
+
+# Built once, values bound at execution (most members' texts ask): building and keying
+# the statement cost more CPU than running it.
+PENDING_PAGES = (
+    select(Page)
+    .join(Need, Page.need_id == Need.id)
+    .join(Request, Need.request_id == Request.id)
+    .where(
+        Page.person_id == bindparam("person"),
+        Page.state.in_(ANSWERABLE),
+        Need.state.in_(WANTED),
+        Request.status == RequestStatus.OPEN,
+    )
+    .options(contains_eager(Page.need).contains_eager(Need.request))
+    .order_by(Page.id)
+)
+PENDING_PAGES_OF_CODE = PENDING_PAGES.where(Request.code == bindparam("code"))
 
 
 def choose_page(
@@ -249,20 +256,26 @@ def done(session: Session, ctx: FlowContext, person: Person, code: str | None) -
 
 def accepted_needs(session: Session, person: Person, code: str | None = None) -> list[Need]:
     """Needs this person accepted on requests that are still open."""
-    query = (
-        select(Need)
-        .join(Request, Need.request_id == Request.id)
-        .where(
-            Need.accepted_by_id == person.id,
-            Need.state == NeedState.ACCEPTED,
-            Request.status == RequestStatus.OPEN,
-        )
-        .options(contains_eager(Need.request))
-        .order_by(Need.id)
-    )
     if code:
-        query = query.where(Request.code == code.upper())
-    return list(session.scalars(query))
+        return list(
+            session.scalars(ACCEPTED_NEEDS_OF_CODE, {"person": person.id, "code": code.upper()})
+        )
+    return list(session.scalars(ACCEPTED_NEEDS, {"person": person.id}))
+
+
+# Built once, as PENDING_PAGES.
+ACCEPTED_NEEDS = (
+    select(Need)
+    .join(Request, Need.request_id == Request.id)
+    .where(
+        Need.accepted_by_id == bindparam("person"),
+        Need.state == NeedState.ACCEPTED,
+        Request.status == RequestStatus.OPEN,
+    )
+    .options(contains_eager(Need.request))
+    .order_by(Need.id)
+)
+ACCEPTED_NEEDS_OF_CODE = ACCEPTED_NEEDS.where(Request.code == bindparam("code"))
 
 
 def relay_to_officer(

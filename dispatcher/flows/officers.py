@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import bindparam, exists, or_, select
 from sqlalchemy.orm import Session
 
 from dispatcher.crypto import Unreadable
@@ -39,10 +39,15 @@ def open_request_of(session: Session, officer: Officer) -> Request | None:
 
 def open_requests_of(session: Session, officer: Officer) -> list[Request]:
     """The officer's open requests, oldest first."""
-    query = select(Request).where(
-        Request.officer_id == officer.id, Request.status == RequestStatus.OPEN
-    )
-    return list(session.scalars(query.order_by(Request.id)))
+    return list(session.scalars(OPEN_REQUESTS_OF, {"officer": officer.id}))
+
+
+# Built once, the officer bound at execution (every officer's text asks).
+OPEN_REQUESTS_OF = (
+    select(Request)
+    .where(Request.officer_id == bindparam("officer"), Request.status == RequestStatus.OPEN)
+    .order_by(Request.id)
+)
 
 
 def open_request(

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from dispatcher.flows.intake import written_language
-from dispatcher.flows.languages import reader_language
+from dispatcher.flows.languages import learn_language, reader_language
 from dispatcher.flows.models import AnonymousCount, OutboxMessage
 from dispatcher.rosters.models import Officer, Person
 from dispatcher.sms import inbound
@@ -81,6 +81,16 @@ def test_an_officer_who_writes_in_english_stays_unset_and_reads_english(world: W
     reply = world.text(OFFICER, "need an advocate at the station")
     assert reply is not None and reply.startswith("Got it. Ref ")
     assert officer(world).language is None
+
+
+def test_a_text_that_tells_no_language_leaves_the_officer_unchanged(world: World) -> None:
+    with world.session() as session:
+        found = session.scalars(sa.select(Officer).where(Officer.phone == OFFICER)).one()
+        learn_language(found, "STATUS")
+        assert found.language is None
+        assert found not in session.dirty  # nothing for the session to flush
+        learn_language(found, "Necesito una persona intercesora para una menor")
+        assert found.language == "es" and found in session.dirty
 
 
 def test_an_officers_set_language_wins_over_the_words_they_write(world: World) -> None:

@@ -12,7 +12,12 @@ from flask.testing import FlaskClient
 from dispatcher import web
 from dispatcher.app import create_app
 from dispatcher.db import Database
-from dispatcher.sms.security import expected_url, request_url, twilio_signature_required
+from dispatcher.sms.security import (
+    expected_url,
+    request_url,
+    twilio_signature_required,
+    url_variants,
+)
 from tests.fakes import signature, signed_post
 from tests.support.databases import make_settings
 
@@ -87,6 +92,36 @@ def test_bad_signatures_are_refused(
     response = client.post("/test/hook", data=PARAMS, headers=headers)
     assert response.status_code == 403
     assert calls == []
+
+
+def test_a_signature_over_the_url_with_its_port_passes(
+    client: FlaskClient, calls: list[dict]
+) -> None:
+    # Twilio may sign https://host:443/... for https://host/... (RequestValidator tries both).
+    headers = {
+        "X-Twilio-Signature": signature("https://dispatch.test:443/test/hook", PARAMS, TOKEN)
+    }
+    assert client.post("/test/hook", data=PARAMS, headers=headers).status_code == 200
+    wrong_port = {
+        "X-Twilio-Signature": signature("https://dispatch.test:8443/test/hook", PARAMS, TOKEN)
+    }
+    assert client.post("/test/hook", data=PARAMS, headers=wrong_port).status_code == 403
+    assert len(calls) == 1
+
+
+@pytest.mark.parametrize(
+    ("url", "variants"),
+    [
+        (
+            "https://d.test/sms/inbound",
+            ("https://d.test/sms/inbound", "https://d.test:443/sms/inbound"),
+        ),
+        ("http://d.test:80/x?a=1", ("http://d.test/x?a=1", "http://d.test:80/x?a=1")),
+        ("https://d.test:8443/x", ("https://d.test/x", "https://d.test:8443/x")),
+    ],
+)
+def test_url_variants_are_the_two_urls_twilio_may_sign(url: str, variants: tuple[str, str]) -> None:
+    assert url_variants(url) == variants
 
 
 def test_tampered_parameter_is_refused(client: FlaskClient, calls: list[dict]) -> None:

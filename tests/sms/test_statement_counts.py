@@ -27,11 +27,12 @@ from tests.night import ANA, OFFICER, load_coalition
 PUBLIC_INBOUND = "https://dispatch.test/sms/inbound"
 TOKEN = "test-auth-token"
 # An officer's first text opening a request with two needs (advocate, room): the
-# deduplication row, the provider copy, the sender, their open requests, a free code, the
-# request, the agency (for its region), each need's rosters of its kind with the regions
-# they serve and their steps, the two needs (one batch on PostgreSQL, which then notifies
-# the engine). Regions cost the agency read and a roster query per need kind.
-OFFICER_TEXT = {"sqlite": 14, "postgresql": 15}
+# deduplication row, the provider copy, the sender (member and officer in one query),
+# their open requests, a free code, the request, the agency (for its region), each need's
+# rosters of its kind with the regions they serve and their steps, the two needs (one
+# batch on PostgreSQL, which then notifies the engine). Regions cost the agency read and a
+# roster query per need kind.
+OFFICER_TEXT = {"sqlite": 13, "postgresql": 14}
 # A member's "1" for the one page waiting on them: deduplication, provider copy, sender,
 # the page with its need and request, the winning UPDATE, the page, the officer, the
 # agency, two outbox rows, the wiped note, the other pages (PostgreSQL: one NOTIFY); and
