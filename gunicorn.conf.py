@@ -31,8 +31,8 @@ control_socket_disable = True
 
 def post_worker_init(worker: object) -> None:
     """Once a process has built its app, freeze start-up's objects out of the collector's
-    walk (``dispatcher.app.settle_heap``): full collections stop costing admin pages their
+    walk (``dispatcher.runtime.settle_heap``): full collections stop costing admin pages their
     95th percentile."""
-    from dispatcher.app import settle_heap
+    from dispatcher.runtime import settle_heap
 
     settle_heap()

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from dispatcher import web
 from dispatcher.accounts.service import create_user
-from dispatcher.app import create_app, settle_heap
+from dispatcher.app import create_app
 from dispatcher.db import Database
 from dispatcher.flows.calllog import BUCKET_KEYS
 from dispatcher.flows.models import NEED_KINDS, CallLogEntry
@@ -40,6 +40,7 @@ from dispatcher.rosters.models import (
     Roster,
     Rotation,
 )
+from dispatcher.runtime import settle_heap
 from dispatcher.settings import CONFIG_DIR
 from dispatcher.sms import inbound
 from dispatcher.sms.ratelimit import ReplyLimiter
@@ -146,7 +147,7 @@ def main() -> None:
     app = create_app(bench_settings(url, folder), start_engine=False)
     app.config.update(WTF_CSRF_ENABLED=False)
     open_requests(app, 3)
-    settle_heap()  # as wsgi.py, gunicorn.conf.py and `dispatcher run` do once the app is built
+    settle_heap()  # as wsgi.py, gunicorn.conf.py, `dispatcher run` and `worker` do
     client = app.test_client()
     signed_in = client.post(
         "/admin/login", data={"email": "bench@example.org", "password": PASSWORD}

@@ -6,6 +6,7 @@ worker`` (engine only) assemble the service the same way.
 
 from __future__ import annotations
 
+import gc
 import logging
 
 from dispatcher import wakeups
@@ -79,3 +80,19 @@ def configure_logging() -> None:
     root.setLevel(logging.INFO)
     for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def settle_heap() -> None:
+    """Put what start-up built out of the cycle collector's reach, in a serving process
+    (a web server or a worker).
+
+    Modules, mappers and the app make about 160,000 tracked objects, and every full
+    collection walked them all: 45 to 90 ms of CPU on the statewide admin pages, once in a
+    few renders of any page that keeps many objects alive (the roster file download, the
+    people list, the partners' contact picker), which was their 95th percentile. Frozen,
+    a full collection walks only what requests made since. Start-up's own garbage is
+    collected first, so nothing cyclic is kept for good; call it once, after the app is
+    built.
+    """
+    gc.collect()
+    gc.freeze()

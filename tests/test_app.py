@@ -32,7 +32,7 @@ def test_client_addresses_come_from_the_proxy_only_when_one_is_configured(tmp_pa
 def test_settling_the_heap_takes_start_up_out_of_full_collections(tmp_path: Path) -> None:
     import gc
 
-    from dispatcher.app import settle_heap
+    from dispatcher.runtime import settle_heap
 
     app = create_app(make_settings(tmp_path, f"sqlite:///{tmp_path / 'heap.db'}"))
     try:

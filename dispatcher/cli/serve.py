@@ -41,7 +41,8 @@ def run(host: str, port: int) -> None:
     """Serve the web app and, unless configured otherwise, run the engine in-process."""
     from werkzeug.serving import make_server
 
-    from dispatcher.app import create_app, settle_heap
+    from dispatcher.app import create_app
+    from dispatcher.runtime import settle_heap
     from dispatcher.web import runtime_of
 
     config = settings()
@@ -96,7 +97,7 @@ def announce(config: Settings, url: str) -> None:
 def worker(metrics_port: int | None) -> None:
     """Run the engine alone (beside a web server such as gunicorn) until stopped; no web
     app is built."""
-    from dispatcher.runtime import build_runtime
+    from dispatcher.runtime import build_runtime, settle_heap
     from dispatcher.scheduler import start
 
     if metrics_port is not None:
@@ -108,6 +109,7 @@ def worker(metrics_port: int | None) -> None:
     stopping = threading.Event()
     stop_on_signals(stopping.set)
     runner = start(build_runtime(settings()))
+    settle_heap()
     click.echo("dispatcher engine started; stop with Ctrl-C or SIGTERM")
     stopping.wait()
     runner.stop()
