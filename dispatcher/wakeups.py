@@ -16,36 +16,50 @@ from collections.abc import Callable
 
 import psycopg
 from sqlalchemy import make_url, text
+from sqlalchemy.orm import Session
 
 from dispatcher.db import Database
 
 log = logging.getLogger("dispatcher.wakeups")
 CHANNEL = "dispatcher_work"
+NOTIFY = text(f"NOTIFY {CHANNEL}")
 # How long the listener waits for notifications before checking whether it should stop.
 POLL_SECONDS = 1.0
 # After the listening connection fails, wait this long before connecting again.
 RECONNECT_SECONDS = 1.0
 
 
-def notifier(database: Database) -> Callable[[], None]:
-    """A kick that wakes listening engines: NOTIFY on PostgreSQL, nothing on SQLite.
+def notifier(database: Database) -> Notifier:
+    """A kick that wakes listening engines: NOTIFY on PostgreSQL, nothing on SQLite."""
+    return Notifier(database)
 
-    Call it after the transaction that queued the work has committed. Never raises: a
-    failed notification only delays the work until the next periodic tick.
-    """
-    if database.sqlite:
-        return lambda: None
 
-    def notify() -> None:
-        """Send one notification on a pooled connection of its own."""
+class Notifier:
+    """Wakes listening engines by NOTIFY (nothing on SQLite). Never raises: a failed
+    notification only delays the work until the next periodic tick."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    def __call__(self) -> None:
+        """After the transaction that queued the work committed: one notification, on a
+        pooled connection of its own."""
+        if self.database.sqlite:
+            return
         try:
-            with database.engine.connect() as connection:
-                connection.execute(text(f"NOTIFY {CHANNEL}"))
+            with self.database.engine.connect() as connection:
+                connection.execute(NOTIFY)
                 connection.commit()
         except Exception as error:  # a hint only; the periodic tick covers it
             log.warning("wakeup.notify_failed error=%s", type(error).__name__)
 
-    return notify
+    def within(self, session: Session) -> bool:
+        """Queue the notification in ``session``'s transaction: PostgreSQL delivers it when
+        that transaction commits (never if it rolls back), with no connection or commit of
+        its own. True: nothing is left to do after the commit (on SQLite there never is)."""
+        if not self.database.sqlite:
+            session.execute(NOTIFY)
+        return True
 
 
 def libpq_url(sqlalchemy_url: str) -> str:

@@ -40,3 +40,31 @@ def test_a_notification_to_an_unreachable_database_is_only_logged(
     )
     notifier(unreachable)()
     assert "wakeup.notify_failed" in caplog.text
+
+
+def test_a_notification_queued_in_a_transaction_arrives_at_its_commit_never_at_a_rollback(
+    database: Database,
+) -> None:
+    notify = notifier(database)
+    if database.sqlite:
+        with database.session_scope() as session:
+            assert notify.within(session)  # nothing to wake, nothing left to do after
+        return
+    woken = threading.Event()
+    listener = Listener(database.url, woken.set)
+    listener.start()
+    try:
+        assert listener.listening.wait(10)
+        session = database.sessions()
+        try:
+            assert notify.within(session)
+            assert not woken.wait(0.3)  # not before the commit
+            session.rollback()
+            assert not woken.wait(0.3)  # a rolled-back transaction wakes nobody
+            assert notify.within(session)
+            session.commit()
+            assert woken.wait(10)
+        finally:
+            session.close()
+    finally:
+        listener.stop()

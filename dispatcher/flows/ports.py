@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from sqlalchemy.orm import Session
+
 from dispatcher.errors import DispatcherError
 
 # Twilio error codes that mean "this person cannot be reached by SMS now": escalation
@@ -105,3 +107,10 @@ class Kick:
     def __call__(self) -> None:
         """Wake the engine (work was queued and committed)."""
         self._wake()
+
+    def within(self, session: Session) -> bool:
+        """Wake the engine from inside ``session``'s transaction, if the current way can
+        (NOTIFY, which PostgreSQL delivers at commit and drops on rollback): True when
+        done so, False when the caller must call the kick once it has committed."""
+        wake_within = getattr(self._wake, "within", None)
+        return bool(wake_within(session)) if wake_within is not None else False

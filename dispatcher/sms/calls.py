@@ -75,8 +75,7 @@ def voice_page_key() -> ResponseReturnValue:
     reply = (
         Reply(VoiceClosed()) if row is None else voicepages.key_pressed(session, ctx, row, digits)
     )
-    session.commit()
-    kick.committed()
+    kick.commit(session)
     log.info("voice.page_key reply=%s", reply.template)
     text = write(reply.text, reply.language)
     return xml(twiml.voice_hangup(text, reply.language))
@@ -94,8 +93,7 @@ def call_status() -> ResponseReturnValue:
     session = web.db_session()
     kick = KickAfterCommit()
     voicepages.call_status(session, flow_context(kick), sid, status, sent_for()[0])
-    session.commit()
-    kick.committed()
+    kick.commit(session)
     return Response(status=204)
 
 
@@ -126,8 +124,7 @@ def dial_ended() -> ResponseReturnValue:
     else:
         routed = routing.dial_ended(session, ctx, row, gone, bridged)
     forget_call_records(session, ctx.now, call_over=routed.leg is None)
-    session.commit()
-    kick.committed()
+    kick.commit(session)
     log.info("call.dial_ended ringing=%s caller_gone=%s", routed.leg is not None, gone)
     if routed.leg is not None and row is not None:
         return xml(callurls.dial(None, "en", routed.leg, row))
@@ -184,8 +181,7 @@ def screen_key() -> ResponseReturnValue:
         digits = request.form.get("Digits", "")
         reply = voicepages.answer(session, ctx, page, person, digits, bridging=True)
         reply = Reply(reply.text, person.language)
-    session.commit()
-    kick.committed()
+    kick.commit(session)
     log.info("call.screen_key reply=%s", reply.template)
     if isinstance(reply.text, VoiceAccepted):
         return xml(twiml.bridge_response())
@@ -209,8 +205,7 @@ def keypad() -> ResponseReturnValue:
         routed = routing.Routing(reply=Reply(RouteTexting()))
     else:
         routed = routing.keypad_need(session, ctx, row, page, request.form.get("Digits", ""))
-    session.commit()
-    kick.committed()
+    kick.commit(session)
     reply = routed.reply
     text = write(reply.text, reply.language) if reply else None
     language = reply.language if reply else "en"

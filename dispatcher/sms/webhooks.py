@@ -18,6 +18,7 @@ from datetime import timedelta
 
 from flask import Blueprint, Response, abort, request
 from flask.typing import ResponseReturnValue
+from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
 from dispatcher import web
@@ -73,10 +74,13 @@ def engine_kick() -> Callable[[], None]:
 
 
 class KickAfterCommit:
-    """Holds the flows' engine kicks until the transaction is committed, then kicks once.
+    """Holds the flows' engine kicks until the transaction commits (``commit``), then
+    wakes the engine once.
 
     A kick costs an engine tick (and the SQLite write lock); texts that queue nothing, such
-    as WHO or a referral, need none: the periodic tick covers anything else.
+    as WHO or a referral, need none: the periodic tick covers anything else. Engines in
+    other processes are woken by a NOTIFY inside the transaction itself, which PostgreSQL
+    delivers at the commit: no second connection or commit per webhook.
     """
 
     def __init__(self) -> None:
@@ -86,10 +90,13 @@ class KickAfterCommit:
         """A flow queued work for the engine."""
         self.wanted = True
 
-    def committed(self) -> None:
-        """Kick the engine once if any flow asked for it."""
-        if self.wanted:
-            engine_kick()()
+    def commit(self, session: Session) -> None:
+        """Commit ``session``, waking the engine once if any flow asked for it."""
+        kick = web.runtime().kick
+        woken = self.wanted and kick.within(session)
+        session.commit()
+        if self.wanted and not woken:
+            kick()
 
 
 def limiter() -> web.Limiter:
@@ -142,8 +149,7 @@ def report_unprocessed() -> None:
         session.rollback()
         kick = KickAfterCommit()
         alerts.raise_alert(session, flow_context(kick), "text_unprocessed")
-        session.commit()
-        kick.committed()
+        kick.commit(session)
     except Exception as exc:  # the database itself may be what failed
         log.error("webhook.alert_failed error=%s", type(exc).__name__)
 
@@ -170,8 +176,7 @@ def inbound_sms() -> ResponseReturnValue:
         log.info("sms.duplicate_dropped")
         return xml(twiml.message_response(None))
     reply = inbound.handle_text(session, ctx, limiter(), number, body)
-    session.commit()
-    kick.committed()
+    kick.commit(session)
     text = write(reply.text, reply.language) if reply else None
     log.info("sms.inbound reply=%s", reply.template if reply else "none")
     return xml(twiml.message_response(text, status_url() if text else None))
@@ -196,8 +201,7 @@ def message_status() -> ResponseReturnValue:
     statuses.status_callback(
         session, ctx, sid, status, int(code) if code.isdigit() else None, *sent_for()
     )
-    session.commit()
-    kick.committed()
+    kick.commit(session)
     return Response(status=204)
 
 
@@ -219,8 +223,7 @@ def inbound_call() -> ResponseReturnValue:
     answer = inbound.handle_call(session, ctx, request.form.get("From", ""))
     if answer.leg is not None:  # a routed call may last long: deleted once it is over
         redaction.reschedule_copy(session, sid, ctx.now + ROUTED_CALL_RECORD_AFTER)
-    session.commit()
-    kick.committed()
+    kick.commit(session)
     reply = answer.reply
     log.info("voice.inbound reply=%s ringing=%s", reply.template, answer.leg is not None)
     text = write(reply.text, reply.language)
