@@ -52,11 +52,17 @@ class RedirectingHttpClient(TwilioHttpClient):
     otherwise walk the whole environment twice on every send, half the client's CPU.
     """
 
-    def __init__(self, timeout: float, api_base_url: str | None = None) -> None:
+    def __init__(
+        self, timeout: float, api_base_url: str | None = None, connections: int = 16
+    ) -> None:
         self.api_base_url = api_base_url.rstrip("/") if api_base_url else None
         proxies = requests.utils.get_environ_proxies(self.api_base_url or TWILIO_API)
         super().__init__(timeout=timeout, logger=_HTTP_LOG, proxy=proxies)
         assert self.session is not None  # pooled connections: one session
+        # One kept-alive connection per sending thread (the library keeps cores + 4): with
+        # fewer, a broadcast's sends discard connections and open new ones (TLS each time).
+        for scheme in ("https://", "http://"):
+            self.session.mount(scheme, requests.adapters.HTTPAdapter(pool_maxsize=connections))
         self.session.trust_env = False
         self.session.verify = (
             os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
@@ -81,8 +87,9 @@ class TwilioSender:
         timeout_seconds: float,
         api_base_url: str | None = None,
         voice_url: str = "",
+        connections: int = 16,
     ) -> None:
-        http = RedirectingHttpClient(timeout_seconds, api_base_url)
+        http = RedirectingHttpClient(timeout_seconds, api_base_url, connections)
         self.client = Client(account_sid, auth_token, http_client=http)
         self.from_number = from_number
         self.status_callback_url = status_callback_url
@@ -270,4 +277,5 @@ def build_sender(settings: Settings, phones: SimulatorPhones | None = None) -> S
         timeout_seconds=settings.send_timeout.total_seconds(),
         api_base_url=settings.twilio_api_base_url or None,
         voice_url=settings.public_base_url + "/voice",
+        connections=settings.send_concurrency,
     )

@@ -194,6 +194,13 @@ def test_http_client_redirects_twilio_hosts(fake: FakeTwilio, url: str) -> None:
     assert fake.requests[-1].path == f"/2010-04-01/Accounts/{ACCOUNT}/Messages.json"
 
 
+def test_each_sending_thread_keeps_a_connection_of_its_own() -> None:
+    http = RedirectingHttpClient(5, connections=24)
+    assert http.session is not None
+    for url in ("https://api.twilio.com", "http://127.0.0.1:8000"):
+        assert http.session.get_adapter(url)._pool_maxsize == 24  # type: ignore[attr-defined]
+
+
 def test_the_proxy_and_ca_bundle_come_from_the_environment_read_once(
     fake: FakeTwilio, monkeypatch: pytest.MonkeyPatch
 ) -> None:
