@@ -56,6 +56,9 @@ $(AXE): package.json package-lock.json
 bench: $(STAMP_TEST)
 	$(BIN)/python bench/oncall.py
 	$(BIN)/python bench/dispatch_latency.py
+	$(BIN)/python bench/dispatch_latency.py in-process production --rate 5 --texts 100
+	$(BIN)/python bench/dispatch_latency.py production --rate 10
+	$(BIN)/python bench/dispatch_latency.py production --rate 3 --texts 100
 	$(BIN)/python bench/broadcast.py
 	$(BIN)/python bench/webhook_throughput.py
 	$(BIN)/python bench/admin_pages.py
