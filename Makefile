@@ -60,8 +60,9 @@ bench: $(STAMP_TEST)
 	$(BIN)/python bench/dispatch_latency.py production --rate 10
 	$(BIN)/python bench/dispatch_latency.py production --rate 3 --texts 100
 	$(BIN)/python bench/broadcast.py
-	$(BIN)/python bench/webhook_throughput.py
+	$(BIN)/python bench/webhook_throughput.py --requests 1500
 	$(BIN)/python bench/admin_pages.py
+	$(BIN)/python bench/admin_pages.py --calls 60000 --people 500
 	$(BIN)/python bench/restart.py
 	$(BIN)/python bench/voice.py
 
