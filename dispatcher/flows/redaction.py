@@ -106,9 +106,6 @@ def redact_copies(
 DELETED, LATER, GAVE_UP = "deleted", "later", "gave_up"
 
 
-DELETED, LATER, GAVE_UP = "deleted", "later", "gave_up"
-
-
 def _redact_one(database: Database, sender: Sender, clock: Clock, sid: str) -> str:
     """One deletion attempt for ``sid``: DELETED, LATER (backed off) or GAVE_UP."""
     gone = sender.redact(sid)
