@@ -136,6 +136,31 @@ def test_nobody_answers_the_drill_is_missed_quietly(world: World) -> None:
         assert session.scalars(sa.select(CallLogEntry)).all() == []
 
 
+def test_a_drill_still_paging_at_the_idle_close_ends_as_missed_and_quietly(
+    world: World,
+) -> None:
+    drill_id = plan_drill(world)
+    world.tick()
+    code = code_in(world.last(ANA))
+    with world.session() as session:  # nothing happened on it for longer than idle_close
+        request = session.scalars(sa.select(Request)).one()
+        request.last_activity_at = world.clock.now() - world.settings.idle_close
+    world.tick()  # the housekeeping closes idle requests
+    drill = drill_row(world, drill_id)
+    assert (drill.state, drill.ended_at, drill.accepted_by_id) == (
+        "missed",
+        world.clock.now(),
+        None,
+    )
+    assert [(s["answer"], s["step"]) for s in drill.steps] == [("missed", 1)]
+    assert world.last(ANA) == f"DRILL {code} is over. Thank you; nothing to do."
+    assert world.inbox(OFFICER) == [] and not any(code in t for t in world.inbox(KIM))
+    with world.session() as session:
+        assert session.scalars(sa.select(Request.status)).one() == "closed"
+        assert session.scalars(sa.select(CallLogEntry)).all() == []
+    assert world.text(ANA, f"1 {code}") is not None  # too late: closed
+
+
 def test_a_drill_at_a_random_time_starts_once_when_due_even_after_a_restart(world: World) -> None:
     drill_id = plan_drill(world, within=timedelta(hours=2), seed=3)
     due = drill_row(world, drill_id).due_at
