@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
@@ -15,20 +17,27 @@ def test_libpq_url_drops_the_sqlalchemy_driver() -> None:
     assert libpq_url(url) == "postgresql://postgres:secret@127.0.0.1:5432/test"
 
 
-def test_a_notification_wakes_the_listener_and_never_raises(database: Database) -> None:
-    notify = notifier(database)
-    if database.sqlite:
-        notify()  # SQLite has one engine in the web process: nothing to wake, no error
-        return
+@contextmanager
+def listening(database: Database) -> Iterator[threading.Event]:
+    """A listener LISTENing on ``database``; the event is set when a notification came."""
     woken = threading.Event()
     listener = Listener(database.url, woken.set)
     listener.start()
     try:
         assert listener.listening.wait(10)
-        notify()
-        assert woken.wait(10)
+        yield woken
     finally:
         listener.stop()
+
+
+def test_a_notification_wakes_the_listener_and_never_raises(database: Database) -> None:
+    notify = notifier(database)
+    if database.sqlite:
+        notify()  # SQLite has one engine in the web process: nothing to wake, no error
+        return
+    with listening(database) as woken:
+        notify()
+        assert woken.wait(10)
 
 
 @pytest.mark.postgres
@@ -50,21 +59,11 @@ def test_a_notification_queued_in_a_transaction_arrives_at_its_commit_never_at_a
         with database.session_scope() as session:
             assert notify.within(session)  # nothing to wake, nothing left to do after
         return
-    woken = threading.Event()
-    listener = Listener(database.url, woken.set)
-    listener.start()
-    try:
-        assert listener.listening.wait(10)
-        session = database.sessions()
-        try:
-            assert notify.within(session)
-            assert not woken.wait(0.3)  # not before the commit
-            session.rollback()
-            assert not woken.wait(0.3)  # a rolled-back transaction wakes nobody
-            assert notify.within(session)
-            session.commit()
-            assert woken.wait(10)
-        finally:
-            session.close()
-    finally:
-        listener.stop()
+    with listening(database) as woken, database.sessions() as session:
+        assert notify.within(session)
+        assert not woken.wait(0.3)  # not before the commit
+        session.rollback()
+        assert not woken.wait(0.3)  # a rolled-back transaction wakes nobody
+        assert notify.within(session)
+        session.commit()
+        assert woken.wait(10)
